@@ -1,0 +1,1 @@
+//! maud templates of Arriendo.
