@@ -1,0 +1,95 @@
+//! The application core shared by the server and the CLI: the store, the projector and the commands.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::cli::{Cli, Command, ProjectionsCommand};
+use crate::projector::Projector;
+use crate::store::{self, Db, StoreError};
+
+/// Errors at the application's edge, each with the exit code the CLI returns.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    Usage(String),
+    #[error("{0}")]
+    Failed(String),
+    #[error("I/O error: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl AppError {
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            AppError::Usage(_) => 2,
+            AppError::Store(StoreError::BadUrl { .. } | StoreError::Unreachable { .. }) => 3,
+            _ => 1,
+        }
+    }
+}
+
+/// Everything a request handler or a CLI command needs.
+#[derive(Clone)]
+pub struct App {
+    pub db: Db,
+    pub projector: Projector,
+    pub data_dir: PathBuf,
+}
+
+impl App {
+    /// Connects, migrates and brings the read models up to date.
+    pub async fn open(database_url: Option<&str>, data_dir: PathBuf) -> Result<Self, AppError> {
+        let db = store::connect(database_url, &data_dir).await?;
+        store::migrate(&db).await?;
+        let projector = Projector::new(db.clone());
+        projector.catch_up().await?;
+        Ok(Self {
+            db,
+            projector,
+            data_dir,
+        })
+    }
+}
+
+pub async fn run(cli: Cli) -> Result<(), AppError> {
+    let global = cli.global;
+    let app = App::open(global.database_url.as_deref(), global.data_dir.clone()).await?;
+    match cli.command {
+        Command::Serve(args) => {
+            let server = crate::startup::Server::bind(app.clone(), args.bind).await?;
+            tracing::info!(address = %server.address(), engine = %app.db.engine(), "Arriendo listening");
+            println!("Arriendo escuchando en http://{}", server.address());
+            let background = app.projector.spawn_background(Duration::from_secs(2));
+            let served = server.run().await;
+            background.abort();
+            served
+        }
+        Command::Migrate => {
+            println!("Migrations applied ({} engine).", app.db.engine());
+            Ok(())
+        }
+        Command::Demo => Err(AppError::Usage(
+            "the demo portfolio arrives with the domain model".into(),
+        )),
+        Command::Projections { command } => match command {
+            ProjectionsCommand::Rebuild => {
+                let applied = app.projector.rebuild().await?;
+                println!("Read models rebuilt from {applied} events.");
+                Ok(())
+            }
+            ProjectionsCommand::Status => {
+                let status = app.projector.status().await?;
+                println!(
+                    "events: {}\nhead position: {}\ncheckpoint: {}\nlag: {}",
+                    status.events,
+                    status.head,
+                    status.checkpoint,
+                    status.lag()
+                );
+                Ok(())
+            }
+        },
+    }
+}

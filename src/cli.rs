@@ -1,0 +1,77 @@
+//! The command line. Every subcommand takes the global options; `.env` is read before parsing so its
+//! values act as environment variables.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "arriendo",
+    version,
+    about = "Gestión de contratos de arrendamiento comercial"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Clone, Debug, Args)]
+pub struct GlobalArgs {
+    /// Folder for the SQLite file, backups and local state.
+    #[arg(
+        long,
+        global = true,
+        env = "ARRIENDO_DATA_DIR",
+        default_value = "./data"
+    )]
+    pub data_dir: PathBuf,
+    /// Database URL; `postgres://…` selects PostgreSQL, otherwise the embedded SQLite file is used.
+    #[arg(long, global = true, env = "DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+    /// Log format.
+    #[arg(long, global = true, env = "ARRIENDO_LOG_FORMAT", value_enum, default_value_t = LogFormat::Human)]
+    pub log_format: LogFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the web application.
+    Serve(ServeArgs),
+    /// Create or update the database schema.
+    Migrate,
+    /// Load the demo portfolio (only into a store with no contracts).
+    Demo,
+    /// Read models: rebuild from the event log, or show how far they are.
+    Projections {
+        #[command(subcommand)]
+        command: ProjectionsCommand,
+    },
+}
+
+#[derive(Clone, Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "ARRIENDO_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+    /// Load the demo portfolio when the store holds no contract yet.
+    #[arg(long)]
+    pub demo: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProjectionsCommand {
+    /// Drop every read model and replay the whole event log.
+    Rebuild,
+    /// Show the projector's checkpoint against the head of the log.
+    Status,
+}

@@ -1,0 +1,12 @@
+//! Arriendo: the application. Wires the event store, the projector, the HTTP server and the CLI.
+
+pub mod app;
+pub mod cli;
+pub mod http;
+pub mod projector;
+pub mod read_models;
+pub mod startup;
+pub mod store;
+pub mod telemetry;
+
+pub use app::{App, AppError, run};

@@ -1,0 +1,42 @@
+//! Builds the HTTP server on a bound listener, so tests can start the real app on port 0.
+
+use std::net::SocketAddr;
+
+use tokio::net::TcpListener;
+
+use crate::app::{App, AppError};
+
+pub struct Server {
+    listener: TcpListener,
+    app: App,
+}
+
+impl Server {
+    pub async fn bind(app: App, address: SocketAddr) -> Result<Self, AppError> {
+        let listener = TcpListener::bind(address)
+            .await
+            .map_err(|e| AppError::Usage(format!("cannot listen on {address}: {e}")))?;
+        Ok(Self { listener, app })
+    }
+
+    pub fn address(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 0)))
+    }
+
+    pub async fn run(self) -> Result<(), AppError> {
+        let router = crate::http::router(self.app);
+        axum::serve(self.listener, router)
+            .with_graceful_shutdown(shutdown_signal())
+            .await?;
+        Ok(())
+    }
+}
+
+async fn shutdown_signal() {
+    // If the handler cannot be installed we simply never shut down gracefully.
+    if tokio::signal::ctrl_c().await.is_err() {
+        std::future::pending::<()>().await;
+    }
+}

@@ -1,0 +1,208 @@
+//! The event log read in global order, and raw appends for restores.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use sqlx::Row;
+
+use super::{Db, StoreError, Tx};
+
+/// One event as stored, with its place in the global order.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StoredEvent {
+    pub position: i64,
+    pub aggregate_type: String,
+    pub aggregate_id: String,
+    pub sequence: i64,
+    pub event_type: String,
+    pub event_version: String,
+    pub payload: Value,
+    pub metadata: Value,
+    pub recorded_at: DateTime<Utc>,
+}
+
+impl StoredEvent {
+    /// The user that caused the event, from its metadata.
+    pub fn actor(&self) -> &str {
+        self.metadata
+            .get("user")
+            .and_then(Value::as_str)
+            .unwrap_or("sistema")
+    }
+}
+
+const SQLITE_SELECT: &str = "SELECT position, aggregate_type, aggregate_id, sequence, event_type, \
+     event_version, payload, metadata, recorded_at FROM events";
+const POSTGRES_SELECT: &str = "SELECT position, aggregate_type, aggregate_id, sequence, event_type, \
+     event_version, payload::text AS payload, metadata::text AS metadata, recorded_at FROM events";
+
+fn parse_row_sqlite(row: &sqlx::sqlite::SqliteRow) -> Result<StoredEvent, StoreError> {
+    let recorded: String = row.try_get("recorded_at")?;
+    let recorded_at = DateTime::parse_from_rfc3339(&recorded)
+        .map_err(|e| StoreError::Invalid(format!("bad recorded_at {recorded:?}: {e}")))?
+        .with_timezone(&Utc);
+    build(row, recorded_at)
+}
+
+fn parse_row_postgres(row: &sqlx::postgres::PgRow) -> Result<StoredEvent, StoreError> {
+    let recorded_at: DateTime<Utc> = row.try_get("recorded_at")?;
+    build(row, recorded_at)
+}
+
+fn build<'r, R>(row: &'r R, recorded_at: DateTime<Utc>) -> Result<StoredEvent, StoreError>
+where
+    R: Row,
+    &'r str: sqlx::ColumnIndex<R>,
+    i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
+    let payload: String = row.try_get("payload")?;
+    let metadata: String = row.try_get("metadata")?;
+    Ok(StoredEvent {
+        position: row.try_get("position")?,
+        aggregate_type: row.try_get("aggregate_type")?,
+        aggregate_id: row.try_get("aggregate_id")?,
+        sequence: row.try_get("sequence")?,
+        event_type: row.try_get("event_type")?,
+        event_version: row.try_get("event_version")?,
+        payload: serde_json::from_str(&payload)?,
+        metadata: serde_json::from_str(&metadata)?,
+        recorded_at,
+    })
+}
+
+/// Up to `limit` events after `position`, in global order.
+pub async fn read_after(
+    db: &Db,
+    position: i64,
+    limit: i64,
+) -> Result<Vec<StoredEvent>, StoreError> {
+    let mut tx = db.begin().await?;
+    let events = read_after_in(&mut tx, position, limit).await?;
+    tx.commit().await?;
+    Ok(events)
+}
+
+/// [`read_after`] inside a transaction, so the projector reads and writes one consistent view.
+pub async fn read_after_in(
+    tx: &mut Tx,
+    position: i64,
+    limit: i64,
+) -> Result<Vec<StoredEvent>, StoreError> {
+    let tail = " WHERE position > $1 ORDER BY position LIMIT $2";
+    match tx {
+        Tx::Sqlite(tx) => {
+            let rows = sqlx::query(&format!("{SQLITE_SELECT}{tail}"))
+                .bind(position)
+                .bind(limit)
+                .fetch_all(&mut **tx)
+                .await?;
+            rows.iter().map(parse_row_sqlite).collect()
+        }
+        Tx::Postgres(tx) => {
+            let rows = sqlx::query(&format!("{POSTGRES_SELECT}{tail}"))
+                .bind(position)
+                .bind(limit)
+                .fetch_all(&mut **tx)
+                .await?;
+            rows.iter().map(parse_row_postgres).collect()
+        }
+    }
+}
+
+/// Every event of one aggregate, in its own order.
+pub async fn read_stream(
+    db: &Db,
+    aggregate_type: &str,
+    aggregate_id: &str,
+) -> Result<Vec<StoredEvent>, StoreError> {
+    let tail = " WHERE aggregate_type = $1 AND aggregate_id = $2 ORDER BY sequence";
+    match db {
+        Db::Sqlite(pool) => {
+            let rows = sqlx::query(&format!("{SQLITE_SELECT}{tail}"))
+                .bind(aggregate_type)
+                .bind(aggregate_id)
+                .fetch_all(pool)
+                .await?;
+            rows.iter().map(parse_row_sqlite).collect()
+        }
+        Db::Postgres(pool) => {
+            let rows = sqlx::query(&format!("{POSTGRES_SELECT}{tail}"))
+                .bind(aggregate_type)
+                .bind(aggregate_id)
+                .fetch_all(pool)
+                .await?;
+            rows.iter().map(parse_row_postgres).collect()
+        }
+    }
+}
+
+/// The number of events and the last global position (0 when empty).
+pub async fn head(db: &Db) -> Result<(i64, i64), StoreError> {
+    let sql = "SELECT COUNT(*), CAST(COALESCE(MAX(position), 0) AS BIGINT) FROM events";
+    let (count, last): (i64, i64) =
+        crate::on_pool!(db, pool => sqlx::query_as(sql).fetch_one(pool).await?);
+    Ok((count, last))
+}
+
+/// Appends an event exactly as it was recorded elsewhere (restores): position, sequence, metadata and
+/// time are kept.
+pub async fn append_raw(tx: &mut Tx, event: &StoredEvent) -> Result<(), StoreError> {
+    let payload = serde_json::to_string(&event.payload)?;
+    let metadata = serde_json::to_string(&event.metadata)?;
+    match tx {
+        Tx::Sqlite(tx) => {
+            sqlx::query(
+                "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, \
+                 payload, metadata, position, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            )
+            .bind(&event.aggregate_type)
+            .bind(&event.aggregate_id)
+            .bind(event.sequence)
+            .bind(&event.event_type)
+            .bind(&event.event_version)
+            .bind(payload)
+            .bind(metadata)
+            .bind(event.position)
+            .bind(
+                event
+                    .recorded_at
+                    .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            )
+            .execute(&mut **tx)
+            .await?;
+        }
+        Tx::Postgres(tx) => {
+            sqlx::query(
+                "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, \
+                 payload, metadata, position, recorded_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6::json, $7::json, $8, $9)",
+            )
+            .bind(&event.aggregate_type)
+            .bind(&event.aggregate_id)
+            .bind(event.sequence)
+            .bind(&event.event_type)
+            .bind(&event.event_version)
+            .bind(payload)
+            .bind(metadata)
+            .bind(event.position)
+            .bind(event.recorded_at)
+            .execute(&mut **tx)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// After raw appends on PostgreSQL the position sequence must continue after the restored head.
+pub async fn resync_position_sequence(tx: &mut Tx) -> Result<(), StoreError> {
+    if let Tx::Postgres(tx) = tx {
+        sqlx::query(
+            "SELECT setval('events_position_seq', GREATEST(COALESCE((SELECT MAX(position) FROM events), 0), 1), \
+             (SELECT COUNT(*) FROM events) > 0)",
+        )
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
