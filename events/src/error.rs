@@ -1,0 +1,155 @@
+//! The one error type of the write side. Every message is Spanish: it is shown to the user as is.
+
+use thiserror::Error;
+
+/// Every refusal of the domain, with the Spanish sentence the user reads.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum DomainError {
+    // ----- values -----
+    #[error("el valor no puede ser negativo")]
+    NegativeAmount,
+    #[error("«{0}» no es un valor en pesos válido")]
+    InvalidMoney(String),
+    #[error("el valor es demasiado grande")]
+    AmountTooLarge,
+    #[error("«{0}» no es un porcentaje válido")]
+    InvalidPercentage(String),
+    #[error("el porcentaje no puede ser negativo")]
+    NegativePercentage,
+    #[error("el porcentaje no puede ser mayor que 100 %")]
+    PercentageAbove100,
+    #[error(
+        "«{0}» no es un NIT válido: use solo dígitos y, si quiere, el dígito de verificación después de un guion"
+    )]
+    InvalidNit(String),
+    #[error("el dígito de verificación del NIT {number} debe ser {expected}")]
+    WrongNitCheckDigit { number: String, expected: u8 },
+    #[error("«{0}» no es un correo electrónico válido")]
+    InvalidEmail(String),
+    #[error("«{0}» no es un área válida en m²")]
+    InvalidArea(String),
+    #[error("el área debe ser mayor que cero")]
+    NonPositiveArea,
+    #[error("«{0}» no es una fecha válida (use dd/mm/aaaa)")]
+    InvalidDate(String),
+    #[error("la fecha final debe ser posterior a la inicial")]
+    EndNotAfterStart,
+    #[error("el mes debe estar entre 1 y 12")]
+    InvalidMonth,
+    #[error("el año {0} está fuera del rango permitido")]
+    InvalidYear(i32),
+    #[error("el campo «{0}» es obligatorio")]
+    Required(&'static str),
+
+    // ----- roles -----
+    #[error("su rol de auditor solo permite consultar")]
+    AuditorReadOnly,
+    #[error("solo un administrador puede {0}")]
+    AdminOnly(&'static str),
+
+    // ----- tercero / local -----
+    #[error("el tercero con NIT {0} ya fue registrado")]
+    TerceroAlreadyRegistered(String),
+    #[error("el tercero no existe")]
+    TerceroNotFound,
+    #[error("el local «{0}» ya fue registrado")]
+    LocalAlreadyRegistered(String),
+    #[error("el local no existe")]
+    LocalNotFound,
+
+    // ----- contrato -----
+    #[error("el contrato {0} ya existe")]
+    ContractAlreadyExists(String),
+    #[error("el contrato no existe")]
+    ContractNotFound,
+    #[error("el contrato {0} ya fue terminado")]
+    ContractTerminated(String),
+    #[error("el contrato {0} fue eliminado")]
+    ContractDeleted(String),
+    #[error("la duración inicial del contrato debe ser de al menos un mes")]
+    ZeroDuration,
+    #[error("el canon debe ser mayor que cero")]
+    ZeroCanon,
+    #[error("el porcentaje de ventas debe ser mayor que cero")]
+    ZeroSalesPercentage,
+    #[error("los contratos variables e híbridos requieren el día de entrega del informe de ventas")]
+    SalesReportDueDayRequired,
+    #[error("el día de entrega del informe de ventas debe estar entre 1 y 28")]
+    InvalidSalesReportDueDay,
+    #[error("la fecha de ajuste {day}/{month} no existe")]
+    InvalidAdjustmentDate { month: u32, day: u32 },
+    #[error("el periodo de gracia debe estar dentro de la vigencia del contrato")]
+    GracePeriodOutsideContract,
+    #[error("el tipo de póliza {0} está repetido entre las pólizas requeridas")]
+    DuplicatePolicyRequirement(String),
+    #[error("la fecha de terminación no puede ser anterior al inicio del contrato")]
+    TerminationBeforeStart,
+    #[error("la nota de seguimiento no puede estar vacía")]
+    EmptyNote,
+
+    // ----- otro sí -----
+    #[error("el Otro Sí debe modificar al menos un campo")]
+    EmptyOtroSi,
+    #[error("el Otro Sí {0} no existe")]
+    OtroSiNotFound(String),
+    #[error("el Otro Sí {number} {status}")]
+    OtroSiWrongStatus { number: String, status: String },
+    #[error("solo se puede eliminar el último Otro Sí ({0})")]
+    OnlyLastOtroSiCanBeDeleted(String),
+    #[error("el Otro Sí {earlier} debe aprobarse o rechazarse antes que el {later}")]
+    EarlierOtroSiPending { earlier: String, later: String },
+    #[error("la nueva fecha final del Otro Sí debe ser posterior al inicio del contrato")]
+    OtroSiEndBeforeStart,
+    #[error("la vigencia del Otro Sí debe empezar en o después del inicio del contrato")]
+    OtroSiBeforeContractStart,
+    #[error("el Otro Sí no puede fijar canon ni mínimo si cambia la modalidad a variable puro")]
+    OtroSiCanonWithVariable,
+
+    // ----- renovación -----
+    #[error("el contrato {0} no tiene prórroga automática")]
+    NoAutomaticExtension(String),
+    #[error("la renovación {0} no existe")]
+    RenewalNotFound(String),
+    #[error("la renovación {0} ya está pendiente de aprobación")]
+    RenewalPending(String),
+    #[error("la renovación {number} {status}")]
+    RenewalWrongStatus { number: String, status: String },
+    #[error("solo se puede anular la última renovación ({0})")]
+    OnlyLastRenewalCanBeAnnulled(String),
+
+    // ----- pólizas -----
+    #[error("la póliza ya fue registrada")]
+    PolizaAlreadyRegistered,
+    #[error("la póliza número {0} ya está registrada en este contrato")]
+    DuplicatePolizaNumber(String),
+    #[error("la póliza no existe")]
+    PolizaNotFound,
+    #[error("la póliza {0} fue cancelada")]
+    PolizaCancelled(String),
+    #[error("el margen (colchón) no puede superar 24 meses")]
+    ColchonTooLong,
+
+    // ----- informes de ventas -----
+    #[error("el contrato {0} es de canon fijo y no reporta ventas")]
+    NotSalesBased(String),
+    #[error("ya existe el informe de ventas de {0}")]
+    DuplicateSalesReport(String),
+    #[error("no existe el informe de ventas de {0}")]
+    SalesReportNotFound(String),
+    #[error("las devoluciones no pueden superar las ventas brutas")]
+    ReturnsExceedSales,
+    #[error("el informe de ventas de {0} ya está pendiente")]
+    SalesReportAlreadyPending(String),
+
+    // ----- ajuste -----
+    #[error("el contrato {0} no tiene pactado un ajuste anual del canon")]
+    NoAdjustmentRule(String),
+    #[error("el contrato {0} es variable puro y no tiene canon que ajustar")]
+    NothingToAdjust(String),
+    #[error("el canon del contrato {number} ya fue ajustado para {year}")]
+    AlreadyAdjusted { number: String, year: i32 },
+
+    // ----- índices -----
+    #[error("este registro corresponde al índice {0}")]
+    WrongIndexKind(String),
+}

@@ -1,0 +1,16 @@
+//! Value types that cannot hold invalid values. Each parses what people type and displays in es-CO.
+
+mod area;
+mod dates;
+mod email;
+mod money;
+mod nit;
+mod number;
+mod percentage;
+
+pub use area::Area;
+pub use dates::{DateRange, YEARS, YearMonth, add_months, format_date, parse_date};
+pub use email::Email;
+pub use money::Money;
+pub use nit::{Nit, check_digit_of};
+pub use percentage::Percentage;
