@@ -1,0 +1,80 @@
+//! The catalogue of every event the write side records, for `docs/events.md` and its check.
+
+use serde::Serialize;
+
+/// One event type as stored: its aggregate, name, current version and top-level payload fields.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EventDoc {
+    pub aggregate: &'static str,
+    pub event_type: &'static str,
+    pub version: &'static str,
+    /// Fields inside the payload (payloads are externally tagged: `{"EventType": {fields…}}`).
+    pub fields: &'static [&'static str],
+}
+
+/// Every event of every aggregate, in declaration order.
+pub fn event_catalog() -> Vec<EventDoc> {
+    let mut all = crate::tercero::TerceroEvent::catalog();
+    all.extend(crate::local::LocalEvent::catalog());
+    all.extend(crate::contrato::ContratoEvent::catalog());
+    all.extend(crate::indice::IndiceEvent::catalog());
+    all
+}
+
+/// Implements `cqrs_es::DomainEvent` (event type = variant name, an explicit version per event)
+/// and an inherent `catalog()` listing each variant with its payload fields.
+macro_rules! domain_event {
+    ($enum:ident, $aggregate:expr, { $( $variant:ident => $version:expr, $fields:expr );+ $(;)? }) => {
+        impl ::cqrs_es::DomainEvent for $enum {
+            fn event_type(&self) -> String {
+                match self { $( Self::$variant { .. } => stringify!($variant), )+ }.to_string()
+            }
+            fn event_version(&self) -> String {
+                match self { $( Self::$variant { .. } => $version, )+ }.to_string()
+            }
+        }
+
+        impl $enum {
+            /// The catalogue entries of this aggregate's events.
+            pub fn catalog() -> Vec<$crate::catalog::EventDoc> {
+                vec![ $( $crate::catalog::EventDoc {
+                    aggregate: $aggregate,
+                    event_type: stringify!($variant),
+                    version: $version,
+                    fields: $fields,
+                }, )+ ]
+            }
+        }
+    };
+}
+pub(crate) use domain_event;
+
+/// Implements `cqrs_es::Aggregate` by delegating to the pure `decide` and `apply` of the state.
+macro_rules! aggregate_via_decide {
+    ($state:ident, $type_name:expr, $command:ty, $event:ty) => {
+        impl ::cqrs_es::Aggregate for $state {
+            const TYPE: &'static str = $type_name;
+            type Command = $command;
+            type Event = $event;
+            type Error = $crate::DomainError;
+            type Services = ();
+
+            async fn handle(
+                &mut self,
+                command: Self::Command,
+                _services: &Self::Services,
+                sink: &::cqrs_es::event_sink::EventSink<Self>,
+            ) -> Result<(), Self::Error> {
+                for event in self.decide(command)? {
+                    sink.write(event, self).await;
+                }
+                Ok(())
+            }
+
+            fn apply(&mut self, event: Self::Event) {
+                self.apply_event(event);
+            }
+        }
+    };
+}
+pub(crate) use aggregate_via_decide;

@@ -1,0 +1,237 @@
+//! The state of one contract stream (aggregate id: the contract's uuid) and how events change it.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::adjustment::CanonAdjustment;
+use super::event::ContratoEvent;
+use super::otro_si::{OtroSi, OtroSiNumber, OtroSiStatus};
+use super::policies::{Cancellation, Poliza, PolizaState};
+use super::renewal::{Renewal, RenewalNumber, RenewalStatus};
+use super::sales_report::{SalesReport, SalesReportStatus};
+use super::seguimiento::{Seguimiento, Termination};
+use super::terms::ContractTerms;
+use crate::YearMonth;
+use crate::catalog::aggregate_via_decide;
+
+/// A contract with everything that lives in its stream: amendments, renewals, pólizas,
+/// sales reports, canon adjustments and follow-up notes.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Contrato {
+    /// `None` until the contract is created.
+    pub terms: Option<ContractTerms>,
+    pub otro_si: Vec<OtroSi>,
+    pub renovaciones: Vec<Renewal>,
+    pub polizas: Vec<Poliza>,
+    pub informes_ventas: Vec<SalesReport>,
+    pub ajustes: Vec<CanonAdjustment>,
+    pub seguimientos: Vec<Seguimiento>,
+    pub terminated: Option<Termination>,
+    /// The reason, when an administrador deleted it.
+    pub deleted: Option<String>,
+}
+
+impl Contrato {
+    pub fn find_otro_si(&self, number: OtroSiNumber) -> Option<&OtroSi> {
+        self.otro_si.iter().find(|o| o.number == number)
+    }
+
+    pub fn find_renewal(&self, number: RenewalNumber) -> Option<&Renewal> {
+        self.renovaciones.iter().find(|r| r.number == number)
+    }
+
+    pub fn find_poliza(&self, id: Uuid) -> Option<&Poliza> {
+        self.polizas.iter().find(|p| p.id == id)
+    }
+
+    pub fn find_sales_report(&self, period: YearMonth) -> Option<&SalesReport> {
+        self.informes_ventas.iter().find(|r| r.period == period)
+    }
+
+    /// The contract number, or an empty string before creation.
+    pub fn number(&self) -> &str {
+        self.terms.as_ref().map_or("", |t| t.number.as_str())
+    }
+
+    fn otro_si_mut(&mut self, number: OtroSiNumber) -> Option<&mut OtroSi> {
+        self.otro_si.iter_mut().find(|o| o.number == number)
+    }
+
+    fn renewal_mut(&mut self, number: RenewalNumber) -> Option<&mut Renewal> {
+        self.renovaciones.iter_mut().find(|r| r.number == number)
+    }
+
+    fn poliza_mut(&mut self, id: Uuid) -> Option<&mut Poliza> {
+        self.polizas.iter_mut().find(|p| p.id == id)
+    }
+
+    fn sales_report_mut(&mut self, period: YearMonth) -> Option<&mut SalesReport> {
+        self.informes_ventas.iter_mut().find(|r| r.period == period)
+    }
+
+    /// Applies one recorded event. Never fails: events are facts.
+    pub fn apply_event(&mut self, event: ContratoEvent) {
+        use ContratoEvent::*;
+        match event {
+            ContractCreated(terms) | ContractTermsUpdated(terms) => self.terms = Some(terms),
+            SeguimientoAdded(seguimiento) => self.seguimientos.push(seguimiento),
+            ContractTerminated(termination) => self.terminated = Some(termination),
+            ContractDeleted { reason, .. } => self.deleted = Some(reason),
+
+            OtroSiDrafted {
+                number,
+                effective_from,
+                effective_to,
+                changes,
+                description,
+                by,
+            } => {
+                self.otro_si.push(OtroSi {
+                    number,
+                    effective_from,
+                    effective_to,
+                    changes,
+                    description,
+                    status: OtroSiStatus::Borrador,
+                    drafted_by: by,
+                    submitted_by: None,
+                    decided_by: None,
+                    rejection_reason: None,
+                });
+            }
+            OtroSiEdited {
+                number,
+                effective_from,
+                effective_to,
+                changes,
+                description,
+            } => {
+                if let Some(o) = self.otro_si_mut(number) {
+                    o.effective_from = effective_from;
+                    o.effective_to = effective_to;
+                    o.changes = changes;
+                    o.description = description;
+                }
+            }
+            OtroSiDeleted { number } => self.otro_si.retain(|o| o.number != number),
+            OtroSiSubmitted { number, by } => {
+                if let Some(o) = self.otro_si_mut(number) {
+                    o.status = OtroSiStatus::EnRevision;
+                    o.submitted_by = Some(by);
+                }
+            }
+            OtroSiApproved { number, by } => {
+                if let Some(o) = self.otro_si_mut(number) {
+                    o.status = OtroSiStatus::Aprobado;
+                    o.decided_by = Some(by);
+                }
+            }
+            OtroSiRejected { number, reason, by } => {
+                if let Some(o) = self.otro_si_mut(number) {
+                    o.status = OtroSiStatus::Rechazado;
+                    o.decided_by = Some(by);
+                    o.rejection_reason = Some(reason);
+                }
+            }
+
+            RenewalProposed {
+                number,
+                previous_end,
+                new_end,
+                by,
+            } => self.renovaciones.push(Renewal {
+                number,
+                previous_end,
+                new_end,
+                status: RenewalStatus::Propuesta,
+                proposed_by: by,
+                approved_by: None,
+                annulment_reason: None,
+            }),
+            RenewalApproved { number, by } => {
+                if let Some(r) = self.renewal_mut(number) {
+                    r.status = RenewalStatus::Aprobada;
+                    r.approved_by = Some(by);
+                }
+            }
+            RenewalAnnulled { number, reason, .. } => {
+                if let Some(r) = self.renewal_mut(number) {
+                    r.status = RenewalStatus::Anulada;
+                    r.annulment_reason = Some(reason);
+                }
+            }
+
+            PolizaRegistered { id, poliza } => {
+                self.polizas.push(Poliza {
+                    id,
+                    data: poliza,
+                    cancelled: None,
+                    seguimientos: vec![],
+                });
+            }
+            PolizaUpdated { id, poliza } => {
+                if let Some(p) = self.poliza_mut(id) {
+                    p.data = poliza;
+                }
+            }
+            PolizaRenewed { id, validity } => {
+                if let Some(p) = self.poliza_mut(id) {
+                    p.data.validity = validity;
+                    p.data.state = PolizaState::Prorroga;
+                }
+            }
+            PolizaCancelled {
+                id,
+                date,
+                reason,
+                by,
+            } => {
+                if let Some(p) = self.poliza_mut(id) {
+                    p.cancelled = Some(Cancellation { date, reason, by });
+                }
+            }
+            PolizaSeguimientoAdded { id, seguimiento } => {
+                if let Some(p) = self.poliza_mut(id) {
+                    p.seguimientos.push(seguimiento);
+                }
+            }
+
+            SalesReportRegistered { period, deadline } => {
+                self.informes_ventas.push(SalesReport {
+                    period,
+                    deadline,
+                    status: SalesReportStatus::Pendiente,
+                });
+                self.informes_ventas.sort_by_key(|r| r.period);
+            }
+            SalesReportDelivered {
+                period,
+                date,
+                gross_sales,
+                returns,
+            } => {
+                if let Some(r) = self.sales_report_mut(period) {
+                    r.status = SalesReportStatus::Entregado {
+                        date,
+                        gross_sales,
+                        returns,
+                    };
+                }
+            }
+            SalesReportMarkedPending { period } => {
+                if let Some(r) = self.sales_report_mut(period) {
+                    r.status = SalesReportStatus::Pendiente;
+                }
+            }
+
+            CanonAdjusted(adjustment) => self.ajustes.push(adjustment),
+        }
+    }
+}
+
+aggregate_via_decide!(
+    Contrato,
+    "contrato",
+    super::command::ContratoCommand,
+    ContratoEvent
+);

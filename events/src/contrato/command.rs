@@ -1,0 +1,188 @@
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::otro_si::{OtroSiChanges, OtroSiNumber};
+use super::policies::PolizaData;
+use super::renewal::RenewalNumber;
+use super::terms::ContractTerms;
+use crate::{Actor, DateRange, Money, Percentage, YearMonth};
+
+/// Everything that can be asked of a contract. Dates such as "today" are given by the app
+/// (America/Bogota), never read from a clock here.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum ContratoCommand {
+    // ----- the contract -----
+    CreateContract {
+        actor: Actor,
+        terms: ContractTerms,
+    },
+    /// Edits the base terms; refused after termination.
+    UpdateContractTerms {
+        actor: Actor,
+        terms: ContractTerms,
+    },
+    AddSeguimiento {
+        actor: Actor,
+        date: NaiveDate,
+        note: String,
+    },
+    TerminateContract {
+        actor: Actor,
+        date: NaiveDate,
+        reason: String,
+    },
+    /// Only an administrador; the stream stays, everything else is refused afterwards.
+    DeleteContract {
+        actor: Actor,
+        reason: String,
+    },
+
+    // ----- Otro Sí -----
+    /// Gets the next number `OS-n`.
+    DraftOtroSi {
+        actor: Actor,
+        effective_from: NaiveDate,
+        effective_to: Option<NaiveDate>,
+        changes: OtroSiChanges,
+        description: String,
+    },
+    /// Only in borrador.
+    EditOtroSi {
+        actor: Actor,
+        number: OtroSiNumber,
+        effective_from: NaiveDate,
+        effective_to: Option<NaiveDate>,
+        changes: OtroSiChanges,
+        description: String,
+    },
+    /// Only the last one, and only when not approved.
+    DeleteOtroSi {
+        actor: Actor,
+        number: OtroSiNumber,
+    },
+    /// borrador → en revisión.
+    SubmitOtroSi {
+        actor: Actor,
+        number: OtroSiNumber,
+    },
+    /// en revisión → aprobado; only an administrador.
+    ApproveOtroSi {
+        actor: Actor,
+        number: OtroSiNumber,
+    },
+    /// en revisión → rechazado; only an administrador.
+    RejectOtroSi {
+        actor: Actor,
+        number: OtroSiNumber,
+        reason: String,
+    },
+
+    // ----- renovación automática -----
+    /// Gets the next number `RA-n`; only with prórroga automática.
+    ProposeRenewal {
+        actor: Actor,
+    },
+    /// Only an administrador.
+    ApproveRenewal {
+        actor: Actor,
+        number: RenewalNumber,
+    },
+    /// Only the last renewal that is not annulled.
+    AnnulRenewal {
+        actor: Actor,
+        number: RenewalNumber,
+        reason: String,
+    },
+
+    // ----- pólizas -----
+    /// `id` is chosen by the app (a new uuid).
+    RegisterPoliza {
+        actor: Actor,
+        id: Uuid,
+        poliza: PolizaData,
+    },
+    UpdatePoliza {
+        actor: Actor,
+        id: Uuid,
+        poliza: PolizaData,
+    },
+    /// A new validity; the póliza's state becomes `Prorroga`.
+    RenewPoliza {
+        actor: Actor,
+        id: Uuid,
+        validity: DateRange,
+    },
+    CancelPoliza {
+        actor: Actor,
+        id: Uuid,
+        date: NaiveDate,
+        reason: String,
+    },
+    AddPolizaSeguimiento {
+        actor: Actor,
+        id: Uuid,
+        date: NaiveDate,
+        note: String,
+    },
+
+    // ----- informes de ventas -----
+    /// Only variable / híbrido; one per month. Without a deadline, it is the contract's due day
+    /// of the following month.
+    RegisterSalesReport {
+        actor: Actor,
+        period: YearMonth,
+        deadline: Option<NaiveDate>,
+    },
+    MarkSalesReportDelivered {
+        actor: Actor,
+        period: YearMonth,
+        date: NaiveDate,
+        gross_sales: Money,
+        returns: Money,
+    },
+    MarkSalesReportPending {
+        actor: Actor,
+        period: YearMonth,
+    },
+
+    // ----- ajuste anual -----
+    /// The domain computes the previous canon (in force on the effective date) and the new one.
+    RecordCanonAdjustment {
+        actor: Actor,
+        year: i32,
+        index_value: Percentage,
+        effective_date: NaiveDate,
+    },
+}
+
+impl ContratoCommand {
+    pub fn actor(&self) -> &Actor {
+        use ContratoCommand::*;
+        match self {
+            CreateContract { actor, .. }
+            | UpdateContractTerms { actor, .. }
+            | AddSeguimiento { actor, .. }
+            | TerminateContract { actor, .. }
+            | DeleteContract { actor, .. }
+            | DraftOtroSi { actor, .. }
+            | EditOtroSi { actor, .. }
+            | DeleteOtroSi { actor, .. }
+            | SubmitOtroSi { actor, .. }
+            | ApproveOtroSi { actor, .. }
+            | RejectOtroSi { actor, .. }
+            | ProposeRenewal { actor }
+            | ApproveRenewal { actor, .. }
+            | AnnulRenewal { actor, .. }
+            | RegisterPoliza { actor, .. }
+            | UpdatePoliza { actor, .. }
+            | RenewPoliza { actor, .. }
+            | CancelPoliza { actor, .. }
+            | AddPolizaSeguimiento { actor, .. }
+            | RegisterSalesReport { actor, .. }
+            | MarkSalesReportDelivered { actor, .. }
+            | MarkSalesReportPending { actor, .. }
+            | RecordCanonAdjustment { actor, .. } => actor,
+        }
+    }
+}

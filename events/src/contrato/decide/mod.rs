@@ -1,0 +1,127 @@
+//! All the business rules of a contract: a pure function from (state, command) to new events.
+
+mod adjustment;
+mod contract;
+mod otro_si;
+mod poliza;
+mod renewal;
+mod sales_report;
+
+use super::aggregate::Contrato;
+use super::command::ContratoCommand;
+use super::event::ContratoEvent;
+use super::terms::ContractTerms;
+use crate::DomainError;
+
+impl Contrato {
+    /// Decides what happens. Auditors are refused on every command.
+    pub fn decide(&self, command: ContratoCommand) -> Result<Vec<ContratoEvent>, DomainError> {
+        command.actor().require_write()?;
+        use ContratoCommand::*;
+        match command {
+            CreateContract { terms, .. } => self.create(terms),
+            UpdateContractTerms { terms, .. } => self.update_terms(terms),
+            AddSeguimiento { actor, date, note } => self.add_seguimiento(&actor, date, note),
+            TerminateContract {
+                actor,
+                date,
+                reason,
+            } => self.terminate(&actor, date, reason),
+            DeleteContract { actor, reason } => self.delete(&actor, reason),
+
+            DraftOtroSi {
+                actor,
+                effective_from,
+                effective_to,
+                changes,
+                description,
+            } => self.draft_otro_si(&actor, effective_from, effective_to, changes, description),
+            EditOtroSi {
+                number,
+                effective_from,
+                effective_to,
+                changes,
+                description,
+                ..
+            } => self.edit_otro_si(number, effective_from, effective_to, changes, description),
+            DeleteOtroSi { number, .. } => self.delete_otro_si(number),
+            SubmitOtroSi { actor, number } => self.submit_otro_si(&actor, number),
+            ApproveOtroSi { actor, number } => self.approve_otro_si(&actor, number),
+            RejectOtroSi {
+                actor,
+                number,
+                reason,
+            } => self.reject_otro_si(&actor, number, reason),
+
+            ProposeRenewal { actor } => self.propose_renewal(&actor),
+            ApproveRenewal { actor, number } => self.approve_renewal(&actor, number),
+            AnnulRenewal {
+                actor,
+                number,
+                reason,
+            } => self.annul_renewal(&actor, number, reason),
+
+            RegisterPoliza { id, poliza, .. } => self.register_poliza(id, poliza),
+            UpdatePoliza { id, poliza, .. } => self.update_poliza(id, poliza),
+            RenewPoliza { id, validity, .. } => self.renew_poliza(id, validity),
+            CancelPoliza {
+                actor,
+                id,
+                date,
+                reason,
+            } => self.cancel_poliza(&actor, id, date, reason),
+            AddPolizaSeguimiento {
+                actor,
+                id,
+                date,
+                note,
+            } => self.add_poliza_seguimiento(&actor, id, date, note),
+
+            RegisterSalesReport {
+                period, deadline, ..
+            } => self.register_sales_report(period, deadline),
+            MarkSalesReportDelivered {
+                period,
+                date,
+                gross_sales,
+                returns,
+                ..
+            } => self.mark_sales_report_delivered(period, date, gross_sales, returns),
+            MarkSalesReportPending { period, .. } => self.mark_sales_report_pending(period),
+
+            RecordCanonAdjustment {
+                actor,
+                year,
+                index_value,
+                effective_date,
+            } => self.record_canon_adjustment(&actor, year, index_value, effective_date),
+        }
+    }
+
+    /// The terms of a contract that exists and was not deleted.
+    pub(crate) fn existing(&self) -> Result<&ContractTerms, DomainError> {
+        let terms = self.terms.as_ref().ok_or(DomainError::ContractNotFound)?;
+        if self.deleted.is_some() {
+            return Err(DomainError::ContractDeleted(terms.number.clone()));
+        }
+        Ok(terms)
+    }
+
+    /// The terms of a contract that exists and was not terminated.
+    pub(crate) fn active(&self) -> Result<&ContractTerms, DomainError> {
+        let terms = self.existing()?;
+        if self.terminated.is_some() {
+            return Err(DomainError::ContractTerminated(terms.number.clone()));
+        }
+        Ok(terms)
+    }
+}
+
+pub(crate) fn required_text(text: &str, field: &'static str) -> Result<String, DomainError> {
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        Err(DomainError::Required(field))
+    } else {
+        Ok(trimmed.to_string())
+    }
+}

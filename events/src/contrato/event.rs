@@ -1,0 +1,162 @@
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::adjustment::CanonAdjustment;
+use super::otro_si::{OtroSiChanges, OtroSiNumber};
+use super::policies::PolizaData;
+use super::renewal::RenewalNumber;
+use super::seguimiento::{Seguimiento, Termination};
+use super::terms::ContractTerms;
+use crate::catalog::domain_event;
+use crate::{DateRange, Money, YearMonth};
+
+/// Everything that happens to a contract. Payloads are externally tagged: `{"OtroSiApproved": {...}}`.
+/// `by` is the username of who did it (the app's metadata also records who and when).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum ContratoEvent {
+    ContractCreated(ContractTerms),
+    ContractTermsUpdated(ContractTerms),
+    SeguimientoAdded(Seguimiento),
+    ContractTerminated(Termination),
+    ContractDeleted {
+        reason: String,
+        by: String,
+    },
+
+    OtroSiDrafted {
+        number: OtroSiNumber,
+        effective_from: NaiveDate,
+        effective_to: Option<NaiveDate>,
+        changes: OtroSiChanges,
+        description: String,
+        by: String,
+    },
+    OtroSiEdited {
+        number: OtroSiNumber,
+        effective_from: NaiveDate,
+        effective_to: Option<NaiveDate>,
+        changes: OtroSiChanges,
+        description: String,
+    },
+    OtroSiDeleted {
+        number: OtroSiNumber,
+    },
+    OtroSiSubmitted {
+        number: OtroSiNumber,
+        by: String,
+    },
+    OtroSiApproved {
+        number: OtroSiNumber,
+        by: String,
+    },
+    OtroSiRejected {
+        number: OtroSiNumber,
+        reason: String,
+        by: String,
+    },
+
+    RenewalProposed {
+        number: RenewalNumber,
+        previous_end: NaiveDate,
+        new_end: NaiveDate,
+        by: String,
+    },
+    RenewalApproved {
+        number: RenewalNumber,
+        by: String,
+    },
+    RenewalAnnulled {
+        number: RenewalNumber,
+        reason: String,
+        by: String,
+    },
+
+    PolizaRegistered {
+        id: Uuid,
+        poliza: PolizaData,
+    },
+    PolizaUpdated {
+        id: Uuid,
+        poliza: PolizaData,
+    },
+    PolizaRenewed {
+        id: Uuid,
+        validity: DateRange,
+    },
+    PolizaCancelled {
+        id: Uuid,
+        date: NaiveDate,
+        reason: String,
+        by: String,
+    },
+    PolizaSeguimientoAdded {
+        id: Uuid,
+        seguimiento: Seguimiento,
+    },
+
+    SalesReportRegistered {
+        period: YearMonth,
+        deadline: NaiveDate,
+    },
+    SalesReportDelivered {
+        period: YearMonth,
+        date: NaiveDate,
+        gross_sales: Money,
+        returns: Money,
+    },
+    SalesReportMarkedPending {
+        period: YearMonth,
+    },
+
+    CanonAdjusted(CanonAdjustment),
+}
+
+const TERMS: [&str; 20] = [
+    "number",
+    "kind",
+    "purpose",
+    "tercero_id",
+    "local_id",
+    "signing_date",
+    "start_date",
+    "initial_duration_months",
+    "end_date",
+    "automatic_extension",
+    "preaviso_days",
+    "early_termination_notice_days",
+    "modality",
+    "sales_report_due_day",
+    "adjustment",
+    "grace_period",
+    "required_policies",
+    "penalty_clause",
+    "late_payment_interest",
+    "signed_document_url",
+];
+
+domain_event!(ContratoEvent, "contrato", {
+    ContractCreated => "1.0", &TERMS;
+    ContractTermsUpdated => "1.0", &TERMS;
+    SeguimientoAdded => "1.0", &["date", "author", "note"];
+    ContractTerminated => "1.0", &["date", "reason", "by"];
+    ContractDeleted => "1.0", &["reason", "by"];
+    OtroSiDrafted => "1.0", &["number", "effective_from", "effective_to", "changes", "description", "by"];
+    OtroSiEdited => "1.0", &["number", "effective_from", "effective_to", "changes", "description"];
+    OtroSiDeleted => "1.0", &["number"];
+    OtroSiSubmitted => "1.0", &["number", "by"];
+    OtroSiApproved => "1.0", &["number", "by"];
+    OtroSiRejected => "1.0", &["number", "reason", "by"];
+    RenewalProposed => "1.0", &["number", "previous_end", "new_end", "by"];
+    RenewalApproved => "1.0", &["number", "by"];
+    RenewalAnnulled => "1.0", &["number", "reason", "by"];
+    PolizaRegistered => "1.0", &["id", "poliza"];
+    PolizaUpdated => "1.0", &["id", "poliza"];
+    PolizaRenewed => "1.0", &["id", "validity"];
+    PolizaCancelled => "1.0", &["id", "date", "reason", "by"];
+    PolizaSeguimientoAdded => "1.0", &["id", "seguimiento"];
+    SalesReportRegistered => "1.0", &["period", "deadline"];
+    SalesReportDelivered => "1.0", &["period", "date", "gross_sales", "returns"];
+    SalesReportMarkedPending => "1.0", &["period"];
+    CanonAdjusted => "1.0", &["year", "rule", "index_value", "increase", "previous_canon", "new_canon", "effective_date", "by"];
+});

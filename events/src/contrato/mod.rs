@@ -1,0 +1,34 @@
+//! Contrato: the contract and everything in its stream (one consistency boundary):
+//! Otro Sí, renovaciones automáticas, pólizas, informes de ventas, ajustes and seguimientos.
+
+mod adjustment;
+mod aggregate;
+mod command;
+mod decide;
+mod event;
+mod in_force;
+mod otro_si;
+mod policies;
+mod renewal;
+mod sales_report;
+mod seguimiento;
+mod terms;
+#[cfg(test)]
+mod tests;
+
+pub use adjustment::{CanonAdjustment, adjust_canon};
+pub use aggregate::Contrato;
+pub use command::ContratoCommand;
+pub use event::ContratoEvent;
+pub use otro_si::{OtroSi, OtroSiChanges, OtroSiNumber, OtroSiStatus};
+pub use policies::{
+    Cancellation, CumplimientoCover, PolicyKind, PolicyRequirement, Poliza, PolizaData,
+    PolizaState, RceSublimits, RequiredBy,
+};
+pub use renewal::{Renewal, RenewalNumber, RenewalStatus};
+pub use sales_report::{SalesReport, SalesReportStatus};
+pub use seguimiento::{Seguimiento, Termination};
+pub use terms::{
+    AdjustmentDate, AdjustmentIndex, AdjustmentRule, ContractKind, ContractTerms, GracePeriod,
+    PaymentModality,
+};

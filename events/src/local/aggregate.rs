@@ -1,0 +1,44 @@
+use serde::{Deserialize, Serialize};
+
+use super::{LocalCommand, LocalData, LocalEvent};
+use crate::DomainError;
+use crate::catalog::aggregate_via_decide;
+
+/// State of one local stream (aggregate id: the local's uuid).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Local {
+    pub data: Option<LocalData>,
+}
+
+impl Local {
+    pub fn decide(&self, command: LocalCommand) -> Result<Vec<LocalEvent>, DomainError> {
+        command.actor().require_write()?;
+        match command {
+            LocalCommand::RegisterLocal { data, .. } => {
+                if let Some(existing) = &self.data {
+                    return Err(DomainError::LocalAlreadyRegistered(existing.name.clone()));
+                }
+                data.validate()?;
+                Ok(vec![LocalEvent::LocalRegistered(data)])
+            }
+            LocalCommand::UpdateLocal { data, .. } => {
+                let current = self.data.as_ref().ok_or(DomainError::LocalNotFound)?;
+                data.validate()?;
+                if *current == data {
+                    return Ok(vec![]);
+                }
+                Ok(vec![LocalEvent::LocalUpdated(data)])
+            }
+        }
+    }
+
+    pub fn apply_event(&mut self, event: LocalEvent) {
+        match event {
+            LocalEvent::LocalRegistered(data) | LocalEvent::LocalUpdated(data) => {
+                self.data = Some(data)
+            }
+        }
+    }
+}
+
+aggregate_via_decide!(Local, "local", LocalCommand, LocalEvent);

@@ -1,0 +1,25 @@
+use serde::{Deserialize, Serialize};
+
+use super::LocalData;
+use crate::Actor;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum LocalCommand {
+    RegisterLocal {
+        actor: Actor,
+        data: LocalData,
+    },
+    /// Replaces the whole record (the edit form); no event when nothing changed.
+    UpdateLocal {
+        actor: Actor,
+        data: LocalData,
+    },
+}
+
+impl LocalCommand {
+    pub fn actor(&self) -> &Actor {
+        match self {
+            Self::RegisterLocal { actor, .. } | Self::UpdateLocal { actor, .. } => actor,
+        }
+    }
+}

@@ -1,0 +1,46 @@
+use serde::{Deserialize, Serialize};
+
+use super::{TerceroCommand, TerceroData, TerceroEvent};
+use crate::DomainError;
+use crate::catalog::aggregate_via_decide;
+
+/// State of one tercero stream (aggregate id: the tercero's uuid).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Tercero {
+    pub data: Option<TerceroData>,
+}
+
+impl Tercero {
+    pub fn decide(&self, command: TerceroCommand) -> Result<Vec<TerceroEvent>, DomainError> {
+        command.actor().require_write()?;
+        match command {
+            TerceroCommand::RegisterTercero { data, .. } => {
+                if let Some(existing) = &self.data {
+                    return Err(DomainError::TerceroAlreadyRegistered(
+                        existing.nit.to_string(),
+                    ));
+                }
+                data.validate()?;
+                Ok(vec![TerceroEvent::TerceroRegistered(data)])
+            }
+            TerceroCommand::UpdateTercero { data, .. } => {
+                let current = self.data.as_ref().ok_or(DomainError::TerceroNotFound)?;
+                data.validate()?;
+                if *current == data {
+                    return Ok(vec![]);
+                }
+                Ok(vec![TerceroEvent::TerceroUpdated(data)])
+            }
+        }
+    }
+
+    pub fn apply_event(&mut self, event: TerceroEvent) {
+        match event {
+            TerceroEvent::TerceroRegistered(data) | TerceroEvent::TerceroUpdated(data) => {
+                self.data = Some(data);
+            }
+        }
+    }
+}
+
+aggregate_via_decide!(Tercero, "tercero", TerceroCommand, TerceroEvent);

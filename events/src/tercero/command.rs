@@ -1,0 +1,25 @@
+use serde::{Deserialize, Serialize};
+
+use super::TerceroData;
+use crate::Actor;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum TerceroCommand {
+    RegisterTercero {
+        actor: Actor,
+        data: TerceroData,
+    },
+    /// Replaces the whole record (the edit form); no event when nothing changed.
+    UpdateTercero {
+        actor: Actor,
+        data: TerceroData,
+    },
+}
+
+impl TerceroCommand {
+    pub fn actor(&self) -> &Actor {
+        match self {
+            Self::RegisterTercero { actor, .. } | Self::UpdateTercero { actor, .. } => actor,
+        }
+    }
+}
