@@ -78,3 +78,61 @@ macro_rules! aggregate_via_decide {
     };
 }
 pub(crate) use aggregate_via_decide;
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use cqrs_es::DomainEvent;
+    use serde_json::Value;
+
+    use super::*;
+    use crate::*;
+
+    fn check(event_type: String, version: String, json: Value) {
+        let doc = event_catalog()
+            .into_iter()
+            .find(|d| d.event_type == event_type)
+            .unwrap();
+        assert_eq!(doc.version, version);
+        let payload = json.get(&event_type).and_then(Value::as_object).unwrap();
+        let fields: BTreeSet<&str> = payload.keys().map(String::as_str).collect();
+        assert_eq!(fields, doc.fields.iter().copied().collect(), "{event_type}");
+    }
+
+    fn doc<E: DomainEvent>(event: E) {
+        check(
+            event.event_type(),
+            event.event_version(),
+            serde_json::to_value(&event).unwrap(),
+        );
+    }
+
+    #[test]
+    fn catalogue_fields_of_tercero_local_and_indice_events() {
+        let tercero = TerceroData {
+            nit: Nit::parse("900123456-8").unwrap(),
+            razon_social: "X".into(),
+            kind: TerceroKind::Proveedor,
+            legal_representative: None,
+            supervisor_name: None,
+            supervisor_email: None,
+        };
+        doc(TerceroEvent::TerceroRegistered(tercero.clone()));
+        doc(TerceroEvent::TerceroUpdated(tercero));
+        let local = LocalData {
+            name: "L".into(),
+            location: "P1".into(),
+            area_m2: Area::parse("10").unwrap(),
+        };
+        doc(LocalEvent::LocalRegistered(local.clone()));
+        doc(LocalEvent::LocalUpdated(local));
+        doc(IndiceEvent::IndexValueRecorded {
+            kind: IndexKind::Ipc,
+            year: 2025,
+            value: Percentage::ZERO,
+            previous: None,
+            by: "a".into(),
+        });
+    }
+}

@@ -1,0 +1,265 @@
+use super::*;
+use crate::DateRange;
+
+#[test]
+fn creates_a_fixed_canon_contract() {
+    let events = Story::new()
+        .when(ContratoCommand::CreateContract {
+            actor: gestor(),
+            terms: terms(),
+        })
+        .unwrap();
+    assert_eq!(events, vec![ContratoEvent::ContractCreated(terms())]);
+}
+
+#[test]
+fn creates_a_variable_contract_with_its_sales_report_day() {
+    let variable = ContractTerms {
+        modality: PaymentModality::VariablePuro {
+            percentage: pct("7,5"),
+        },
+        sales_report_due_day: Some(10),
+        ..terms()
+    };
+    let story = Story::of(variable.clone());
+    assert_eq!(story.state.terms, Some(variable));
+}
+
+#[test]
+fn creates_a_hybrid_contract() {
+    let story = Story::of(hybrid_terms());
+    assert_eq!(
+        story
+            .state
+            .modality_in_force(d(2025, 3, 1))
+            .unwrap()
+            .fixed_amount(),
+        Some(pesos(5_000_000))
+    );
+}
+
+#[test]
+fn variable_and_hybrid_require_the_sales_report_day() {
+    let no_day = ContractTerms {
+        sales_report_due_day: None,
+        ..hybrid_terms()
+    };
+    assert_eq!(
+        Story::new().refused(ContratoCommand::CreateContract {
+            actor: gestor(),
+            terms: no_day
+        }),
+        "los contratos variables e híbridos requieren el día de entrega del informe de ventas"
+    );
+    let day_31 = ContractTerms {
+        sales_report_due_day: Some(31),
+        ..hybrid_terms()
+    };
+    assert_eq!(
+        Story::new().refused(ContratoCommand::CreateContract {
+            actor: gestor(),
+            terms: day_31
+        }),
+        "el día de entrega del informe de ventas debe estar entre 1 y 28"
+    );
+}
+
+#[test]
+fn the_end_must_come_after_the_start() {
+    let backwards = ContractTerms {
+        end_date: d(2024, 12, 31),
+        ..terms()
+    };
+    assert_eq!(
+        Story::new().refused(ContratoCommand::CreateContract {
+            actor: gestor(),
+            terms: backwards
+        }),
+        "la fecha final debe ser posterior a la inicial"
+    );
+}
+
+#[test]
+fn a_fixed_canon_cannot_be_zero() {
+    let zero = ContractTerms {
+        modality: PaymentModality::Fijo { canon: Money::ZERO },
+        ..terms()
+    };
+    assert_eq!(
+        Story::new().refused(ContratoCommand::CreateContract {
+            actor: gestor(),
+            terms: zero
+        }),
+        "el canon debe ser mayor que cero"
+    );
+}
+
+#[test]
+fn the_grace_period_is_a_valid_range_inside_the_contract() {
+    assert_eq!(
+        DateRange::new(d(2025, 3, 1), d(2025, 2, 1))
+            .unwrap_err()
+            .to_string(),
+        "la fecha final debe ser posterior a la inicial"
+    );
+    let grace = |from, to| GracePeriod {
+        period: DateRange::new(from, to).unwrap(),
+        canon: Money::ZERO,
+        condition: "Adecuaciones del local".into(),
+    };
+    let inside = ContractTerms {
+        grace_period: Some(grace(d(2025, 1, 1), d(2025, 2, 28))),
+        ..terms()
+    };
+    assert!(
+        Story::new()
+            .when(ContratoCommand::CreateContract {
+                actor: gestor(),
+                terms: inside
+            })
+            .is_ok()
+    );
+    let outside = ContractTerms {
+        grace_period: Some(grace(d(2024, 12, 1), d(2025, 2, 28))),
+        ..terms()
+    };
+    assert_eq!(
+        Story::new().refused(ContratoCommand::CreateContract {
+            actor: gestor(),
+            terms: outside
+        }),
+        "el periodo de gracia debe estar dentro de la vigencia del contrato"
+    );
+}
+
+#[test]
+fn a_grace_period_with_an_inverted_range_cannot_even_be_read() {
+    let mut json = serde_json::to_value(terms()).unwrap();
+    json["grace_period"] = serde_json::json!({
+        "period": {"from": "2025-03-01", "to": "2025-02-01"}, "canon": 0, "condition": "x"
+    });
+    assert!(serde_json::from_value::<ContractTerms>(json).is_err());
+}
+
+#[test]
+fn notice_days_default_to_60() {
+    let mut json = serde_json::to_value(terms()).unwrap();
+    json.as_object_mut().unwrap().remove("preaviso_days");
+    json.as_object_mut()
+        .unwrap()
+        .remove("early_termination_notice_days");
+    let read: ContractTerms = serde_json::from_value(json).unwrap();
+    assert_eq!(
+        (read.preaviso_days, read.early_termination_notice_days),
+        (60, 60)
+    );
+}
+
+#[test]
+fn a_policy_kind_is_required_once() {
+    let req = PolicyRequirement {
+        kind: PolicyKind::Rce,
+        minimum_insured: pesos(100_000_000),
+        months_of_cover: 3,
+        rce_sublimits: None,
+        cumplimiento_cover: None,
+    };
+    let twice = ContractTerms {
+        required_policies: vec![req.clone(), req],
+        ..terms()
+    };
+    assert_eq!(
+        Story::new().refused(ContratoCommand::CreateContract {
+            actor: gestor(),
+            terms: twice
+        }),
+        "el tipo de póliza RCE está repetido entre las pólizas requeridas"
+    );
+}
+
+#[test]
+fn the_contract_is_created_once() {
+    let story = Story::of(terms());
+    assert_eq!(
+        story.refused(ContratoCommand::CreateContract {
+            actor: gestor(),
+            terms: terms()
+        }),
+        "el contrato CT-001 ya existe"
+    );
+}
+
+#[test]
+fn terms_cannot_be_edited_after_termination() {
+    let story = Story::of(terms()).ok(ContratoCommand::TerminateContract {
+        actor: gestor(),
+        date: d(2025, 8, 31),
+        reason: "Mutuo acuerdo".into(),
+    });
+    let edited = ContractTerms {
+        purpose: "Otro".into(),
+        ..terms()
+    };
+    assert_eq!(
+        story.refused(ContratoCommand::UpdateContractTerms {
+            actor: gestor(),
+            terms: edited
+        }),
+        "el contrato CT-001 ya fue terminado"
+    );
+    assert_eq!(
+        story.refused(ContratoCommand::TerminateContract {
+            actor: gestor(),
+            date: d(2025, 9, 1),
+            reason: "x".into()
+        }),
+        "el contrato CT-001 ya fue terminado"
+    );
+    // Follow-up notes are still welcome.
+    let story = story.ok(ContratoCommand::AddSeguimiento {
+        actor: gestor(),
+        date: d(2025, 9, 1),
+        note: "Entregó el local".into(),
+    });
+    assert_eq!(story.state.seguimientos[0].author, "gus.gestor");
+}
+
+#[test]
+fn editing_with_no_change_records_nothing() {
+    let story = Story::of(terms());
+    assert_eq!(
+        story.when(ContratoCommand::UpdateContractTerms {
+            actor: gestor(),
+            terms: terms()
+        }),
+        Ok(vec![])
+    );
+}
+
+#[test]
+fn only_an_administrador_deletes_a_contract_and_nothing_happens_after() {
+    let story = Story::of(terms());
+    assert_eq!(
+        story.refused(ContratoCommand::DeleteContract {
+            actor: gestor(),
+            reason: "Duplicado".into()
+        }),
+        "solo un administrador puede eliminar un contrato"
+    );
+    let story = story.ok(ContratoCommand::DeleteContract {
+        actor: admin(),
+        reason: "Duplicado".into(),
+    });
+    assert_eq!(
+        story.refused(draft(canon_change(11_000_000))),
+        "el contrato CT-001 fue eliminado"
+    );
+}
+
+#[test]
+fn commands_on_a_contract_that_does_not_exist_are_refused() {
+    assert_eq!(
+        Story::new().refused(draft(canon_change(1))),
+        "el contrato no existe"
+    );
+}
