@@ -1,0 +1,605 @@
+//! Form fields with labels, hints, required markers, kept values and Spanish error messages.
+//!
+//! Build a [`Field`] and hand it to a renderer:
+//! ```
+//! use arriendo_views::components::{Field, FormErrors, money_field};
+//! let mut errors = FormErrors::new();
+//! errors.add("canon", "El canon no puede ser negativo.");
+//! let html = money_field(&Field::new("canon", "Canon mensual").value("-1.000").required().errors(&errors));
+//! assert!(html.into_string().contains("El canon no puede ser negativo."));
+//! ```
+//! Ids: the control is `campo-<name>`, its hint `campo-<name>-ayuda`, its error `campo-<name>-error`;
+//! the control's `aria-describedby` names both, and `aria-invalid="true"` marks an error.
+
+use maud::{Markup, html};
+
+/// A validation message for one field (`field` is the input's `name`; empty for the whole form).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+/// Every validation message of a submitted form.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FormErrors {
+    errors: Vec<FieldError>,
+}
+
+impl FormErrors {
+    pub fn new() -> FormErrors {
+        FormErrors::default()
+    }
+
+    /// Adds a message for a field (use `""` for a message about the whole form).
+    pub fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
+        self.errors.push(FieldError {
+            field: field.into(),
+            message: message.into(),
+        });
+    }
+
+    /// The first message for a field.
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.as_str())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.errors.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.errors.len()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &FieldError> {
+        self.errors.iter()
+    }
+}
+
+impl FromIterator<FieldError> for FormErrors {
+    fn from_iter<T: IntoIterator<Item = FieldError>>(iter: T) -> FormErrors {
+        FormErrors {
+            errors: iter.into_iter().collect(),
+        }
+    }
+}
+
+/// A `<select>` option: `(value, label)`.
+pub type SelectOption<'a> = (&'a str, &'a str);
+
+/// What every field needs. Build with [`Field::new`] and the chained setters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Field<'a> {
+    /// The `name` sent with the form.
+    pub name: &'a str,
+    /// The visible label.
+    pub label: &'a str,
+    /// The current value: what the user typed (on error) or the stored value (when editing).
+    pub value: &'a str,
+    /// The message to show under the field.
+    pub error: Option<&'a str>,
+    /// Adds `required` and a `*` marker.
+    pub required: bool,
+    /// A help line under the label.
+    pub hint: Option<&'a str>,
+    /// Placeholder text (for selects: the label of the empty first option).
+    pub placeholder: Option<&'a str>,
+    /// The `autocomplete` attribute.
+    pub autocomplete: Option<&'a str>,
+    /// The `type` of a [`text_field`]: `text` (default), `email`, `password`, `search`, `url`, `tel`.
+    pub input_type: Option<&'a str>,
+    pub disabled: bool,
+    pub readonly: bool,
+}
+
+impl<'a> Field<'a> {
+    pub fn new(name: &'a str, label: &'a str) -> Field<'a> {
+        Field {
+            name,
+            label,
+            ..Field::default()
+        }
+    }
+    pub fn value(mut self, value: &'a str) -> Self {
+        self.value = value;
+        self
+    }
+    pub fn error(mut self, message: Option<&'a str>) -> Self {
+        self.error = message;
+        self
+    }
+    /// Takes this field's message (by name) from the form's errors.
+    pub fn errors(mut self, errors: &'a FormErrors) -> Self {
+        self.error = errors.get(self.name);
+        self
+    }
+    pub fn required(mut self) -> Self {
+        self.required = true;
+        self
+    }
+    pub fn hint(mut self, hint: &'a str) -> Self {
+        self.hint = Some(hint);
+        self
+    }
+    pub fn placeholder(mut self, placeholder: &'a str) -> Self {
+        self.placeholder = Some(placeholder);
+        self
+    }
+    pub fn autocomplete(mut self, autocomplete: &'a str) -> Self {
+        self.autocomplete = Some(autocomplete);
+        self
+    }
+    pub fn input_type(mut self, input_type: &'a str) -> Self {
+        self.input_type = Some(input_type);
+        self
+    }
+    pub fn disabled(mut self) -> Self {
+        self.disabled = true;
+        self
+    }
+    pub fn readonly(mut self) -> Self {
+        self.readonly = true;
+        self
+    }
+
+    /// The control's id: `campo-<name>` with anything but letters, digits, `-` and `_` as `-`.
+    pub fn id(&self) -> String {
+        field_id(self.name)
+    }
+    fn hint_id(&self) -> String {
+        format!("{}-ayuda", self.id())
+    }
+    fn error_id(&self) -> String {
+        format!("{}-error", self.id())
+    }
+    fn describedby(&self) -> Option<String> {
+        let mut ids = Vec::new();
+        if self.hint.is_some() {
+            ids.push(self.hint_id());
+        }
+        if self.error.is_some() {
+            ids.push(self.error_id());
+        }
+        (!ids.is_empty()).then(|| ids.join(" "))
+    }
+    fn invalid(&self) -> Option<&'static str> {
+        self.error.map(|_| "true")
+    }
+}
+
+/// The id of the control for a field name.
+pub fn field_id(name: &str) -> String {
+    let clean: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    format!("campo-{clean}")
+}
+
+fn label(f: &Field<'_>) -> Markup {
+    html! {
+        label.field-label for=(f.id()) {
+            (f.label)
+            @if f.required {
+                span.req aria-hidden="true" { " *" }
+            }
+        }
+    }
+}
+
+fn hint(f: &Field<'_>) -> Markup {
+    html! {
+        @if let Some(h) = f.hint { p.field-hint id=(f.hint_id()) { (h) } }
+    }
+}
+
+fn error(f: &Field<'_>) -> Markup {
+    html! {
+        @if let Some(e) = f.error {
+            p.field-error id=(f.error_id()) {
+                span.visually-hidden { "Error: " }
+                (e)
+            }
+        }
+    }
+}
+
+fn wrapper(f: &Field<'_>, extra_class: &str, control: Markup) -> Markup {
+    html! {
+        div class={ "field " (extra_class) @if f.error.is_some() { " has-error" } } {
+            (label(f))
+            (hint(f))
+            (control)
+            (error(f))
+        }
+    }
+}
+
+fn input(
+    f: &Field<'_>,
+    input_type: &str,
+    inputmode: Option<&str>,
+    extra: InputExtra<'_>,
+) -> Markup {
+    html! {
+        input.input id=(f.id()) name=(f.name) type=(input_type) value=(f.value)
+            inputmode=[inputmode]
+            placeholder=[f.placeholder]
+            autocomplete=[f.autocomplete]
+            aria-describedby=[f.describedby()]
+            aria-invalid=[f.invalid()]
+            required[f.required]
+            disabled[f.disabled]
+            readonly[f.readonly]
+            min=[extra.min]
+            max=[extra.max]
+            step=[extra.step]
+            data-money[extra.money];
+    }
+}
+
+#[derive(Default, Clone, Copy)]
+struct InputExtra<'a> {
+    min: Option<&'a str>,
+    max: Option<&'a str>,
+    step: Option<&'a str>,
+    money: bool,
+}
+
+/// A text input (`type` from [`Field::input_type`], `text` by default).
+pub fn text_field(f: &Field<'_>) -> Markup {
+    let t = f.input_type.unwrap_or("text");
+    wrapper(f, "field-text", input(f, t, None, InputExtra::default()))
+}
+
+/// A money input in pesos: `type="text" inputmode="numeric" data-money`, a `$` before it.
+/// The script groups thousands as the user types (`1.234.567`); without it the server still
+/// accepts `1234567`, `$1.234.567` or `1.234.567,50`. Give the value as typed, or
+/// [`crate::format::money_input`] of the stored value.
+pub fn money_field(f: &Field<'_>) -> Markup {
+    let extra = InputExtra {
+        money: true,
+        ..InputExtra::default()
+    };
+    let f = Field {
+        autocomplete: f.autocomplete.or(Some("off")),
+        ..*f
+    };
+    wrapper(
+        &f,
+        "field-money",
+        html! {
+            div.input-affix {
+                span.affix.affix-before aria-hidden="true" { "$" }
+                (input(&f, "text", Some("numeric"), extra))
+            }
+        },
+    )
+}
+
+/// A percentage input (`5,2`), with `%` after it: `type="text" inputmode="decimal"`.
+pub fn percent_field(f: &Field<'_>) -> Markup {
+    wrapper(
+        f,
+        "field-percent",
+        html! {
+            div.input-affix {
+                (input(f, "text", Some("decimal"), InputExtra::default()))
+                span.affix.affix-after aria-hidden="true" { "%" }
+            }
+        },
+    )
+}
+
+/// A whole-number input (months, days): `type="number"` with optional bounds.
+pub fn number_field(f: &Field<'_>, min: Option<i64>, max: Option<i64>) -> Markup {
+    let min = min.map(|m| m.to_string());
+    let max = max.map(|m| m.to_string());
+    let extra = InputExtra {
+        min: min.as_deref(),
+        max: max.as_deref(),
+        step: Some("1"),
+        money: false,
+    };
+    wrapper(
+        f,
+        "field-number",
+        input(f, "number", Some("numeric"), extra),
+    )
+}
+
+/// A date with the browser's date picker: `type="date"`; the value is ISO (`2025-12-31`,
+/// see [`crate::format::date_input`]).
+pub fn date_field(f: &Field<'_>) -> Markup {
+    wrapper(
+        f,
+        "field-date",
+        input(f, "date", None, InputExtra::default()),
+    )
+}
+
+/// A `<select>`; the option whose value equals the field's value is selected. With a
+/// placeholder, an empty first option carries it.
+pub fn select_field(f: &Field<'_>, options: &[SelectOption<'_>]) -> Markup {
+    wrapper(
+        f,
+        "field-select",
+        html! {
+            select.input id=(f.id()) name=(f.name)
+                aria-describedby=[f.describedby()]
+                aria-invalid=[f.invalid()]
+                required[f.required]
+                disabled[f.disabled] {
+                @if let Some(p) = f.placeholder {
+                    option value="" selected[f.value.is_empty()] { (p) }
+                }
+                @for (value, text) in options {
+                    option value=(value) selected[*value == f.value] { (text) }
+                }
+            }
+        },
+    )
+}
+
+/// A checkbox with its label beside it; it sends `value` (or `true` when the field's value is empty).
+pub fn checkbox(f: &Field<'_>, checked: bool) -> Markup {
+    let value = if f.value.is_empty() { "true" } else { f.value };
+    html! {
+        div class={ "field field-check" @if f.error.is_some() { " has-error" } } {
+            div.check-row {
+                input.check id=(f.id()) name=(f.name) type="checkbox" value=(value)
+                    checked[checked]
+                    aria-describedby=[f.describedby()]
+                    aria-invalid=[f.invalid()]
+                    required[f.required]
+                    disabled[f.disabled];
+                (label(f))
+            }
+            (hint(f))
+            (error(f))
+        }
+    }
+}
+
+/// A multi-line text area.
+pub fn textarea(f: &Field<'_>, rows: u32) -> Markup {
+    wrapper(
+        f,
+        "field-textarea",
+        html! {
+            textarea.input id=(f.id()) name=(f.name) rows=(rows)
+                placeholder=[f.placeholder]
+                aria-describedby=[f.describedby()]
+                aria-invalid=[f.invalid()]
+                required[f.required]
+                disabled[f.disabled]
+                readonly[f.readonly] { (f.value) }
+        },
+    )
+}
+
+/// The hidden CSRF token every POST form carries.
+pub fn csrf_field(token: &str) -> Markup {
+    html! { input type="hidden" name="csrf_token" value=(token); }
+}
+
+/// A primary submit button.
+pub fn submit_button(label: &str) -> Markup {
+    html! { button.btn.btn-primary type="submit" { (label) } }
+}
+
+/// The row of buttons at the end of a form: submit and an optional "Cancelar" link.
+pub fn form_actions(submit_label: &str, cancel_href: Option<&str>) -> Markup {
+    html! {
+        div.form-actions {
+            (submit_button(submit_label))
+            @if let Some(h) = cancel_href { a.btn.btn-secondary href=(h) { "Cancelar" } }
+        }
+    }
+}
+
+/// A group of fields with a legend.
+pub fn fieldset(legend: &str, body: Markup) -> Markup {
+    html! {
+        fieldset.fieldset {
+            legend { (legend) }
+            div.fieldset-body { (body) }
+        }
+    }
+}
+
+/// The note that explains the `*` marker.
+pub fn required_note() -> Markup {
+    html! { p.required-note { "Los campos marcados con " span.req { "*" } " son obligatorios." } }
+}
+
+/// A box at the top of a form listing every error, each linking to its field. Renders nothing
+/// when there are no errors. Put it first in the form.
+pub fn error_summary(errors: &FormErrors) -> Markup {
+    html! {
+        @if !errors.is_empty() {
+            div.error-summary role="alert" aria-labelledby="resumen-errores" tabindex="-1" {
+                h2 #resumen-errores {
+                    @if errors.len() == 1 { "Hay un error en el formulario" }
+                    @else { "Hay " (errors.len()) " errores en el formulario" }
+                }
+                ul {
+                    @for e in errors.iter() {
+                        li {
+                            @if e.field.is_empty() { (e.message) }
+                            @else { a href={ "#" (field_id(&e.field)) } { (e.message) } }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_field_keeps_value_and_shows_error() {
+        let mut errors = FormErrors::new();
+        errors.add("canon", "El canon debe ser mayor que cero.");
+        let html = money_field(
+            &Field::new("canon", "Canon mensual")
+                .value("1.234.567")
+                .required()
+                .errors(&errors),
+        )
+        .into_string();
+        assert!(html.contains("<label class=\"field-label\" for=\"campo-canon\">Canon mensual"));
+        assert!(html.contains("<span class=\"req\" aria-hidden=\"true\"> *</span>"));
+        assert!(html.contains("id=\"campo-canon\" name=\"canon\" type=\"text\" value=\"1.234.567\" inputmode=\"numeric\""));
+        assert!(html.contains("autocomplete=\"off\""));
+        assert!(html.contains("aria-describedby=\"campo-canon-error\""));
+        assert!(html.contains("aria-invalid=\"true\""));
+        assert!(html.contains(" required"));
+        assert!(html.contains(" data-money"));
+        assert!(html.contains("<p class=\"field-error\" id=\"campo-canon-error\">"));
+        assert!(html.contains("El canon debe ser mayor que cero."));
+        assert!(html.contains("has-error"));
+        assert!(html.contains(">$</span>"));
+    }
+
+    #[test]
+    fn field_without_error_is_clean() {
+        let html = text_field(&Field::new("numero", "Número").value("C-001")).into_string();
+        assert!(html.contains("type=\"text\" value=\"C-001\""));
+        assert!(!html.contains("aria-invalid"));
+        assert!(!html.contains("aria-describedby"));
+        assert!(!html.contains("required"));
+        assert!(!html.contains("has-error"));
+    }
+
+    #[test]
+    fn hint_and_error_both_described() {
+        let html = text_field(
+            &Field::new("nit", "NIT")
+                .hint("Sin dígito de verificación")
+                .error(Some("NIT inválido")),
+        )
+        .into_string();
+        assert!(html.contains("aria-describedby=\"campo-nit-ayuda campo-nit-error\""));
+        assert!(html.contains("<p class=\"field-hint\" id=\"campo-nit-ayuda\">"));
+    }
+
+    #[test]
+    fn values_are_escaped() {
+        let html = text_field(&Field::new("q", "Buscar").value("\"><script>")).into_string();
+        assert!(!html.contains("<script>"));
+        assert!(html.contains("value=\"&quot;&gt;&lt;script&gt;\""));
+    }
+
+    #[test]
+    fn email_type() {
+        let html = text_field(&Field::new("email", "Correo").input_type("email")).into_string();
+        assert!(html.contains("type=\"email\""));
+    }
+
+    #[test]
+    fn date_field_uses_native_picker() {
+        let html = date_field(&Field::new("fecha_inicio", "Fecha de inicio").value("2025-01-31"))
+            .into_string();
+        assert!(html.contains("type=\"date\" value=\"2025-01-31\""));
+    }
+
+    #[test]
+    fn number_and_percent_fields() {
+        let html = number_field(
+            &Field::new("duracion", "Duración (meses)").value("12"),
+            Some(1),
+            Some(600),
+        )
+        .into_string();
+        assert!(html.contains("type=\"number\" value=\"12\""));
+        assert!(html.contains("min=\"1\" max=\"600\" step=\"1\""));
+        let html = percent_field(&Field::new("porcentaje", "Porcentaje de ventas").value("5,2"))
+            .into_string();
+        assert!(html.contains("inputmode=\"decimal\""));
+        assert!(html.contains(">%</span>"));
+    }
+
+    #[test]
+    fn select_marks_selected() {
+        let html = select_field(
+            &Field::new("modalidad", "Modalidad de pago")
+                .value("hibrido")
+                .placeholder("Seleccione…")
+                .required(),
+            &[
+                ("fijo", "Fijo"),
+                ("variable", "Variable puro"),
+                ("hibrido", "Híbrido"),
+            ],
+        )
+        .into_string();
+        assert!(html.contains("<option value=\"\">Seleccione…</option>"));
+        assert!(html.contains("<option value=\"hibrido\" selected>Híbrido</option>"));
+        assert!(html.contains("<option value=\"fijo\">Fijo</option>"));
+        assert!(html.contains(
+            "<select class=\"input\" id=\"campo-modalidad\" name=\"modalidad\" required>"
+        ));
+    }
+
+    #[test]
+    fn checkbox_and_textarea() {
+        let html = checkbox(&Field::new("prorroga", "Prórroga automática"), true).into_string();
+        assert!(html.contains("type=\"checkbox\" value=\"true\" checked"));
+        assert!(html.contains("for=\"campo-prorroga\""));
+        let html = checkbox(&Field::new("prorroga", "Prórroga automática"), false).into_string();
+        assert!(!html.contains("checked"));
+        let html = textarea(
+            &Field::new("objeto", "Objeto").value("Local <comercial>"),
+            4,
+        )
+        .into_string();
+        assert!(html.contains("rows=\"4\">Local &lt;comercial&gt;</textarea>"));
+    }
+
+    #[test]
+    fn ids_are_sanitized() {
+        assert_eq!(field_id("polizas[0].valor"), "campo-polizas-0--valor");
+    }
+
+    #[test]
+    fn csrf_and_summary() {
+        assert_eq!(
+            csrf_field("abc").into_string(),
+            "<input type=\"hidden\" name=\"csrf_token\" value=\"abc\">"
+        );
+        let mut errors = FormErrors::new();
+        errors.add("canon", "El canon es obligatorio.");
+        errors.add("", "Otro usuario modificó el contrato.");
+        let html = error_summary(&errors).into_string();
+        assert!(html.contains("Hay 2 errores en el formulario"));
+        assert!(html.contains("<a href=\"#campo-canon\">El canon es obligatorio.</a>"));
+        assert!(html.contains("<li>Otro usuario modificó el contrato.</li>"));
+        assert_eq!(error_summary(&FormErrors::new()).into_string(), "");
+    }
+
+    #[test]
+    fn form_helpers() {
+        let html = form_actions("Guardar", Some("/contratos")).into_string();
+        assert!(
+            html.contains("<button class=\"btn btn-primary\" type=\"submit\">Guardar</button>")
+        );
+        assert!(html.contains("href=\"/contratos\">Cancelar"));
+        let html = fieldset("Pólizas requeridas", html! { p { "x" } }).into_string();
+        assert!(html.contains("<legend>Pólizas requeridas</legend>"));
+        assert!(required_note().into_string().contains("obligatorios"));
+    }
+}

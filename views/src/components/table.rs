@@ -1,0 +1,374 @@
+//! Data tables: a responsive wrapper, sortable headers that keep the query string, and pagination.
+//!
+//! Query parameters: [`SORT_PARAM`] (`orden`), [`DIR_PARAM`] (`dir` = `asc`|`desc`) and
+//! [`PAGE_PARAM`] (`pagina`, from 1). Links are relative (`?q=x&pagina=2`), so they stay on the page.
+
+use maud::{Markup, html};
+
+use crate::format;
+use crate::query::QueryString;
+
+/// The query parameter with the sort column key.
+pub const SORT_PARAM: &str = "orden";
+/// The query parameter with the sort direction.
+pub const DIR_PARAM: &str = "dir";
+/// The query parameter with the page number (1-based).
+pub const PAGE_PARAM: &str = "pagina";
+
+/// Sort direction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortDir {
+    #[default]
+    Asc,
+    Desc,
+}
+
+impl SortDir {
+    /// `asc` or `desc`.
+    pub fn param(self) -> &'static str {
+        match self {
+            SortDir::Asc => "asc",
+            SortDir::Desc => "desc",
+        }
+    }
+
+    /// The other direction.
+    pub fn flip(self) -> SortDir {
+        match self {
+            SortDir::Asc => SortDir::Desc,
+            SortDir::Desc => SortDir::Asc,
+        }
+    }
+
+    fn aria(self) -> &'static str {
+        match self {
+            SortDir::Asc => "ascending",
+            SortDir::Desc => "descending",
+        }
+    }
+}
+
+/// The current sort of a list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sort {
+    /// A column key (one of the `allowed` ones given to [`Sort::from_query`]).
+    pub key: String,
+    pub dir: SortDir,
+}
+
+impl Sort {
+    /// Reads `orden` and `dir` from a raw query string. A key not in `allowed` falls back to
+    /// `default`, so the key can safely pick an SQL `ORDER BY` from a fixed list.
+    pub fn from_query(query: &str, allowed: &[&str], default: (&str, SortDir)) -> Sort {
+        let q = QueryString::parse(query);
+        match q.get(SORT_PARAM).filter(|k| allowed.contains(k)) {
+            Some(key) => Sort {
+                key: key.to_string(),
+                dir: match q.get(DIR_PARAM) {
+                    Some("desc") => SortDir::Desc,
+                    _ => SortDir::Asc,
+                },
+            },
+            None => Sort {
+                key: default.0.to_string(),
+                dir: default.1,
+            },
+        }
+    }
+}
+
+/// A table column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Column<'a> {
+    pub label: &'a str,
+    /// The sort key, when the column can be sorted.
+    pub sort_key: Option<&'a str>,
+    /// Numbers and money align right.
+    pub numeric: bool,
+}
+
+impl<'a> Column<'a> {
+    /// A plain column.
+    pub const fn new(label: &'a str) -> Column<'a> {
+        Column {
+            label,
+            sort_key: None,
+            numeric: false,
+        }
+    }
+    /// Makes it sortable by `key`.
+    pub const fn sortable(mut self, key: &'a str) -> Column<'a> {
+        self.sort_key = Some(key);
+        self
+    }
+    /// Aligns it right.
+    pub const fn numeric(mut self) -> Column<'a> {
+        self.numeric = true;
+        self
+    }
+}
+
+/// The `<thead>` of a data table. Sortable columns link to the same page with the same query,
+/// the new sort and no page number; the current one shows its direction and `aria-sort`.
+pub fn table_head(columns: &[Column<'_>], sort: Option<&Sort>, query: &str) -> Markup {
+    let q = QueryString::parse(query).without(PAGE_PARAM);
+    html! {
+        thead {
+            tr {
+                @for col in columns {
+                    @let current = match (col.sort_key, sort) {
+                        (Some(k), Some(s)) if s.key == k => Some(s.dir),
+                        _ => None,
+                    };
+                    th scope="col" class=[col.numeric.then_some("num")]
+                        aria-sort=[current.map(SortDir::aria)] {
+                        @if let Some(key) = col.sort_key {
+                            @let next = current.map(SortDir::flip).unwrap_or(SortDir::Asc);
+                            @let href = q.with(SORT_PARAM, key).with(DIR_PARAM, next.param()).href();
+                            a.sort-link href=(href) {
+                                (col.label)
+                                span.sort-icon aria-hidden="true" {
+                                    @match current {
+                                        Some(SortDir::Asc) => "▲",
+                                        Some(SortDir::Desc) => "▼",
+                                        None => "↕",
+                                    }
+                                }
+                            }
+                        } @else {
+                            (col.label)
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A table inside a horizontally scrollable, keyboard-focusable region, with a caption for
+/// screen readers. `head` is usually [`table_head`]; `body` is the `<tbody>`.
+pub fn table_wrap(caption: &str, head: Markup, body: Markup) -> Markup {
+    html! {
+        div.table-wrap role="region" aria-label=(caption) tabindex="0" {
+            table.data-table {
+                caption.visually-hidden { (caption) }
+                (head)
+                (body)
+            }
+        }
+    }
+}
+
+/// How many pages `total` items fill (at least 1).
+pub fn page_count(total: u64, per_page: u64) -> u64 {
+    if per_page == 0 {
+        return 1;
+    }
+    total.div_ceil(per_page).max(1)
+}
+
+/// The page number in a raw query string (`pagina`), 1 when absent or invalid.
+pub fn page_from_query(query: &str) -> u64 {
+    QueryString::parse(query)
+        .get(PAGE_PARAM)
+        .and_then(|p| p.parse::<u64>().ok())
+        .filter(|p| *p >= 1)
+        .unwrap_or(1)
+}
+
+/// The pages to show: first, last, and two around the current one; `None` is an ellipsis.
+fn page_window(page: u64, pages: u64) -> Vec<Option<u64>> {
+    let mut out = Vec::new();
+    let mut last = 0;
+    for p in 1..=pages {
+        if p == 1 || p == pages || (p + 2 >= page && p <= page + 2) {
+            if last != 0 && p > last + 1 {
+                out.push(None);
+            }
+            out.push(Some(p));
+            last = p;
+        }
+    }
+    out
+}
+
+/// "Mostrando 21–40 de 135" and page links that keep the rest of `base_query`.
+/// Renders nothing when `total` is 0; only the summary when everything fits in one page.
+pub fn pagination(page: u64, per_page: u64, total: u64, base_query: &str) -> Markup {
+    if total == 0 {
+        return html! {};
+    }
+    let pages = page_count(total, per_page);
+    let page = page.clamp(1, pages);
+    let first = (page - 1) * per_page + 1;
+    let last = (page * per_page).min(total);
+    let q = QueryString::parse(base_query);
+    let link = |p: u64| {
+        if p == 1 {
+            q.without(PAGE_PARAM).href()
+        } else {
+            q.with(PAGE_PARAM, &p.to_string()).href()
+        }
+    };
+    html! {
+        div.pagination-bar {
+            p.pagination-summary {
+                "Mostrando " (format::thousands(first)) "–" (format::thousands(last))
+                " de " (format::thousands(total))
+            }
+            @if pages > 1 {
+                nav.pagination aria-label="Paginación" {
+                    ul {
+                        li {
+                            @if page > 1 {
+                                a.page-link rel="prev" href=(link(page - 1)) { "‹ Anterior" }
+                            } @else {
+                                span.page-link.is-disabled aria-disabled="true" { "‹ Anterior" }
+                            }
+                        }
+                        @for item in page_window(page, pages) {
+                            li {
+                                @match item {
+                                    Some(p) if p == page => {
+                                        span.page-link.is-current aria-current="page" {
+                                            span.visually-hidden { "Página " } (format::thousands(p))
+                                        }
+                                    }
+                                    Some(p) => {
+                                        a.page-link href=(link(p)) {
+                                            span.visually-hidden { "Página " } (format::thousands(p))
+                                        }
+                                    }
+                                    None => { span.page-gap aria-hidden="true" { "…" } }
+                                }
+                            }
+                        }
+                        li {
+                            @if page < pages {
+                                a.page-link rel="next" href=(link(page + 1)) { "Siguiente ›" }
+                            } @else {
+                                span.page-link.is-disabled aria-disabled="true" { "Siguiente ›" }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sort_from_query_validates_key() {
+        let s = Sort::from_query(
+            "orden=numero&dir=desc",
+            &["numero", "fin"],
+            ("fin", SortDir::Asc),
+        );
+        assert_eq!(s.key, "numero");
+        assert_eq!(s.dir, SortDir::Desc);
+        let s = Sort::from_query("orden=drop+table", &["numero"], ("fin", SortDir::Asc));
+        assert_eq!(s.key, "fin");
+    }
+
+    #[test]
+    fn header_links_keep_filters_and_drop_page() {
+        let cols = [
+            Column::new("Número").sortable("numero"),
+            Column::new("Arrendatario"),
+            Column::new("Canon").sortable("canon").numeric(),
+        ];
+        let sort = Sort {
+            key: "numero".into(),
+            dir: SortDir::Asc,
+        };
+        let html = table_head(
+            &cols,
+            Some(&sort),
+            "q=caf%C3%A9&modalidad=fijo&pagina=3&orden=numero&dir=asc",
+        )
+        .into_string();
+        // Current column: flips to desc, keeps filters, drops the page.
+        assert!(
+            html.contains("href=\"?q=caf%C3%A9&amp;modalidad=fijo&amp;orden=numero&amp;dir=desc\"")
+        );
+        assert!(html.contains("aria-sort=\"ascending\""));
+        // Other sortable column: ascending.
+        assert!(
+            html.contains("href=\"?q=caf%C3%A9&amp;modalidad=fijo&amp;orden=canon&amp;dir=asc\"")
+        );
+        assert!(html.contains("<th scope=\"col\">Arrendatario</th>"));
+        assert!(html.contains("<th scope=\"col\" class=\"num\">"));
+        assert!(!html.contains("pagina"));
+    }
+
+    #[test]
+    fn table_wrap_is_scrollable_region() {
+        let html = table_wrap("Contratos", html! {}, html! { tbody {} }).into_string();
+        assert!(html.contains(
+            "class=\"table-wrap\" role=\"region\" aria-label=\"Contratos\" tabindex=\"0\""
+        ));
+        assert!(html.contains("<caption class=\"visually-hidden\">Contratos</caption>"));
+    }
+
+    #[test]
+    fn pagination_links() {
+        let html = pagination(5, 20, 200, "q=local&pagina=5").into_string();
+        assert!(html.contains("Mostrando 81–100 de 200"));
+        assert!(html.contains("rel=\"prev\" href=\"?q=local&amp;pagina=4\""));
+        assert!(html.contains("rel=\"next\" href=\"?q=local&amp;pagina=6\""));
+        // First page drops the parameter.
+        assert!(html.contains("href=\"?q=local\""));
+        assert!(html.contains("href=\"?q=local&amp;pagina=10\""));
+        for p in [3, 4, 6, 7] {
+            assert!(
+                html.contains(&format!("href=\"?q=local&amp;pagina={p}\"")),
+                "{p}"
+            );
+        }
+        assert!(!html.contains("pagina=2\""));
+        assert!(!html.contains("pagina=8\""));
+        assert!(html.contains(
+            "aria-current=\"page\"><span class=\"visually-hidden\">Página </span>5</span>"
+        ));
+        assert_eq!(html.matches('…').count(), 2);
+    }
+
+    #[test]
+    fn pagination_edges() {
+        let first = pagination(1, 20, 45, "").into_string();
+        assert!(first.contains("Mostrando 1–20 de 45"));
+        assert!(first.contains("is-disabled\" aria-disabled=\"true\">‹ Anterior"));
+        assert!(first.contains("rel=\"next\" href=\"?pagina=2\""));
+        let last = pagination(9, 20, 45, "").into_string();
+        assert!(
+            last.contains("Mostrando 41–45 de 45"),
+            "clamped to the last page"
+        );
+        assert!(last.contains("aria-disabled=\"true\">Siguiente ›"));
+        let one = pagination(1, 20, 3, "").into_string();
+        assert!(one.contains("Mostrando 1–3 de 3"));
+        assert!(!one.contains("<nav"));
+        assert_eq!(pagination(1, 20, 0, "").into_string(), "");
+        let big = pagination(1, 25, 10_000, "").into_string();
+        assert!(big.contains("Mostrando 1–25 de 10.000"));
+    }
+
+    #[test]
+    fn page_helpers() {
+        assert_eq!(page_count(0, 20), 1);
+        assert_eq!(page_count(41, 20), 3);
+        assert_eq!(page_count(5, 0), 1);
+        assert_eq!(page_from_query("pagina=3&q=x"), 3);
+        assert_eq!(page_from_query("pagina=0"), 1);
+        assert_eq!(page_from_query("pagina=abc"), 1);
+        assert_eq!(page_window(1, 1), vec![Some(1)]);
+        assert_eq!(
+            page_window(1, 10),
+            vec![Some(1), Some(2), Some(3), None, Some(10)]
+        );
+    }
+}
