@@ -67,6 +67,21 @@ mod tests {
     }
 
     #[test]
+    fn assets_load_nothing_from_elsewhere() {
+        for (name, text) in [("css", APP_CSS), ("js", APP_JS)] {
+            assert!(!text.contains("http://"), "{name}");
+            assert!(!text.contains("https://"), "{name}");
+            assert!(!text.contains("@import"), "{name}");
+            assert!(
+                !text.contains("url("),
+                "{name}: CSP blocks data: and remote urls"
+            );
+        }
+        assert!(!APP_JS.contains("eval("));
+        assert!(!APP_JS.contains("innerHTML"));
+    }
+
+    #[test]
     fn assets_are_not_empty() {
         assert!(APP_CSS.contains("--color-danger"));
         assert!(APP_JS.contains("data-money"));

@@ -228,7 +228,6 @@ pub fn page(ctx: &PageContext, title: &str, body: Markup) -> Markup {
                     div.header-inner {
                         (brand())
                         @if let Some(user) = &ctx.user {
-                            nav.nav-desktop aria-label="Principal" { (nav_list(ctx, user)) }
                             (user_box(ctx, user))
                             details.nav-mobile {
                                 summary.nav-toggle {
@@ -246,6 +245,11 @@ pub fn page(ctx: &PageContext, title: &str, body: Markup) -> Markup {
                                     }
                                 }
                             }
+                        }
+                    }
+                    @if let Some(user) = &ctx.user {
+                        nav.nav-desktop aria-label="Principal" {
+                            div.nav-inner { (nav_list(ctx, user)) }
                         }
                     }
                 }

@@ -72,21 +72,6 @@ pub fn locked_page(ctx: &PageContext, until: &str, minutes: i64) -> Markup {
     )
 }
 
-/// A refusal or an error, with a short explanation.
-pub fn message_page(ctx: &PageContext, title: &str, message: &str) -> Markup {
-    page(
-        ctx,
-        title,
-        html! {
-            section.auth-card {
-                h1 { (title) }
-                p { (message) }
-                p { a href="/" { "Ir al inicio" } }
-            }
-        },
-    )
-}
-
 /// The change-password page.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PasswordForm {
@@ -255,7 +240,11 @@ pub struct LockoutItem {
     pub locked_until: String,
 }
 
-pub fn access_page(ctx: &PageContext, lockouts: &[LockoutItem], attempts: &[AttemptItem]) -> Markup {
+pub fn access_page(
+    ctx: &PageContext,
+    lockouts: &[LockoutItem],
+    attempts: &[AttemptItem],
+) -> Markup {
     page(
         ctx,
         "Accesos y bloqueos",

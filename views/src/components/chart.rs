@@ -4,8 +4,8 @@ use maud::{Markup, html};
 
 use crate::format;
 
-const WIDTH: f64 = 720.0;
-const HEIGHT: f64 = 260.0;
+const WIDTH: f64 = 960.0;
+const HEIGHT: f64 = 250.0;
 const LEFT: f64 = 40.0;
 const RIGHT: f64 = 8.0;
 const TOP: f64 = 20.0;

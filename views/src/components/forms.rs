@@ -408,6 +408,24 @@ pub fn form_actions(submit_label: &str, cancel_href: Option<&str>) -> Markup {
     }
 }
 
+/// A button that POSTs to `action` with the CSRF token (approve, reject, delete…). With `confirm`,
+/// the script asks first (`form[data-confirm]`); without script it submits directly.
+/// `style` is a button class: `btn-primary`, `btn-secondary`, `btn-danger`.
+pub fn post_button(
+    action: &str,
+    csrf_token: &str,
+    label: &str,
+    style: &str,
+    confirm: Option<&str>,
+) -> Markup {
+    html! {
+        form.inline-form method="post" action=(action) data-confirm=[confirm] {
+            (csrf_field(csrf_token))
+            button class={ "btn " (style) } type="submit" { (label) }
+        }
+    }
+}
+
 /// A group of fields with a legend.
 pub fn fieldset(legend: &str, body: Markup) -> Markup {
     html! {
@@ -589,6 +607,25 @@ mod tests {
         assert!(html.contains("<a href=\"#campo-canon\">El canon es obligatorio.</a>"));
         assert!(html.contains("<li>Otro usuario modificó el contrato.</li>"));
         assert_eq!(error_summary(&FormErrors::new()).into_string(), "");
+    }
+
+    #[test]
+    fn post_button_carries_token_and_confirm() {
+        let html = post_button(
+            "/contratos/7/eliminar",
+            "tok",
+            "Eliminar",
+            "btn-danger",
+            Some("¿Eliminar el contrato C-007?"),
+        )
+        .into_string();
+        assert!(html.contains("method=\"post\" action=\"/contratos/7/eliminar\" data-confirm=\"¿Eliminar el contrato C-007?\""));
+        assert!(html.contains("name=\"csrf_token\" value=\"tok\""));
+        assert!(
+            html.contains("<button class=\"btn btn-danger\" type=\"submit\">Eliminar</button>")
+        );
+        let html = post_button("/x", "t", "Aprobar", "btn-primary", None).into_string();
+        assert!(!html.contains("data-confirm"));
     }
 
     #[test]
