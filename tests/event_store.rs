@@ -333,3 +333,44 @@ both_engines!(
     rebuild_equals_incremental,
     super::rebuild_equals_incremental
 );
+
+/// PostgreSQL only: a transaction that drew its position first but commits last must still be
+/// projected. Without the advisory lock in the position trigger, the later writer's event would be
+/// projected first and the checkpoint would jump over the earlier one forever.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn late_commit_is_not_skipped_on_postgres() {
+    let store = TestStore::new(Engine::Postgres).await;
+    let arriendo::store::Db::Postgres(pool) = store.db() else {
+        unreachable!()
+    };
+    let insert = "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, \
+                  payload, metadata) VALUES ('counter', $1, 1, 'Added', '1.0', '{}', '{}')";
+    let mut slow = pool.begin().await.unwrap();
+    sqlx::query(insert)
+        .bind("slow")
+        .execute(&mut *slow)
+        .await
+        .unwrap();
+
+    let fast_pool = pool.clone();
+    let fast = tokio::spawn(async move {
+        sqlx::query(insert)
+            .bind("fast")
+            .execute(&fast_pool)
+            .await
+            .unwrap();
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    store.app.projector.catch_up().await.unwrap();
+
+    slow.commit().await.unwrap();
+    fast.await.unwrap();
+    store.app.projector.catch_up().await.unwrap();
+
+    let projected: Vec<String> =
+        sqlx::query_scalar("SELECT aggregate_id FROM rm_history ORDER BY position")
+            .fetch_all(pool)
+            .await
+            .unwrap();
+    assert_eq!(projected, vec!["slow".to_string(), "fast".to_string()]);
+}
