@@ -36,6 +36,8 @@ pub struct App {
     pub db: Db,
     pub projector: Projector,
     pub data_dir: PathBuf,
+    /// Sessions, lockouts and cookies (from `ARRIENDO_*` variables; tests replace it).
+    pub auth: crate::auth::AuthSettings,
 }
 
 impl App {
@@ -45,10 +47,12 @@ impl App {
         store::migrate(&db).await?;
         let projector = Projector::new(db.clone());
         projector.catch_up().await?;
+        let auth = crate::auth::AuthSettings::from_env()?;
         Ok(Self {
             db,
             projector,
             data_dir,
+            auth,
         })
     }
 }
@@ -58,6 +62,13 @@ pub async fn run(cli: Cli) -> Result<(), AppError> {
     let app = App::open(global.database_url.as_deref(), global.data_dir.clone()).await?;
     match cli.command {
         Command::Serve(args) => {
+            if let Some((user, password)) = crate::auth::ensure_initial_admin(&app).await? {
+                println!(
+                    "Primer inicio: se creó el administrador «{user}» con la contraseña «{password}». \
+                     Se muestra solo esta vez: cámbiela al entrar."
+                );
+            }
+            let _sessions = crate::auth::spawn_session_cleanup(&app, Duration::from_secs(600));
             let server = crate::startup::Server::bind(app.clone(), args.bind).await?;
             tracing::info!(address = %server.address(), engine = %app.db.engine(), "Arriendo listening");
             println!("Arriendo escuchando en http://{}", server.address());
@@ -73,6 +84,8 @@ pub async fn run(cli: Cli) -> Result<(), AppError> {
         Command::Demo => Err(AppError::Usage(
             "the demo portfolio arrives with the domain model".into(),
         )),
+        Command::User { command } => crate::auth::cli::run_user(&app, command).await,
+        Command::Lockout { command } => crate::auth::cli::run_lockout(&app, command).await,
         Command::Projections { command } => match command {
             ProjectionsCommand::Rebuild => {
                 let applied = app.projector.rebuild().await?;

@@ -56,6 +56,16 @@ pub enum Command {
         #[command(subcommand)]
         command: ProjectionsCommand,
     },
+    /// Accounts: add, change a password, list.
+    User {
+        #[command(subcommand)]
+        command: crate::auth::cli::UserCli,
+    },
+    /// Login lockouts: list, or lift.
+    Lockout {
+        #[command(subcommand)]
+        command: crate::auth::cli::LockoutCli,
+    },
 }
 
 #[derive(Clone, Debug, Args)]

@@ -1,6 +1,7 @@
 //! Arriendo: the application. Wires the event store, the projector, the HTTP server and the CLI.
 
 pub mod app;
+pub mod auth;
 pub mod cli;
 pub mod http;
 pub mod projector;

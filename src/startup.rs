@@ -27,7 +27,9 @@ impl Server {
 
     pub async fn run(self) -> Result<(), AppError> {
         let router = crate::http::router(self.app);
-        axum::serve(self.listener, router)
+        // The peer address feeds the login lockout (see `http::security::client_ip`).
+        let service = router.into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, service)
             .with_graceful_shutdown(shutdown_signal())
             .await?;
         Ok(())

@@ -2,13 +2,26 @@
 
 use axum::Router;
 use axum::extract::State;
-use axum::routing::get;
 use maud::{Markup, html};
 
 use crate::app::App;
 
+pub mod auth;
+pub mod security;
+
+pub use security::{Access, Ctx, CurrentUser, RequireAdmin, RequireWrite, Route};
+
+/// The route table: every route of the application with who may use it. Register new routes here
+/// (or in a module's `routes()` extended here); `tests/auth_routes.rs` walks this table for every role.
+pub fn routes() -> Vec<Route> {
+    let mut routes = vec![Route::get("/", Access::Authenticated, home)];
+    routes.extend(auth::routes());
+    routes
+}
+
+/// The application: the route table behind sessions, login, roles, CSRF and security headers.
 pub fn router(app: App) -> Router {
-    Router::new().route("/", get(home)).with_state(app)
+    security::protect(routes(), &app)
 }
 
 async fn home(State(app): State<App>) -> Markup {

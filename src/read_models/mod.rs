@@ -1,6 +1,7 @@
 //! The read models the pages query, kept by the projector.
 
 mod history;
+mod users;
 
 use crate::store::event_log::StoredEvent;
 use crate::store::{StoreError, Tx};
@@ -8,6 +9,7 @@ use crate::store::{StoreError, Tx};
 /// Applies one event to every read model.
 pub async fn apply(tx: &mut Tx, event: &StoredEvent) -> Result<(), StoreError> {
     history::apply(tx, event).await?;
+    users::apply(tx, event).await?;
     Ok(())
 }
 
@@ -22,4 +24,4 @@ pub async fn reset(tx: &mut Tx) -> Result<(), StoreError> {
 }
 
 /// Every read-model table, so reset and the rebuild-equals-incremental test cannot forget one.
-pub const TABLES: &[&str] = &["rm_history"];
+pub const TABLES: &[&str] = &["rm_history", "rm_users"];

@@ -1,0 +1,203 @@
+//! axum-login's backend over `rm_users`, and the session store on either engine.
+
+use std::sync::Arc;
+
+use arriendo_events::actor::{Actor, Role};
+use async_trait::async_trait;
+use axum_login::{AuthUser, AuthnBackend, UserId};
+use sha2::{Digest, Sha256};
+use tokio::sync::OnceCell;
+use tower_sessions::session::{Id, Record};
+use tower_sessions::session_store::{self, ExpiredDeletion, SessionStore};
+use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
+
+use super::{AuthError, password, users};
+use crate::store::Db;
+
+/// A logged-in account as the session layer sees it.
+#[derive(Clone)]
+pub struct SessionUser {
+    pub username: String,
+    pub role: Role,
+    /// SHA-256 of (password hash, session epoch): a password change, a reset or "end sessions"
+    /// changes it, and axum-login then drops every session made with the old value.
+    auth_hash: Vec<u8>,
+}
+
+impl std::fmt::Debug for SessionUser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SessionUser")
+            .field("username", &self.username)
+            .field("role", &self.role)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SessionUser {
+    fn from_row(row: &users::UserRow) -> Self {
+        let mut digest = Sha256::new();
+        digest.update(row.password_hash.as_bytes());
+        digest.update(b"|");
+        digest.update(row.session_epoch.to_be_bytes());
+        Self {
+            username: row.username.clone(),
+            role: row.role,
+            auth_hash: digest.finalize().to_vec(),
+        }
+    }
+
+    pub fn actor(&self) -> Actor {
+        Actor::new(self.username.clone(), self.role)
+    }
+}
+
+impl AuthUser for SessionUser {
+    type Id = String;
+
+    fn id(&self) -> String {
+        self.username.clone()
+    }
+
+    fn session_auth_hash(&self) -> &[u8] {
+        &self.auth_hash
+    }
+}
+
+/// Username and password as typed on the login form.
+#[derive(Clone)]
+pub struct Credentials {
+    pub username: String,
+    pub password: String,
+}
+
+#[derive(Clone)]
+pub struct Backend {
+    db: Db,
+    /// The hash checked when the username is unknown, so that answer takes as long as a wrong password.
+    dummy_hash: Arc<OnceCell<String>>,
+}
+
+impl Backend {
+    pub fn new(db: Db) -> Self {
+        Self {
+            db,
+            dummy_hash: Arc::new(OnceCell::new()),
+        }
+    }
+
+    async fn dummy_hash(&self) -> Result<String, AuthError> {
+        self.dummy_hash
+            .get_or_try_init(|| password::hash_unchecked(password::generate(24)))
+            .await
+            .cloned()
+    }
+}
+
+impl Backend {
+    /// The account as a session user, if it exists and is active.
+    pub async fn get_user_by_name(&self, username: &str) -> Result<Option<SessionUser>, AuthError> {
+        Ok(users::find(&self.db, username)
+            .await?
+            .filter(|user| user.active)
+            .map(|user| SessionUser::from_row(&user)))
+    }
+}
+
+impl AuthnBackend for Backend {
+    type User = SessionUser;
+    type Credentials = Credentials;
+    type Error = AuthError;
+
+    /// Always runs exactly one argon2 verification, whether the user exists, is inactive or not.
+    async fn authenticate(&self, creds: Credentials) -> Result<Option<SessionUser>, AuthError> {
+        let user = match users::normalize_username(&creds.username) {
+            Ok(name) => users::find(&self.db, &name).await?,
+            Err(_) => None,
+        };
+        let phc = match &user {
+            Some(user) => user.password_hash.clone(),
+            None => self.dummy_hash().await?,
+        };
+        let verified = password::verify(creds.password, phc).await?;
+        Ok(match user {
+            Some(user) if verified && user.active => Some(SessionUser::from_row(&user)),
+            _ => None,
+        })
+    }
+
+    async fn get_user(&self, username: &UserId<Self>) -> Result<Option<SessionUser>, AuthError> {
+        self.get_user_by_name(username).await
+    }
+}
+
+/// tower-sessions' sqlx store on whichever engine the app uses; both keep the `tower_sessions` table
+/// created by our migration.
+#[derive(Clone, Debug)]
+pub enum DbSessionStore {
+    Sqlite(SqliteStore),
+    Postgres(PostgresStore),
+}
+
+impl DbSessionStore {
+    pub fn new(db: &Db) -> Self {
+        match db {
+            Db::Sqlite(pool) => DbSessionStore::Sqlite(SqliteStore::new(pool.clone())),
+            Db::Postgres(pool) => {
+                let store = PostgresStore::new(pool.clone());
+                // Constant, valid identifiers: the fallback never happens.
+                match store
+                    .clone()
+                    .with_schema_name("public")
+                    .and_then(|s| s.with_table_name("tower_sessions"))
+                {
+                    Ok(store) => DbSessionStore::Postgres(store),
+                    Err(err) => {
+                        tracing::error!(error = %err, "session table name refused");
+                        DbSessionStore::Postgres(store)
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[async_trait]
+impl SessionStore for DbSessionStore {
+    async fn create(&self, record: &mut Record) -> session_store::Result<()> {
+        match self {
+            DbSessionStore::Sqlite(s) => s.create(record).await,
+            DbSessionStore::Postgres(s) => s.create(record).await,
+        }
+    }
+
+    async fn save(&self, record: &Record) -> session_store::Result<()> {
+        match self {
+            DbSessionStore::Sqlite(s) => s.save(record).await,
+            DbSessionStore::Postgres(s) => s.save(record).await,
+        }
+    }
+
+    async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
+        match self {
+            DbSessionStore::Sqlite(s) => s.load(id).await,
+            DbSessionStore::Postgres(s) => s.load(id).await,
+        }
+    }
+
+    async fn delete(&self, id: &Id) -> session_store::Result<()> {
+        match self {
+            DbSessionStore::Sqlite(s) => s.delete(id).await,
+            DbSessionStore::Postgres(s) => s.delete(id).await,
+        }
+    }
+}
+
+#[async_trait]
+impl ExpiredDeletion for DbSessionStore {
+    async fn delete_expired(&self) -> session_store::Result<()> {
+        match self {
+            DbSessionStore::Sqlite(s) => s.delete_expired().await,
+            DbSessionStore::Postgres(s) => s.delete_expired().await,
+        }
+    }
+}

@@ -1,0 +1,113 @@
+//! Password hashing with argon2id at the OWASP parameters, always off the async runtime.
+
+use argon2::password_hash::rand_core::OsRng;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+use rand::Rng;
+
+use super::AuthError;
+
+/// Shortest password accepted.
+pub const MIN_LENGTH: usize = 12;
+/// Longest password accepted (hashing cost is bounded).
+pub const MAX_LENGTH: usize = 256;
+
+/// argon2id, m = 19456 KiB, t = 2, p = 1 (OWASP's minimum recommendation).
+fn hasher() -> Result<Argon2<'static>, AuthError> {
+    let params = Params::new(19_456, 2, 1, None)
+        .map_err(|e| AuthError::Internal(format!("argon2 parameters: {e}")))?;
+    Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
+}
+
+/// Refuses passwords that are too short or too long (message for the user, in Spanish).
+pub fn validate(password: &str) -> Result<(), AuthError> {
+    let chars = password.chars().count();
+    if chars < MIN_LENGTH {
+        return Err(AuthError::Invalid(format!(
+            "la contraseña debe tener al menos {MIN_LENGTH} caracteres"
+        )));
+    }
+    if chars > MAX_LENGTH {
+        return Err(AuthError::Invalid(format!(
+            "la contraseña no puede tener más de {MAX_LENGTH} caracteres"
+        )));
+    }
+    Ok(())
+}
+
+/// Validates and hashes a password on the blocking pool; returns the PHC string.
+pub async fn hash(password: String) -> Result<String, AuthError> {
+    validate(&password)?;
+    hash_unchecked(password).await
+}
+
+/// Hashes without validating (the dummy hash for unknown users).
+pub(crate) async fn hash_unchecked(password: String) -> Result<String, AuthError> {
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        hasher()?
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(|e| AuthError::Internal(format!("hashing failed: {e}")))
+    })
+    .await
+    .map_err(|e| AuthError::Internal(format!("hashing task failed: {e}")))?
+}
+
+/// Checks a password against a PHC string on the blocking pool. A malformed hash never verifies.
+pub async fn verify(password: String, phc: String) -> Result<bool, AuthError> {
+    tokio::task::spawn_blocking(move || {
+        let Ok(parsed) = PasswordHash::new(&phc) else {
+            return Ok(false);
+        };
+        Ok(hasher()?
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok())
+    })
+    .await
+    .map_err(|e| AuthError::Internal(format!("verification task failed: {e}")))?
+}
+
+/// A random password of `len` characters from an alphabet without look-alikes (0/O, 1/l/I).
+pub fn generate(len: usize) -> String {
+    const ALPHABET: &[u8] = b"abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::rng();
+    (0..len)
+        .map(|_| char::from(ALPHABET[rng.random_range(0..ALPHABET.len())]))
+        .collect()
+}
+
+/// A random token (hex) for CSRF.
+pub fn random_token() -> String {
+    let bytes: [u8; 32] = rand::rng().random();
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn hashes_with_owasp_parameters_and_verifies() {
+        let phc = hash("una clave bastante larga".into()).await.unwrap();
+        assert!(phc.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{phc}");
+        assert!(
+            verify("una clave bastante larga".into(), phc.clone())
+                .await
+                .unwrap()
+        );
+        assert!(!verify("otra clave cualquiera".into(), phc).await.unwrap());
+        assert!(!verify("x".into(), "not a hash".into()).await.unwrap());
+    }
+
+    #[tokio::test]
+    async fn refuses_short_passwords() {
+        assert!(matches!(
+            hash("corta".into()).await,
+            Err(AuthError::Invalid(_))
+        ));
+        assert_eq!(generate(20).len(), 20);
+        assert_eq!(random_token().len(), 64);
+    }
+}

@@ -1,0 +1,583 @@
+//! Account routes: login, logout, change password, users administration, access log and lockouts.
+
+use arriendo_views::auth::{
+    self as views, AttemptItem, LockoutItem, LoginForm, PasswordForm, UserItem, UsersView,
+};
+use arriendo_views::layout::Flash;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::{Extensions, HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use tower_sessions::Session;
+
+use super::security::{
+    Access, AuthSession, Ctx, RequireAdmin, Route, client_ip, peer_address, push_flash, safe_next,
+    start_session,
+};
+use crate::app::App;
+use crate::auth::lockout::{self, Outcome};
+use crate::auth::{AuthError, Credentials, parse_role, password, role_name, users};
+
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::get("/login", Access::Public, login_form),
+        Route::post("/login", Access::Public, login),
+        Route::post("/logout", Access::Authenticated, logout),
+        Route::get("/cuenta/contrasena", Access::Authenticated, password_form),
+        Route::post("/cuenta/contrasena", Access::Authenticated, change_password),
+        Route::get("/usuarios", Access::Admin, users_page),
+        Route::post("/usuarios", Access::Admin, create_user),
+        Route::post("/usuarios/{username}/rol", Access::Admin, change_role),
+        Route::post("/usuarios/{username}/desactivar", Access::Admin, deactivate),
+        Route::post("/usuarios/{username}/reactivar", Access::Admin, reactivate),
+        Route::post(
+            "/usuarios/{username}/contrasena",
+            Access::Admin,
+            reset_password,
+        ),
+        Route::post("/usuarios/{username}/sesiones", Access::Admin, end_sessions),
+        Route::get("/usuarios/accesos", Access::Admin, access_log),
+        Route::post("/usuarios/accesos/levantar", Access::Admin, lift_lockout),
+    ]
+}
+
+/// A server-side failure: logged in English, shown in Spanish.
+fn internal(err: impl std::fmt::Display) -> Response {
+    let reference = uuid::Uuid::now_v7().to_string();
+    tracing::error!(error = %err, %reference, "request failed");
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        arriendo_views::errors::server_error(&arriendo_views::PageContext::default(), &reference),
+    )
+        .into_response()
+}
+
+/// An RFC 3339 timestamp as Bogotá local time, `31/12/2025 14:05`.
+pub fn local_time(at: &str) -> String {
+    DateTime::parse_from_rfc3339(at)
+        .map(|t| bogota(t.with_timezone(&Utc)))
+        .unwrap_or_else(|_| at.to_string())
+}
+
+fn bogota(at: DateTime<Utc>) -> String {
+    at.with_timezone(&chrono_tz::America::Bogota)
+        .format("%d/%m/%Y %H:%M")
+        .to_string()
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Login and logout
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct LoginQuery {
+    next: String,
+    motivo: String,
+}
+
+async fn login_form(ctx: Ctx, Query(query): Query<LoginQuery>) -> Response {
+    let next = safe_next(&query.next).unwrap_or("/").to_string();
+    if ctx.user.is_some() {
+        return Redirect::to(&next).into_response();
+    }
+    let notice = (query.motivo == "expirada").then(|| {
+        "Su sesión terminó por inactividad o por tiempo máximo. Ingrese de nuevo.".to_string()
+    });
+    views::login_page(
+        &ctx.page,
+        &LoginForm {
+            next,
+            notice,
+            ..LoginForm::default()
+        },
+    )
+    .into_response()
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct LoginFields {
+    username: String,
+    password: String,
+    next: String,
+}
+
+const WRONG_CREDENTIALS: &str = "Usuario o contraseña incorrectos.";
+
+async fn login(
+    State(app): State<App>,
+    mut auth: AuthSession,
+    ctx: Ctx,
+    extensions: Extensions,
+    headers: HeaderMap,
+    Form(fields): Form<LoginFields>,
+) -> Response {
+    let now = app.auth.now();
+    let ip = client_ip(
+        &headers,
+        peer_address(&extensions),
+        app.auth.trusted_proxies,
+    );
+    let user_agent = headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let username: String = fields
+        .username
+        .trim()
+        .to_lowercase()
+        .chars()
+        .take(128)
+        .collect();
+    let next = safe_next(&fields.next).unwrap_or("/").to_string();
+
+    match lockout::locked_until(&app.db, &username, &ip, now).await {
+        Ok(Some(until)) => {
+            if let Err(err) =
+                lockout::record_attempt(&app.db, now, &username, &ip, &user_agent, Outcome::Locked)
+                    .await
+            {
+                return internal(err);
+            }
+            return locked_response(&ctx, until, now);
+        }
+        Ok(None) => {}
+        Err(err) => return internal(err),
+    }
+
+    let user = match auth
+        .authenticate(Credentials {
+            username: username.clone(),
+            password: fields.password,
+        })
+        .await
+    {
+        Ok(user) => user,
+        Err(err) => return internal(err),
+    };
+
+    let Some(user) = user else {
+        let recorded =
+            lockout::record_attempt(&app.db, now, &username, &ip, &user_agent, Outcome::Failure)
+                .await;
+        if let Err(err) = recorded {
+            return internal(err);
+        }
+        tracing::info!(%username, %ip, "login failed");
+        return match lockout::record_failure(&app.db, &app.auth, &username, &ip, now).await {
+            Ok(Some(until)) => {
+                tracing::warn!(%username, %ip, "login locked after repeated failures");
+                locked_response(&ctx, until, now)
+            }
+            Ok(None) => (
+                StatusCode::UNAUTHORIZED,
+                views::login_page(
+                    &ctx.page,
+                    &LoginForm {
+                        username,
+                        next,
+                        error: Some(WRONG_CREDENTIALS.to_string()),
+                        notice: None,
+                    },
+                ),
+            )
+                .into_response(),
+            Err(err) => internal(err),
+        };
+    };
+
+    // A new session id whatever the session held before (session fixation), then the login.
+    if let Err(err) = auth.session.cycle_id().await {
+        return internal(err);
+    }
+    if let Err(err) = auth.login(&user).await {
+        return internal(err);
+    }
+    if let Err(err) = start_session(&auth.session, now.timestamp()).await {
+        return internal(err);
+    }
+    if let Err(err) = lockout::clear(&app.db, &username, &ip).await {
+        return internal(err);
+    }
+    if let Err(err) =
+        lockout::record_attempt(&app.db, now, &username, &ip, &user_agent, Outcome::Success).await
+    {
+        return internal(err);
+    }
+    tracing::info!(%username, %ip, "login");
+    Redirect::to(&next).into_response()
+}
+
+fn locked_response(ctx: &Ctx, until: DateTime<Utc>, now: DateTime<Utc>) -> Response {
+    let seconds = (until - now).num_seconds().max(1);
+    let minutes = (seconds + 59) / 60;
+    let mut response = (
+        StatusCode::TOO_MANY_REQUESTS,
+        views::locked_page(&ctx.page, &bogota(until), minutes),
+    )
+        .into_response();
+    if let Ok(value) = HeaderValue::from_str(&seconds.to_string()) {
+        response.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    response
+}
+
+async fn logout(mut auth: AuthSession) -> Response {
+    let user = auth.user.as_ref().map(|u| u.username.clone());
+    if let Err(err) = auth.logout().await {
+        return internal(err);
+    }
+    tracing::info!(username = ?user, "logout");
+    Redirect::to("/login").into_response()
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Own password
+
+async fn password_form(ctx: Ctx) -> Response {
+    views::password_page(
+        &ctx.page,
+        &PasswordForm {
+            errors: vec![],
+            min_length: password::MIN_LENGTH,
+        },
+    )
+    .into_response()
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct PasswordFields {
+    actual: String,
+    nueva: String,
+    confirmacion: String,
+}
+
+async fn change_password(
+    State(app): State<App>,
+    mut auth: AuthSession,
+    ctx: Ctx,
+    Form(fields): Form<PasswordFields>,
+) -> Response {
+    let Some(user) = ctx.user.clone() else {
+        return Redirect::to("/login").into_response();
+    };
+    let refuse = |message: String| {
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            views::password_page(
+                &ctx.page,
+                &PasswordForm {
+                    errors: vec![message],
+                    min_length: password::MIN_LENGTH,
+                },
+            ),
+        )
+            .into_response()
+    };
+    if fields.nueva != fields.confirmacion {
+        return refuse("la contraseña nueva y su repetición no coinciden".into());
+    }
+    match users::change_own_password(
+        &app,
+        &user.username,
+        fields.actual,
+        fields.nueva,
+        user.metadata(),
+    )
+    .await
+    {
+        Ok(()) => {}
+        Err(AuthError::Invalid(m)) => return refuse(m),
+        Err(AuthError::Refused(e)) => return refuse(e.to_string()),
+        Err(err) => return internal(err),
+    }
+    // The password is part of the session's auth hash: renew it so this session stays, while every
+    // other session of the user ends.
+    match auth.backend.clone().get_user_by_name(&user.username).await {
+        Ok(Some(updated)) => {
+            if let Err(err) = auth.login(&updated).await {
+                return internal(err);
+            }
+        }
+        Ok(None) => return Redirect::to("/login").into_response(),
+        Err(err) => return internal(err),
+    }
+    push_flash(
+        &auth.session,
+        Flash::exito("Contraseña cambiada. Sus otras sesiones se cerraron."),
+    )
+    .await;
+    Redirect::to("/cuenta/contrasena").into_response()
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Users administration
+
+async fn render_users(
+    app: &App,
+    ctx: &Ctx,
+    current: &str,
+    revealed: Option<(String, String)>,
+) -> Response {
+    let rows = match users::list(&app.db).await {
+        Ok(rows) => rows,
+        Err(err) => return internal(err),
+    };
+    let view = UsersView {
+        users: rows
+            .into_iter()
+            .map(|u| UserItem {
+                role: role_name(u.role).to_string(),
+                role_label: super::security::role_label(u.role).to_string(),
+                active: u.active,
+                created_at: local_time(&u.created_at),
+                password_changed_at: local_time(&u.password_changed_at),
+                username: u.username,
+            })
+            .collect(),
+        current: current.to_string(),
+        revealed,
+    };
+    views::users_page(&ctx.page, &view).into_response()
+}
+
+async fn users_page(
+    State(app): State<App>,
+    RequireAdmin(admin): RequireAdmin,
+    ctx: Ctx,
+) -> Response {
+    render_users(&app, &ctx, &admin.username, None).await
+}
+
+/// After a users-page action: a flash with the result, back to the list (303).
+async fn done(session: &Session, result: Result<(), AuthError>, success: String) -> Response {
+    match result {
+        Ok(()) => push_flash(session, Flash::exito(success)).await,
+        Err(AuthError::Invalid(m)) => push_flash(session, Flash::error(m)).await,
+        Err(AuthError::Refused(e)) => push_flash(session, Flash::error(e.to_string())).await,
+        Err(AuthError::Conflict) => {
+            push_flash(
+                session,
+                Flash::error("Otra persona cambió la cuenta al mismo tiempo; intente de nuevo."),
+            )
+            .await
+        }
+        Err(err) => return internal(err),
+    }
+    Redirect::to("/usuarios").into_response()
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct NewUserFields {
+    usuario: String,
+    rol: String,
+}
+
+async fn create_user(
+    State(app): State<App>,
+    RequireAdmin(admin): RequireAdmin,
+    ctx: Ctx,
+    Form(fields): Form<NewUserFields>,
+) -> Response {
+    let Some(role) = parse_role(&fields.rol) else {
+        return done(
+            &ctx.session,
+            Err(AuthError::Invalid("elija un rol válido".into())),
+            String::new(),
+        )
+        .await;
+    };
+    let temporary = password::generate(16);
+    match users::create(
+        &app,
+        &fields.usuario,
+        role,
+        temporary.clone(),
+        admin.metadata(),
+    )
+    .await
+    {
+        Ok(username) => {
+            tracing::info!(by = %admin.username, %username, "user created");
+            render_users(&app, &ctx, &admin.username, Some((username, temporary))).await
+        }
+        Err(err) => done(&ctx.session, Err(err), String::new()).await,
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct RoleFields {
+    rol: String,
+}
+
+async fn change_role(
+    State(app): State<App>,
+    RequireAdmin(admin): RequireAdmin,
+    ctx: Ctx,
+    Path(username): Path<String>,
+    Form(fields): Form<RoleFields>,
+) -> Response {
+    let result = match parse_role(&fields.rol) {
+        Some(role) => {
+            users::change_role(&app, &admin.actor(), &username, role, admin.metadata()).await
+        }
+        None => Err(AuthError::Invalid("elija un rol válido".into())),
+    };
+    done(&ctx.session, result, format!("Rol de {username} cambiado.")).await
+}
+
+async fn deactivate(
+    State(app): State<App>,
+    RequireAdmin(admin): RequireAdmin,
+    ctx: Ctx,
+    Path(username): Path<String>,
+) -> Response {
+    let result = users::deactivate(&app, &admin.actor(), &username, admin.metadata()).await;
+    done(
+        &ctx.session,
+        result,
+        format!("Usuario {username} desactivado; sus sesiones terminaron."),
+    )
+    .await
+}
+
+async fn reactivate(
+    State(app): State<App>,
+    RequireAdmin(admin): RequireAdmin,
+    ctx: Ctx,
+    Path(username): Path<String>,
+) -> Response {
+    let result = users::reactivate(&app, &username, admin.metadata()).await;
+    done(
+        &ctx.session,
+        result,
+        format!("Usuario {username} reactivado."),
+    )
+    .await
+}
+
+async fn reset_password(
+    State(app): State<App>,
+    RequireAdmin(admin): RequireAdmin,
+    ctx: Ctx,
+    Path(username): Path<String>,
+) -> Response {
+    let temporary = password::generate(16);
+    match users::reset_password(&app, &username, temporary.clone(), admin.metadata()).await {
+        Ok(()) => {
+            tracing::info!(by = %admin.username, %username, "password reset");
+            render_users(&app, &ctx, &admin.username, Some((username, temporary))).await
+        }
+        Err(err) => done(&ctx.session, Err(err), String::new()).await,
+    }
+}
+
+async fn end_sessions(
+    State(app): State<App>,
+    RequireAdmin(admin): RequireAdmin,
+    ctx: Ctx,
+    Path(username): Path<String>,
+) -> Response {
+    let result = users::end_sessions(&app, &username, admin.metadata()).await;
+    done(
+        &ctx.session,
+        result,
+        format!("Las sesiones de {username} terminaron."),
+    )
+    .await
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Access log and lockouts
+
+fn outcome_label(code: &str) -> String {
+    match code {
+        "success" => "Ingreso correcto",
+        "failure" => "Contraseña o usuario incorrectos",
+        "locked" => "Rechazado: bloqueado",
+        "lifted" => "Bloqueo levantado",
+        other => other,
+    }
+    .to_string()
+}
+
+async fn access_log(
+    State(app): State<App>,
+    RequireAdmin(_admin): RequireAdmin,
+    ctx: Ctx,
+) -> Response {
+    let now = app.auth.now();
+    let (locked, attempts) = match (
+        lockout::list_locked(&app.db, now).await,
+        lockout::recent_attempts(&app.db, 200).await,
+    ) {
+        (Ok(l), Ok(a)) => (l, a),
+        (Err(err), _) | (_, Err(err)) => return internal(err),
+    };
+    let lockouts: Vec<LockoutItem> = locked
+        .into_iter()
+        .map(|l| LockoutItem {
+            locked_until: l
+                .locked_until
+                .as_deref()
+                .map(local_time)
+                .unwrap_or_default(),
+            username: l.username,
+            ip: l.ip,
+            failures: l.failures,
+        })
+        .collect();
+    let attempts: Vec<AttemptItem> = attempts
+        .into_iter()
+        .map(|a| AttemptItem {
+            at: local_time(&a.at),
+            outcome_label: outcome_label(&a.outcome),
+            username: a.username,
+            ip: a.ip,
+            user_agent: a.user_agent,
+        })
+        .collect();
+    views::access_page(&ctx.page, &lockouts, &attempts).into_response()
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct LiftFields {
+    usuario: String,
+    ip: String,
+}
+
+async fn lift_lockout(
+    State(app): State<App>,
+    RequireAdmin(admin): RequireAdmin,
+    ctx: Ctx,
+    Form(fields): Form<LiftFields>,
+) -> Response {
+    let result = lockout::lift(
+        &app.db,
+        Some(&fields.usuario),
+        Some(&fields.ip),
+        &admin.username,
+        app.auth.now(),
+    )
+    .await;
+    match result {
+        Ok(lifted) if !lifted.is_empty() => {
+            tracing::info!(by = %admin.username, user = %fields.usuario, ip = %fields.ip, "lockout lifted");
+            push_flash(
+                &ctx.session,
+                Flash::exito(format!("Bloqueo de {} levantado.", fields.usuario)),
+            )
+            .await;
+        }
+        Ok(_) => push_flash(&ctx.session, Flash::aviso("Ese bloqueo ya no existía.")).await,
+        Err(err) => return internal(err),
+    }
+    Redirect::to("/usuarios/accesos").into_response()
+}

@@ -1,0 +1,722 @@
+//! Everything that stands between a request and a handler: the route table with each route's access
+//! rule, sessions and login (axum-login + tower-sessions), session timeouts, CSRF, security headers,
+//! and the extractors handlers use ([`CurrentUser`], [`RequireWrite`], [`RequireAdmin`], [`Ctx`]).
+//!
+//! Every route is registered through [`Route`] with an [`Access`]; [`protect`] builds the router from
+//! that table, so the table is the router, and `tests/auth_routes.rs` walks it for every role.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use arriendo_events::actor::{Actor, Role};
+use arriendo_views::errors;
+use arriendo_views::layout::{Flash, FlashKind, PageContext, UserBadge};
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{ConnectInfo, FromRequestParts, MatchedPath, Request, State};
+use axum::handler::Handler;
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::MethodRouter;
+use axum_login::AuthManagerLayerBuilder;
+use maud::html;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, Session, SessionManagerLayer};
+
+use crate::app::App;
+use crate::auth::{Backend, DbSessionStore, SessionUser, password};
+use crate::store::Metadata;
+
+/// The session as axum-login sees it (user, backend, session).
+pub type AuthSession = axum_login::AuthSession<Backend>;
+
+/// Who may use a route.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Access {
+    /// Anyone, logged in or not (the login page, static assets).
+    Public,
+    /// Any logged-in user, auditors included. For GET pages, and for the few POSTs that only touch the
+    /// user's own session or account (logout, change password).
+    Authenticated,
+    /// Gestores and administradores: every POST that changes shared data.
+    Write,
+    /// Administradores only: approvals, users, backups.
+    Admin,
+}
+
+/// Why a request was not let through.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Denial {
+    /// Anonymous: redirect to the login page.
+    Login,
+    /// Logged in but the role does not allow it: 403.
+    Forbidden,
+}
+
+impl Access {
+    /// Whether a user with `role` (`None` = anonymous) may use a route with this rule.
+    pub fn check(self, role: Option<Role>) -> Result<(), Denial> {
+        match (self, role) {
+            (Access::Public, _) => Ok(()),
+            (_, None) => Err(Denial::Login),
+            (Access::Authenticated, Some(_)) => Ok(()),
+            (Access::Write, Some(Role::Administrador | Role::Gestor)) => Ok(()),
+            (Access::Admin, Some(Role::Administrador)) => Ok(()),
+            (Access::Write | Access::Admin, Some(_)) => Err(Denial::Forbidden),
+        }
+    }
+
+    /// The rule for a route missing from the table (never expected; the route test fails then):
+    /// reads need a login, anything else needs an administrador.
+    fn default_for(method: &Method) -> Access {
+        if method == Method::GET || method == Method::HEAD {
+            Access::Authenticated
+        } else {
+            Access::Admin
+        }
+    }
+}
+
+/// One entry of the route table: method, path (axum syntax, `{param}`), access rule and handler.
+pub struct Route {
+    pub method: Method,
+    pub path: &'static str,
+    pub access: Access,
+    endpoint: MethodRouter<App>,
+}
+
+impl Route {
+    pub fn get<H, T>(path: &'static str, access: Access, handler: H) -> Route
+    where
+        H: Handler<T, App>,
+        T: 'static,
+    {
+        Route {
+            method: Method::GET,
+            path,
+            access,
+            endpoint: axum::routing::get(handler),
+        }
+    }
+
+    pub fn post<H, T>(path: &'static str, access: Access, handler: H) -> Route
+    where
+        H: Handler<T, App>,
+        T: 'static,
+    {
+        Route {
+            method: Method::POST,
+            path,
+            access,
+            endpoint: axum::routing::post(handler),
+        }
+    }
+}
+
+impl std::fmt::Debug for Route {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {} ({:?})", self.method, self.path, self.access)
+    }
+}
+
+type Policies = HashMap<(Method, &'static str), Access>;
+
+/// Builds the whole application from the route table: every route behind the access guard and CSRF
+/// check, every response through the session, timeout and security-header layers. Paths outside the
+/// table answer 404 to users and redirect anonymous visitors to the login page.
+pub fn protect(routes: Vec<Route>, app: &App) -> Router {
+    let mut policies: Policies = HashMap::new();
+    let mut router: Router<App> = Router::new();
+    for route in routes {
+        policies.insert((route.method.clone(), route.path), route.access);
+        router = router.route(route.path, route.endpoint);
+    }
+    let settings = &app.auth;
+    let idle_seconds = settings.idle_timeout.num_seconds().max(60);
+    let session_layer = SessionManagerLayer::new(DbSessionStore::new(&app.db))
+        .with_name(settings.session_cookie_name())
+        .with_secure(settings.https())
+        .with_http_only(true)
+        .with_same_site(SameSite::Strict)
+        .with_path("/")
+        // The store forgets sessions unused a minute longer than the idle timeout that
+        // `session_timeouts` enforces with the app's clock.
+        .with_expiry(Expiry::OnInactivity(time::Duration::seconds(
+            idle_seconds + 60,
+        )));
+    let auth_layer =
+        AuthManagerLayerBuilder::new(Backend::new(app.db.clone()), session_layer).build();
+    router
+        .route_layer(middleware::from_fn_with_state(app.clone(), csrf_check))
+        .route_layer(middleware::from_fn_with_state(Arc::new(policies), guard))
+        .fallback(not_found)
+        .layer(middleware::from_fn_with_state(
+            app.clone(),
+            session_timeouts,
+        ))
+        .layer(auth_layer)
+        .layer(middleware::from_fn_with_state(
+            app.clone(),
+            security_headers,
+        ))
+        .with_state(app.clone())
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Session keys
+
+const CSRF_KEY: &str = "arriendo.csrf";
+const LOGIN_AT_KEY: &str = "arriendo.login_at";
+const SEEN_AT_KEY: &str = "arriendo.seen_at";
+const FLASH_KEY: &str = "arriendo.flash";
+/// Set on the request when its session just expired, so the login page can say so.
+#[derive(Clone, Copy, Debug)]
+pub struct SessionExpired;
+
+/// The session's CSRF token, created on first use.
+pub async fn csrf_token(session: &Session) -> String {
+    if let Ok(Some(token)) = session.get::<String>(CSRF_KEY).await {
+        return token;
+    }
+    let token = password::random_token();
+    if let Err(err) = session.insert(CSRF_KEY, &token).await {
+        tracing::error!(error = %err, "cannot store the CSRF token");
+    }
+    token
+}
+
+/// Called right after a successful login: records when it happened and issues a fresh CSRF token.
+pub async fn start_session(
+    session: &Session,
+    now: i64,
+) -> Result<(), tower_sessions::session::Error> {
+    session.insert(LOGIN_AT_KEY, now).await?;
+    session.insert(SEEN_AT_KEY, now).await?;
+    session.insert(CSRF_KEY, password::random_token()).await?;
+    Ok(())
+}
+
+/// Queues a message for the next page this session shows.
+pub async fn push_flash(session: &Session, flash: Flash) {
+    let mut queued: Vec<(String, String)> = session
+        .get(FLASH_KEY)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    queued.push((flash.kind.class().to_string(), flash.text));
+    if let Err(err) = session.insert(FLASH_KEY, queued).await {
+        tracing::error!(error = %err, "cannot store a flash message");
+    }
+}
+
+async fn take_flashes(session: &Session) -> Vec<Flash> {
+    let queued: Vec<(String, String)> = session
+        .remove(FLASH_KEY)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    queued
+        .into_iter()
+        .map(|(kind, text)| Flash {
+            kind: match kind.as_str() {
+                "error" => FlashKind::Error,
+                "aviso" => FlashKind::Aviso,
+                _ => FlashKind::Exito,
+            },
+            text,
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Extractors
+
+/// The logged-in user. Anonymous requests are redirected (303) to `/login?next=…`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CurrentUser {
+    pub username: String,
+    pub role: Role,
+}
+
+impl CurrentUser {
+    pub fn actor(&self) -> Actor {
+        Actor::new(self.username.clone(), self.role)
+    }
+
+    /// Event metadata for a command this user issues (a fresh request id).
+    pub fn metadata(&self) -> Metadata {
+        Metadata::new(self.username.clone(), uuid::Uuid::now_v7().to_string())
+    }
+
+    pub fn can_write(&self) -> bool {
+        self.role != Role::Auditor
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.role == Role::Administrador
+    }
+
+    fn from_session_user(user: &SessionUser) -> Self {
+        Self {
+            username: user.username.clone(),
+            role: user.role,
+        }
+    }
+}
+
+fn session_user(parts: &Parts) -> Option<SessionUser> {
+    parts
+        .extensions
+        .get::<AuthSession>()
+        .and_then(|auth| auth.user.clone())
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Response> {
+        match session_user(parts) {
+            Some(user) => Ok(CurrentUser::from_session_user(&user)),
+            None => Err(login_redirect(&parts.method, &parts.uri, false)),
+        }
+    }
+}
+
+/// A gestor or an administrador; auditors get 403 (defence in depth beside [`Access::Write`]).
+#[derive(Clone, Debug)]
+pub struct RequireWrite(pub CurrentUser);
+
+impl<S: Send + Sync> FromRequestParts<S> for RequireWrite {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
+        let user = CurrentUser::from_request_parts(parts, state).await?;
+        if user.can_write() {
+            Ok(RequireWrite(user))
+        } else {
+            Err(forbidden(parts).await)
+        }
+    }
+}
+
+/// An administrador; everyone else gets 403 (defence in depth beside [`Access::Admin`]).
+#[derive(Clone, Debug)]
+pub struct RequireAdmin(pub CurrentUser);
+
+impl<S: Send + Sync> FromRequestParts<S> for RequireAdmin {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
+        let user = CurrentUser::from_request_parts(parts, state).await?;
+        if user.is_admin() {
+            Ok(RequireAdmin(user))
+        } else {
+            Err(forbidden(parts).await)
+        }
+    }
+}
+
+/// What a page handler needs to render the layout: the user (if any), the session (for flashes), and
+/// the [`PageContext`] (badge, CSRF token, pending flash messages, current path).
+#[derive(Clone, Debug)]
+pub struct Ctx {
+    pub user: Option<CurrentUser>,
+    pub session: Session,
+    pub page: PageContext,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Ctx {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Response> {
+        let Some(session) = parts.extensions.get::<Session>().cloned() else {
+            return Err(StatusCode::INTERNAL_SERVER_ERROR.into_response());
+        };
+        let user = session_user(parts).map(|u| CurrentUser::from_session_user(&u));
+        let page = page_context(&session, user.as_ref(), parts.uri.path()).await;
+        Ok(Ctx {
+            user,
+            session,
+            page,
+        })
+    }
+}
+
+/// The role in Spanish, as the header shows it.
+pub fn role_label(role: Role) -> &'static str {
+    match role {
+        Role::Administrador => "Administrador",
+        Role::Gestor => "Gestor",
+        Role::Auditor => "Auditor",
+    }
+}
+
+pub async fn page_context(
+    session: &Session,
+    user: Option<&CurrentUser>,
+    path: &str,
+) -> PageContext {
+    PageContext {
+        user: user.map(|u| UserBadge {
+            username: u.username.clone(),
+            role_label: role_label(u.role).to_string(),
+            is_admin: u.is_admin(),
+        }),
+        csrf_token: csrf_token(session).await,
+        flash: take_flashes(session).await,
+        current_path: path.to_string(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Refusals
+
+/// Only local paths are followed after login (no `//host` or `/\host` tricks).
+pub fn safe_next(next: &str) -> Option<&str> {
+    let ok = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.starts_with("/\\")
+        && !next.chars().any(|c| c.is_control());
+    ok.then_some(next)
+}
+
+fn login_redirect(method: &Method, uri: &Uri, expired: bool) -> Response {
+    let mut target = url::form_urlencoded::Serializer::new(String::new());
+    if method == Method::GET || method == Method::HEAD {
+        let next = uri.path_and_query().map(|pq| pq.as_str()).unwrap_or("/");
+        if next != "/" {
+            target.append_pair("next", next);
+        }
+    }
+    if expired {
+        target.append_pair("motivo", "expirada");
+    }
+    let query = target.finish();
+    let location = if query.is_empty() {
+        "/login".to_string()
+    } else {
+        format!("/login?{query}")
+    };
+    Redirect::to(&location).into_response()
+}
+
+async fn context_of(parts: &Parts) -> PageContext {
+    let user = session_user(parts).map(|u| CurrentUser::from_session_user(&u));
+    match parts.extensions.get::<Session>() {
+        Some(session) => page_context(session, user.as_ref(), parts.uri.path()).await,
+        None => PageContext::default(),
+    }
+}
+
+async fn forbidden(parts: &Parts) -> Response {
+    let ctx = context_of(parts).await;
+    (StatusCode::FORBIDDEN, errors::forbidden(&ctx)).into_response()
+}
+
+async fn csrf_refused(parts: &Parts) -> Response {
+    let ctx = context_of(parts).await;
+    let body = errors::error_page(
+        &ctx,
+        403,
+        "Solicitud rechazada",
+        html! {
+            p { "No pudimos verificar que esta solicitud venga de un formulario de Arriendo, así que no se hizo ningún cambio." }
+            p { "Vuelva atrás, recargue la página y envíela de nuevo." }
+        },
+    );
+    (StatusCode::FORBIDDEN, body).into_response()
+}
+
+/// The fallback: anonymous visitors go to the login page (unknown paths reveal nothing), users get 404.
+async fn not_found(Ctx { user, page, .. }: Ctx, method: Method, uri: Uri) -> Response {
+    if user.is_none() {
+        return login_redirect(&method, &uri, false);
+    }
+    (StatusCode::NOT_FOUND, errors::not_found(&page)).into_response()
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Middleware
+
+/// Applies the route's [`Access`] rule (route layer: runs once the route is matched).
+async fn guard(State(policies): State<Arc<Policies>>, request: Request, next: Next) -> Response {
+    let method = if request.method() == Method::HEAD {
+        Method::GET
+    } else {
+        request.method().clone()
+    };
+    let access = request
+        .extensions()
+        .get::<MatchedPath>()
+        .and_then(|path| policies.get(&(method.clone(), path.as_str())).copied())
+        .unwrap_or_else(|| Access::default_for(&method));
+    let role = request
+        .extensions()
+        .get::<AuthSession>()
+        .and_then(|auth| auth.user.as_ref().map(|u| u.role));
+    match access.check(role) {
+        Ok(()) => next.run(request).await,
+        Err(Denial::Login) => {
+            let expired = request.extensions().get::<SessionExpired>().is_some();
+            login_redirect(request.method(), request.uri(), expired)
+        }
+        Err(Denial::Forbidden) => {
+            let (parts, _) = request.into_parts();
+            forbidden(&parts).await
+        }
+    }
+}
+
+/// Ends sessions idle longer than the idle timeout or older than the absolute timeout, by the app's
+/// clock; otherwise notes the activity (at most once a minute, to spare writes).
+async fn session_timeouts(State(app): State<App>, mut request: Request, next: Next) -> Response {
+    let mut expired = false;
+    if let Some(auth) = request.extensions_mut().get_mut::<AuthSession>()
+        && auth.user.is_some()
+    {
+        let now = app.auth.now().timestamp();
+        let login_at: Option<i64> = auth.session.get(LOGIN_AT_KEY).await.ok().flatten();
+        let seen_at: Option<i64> = auth.session.get(SEEN_AT_KEY).await.ok().flatten();
+        expired = match (login_at, seen_at) {
+            (Some(login_at), Some(seen_at)) => {
+                now - login_at > app.auth.absolute_timeout.num_seconds()
+                    || now - seen_at > app.auth.idle_timeout.num_seconds()
+            }
+            _ => true,
+        };
+        if expired {
+            if let Err(err) = auth.logout().await {
+                tracing::error!(error = %err, "cannot end an expired session");
+            }
+        } else if seen_at.is_some_and(|seen| now - seen >= 60)
+            && let Err(err) = auth.session.insert(SEEN_AT_KEY, now).await
+        {
+            tracing::error!(error = %err, "cannot record session activity");
+        }
+    }
+    if expired {
+        request.extensions_mut().insert(SessionExpired);
+    }
+    next.run(request).await
+}
+
+const BODY_LIMIT: usize = 64 * 1024 * 1024;
+
+/// Refuses (403) unsafe requests that come from another site, or that lack the session's token in the
+/// `csrf_token` field (form or multipart body) or the `X-CSRF-Token` header. Nothing reaches the
+/// handler then.
+async fn csrf_check(State(app): State<App>, request: Request, next: Next) -> Response {
+    if matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    ) {
+        return next.run(request).await;
+    }
+    let session = request.extensions().get::<Session>().cloned();
+    let path = request.uri().path().to_string();
+    if !same_origin(request.headers(), &app) {
+        tracing::warn!(%path, "cross-site request refused");
+        let (parts, _) = request.into_parts();
+        return csrf_refused(&parts).await;
+    }
+    let expected = match &session {
+        Some(session) => session.get::<String>(CSRF_KEY).await.ok().flatten(),
+        None => None,
+    };
+    let (parts, body) = request.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, BODY_LIMIT).await else {
+        return (StatusCode::PAYLOAD_TOO_LARGE, "Solicitud demasiado grande").into_response();
+    };
+    let submitted = parts
+        .headers
+        .get("x-csrf-token")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+        .or_else(|| token_in_body(&parts.headers, &bytes));
+    let valid = match (expected, submitted) {
+        (Some(expected), Some(submitted)) => {
+            constant_time_eq(expected.as_bytes(), submitted.as_bytes())
+        }
+        _ => false,
+    };
+    if !valid {
+        tracing::warn!(%path, "request without a valid CSRF token refused");
+        return csrf_refused(&parts).await;
+    }
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+fn token_in_body(headers: &HeaderMap, body: &[u8]) -> Option<String> {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if content_type.starts_with("application/x-www-form-urlencoded") {
+        return url::form_urlencoded::parse(body)
+            .find(|(k, _)| k == "csrf_token")
+            .map(|(_, v)| v.into_owned());
+    }
+    if content_type.starts_with("multipart/form-data") {
+        // The token part is small text: find `name="csrf_token"`, skip its headers, read to CRLF.
+        let text = String::from_utf8_lossy(body);
+        let start = text.find("name=\"csrf_token\"")?;
+        let rest = &text[start..];
+        let value_start = rest.find("\r\n\r\n")? + 4;
+        let value = &rest[value_start..];
+        let end = value.find("\r\n")?;
+        return Some(value[..end].to_string());
+    }
+    None
+}
+
+/// `Sec-Fetch-Site` must be same-origin (or none: typed by the user), and `Origin`, when sent, must be
+/// this application's (the public URL's origin, or the `Host` the request came to).
+fn same_origin(headers: &HeaderMap, app: &App) -> bool {
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok())
+        && site != "same-origin"
+        && site != "none"
+    {
+        return false;
+    }
+    let Some(origin) = headers.get(header::ORIGIN) else {
+        return true;
+    };
+    let Some(origin) = origin.to_str().ok().and_then(|o| url::Url::parse(o).ok()) else {
+        return false;
+    };
+    if let Some(public) = &app.auth.public_url {
+        return origin.origin() == public.origin();
+    }
+    let Some(host) = headers.get(header::HOST).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let authority = match (origin.host_str(), origin.port()) {
+        (Some(h), Some(p)) => format!("{h}:{p}"),
+        (Some(h), None) => h.to_string(),
+        _ => return false,
+    };
+    authority.eq_ignore_ascii_case(host)
+}
+
+/// CSP without inline script, no framing, no sniffing, same-origin referrers, HSTS over HTTPS, and
+/// `no-store` on every response that did not choose its own caching.
+async fn security_headers(State(app): State<App>, request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    let set = |headers: &mut HeaderMap, name: &'static str, value: &'static str| {
+        headers.insert(name, HeaderValue::from_static(value));
+    };
+    set(
+        headers,
+        "content-security-policy",
+        "default-src 'self'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'; object-src 'none'",
+    );
+    set(headers, "x-frame-options", "DENY");
+    set(headers, "x-content-type-options", "nosniff");
+    set(headers, "referrer-policy", "same-origin");
+    set(headers, "cross-origin-opener-policy", "same-origin");
+    if app.auth.https() {
+        set(
+            headers,
+            "strict-transport-security",
+            "max-age=31536000; includeSubDomains",
+        );
+    }
+    if !headers.contains_key(header::CACHE_CONTROL) {
+        set(headers, "cache-control", "no-store");
+    }
+    response
+}
+
+/// The client's IP: the peer address, or with `trusted_proxies` = N > 0 the N-th address from the
+/// right of `X-Forwarded-For` (the one the outermost trusted proxy saw).
+pub fn client_ip(headers: &HeaderMap, peer: Option<SocketAddr>, trusted_proxies: usize) -> String {
+    if trusted_proxies > 0 {
+        let forwarded: Vec<String> = headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect();
+        if !forwarded.is_empty() {
+            let index = forwarded.len().saturating_sub(trusted_proxies);
+            let chosen = &forwarded[index];
+            return match chosen.parse::<std::net::IpAddr>() {
+                Ok(ip) => ip.to_string(),
+                Err(_) => chosen.chars().take(64).collect(),
+            };
+        }
+    }
+    peer.map(|p| p.ip().to_string())
+        .unwrap_or_else(|| "desconocida".to_string())
+}
+
+/// The peer address of a request, when the server recorded it.
+pub fn peer_address(parts_extensions: &axum::http::Extensions) -> Option<SocketAddr> {
+    parts_extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| *addr)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn access_rules() {
+        use Role::*;
+        assert_eq!(Access::Public.check(None), Ok(()));
+        assert_eq!(Access::Authenticated.check(None), Err(Denial::Login));
+        assert_eq!(Access::Authenticated.check(Some(Auditor)), Ok(()));
+        assert_eq!(Access::Write.check(Some(Auditor)), Err(Denial::Forbidden));
+        assert_eq!(Access::Write.check(Some(Gestor)), Ok(()));
+        assert_eq!(Access::Admin.check(Some(Gestor)), Err(Denial::Forbidden));
+        assert_eq!(Access::Admin.check(Some(Administrador)), Ok(()));
+        assert_eq!(Access::default_for(&Method::POST), Access::Admin);
+    }
+
+    #[test]
+    fn next_must_be_local() {
+        assert_eq!(safe_next("/contratos?x=1"), Some("/contratos?x=1"));
+        assert_eq!(safe_next("//evil.example"), None);
+        assert_eq!(safe_next("/\\evil.example"), None);
+        assert_eq!(safe_next("https://evil.example"), None);
+    }
+
+    #[test]
+    fn forwarded_for_only_with_trusted_proxies() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            "x-forwarded-for",
+            HeaderValue::from_static("1.1.1.1, 2.2.2.2"),
+        );
+        let peer = Some(SocketAddr::from(([10, 0, 0, 1], 4000)));
+        assert_eq!(client_ip(&headers, peer, 0), "10.0.0.1");
+        assert_eq!(client_ip(&headers, peer, 1), "2.2.2.2");
+        assert_eq!(client_ip(&headers, peer, 2), "1.1.1.1");
+        assert_eq!(client_ip(&headers, peer, 5), "1.1.1.1");
+    }
+
+    #[test]
+    fn multipart_token() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("multipart/form-data; boundary=X"),
+        );
+        let body = b"--X\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\nabc123\r\n--X--\r\n";
+        assert_eq!(token_in_body(&headers, body), Some("abc123".into()));
+    }
+}
