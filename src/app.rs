@@ -73,6 +73,12 @@ pub async fn run(cli: Cli) -> Result<(), AppError> {
             tracing::info!(address = %server.address(), engine = %app.db.engine(), "Arriendo listening");
             println!("Arriendo escuchando en http://{}", server.address());
             let background = app.projector.spawn_background(Duration::from_secs(2));
+            let _backups = crate::backup::schedule::spawn_from_env(
+                app.clone(),
+                global.database_url.as_deref(),
+            )
+            .await
+            .map_err(crate::backup::cli::to_app)?;
             let served = server.run().await;
             background.abort();
             served
@@ -86,6 +92,8 @@ pub async fn run(cli: Cli) -> Result<(), AppError> {
         )),
         Command::User { command } => crate::auth::cli::run_user(&app, command).await,
         Command::Lockout { command } => crate::auth::cli::run_lockout(&app, command).await,
+        Command::Backup(args) => crate::backup::cli::run_backup_command(app, &global, args).await,
+        Command::Restore(args) => crate::backup::cli::run_restore_command(app, &global, args).await,
         Command::Projections { command } => match command {
             ProjectionsCommand::Rebuild => {
                 let applied = app.projector.rebuild().await?;

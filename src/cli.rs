@@ -56,6 +56,10 @@ pub enum Command {
         #[command(subcommand)]
         command: ProjectionsCommand,
     },
+    /// Back up the event log (JSON) and the database file; list, verify and prune backups.
+    Backup(crate::backup::cli::BackupArgs),
+    /// Restore from a backup (JSON or database file, local or remote).
+    Restore(crate::backup::cli::RestoreArgs),
     /// Accounts: add, change a password, list.
     User {
         #[command(subcommand)]

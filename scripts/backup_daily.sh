@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Daily backup for cron (when the backup is not run by `arriendo serve` itself):
+#   0 2 * * * /opt/arriendo/scripts/backup_daily.sh >> /var/log/arriendo/backup.log 2>&1
+# Settings come from the environment or from the .env file in ARRIENDO_HOME (BACKUP_* variables,
+# DATABASE_URL, ARRIENDO_DATA_DIR); see docs/respaldos.md. Exit code: 0 ok, 1 failed, 2 bad configuration.
+set -euo pipefail
+
+ARRIENDO_HOME=${ARRIENDO_HOME:-$(cd "$(dirname "$0")/.." && pwd)}
+ARRIENDO_BIN=${ARRIENDO_BIN:-$ARRIENDO_HOME/target/release/arriendo}
+KEEP_DAYS=${BACKUP_KEEP_DAYS:-30}
+FORMAT=${BACKUP_FORMAT:-both}
+
+if [ ! -x "$ARRIENDO_BIN" ]; then
+  ARRIENDO_BIN=$(command -v arriendo || true)
+fi
+if [ -z "$ARRIENDO_BIN" ]; then
+  echo "backup_daily: the arriendo binary was not found (set ARRIENDO_BIN)" >&2
+  exit 2
+fi
+
+cd "$ARRIENDO_HOME"   # so the .env file there is read
+echo "[$(date -u +%Y-%m-%dT%H:%M:%SZ)] backup starting"
+extra=()
+if [ -n "${BACKUP_OUTPUT_DIR:-}" ]; then extra+=(--output-dir "$BACKUP_OUTPUT_DIR"); fi
+status=0
+"$ARRIENDO_BIN" backup --format "$FORMAT" --keep-days "$KEEP_DAYS" "${extra[@]}" "$@" || status=$?
+echo "[$(date -u +%Y-%m-%dT%H:%M:%SZ)] backup finished with exit code $status"
+exit "$status"

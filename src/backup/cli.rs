@@ -1,0 +1,373 @@
+//! `arriendo backup …` and `arriendo restore …`.
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use clap::{Args, Subcommand, ValueEnum};
+
+use super::error::BackupError;
+use super::manifest;
+use super::notify::human_size;
+use super::restore::{self, RestoreOptions};
+use super::retention::{self, Policy};
+use super::run::{self, BackupOptions, Format};
+use super::settings::{BackupSettings, Secret};
+use super::targets::Target;
+use crate::cli::GlobalArgs;
+use crate::{App, AppError};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    Json,
+    #[value(alias = "sqlite")]
+    Db,
+    Both,
+}
+
+#[derive(Clone, Debug, Args)]
+pub struct RetentionArgs {
+    /// Delete backup sets older than this many days (0 keeps everything) [default: BACKUP_KEEP_DAYS or 30].
+    #[arg(long)]
+    pub keep_days: Option<u32>,
+    /// Also keep the newest set of each of the last N days.
+    #[arg(long, default_value_t = 0)]
+    pub keep_daily: u32,
+    /// Also keep the newest set of each of the last N weeks.
+    #[arg(long, default_value_t = 0)]
+    pub keep_weekly: u32,
+    /// Also keep the newest set of each of the last N months.
+    #[arg(long, default_value_t = 0)]
+    pub keep_monthly: u32,
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct BackupArgs {
+    #[command(subcommand)]
+    pub command: Option<BackupCommand>,
+    /// What to write: the event log (json), the database file (db, alias sqlite) or both.
+    #[arg(long, value_enum, default_value = "both")]
+    pub format: FormatArg,
+    #[command(flatten)]
+    pub retention: RetentionArgs,
+    /// Folder for the backups [default: BACKUP_OUTPUT_DIR or DATA_DIR/backups].
+    #[arg(long)]
+    pub output_dir: Option<PathBuf>,
+    /// Copy to the remote targets (BACKUP_REMOTE_DESTINATION) whatever BACKUP_REMOTE_ENABLED says.
+    #[arg(long, conflicts_with = "no_remote")]
+    pub remote: bool,
+    /// Do not copy to remote targets.
+    #[arg(long)]
+    pub no_remote: bool,
+    /// Only this remote target (repeatable; implies --remote).
+    #[arg(long = "target")]
+    pub targets: Vec<String>,
+    /// gzip the JSON (.json.gz).
+    #[arg(long)]
+    pub compress: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BackupCommand {
+    /// Show backup sets (local and remote) and the last runs.
+    List {
+        /// Folder of the backups.
+        #[arg(long)]
+        output_dir: Option<PathBuf>,
+        /// Only the local folder.
+        #[arg(long)]
+        local: bool,
+    },
+    /// Check a backup: checksums, then a full restore into a scratch store.
+    Verify {
+        /// File, manifest or set name (backup_YYYYMMDD_HHMMSS).
+        source: String,
+        /// Remote target to fetch it from.
+        #[arg(long)]
+        from: Option<String>,
+        #[arg(long)]
+        output_dir: Option<PathBuf>,
+    },
+    /// Apply the retention policy (local folder and remote targets).
+    Prune {
+        #[command(flatten)]
+        retention: RetentionArgs,
+        /// Show what would be deleted, delete nothing.
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long)]
+        output_dir: Option<PathBuf>,
+        /// Local folder only.
+        #[arg(long)]
+        local: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// File, manifest or set name (backup_YYYYMMDD_HHMMSS).
+    pub source: String,
+    /// Remote target to fetch the set from (s3, sftp, local_copy, …).
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Restore the log as it was at this time (RFC 3339, or YYYY-MM-DD HH:MM[:SS] in UTC).
+    #[arg(long)]
+    pub until: Option<String>,
+    /// Replace a non-empty store (a safety backup is taken first).
+    #[arg(long)]
+    pub force: bool,
+    /// Restore the set's database file instead of its JSON (same engine only).
+    #[arg(long)]
+    pub db_file: bool,
+    #[arg(long)]
+    pub output_dir: Option<PathBuf>,
+}
+
+pub fn to_app(e: BackupError) -> AppError {
+    if e.is_usage() {
+        AppError::Usage(e.to_string())
+    } else {
+        AppError::Failed(e.to_string())
+    }
+}
+
+fn settings(app: &App, global: &GlobalArgs) -> Result<BackupSettings, AppError> {
+    let mut s = BackupSettings::from_env(&app.data_dir).map_err(to_app)?;
+    if let Some(url) = &global.database_url {
+        s.database_url = Some(Secret::new(url.clone()));
+    }
+    Ok(s)
+}
+
+fn policy(r: &RetentionArgs, s: &BackupSettings) -> Policy {
+    Policy {
+        keep_days: r.keep_days.unwrap_or(s.keep_days),
+        keep_daily: r.keep_daily,
+        keep_weekly: r.keep_weekly,
+        keep_monthly: r.keep_monthly,
+    }
+}
+
+pub async fn run_backup_command(
+    app: App,
+    global: &GlobalArgs,
+    args: BackupArgs,
+) -> Result<(), AppError> {
+    let s = settings(&app, global)?;
+    match args.command {
+        None => {
+            let options = BackupOptions {
+                format: match args.format {
+                    FormatArg::Json => Format::Json,
+                    FormatArg::Db => Format::Db,
+                    FormatArg::Both => Format::Both,
+                },
+                keep_days: args.retention.keep_days,
+                keep_daily: args.retention.keep_daily,
+                keep_weekly: args.retention.keep_weekly,
+                keep_monthly: args.retention.keep_monthly,
+                output_dir: args.output_dir,
+                remote: if args.remote {
+                    Some(true)
+                } else if args.no_remote {
+                    Some(false)
+                } else {
+                    None
+                },
+                targets: args.targets,
+                compress: args.compress.then_some(true),
+                progress: true,
+                ..Default::default()
+            };
+            let report = run::run_backup_with(&app, &s, options)
+                .await
+                .map_err(to_app)?;
+            println!(
+                "Backup {} complete ({} events, last position {}).",
+                report.manifest.name, report.manifest.event_count, report.manifest.last_position
+            );
+            for f in &report.manifest.files {
+                println!(
+                    "  {}  {}  sha256 {}",
+                    report.dir.join(&f.name).display(),
+                    human_size(f.size as i64),
+                    f.sha256
+                );
+            }
+            for t in &report.targets {
+                println!("  copied to {} ({})", t.target, t.location);
+            }
+            if !report.pruned_local.is_empty() {
+                println!(
+                    "  retention removed {} local set(s)",
+                    report.pruned_local.len()
+                );
+            }
+            if let Some(e) = &report.email_error {
+                println!("  warning: the email was not sent: {e}");
+            }
+            Ok(())
+        }
+        Some(BackupCommand::List { output_dir, local }) => {
+            let dir = output_dir.unwrap_or_else(|| s.output_dir.clone());
+            println!("Local ({}):", dir.display());
+            print_sets(&manifest::list_local(&dir).map_err(to_app)?);
+            if !local {
+                for config in &s.targets {
+                    let target = Target::open(config).await.map_err(to_app)?;
+                    println!("Remote {} ({}):", target.name, target.location);
+                    match target.manifests().await {
+                        Ok(sets) => print_sets(&sets),
+                        Err(e) => println!("  error: {e}"),
+                    }
+                }
+            }
+            println!("Last runs:");
+            for r in super::runs::list(&app.db, 10).await.map_err(to_app)? {
+                println!(
+                    "  {}  {:?}/{:?}  {:?}  {}{}",
+                    r.started_at.format("%Y-%m-%d %H:%M:%S"),
+                    r.kind,
+                    r.trigger,
+                    r.status,
+                    r.name.as_deref().unwrap_or("-"),
+                    r.error
+                        .as_deref()
+                        .map(|e| format!("  error: {e}"))
+                        .unwrap_or_default()
+                );
+            }
+            Ok(())
+        }
+        Some(BackupCommand::Verify {
+            source,
+            from,
+            output_dir,
+        }) => {
+            let report = super::verify::verify(&s, &source, from.as_deref(), output_dir.as_deref())
+                .await
+                .map_err(to_app)?;
+            println!(
+                "OK: {} restores {} events up to position {}{}.",
+                report.file.display(),
+                report.events,
+                report.last_position,
+                if report.checked_against_manifest {
+                    ", matching its manifest"
+                } else {
+                    " (no manifest beside it)"
+                }
+            );
+            Ok(())
+        }
+        Some(BackupCommand::Prune {
+            retention: r,
+            dry_run,
+            output_dir,
+            local,
+        }) => {
+            let policy = policy(&r, &s);
+            let dir = output_dir.unwrap_or_else(|| s.output_dir.clone());
+            let verb = if dry_run { "would delete" } else { "deleted" };
+            let gone = retention::prune_local(&dir, policy, dry_run, Utc::now()).map_err(to_app)?;
+            println!("Local {}: {verb} {} set(s)", dir.display(), gone.len());
+            for g in gone {
+                println!("  {g}");
+            }
+            if !local {
+                for config in &s.targets {
+                    let target = Target::open(config).await.map_err(to_app)?;
+                    let gone = retention::prune_remote(&target, policy, dry_run, Utc::now())
+                        .await
+                        .map_err(to_app)?;
+                    println!("Remote {}: {verb} {} set(s)", target.name, gone.len());
+                    for g in gone {
+                        println!("  {g}");
+                    }
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+fn print_sets(sets: &[manifest::Manifest]) {
+    if sets.is_empty() {
+        println!("  (none)");
+    }
+    for m in sets {
+        let files: Vec<String> = m
+            .files
+            .iter()
+            .map(|f| format!("{} {}", f.name, human_size(f.size as i64)))
+            .collect();
+        println!(
+            "  {}  {} events  pos {}  {}  [{}]",
+            m.name,
+            m.event_count,
+            m.last_position,
+            m.engine,
+            files.join(", ")
+        );
+    }
+}
+
+/// Parses `--until`: RFC 3339, or a date and time in UTC.
+pub fn parse_until(s: &str) -> Result<DateTime<Utc>, BackupError> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    for f in [
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+    ] {
+        if let Ok(t) = NaiveDateTime::parse_from_str(s, f) {
+            return Ok(Utc.from_utc_datetime(&t));
+        }
+    }
+    if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        && let Some(t) = d.and_hms_opt(23, 59, 59)
+    {
+        return Ok(Utc.from_utc_datetime(&t));
+    }
+    Err(BackupError::Config(format!(
+        "--until {s:?} is not a time (use RFC 3339, e.g. 2025-01-27T14:30:00Z)"
+    )))
+}
+
+pub async fn run_restore_command(
+    app: App,
+    global: &GlobalArgs,
+    args: RestoreArgs,
+) -> Result<(), AppError> {
+    let s = settings(&app, global)?;
+    let options = RestoreOptions {
+        source: args.source,
+        from: args.from,
+        until: args
+            .until
+            .as_deref()
+            .map(parse_until)
+            .transpose()
+            .map_err(to_app)?,
+        force: args.force,
+        from_db_file: args.db_file,
+        output_dir: args.output_dir,
+    };
+    let report = restore::restore(&app, &s, &options).await.map_err(to_app)?;
+    if let Some(safety) = &report.safety_backup {
+        println!("Safety backup of the previous data: {safety}");
+    }
+    println!(
+        "Restored {} events (last position {}) from {}.",
+        report.events,
+        report.last_position,
+        report.file.display()
+    );
+    if report.restart_needed {
+        println!("The database file was replaced: restart the application.");
+    }
+    Ok(())
+}

@@ -1,0 +1,247 @@
+//! The event log as one JSON document, one event per line so it is written and read as a stream:
+//!
+//! ```text
+//! {"format":"arriendo-event-log","format_version":1,...,"events":[
+//! {event},
+//! {event}
+//! ],"end":{"count":N,"last_position":P}}
+//! ```
+//! The closing line carries the count and last position, so a truncated file is always detected.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use tokio::sync::mpsc;
+
+use super::error::{BackupError, Result};
+use super::pipeline::{FileWriter, WrittenFile};
+use crate::store::event_log::{self, StoredEvent};
+use crate::store::{Db, Engine};
+
+pub const FORMAT: &str = "arriendo-event-log";
+pub const FORMAT_VERSION: u32 = 1;
+const BATCH: i64 = 1000;
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Header {
+    pub format: String,
+    pub format_version: u32,
+    pub app_version: String,
+    pub engine: Engine,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct End {
+    pub count: i64,
+    pub last_position: i64,
+}
+
+/// Streams every event up to the head seen at the start (a consistent prefix of the log: positions
+/// become visible in order on both engines) into `writer`. Memory holds one batch at a time.
+pub async fn write_log(
+    db: &Db,
+    writer: FileWriter,
+    progress: &indicatif::ProgressBar,
+) -> Result<(WrittenFile, End)> {
+    let (_, head) = event_log::head(db).await?;
+    let header = Header {
+        format: FORMAT.into(),
+        format_version: FORMAT_VERSION,
+        app_version: env!("CARGO_PKG_VERSION").into(),
+        engine: db.engine(),
+        created_at: Utc::now(),
+    };
+    let (tx, mut rx) = mpsc::channel::<Vec<u8>>(4);
+    let sink = tokio::task::spawn_blocking(move || -> Result<WrittenFile> {
+        let mut writer = writer;
+        while let Some(chunk) = rx.blocking_recv() {
+            writer
+                .write_all(&chunk)
+                .map_err(|e| BackupError::io("cannot write the JSON backup", e))?;
+        }
+        writer.commit()
+    });
+
+    let produced: Result<End> = async {
+        let mut first =
+            serde_json::to_vec(&header).map_err(|e| BackupError::Failed(e.to_string()))?;
+        first.pop(); // the closing brace: the events array goes inside the same object
+        first.extend_from_slice(b",\"events\":[");
+        send(&tx, first).await?;
+        let mut position = 0;
+        let mut count = 0i64;
+        let mut last_position = 0i64;
+        while position < head {
+            let events = event_log::read_after(db, position, BATCH).await?;
+            let mut chunk = Vec::with_capacity(events.len() * 512);
+            let mut done = false;
+            for event in &events {
+                if event.position > head {
+                    done = true;
+                    break;
+                }
+                chunk.extend_from_slice(if count == 0 { b"\n" } else { b",\n" });
+                serde_json::to_writer(&mut chunk, event)
+                    .map_err(|e| BackupError::Failed(e.to_string()))?;
+                count += 1;
+                last_position = event.position;
+            }
+            progress.set_position(count as u64);
+            send(&tx, chunk).await?;
+            match events.last() {
+                Some(last) if !done => position = last.position,
+                _ => break,
+            }
+        }
+        let end = End {
+            count,
+            last_position,
+        };
+        let mut tail = b"\n],\"end\":".to_vec();
+        serde_json::to_writer(&mut tail, &end).map_err(|e| BackupError::Failed(e.to_string()))?;
+        tail.extend_from_slice(b"}\n");
+        send(&tx, tail).await?;
+        Ok(end)
+    }
+    .await;
+    drop(tx);
+    let written = sink
+        .await
+        .map_err(|e| BackupError::Failed(format!("writer task failed: {e}")))?;
+    let end = produced?;
+    Ok((written?, end))
+}
+
+async fn send(tx: &mpsc::Sender<Vec<u8>>, chunk: Vec<u8>) -> Result<()> {
+    tx.send(chunk)
+        .await
+        .map_err(|_| BackupError::Failed("the JSON writer stopped".into()))
+}
+
+/// What the reader sends: batches of events in order, then the validated end.
+pub enum Item {
+    Events(Vec<StoredEvent>),
+    End(Header, End),
+}
+
+/// Reads a JSON backup on a blocking thread, validating its structure line by line; batches of
+/// events arrive on the returned channel, then `End` once the whole file proved complete. Any damage
+/// arrives as an error and nothing after it.
+pub fn read_log(reader: Box<dyn std::io::Read + Send>) -> mpsc::Receiver<Result<Item>> {
+    let (tx, rx) = mpsc::channel(4);
+    tokio::task::spawn_blocking(move || {
+        if let Err(e) = parse(reader, &tx) {
+            let _ = tx.blocking_send(Err(e));
+        }
+    });
+    rx
+}
+
+fn corrupt(line: usize, what: impl std::fmt::Display) -> BackupError {
+    BackupError::Corrupt(format!("line {line}: {what}"))
+}
+
+fn parse(reader: Box<dyn std::io::Read + Send>, tx: &mpsc::Sender<Result<Item>>) -> Result<()> {
+    let mut lines = BufReader::with_capacity(256 * 1024, reader).lines();
+    let mut next = |n: usize| -> Result<String> {
+        match lines.next() {
+            Some(Ok(line)) => Ok(line),
+            Some(Err(e)) => Err(corrupt(n, format!("unreadable ({e})"))),
+            None => Err(BackupError::Corrupt(format!(
+                "the file ends at line {n} before its closing line: it is truncated"
+            ))),
+        }
+    };
+    let first = next(1)?;
+    let header_text = first
+        .strip_suffix(",\"events\":[")
+        .ok_or_else(|| corrupt(1, "not an Arriendo event-log backup"))?;
+    let header: Header = serde_json::from_str(&format!("{header_text}}}"))
+        .map_err(|e| corrupt(1, format!("bad header: {e}")))?;
+    if header.format != FORMAT || header.format_version > FORMAT_VERSION {
+        return Err(corrupt(
+            1,
+            format!(
+                "unsupported format {} v{}",
+                header.format, header.format_version
+            ),
+        ));
+    }
+    let mut batch = Vec::with_capacity(BATCH as usize);
+    let mut count = 0i64;
+    let mut last_position = 0i64;
+    let mut n = 1;
+    loop {
+        n += 1;
+        let line = next(n)?;
+        if let Some(rest) = line.strip_prefix("],\"end\":") {
+            let end: End = rest
+                .strip_suffix('}')
+                .and_then(|e| serde_json::from_str(e).ok())
+                .ok_or_else(|| corrupt(n, "bad closing line"))?;
+            if end.count != count || end.last_position != last_position {
+                return Err(corrupt(
+                    n,
+                    format!(
+                        "the file says {} events up to position {}, it holds {count} up to {last_position}",
+                        end.count, end.last_position
+                    ),
+                ));
+            }
+            if let Some(Ok(extra)) = lines.next()
+                && !extra.trim().is_empty()
+            {
+                return Err(corrupt(n + 1, "data after the closing line"));
+            }
+            if !batch.is_empty()
+                && tx
+                    .blocking_send(Ok(Item::Events(std::mem::take(&mut batch))))
+                    .is_err()
+            {
+                return Ok(());
+            }
+            let _ = tx.blocking_send(Ok(Item::End(header, end)));
+            return Ok(());
+        }
+        let text = line.strip_suffix(',').unwrap_or(&line);
+        let event: StoredEvent =
+            serde_json::from_str(text).map_err(|e| corrupt(n, format!("bad event: {e}")))?;
+        if event.position <= last_position {
+            return Err(corrupt(
+                n,
+                format!("position {} is out of order", event.position),
+            ));
+        }
+        last_position = event.position;
+        count += 1;
+        batch.push(event);
+        if batch.len() >= BATCH as usize
+            && tx
+                .blocking_send(Ok(Item::Events(std::mem::take(&mut batch))))
+                .is_err()
+        {
+            return Ok(());
+        }
+    }
+}
+
+/// Reads a whole JSON backup into memory (small files and tests only).
+pub async fn read_all(
+    path: &Path,
+    identity: Option<&Path>,
+) -> Result<(Header, End, Vec<StoredEvent>)> {
+    let mut rx = read_log(super::pipeline::open_content(path, identity)?);
+    let mut events = Vec::new();
+    while let Some(item) = rx.recv().await {
+        match item? {
+            Item::Events(batch) => events.extend(batch),
+            Item::End(header, end) => return Ok((header, end, events)),
+        }
+    }
+    Err(BackupError::Corrupt(
+        "the reader stopped before the end".into(),
+    ))
+}

@@ -1,0 +1,125 @@
+//! The manifest written beside a backup set, last: it is what makes a set complete. Never holds a
+//! credential.
+
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::error::{BackupError, Result};
+use super::naming;
+use crate::store::Engine;
+
+pub const MANIFEST_FORMAT: u32 = 1;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FileKind {
+    /// The event log in global order (JSON).
+    Json,
+    /// The database file (SQLite snapshot or pg_dump archive).
+    Db,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ManifestFile {
+    pub name: String,
+    pub kind: FileKind,
+    pub size: u64,
+    pub sha256: String,
+    pub compressed: bool,
+    pub encrypted: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Manifest {
+    pub manifest_format: u32,
+    pub name: String,
+    pub app_version: String,
+    pub engine: Engine,
+    pub created_at: DateTime<Utc>,
+    pub event_count: i64,
+    pub last_position: i64,
+    pub duration_ms: u64,
+    pub files: Vec<ManifestFile>,
+}
+
+impl Manifest {
+    pub fn file(&self, kind: FileKind) -> Option<&ManifestFile> {
+        self.files.iter().find(|f| f.kind == kind)
+    }
+
+    pub fn total_size(&self) -> u64 {
+        self.files.iter().map(|f| f.size).sum()
+    }
+
+    pub fn parse(bytes: &[u8]) -> Result<Self> {
+        let manifest: Manifest = serde_json::from_slice(bytes)
+            .map_err(|e| BackupError::Corrupt(format!("invalid manifest: {e}")))?;
+        if manifest.manifest_format != MANIFEST_FORMAT {
+            return Err(BackupError::Corrupt(format!(
+                "manifest format {} is not supported (expected {MANIFEST_FORMAT})",
+                manifest.manifest_format
+            )));
+        }
+        Ok(manifest)
+    }
+
+    pub fn load(path: &Path) -> Result<Self> {
+        let bytes = std::fs::read(path)
+            .map_err(|e| BackupError::io(format!("cannot read {}", path.display()), e))?;
+        Self::parse(&bytes)
+    }
+
+    pub fn to_bytes(&self) -> Result<Vec<u8>> {
+        serde_json::to_vec_pretty(self)
+            .map_err(|e| BackupError::Failed(format!("cannot encode manifest: {e}")))
+    }
+
+    /// Writes the manifest under a temporary name and renames it: the set becomes visible at once.
+    pub fn write(&self, dir: &Path) -> Result<std::path::PathBuf> {
+        let name = naming::manifest_name(&self.name);
+        let final_path = dir.join(&name);
+        let partial = dir.join(naming::partial_name(&name));
+        let bytes = self.to_bytes()?;
+        {
+            use std::io::Write;
+            let mut f = std::fs::File::create(&partial)
+                .map_err(|e| BackupError::io(format!("cannot create {}", partial.display()), e))?;
+            f.write_all(&bytes)
+                .map_err(|e| BackupError::io("cannot write manifest", e))?;
+            f.sync_all()
+                .map_err(|e| BackupError::io("cannot sync manifest", e))?;
+        }
+        std::fs::rename(&partial, &final_path)
+            .map_err(|e| BackupError::io(format!("cannot rename {}", partial.display()), e))?;
+        super::pipeline::sync_dir(&final_path);
+        Ok(final_path)
+    }
+}
+
+/// Every complete set in a local folder, newest first.
+pub fn list_local(dir: &Path) -> Result<Vec<Manifest>> {
+    let mut manifests = Vec::new();
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(manifests),
+        Err(e) => return Err(BackupError::io(format!("cannot list {}", dir.display()), e)),
+    };
+    for entry in entries {
+        let entry =
+            entry.map_err(|e| BackupError::io(format!("cannot list {}", dir.display()), e))?;
+        let file_name = entry.file_name().to_string_lossy().to_string();
+        if naming::set_of_manifest(&file_name).is_none() {
+            continue;
+        }
+        match Manifest::load(&entry.path()) {
+            Ok(m) => manifests.push(m),
+            Err(e) => {
+                tracing::warn!(file = %entry.path().display(), error = %e, "skipping unreadable manifest")
+            }
+        }
+    }
+    manifests.sort_by(|a, b| b.name.cmp(&a.name));
+    Ok(manifests)
+}

@@ -1,0 +1,148 @@
+//! Email on success and on failure (lettre over SMTP). Bodies in Spanish: they are read by people.
+
+use lettre::message::Body;
+use lettre::message::header::{ContentTransferEncoding, ContentType};
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+
+use super::error::{BackupError, Result};
+use super::runs::{BackupRun, RunStatus};
+use super::settings::{EmailConfig, SmtpTls};
+
+pub fn human_size(bytes: i64) -> String {
+    let b = bytes as f64;
+    if b >= 1024.0 * 1024.0 * 1024.0 {
+        format!("{:.1} GiB", b / (1024.0 * 1024.0 * 1024.0))
+    } else if b >= 1024.0 * 1024.0 {
+        format!("{:.1} MiB", b / (1024.0 * 1024.0))
+    } else if b >= 1024.0 {
+        format!("{:.1} KiB", b / 1024.0)
+    } else {
+        format!("{bytes} B")
+    }
+}
+
+/// Subject and body of the notification for a finished run.
+pub fn compose(run: &BackupRun, host: &str) -> (String, String) {
+    let ok = run.status == RunStatus::Success;
+    let subject = if ok {
+        format!(
+            "[Arriendo] Respaldo exitoso {}",
+            run.name.as_deref().unwrap_or("")
+        )
+    } else {
+        format!(
+            "[Arriendo] ERROR en el respaldo {}",
+            run.name.as_deref().unwrap_or("")
+        )
+    };
+    let mut body = String::new();
+    body.push_str(if ok {
+        "El respaldo terminó correctamente.\n\n"
+    } else {
+        "El respaldo FALLÓ.\n\n"
+    });
+    body.push_str(&format!("Servidor: {host}\n"));
+    body.push_str(&format!(
+        "Respaldo: {}\n",
+        run.name.as_deref().unwrap_or("(sin nombre)")
+    ));
+    body.push_str(&format!(
+        "Inicio: {} UTC\n",
+        run.started_at.format("%Y-%m-%d %H:%M:%S")
+    ));
+    if let Some(d) = run.duration() {
+        body.push_str(&format!(
+            "Duración: {:.1} s\n",
+            d.num_milliseconds() as f64 / 1000.0
+        ));
+    }
+    if let Some(count) = run.event_count {
+        body.push_str(&format!(
+            "Eventos: {count} (última posición {})\n",
+            run.last_position.unwrap_or(0)
+        ));
+    }
+    if !run.files.is_empty() {
+        body.push_str("\nArchivos:\n");
+        for f in &run.files {
+            body.push_str(&format!(
+                "  - {} ({}), SHA-256 {}\n",
+                f.name,
+                human_size(f.size as i64),
+                f.sha256
+            ));
+        }
+    }
+    if !run.targets.is_empty() {
+        body.push_str("\nDestinos remotos:\n");
+        for t in &run.targets {
+            match &t.error {
+                None => body.push_str(&format!("  - {} ({}): copiado\n", t.target, t.location)),
+                Some(e) => {
+                    body.push_str(&format!("  - {} ({}): ERROR {e}\n", t.target, t.location))
+                }
+            }
+        }
+    }
+    if let Some(error) = &run.error {
+        body.push_str(&format!("\nError: {error}\n"));
+        body.push_str("\nRevise la guía docs/respaldos.md, sección «Solución de problemas».\n");
+    }
+    (subject, body)
+}
+
+pub async fn send(config: &EmailConfig, run: &BackupRun) -> Result<()> {
+    let host = gethostname();
+    let (subject, body) = compose(run, &host);
+    let from = config
+        .from
+        .parse()
+        .map_err(|e| BackupError::Config(format!("BACKUP_SMTP_FROM is not an address: {e}")))?;
+    let mut builder = Message::builder()
+        .from(from)
+        .subject(subject)
+        .header(ContentType::TEXT_PLAIN);
+    for r in &config.recipients {
+        builder = builder.to(r.parse().map_err(|e| {
+            BackupError::Config(format!(
+                "BACKUP_EMAIL_RECIPIENTS has a bad address {r:?}: {e}"
+            ))
+        })?);
+    }
+    // 8-bit UTF-8 text: readable as is by every current server and mail client.
+    let body = Body::new_with_encoding(body, ContentTransferEncoding::EightBit)
+        .map_err(|_| BackupError::Email("cannot encode the message body".into()))?;
+    let message = builder
+        .body(body)
+        .map_err(|e| BackupError::Email(e.to_string()))?;
+    let mut transport = match config.tls {
+        SmtpTls::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&config.host),
+        SmtpTls::StartTls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&config.host)
+            .map_err(|e| BackupError::Email(e.to_string()))?,
+        SmtpTls::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&config.host)
+            .map_err(|e| BackupError::Email(e.to_string()))?,
+    }
+    .port(config.port)
+    .timeout(Some(std::time::Duration::from_secs(30)));
+    if let (Some(user), Some(password)) = (&config.user, &config.password) {
+        transport = transport.credentials(Credentials::new(
+            user.clone(),
+            password.expose().to_string(),
+        ));
+    }
+    transport
+        .build()
+        .send(message)
+        .await
+        .map_err(|e| BackupError::Email(e.to_string()))?;
+    Ok(())
+}
+
+fn gethostname() -> String {
+    std::fs::read_to_string("/etc/hostname")
+        .map(|s| s.trim().to_string())
+        .ok()
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "arriendo".into())
+}

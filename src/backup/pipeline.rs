@@ -1,0 +1,256 @@
+//! Byte pipelines for backup files: content → (gzip) → (age) → file, hashed as written; and back.
+//! Everything here is blocking I/O, run on a blocking thread.
+
+use std::fs::File;
+use std::io::{self, BufReader, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use super::error::{BackupError, Result};
+
+/// Counts and hashes what goes through to the inner writer.
+pub struct HashingWriter<W> {
+    inner: W,
+    hasher: Sha256,
+    bytes: u64,
+}
+
+impl<W: Write> Write for HashingWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.bytes += n as u64;
+        Ok(n)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+enum Encrypted {
+    Plain(HashingWriter<File>),
+    Age(age::stream::StreamWriter<HashingWriter<File>>),
+}
+
+impl Write for Encrypted {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Encrypted::Plain(w) => w.write(buf),
+            Encrypted::Age(w) => w.write(buf),
+        }
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Encrypted::Plain(w) => w.flush(),
+            Encrypted::Age(w) => w.flush(),
+        }
+    }
+}
+
+enum Top {
+    Raw(BufWriter<Encrypted>),
+    Gz(flate2::write::GzEncoder<BufWriter<Encrypted>>),
+}
+
+/// A file being written under its temporary name; [`FileWriter::commit`] finishes every layer, syncs
+/// and renames it to its final name. Dropped without commit, the temporary file is removed.
+pub struct FileWriter {
+    top: Option<Top>,
+    partial: PathBuf,
+    final_path: PathBuf,
+}
+
+/// What was written: final path, size and SHA-256 of the bytes on disk.
+#[derive(Clone, Debug)]
+pub struct WrittenFile {
+    pub path: PathBuf,
+    pub size: u64,
+    pub sha256: String,
+}
+
+pub fn parse_recipient(recipient: &str) -> Result<age::x25519::Recipient> {
+    recipient.trim().parse().map_err(|e| {
+        BackupError::Config(format!(
+            "BACKUP_ENCRYPTION_RECIPIENT is not an age public key: {e}"
+        ))
+    })
+}
+
+impl FileWriter {
+    pub fn create(
+        partial: &Path,
+        final_path: &Path,
+        gzip: bool,
+        recipient: Option<&str>,
+    ) -> Result<Self> {
+        let file = File::create(partial)
+            .map_err(|e| BackupError::io(format!("cannot create {}", partial.display()), e))?;
+        let hashing = HashingWriter {
+            inner: file,
+            hasher: Sha256::new(),
+            bytes: 0,
+        };
+        let encrypted = match recipient {
+            None => Encrypted::Plain(hashing),
+            Some(r) => {
+                let recipient = parse_recipient(r)?;
+                let encryptor = age::Encryptor::with_recipients(std::iter::once(
+                    &recipient as &dyn age::Recipient,
+                ))
+                .map_err(|e| BackupError::Encryption(e.to_string()))?;
+                Encrypted::Age(
+                    encryptor
+                        .wrap_output(hashing)
+                        .map_err(|e| BackupError::io("cannot start encryption", e))?,
+                )
+            }
+        };
+        let buffered = BufWriter::with_capacity(256 * 1024, encrypted);
+        let top = if gzip {
+            Top::Gz(flate2::write::GzEncoder::new(
+                buffered,
+                flate2::Compression::default(),
+            ))
+        } else {
+            Top::Raw(buffered)
+        };
+        Ok(Self {
+            top: Some(top),
+            partial: partial.to_path_buf(),
+            final_path: final_path.to_path_buf(),
+        })
+    }
+
+    pub fn commit(mut self) -> Result<WrittenFile> {
+        let ctx = |e| BackupError::io(format!("cannot finish {}", self.partial.display()), e);
+        let top = self
+            .top
+            .take()
+            .ok_or_else(|| BackupError::Failed("file already committed".into()))?;
+        let buffered = match top {
+            Top::Raw(b) => b,
+            Top::Gz(g) => g.finish().map_err(ctx)?,
+        };
+        let encrypted = buffered.into_inner().map_err(|e| ctx(e.into_error()))?;
+        let mut hashing = match encrypted {
+            Encrypted::Plain(h) => h,
+            Encrypted::Age(w) => w.finish().map_err(ctx)?,
+        };
+        hashing.flush().map_err(ctx)?;
+        hashing.inner.sync_all().map_err(ctx)?;
+        let written = WrittenFile {
+            path: self.final_path.clone(),
+            size: hashing.bytes,
+            sha256: hex::encode(hashing.hasher.finalize()),
+        };
+        std::fs::rename(&self.partial, &self.final_path).map_err(|e| {
+            BackupError::io(
+                format!(
+                    "cannot rename {} to {}",
+                    self.partial.display(),
+                    self.final_path.display()
+                ),
+                e,
+            )
+        })?;
+        sync_dir(&self.final_path);
+        Ok(written)
+    }
+}
+
+impl Write for FileWriter {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match &mut self.top {
+            Some(Top::Raw(w)) => w.write(buf),
+            Some(Top::Gz(w)) => w.write(buf),
+            None => Err(io::Error::other("file already committed")),
+        }
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        match &mut self.top {
+            Some(Top::Raw(w)) => w.flush(),
+            Some(Top::Gz(w)) => w.flush(),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for FileWriter {
+    fn drop(&mut self) {
+        if self.top.is_some() {
+            let _ = std::fs::remove_file(&self.partial);
+        }
+    }
+}
+
+/// Makes a rename durable (best effort: not every platform can sync a directory).
+pub fn sync_dir(path: &Path) {
+    if let Some(dir) = path.parent()
+        && let Ok(d) = File::open(dir)
+    {
+        let _ = d.sync_all();
+    }
+}
+
+/// SHA-256 and size of a file as it is on disk.
+pub fn hash_file(path: &Path) -> Result<(u64, String)> {
+    let mut file = File::open(path)
+        .map_err(|e| BackupError::io(format!("cannot open {}", path.display()), e))?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 256 * 1024];
+    let mut size = 0u64;
+    loop {
+        let n = file
+            .read(&mut buf)
+            .map_err(|e| BackupError::io(format!("cannot read {}", path.display()), e))?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+        size += n as u64;
+    }
+    Ok((size, hex::encode(hasher.finalize())))
+}
+
+fn load_identities(identity_file: Option<&Path>) -> Result<Vec<Box<dyn age::Identity>>> {
+    let path = identity_file.ok_or_else(|| {
+        BackupError::Config(
+            "the backup is encrypted: set BACKUP_ENCRYPTION_IDENTITY_FILE to the age identity file"
+                .into(),
+        )
+    })?;
+    age::IdentityFile::from_file(path.display().to_string())
+        .map_err(|e| BackupError::io(format!("cannot read identity file {}", path.display()), e))?
+        .into_identities()
+        .map_err(|e| BackupError::Encryption(e.to_string()))
+}
+
+/// Opens a backup file for reading its content: age-decrypted when it ends in `.age`, gunzipped when
+/// (then) it ends in `.gz`.
+pub fn open_content(path: &Path, identity_file: Option<&Path>) -> Result<Box<dyn Read + Send>> {
+    let file = File::open(path)
+        .map_err(|e| BackupError::io(format!("cannot open {}", path.display()), e))?;
+    let mut name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let mut reader: Box<dyn Read + Send> = Box::new(BufReader::with_capacity(256 * 1024, file));
+    if let Some(stripped) = name.strip_suffix(".age") {
+        let identities = load_identities(identity_file)?;
+        let decryptor = age::Decryptor::new(reader)
+            .map_err(|e| BackupError::Corrupt(format!("not an age file: {e}")))?;
+        reader = Box::new(
+            decryptor
+                .decrypt(identities.iter().map(|i| i.as_ref() as &dyn age::Identity))
+                .map_err(|e| {
+                    BackupError::Encryption(format!("cannot decrypt {}: {e}", path.display()))
+                })?,
+        );
+        name = stripped.to_string();
+    }
+    if name.ends_with(".gz") {
+        reader = Box::new(flate2::read::GzDecoder::new(reader));
+    }
+    Ok(reader)
+}

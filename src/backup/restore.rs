@@ -1,0 +1,337 @@
+//! Restores: from a JSON event log into an empty store (positions, metadata and times kept, then the
+//! read models rebuilt), up to a point in time with `until`; from a database file by an atomic swap.
+//! A non-empty store is refused unless `force`, which first takes a safety backup. A damaged file is
+//! refused and the current data stays untouched: the events go in one transaction that only commits
+//! once the whole file has proved complete.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use super::error::{BackupError, Result};
+use super::json::{self, Item};
+use super::locate::{self, Located};
+use super::manifest::FileKind;
+use super::pipeline;
+use super::run::{self, BackupOptions, Format};
+use super::settings::BackupSettings;
+use super::{dbfile, naming};
+use crate::App;
+use crate::store::{Db, event_log};
+
+#[derive(Clone, Debug, Default)]
+pub struct RestoreOptions {
+    /// A file path, a set name (`backup_YYYYMMDD_HHMMSS`) or a manifest.
+    pub source: String,
+    /// A remote target to fetch the set from.
+    pub from: Option<String>,
+    /// Point in time: the longest prefix of the log recorded at or before it.
+    pub until: Option<DateTime<Utc>>,
+    pub force: bool,
+    /// Restore the database file of the set instead of its JSON.
+    pub from_db_file: bool,
+    /// Where backups live (and safety backups go).
+    pub output_dir: Option<PathBuf>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct RestoreReport {
+    pub file: PathBuf,
+    pub events: i64,
+    pub last_position: i64,
+    pub safety_backup: Option<String>,
+    /// For database-file restores: the application must be restarted.
+    pub restart_needed: bool,
+}
+
+pub async fn restore(
+    app: &App,
+    settings: &BackupSettings,
+    options: &RestoreOptions,
+) -> Result<RestoreReport> {
+    let prefer = if options.from_db_file {
+        FileKind::Db
+    } else {
+        FileKind::Json
+    };
+    let located = locate::locate(
+        settings,
+        &options.source,
+        options.from.as_deref(),
+        options.output_dir.as_deref(),
+        prefer,
+    )
+    .await?;
+    match located.kind {
+        FileKind::Json => restore_json(app, settings, options, &located).await,
+        FileKind::Db => restore_db_file(app, settings, options, &located).await,
+    }
+}
+
+async fn refuse_or_safety(
+    app: &App,
+    settings: &BackupSettings,
+    options: &RestoreOptions,
+    format: Format,
+) -> Result<Option<String>> {
+    let (events, _) = event_log::head(&app.db).await?;
+    if events == 0 {
+        return Ok(None);
+    }
+    if !options.force {
+        return Err(BackupError::NotEmpty { events });
+    }
+    let dir = options
+        .output_dir
+        .clone()
+        .unwrap_or_else(|| settings.output_dir.clone())
+        .join("safety");
+    tracing::warn!(events, dir = %dir.display(), "the store is not empty: taking a safety backup before --force");
+    let report = run::run_backup_with(
+        app,
+        settings,
+        BackupOptions {
+            format,
+            output_dir: Some(dir.clone()),
+            remote: Some(false),
+            skip_retention: true,
+            quiet: true,
+            ..Default::default()
+        },
+    )
+    .await?;
+    Ok(Some(
+        dir.join(naming::manifest_name(&report.manifest.name))
+            .display()
+            .to_string(),
+    ))
+}
+
+/// Restores a JSON event log into `db` (used by restores, verify and drills).
+pub async fn load_json(
+    db: &Db,
+    file: &Path,
+    identity: Option<&Path>,
+    until: Option<DateTime<Utc>>,
+    replace: bool,
+) -> Result<(i64, i64)> {
+    let reader = {
+        let file = file.to_path_buf();
+        let identity = identity.map(Path::to_path_buf);
+        tokio::task::spawn_blocking(move || pipeline::open_content(&file, identity.as_deref()))
+            .await
+            .map_err(|e| BackupError::Failed(e.to_string()))??
+    };
+    let mut rx = json::read_log(reader);
+    let mut tx = db.begin().await?;
+    if replace {
+        crate::on_tx!(&mut tx, conn => {
+            sqlx::query("DELETE FROM events").execute(&mut *conn).await?;
+            sqlx::query("DELETE FROM snapshots").execute(&mut *conn).await?;
+        });
+    }
+    let mut inserted = 0i64;
+    let mut last = 0i64;
+    let mut stopped = false;
+    while let Some(item) = rx.recv().await {
+        match item? {
+            Item::Events(batch) => {
+                for event in &batch {
+                    if stopped || until.is_some_and(|u| event.recorded_at > u) {
+                        stopped = true;
+                        continue;
+                    }
+                    event_log::append_raw(&mut tx, event).await?;
+                    inserted += 1;
+                    last = event.position;
+                }
+            }
+            Item::End(_, _) => {
+                event_log::resync_position_sequence(&mut tx).await?;
+                tx.commit().await?;
+                return Ok((inserted, last));
+            }
+        }
+    }
+    Err(BackupError::Corrupt(
+        "the file ended before its closing line".into(),
+    ))
+}
+
+async fn restore_json(
+    app: &App,
+    settings: &BackupSettings,
+    options: &RestoreOptions,
+    located: &Located,
+) -> Result<RestoreReport> {
+    // The whole file is validated (structure and count) before the transaction commits, and before
+    // a safety backup is taken: a damaged file changes nothing.
+    let identity = settings.encryption_identity_file.as_deref();
+    {
+        let file = located.file.clone();
+        let identity = identity.map(Path::to_path_buf);
+        let reader =
+            tokio::task::spawn_blocking(move || pipeline::open_content(&file, identity.as_deref()))
+                .await
+                .map_err(|e| BackupError::Failed(e.to_string()))??;
+        let mut rx = json::read_log(reader);
+        let mut complete = false;
+        while let Some(item) = rx.recv().await {
+            if let Item::End(..) = item? {
+                complete = true;
+            }
+        }
+        if !complete {
+            return Err(BackupError::Corrupt(
+                "the file ended before its closing line".into(),
+            ));
+        }
+    }
+    let safety = refuse_or_safety(app, settings, options, Format::Json).await?;
+    let (events, last_position) = load_json(
+        &app.db,
+        &located.file,
+        identity,
+        options.until,
+        options.force,
+    )
+    .await?;
+    tracing::info!(
+        events,
+        last_position,
+        "events restored; rebuilding the read models"
+    );
+    app.projector.rebuild().await?;
+    Ok(RestoreReport {
+        file: located.file.clone(),
+        events,
+        last_position,
+        safety_backup: safety,
+        restart_needed: false,
+    })
+}
+
+async fn restore_db_file(
+    app: &App,
+    settings: &BackupSettings,
+    options: &RestoreOptions,
+    located: &Located,
+) -> Result<RestoreReport> {
+    if options.until.is_some() {
+        return Err(BackupError::Config(
+            "--until needs a JSON backup (the database file is one moment only)".into(),
+        ));
+    }
+    let name = located
+        .file
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let plain_name = name.strip_suffix(".age").unwrap_or(&name).to_string();
+    let scratch =
+        tempfile::tempdir().map_err(|e| BackupError::io("cannot create a scratch folder", e))?;
+    let plain = scratch.path().join(&plain_name);
+    {
+        let (src, dst) = (located.file.clone(), plain.clone());
+        let identity = settings.encryption_identity_file.clone();
+        tokio::task::spawn_blocking(move || -> Result<()> {
+            let mut reader = pipeline::open_content(&src, identity.as_deref())?;
+            let mut out = std::fs::File::create(&dst)
+                .map_err(|e| BackupError::io("cannot write scratch copy", e))?;
+            std::io::copy(&mut reader, &mut out)
+                .map_err(|e| BackupError::io("cannot decrypt the database file", e))?;
+            out.sync_all()
+                .map_err(|e| BackupError::io("cannot sync scratch copy", e))
+        })
+        .await
+        .map_err(|e| BackupError::Failed(e.to_string()))??;
+    }
+    match (&app.db, plain_name.ends_with(".sqlite3")) {
+        (Db::Sqlite(pool), true) => {
+            let (events, last_position) = check_sqlite_file(&plain).await?;
+            let safety = refuse_or_safety(app, settings, options, Format::Both).await?;
+            let current = pool.connect_options().get_filename().to_path_buf();
+            app.db.close().await;
+            swap_sqlite_file(&plain, &current)?;
+            Ok(RestoreReport {
+                file: located.file.clone(),
+                events,
+                last_position,
+                safety_backup: safety,
+                restart_needed: true,
+            })
+        }
+        (Db::Postgres(pool), false) => {
+            dbfile::pg_list(settings, &plain).await?;
+            let safety = refuse_or_safety(app, settings, options, Format::Both).await?;
+            dbfile::pg_restore(pool, settings, &plain).await?;
+            let (events, last_position) = event_log::head(&app.db).await?;
+            Ok(RestoreReport {
+                file: located.file.clone(),
+                events,
+                last_position,
+                safety_backup: safety,
+                restart_needed: true,
+            })
+        }
+        _ => Err(BackupError::Config(format!(
+            "{name} is a database file of the other engine; use the JSON backup to move between SQLite and PostgreSQL"
+        ))),
+    }
+}
+
+/// Opens a SQLite backup read-only: integrity check, then its event count and last position.
+pub async fn check_sqlite_file(path: &Path) -> Result<(i64, i64)> {
+    use sqlx::sqlite::SqliteConnectOptions;
+    use sqlx::{ConnectOptions, Connection};
+    let mut conn = SqliteConnectOptions::new()
+        .filename(path)
+        .read_only(true)
+        .connect()
+        .await
+        .map_err(|e| BackupError::Corrupt(format!("not a SQLite database: {e}")))?;
+    let check: String = sqlx::query_scalar("PRAGMA integrity_check")
+        .fetch_one(&mut conn)
+        .await
+        .map_err(|e| BackupError::Corrupt(format!("not a SQLite database: {e}")))?;
+    if check != "ok" {
+        return Err(BackupError::Corrupt(format!(
+            "SQLite integrity check failed: {check}"
+        )));
+    }
+    let (count, last): (i64, i64) =
+        sqlx::query_as("SELECT COUNT(*), CAST(COALESCE(MAX(position), 0) AS BIGINT) FROM events")
+            .fetch_one(&mut conn)
+            .await
+            .map_err(|e| BackupError::Corrupt(format!("no event log in the file: {e}")))?;
+    let _ = conn.close().await;
+    Ok((count, last))
+}
+
+/// Copies the new file beside the current one and renames it over it (atomic on one filesystem).
+fn swap_sqlite_file(new: &Path, current: &Path) -> Result<()> {
+    let staging = current.with_extension("db.restore.partial");
+    std::fs::copy(new, &staging)
+        .map_err(|e| BackupError::io(format!("cannot copy to {}", staging.display()), e))?;
+    std::fs::File::open(&staging)
+        .and_then(|f| f.sync_all())
+        .map_err(|e| BackupError::io("cannot sync the restored file", e))?;
+    for suffix in ["-wal", "-shm"] {
+        let side = PathBuf::from(format!("{}{suffix}", current.display()));
+        match std::fs::remove_file(&side) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => {
+                return Err(BackupError::io(
+                    format!("cannot remove {}", side.display()),
+                    e,
+                ));
+            }
+        }
+    }
+    std::fs::rename(&staging, current)
+        .map_err(|e| BackupError::io(format!("cannot replace {}", current.display()), e))?;
+    pipeline::sync_dir(current);
+    Ok(())
+}

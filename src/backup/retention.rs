@@ -1,0 +1,203 @@
+//! Which backup sets to keep: the last N days (`--keep-days`, 30 by default, 0 keeps everything),
+//! plus the newest set of each of the last N days, weeks and months (`--keep-daily/weekly/monthly`).
+//! The newest set is never deleted.
+
+use std::collections::{BTreeSet, HashSet};
+use std::path::Path;
+
+use chrono::{DateTime, Datelike, Utc};
+
+use super::error::{BackupError, Result};
+use super::manifest::{self, Manifest};
+use super::naming;
+use super::targets::Target;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Policy {
+    pub keep_days: u32,
+    pub keep_daily: u32,
+    pub keep_weekly: u32,
+    pub keep_monthly: u32,
+}
+
+impl Policy {
+    fn keeps_everything(&self) -> bool {
+        self.keep_days == 0
+            && self.keep_daily == 0
+            && self.keep_weekly == 0
+            && self.keep_monthly == 0
+    }
+}
+
+/// The names (of `sets`, any order) to delete under `policy` at `now`.
+pub fn expired(sets: &[String], policy: Policy, now: DateTime<Utc>) -> Vec<String> {
+    if policy.keeps_everything() {
+        return Vec::new();
+    }
+    let mut dated: Vec<(DateTime<Utc>, &String)> = sets
+        .iter()
+        .filter_map(|s| naming::parse_stamp(s).map(|t| (t, s)))
+        .collect();
+    dated.sort_by_key(|d| std::cmp::Reverse(d.0)); // newest first
+    let mut keep: HashSet<&String> = HashSet::new();
+    if let Some((_, newest)) = dated.first() {
+        keep.insert(newest);
+    }
+    if policy.keep_days > 0 {
+        let limit = now - chrono::Duration::days(i64::from(policy.keep_days));
+        keep.extend(dated.iter().filter(|(t, _)| *t >= limit).map(|(_, s)| *s));
+    }
+    let mut bucket = |count: u32, key: &dyn Fn(&DateTime<Utc>) -> (i32, u32)| {
+        let mut seen = BTreeSet::new();
+        for (t, s) in &dated {
+            if seen.len() >= count as usize {
+                break;
+            }
+            if seen.insert(key(t)) {
+                keep.insert(s);
+            }
+        }
+    };
+    bucket(policy.keep_daily, &|t| (t.year(), t.ordinal()));
+    bucket(policy.keep_weekly, &|t| {
+        (t.iso_week().year(), t.iso_week().week())
+    });
+    bucket(policy.keep_monthly, &|t| (t.year(), t.month()));
+    dated
+        .iter()
+        .filter(|(_, s)| !keep.contains(s))
+        .map(|(_, s)| (*s).clone())
+        .collect()
+}
+
+/// Applies the policy to a local folder; returns the sets deleted (or that would be, with `dry_run`).
+/// Also removes files of killed runs: hidden `.partial` files and files of sets without a manifest
+/// that are older than an hour (the caller holds the folder's backup lock).
+pub fn prune_local(
+    dir: &Path,
+    policy: Policy,
+    dry_run: bool,
+    now: DateTime<Utc>,
+) -> Result<Vec<String>> {
+    let manifests = manifest::list_local(dir)?;
+    let names: Vec<String> = manifests.iter().map(|m| m.name.clone()).collect();
+    let expired = expired(&names, policy, now);
+    let complete: HashSet<&String> = names.iter().collect();
+    let mut orphans = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            let file_name = entry.file_name().to_string_lossy().to_string();
+            if naming::is_partial(&file_name) {
+                orphans.push(entry.path());
+            } else if let Some(set) = naming::set_of_file(&file_name)
+                && !complete.contains(&set)
+                && naming::parse_stamp(&set).is_some_and(|t| now - t > chrono::Duration::hours(1))
+            {
+                orphans.push(entry.path());
+            }
+        }
+    }
+    if dry_run {
+        return Ok(expired);
+    }
+    for path in orphans {
+        tracing::info!(file = %path.display(), "removing an incomplete backup file");
+        let _ = std::fs::remove_file(path);
+    }
+    for name in &expired {
+        if let Some(m) = manifests.iter().find(|m| &m.name == name) {
+            delete_local_set(dir, m)?;
+        }
+    }
+    Ok(expired)
+}
+
+/// Deletes a local set, its manifest first so a half-deleted set never looks complete.
+pub fn delete_local_set(dir: &Path, m: &Manifest) -> Result<()> {
+    let manifest_path = dir.join(naming::manifest_name(&m.name));
+    std::fs::remove_file(&manifest_path)
+        .map_err(|e| BackupError::io(format!("cannot delete {}", manifest_path.display()), e))?;
+    for f in &m.files {
+        match std::fs::remove_file(dir.join(&f.name)) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(BackupError::io(format!("cannot delete {}", f.name), e)),
+        }
+    }
+    Ok(())
+}
+
+/// Applies the policy to a remote target.
+pub async fn prune_remote(
+    target: &Target,
+    policy: Policy,
+    dry_run: bool,
+    now: DateTime<Utc>,
+) -> Result<Vec<String>> {
+    let manifests = target.manifests().await?;
+    let names: Vec<String> = manifests.iter().map(|m| m.name.clone()).collect();
+    let expired = expired(&names, policy, now);
+    if !dry_run {
+        for name in &expired {
+            if let Some(m) = manifests.iter().find(|m| &m.name == name) {
+                target.delete_set(m).await?;
+            }
+        }
+    }
+    Ok(expired)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn set(days_ago: i64, now: DateTime<Utc>) -> String {
+        naming::set_name(now - chrono::Duration::days(days_ago))
+    }
+
+    #[test]
+    fn keeps_days_and_never_the_newest() {
+        let now = Utc.with_ymd_and_hms(2025, 3, 1, 7, 0, 0).unwrap();
+        let sets: Vec<String> = (0..40).map(|d| set(d, now)).collect();
+        let gone = expired(
+            &sets,
+            Policy {
+                keep_days: 30,
+                ..Default::default()
+            },
+            now,
+        );
+        assert_eq!(gone.len(), 9, "{gone:?}");
+        assert!(!gone.contains(&set(30, now)));
+        let old_only = vec![set(100, now), set(200, now)];
+        let gone = expired(
+            &old_only,
+            Policy {
+                keep_days: 30,
+                ..Default::default()
+            },
+            now,
+        );
+        assert_eq!(gone, vec![set(200, now)], "the newest good backup stays");
+        assert!(
+            expired(&sets, Policy::default(), now).is_empty(),
+            "0 days keeps everything"
+        );
+    }
+
+    #[test]
+    fn long_term_plan() {
+        let now = Utc.with_ymd_and_hms(2025, 12, 31, 7, 0, 0).unwrap();
+        let sets: Vec<String> = (0..365).map(|d| set(d, now)).collect();
+        let policy = Policy {
+            keep_days: 7,
+            keep_daily: 0,
+            keep_weekly: 8,
+            keep_monthly: 12,
+        };
+        let kept = sets.len() - expired(&sets, policy, now).len();
+        // 7 days + up to 8 weekly + 12 monthly, overlapping.
+        assert!((20..=27).contains(&kept), "kept {kept}");
+    }
+}

@@ -1,0 +1,435 @@
+//! One backup run: JSON and/or database file, manifest, remote copies, retention, record, email.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use chrono::Utc;
+use serde::Serialize;
+
+use super::error::{BackupError, Result};
+use super::manifest::{FileKind, MANIFEST_FORMAT, Manifest, ManifestFile};
+use super::pipeline::{self, FileWriter};
+use super::retention::{self, Policy};
+use super::runs::{self, RunKind, RunOutcome, TargetOutcome, Trigger};
+use super::settings::BackupSettings;
+use super::targets::Target;
+use super::{dbfile, json, naming, notify};
+use crate::App;
+use crate::store::event_log;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Json,
+    Db,
+    #[default]
+    Both,
+}
+
+impl Format {
+    fn json(self) -> bool {
+        matches!(self, Format::Json | Format::Both)
+    }
+    fn db(self) -> bool {
+        matches!(self, Format::Db | Format::Both)
+    }
+}
+
+/// What one run should do; `None` fields take the settings' value.
+#[derive(Clone, Debug, Default)]
+pub struct BackupOptions {
+    pub format: Format,
+    pub keep_days: Option<u32>,
+    pub keep_daily: u32,
+    pub keep_weekly: u32,
+    pub keep_monthly: u32,
+    pub output_dir: Option<PathBuf>,
+    /// `Some(true)`: `--remote`, `Some(false)`: `--no-remote`, `None`: `BACKUP_REMOTE_ENABLED`.
+    pub remote: Option<bool>,
+    /// Only these targets (implies remote).
+    pub targets: Vec<String>,
+    pub compress: Option<bool>,
+    pub trigger: Option<Trigger>,
+    /// Skip retention (safety backups before a forced restore).
+    pub skip_retention: bool,
+    /// Skip the record and the email (safety backups, scratch stores).
+    pub quiet: bool,
+    /// Show a progress bar when stderr is a terminal.
+    pub progress: bool,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct BackupReport {
+    pub run_id: Option<String>,
+    pub manifest: Manifest,
+    pub dir: PathBuf,
+    pub targets: Vec<TargetOutcome>,
+    pub pruned_local: Vec<String>,
+    pub pruned_remote: Vec<(String, Vec<String>)>,
+    pub email_error: Option<String>,
+}
+
+impl BackupReport {
+    pub fn path_of(&self, kind: FileKind) -> Option<PathBuf> {
+        self.manifest.file(kind).map(|f| self.dir.join(&f.name))
+    }
+}
+
+/// Runs a backup with the settings from the environment: what the web page's button calls.
+pub async fn run_backup(app: &App, options: BackupOptions) -> Result<BackupReport> {
+    let settings = BackupSettings::from_env(&app.data_dir)?;
+    run_backup_with(app, &settings, options).await
+}
+
+/// Runs a backup, records it and sends the email, whatever the outcome.
+pub async fn run_backup_with(
+    app: &App,
+    settings: &BackupSettings,
+    options: BackupOptions,
+) -> Result<BackupReport> {
+    let trigger = options.trigger.unwrap_or(Trigger::Manual);
+    let run_id = if options.quiet {
+        None
+    } else {
+        runs::start(&app.db, RunKind::Backup, trigger, None).await?
+    };
+    run_recorded(app, settings, options, run_id).await
+}
+
+pub(crate) async fn run_recorded(
+    app: &App,
+    settings: &BackupSettings,
+    options: BackupOptions,
+    run_id: Option<String>,
+) -> Result<BackupReport> {
+    let quiet = options.quiet;
+    let result = execute(app, settings, &options).await;
+    let mut outcome = match &result {
+        Ok(report) => RunOutcome {
+            name: Some(report.manifest.name.clone()),
+            total_bytes: Some(report.manifest.total_size() as i64),
+            event_count: Some(report.manifest.event_count),
+            last_position: Some(report.manifest.last_position),
+            files: report.manifest.files.clone(),
+            targets: report.targets.clone(),
+            error: report.targets.iter().find_map(|t| {
+                t.error
+                    .as_ref()
+                    .map(|e| format!("remote copy to {} failed: {e}", t.target))
+            }),
+        },
+        Err(e) => RunOutcome {
+            error: Some(e.to_string()),
+            ..Default::default()
+        },
+    };
+    if let Err(e) = &result {
+        tracing::error!(error = %e, "backup failed");
+    }
+    let mut email_error = None;
+    if !quiet {
+        if let Some(id) = &run_id {
+            runs::finish(&app.db, id, &outcome).await?;
+        }
+        if let Some(email) = &settings.email {
+            let run = match &run_id {
+                Some(id) => runs::list(&app.db, 50)
+                    .await?
+                    .into_iter()
+                    .find(|r| &r.id == id),
+                None => None,
+            };
+            if let Some(run) = run {
+                if let Err(e) = notify::send(email, &run).await {
+                    tracing::error!(error = %e, "backup email not sent");
+                    email_error = Some(e.to_string());
+                } else {
+                    tracing::info!(recipients = email.recipients.len(), "backup email sent");
+                }
+            }
+        }
+    }
+    let mut report = result?;
+    report.run_id = run_id;
+    report.email_error = email_error;
+    if let Some(error) = outcome.error.take() {
+        // The local set is complete, but a remote copy failed: the run failed.
+        return Err(BackupError::Remote {
+            target: "remote".into(),
+            message: error,
+        });
+    }
+    Ok(report)
+}
+
+/// Holds the output folder's lock file: one backup at a time per folder, across processes.
+struct FolderLock {
+    _file: std::fs::File,
+}
+
+fn lock_folder(dir: &Path) -> Result<FolderLock> {
+    let path = dir.join(".arriendo-backup.lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| BackupError::io(format!("cannot open {}", path.display()), e))?;
+    match file.try_lock() {
+        Ok(()) => Ok(FolderLock { _file: file }),
+        Err(std::fs::TryLockError::WouldBlock) => Err(BackupError::Failed(format!(
+            "another backup is running in {}",
+            dir.display()
+        ))),
+        Err(std::fs::TryLockError::Error(e)) => Err(BackupError::io(
+            format!("cannot lock {}", path.display()),
+            e,
+        )),
+    }
+}
+
+fn progress_bar(options: &BackupOptions, total: u64) -> indicatif::ProgressBar {
+    if options.progress && std::io::stderr().is_terminal() {
+        let bar = indicatif::ProgressBar::new(total);
+        if let Ok(style) =
+            indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} eventos ({eta})")
+        {
+            bar.set_style(style);
+        }
+        bar
+    } else {
+        indicatif::ProgressBar::hidden()
+    }
+}
+
+async fn execute(
+    app: &App,
+    settings: &BackupSettings,
+    options: &BackupOptions,
+) -> Result<BackupReport> {
+    let started = Instant::now();
+    let dir = options
+        .output_dir
+        .clone()
+        .unwrap_or_else(|| settings.output_dir.clone());
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| BackupError::io(format!("cannot create {}", dir.display()), e))?;
+    let _lock = lock_folder(&dir)?;
+
+    // Remote targets are checked before anything is written: a missing configuration is an error.
+    let remote = !options.targets.is_empty() || options.remote.unwrap_or(settings.remote_enabled);
+    let mut targets = Vec::new();
+    if remote {
+        if let Some(problem) = settings.target_errors.first() {
+            return Err(BackupError::Config(format!(
+                "remote copy requested but {problem}"
+            )));
+        }
+        let configs = settings.selected_targets(&options.targets)?;
+        if configs.is_empty() {
+            return Err(BackupError::Config(
+                "remote copy requested (--remote or BACKUP_REMOTE_ENABLED) but no destination is configured: set BACKUP_REMOTE_DESTINATION".into(),
+            ));
+        }
+        for config in &configs {
+            targets.push(Target::open(config).await?);
+        }
+    }
+    if let Some(r) = &settings.encryption_recipient {
+        pipeline::parse_recipient(r)?;
+    }
+
+    // Free disk: the JSON and the database file, with a margin.
+    let mut needed = 16 * 1024 * 1024;
+    if options.format.json() {
+        needed += dbfile::estimated_json_size(&app.db).await?;
+    }
+    if options.format.db() {
+        needed += dbfile::estimated_size(&app.db).await?
+            * if settings.encryption_recipient.is_some() {
+                2
+            } else {
+                1
+            };
+    }
+    let available = fs4::available_space(&dir)
+        .map_err(|e| BackupError::io("cannot read free disk space", e))?;
+    if available < needed {
+        return Err(BackupError::DiskFull {
+            dir: dir.display().to_string(),
+            needed,
+            available,
+        });
+    }
+
+    // A name no other set has.
+    let mut now = Utc::now();
+    let mut name = naming::set_name(now);
+    while dir.join(naming::manifest_name(&name)).exists()
+        || dir.join(naming::json_name(&name, false, false)).exists()
+    {
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        now = Utc::now();
+        name = naming::set_name(now);
+    }
+
+    let compress = options.compress.unwrap_or(settings.compress);
+    let recipient = settings.encryption_recipient.as_deref();
+    let encrypted = recipient.is_some();
+    let (count, head) = event_log::head(&app.db).await?;
+    let mut files = Vec::new();
+    let mut event_count = count;
+    let mut last_position = head;
+
+    if options.format.json() {
+        let file_name = naming::json_name(&name, compress, encrypted);
+        tracing::info!(file = %file_name, "writing the event log (JSON)");
+        let bar = progress_bar(options, count.max(0) as u64);
+        bar.set_message("JSON");
+        let writer = FileWriter::create(
+            &dir.join(naming::partial_name(&file_name)),
+            &dir.join(&file_name),
+            compress,
+            recipient,
+        )?;
+        let (written, end) = json::write_log(&app.db, writer, &bar).await?;
+        bar.finish_and_clear();
+        event_count = end.count;
+        last_position = end.last_position;
+        files.push(ManifestFile {
+            name: file_name,
+            kind: FileKind::Json,
+            size: written.size,
+            sha256: written.sha256,
+            compressed: compress,
+            encrypted,
+        });
+    }
+
+    if options.format.db() {
+        let file_name = naming::db_name(&name, dbfile::extension(&app.db), encrypted);
+        tracing::info!(file = %file_name, engine = %app.db.engine(), "writing the database file");
+        let raw = dir.join(naming::partial_name(&format!("{file_name}.raw")));
+        let _ = std::fs::remove_file(&raw);
+        let snapshot = dbfile::snapshot(&app.db, settings, &raw).await;
+        if let Err(e) = snapshot {
+            let _ = std::fs::remove_file(&raw);
+            return Err(e);
+        }
+        let final_path = dir.join(&file_name);
+        let written = if let Some(r) = recipient {
+            let partial = dir.join(naming::partial_name(&file_name));
+            let raw_for_task = raw.clone();
+            let r = r.to_string();
+            let written = tokio::task::spawn_blocking(move || -> Result<pipeline::WrittenFile> {
+                let mut writer = FileWriter::create(&partial, &final_path, false, Some(&r))?;
+                let mut input = std::fs::File::open(&raw_for_task)
+                    .map_err(|e| BackupError::io("cannot reopen the database snapshot", e))?;
+                std::io::copy(&mut input, &mut writer)
+                    .map_err(|e| BackupError::io("cannot encrypt the database file", e))?;
+                writer.commit()
+            })
+            .await
+            .map_err(|e| BackupError::Failed(e.to_string()))?;
+            let _ = std::fs::remove_file(&raw);
+            written?
+        } else {
+            let raw_for_task = raw.clone();
+            let (size, sha256) =
+                tokio::task::spawn_blocking(move || pipeline::hash_file(&raw_for_task))
+                    .await
+                    .map_err(|e| BackupError::Failed(e.to_string()))??;
+            std::fs::rename(&raw, &final_path)
+                .map_err(|e| BackupError::io("cannot rename the database file", e))?;
+            pipeline::sync_dir(&final_path);
+            pipeline::WrittenFile {
+                path: final_path,
+                size,
+                sha256,
+            }
+        };
+        files.push(ManifestFile {
+            name: file_name,
+            kind: FileKind::Db,
+            size: written.size,
+            sha256: written.sha256,
+            compressed: false,
+            encrypted,
+        });
+    }
+
+    let manifest = Manifest {
+        manifest_format: MANIFEST_FORMAT,
+        name: name.clone(),
+        app_version: env!("CARGO_PKG_VERSION").into(),
+        engine: app.db.engine(),
+        created_at: now,
+        event_count,
+        last_position,
+        duration_ms: started.elapsed().as_millis() as u64,
+        files,
+    };
+    manifest.write(&dir)?;
+    tracing::info!(name = %name, events = event_count, bytes = manifest.total_size(), "backup set complete");
+
+    // Remote copies: the data files, then the manifest.
+    let mut outcomes = Vec::new();
+    for target in &targets {
+        let result: Result<()> = async {
+            for f in &manifest.files {
+                target.upload(&dir.join(&f.name), &f.name).await?;
+            }
+            let manifest_name = naming::manifest_name(&name);
+            target
+                .upload(&dir.join(&manifest_name), &manifest_name)
+                .await
+        }
+        .await;
+        match &result {
+            Ok(()) => {
+                tracing::info!(target_name = %target.name, location = %target.location, "copied")
+            }
+            Err(e) => tracing::error!(target_name = %target.name, error = %e, "remote copy failed"),
+        }
+        outcomes.push(TargetOutcome {
+            target: target.name.clone(),
+            location: target.location.clone(),
+            ok: result.is_ok(),
+            error: result.err().map(|e| e.to_string()),
+        });
+    }
+
+    let mut pruned_local = Vec::new();
+    let mut pruned_remote = Vec::new();
+    if !options.skip_retention {
+        let policy = Policy {
+            keep_days: options.keep_days.unwrap_or(settings.keep_days),
+            keep_daily: options.keep_daily,
+            keep_weekly: options.keep_weekly,
+            keep_monthly: options.keep_monthly,
+        };
+        pruned_local = retention::prune_local(&dir, policy, false, Utc::now())?;
+        for (target, outcome) in targets.iter().zip(&outcomes) {
+            if !outcome.ok {
+                continue;
+            }
+            match retention::prune_remote(target, policy, false, Utc::now()).await {
+                Ok(gone) => pruned_remote.push((target.name.clone(), gone)),
+                Err(e) => {
+                    tracing::error!(target_name = %target.name, error = %e, "remote retention failed")
+                }
+            }
+        }
+    }
+
+    Ok(BackupReport {
+        run_id: None,
+        manifest,
+        dir,
+        targets: outcomes,
+        pruned_local,
+        pruned_remote,
+        email_error: None,
+    })
+}

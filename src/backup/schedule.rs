@@ -1,0 +1,182 @@
+//! Scheduled backups and the weekly restore drill inside `arriendo serve` (tokio-cron-scheduler, with
+//! the schedule read in the configured time zone, America/Bogota by default).
+//!
+//! With several servers on one database exactly one runs each scheduled job: on PostgreSQL the job
+//! first takes a session advisory lock (others skip while it runs), then claims the job's slot, a row
+//! with a unique key in `backup_runs` (others skip once it is claimed, even after the lock is gone).
+
+use chrono::{DateTime, SecondsFormat, Timelike, Utc};
+use tokio_cron_scheduler::{Job, JobScheduler};
+
+use super::error::{BackupError, Result};
+use super::run::{self, BackupOptions};
+use super::runs::{self, RunKind, RunOutcome, Trigger};
+use super::settings::BackupSettings;
+use super::{manifest, verify};
+use crate::App;
+use crate::store::Db;
+
+const LOCK_BACKUP: i64 = 0x4152_5249_0001;
+const LOCK_DRILL: i64 = 0x4152_5249_0002;
+
+/// Starts the scheduler with the settings from the environment.
+pub async fn spawn_from_env(app: App, database_url: Option<&str>) -> Result<JobScheduler> {
+    let mut settings = BackupSettings::from_env(&app.data_dir)?;
+    if let Some(url) = database_url {
+        settings.database_url = Some(super::settings::Secret::new(url));
+    }
+    spawn(app, settings).await
+}
+
+/// Starts the daily backup and the weekly drill; the returned scheduler runs until shut down.
+pub async fn spawn(app: App, settings: BackupSettings) -> Result<JobScheduler> {
+    let scheduler = JobScheduler::new()
+        .await
+        .map_err(|e| BackupError::Schedule(e.to_string()))?;
+    let tz = settings.timezone;
+    for (kind, cron) in [
+        (RunKind::Backup, settings.schedule.clone()),
+        (RunKind::Drill, settings.drill_schedule.clone()),
+    ] {
+        let app = app.clone();
+        let settings = settings.clone();
+        let job = Job::new_async_tz(cron.as_str(), tz, move |_id, _lock| {
+            let app = app.clone();
+            let settings = settings.clone();
+            Box::pin(async move {
+                if let Err(e) = run_scheduled(&app, &settings, kind, Utc::now()).await {
+                    tracing::error!(error = %e, ?kind, "scheduled job failed");
+                }
+            })
+        })
+        .map_err(|e| BackupError::Config(format!("bad schedule {cron:?}: {e}")))?;
+        scheduler
+            .add(job)
+            .await
+            .map_err(|e| BackupError::Schedule(e.to_string()))?;
+        tracing::info!(?kind, schedule = %cron, timezone = %tz, "backup job scheduled");
+    }
+    scheduler
+        .start()
+        .await
+        .map_err(|e| BackupError::Schedule(e.to_string()))?;
+    Ok(scheduler)
+}
+
+/// The slot of a job fired at `at`: its minute, the same on every server.
+pub fn slot(kind: RunKind, at: DateTime<Utc>) -> String {
+    let minute = at
+        .with_second(0)
+        .and_then(|t| t.with_nanosecond(0))
+        .unwrap_or(at);
+    let name = match kind {
+        RunKind::Backup => "backup",
+        RunKind::Drill => "drill",
+    };
+    format!(
+        "{name}@{}",
+        minute.to_rfc3339_opts(SecondsFormat::Secs, true)
+    )
+}
+
+/// Runs one scheduled job unless another server has it; returns whether this server ran it.
+pub async fn run_scheduled(
+    app: &App,
+    settings: &BackupSettings,
+    kind: RunKind,
+    fired_at: DateTime<Utc>,
+) -> Result<bool> {
+    let key = if kind == RunKind::Backup {
+        LOCK_BACKUP
+    } else {
+        LOCK_DRILL
+    };
+    let _guard = match &app.db {
+        Db::Postgres(pool) => {
+            let mut conn = pool.acquire().await?;
+            let got: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
+                .bind(key)
+                .fetch_one(&mut *conn)
+                .await?;
+            if !got {
+                tracing::info!(?kind, "another server is running this job");
+                return Ok(false);
+            }
+            Some(AdvisoryLock {
+                conn: Some(conn),
+                key,
+            })
+        }
+        Db::Sqlite(_) => None,
+    };
+    let Some(run_id) = runs::start(
+        &app.db,
+        kind,
+        Trigger::Scheduled,
+        Some(&slot(kind, fired_at)),
+    )
+    .await?
+    else {
+        tracing::info!(
+            ?kind,
+            "this scheduled run was already claimed by another server"
+        );
+        return Ok(false);
+    };
+    match kind {
+        RunKind::Backup => {
+            let options = BackupOptions {
+                trigger: Some(Trigger::Scheduled),
+                ..Default::default()
+            };
+            run::run_recorded(app, settings, options, Some(run_id)).await?;
+        }
+        RunKind::Drill => {
+            let outcome = match drill(settings).await {
+                Ok(report) => RunOutcome {
+                    name: Some(report.file.display().to_string()),
+                    event_count: Some(report.events),
+                    last_position: Some(report.last_position),
+                    ..Default::default()
+                },
+                Err(e) => RunOutcome {
+                    error: Some(format!("restore drill failed: {e}")),
+                    ..Default::default()
+                },
+            };
+            runs::finish(&app.db, &run_id, &outcome).await?;
+        }
+    }
+    Ok(true)
+}
+
+/// The restore drill: the newest local backup, fully verified.
+pub async fn drill(settings: &BackupSettings) -> Result<verify::VerifyReport> {
+    let newest = manifest::list_local(&settings.output_dir)?
+        .into_iter()
+        .next()
+        .ok_or_else(|| {
+            BackupError::NotFound(format!("no backup in {}", settings.output_dir.display()))
+        })?;
+    verify::verify(settings, &newest.name, None, None).await
+}
+
+/// Releases the PostgreSQL session lock when the job ends.
+struct AdvisoryLock {
+    conn: Option<sqlx::pool::PoolConnection<sqlx::Postgres>>,
+    key: i64,
+}
+
+impl Drop for AdvisoryLock {
+    fn drop(&mut self) {
+        if let Some(mut conn) = self.conn.take() {
+            let key = self.key;
+            tokio::spawn(async move {
+                let _ = sqlx::query("SELECT pg_advisory_unlock($1)")
+                    .bind(key)
+                    .execute(&mut *conn)
+                    .await;
+            });
+        }
+    }
+}

@@ -1,0 +1,371 @@
+//! Backup configuration, read from the environment (names of the old system kept where they exist).
+//! Credentials stay in this struct: never logged (Debug redacts them), never passed to a child's
+//! environment.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use super::error::{BackupError, Result};
+
+/// A secret that never shows in logs or `Debug` output.
+#[derive(Clone, Default)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("***")
+    }
+}
+
+#[derive(Clone, Debug)]
+pub enum TargetConfig {
+    /// A folder, usually synced by OneDrive or Google Drive.
+    LocalCopy {
+        name: String,
+        path: PathBuf,
+    },
+    S3 {
+        bucket: String,
+        access_key: Option<Secret>,
+        secret_key: Option<Secret>,
+        region: String,
+        endpoint: Option<String>,
+        prefix: String,
+    },
+    Sftp(SftpConfig),
+    Gcs {
+        bucket: String,
+        service_account_path: Option<PathBuf>,
+        prefix: String,
+    },
+    Azure {
+        account: String,
+        container: String,
+        access_key: Option<Secret>,
+        prefix: String,
+    },
+}
+
+impl TargetConfig {
+    pub fn name(&self) -> &str {
+        match self {
+            TargetConfig::LocalCopy { name, .. } => name,
+            TargetConfig::S3 { .. } => "s3",
+            TargetConfig::Sftp(_) => "sftp",
+            TargetConfig::Gcs { .. } => "gcs",
+            TargetConfig::Azure { .. } => "azure",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct SftpConfig {
+    pub host: String,
+    pub port: u16,
+    pub user: String,
+    pub password: Option<Secret>,
+    pub key_file: Option<PathBuf>,
+    /// `SHA256:…` as printed by `ssh-keygen -lf`.
+    pub host_key_fingerprint: Option<String>,
+    pub known_hosts_file: Option<PathBuf>,
+    pub path: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SmtpTls {
+    None,
+    StartTls,
+    Tls,
+}
+
+#[derive(Clone, Debug)]
+pub struct EmailConfig {
+    pub recipients: Vec<String>,
+    pub from: String,
+    pub host: String,
+    pub port: u16,
+    pub user: Option<String>,
+    pub password: Option<Secret>,
+    pub tls: SmtpTls,
+}
+
+#[derive(Clone, Debug)]
+pub struct BackupSettings {
+    pub output_dir: PathBuf,
+    pub keep_days: u32,
+    pub compress: bool,
+    /// age public key (`age1…`): files are encrypted before they are written.
+    pub encryption_recipient: Option<String>,
+    /// age identity file, needed to restore or verify encrypted backups.
+    pub encryption_identity_file: Option<PathBuf>,
+    pub remote_enabled: bool,
+    pub targets: Vec<TargetConfig>,
+    /// Set when a destination was named but is not fully configured: reported when a remote copy is asked.
+    pub target_errors: Vec<String>,
+    pub email: Option<EmailConfig>,
+    pub schedule: String,
+    pub drill_schedule: String,
+    pub timezone: chrono_tz::Tz,
+    /// Needed by pg_dump; read from `DATABASE_URL`, or given by the CLI.
+    pub database_url: Option<Secret>,
+    pub pg_dump: PathBuf,
+    pub pg_restore: PathBuf,
+}
+
+fn truthy(value: Option<&String>) -> bool {
+    value.is_some_and(|v| {
+        matches!(
+            v.trim().to_ascii_lowercase().as_str(),
+            "1" | "true" | "yes" | "si" | "sí" | "on"
+        )
+    })
+}
+
+/// A value given directly or through `NAME_FILE` (a file holding it, for secrets).
+fn value_or_file(vars: &HashMap<String, String>, name: &str) -> Result<Option<String>> {
+    if let Some(v) = vars.get(name).filter(|v| !v.is_empty()) {
+        return Ok(Some(v.clone()));
+    }
+    match vars.get(&format!("{name}_FILE")).filter(|v| !v.is_empty()) {
+        Some(path) => std::fs::read_to_string(path)
+            .map(|s| Some(s.trim().to_string()))
+            .map_err(|e| BackupError::Config(format!("cannot read {name}_FILE {path}: {e}"))),
+        None => Ok(None),
+    }
+}
+
+impl BackupSettings {
+    /// Defaults for a data folder: backups in `DATA_DIR/backups`, 30 days, no remote, no email.
+    pub fn defaults(data_dir: &Path) -> Self {
+        Self {
+            output_dir: data_dir.join("backups"),
+            keep_days: 30,
+            compress: false,
+            encryption_recipient: None,
+            encryption_identity_file: None,
+            remote_enabled: false,
+            targets: Vec::new(),
+            target_errors: Vec::new(),
+            email: None,
+            schedule: "0 0 2 * * *".into(),
+            drill_schedule: "0 0 4 * * Sun".into(),
+            timezone: chrono_tz::America::Bogota,
+            database_url: None,
+            pg_dump: "pg_dump".into(),
+            pg_restore: "pg_restore".into(),
+        }
+    }
+
+    pub fn from_env(data_dir: &Path) -> Result<Self> {
+        let vars: HashMap<String, String> = std::env::vars().collect();
+        Self::from_vars(data_dir, &vars)
+    }
+
+    pub fn from_vars(data_dir: &Path, vars: &HashMap<String, String>) -> Result<Self> {
+        let mut s = Self::defaults(data_dir);
+        let get = |k: &str| vars.get(k).filter(|v| !v.trim().is_empty()).cloned();
+        if let Some(dir) = get("BACKUP_OUTPUT_DIR") {
+            s.output_dir = dir.into();
+        }
+        if let Some(days) = get("BACKUP_KEEP_DAYS") {
+            s.keep_days = days.trim().parse().map_err(|_| {
+                BackupError::Config(format!("BACKUP_KEEP_DAYS is not a number: {days:?}"))
+            })?;
+        }
+        s.compress = truthy(vars.get("BACKUP_COMPRESS"));
+        s.encryption_recipient = get("BACKUP_ENCRYPTION_RECIPIENT");
+        s.encryption_identity_file = get("BACKUP_ENCRYPTION_IDENTITY_FILE").map(PathBuf::from);
+        s.remote_enabled = truthy(vars.get("BACKUP_REMOTE_ENABLED"));
+        if let Some(schedule) = get("BACKUP_SCHEDULE") {
+            s.schedule = schedule;
+        }
+        if let Some(schedule) = get("BACKUP_DRILL_SCHEDULE") {
+            s.drill_schedule = schedule;
+        }
+        if let Some(tz) = get("BACKUP_TIMEZONE") {
+            s.timezone = tz.parse().map_err(|_| {
+                BackupError::Config(format!("BACKUP_TIMEZONE is not a time zone: {tz:?}"))
+            })?;
+        }
+        s.database_url = get("DATABASE_URL").map(Secret::new);
+        if let Some(p) = get("BACKUP_PG_DUMP") {
+            s.pg_dump = p.into();
+        }
+        if let Some(p) = get("BACKUP_PG_RESTORE") {
+            s.pg_restore = p.into();
+        }
+        for destination in get("BACKUP_REMOTE_DESTINATION")
+            .unwrap_or_default()
+            .split(',')
+            .map(|d| d.trim().to_ascii_lowercase())
+            .filter(|d| !d.is_empty())
+        {
+            match target_from_vars(&destination, vars) {
+                Ok(target) => s.targets.push(target),
+                Err(BackupError::Config(message)) => s.target_errors.push(message),
+                Err(other) => return Err(other),
+            }
+        }
+        if truthy(vars.get("BACKUP_EMAIL_NOTIFICATIONS")) {
+            let recipients: Vec<String> = get("BACKUP_EMAIL_RECIPIENTS")
+                .unwrap_or_default()
+                .split(',')
+                .map(|r| r.trim().to_string())
+                .filter(|r| !r.is_empty())
+                .collect();
+            if recipients.is_empty() {
+                return Err(BackupError::Config(
+                    "BACKUP_EMAIL_NOTIFICATIONS is on but BACKUP_EMAIL_RECIPIENTS is empty".into(),
+                ));
+            }
+            let host = get("BACKUP_SMTP_HOST")
+                .or_else(|| get("EMAIL_HOST"))
+                .ok_or_else(|| {
+                    BackupError::Config(
+                        "BACKUP_EMAIL_NOTIFICATIONS is on but BACKUP_SMTP_HOST is not set".into(),
+                    )
+                })?;
+            let tls = match get("BACKUP_SMTP_TLS")
+                .unwrap_or_else(|| "starttls".into())
+                .to_ascii_lowercase()
+                .as_str()
+            {
+                "none" | "off" | "false" => SmtpTls::None,
+                "tls" | "ssl" => SmtpTls::Tls,
+                _ => SmtpTls::StartTls,
+            };
+            let default_port = match tls {
+                SmtpTls::None => 25,
+                SmtpTls::StartTls => 587,
+                SmtpTls::Tls => 465,
+            };
+            let port = match get("BACKUP_SMTP_PORT") {
+                Some(p) => p.trim().parse().map_err(|_| {
+                    BackupError::Config(format!("BACKUP_SMTP_PORT is not a port: {p:?}"))
+                })?,
+                None => default_port,
+            };
+            s.email = Some(EmailConfig {
+                recipients,
+                from: get("BACKUP_SMTP_FROM").unwrap_or_else(|| "arriendo@localhost".into()),
+                host,
+                port,
+                user: get("BACKUP_SMTP_USER"),
+                password: value_or_file(vars, "BACKUP_SMTP_PASSWORD")?.map(Secret::new),
+                tls,
+            });
+        }
+        Ok(s)
+    }
+
+    /// Targets selected by name (`--target`); all when `names` is empty.
+    pub fn selected_targets(&self, names: &[String]) -> Result<Vec<TargetConfig>> {
+        if names.is_empty() {
+            return Ok(self.targets.clone());
+        }
+        names
+            .iter()
+            .map(|n| {
+                self.targets
+                    .iter()
+                    .find(|t| t.name().eq_ignore_ascii_case(n))
+                    .cloned()
+                    .ok_or_else(|| {
+                        BackupError::Config(format!(
+                            "remote target {n:?} is not configured (BACKUP_REMOTE_DESTINATION)"
+                        ))
+                    })
+            })
+            .collect()
+    }
+}
+
+fn target_from_vars(destination: &str, vars: &HashMap<String, String>) -> Result<TargetConfig> {
+    let get = |k: &str| vars.get(k).filter(|v| !v.trim().is_empty()).cloned();
+    let need = |k: &str| {
+        get(k).ok_or_else(|| {
+            BackupError::Config(format!("destination {destination}: {k} is not set"))
+        })
+    };
+    let prefix = get("BACKUP_REMOTE_PREFIX").unwrap_or_else(|| "arriendo".into());
+    Ok(match destination {
+        "local_copy" | "onedrive" | "google_drive" => {
+            let var = match destination {
+                "onedrive" => "BACKUP_ONEDRIVE_PATH",
+                "google_drive" => "BACKUP_GOOGLE_DRIVE_PATH",
+                _ => "BACKUP_LOCAL_COPY_PATH",
+            };
+            let path = get(var)
+                .or_else(|| get("BACKUP_LOCAL_COPY_PATH"))
+                .ok_or_else(|| {
+                    BackupError::Config(format!("destination {destination}: {var} is not set"))
+                })?;
+            TargetConfig::LocalCopy {
+                name: destination.to_string(),
+                path: path.into(),
+            }
+        }
+        "s3" => TargetConfig::S3 {
+            bucket: need("BACKUP_AWS_S3_BUCKET")?,
+            access_key: value_or_file(vars, "BACKUP_AWS_ACCESS_KEY")?.map(Secret::new),
+            secret_key: value_or_file(vars, "BACKUP_AWS_SECRET_KEY")?.map(Secret::new),
+            region: get("BACKUP_AWS_REGION").unwrap_or_else(|| "us-east-1".into()),
+            endpoint: get("BACKUP_S3_ENDPOINT"),
+            prefix: get("BACKUP_S3_PREFIX").unwrap_or(prefix),
+        },
+        "sftp" => {
+            let port = match get("BACKUP_SFTP_PORT") {
+                Some(p) => p.trim().parse().map_err(|_| {
+                    BackupError::Config(format!("BACKUP_SFTP_PORT is not a port: {p:?}"))
+                })?,
+                None => 22,
+            };
+            let config = SftpConfig {
+                host: need("BACKUP_SFTP_HOST")?,
+                port,
+                user: need("BACKUP_SFTP_USER")?,
+                password: value_or_file(vars, "BACKUP_SFTP_PASSWORD")?.map(Secret::new),
+                key_file: get("BACKUP_SFTP_KEY_FILE").map(PathBuf::from),
+                host_key_fingerprint: get("BACKUP_SFTP_HOST_KEY_FINGERPRINT"),
+                known_hosts_file: get("BACKUP_SFTP_KNOWN_HOSTS").map(PathBuf::from),
+                path: need("BACKUP_SFTP_PATH")?,
+            };
+            if config.host_key_fingerprint.is_none() && config.known_hosts_file.is_none() {
+                return Err(BackupError::Config(
+                    "destination sftp: the host key is always verified; set BACKUP_SFTP_HOST_KEY_FINGERPRINT (SHA256:…) or BACKUP_SFTP_KNOWN_HOSTS".into(),
+                ));
+            }
+            if config.password.is_none() && config.key_file.is_none() {
+                return Err(BackupError::Config(
+                    "destination sftp: set BACKUP_SFTP_KEY_FILE or BACKUP_SFTP_PASSWORD".into(),
+                ));
+            }
+            TargetConfig::Sftp(config)
+        }
+        "gcs" => TargetConfig::Gcs {
+            bucket: need("BACKUP_GCS_BUCKET")?,
+            service_account_path: get("BACKUP_GCS_SERVICE_ACCOUNT_FILE").map(PathBuf::from),
+            prefix,
+        },
+        "azure" => TargetConfig::Azure {
+            account: need("BACKUP_AZURE_ACCOUNT")?,
+            container: need("BACKUP_AZURE_CONTAINER")?,
+            access_key: value_or_file(vars, "BACKUP_AZURE_ACCESS_KEY")?.map(Secret::new),
+            prefix,
+        },
+        other => {
+            return Err(BackupError::Config(format!(
+                "unknown BACKUP_REMOTE_DESTINATION {other:?} (expected local_copy, onedrive, google_drive, s3, sftp, gcs or azure)"
+            )));
+        }
+    })
+}
