@@ -1,1 +1,30 @@
-//! Read side of Arriendo.
+//! Read side of Arriendo: read models as pure functions of the folded aggregate state and a
+//! `today` date (America/Bogota calendar date, passed in so tests pin it). No I/O here.
+//!
+//! - [`fold`]: aggregate state from its events.
+//! - [`source`]: [`Source`] / [`Sourced`], the document behind each value.
+//! - [`vigente`]: the contract in force on a date ("vista vigente").
+//! - [`alerts`]: every row of the alerts table of `domain.md`.
+//! - [`polizas`]: póliza status (colchón applied) and compliance with its requirement.
+//! - [`schedule`]: the month-by-month canon schedule.
+//! - [`billing`]: facturación por ventas (variable puro, híbrido).
+//! - [`history`]: a Spanish sentence for every event.
+//! - [`dashboard`]: counts and the 12-month chart.
+
+pub mod alerts;
+pub mod billing;
+pub mod dashboard;
+pub mod fold;
+pub mod history;
+pub mod polizas;
+pub mod schedule;
+pub mod source;
+pub mod vigente;
+
+#[cfg(test)]
+mod testing;
+
+pub use alerts::{Alert, AlertKind, BackupState, Severity};
+pub use fold::{fold_contrato, fold_indice, fold_local, fold_tercero};
+pub use source::{Source, Sourced};
+pub use vigente::{ContratoVigente, vigente};

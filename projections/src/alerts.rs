@@ -1,0 +1,617 @@
+//! The dashboard alerts: every row of the alerts table of `domain.md`, computed for a given
+//! `today` (and `now` for backups).
+//!
+//! Which contracts raise alerts: created, not deleted, not terminated (termination date ≤ today),
+//! and either not past their end (see [`upcoming_end`]) or with prórroga automática (a contract
+//! past its end with automatic extension and no approved renewal still needs one). Contracts
+//! that have not started yet raise alerts too (their pólizas are due before the start).
+//!
+//! Severities where the table leaves a gap (documented choices):
+//! - Preaviso: warning while the deadline is ahead (within 60 days), danger once past.
+//! - Pólizas críticas: expired danger, ≤ 30 days warning, 31–60 days info.
+//! - Ajuste: overdue or ≤ 7 days danger, ≤ 30 warning, 31–90 info.
+//! - Informe de ventas: overdue danger, due within 5 days warning.
+
+use arriendo_events::{ContractKind, Contrato, Poliza, SalesReportStatus, YearMonth, format_date};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::polizas::{days_to_effective_expiry, missing_policies};
+use crate::source::{Source, Sourced};
+use crate::vigente::{modality_at, upcoming_end, vigente};
+
+/// Vencimiento: end date within this many days.
+pub const VENCIMIENTO_DAYS: i64 = 90;
+/// Vencimiento turns danger at this many days or fewer.
+pub const VENCIMIENTO_DANGER_DAYS: i64 = 30;
+/// Preaviso: the notice deadline within this many days (or past).
+pub const PREAVISO_WINDOW_DAYS: i64 = 60;
+/// Pólizas críticas: effective expiry within this many days (or past).
+pub const POLIZA_WINDOW_DAYS: i64 = 60;
+/// Pólizas críticas turn warning at this many days or fewer.
+pub const POLIZA_WARNING_DAYS: i64 = 30;
+/// Ajuste: next adjustment date within this many days (or overdue).
+pub const AJUSTE_WINDOW_DAYS: i64 = 90;
+pub const AJUSTE_DANGER_DAYS: i64 = 7;
+pub const AJUSTE_WARNING_DAYS: i64 = 30;
+/// Renovación automática: end within this many days (or past).
+pub const RENOVACION_DAYS: i64 = 30;
+/// Informe de ventas: due within this many days.
+pub const INFORME_DUE_DAYS: i64 = 5;
+/// Respaldo: the last successful backup may be at most this many hours old.
+pub const BACKUP_MAX_AGE_HOURS: i64 = 26;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum AlertKind {
+    Vencimiento,
+    Preaviso,
+    PolizaCritica,
+    PolizaNoAportada,
+    Ajuste,
+    TerminacionAnticipada,
+    RenovacionAutomatica,
+    InformeVentas,
+    Respaldo,
+}
+
+impl AlertKind {
+    pub const ALL: [AlertKind; 9] = [
+        AlertKind::Vencimiento,
+        AlertKind::Preaviso,
+        AlertKind::PolizaCritica,
+        AlertKind::PolizaNoAportada,
+        AlertKind::Ajuste,
+        AlertKind::TerminacionAnticipada,
+        AlertKind::RenovacionAutomatica,
+        AlertKind::InformeVentas,
+        AlertKind::Respaldo,
+    ];
+
+    /// The Spanish name of the dashboard.
+    pub fn label(self) -> &'static str {
+        match self {
+            AlertKind::Vencimiento => "Vencimiento de contrato",
+            AlertKind::Preaviso => "Preaviso",
+            AlertKind::PolizaCritica => "Pólizas críticas",
+            AlertKind::PolizaNoAportada => "Pólizas requeridas no aportadas",
+            AlertKind::Ajuste => "Ajuste IPC / salario mínimo",
+            AlertKind::TerminacionAnticipada => "Terminación anticipada",
+            AlertKind::RenovacionAutomatica => "Renovación automática",
+            AlertKind::InformeVentas => "Informe de ventas",
+            AlertKind::Respaldo => "Respaldo",
+        }
+    }
+
+    /// Stable identifier for query strings and stored rows.
+    pub fn slug(self) -> &'static str {
+        match self {
+            AlertKind::Vencimiento => "vencimiento",
+            AlertKind::Preaviso => "preaviso",
+            AlertKind::PolizaCritica => "polizas-criticas",
+            AlertKind::PolizaNoAportada => "polizas-no-aportadas",
+            AlertKind::Ajuste => "ajuste",
+            AlertKind::TerminacionAnticipada => "terminacion-anticipada",
+            AlertKind::RenovacionAutomatica => "renovacion-automatica",
+            AlertKind::InformeVentas => "informe-ventas",
+            AlertKind::Respaldo => "respaldo",
+        }
+    }
+
+    pub fn from_slug(slug: &str) -> Option<AlertKind> {
+        AlertKind::ALL.into_iter().find(|k| k.slug() == slug)
+    }
+}
+
+/// Ordered most severe first (`Danger < Warning < Info` in `Ord`, so sorting puts danger on top).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Severity {
+    Danger,
+    Warning,
+    Info,
+}
+
+impl Severity {
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Danger => "Crítica",
+            Severity::Warning => "Advertencia",
+            Severity::Info => "Información",
+        }
+    }
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            Severity::Danger => "danger",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+
+    pub fn from_slug(slug: &str) -> Option<Severity> {
+        [Severity::Danger, Severity::Warning, Severity::Info]
+            .into_iter()
+            .find(|s| s.slug() == slug)
+    }
+}
+
+/// One alert of the dashboard.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Alert {
+    pub kind: AlertKind,
+    pub severity: Severity,
+    /// `None` only for the Respaldo alert.
+    pub contract_id: Option<Uuid>,
+    /// `None` only for the Respaldo alert.
+    pub contract_number: Option<String>,
+    /// Cliente / proveedor, for the dashboard filter (`None` for Respaldo).
+    pub contract_kind: Option<ContractKind>,
+    /// The date that triggers it (end date, notice deadline, effective expiry, …).
+    pub trigger_date: NaiveDate,
+    /// `trigger_date − today` in days; negative once past.
+    pub days_left: i64,
+    /// The document that set the trigger date.
+    pub source: Source,
+    /// Spanish sentence for the dashboard and the email digest.
+    pub message: String,
+}
+
+/// What the backup job last reported.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BackupState {
+    pub last_success: Option<DateTime<Utc>>,
+    pub last_failed: bool,
+}
+
+/// `"vence hoy"`, `"faltan 12 días"`, `"hace 3 días"`.
+pub fn days_phrase(days_left: i64) -> String {
+    match days_left {
+        0 => "hoy".to_string(),
+        1 => "falta 1 día".to_string(),
+        -1 => "hace 1 día".to_string(),
+        d if d > 0 => format!("faltan {d} días"),
+        d => format!("hace {} días", -d),
+    }
+}
+
+/// Whether a contract raises alerts on `today` (see the module documentation).
+pub fn raises_alerts(contrato: &Contrato, today: NaiveDate) -> bool {
+    let Some(terms) = contrato.terms.as_ref() else {
+        return false;
+    };
+    if contrato.deleted.is_some()
+        || contrato
+            .terminated
+            .as_ref()
+            .is_some_and(|t| t.date <= today)
+    {
+        return false;
+    }
+    terms.automatic_extension || upcoming_end(contrato, today).is_some_and(|e| today <= e.value)
+}
+
+struct Ctx<'a> {
+    id: Uuid,
+    contrato: &'a Contrato,
+    number: String,
+    kind: ContractKind,
+    today: NaiveDate,
+}
+
+impl Ctx<'_> {
+    fn alert(
+        &self,
+        kind: AlertKind,
+        severity: Severity,
+        trigger: &Sourced<NaiveDate>,
+        message: String,
+    ) -> Alert {
+        Alert {
+            kind,
+            severity,
+            contract_id: Some(self.id),
+            contract_number: Some(self.number.clone()),
+            contract_kind: Some(self.kind),
+            trigger_date: trigger.value,
+            days_left: (trigger.value - self.today).num_days(),
+            source: trigger.source.clone(),
+            message,
+        }
+    }
+}
+
+/// Every alert of one contract on `today`, most severe first.
+pub fn contract_alerts(contract_id: Uuid, contrato: &Contrato, today: NaiveDate) -> Vec<Alert> {
+    let (Some(terms), true) = (contrato.terms.as_ref(), raises_alerts(contrato, today)) else {
+        return vec![];
+    };
+    let Some(end) = upcoming_end(contrato, today) else {
+        return vec![];
+    };
+    let ctx = Ctx {
+        id: contract_id,
+        contrato,
+        number: terms.number.clone(),
+        kind: terms.kind,
+        today,
+    };
+    let mut alerts = Vec::new();
+    let days_to_end = (end.value - today).num_days();
+    let end_text = format_date(end.value);
+    let n = &ctx.number;
+
+    // Vencimiento de contrato: in force, end within 90 days (≤ 30 danger).
+    if terms.start_date <= today && (0..=VENCIMIENTO_DAYS).contains(&days_to_end) {
+        let severity = if days_to_end <= VENCIMIENTO_DANGER_DAYS {
+            Severity::Danger
+        } else {
+            Severity::Warning
+        };
+        alerts.push(ctx.alert(
+            AlertKind::Vencimiento,
+            severity,
+            &end,
+            format!(
+                "El contrato {n} vence el {end_text} ({}; {})",
+                days_phrase(days_to_end),
+                end.source.phrase()
+            ),
+        ));
+    }
+
+    // Preaviso: no automatic extension; deadline = end − notice days within 60 days or past.
+    if !terms.automatic_extension && days_to_end >= 0 {
+        let deadline = Sourced::new(
+            end.value - chrono::Days::new(u64::from(terms.preaviso_days)),
+            end.source.clone(),
+        );
+        let days = (deadline.value - today).num_days();
+        if days <= PREAVISO_WINDOW_DAYS {
+            let (severity, message) = if days < 0 {
+                (
+                    Severity::Danger,
+                    format!(
+                        "El plazo de preaviso de no renovación del contrato {n} venció el {} ({} días antes del fin, {end_text})",
+                        format_date(deadline.value),
+                        terms.preaviso_days
+                    ),
+                )
+            } else {
+                (
+                    Severity::Warning,
+                    format!(
+                        "El preaviso de no renovación del contrato {n} debe darse a más tardar el {} ({}; {} días antes del fin, {end_text})",
+                        format_date(deadline.value),
+                        days_phrase(days),
+                        terms.preaviso_days
+                    ),
+                )
+            };
+            alerts.push(ctx.alert(AlertKind::Preaviso, severity, &deadline, message));
+        }
+    }
+
+    // Pólizas críticas: effective expiry within 60 days or past.
+    for poliza in current_polizas(contrato) {
+        let days = days_to_effective_expiry(&poliza.data, today);
+        if days > POLIZA_WINDOW_DAYS {
+            continue;
+        }
+        let severity = if days < 0 {
+            Severity::Danger
+        } else if days <= POLIZA_WARNING_DAYS {
+            Severity::Warning
+        } else {
+            Severity::Info
+        };
+        let expiry = Sourced::new(
+            poliza.data.effective_expiry(),
+            Source::required_by(poliza.data.required_by),
+        );
+        let colchon = if poliza.data.colchon_months > 0 {
+            format!(
+                " (colchón de {} {})",
+                poliza.data.colchon_months,
+                if poliza.data.colchon_months == 1 {
+                    "mes"
+                } else {
+                    "meses"
+                }
+            )
+        } else {
+            String::new()
+        };
+        let verb = if days < 0 { "venció" } else { "vence" };
+        alerts.push(ctx.alert(
+            AlertKind::PolizaCritica,
+            severity,
+            &expiry,
+            format!(
+                "La póliza {} {} de {} del contrato {n} {verb} el {}{colchon}; {}",
+                poliza.data.kind,
+                poliza.data.number,
+                poliza.data.insurer,
+                format_date(expiry.value),
+                days_phrase(days)
+            ),
+        ));
+    }
+
+    // Pólizas requeridas no aportadas: danger.
+    for missing in missing_policies(contrato, today) {
+        let document = match missing.document() {
+            Source::Contrato => "el contrato".to_string(),
+            other => format!("el {}", other.short()),
+        };
+        let mut message = format!(
+            "Falta la póliza {} exigida por {document} del contrato {n} (valor mínimo {}, cobertura hasta {})",
+            missing.kind,
+            missing.minimum_insured,
+            format_date(missing.required_until.value)
+        );
+        if !missing.reasons.is_empty() {
+            message.push_str(": ");
+            message.push_str(&missing.reasons.join("; "));
+        }
+        alerts.push(ctx.alert(
+            AlertKind::PolizaNoAportada,
+            Severity::Danger,
+            &missing.required_until,
+            message,
+        ));
+    }
+
+    // Ajuste IPC / salario mínimo.
+    if let Some((date, rule)) = pending_adjustment(contrato, today, end.value) {
+        let days = (date.value - today).num_days();
+        if days <= AJUSTE_WINDOW_DAYS {
+            let severity = if days <= AJUSTE_DANGER_DAYS {
+                Severity::Danger
+            } else if days <= AJUSTE_WARNING_DAYS {
+                Severity::Warning
+            } else {
+                Severity::Info
+            };
+            let state = if days < 0 {
+                format!("está vencido desde el {}", format_date(date.value))
+            } else {
+                format!(
+                    "corresponde el {} ({})",
+                    format_date(date.value),
+                    days_phrase(days)
+                )
+            };
+            alerts.push(ctx.alert(
+                AlertKind::Ajuste,
+                severity,
+                &date,
+                format!(
+                    "El ajuste por {} de {} del contrato {n} {state} y no ha sido aplicado",
+                    rule,
+                    date.value.year()
+                ),
+            ));
+        }
+    }
+
+    // Terminación anticipada: days to the end ≤ early-termination notice days.
+    if terms.start_date <= today
+        && days_to_end >= 0
+        && days_to_end <= i64::from(terms.early_termination_notice_days)
+    {
+        alerts.push(ctx.alert(
+            AlertKind::TerminacionAnticipada,
+            Severity::Warning,
+            &end,
+            format!(
+                "Quedan {days_to_end} días para el fin del contrato {n} ({end_text}), dentro del plazo de aviso de terminación anticipada de {} días",
+                terms.early_termination_notice_days
+            ),
+        ));
+    }
+
+    // Renovación automática: automatic extension, end within 30 days or past, no approved renewal.
+    if terms.automatic_extension && days_to_end <= RENOVACION_DAYS {
+        let when = if days_to_end < 0 {
+            format!("venció el {end_text}")
+        } else {
+            format!("vence el {end_text} ({})", days_phrase(days_to_end))
+        };
+        let pending = contrato
+            .renovaciones
+            .iter()
+            .find(|r| r.status == arriendo_events::RenewalStatus::Propuesta)
+            .map(|r| format!("; la renovación {} está pendiente de aprobación", r.number))
+            .unwrap_or_else(|| "; no tiene renovación aprobada".to_string());
+        alerts.push(ctx.alert(
+            AlertKind::RenovacionAutomatica,
+            Severity::Warning,
+            &end,
+            format!("El contrato {n} tiene prórroga automática y {when}{pending}"),
+        ));
+    }
+
+    // Informe de ventas.
+    alerts.extend(sales_report_alerts(&ctx));
+
+    alerts.sort_by_key(|a| (a.severity, a.days_left));
+    alerts
+}
+
+/// Non-cancelled pólizas that are not replaced by a later one of the same kind (a newer póliza
+/// of the kind with a later effective expiry supersedes the old one).
+fn current_polizas(contrato: &Contrato) -> impl Iterator<Item = &Poliza> {
+    let live = || contrato.polizas.iter().filter(|p| p.cancelled.is_none());
+    live().filter(move |p| {
+        !live().any(|other| {
+            other.id != p.id
+                && other.data.kind == p.data.kind
+                && other.data.effective_expiry() > p.data.effective_expiry()
+        })
+    })
+}
+
+/// The latest adjustment date (by the rule in force) that is after the start, not after the end,
+/// at most 90 days ahead, and has no recorded adjustment for its year; with the rule's index
+/// name. Earlier missed years are not reported (only the current cycle).
+pub fn pending_adjustment(
+    contrato: &Contrato,
+    today: NaiveDate,
+    end: NaiveDate,
+) -> Option<(Sourced<NaiveDate>, String)> {
+    let terms = contrato.terms.as_ref()?;
+    let v = vigente(contrato, today)?;
+    let rule = v.adjustment?;
+    let horizon = today + chrono::Days::new(AJUSTE_WINDOW_DAYS.unsigned_abs());
+    // Nothing to adjust when no fixed amount is in force (variable puro).
+    modality_at(contrato, horizon.min(end), &[])?
+        .modality
+        .fixed_amount()?;
+    let date = (terms.start_date.year() + 1..=horizon.year())
+        .rev()
+        .filter_map(|year| rule.value.on.in_year(year, terms.start_date))
+        .find(|d| *d > terms.start_date && *d <= horizon && *d <= end)?;
+    if contrato.ajustes.iter().any(|a| a.year == date.year()) {
+        return None;
+    }
+    Some((
+        Sourced::new(date, rule.source),
+        rule.value.index.kind().to_string(),
+    ))
+}
+
+fn sales_report_alerts(ctx: &Ctx<'_>) -> Vec<Alert> {
+    let mut alerts = Vec::new();
+    let n = &ctx.number;
+    let mut alert_for = |period: YearMonth, deadline: NaiveDate, registered: bool| {
+        let days = (deadline - ctx.today).num_days();
+        let severity = if days < 0 {
+            Severity::Danger
+        } else if days <= INFORME_DUE_DAYS {
+            Severity::Warning
+        } else {
+            return;
+        };
+        let what = if registered {
+            "está pendiente"
+        } else {
+            "no ha sido registrado"
+        };
+        let when = if days < 0 {
+            format!(
+                "venció el {} ({})",
+                format_date(deadline),
+                days_phrase(days)
+            )
+        } else {
+            format!("vence el {} ({})", format_date(deadline), days_phrase(days))
+        };
+        alerts.push(ctx.alert(
+            AlertKind::InformeVentas,
+            severity,
+            &Sourced::contrato(deadline),
+            format!("El informe de ventas de {period} del contrato {n} {what}; {when}"),
+        ));
+    };
+    for report in &ctx.contrato.informes_ventas {
+        if report.status == SalesReportStatus::Pendiente {
+            alert_for(report.period, report.deadline, true);
+        }
+    }
+    // The report of the last completed month, when it has not been registered yet.
+    if let Some(terms) = ctx.contrato.terms.as_ref() {
+        let last_month = YearMonth::of(YearMonth::of(ctx.today).first_day() - chrono::Days::new(1));
+        let sales_based = modality_at(ctx.contrato, last_month.last_day(), &[])
+            .is_some_and(|m| m.modality.is_sales_based());
+        if sales_based
+            && terms.start_date <= last_month.last_day()
+            && ctx.contrato.find_sales_report(last_month).is_none()
+        {
+            let deadline = last_month
+                .next()
+                .day(terms.sales_report_due_day.unwrap_or(28));
+            alert_for(last_month, deadline, false);
+        }
+    }
+    alerts
+}
+
+/// Colombia is UTC−5 all year (no daylight saving).
+const BOGOTA: FixedOffset = match FixedOffset::west_opt(5 * 3600) {
+    Some(offset) => offset,
+    None => panic!("UTC−5 is a valid offset"),
+};
+
+/// The America/Bogota calendar date of an instant.
+pub fn bogota_date(at: DateTime<Utc>) -> NaiveDate {
+    at.with_timezone(&BOGOTA).date_naive()
+}
+
+/// Respaldo: danger when there is no successful backup, it is older than 26 hours, or the last
+/// run failed.
+pub fn backup_alert(backup: Option<&BackupState>, now: DateTime<Utc>) -> Option<Alert> {
+    let today = bogota_date(now);
+    let alert = |trigger_date: NaiveDate, message: String| Alert {
+        kind: AlertKind::Respaldo,
+        severity: Severity::Danger,
+        contract_id: None,
+        contract_number: None,
+        contract_kind: None,
+        trigger_date,
+        days_left: (trigger_date - today).num_days(),
+        source: Source::Sistema,
+        message,
+    };
+    let Some(last_success) = backup.and_then(|b| b.last_success) else {
+        return Some(alert(
+            today,
+            "No hay ningún respaldo exitoso registrado".to_string(),
+        ));
+    };
+    let failed = backup.is_some_and(|b| b.last_failed);
+    let age = now - last_success;
+    let last = bogota_date(last_success);
+    let when = format!(
+        "{} a las {}",
+        format_date(last),
+        last_success.with_timezone(&BOGOTA).format("%H:%M")
+    );
+    if failed {
+        return Some(alert(
+            last,
+            format!("El último respaldo falló; el último exitoso fue el {when}"),
+        ));
+    }
+    if age > chrono::Duration::hours(BACKUP_MAX_AGE_HOURS) {
+        return Some(alert(
+            last,
+            format!(
+                "El último respaldo exitoso tiene más de {BACKUP_MAX_AGE_HOURS} horas (fue el {when})"
+            ),
+        ));
+    }
+    None
+}
+
+/// Every alert of the dashboard: each contract's, then the backup's; most severe first, then the
+/// closest date.
+pub fn all_alerts<'a>(
+    contracts: impl IntoIterator<Item = (Uuid, &'a Contrato)>,
+    backup: Option<&BackupState>,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Vec<Alert> {
+    let mut alerts: Vec<Alert> = contracts
+        .into_iter()
+        .flat_map(|(id, c)| contract_alerts(id, c, today))
+        .collect();
+    alerts.extend(backup_alert(backup, now));
+    alerts.sort_by(|a, b| {
+        (a.severity, a.days_left, &a.contract_number).cmp(&(
+            b.severity,
+            b.days_left,
+            &b.contract_number,
+        ))
+    });
+    alerts
+}

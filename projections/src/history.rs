@@ -1,0 +1,242 @@
+//! Contract history: a readable Spanish sentence for every event. The app's history read model
+//! stores raw JSON payloads with who and when; [`describe`] turns a payload into its sentence.
+
+use arriendo_events::{
+    ContratoEvent, IndexKind, IndiceEvent, LocalEvent, OtroSiChanges, PaymentModality,
+    TerceroEvent, TerceroKind, format_date,
+};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// One line of a history page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    pub recorded_at: DateTime<Utc>,
+    /// Username of who did it (event metadata).
+    pub who: String,
+    pub event_type: String,
+    pub sentence: String,
+}
+
+/// "canon fijo $ 10.000.000", "variable puro 8 % de las ventas", "híbrido: mínimo $ 5.000.000 más 8 % de las ventas".
+pub fn modality_phrase(modality: &PaymentModality) -> String {
+    match modality {
+        PaymentModality::Fijo { canon } => format!("canon fijo {canon}"),
+        PaymentModality::VariablePuro { percentage } => {
+            format!("variable puro {percentage} de las ventas")
+        }
+        PaymentModality::Hibrido {
+            minimum,
+            percentage,
+        } => format!("híbrido: mínimo {minimum} más {percentage} de las ventas"),
+    }
+}
+
+/// What an Otro Sí changes, in words: "canon $ 12.000.000, fecha final 31/12/2027".
+pub fn changes_phrase(changes: &OtroSiChanges) -> String {
+    let mut parts = Vec::new();
+    if let Some(m) = &changes.modality {
+        parts.push(format!("modalidad {}", modality_phrase(m)));
+    }
+    if let Some(c) = changes.canon {
+        parts.push(format!("canon {c}"));
+    }
+    if let Some(m) = changes.minimum {
+        parts.push(format!("mínimo {m}"));
+    }
+    if let Some(p) = changes.percentage {
+        parts.push(format!("porcentaje de ventas {p}"));
+    }
+    if let Some(e) = changes.end_date {
+        parts.push(format!("fecha final {}", format_date(e)));
+    }
+    if let Some(d) = changes.duration_months {
+        parts.push(format!("duración {d} meses"));
+    }
+    if changes.adjustment_index.is_some() || changes.adjustment_on.is_some() {
+        parts.push("regla de ajuste".to_string());
+    }
+    if let Some(p) = &changes.required_policies {
+        let kinds: Vec<String> = p.iter().map(|r| r.kind.to_string()).collect();
+        parts.push(if kinds.is_empty() {
+            "sin pólizas exigidas".to_string()
+        } else {
+            format!("pólizas exigidas {}", kinds.join(", "))
+        });
+    }
+    parts.join(", ")
+}
+
+pub fn describe_contrato(event: &ContratoEvent) -> String {
+    use ContratoEvent::*;
+    match event {
+        ContractCreated(t) => format!(
+            "Creó el contrato {} ({})",
+            t.number,
+            modality_phrase(&t.modality)
+        ),
+        ContractTermsUpdated(t) => format!(
+            "Modificó los datos del contrato {} ({}, del {} al {})",
+            t.number,
+            modality_phrase(&t.modality),
+            format_date(t.start_date),
+            format_date(t.end_date)
+        ),
+        SeguimientoAdded(s) => format!("Agregó un seguimiento: «{}»", s.note),
+        ContractTerminated(t) => format!(
+            "Terminó el contrato el {}: {}",
+            format_date(t.date),
+            t.reason
+        ),
+        ContractDeleted { reason, .. } => format!("Eliminó el contrato: {reason}"),
+        OtroSiDrafted {
+            number,
+            effective_from,
+            changes,
+            ..
+        } => format!(
+            "Redactó el Otro Sí {number} (desde el {}: {})",
+            format_date(*effective_from),
+            changes_phrase(changes)
+        ),
+        OtroSiEdited {
+            number,
+            effective_from,
+            changes,
+            ..
+        } => format!(
+            "Editó el Otro Sí {number} (desde el {}: {})",
+            format_date(*effective_from),
+            changes_phrase(changes)
+        ),
+        OtroSiDeleted { number } => format!("Eliminó el Otro Sí {number}"),
+        OtroSiSubmitted { number, .. } => format!("Envió a revisión el Otro Sí {number}"),
+        OtroSiApproved { number, .. } => format!("Aprobó el Otro Sí {number}"),
+        OtroSiRejected { number, reason, .. } => {
+            format!("Rechazó el Otro Sí {number}: {reason}")
+        }
+        RenewalProposed {
+            number, new_end, ..
+        } => format!(
+            "Propuso la renovación automática {number} hasta el {}",
+            format_date(*new_end)
+        ),
+        RenewalApproved { number, .. } => format!("Aprobó la renovación automática {number}"),
+        RenewalAnnulled { number, reason, .. } => {
+            format!("Anuló la renovación automática {number}: {reason}")
+        }
+        PolizaRegistered { poliza, .. } => format!(
+            "Registró la póliza {} {} de {}",
+            poliza.kind, poliza.number, poliza.insurer
+        ),
+        PolizaUpdated { poliza, .. } => format!(
+            "Actualizó la póliza {} {} de {}",
+            poliza.kind, poliza.number, poliza.insurer
+        ),
+        PolizaRenewed { validity, .. } => format!(
+            "Prorrogó una póliza hasta el {}",
+            format_date(validity.to())
+        ),
+        PolizaCancelled { date, reason, .. } => {
+            format!("Canceló una póliza el {}: {reason}", format_date(*date))
+        }
+        PolizaSeguimientoAdded { seguimiento, .. } => {
+            format!("Agregó un seguimiento a una póliza: «{}»", seguimiento.note)
+        }
+        SalesReportRegistered { period, deadline } => format!(
+            "Registró el informe de ventas de {period} (plazo {})",
+            format_date(*deadline)
+        ),
+        SalesReportDelivered {
+            period,
+            gross_sales,
+            returns,
+            ..
+        } => format!(
+            "Marcó entregado el informe de ventas de {period} (ventas brutas {gross_sales}, devoluciones {returns})"
+        ),
+        SalesReportMarkedPending { period } => {
+            format!("Marcó pendiente el informe de ventas de {period}")
+        }
+        CanonAdjusted(a) => format!(
+            "Ajustó el canon {} por {} {} ({}): de {} a {}, desde el {}",
+            a.year,
+            a.rule.kind(),
+            a.index_value,
+            increase_phrase(a.increase),
+            a.previous_canon,
+            a.new_canon,
+            format_date(a.effective_date)
+        ),
+    }
+}
+
+fn increase_phrase(increase: rust_decimal::Decimal) -> String {
+    format!(
+        "incremento {} %",
+        increase.normalize().to_string().replace('.', ",")
+    )
+}
+
+pub fn describe_tercero(event: &TerceroEvent) -> String {
+    let (verb, data) = match event {
+        TerceroEvent::TerceroRegistered(d) => ("Registró", d),
+        TerceroEvent::TerceroUpdated(d) => ("Actualizó", d),
+    };
+    let kind = match data.kind {
+        TerceroKind::Arrendatario => "arrendatario",
+        TerceroKind::Proveedor => "proveedor",
+    };
+    format!("{verb} el {kind} {} (NIT {})", data.razon_social, data.nit)
+}
+
+pub fn describe_local(event: &LocalEvent) -> String {
+    let (verb, data) = match event {
+        LocalEvent::LocalRegistered(d) => ("Registró", d),
+        LocalEvent::LocalUpdated(d) => ("Actualizó", d),
+    };
+    format!(
+        "{verb} el local {} ({}, {})",
+        data.name, data.location, data.area_m2
+    )
+}
+
+pub fn describe_indice(event: &IndiceEvent) -> String {
+    let IndiceEvent::IndexValueRecorded {
+        kind,
+        year,
+        value,
+        previous,
+        ..
+    } = event;
+    let name = match kind {
+        IndexKind::Ipc => "el IPC",
+        IndexKind::SalarioMinimo => "el incremento del salario mínimo",
+    };
+    match previous {
+        Some(previous) => format!("Corrigió {name} de {year}: {value} (antes {previous})"),
+        None => format!("Registró {name} de {year}: {value}"),
+    }
+}
+
+/// The sentence of a stored payload (externally tagged, `{"OtroSiApproved": {…}}`) of the given
+/// aggregate type (`contrato`, `tercero`, `local`, `indice`); `None` when it does not
+/// deserialise (an old version should be upcast first).
+pub fn describe(aggregate_type: &str, payload: &serde_json::Value) -> Option<String> {
+    let payload = payload.clone();
+    match aggregate_type {
+        "contrato" => serde_json::from_value(payload)
+            .ok()
+            .map(|e| describe_contrato(&e)),
+        "tercero" => serde_json::from_value(payload)
+            .ok()
+            .map(|e| describe_tercero(&e)),
+        "local" => serde_json::from_value(payload)
+            .ok()
+            .map(|e| describe_local(&e)),
+        "indice" => serde_json::from_value(payload)
+            .ok()
+            .map(|e| describe_indice(&e)),
+        _ => None,
+    }
+}
