@@ -23,6 +23,8 @@ pub mod vigente;
 
 #[cfg(test)]
 mod testing;
+#[cfg(test)]
+mod tests;
 
 pub use alerts::{Alert, AlertKind, BackupState, Severity};
 pub use fold::{fold_contrato, fold_indice, fold_local, fold_tercero};

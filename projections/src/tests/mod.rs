@@ -1,0 +1,9 @@
+//! The rules of `domain.md`, told with concrete dates and amounts. Today is pinned to 01/03/2026.
+
+mod alerts;
+mod billing;
+mod dashboard;
+mod history;
+mod polizas;
+mod schedule;
+mod vigente;
