@@ -171,6 +171,31 @@ pub fn describe_contrato(event: &ContratoEvent) -> String {
     }
 }
 
+/// Like [`describe_contrato`], naming the póliza of póliza events by its kind and number
+/// (those events carry only its id): `contrato` is the state the póliza is found in (the state
+/// before or after the event both work).
+pub fn describe_contrato_in(contrato: &arriendo_events::Contrato, event: &ContratoEvent) -> String {
+    use ContratoEvent::*;
+    let poliza = |id: &uuid::Uuid| {
+        contrato
+            .find_poliza(*id)
+            .map(|p| format!("la póliza {} {}", p.data.kind, p.data.number))
+    };
+    match event {
+        PolizaRenewed { id, validity } => {
+            poliza(id).map(|p| format!("Prorrogó {p} hasta el {}", format_date(validity.to())))
+        }
+        PolizaCancelled {
+            id, date, reason, ..
+        } => poliza(id).map(|p| format!("Canceló {p} el {}: {reason}", format_date(*date))),
+        PolizaSeguimientoAdded { id, seguimiento } => {
+            poliza(id).map(|p| format!("Agregó un seguimiento a {p}: «{}»", seguimiento.note))
+        }
+        _ => None,
+    }
+    .unwrap_or_else(|| describe_contrato(event))
+}
+
 fn increase_phrase(increase: rust_decimal::Decimal) -> String {
     format!(
         "incremento {} %",

@@ -24,6 +24,22 @@ fn every_contract_event_reads_as_a_spanish_sentence() {
 }
 
 #[test]
+fn poliza_events_name_the_poliza_when_the_state_is_at_hand() {
+    let story = Story::of(terms())
+        .poliza(1, rce(80_000_000, d(2026, 12, 31), 0, RequiredBy::Contract))
+        .cancel_poliza(1, d(2026, 2, 1));
+    let cancelled = story.events.last().unwrap();
+    assert_eq!(
+        describe_contrato_in(&story.state, cancelled),
+        "Canceló la póliza RCE RCE 123-45 el 01/02/2026: Reemplazada"
+    );
+    assert_eq!(
+        describe_contrato(cancelled),
+        "Canceló una póliza el 01/02/2026: Reemplazada"
+    );
+}
+
+#[test]
 fn modalities_in_words() {
     assert_eq!(
         modality_phrase(&hybrid(10_000_000, "8").modality),
