@@ -6,6 +6,7 @@ use maud::{Markup, html};
 
 use crate::app::App;
 
+pub mod assets;
 pub mod auth;
 pub mod security;
 
@@ -15,6 +16,7 @@ pub use security::{Access, Ctx, CurrentUser, RequireAdmin, RequireWrite, Route};
 /// (or in a module's `routes()` extended here); `tests/auth_routes.rs` walks this table for every role.
 pub fn routes() -> Vec<Route> {
     let mut routes = vec![Route::get("/", Access::Authenticated, home)];
+    routes.extend(assets::routes());
     routes.extend(auth::routes());
     routes
 }
