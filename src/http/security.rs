@@ -432,12 +432,15 @@ async fn csrf_refused(parts: &Parts) -> Response {
     (StatusCode::FORBIDDEN, body).into_response()
 }
 
-/// The fallback: anonymous visitors go to the login page (unknown paths reveal nothing), users get 404.
-async fn not_found(Ctx { user, page, .. }: Ctx, method: Method, uri: Uri) -> Response {
-    if user.is_none() {
-        return login_redirect(&method, &uri, false);
+/// The fallback: anonymous visitors go to the login page (unknown paths reveal nothing, and no session
+/// is created for them), users get 404.
+async fn not_found(request: Request) -> Response {
+    let (parts, _) = request.into_parts();
+    if session_user(&parts).is_none() {
+        return login_redirect(&parts.method, &parts.uri, false);
     }
-    (StatusCode::NOT_FOUND, errors::not_found(&page)).into_response()
+    let ctx = context_of(&parts).await;
+    (StatusCode::NOT_FOUND, errors::not_found(&ctx)).into_response()
 }
 
 // ---------------------------------------------------------------------------------------------------

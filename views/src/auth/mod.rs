@@ -25,27 +25,27 @@ pub fn login_page(ctx: &PageContext, form: &LoginForm) -> Markup {
         ctx,
         "Ingresar",
         html! {
-            section.auth-card {
+            section.card {
                 h1 { "Ingresar a Arriendo" }
                 @if let Some(notice) = &form.notice {
                     p.notice role="status" { (notice) }
                 }
                 @if let Some(error) = &form.error {
-                    p.form-error role="alert" { (error) }
+                    p.field-error role="alert" { (error) }
                 }
-                form method="post" action="/login" {
+                form.form method="post" action="/login" {
                     (csrf(ctx))
                     input type="hidden" name="next" value=(form.next);
                     div.field {
-                        label for="username" { "Usuario" }
-                        input #username type="text" name="username" value=(form.username)
+                        label.field-label for="username" { "Usuario" }
+                        input.input #username type="text" name="username" value=(form.username)
                             autocomplete="username" autocapitalize="none" required autofocus;
                     }
                     div.field {
-                        label for="password" { "Contraseña" }
-                        input #password type="password" name="password" autocomplete="current-password" required;
+                        label.field-label for="password" { "Contraseña" }
+                        input.input #password type="password" name="password" autocomplete="current-password" required;
                     }
-                    button.btn.btn-primary type="submit" { "Ingresar" }
+                    div.form-actions { button.btn.btn-primary type="submit" { "Ingresar" } }
                 }
             }
         },
@@ -58,7 +58,7 @@ pub fn locked_page(ctx: &PageContext, until: &str, minutes: i64) -> Markup {
         ctx,
         "Acceso bloqueado temporalmente",
         html! {
-            section.auth-card {
+            section.card {
                 h1 { "Acceso bloqueado temporalmente" }
                 p {
                     "Hubo demasiados intentos fallidos de ingreso con este usuario desde su equipo. "
@@ -86,23 +86,23 @@ pub fn password_page(ctx: &PageContext, form: &PasswordForm) -> Markup {
         html! {
             h1 { "Cambiar contraseña" }
             @for error in &form.errors {
-                p.form-error role="alert" { (error) }
+                p.field-error role="alert" { (error) }
             }
-            form method="post" action="/cuenta/contrasena" {
+            form.form method="post" action="/cuenta/contrasena" {
                 (csrf(ctx))
                 div.field {
-                    label for="actual" { "Contraseña actual" }
-                    input #actual type="password" name="actual" autocomplete="current-password" required;
+                    label.field-label for="actual" { "Contraseña actual" }
+                    input.input #actual type="password" name="actual" autocomplete="current-password" required;
                 }
                 div.field {
-                    label for="nueva" { "Contraseña nueva" }
-                    input #nueva type="password" name="nueva" autocomplete="new-password"
+                    label.field-label for="nueva" { "Contraseña nueva" }
+                    input.input #nueva type="password" name="nueva" autocomplete="new-password"
                         minlength=(form.min_length) required;
-                    p.hint { "Al menos " (form.min_length) " caracteres. Una frase larga es más segura que una palabra con símbolos." }
+                    p.field-hint { "Al menos " (form.min_length) " caracteres. Una frase larga es más segura que una palabra con símbolos." }
                 }
                 div.field {
-                    label for="confirmacion" { "Repita la contraseña nueva" }
-                    input #confirmacion type="password" name="confirmacion" autocomplete="new-password"
+                    label.field-label for="confirmacion" { "Repita la contraseña nueva" }
+                    input.input #confirmacion type="password" name="confirmacion" autocomplete="new-password"
                         minlength=(form.min_length) required;
                 }
                 button.btn.btn-primary type="submit" { "Cambiar contraseña" }
@@ -143,7 +143,7 @@ fn action(ctx: &PageContext, path: &str, label: &str, extra: Markup) -> Markup {
         form.inline-form method="post" action=(path) {
             (csrf(ctx))
             (extra)
-            button.btn.btn-small type="submit" { (label) }
+            button.btn.btn-secondary.btn-small type="submit" { (label) }
         }
     }
 }
@@ -161,7 +161,7 @@ pub fn users_page(ctx: &PageContext, view: &UsersView) -> Markup {
                     p { "Se muestra solo esta vez. Entréguela por un canal seguro y pida que la cambie al ingresar." }
                 }
             }
-            table.table {
+            div.table-wrap { table.data-table {
                 caption { "Cuentas" }
                 thead { tr { th { "Usuario" } th { "Rol" } th { "Estado" } th { "Creado" } th { "Contraseña cambiada" } th { "Acciones" } } }
                 tbody {
@@ -178,7 +178,7 @@ pub fn users_page(ctx: &PageContext, view: &UsersView) -> Markup {
                                 @if !is_self {
                                     (action(ctx, &format!("{base}/rol"), "Cambiar rol", html! {
                                         label.visually-hidden for=(format!("rol-{}", user.username)) { "Rol de " (user.username) }
-                                        select id=(format!("rol-{}", user.username)) name="rol" {
+                                        select.input id=(format!("rol-{}", user.username)) name="rol" {
                                             @for (code, label) in ROLES {
                                                 option value=(code) selected[*code == user.role] { (label) }
                                             }
@@ -196,25 +196,25 @@ pub fn users_page(ctx: &PageContext, view: &UsersView) -> Markup {
                         }
                     }
                 }
-            }
+            } }
             h2 { "Crear usuario" }
-            form method="post" action="/usuarios" {
+            form.form method="post" action="/usuarios" {
                 (csrf(ctx))
                 div.field {
-                    label for="nuevo-usuario" { "Usuario" }
-                    input #nuevo-usuario type="text" name="usuario" required autocapitalize="none"
+                    label.field-label for="nuevo-usuario" { "Usuario" }
+                    input.input #nuevo-usuario type="text" name="usuario" required autocapitalize="none"
                         pattern="[a-z0-9][a-z0-9._-]{2,63}";
-                    p.hint { "De 3 a 64 caracteres: minúsculas, dígitos, punto, guion o guion bajo." }
+                    p.field-hint { "De 3 a 64 caracteres: minúsculas, dígitos, punto, guion o guion bajo." }
                 }
                 div.field {
-                    label for="nuevo-rol" { "Rol" }
-                    select #nuevo-rol name="rol" {
+                    label.field-label for="nuevo-rol" { "Rol" }
+                    select.input #nuevo-rol name="rol" {
                         @for (code, label) in ROLES {
                             option value=(code) selected[*code == "gestor"] { (label) }
                         }
                     }
                 }
-                p.hint { "Se generará una contraseña temporal que verá una sola vez." }
+                p.field-hint { "Se generará una contraseña temporal que verá una sola vez." }
                 button.btn.btn-primary type="submit" { "Crear usuario" }
             }
         },
@@ -252,9 +252,9 @@ pub fn access_page(
             h1 { "Accesos y bloqueos" }
             h2 { "Bloqueos vigentes" }
             @if lockouts.is_empty() {
-                p.empty { "No hay bloqueos vigentes." }
+                p.empty-state { "No hay bloqueos vigentes." }
             } @else {
-                table.table {
+                div.table-wrap { table.data-table {
                     thead { tr { th { "Usuario" } th { "IP" } th { "Intentos fallidos" } th { "Bloqueado hasta" } th { "Acción" } } }
                     tbody {
                         @for lock in lockouts {
@@ -272,13 +272,13 @@ pub fn access_page(
                             }
                         }
                     }
-                }
+                } }
             }
             h2 { "Últimos intentos de ingreso" }
             @if attempts.is_empty() {
-                p.empty { "Todavía no hay intentos registrados." }
+                p.empty-state { "Todavía no hay intentos registrados." }
             } @else {
-                table.table {
+                div.table-wrap { table.data-table {
                     thead { tr { th { "Fecha y hora" } th { "Usuario" } th { "IP" } th { "Navegador" } th { "Resultado" } } }
                     tbody {
                         @for attempt in attempts {
@@ -291,7 +291,7 @@ pub fn access_page(
                             }
                         }
                     }
-                }
+                } }
             }
         },
     )
