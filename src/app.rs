@@ -1,9 +1,13 @@
 //! The application core shared by the server and the CLI: the store, the projector and the commands.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
+use chrono::NaiveDate;
+
 use crate::cli::{Cli, Command, ProjectionsCommand};
+use crate::commands::Commands;
 use crate::projector::Projector;
 use crate::store::{self, Db, StoreError};
 
@@ -35,9 +39,17 @@ impl AppError {
 pub struct App {
     pub db: Db,
     pub projector: Projector,
+    pub commands: Arc<Commands>,
     pub data_dir: PathBuf,
     /// Sessions, lockouts and cookies (from `ARRIENDO_*` variables; tests replace it).
     pub auth: crate::auth::AuthSettings,
+}
+
+/// Today's calendar date where the company works (America/Bogota).
+pub fn today() -> NaiveDate {
+    chrono::Utc::now()
+        .with_timezone(&chrono_tz::America::Bogota)
+        .date_naive()
 }
 
 impl App {
@@ -48,9 +60,11 @@ impl App {
         let projector = Projector::new(db.clone());
         projector.catch_up().await?;
         let auth = crate::auth::AuthSettings::from_env()?;
+        let commands = Arc::new(Commands::new(&db));
         Ok(Self {
             db,
             projector,
+            commands,
             data_dir,
             auth,
         })
@@ -62,6 +76,9 @@ pub async fn run(cli: Cli) -> Result<(), AppError> {
     let app = App::open(global.database_url.as_deref(), global.data_dir.clone()).await?;
     match cli.command {
         Command::Serve(args) => {
+            if args.demo {
+                load_demo_if_empty(&app).await?;
+            }
             if let Some((user, password)) = crate::auth::ensure_initial_admin(&app).await? {
                 println!(
                     "Primer inicio: se creó el administrador «{user}» con la contraseña «{password}». \
@@ -87,9 +104,17 @@ pub async fn run(cli: Cli) -> Result<(), AppError> {
             println!("Migrations applied ({} engine).", app.db.engine());
             Ok(())
         }
-        Command::Demo => Err(AppError::Usage(
-            "the demo portfolio arrives with the domain model".into(),
-        )),
+        Command::Demo => {
+            let summary = load_demo_if_empty(&app).await?;
+            match summary {
+                Some(s) => println!(
+                    "Demo portfolio loaded: {} terceros, {} locales, {} contratos.",
+                    s.terceros, s.locales, s.contratos
+                ),
+                None => println!("The store already holds contracts; the demo was not loaded."),
+            }
+            Ok(())
+        }
         Command::User { command } => crate::auth::cli::run_user(&app, command).await,
         Command::Lockout { command } => crate::auth::cli::run_lockout(&app, command).await,
         Command::Backup(args) => crate::backup::cli::run_backup_command(app, &global, args).await,
@@ -113,4 +138,22 @@ pub async fn run(cli: Cli) -> Result<(), AppError> {
             }
         },
     }
+}
+
+/// Loads the demo portfolio unless the store already holds a contract.
+async fn load_demo_if_empty(app: &App) -> Result<Option<crate::demo::DemoSummary>, AppError> {
+    let contracts: i64 = crate::on_pool!(&app.db, pool => {
+        sqlx::query_scalar("SELECT COUNT(*) FROM events WHERE aggregate_type = 'contrato'")
+            .fetch_one(pool)
+            .await
+            .map_err(crate::store::StoreError::from)?
+    });
+    if contracts > 0 {
+        return Ok(None);
+    }
+    let summary = crate::demo::load(app, today())
+        .await
+        .map_err(|e| AppError::Failed(e.to_string()))?;
+    app.projector.catch_up().await?;
+    Ok(Some(summary))
 }

@@ -4,6 +4,8 @@ pub mod app;
 pub mod auth;
 pub mod backup;
 pub mod cli;
+pub mod commands;
+pub mod demo;
 pub mod http;
 pub mod projector;
 pub mod read_models;

@@ -1,0 +1,62 @@
+//! The domain's command handlers, one cqrs-es framework per aggregate, on the app's store.
+
+use arriendo_events::{
+    Contrato, ContratoCommand, DomainError, Indice, IndiceCommand, Local, LocalCommand, Tercero,
+    TerceroCommand,
+};
+
+use crate::store::{CommandError, Db, Framework, Metadata};
+
+pub struct Commands {
+    pub contratos: Framework<Contrato>,
+    pub terceros: Framework<Tercero>,
+    pub locales: Framework<Local>,
+    pub indices: Framework<Indice>,
+}
+
+impl Commands {
+    pub fn new(db: &Db) -> Self {
+        Self {
+            contratos: Framework::new(db, (), arriendo_events::upcasters()),
+            terceros: Framework::new(db, (), arriendo_events::upcasters()),
+            locales: Framework::new(db, (), arriendo_events::upcasters()),
+            indices: Framework::new(db, (), arriendo_events::upcasters()),
+        }
+    }
+
+    pub async fn contrato(
+        &self,
+        id: &str,
+        command: ContratoCommand,
+        metadata: Metadata,
+    ) -> Result<(), CommandError<DomainError>> {
+        self.contratos.execute(id, command, metadata).await
+    }
+
+    pub async fn tercero(
+        &self,
+        id: &str,
+        command: TerceroCommand,
+        metadata: Metadata,
+    ) -> Result<(), CommandError<DomainError>> {
+        self.terceros.execute(id, command, metadata).await
+    }
+
+    pub async fn local(
+        &self,
+        id: &str,
+        command: LocalCommand,
+        metadata: Metadata,
+    ) -> Result<(), CommandError<DomainError>> {
+        self.locales.execute(id, command, metadata).await
+    }
+
+    pub async fn indice(
+        &self,
+        id: &str,
+        command: IndiceCommand,
+        metadata: Metadata,
+    ) -> Result<(), CommandError<DomainError>> {
+        self.indices.execute(id, command, metadata).await
+    }
+}

@@ -1,0 +1,491 @@
+//! Everything that happens to a demo contract after it is signed.
+
+use chrono::{Datelike, NaiveDate};
+use uuid::Uuid;
+
+use arriendo_events::*;
+
+use super::contracts::poliza;
+use super::*;
+
+/// Amendments, renewals, policies, sales reports and adjustments for contract `i`.
+pub(super) async fn enrich(
+    loader: &Loader<'_>,
+    i: usize,
+    id: Uuid,
+    terms: &ContractTerms,
+    today: NaiveDate,
+) -> Result<(), DemoError> {
+    let actor = loader.admin.clone();
+    let gestor = Actor::new("gestora.demo", Role::Gestor);
+    let insurer = INSURERS[i % INSURERS.len()];
+    let end = terms.end_date;
+
+    // Policies: most comply; some expire soon, some expired, some required ones are never delivered.
+    let missing = i % 11 == 4;
+    if !missing {
+        let (rce_to, colchon) = match i % 7 {
+            3 => (day(today, 20), 0),
+            5 => (day(today, -10), 0),
+            6 => (day(today, 45), 1),
+            _ => (add_months(end, 2), if i.is_multiple_of(2) { 1 } else { 0 }),
+        };
+        let first = if terms.kind == ContractKind::Proveedor {
+            PolicyKind::Cumplimiento
+        } else {
+            PolicyKind::Rce
+        };
+        let poliza_id = Uuid::new_v4();
+        let data = poliza(
+            first.clone(),
+            format!(
+                "{}-{:05}",
+                if first == PolicyKind::Rce {
+                    "RCE"
+                } else {
+                    "CUM"
+                },
+                1000 + i
+            ),
+            500_000_000,
+            terms.start_date,
+            rce_to.max(day(terms.start_date, 1)),
+            colchon,
+            insurer,
+        )?;
+        loader
+            .contrato(
+                id,
+                "register poliza",
+                ContratoCommand::RegisterPoliza {
+                    actor: gestor.clone(),
+                    id: poliza_id,
+                    poliza: data.clone(),
+                },
+            )
+            .await?;
+        if i.is_multiple_of(13) {
+            let updated = PolizaData {
+                insurer: "Seguros del Estado".into(),
+                ..data.clone()
+            };
+            loader
+                .contrato(
+                    id,
+                    "update poliza",
+                    ContratoCommand::UpdatePoliza {
+                        actor: gestor.clone(),
+                        id: poliza_id,
+                        poliza: updated,
+                    },
+                )
+                .await?;
+            loader
+                .contrato(
+                    id,
+                    "poliza note",
+                    ContratoCommand::AddPolizaSeguimiento {
+                        actor: gestor.clone(),
+                        id: poliza_id,
+                        date: today,
+                        note: "Se solicitó certificado de renovación".into(),
+                    },
+                )
+                .await?;
+        }
+        if i % 17 == 1 {
+            let renewed = DateRange::new(terms.start_date, add_months(end, 4))?;
+            loader
+                .contrato(
+                    id,
+                    "renew poliza",
+                    ContratoCommand::RenewPoliza {
+                        actor: gestor.clone(),
+                        id: poliza_id,
+                        validity: renewed,
+                    },
+                )
+                .await?;
+        }
+        if terms.kind == ContractKind::Cliente && i % 3 != 2 {
+            let cumplimiento = poliza(
+                PolicyKind::Cumplimiento,
+                format!("CUM-{:05}", 5000 + i),
+                150_000_000,
+                terms.start_date,
+                add_months(end, 3),
+                0,
+                insurer,
+            )?;
+            loader
+                .contrato(
+                    id,
+                    "register cumplimiento",
+                    ContratoCommand::RegisterPoliza {
+                        actor: gestor.clone(),
+                        id: Uuid::new_v4(),
+                        poliza: cumplimiento,
+                    },
+                )
+                .await?;
+        }
+        if i == 23 {
+            let extra = Uuid::new_v4();
+            let todo_riesgo = poliza(
+                PolicyKind::TodoRiesgo,
+                "TR-0001".into(),
+                80_000_000,
+                terms.start_date,
+                add_months(end, 1),
+                0,
+                insurer,
+            )?;
+            loader
+                .contrato(
+                    id,
+                    "register todo riesgo",
+                    ContratoCommand::RegisterPoliza {
+                        actor: gestor.clone(),
+                        id: extra,
+                        poliza: todo_riesgo,
+                    },
+                )
+                .await?;
+            loader
+                .contrato(
+                    id,
+                    "cancel poliza",
+                    ContratoCommand::CancelPoliza {
+                        actor: gestor.clone(),
+                        id: extra,
+                        date: today,
+                        reason: "Reemplazada por póliza colectiva".into(),
+                    },
+                )
+                .await?;
+        }
+    }
+
+    // Sales reports for the last three months of variable and híbrido contracts.
+    if terms.modality.is_sales_based() && terms.start_date < day(today, -100) {
+        let this_month = YearMonth::of(today);
+        let mut period = YearMonth::of(add_months(today, -3));
+        while period < this_month {
+            let deadline = if period.next() == this_month {
+                // The most recent report: overdue for some, due within days for others.
+                Some(if i.is_multiple_of(2) {
+                    day(today, -4)
+                } else {
+                    day(today, 3)
+                })
+            } else {
+                None
+            };
+            loader
+                .contrato(
+                    id,
+                    "register report",
+                    ContratoCommand::RegisterSalesReport {
+                        actor: gestor.clone(),
+                        period,
+                        deadline,
+                    },
+                )
+                .await?;
+            if period.next() != this_month {
+                let gross = 120_000_000 + (i as i64 * 7_300_000) % 90_000_000;
+                loader
+                    .contrato(
+                        id,
+                        "deliver report",
+                        ContratoCommand::MarkSalesReportDelivered {
+                            actor: gestor.clone(),
+                            period,
+                            date: period.next().day(8),
+                            gross_sales: money(gross)?,
+                            returns: money(gross / 40)?,
+                        },
+                    )
+                    .await?;
+            }
+            period = period.next();
+        }
+        if i == 4 {
+            let first = YearMonth::of(add_months(today, -3));
+            loader
+                .contrato(
+                    id,
+                    "reopen report",
+                    ContratoCommand::MarkSalesReportPending {
+                        actor: gestor.clone(),
+                        period: first,
+                    },
+                )
+                .await?;
+        }
+    }
+
+    // Canon adjustments already applied: the last anniversary for every third contract.
+    if i.is_multiple_of(3) && terms.adjustment.is_some() {
+        let year = today.year() - 1;
+        let rule_date = terms
+            .adjustment
+            .as_ref()
+            .and_then(|r| r.on.in_year(year, terms.start_date));
+        if let Some(effective) = rule_date.filter(|d| *d > terms.start_date && *d <= today) {
+            let index = if matches!(
+                terms.adjustment.as_ref().map(|r| r.index),
+                Some(AdjustmentIndex::SalarioMinimo { .. })
+            ) {
+                "9,54"
+            } else {
+                "5,2"
+            };
+            loader
+                .contrato(
+                    id,
+                    "adjust canon",
+                    ContratoCommand::RecordCanonAdjustment {
+                        actor: actor.clone(),
+                        year,
+                        index_value: pct(index)?,
+                        effective_date: effective,
+                    },
+                )
+                .await?;
+        }
+    }
+
+    // Otros Sí: approved, in review, rejected, drafts edited and deleted.
+    if i.is_multiple_of(5)
+        && matches!(
+            terms.modality,
+            PaymentModality::Fijo { .. } | PaymentModality::Hibrido { .. }
+        )
+    {
+        let raise = OtroSiChanges {
+            canon: terms
+                .modality
+                .fixed_amount()
+                .map(|m| m.saturating_add(Money::from_pesos(500_000).unwrap_or(Money::ZERO))),
+            ..Default::default()
+        };
+        let from = day(today, -60).max(day(terms.start_date, 1));
+        loader
+            .contrato(
+                id,
+                "draft OS-1",
+                ContratoCommand::DraftOtroSi {
+                    actor: gestor.clone(),
+                    effective_from: from,
+                    effective_to: None,
+                    changes: raise,
+                    description: "Incremento del canon por ampliación del local".into(),
+                },
+            )
+            .await?;
+        loader
+            .contrato(
+                id,
+                "submit OS-1",
+                ContratoCommand::SubmitOtroSi {
+                    actor: gestor.clone(),
+                    number: OtroSiNumber(1),
+                },
+            )
+            .await?;
+        loader
+            .contrato(
+                id,
+                "approve OS-1",
+                ContratoCommand::ApproveOtroSi {
+                    actor: actor.clone(),
+                    number: OtroSiNumber(1),
+                },
+            )
+            .await?;
+        let extend = OtroSiChanges {
+            end_date: Some(add_months(terms.end_date, 12)),
+            ..Default::default()
+        };
+        loader
+            .contrato(
+                id,
+                "draft OS-2",
+                ContratoCommand::DraftOtroSi {
+                    actor: gestor.clone(),
+                    effective_from: today,
+                    effective_to: None,
+                    changes: extend.clone(),
+                    description: "Prórroga de un año".into(),
+                },
+            )
+            .await?;
+        match i % 4 {
+            0 => {
+                loader
+                    .contrato(
+                        id,
+                        "submit OS-2",
+                        ContratoCommand::SubmitOtroSi {
+                            actor: gestor.clone(),
+                            number: OtroSiNumber(2),
+                        },
+                    )
+                    .await?;
+            }
+            1 => {
+                loader
+                    .contrato(
+                        id,
+                        "submit OS-2",
+                        ContratoCommand::SubmitOtroSi {
+                            actor: gestor.clone(),
+                            number: OtroSiNumber(2),
+                        },
+                    )
+                    .await?;
+                loader
+                    .contrato(
+                        id,
+                        "reject OS-2",
+                        ContratoCommand::RejectOtroSi {
+                            actor: actor.clone(),
+                            number: OtroSiNumber(2),
+                            reason: "Falta el visto bueno de gerencia".into(),
+                        },
+                    )
+                    .await?;
+            }
+            2 => {
+                loader
+                    .contrato(
+                        id,
+                        "edit OS-2",
+                        ContratoCommand::EditOtroSi {
+                            actor: gestor.clone(),
+                            number: OtroSiNumber(2),
+                            effective_from: today,
+                            effective_to: None,
+                            changes: extend,
+                            description: "Prórroga de un año (ajustada)".into(),
+                        },
+                    )
+                    .await?;
+            }
+            _ => {
+                loader
+                    .contrato(
+                        id,
+                        "delete OS-2",
+                        ContratoCommand::DeleteOtroSi {
+                            actor: gestor.clone(),
+                            number: OtroSiNumber(2),
+                        },
+                    )
+                    .await?;
+            }
+        }
+    }
+
+    // Automatic renewals: one approved, one annulled, the rest left for the alert.
+    if terms.automatic_extension && (i == 12 || i == 14) {
+        loader
+            .contrato(
+                id,
+                "propose RA-1",
+                ContratoCommand::ProposeRenewal {
+                    actor: gestor.clone(),
+                },
+            )
+            .await?;
+        loader
+            .contrato(
+                id,
+                "approve RA-1",
+                ContratoCommand::ApproveRenewal {
+                    actor: actor.clone(),
+                    number: RenewalNumber(1),
+                },
+            )
+            .await?;
+        if i == 14 {
+            loader
+                .contrato(
+                    id,
+                    "annul RA-1",
+                    ContratoCommand::AnnulRenewal {
+                        actor: actor.clone(),
+                        number: RenewalNumber(1),
+                        reason: "Renovación registrada por error".into(),
+                    },
+                )
+                .await?;
+        }
+    }
+    if i == 16 && terms.automatic_extension {
+        loader
+            .contrato(
+                id,
+                "propose RA-1",
+                ContratoCommand::ProposeRenewal {
+                    actor: gestor.clone(),
+                },
+            )
+            .await?;
+    }
+
+    if i.is_multiple_of(9) {
+        loader
+            .contrato(
+                id,
+                "note",
+                ContratoCommand::AddSeguimiento {
+                    actor: gestor.clone(),
+                    date: today,
+                    note: "Reunión con el arrendatario para revisar el canon".into(),
+                },
+            )
+            .await?;
+    }
+    if i == 57 {
+        let mut edited = terms.clone();
+        edited.purpose = "Local comercial: restaurante".into();
+        loader
+            .contrato(
+                id,
+                "update terms",
+                ContratoCommand::UpdateContractTerms {
+                    actor: gestor.clone(),
+                    terms: edited,
+                },
+            )
+            .await?;
+    }
+    if i == 58 {
+        loader
+            .contrato(
+                id,
+                "terminate",
+                ContratoCommand::TerminateContract {
+                    actor: actor.clone(),
+                    date: today,
+                    reason: "Terminación por mutuo acuerdo".into(),
+                },
+            )
+            .await?;
+    }
+    if i == 59 {
+        loader
+            .contrato(
+                id,
+                "delete",
+                ContratoCommand::DeleteContract {
+                    actor: actor.clone(),
+                    reason: "Contrato duplicado".into(),
+                },
+            )
+            .await?;
+    }
+    Ok(())
+}

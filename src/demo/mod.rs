@@ -1,0 +1,252 @@
+//! A realistic demo portfolio: tens of tenants and premises, ~60 contracts of every modality, with
+//! amendments, renewals, policies, sales reports and adjustments, dated relative to today so that every
+//! alert kind of the dashboard fires. Every command of the domain is exercised at least once.
+
+use chrono::{Duration, NaiveDate};
+use rust_decimal::Decimal;
+use uuid::Uuid;
+
+use arriendo_events::{
+    Actor, Area, ContratoCommand, DomainError, Email, IndexKind, IndiceCommand, LocalCommand,
+    LocalData, Money, Nit, Percentage, Role, TerceroCommand, TerceroData, TerceroKind,
+};
+
+use crate::app::App;
+
+mod contracts;
+mod enrich;
+mod names;
+
+use crate::store::{CommandError, Metadata};
+use contracts::contract_terms;
+use enrich::enrich;
+use names::*;
+
+/// What went wrong while loading the demo (a bug in the demo script itself, or the store).
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    #[error("demo step {step} was refused: {source}")]
+    Refused { step: String, source: DomainError },
+    #[error("demo step {step} failed: {reason}")]
+    Store { step: String, reason: String },
+    #[error("invalid demo value: {0}")]
+    Value(#[from] DomainError),
+}
+
+/// Counts of what was loaded.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct DemoSummary {
+    pub terceros: usize,
+    pub locales: usize,
+    pub contratos: usize,
+}
+
+const CONTRACTS: usize = 60;
+
+pub(super) fn money(pesos: i64) -> Result<Money, DomainError> {
+    Money::from_pesos(pesos)
+}
+
+pub(super) fn pct(text: &str) -> Result<Percentage, DomainError> {
+    Percentage::parse(text)
+}
+
+pub(super) fn day(date: NaiveDate, days: i64) -> NaiveDate {
+    date + Duration::days(days)
+}
+
+pub(super) struct Loader<'a> {
+    pub(super) app: &'a App,
+    pub(super) admin: Actor,
+}
+
+impl Loader<'_> {
+    fn meta(&self) -> Metadata {
+        Metadata::system("demo")
+    }
+
+    fn check(step: String, result: Result<(), CommandError<DomainError>>) -> Result<(), DemoError> {
+        match result {
+            Ok(()) => Ok(()),
+            Err(CommandError::Refused(source)) => Err(DemoError::Refused { step, source }),
+            Err(other) => Err(DemoError::Store {
+                step,
+                reason: other.to_string(),
+            }),
+        }
+    }
+
+    pub(super) async fn contrato(
+        &self,
+        id: Uuid,
+        step: &str,
+        command: ContratoCommand,
+    ) -> Result<(), DemoError> {
+        let result = self
+            .app
+            .commands
+            .contrato(&id.to_string(), command, self.meta())
+            .await;
+        Self::check(format!("{step} ({id})"), result)
+    }
+}
+
+/// Loads the demo portfolio relative to `today`.
+pub async fn load(app: &App, today: NaiveDate) -> Result<DemoSummary, DemoError> {
+    let loader = Loader {
+        app,
+        admin: Actor::new("demo", Role::Administrador),
+    };
+    let admin = loader.admin.clone();
+
+    for (kind, values) in [
+        (IndexKind::Ipc, IPC),
+        (IndexKind::SalarioMinimo, SALARIO_MINIMO),
+    ] {
+        for (year, value) in values {
+            let command = IndiceCommand::RecordIndexValue {
+                actor: admin.clone(),
+                kind,
+                year: *year,
+                value: pct(value)?,
+            };
+            let result = app
+                .commands
+                .indice(kind.stream_id(), command, loader.meta())
+                .await;
+            Loader::check(format!("index {year}"), result)?;
+        }
+    }
+
+    let mut tenants = Vec::new();
+    for (i, name) in TENANTS.iter().chain(SUPPLIERS).enumerate() {
+        let id = Uuid::new_v4();
+        let kind = if i < TENANTS.len() {
+            TerceroKind::Arrendatario
+        } else {
+            TerceroKind::Proveedor
+        };
+        let base = 900_100_000 + i as u64 * 7_919;
+        let nit = Nit::parse(&format!(
+            "{base}-{}",
+            arriendo_events::check_digit_of(&base.to_string())
+        ))?;
+        let slug: String = name
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .take(12)
+            .collect::<String>()
+            .to_lowercase();
+        let data = TerceroData {
+            nit,
+            razon_social: (*name).to_string(),
+            kind,
+            legal_representative: Some(format!("Representante {}", i + 1)),
+            supervisor_name: Some(format!("Supervisor {}", i + 1)),
+            supervisor_email: Some(Email::parse(&format!("contratos@{slug}.com.co"))?),
+        };
+        let result = app
+            .commands
+            .tercero(
+                &id.to_string(),
+                TerceroCommand::RegisterTercero {
+                    actor: admin.clone(),
+                    data: data.clone(),
+                },
+                loader.meta(),
+            )
+            .await;
+        Loader::check(format!("tercero {name}"), result)?;
+        if i == 0 {
+            let updated = TerceroData {
+                legal_representative: Some("María Fernanda Gómez".into()),
+                ..data
+            };
+            let result = app
+                .commands
+                .tercero(
+                    &id.to_string(),
+                    TerceroCommand::UpdateTercero {
+                        actor: admin.clone(),
+                        data: updated,
+                    },
+                    loader.meta(),
+                )
+                .await;
+            Loader::check("update tercero".into(), result)?;
+        }
+        tenants.push((id, kind));
+    }
+
+    let mut premises = Vec::new();
+    for (i, name) in PREMISES.iter().enumerate() {
+        let id = Uuid::new_v4();
+        let data = LocalData {
+            name: (*name).to_string(),
+            location: format!("Centro Comercial Andino, piso {}", 1 + i / 10),
+            area_m2: Area::new(Decimal::from(40 + (i as i64 * 13) % 260))?,
+        };
+        let result = app
+            .commands
+            .local(
+                &id.to_string(),
+                LocalCommand::RegisterLocal {
+                    actor: admin.clone(),
+                    data: data.clone(),
+                },
+                loader.meta(),
+            )
+            .await;
+        Loader::check(format!("local {name}"), result)?;
+        if i == 0 {
+            let updated = LocalData {
+                area_m2: Area::new(Decimal::new(8550, 2))?,
+                ..data
+            };
+            let result = app
+                .commands
+                .local(
+                    &id.to_string(),
+                    LocalCommand::UpdateLocal {
+                        actor: admin.clone(),
+                        data: updated,
+                    },
+                    loader.meta(),
+                )
+                .await;
+            Loader::check("update local".into(), result)?;
+        }
+        premises.push(id);
+    }
+
+    let client_tenants: Vec<Uuid> = tenants
+        .iter()
+        .filter(|(_, k)| *k == TerceroKind::Arrendatario)
+        .map(|(id, _)| *id)
+        .collect();
+    let suppliers: Vec<Uuid> = tenants
+        .iter()
+        .filter(|(_, k)| *k == TerceroKind::Proveedor)
+        .map(|(id, _)| *id)
+        .collect();
+    for i in 0..CONTRACTS {
+        let id = Uuid::new_v4();
+        let terms = contract_terms(i, today, &client_tenants, &suppliers, &premises)?;
+        loader
+            .contrato(
+                id,
+                "create",
+                ContratoCommand::CreateContract {
+                    actor: admin.clone(),
+                    terms: terms.clone(),
+                },
+            )
+            .await?;
+        enrich(&loader, i, id, &terms, today).await?;
+    }
+    Ok(DemoSummary {
+        terceros: tenants.len(),
+        locales: premises.len(),
+        contratos: CONTRACTS,
+    })
+}
