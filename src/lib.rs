@@ -8,6 +8,7 @@ pub mod commands;
 pub mod demo;
 pub mod http;
 pub mod projector;
+pub mod queries;
 pub mod read_models;
 pub mod startup;
 pub mod store;

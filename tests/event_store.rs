@@ -257,7 +257,9 @@ async fn projector_resumes_after_a_crash(engine: Engine) {
         let mut tx = store.db().begin().await.unwrap();
         let events = event_log::read_after_in(&mut tx, 0, 3).await.unwrap();
         for event in &events {
-            arriendo::read_models::apply(&mut tx, event).await.unwrap();
+            arriendo::read_models::apply(&mut tx, event, arriendo::app::today())
+                .await
+                .unwrap();
         }
         drop(tx);
     }

@@ -61,8 +61,8 @@ CREATE INDEX rm_contracts_status ON rm_contracts (status, modality, kind);
 
 CREATE TABLE rm_alerts
 (
-    id              bigint NOT NULL PRIMARY KEY, -- stable within a computation: contract order × kind
     contract_id     text   NOT NULL,
+    ordinal         bigint NOT NULL, -- order within the contract's alerts
     contract_number text   NOT NULL,
     contract_kind   text   NOT NULL, -- cliente | proveedor
     kind            text   NOT NULL, -- AlertKind::slug()
@@ -72,9 +72,9 @@ CREATE TABLE rm_alerts
     days_left       bigint NOT NULL,
     source          text   NOT NULL, -- Source::short() e.g. OS-2
     source_phrase   text   NOT NULL, -- Source::phrase()
-    message         text   NOT NULL
+    message         text   NOT NULL,
+    PRIMARY KEY (contract_id, ordinal)
 );
-CREATE INDEX rm_alerts_contract ON rm_alerts (contract_id);
 CREATE INDEX rm_alerts_kind ON rm_alerts (kind, severity_rank, trigger_date);
 
 CREATE TABLE rm_polizas

@@ -8,6 +8,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use chrono::NaiveDate;
 use tokio::sync::Mutex;
 
 use crate::read_models;
@@ -17,11 +18,15 @@ use crate::store::{Db, StoreError, Tx};
 const CHECKPOINT: &str = "read_models";
 const BATCH: i64 = 500;
 
+/// Where "today" comes from: Bogotá's calendar in production, a fixed date in tests.
+pub type Clock = Arc<dyn Fn() -> NaiveDate + Send + Sync>;
+
 #[derive(Clone)]
 pub struct Projector {
     db: Db,
     /// One catch-up at a time within this process; other processes are held off by the checkpoint row lock.
     running: Arc<Mutex<()>>,
+    clock: Clock,
 }
 
 /// Where the read models stand against the log.
@@ -40,25 +45,40 @@ impl ProjectionStatus {
 
 impl Projector {
     pub fn new(db: Db) -> Self {
+        Self::with_clock(db, Arc::new(crate::app::today))
+    }
+
+    pub fn with_clock(db: Db, clock: Clock) -> Self {
         Self {
             db,
             running: Arc::new(Mutex::new(())),
+            clock,
         }
     }
 
+    pub fn today(&self) -> NaiveDate {
+        (self.clock)()
+    }
+
     /// Applies every event after the checkpoint; returns how many were applied.
+    /// When the date has changed since the read models were computed, recomputes the today-dependent
+    /// columns first (alerts, terms in force), in the same transaction as the checkpoint lock.
     pub async fn catch_up(&self) -> Result<usize, StoreError> {
         let _running = self.running.lock().await;
+        let today = self.today();
         let mut applied = 0;
         loop {
             let mut tx = self.db.begin().await?;
             let checkpoint = lock_checkpoint(&mut tx).await?;
+            if read_models::computed_for(&mut tx).await? != Some(today) {
+                read_models::recompute_for(&mut tx, today).await?;
+            }
             let events = event_log::read_after_in(&mut tx, checkpoint, BATCH).await?;
             let Some(last) = events.last().map(|e| e.position) else {
                 tx.commit().await?;
                 return Ok(applied);
             };
-            apply_all(&mut tx, &events).await?;
+            apply_all(&mut tx, &events, today).await?;
             store_checkpoint(&mut tx, last).await?;
             tx.commit().await?;
             applied += events.len();
@@ -69,9 +89,11 @@ impl Projector {
     /// read models until the new ones are complete.
     pub async fn rebuild(&self) -> Result<usize, StoreError> {
         let _running = self.running.lock().await;
+        let today = self.today();
         let mut tx = self.db.begin().await?;
         lock_checkpoint(&mut tx).await?;
         read_models::reset(&mut tx).await?;
+        read_models::recompute_for(&mut tx, today).await?;
         let mut position = 0;
         let mut applied = 0;
         loop {
@@ -79,7 +101,7 @@ impl Projector {
             let Some(last) = events.last().map(|e| e.position) else {
                 break;
             };
-            apply_all(&mut tx, &events).await?;
+            apply_all(&mut tx, &events, today).await?;
             position = last;
             applied += events.len();
         }
@@ -118,9 +140,13 @@ impl Projector {
     }
 }
 
-async fn apply_all(tx: &mut Tx, events: &[StoredEvent]) -> Result<(), StoreError> {
+async fn apply_all(
+    tx: &mut Tx,
+    events: &[StoredEvent],
+    today: NaiveDate,
+) -> Result<(), StoreError> {
     for event in events {
-        read_models::apply(tx, event).await?;
+        read_models::apply(tx, event, today).await?;
     }
     Ok(())
 }

@@ -7,7 +7,8 @@ pub async fn apply(tx: &mut Tx, event: &StoredEvent) -> Result<(), StoreError> {
     let recorded_at = event
         .recorded_at
         .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    let summary = event.event_type.clone();
+    let summary = arriendo_projections::history::describe(&event.aggregate_type, &event.payload)
+        .unwrap_or_else(|| event.event_type.clone());
     crate::on_tx!(tx, conn => {
         sqlx::query(
             "INSERT INTO rm_history (position, aggregate_type, aggregate_id, sequence, event_type, actor, \

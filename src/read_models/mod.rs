@@ -1,15 +1,55 @@
 //! The read models the pages query, kept by the projector.
 
+mod catalogs;
+mod contracts;
 mod history;
+mod payload;
 mod users;
+
+use chrono::NaiveDate;
+
+pub use catalogs::indices_from_rows;
+pub use contracts::{kind_slug, modality_slug};
 
 use crate::store::event_log::StoredEvent;
 use crate::store::{StoreError, Tx};
 
-/// Applies one event to every read model.
-pub async fn apply(tx: &mut Tx, event: &StoredEvent) -> Result<(), StoreError> {
+/// Applies one event to every read model; `today` is the date the "in force today" columns are for.
+pub async fn apply(tx: &mut Tx, event: &StoredEvent, today: NaiveDate) -> Result<(), StoreError> {
     history::apply(tx, event).await?;
     users::apply(tx, event).await?;
+    match event.aggregate_type.as_str() {
+        "contrato" => contracts::apply(tx, event, today).await,
+        "tercero" => catalogs::apply_tercero(tx, event, today).await,
+        "local" => catalogs::apply_local(tx, event, today).await,
+        "indice" => catalogs::apply_indice(tx, event).await,
+        _ => Ok(()),
+    }
+}
+
+/// The date the today-dependent columns were last computed for.
+pub async fn computed_for(tx: &mut Tx) -> Result<Option<NaiveDate>, StoreError> {
+    let value: Option<String> = crate::on_tx!(tx, conn => {
+        sqlx::query_scalar("SELECT value FROM rm_meta WHERE key = 'computed_for'")
+            .fetch_optional(&mut *conn)
+            .await?
+    });
+    Ok(value.and_then(|v| v.parse().ok()))
+}
+
+/// Recomputes the today-dependent columns (terms in force, alerts, statuses) for `today`.
+pub async fn recompute_for(tx: &mut Tx, today: NaiveDate) -> Result<(), StoreError> {
+    contracts::refresh_all(tx, today).await?;
+    crate::on_tx!(tx, conn => {
+        sqlx::query(
+            "INSERT INTO rm_meta (key, value) VALUES ('computed_for', $1) \
+             ON CONFLICT (key) DO UPDATE SET value = $1",
+        )
+        .bind(today.to_string())
+        .execute(&mut *conn)
+        .await?
+        .rows_affected()
+    });
     Ok(())
 }
 
@@ -24,4 +64,15 @@ pub async fn reset(tx: &mut Tx) -> Result<(), StoreError> {
 }
 
 /// Every read-model table, so reset and the rebuild-equals-incremental test cannot forget one.
-pub const TABLES: &[&str] = &["rm_history", "rm_users"];
+pub const TABLES: &[&str] = &[
+    "rm_history",
+    "rm_users",
+    "rm_meta",
+    "rm_terceros",
+    "rm_locales",
+    "rm_contracts",
+    "rm_alerts",
+    "rm_polizas",
+    "rm_sales_reports",
+    "rm_indices",
+];

@@ -1,0 +1,98 @@
+//! Queries over the read models, shared by pages. Pages never read the event log.
+//! Area-specific list queries live in their own modules here.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use arriendo_events::Contrato;
+use arriendo_projections::schedule::Indices;
+
+use crate::store::{Db, StoreError};
+
+/// The contract aggregate as the projector last folded it, or `None` for an unknown id.
+pub async fn contract_state(db: &Db, id: &str) -> Result<Option<Contrato>, StoreError> {
+    let state: Option<String> = crate::on_pool!(db, pool => {
+        sqlx::query_scalar("SELECT state FROM rm_contracts WHERE id = $1")
+            .bind(id)
+            .fetch_optional(pool)
+            .await?
+    });
+    Ok(match state {
+        Some(json) => Some(serde_json::from_str(&json)?),
+        None => None,
+    })
+}
+
+/// IPC and minimum-wage values by year.
+pub async fn indices(db: &Db) -> Result<Indices, StoreError> {
+    let rows: Vec<(String, i64, String)> = crate::on_pool!(db, pool => {
+        sqlx::query_as("SELECT kind, year, value FROM rm_indices ORDER BY kind, year")
+            .fetch_all(pool)
+            .await?
+    });
+    Ok(crate::read_models::indices_from_rows(rows))
+}
+
+/// One line of an aggregate's history.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct HistoryRow {
+    pub position: i64,
+    pub sequence: i64,
+    pub event_type: String,
+    pub actor: String,
+    pub recorded_at: DateTime<Utc>,
+    pub summary: String,
+}
+
+/// Every event of one aggregate, oldest first, with who, when and a Spanish sentence.
+pub async fn history(
+    db: &Db,
+    aggregate_type: &str,
+    aggregate_id: &str,
+) -> Result<Vec<HistoryRow>, StoreError> {
+    let rows: Vec<(i64, i64, String, String, String, String)> = crate::on_pool!(db, pool => {
+        sqlx::query_as(
+            "SELECT position, sequence, event_type, actor, recorded_at, summary FROM rm_history \
+             WHERE aggregate_type = $1 AND aggregate_id = $2 ORDER BY sequence",
+        )
+        .bind(aggregate_type)
+        .bind(aggregate_id)
+        .fetch_all(pool)
+        .await?
+    });
+    rows.into_iter()
+        .map(
+            |(position, sequence, event_type, actor, recorded_at, summary)| {
+                let recorded_at = DateTime::parse_from_rfc3339(&recorded_at)
+                    .map_err(|e| {
+                        StoreError::Invalid(format!("bad recorded_at {recorded_at:?}: {e}"))
+                    })?
+                    .with_timezone(&Utc);
+                Ok(HistoryRow {
+                    position,
+                    sequence,
+                    event_type,
+                    actor,
+                    recorded_at,
+                    summary,
+                })
+            },
+        )
+        .collect()
+}
+
+/// What the Respaldo alert needs: the last successful backup and whether the last run failed.
+pub async fn backup_state(
+    db: &Db,
+) -> Result<Option<arriendo_projections::alerts::BackupState>, StoreError> {
+    use crate::backup::runs::{self, RunStatus};
+    let failure = |e: crate::backup::BackupError| StoreError::Invalid(e.to_string());
+    let Some(latest) = runs::latest(db).await.map_err(failure)? else {
+        return Ok(None);
+    };
+    let last_success = runs::latest_success(db).await.map_err(failure)?;
+    Ok(Some(arriendo_projections::alerts::BackupState {
+        last_success: last_success.map(|run| run.finished_at.unwrap_or(run.started_at)),
+        last_failed: matches!(latest.status, RunStatus::Failed | RunStatus::Interrupted),
+    }))
+}
