@@ -8,7 +8,14 @@ use crate::app::App;
 
 pub mod assets;
 pub mod auth;
+pub mod indices;
+pub mod locales;
+pub mod polizas;
+pub mod respaldos;
+pub mod respuestas;
 pub mod security;
+pub mod terceros;
+pub mod ventas;
 
 pub use security::{Access, Ctx, CurrentUser, RequireAdmin, RequireWrite, Route};
 
@@ -18,6 +25,12 @@ pub fn routes() -> Vec<Route> {
     let mut routes = vec![Route::get("/", Access::Authenticated, home)];
     routes.extend(assets::routes());
     routes.extend(auth::routes());
+    routes.extend(terceros::routes());
+    routes.extend(locales::routes());
+    routes.extend(polizas::routes());
+    routes.extend(ventas::routes());
+    routes.extend(indices::routes());
+    routes.extend(respaldos::routes());
     routes
 }
 

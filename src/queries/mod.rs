@@ -1,6 +1,12 @@
 //! Queries over the read models, shared by pages. Pages never read the event log.
 //! Area-specific list queries live in their own modules here.
 
+pub mod catalogos;
+pub mod filters;
+pub mod indices;
+pub mod polizas;
+pub mod ventas;
+
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 

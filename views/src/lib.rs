@@ -14,6 +14,7 @@ pub mod components;
 pub mod errors;
 pub mod format;
 pub mod layout;
+pub mod pages;
 pub mod query;
 
 pub use assets::{APP_CSS, APP_JS, FAVICON_SVG, asset_version};

@@ -1,0 +1,360 @@
+//! IPC / salario mínimo: yearly values, recording one, the contracts pending adjustment, and the
+//! adjustment calculation (preview from the domain) with its confirmation.
+
+use arriendo_events::{Contrato, ContratoCommand, IndexKind, IndiceCommand, Percentage};
+use arriendo_views::components::FormErrors;
+use arriendo_views::format;
+use arriendo_views::layout::Flash;
+use arriendo_views::pages::indices::{
+    self as views, AdjustForm, AdjustmentPage, IndexForm, IndexRow, IndicesPage, rule_label,
+};
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Response};
+use chrono::Datelike;
+use rust_decimal::Decimal;
+use serde::Deserialize;
+
+use super::CurrentUser;
+use super::respuestas::{
+    CONFLICT, Outcome, can_write, done, invalid, not_found, outcome, parse_date, required,
+    sentence, server_error, unprocessable,
+};
+use super::security::{Access, Ctx, RequireWrite, Route};
+use crate::app::{App, today};
+use crate::queries;
+
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::get("/indices", Access::Authenticated, page),
+        Route::post("/indices", Access::Write, record),
+        Route::get("/indices/ajustes/{id}", Access::Authenticated, calculate),
+        Route::post("/indices/ajustes/{id}", Access::Write, confirm),
+    ]
+}
+
+fn kind_of(slug: &str) -> Option<IndexKind> {
+    match slug {
+        "ipc" => Some(IndexKind::Ipc),
+        "salario_minimo" => Some(IndexKind::SalarioMinimo),
+        _ => None,
+    }
+}
+
+async fn render_page(app: &App, ctx: &Ctx, form: &IndexForm) -> Response {
+    let values = match queries::indices::values(&app.db).await {
+        Ok(v) => v,
+        Err(err) => return server_error(&ctx.page, err),
+    };
+    let pending = match queries::indices::pending_adjustments(&app.db).await {
+        Ok(p) => p,
+        Err(err) => return server_error(&ctx.page, err),
+    };
+    let row = |(_, year, value): &(String, i64, String)| IndexRow {
+        year: i32::try_from(*year).unwrap_or_default(),
+        value: value
+            .parse::<Decimal>()
+            .map(format::percent)
+            .unwrap_or_else(|_| value.clone()),
+    };
+    let ipc: Vec<IndexRow> = values.iter().filter(|v| v.0 == "ipc").map(row).collect();
+    let salario: Vec<IndexRow> = values
+        .iter()
+        .filter(|v| v.0 == "salario_minimo")
+        .map(row)
+        .collect();
+    views::indices_page(
+        &ctx.page,
+        &IndicesPage {
+            ipc: &ipc,
+            salario_minimo: &salario,
+            pending: &pending,
+            form,
+            can_write: can_write(ctx),
+        },
+    )
+    .into_response()
+}
+
+async fn page(State(app): State<App>, ctx: Ctx) -> Response {
+    let form = IndexForm {
+        indice: "ipc".into(),
+        anio: (today().year() - 1).to_string(),
+        ..IndexForm::default()
+    };
+    render_page(&app, &ctx, &form).await
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct IndexFields {
+    indice: String,
+    anio: String,
+    valor: String,
+}
+
+async fn record(
+    State(app): State<App>,
+    RequireWrite(user): RequireWrite,
+    ctx: Ctx,
+    Form(fields): Form<IndexFields>,
+) -> Response {
+    let mut e = FormErrors::new();
+    let kind = kind_of(&fields.indice);
+    if kind.is_none() {
+        e.add("indice", "Elija el índice.");
+    }
+    let year = fields.anio.trim().parse::<i32>().ok();
+    if year.is_none() {
+        e.add("anio", "Indique el año (por ejemplo 2025).");
+    }
+    let value = required(
+        &mut e,
+        "valor",
+        "el valor",
+        &fields.valor,
+        Percentage::parse,
+    );
+    let form = |errors: FormErrors| IndexForm {
+        indice: fields.indice.clone(),
+        anio: fields.anio.clone(),
+        valor: fields.valor.clone(),
+        errors,
+    };
+    let (Some(kind), Some(year), Some(value)) = (kind, year, value) else {
+        return unprocessable(render_page(&app, &ctx, &form(e)).await);
+    };
+    let result = app
+        .commands
+        .indice(
+            kind.stream_id(),
+            IndiceCommand::RecordIndexValue {
+                actor: user.actor(),
+                kind,
+                year,
+                value,
+            },
+            user.metadata(),
+        )
+        .await;
+    match outcome(&app, &ctx.page, result).await {
+        Outcome::Done => {
+            done(
+                &ctx.session,
+                Flash::exito(format!("Valor de {kind} {year} registrado: {value}.")),
+                "/indices",
+            )
+            .await
+        }
+        Outcome::Refused(message) => {
+            let mut errors = FormErrors::new();
+            errors.add("anio", message);
+            unprocessable(render_page(&app, &ctx, &form(errors)).await)
+        }
+        Outcome::Conflict => {
+            let mut errors = FormErrors::new();
+            errors.add(
+                "",
+                "El índice cambió mientras lo editaba; revise los valores y envíe de nuevo.",
+            );
+            unprocessable(render_page(&app, &ctx, &form(errors)).await)
+        }
+        Outcome::Failed(response) => response,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Adjustment: calculate (GET, changes nothing) and confirm (POST)
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct AdjustFields {
+    anio: String,
+    valor: String,
+    fecha: String,
+}
+
+async fn contract(app: &App, ctx: &Ctx, id: &str) -> Result<Contrato, Response> {
+    match queries::contract_state(&app.db, id).await {
+        Ok(Some(c)) if c.terms.is_some() => Ok(c),
+        Ok(_) => Err(not_found(&ctx.page)),
+        Err(err) => Err(server_error(&ctx.page, err)),
+    }
+}
+
+/// Parses the three fields; the errors beside them otherwise.
+fn parse_adjust(fields: &AdjustFields) -> Result<(i32, Percentage, chrono::NaiveDate), FormErrors> {
+    let mut e = FormErrors::new();
+    let year = fields.anio.trim().parse::<i32>().ok();
+    if year.is_none() {
+        e.add("anio", "Indique el año del ajuste.");
+    }
+    let value = required(
+        &mut e,
+        "valor",
+        "el valor del índice",
+        &fields.valor,
+        Percentage::parse,
+    );
+    let date = required(
+        &mut e,
+        "fecha",
+        "la fecha efectiva",
+        &fields.fecha,
+        parse_date,
+    );
+    match (year, value, date) {
+        (Some(y), Some(v), Some(d)) => Ok((y, v, d)),
+        _ => Err(e),
+    }
+}
+
+fn render_adjustment(
+    ctx: &Ctx,
+    id: &str,
+    c: &Contrato,
+    user: Option<&CurrentUser>,
+    form: &AdjustForm,
+    try_preview: bool,
+) -> Response {
+    let rule = c
+        .adjustment_rule_in_force(today())
+        .map(|r| rule_label(&r.index));
+    let mut form = form.clone();
+    let mut preview = None;
+    if try_preview && form.errors.is_empty() {
+        let fields = AdjustFields {
+            anio: form.anio.clone(),
+            valor: form.valor.clone(),
+            fecha: form.fecha.clone(),
+        };
+        match parse_adjust(&fields) {
+            Ok((year, value, date)) => {
+                let actor = user.map(CurrentUser::actor).unwrap_or_else(|| {
+                    arriendo_events::Actor::new("consulta", arriendo_events::Role::Auditor)
+                });
+                match c.preview_canon_adjustment(&actor, year, value, date) {
+                    Ok(p) => preview = Some(p),
+                    Err(err) => form.errors.add("", sentence(&err.to_string())),
+                }
+            }
+            Err(errors) => form.errors = errors,
+        }
+    }
+    let markup = views::adjustment_page(
+        &ctx.page,
+        &AdjustmentPage {
+            contract_id: id,
+            contract_number: c.number(),
+            rule,
+            form: &form,
+            preview: preview.as_ref(),
+            can_write: can_write(ctx),
+        },
+    );
+    if form.errors.is_empty() {
+        markup.into_response()
+    } else {
+        invalid(markup)
+    }
+}
+
+async fn calculate(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(fields): Query<AdjustFields>,
+) -> Response {
+    let c = match contract(&app, &ctx, &id).await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let mut form = AdjustForm {
+        anio: fields.anio.clone(),
+        valor: fields.valor.clone(),
+        fecha: fields.fecha.clone(),
+        errors: FormErrors::new(),
+    };
+    // Suggest the published value of the year before (IPC 2025 for the 2026 adjustment).
+    if form.valor.trim().is_empty()
+        && let (Ok(year), Some(rule)) = (
+            form.anio.trim().parse::<i64>(),
+            c.adjustment_rule_in_force(today()),
+        )
+    {
+        match queries::indices::value(&app.db, rule.index.kind().stream_id(), year - 1).await {
+            Ok(Some(v)) => form.valor = v.replace('.', ","),
+            Ok(None) => {}
+            Err(err) => return server_error(&ctx.page, err),
+        }
+    }
+    let complete = ![&form.anio, &form.valor, &form.fecha]
+        .iter()
+        .any(|v| v.trim().is_empty());
+    render_adjustment(&ctx, &id, &c, ctx.user.as_ref(), &form, complete)
+}
+
+async fn confirm(
+    State(app): State<App>,
+    RequireWrite(user): RequireWrite,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(fields): Form<AdjustFields>,
+) -> Response {
+    let c = match contract(&app, &ctx, &id).await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let form = AdjustForm {
+        anio: fields.anio.clone(),
+        valor: fields.valor.clone(),
+        fecha: fields.fecha.clone(),
+        errors: FormErrors::new(),
+    };
+    let (year, index_value, effective_date) = match parse_adjust(&fields) {
+        Ok(parsed) => parsed,
+        Err(errors) => {
+            let form = AdjustForm { errors, ..form };
+            return render_adjustment(&ctx, &id, &c, Some(&user), &form, false);
+        }
+    };
+    let result = app
+        .commands
+        .contrato(
+            &id,
+            ContratoCommand::RecordCanonAdjustment {
+                actor: user.actor(),
+                year,
+                index_value,
+                effective_date,
+            },
+            user.metadata(),
+        )
+        .await;
+    match outcome(&app, &ctx.page, result).await {
+        Outcome::Done => {
+            let number = c.number().to_string();
+            done(
+                &ctx.session,
+                Flash::exito(format!("Ajuste {year} del contrato {number} registrado.")),
+                &format!("/contratos/{id}"),
+            )
+            .await
+        }
+        Outcome::Refused(message) => {
+            let mut form = form;
+            form.errors.add("", message);
+            render_adjustment(&ctx, &id, &c, Some(&user), &form, false)
+        }
+        Outcome::Conflict => {
+            let current = match contract(&app, &ctx, &id).await {
+                Ok(c) => c,
+                Err(r) => return r,
+            };
+            let mut form = form;
+            form.errors.add("", CONFLICT);
+            render_adjustment(&ctx, &id, &current, Some(&user), &form, false)
+        }
+        Outcome::Failed(response) => response,
+    }
+}

@@ -1,0 +1,241 @@
+//! Locales: list, detail with contracts, register and edit. The commercial name is unique.
+
+use arriendo_events::{Area, LocalCommand, LocalData};
+use arriendo_views::components::FormErrors;
+use arriendo_views::format;
+use arriendo_views::layout::Flash;
+use arriendo_views::pages::catalogos::Paging;
+use arriendo_views::pages::locales::{self as views, LocalForm, LocalList, LocalRow};
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::Uri;
+use axum::response::{IntoResponse, Response};
+use rust_decimal::Decimal;
+use serde::Deserialize;
+
+use super::respuestas::{
+    CONFLICT, Outcome, can_write, done, invalid, not_found, outcome, raw_query, required,
+    server_error,
+};
+use super::security::{Access, Ctx, RequireWrite, Route};
+use crate::app::App;
+use crate::queries::catalogos::{self as q, ContractsOf};
+use crate::queries::filters::PER_PAGE;
+
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::get("/locales", Access::Authenticated, list),
+        Route::get("/locales/nuevo", Access::Write, new_form),
+        Route::post("/locales", Access::Write, create),
+        Route::get("/locales/{id}", Access::Authenticated, detail),
+        Route::get("/locales/{id}/editar", Access::Write, edit_form),
+        Route::post("/locales/{id}", Access::Write, update),
+    ]
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ListQuery {
+    q: String,
+    pagina: Option<String>,
+}
+
+async fn list(
+    State(app): State<App>,
+    ctx: Ctx,
+    uri: Uri,
+    Query(query): Query<ListQuery>,
+) -> Response {
+    let page = query
+        .pagina
+        .and_then(|p| p.parse::<u64>().ok())
+        .unwrap_or(1)
+        .max(1);
+    let (rows, total) = match q::locales(&app.db, &query.q, page).await {
+        Ok(found) => found,
+        Err(err) => return server_error(&ctx.page, err),
+    };
+    let rows = rows
+        .into_iter()
+        .map(|(id, name, location, area)| LocalRow {
+            id,
+            name,
+            location,
+            area: area
+                .parse::<Decimal>()
+                .map(|a| format!("{} m²", format::decimal(a)))
+                .unwrap_or(area),
+        })
+        .collect();
+    let list = LocalList {
+        rows,
+        q: query.q,
+        paging: Paging {
+            page,
+            per_page: PER_PAGE,
+            total,
+            query: raw_query(&uri),
+        },
+        can_write: can_write(&ctx),
+    };
+    views::list_page(&ctx.page, &list).into_response()
+}
+
+async fn current(app: &App, id: &str) -> Result<Option<LocalData>, crate::store::StoreError> {
+    Ok(q::local(&app.db, id).await?.and_then(|l| l.data))
+}
+
+async fn detail(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> Response {
+    let data = match current(&app, &id).await {
+        Ok(Some(d)) => d,
+        Ok(None) => return not_found(&ctx.page),
+        Err(err) => return server_error(&ctx.page, err),
+    };
+    let contracts = match q::contracts_of(&app.db, ContractsOf::Local(&id)).await {
+        Ok(c) => c,
+        Err(err) => return server_error(&ctx.page, err),
+    };
+    views::detail_page(&ctx.page, &id, &data, &contracts, can_write(&ctx)).into_response()
+}
+
+async fn new_form(ctx: Ctx) -> Response {
+    views::form_page(&ctx.page, &LocalForm::default(), None).into_response()
+}
+
+async fn edit_form(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> Response {
+    match current(&app, &id).await {
+        Ok(Some(data)) => views::form_page(
+            &ctx.page,
+            &LocalForm::from_data(&data),
+            Some((&id, &data.name)),
+        )
+        .into_response(),
+        Ok(None) => not_found(&ctx.page),
+        Err(err) => server_error(&ctx.page, err),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct LocalFields {
+    nombre: String,
+    ubicacion: String,
+    area: String,
+}
+
+impl LocalFields {
+    fn form(&self, errors: FormErrors) -> LocalForm {
+        LocalForm {
+            nombre: self.nombre.clone(),
+            ubicacion: self.ubicacion.clone(),
+            area: self.area.clone(),
+            errors,
+        }
+    }
+
+    fn parse(&self) -> Result<LocalData, FormErrors> {
+        let mut errors = FormErrors::new();
+        if self.nombre.trim().is_empty() {
+            errors.add("nombre", "Indique el nombre comercial.");
+        }
+        if self.ubicacion.trim().is_empty() {
+            errors.add("ubicacion", "Indique la ubicación.");
+        }
+        let area = required(&mut errors, "area", "el área", &self.area, Area::parse);
+        match area {
+            Some(area_m2) if errors.is_empty() => Ok(LocalData {
+                name: self.nombre.trim().to_string(),
+                location: self.ubicacion.trim().to_string(),
+                area_m2,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// Validates, checks the name is free, sends the command; the form again on any refusal.
+async fn save(
+    app: &App,
+    ctx: &Ctx,
+    user: &super::CurrentUser,
+    id: &str,
+    fields: &LocalFields,
+    editing: Option<(&str, &str)>,
+) -> Response {
+    let again =
+        |errors: FormErrors| invalid(views::form_page(&ctx.page, &fields.form(errors), editing));
+    let data = match fields.parse() {
+        Ok(d) => d,
+        Err(errors) => return again(errors),
+    };
+    match q::local_name_taken(&app.db, &data.name, editing.map(|(id, _)| id)).await {
+        Ok(Some(_)) => {
+            let mut errors = FormErrors::new();
+            errors.add(
+                "nombre",
+                format!("Ya existe un local llamado «{}».", data.name),
+            );
+            return again(errors);
+        }
+        Ok(None) => {}
+        Err(err) => return server_error(&ctx.page, err),
+    }
+    let name = data.name.clone();
+    let command = match editing {
+        Some(_) => LocalCommand::UpdateLocal {
+            actor: user.actor(),
+            data,
+        },
+        None => LocalCommand::RegisterLocal {
+            actor: user.actor(),
+            data,
+        },
+    };
+    let result = app.commands.local(id, command, user.metadata()).await;
+    match outcome(app, &ctx.page, result).await {
+        Outcome::Done => {
+            let text = if editing.is_some() {
+                "Cambios guardados.".to_string()
+            } else {
+                format!("Local «{name}» registrado.")
+            };
+            done(&ctx.session, Flash::exito(text), &format!("/locales/{id}")).await
+        }
+        Outcome::Refused(message) => {
+            let mut errors = FormErrors::new();
+            errors.add("", message);
+            again(errors)
+        }
+        Outcome::Conflict => {
+            let mut errors = FormErrors::new();
+            errors.add("", CONFLICT.replace("El contrato", "El local"));
+            again(errors)
+        }
+        Outcome::Failed(response) => response,
+    }
+}
+
+async fn create(
+    State(app): State<App>,
+    RequireWrite(user): RequireWrite,
+    ctx: Ctx,
+    Form(fields): Form<LocalFields>,
+) -> Response {
+    let id = uuid::Uuid::now_v7().to_string();
+    save(&app, &ctx, &user, &id, &fields, None).await
+}
+
+async fn update(
+    State(app): State<App>,
+    RequireWrite(user): RequireWrite,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(fields): Form<LocalFields>,
+) -> Response {
+    let data = match current(&app, &id).await {
+        Ok(Some(d)) => d,
+        Ok(None) => return not_found(&ctx.page),
+        Err(err) => return server_error(&ctx.page, err),
+    };
+    save(&app, &ctx, &user, &id, &fields, Some((&id, &data.name))).await
+}

@@ -1,0 +1,271 @@
+//! Respaldos (administradores): backup runs, start one now (in the background), download a file
+//! of a complete set (only names its manifest lists, never a path from the user), verify a set.
+
+use arriendo_views::layout::Flash;
+use arriendo_views::pages::respaldos::{self as views, RespaldosPage, RunRow, SetFile, SetRow};
+use axum::Form;
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use tokio::io::AsyncReadExt;
+
+use super::auth::local_time;
+use super::respuestas::{done, not_found, server_error};
+use super::security::{Access, Ctx, RequireAdmin, Route};
+use crate::app::App;
+use crate::backup::manifest::{self, FileKind, Manifest};
+use crate::backup::notify::human_size;
+use crate::backup::runs::{self, BackupRun, RunKind, RunStatus, Trigger};
+use crate::backup::{BackupOptions, BackupSettings};
+
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::get("/respaldos", Access::Admin, page),
+        Route::post("/respaldos", Access::Admin, start),
+        Route::get("/respaldos/archivos/{name}", Access::Admin, download),
+        Route::post("/respaldos/{name}/verificar", Access::Admin, verify),
+    ]
+}
+
+fn run_row(run: &BackupRun) -> RunRow {
+    let status = match run.status {
+        RunStatus::Running => "running",
+        RunStatus::Success => "success",
+        RunStatus::Failed => "failed",
+        RunStatus::Interrupted => "interrupted",
+    };
+    RunRow {
+        started: local_time(&run.started_at.to_rfc3339()),
+        kind: match run.kind {
+            RunKind::Backup => "Respaldo",
+            RunKind::Drill => "Simulacro de restauración",
+        }
+        .to_string(),
+        trigger: match run.trigger {
+            Trigger::Manual => "Manual (consola)",
+            Trigger::Scheduled => "Programado",
+            Trigger::Web => "Desde la web",
+        }
+        .to_string(),
+        status: status.to_string(),
+        name: run.name.clone(),
+        size: run.total_bytes.map(human_size),
+        events: run.event_count,
+        duration: run.duration().map(|d| {
+            let secs = d.num_seconds().max(0);
+            if secs < 60 {
+                format!("{secs} s")
+            } else {
+                format!("{} min {} s", secs / 60, secs % 60)
+            }
+        }),
+        error: run.error.clone(),
+    }
+}
+
+fn set_row(m: &Manifest) -> SetRow {
+    SetRow {
+        name: m.name.clone(),
+        created: local_time(&m.created_at.to_rfc3339()),
+        events: m.event_count,
+        files: m
+            .files
+            .iter()
+            .map(|f| SetFile {
+                name: f.name.clone(),
+                kind: match f.kind {
+                    FileKind::Json => "JSON",
+                    FileKind::Db => "Base de datos",
+                }
+                .to_string(),
+                size: human_size(i64::try_from(f.size).unwrap_or(i64::MAX)),
+            })
+            .collect(),
+    }
+}
+
+async fn page(State(app): State<App>, RequireAdmin(_): RequireAdmin, ctx: Ctx) -> Response {
+    let list = match runs::list(&app.db, 50).await {
+        Ok(l) => l,
+        Err(err) => return server_error(&ctx.page, err),
+    };
+    let running = list
+        .iter()
+        .any(|r| r.kind == RunKind::Backup && r.status == RunStatus::Running);
+    let rows: Vec<RunRow> = list.iter().map(run_row).collect();
+    let (sets, output_dir, settings_error) = match BackupSettings::from_env(&app.data_dir) {
+        Ok(settings) => {
+            let sets = match manifest::list_local(&settings.output_dir) {
+                Ok(found) => found.iter().map(set_row).collect(),
+                Err(err) => return server_error(&ctx.page, err),
+            };
+            (sets, settings.output_dir.display().to_string(), None)
+        }
+        Err(err) => (Vec::new(), String::new(), Some(err.to_string())),
+    };
+    views::respaldos_page(
+        &ctx.page,
+        &RespaldosPage {
+            runs: &rows,
+            sets: &sets,
+            output_dir: &output_dir,
+            running,
+            settings_error: settings_error.as_deref(),
+        },
+    )
+    .into_response()
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct StartFields {
+    accion: String,
+}
+
+/// Starts a backup in the background; the page shows it running, then its result.
+async fn start(
+    State(app): State<App>,
+    RequireAdmin(user): RequireAdmin,
+    ctx: Ctx,
+    Form(fields): Form<StartFields>,
+) -> Response {
+    if fields.accion != "respaldar" {
+        return done(
+            &ctx.session,
+            Flash::error("Use el botón «Respaldar ahora» para iniciar un respaldo."),
+            "/respaldos",
+        )
+        .await;
+    }
+    match runs::latest(&app.db).await {
+        Ok(Some(run)) if run.status == RunStatus::Running => {
+            return done(
+                &ctx.session,
+                Flash::aviso("Ya hay un respaldo en curso; espere a que termine."),
+                "/respaldos",
+            )
+            .await;
+        }
+        Ok(_) => {}
+        Err(err) => return server_error(&ctx.page, err),
+    }
+    tracing::info!(user = %user.username, "backup started from the web");
+    let asked_at = chrono::Utc::now() - chrono::Duration::seconds(1);
+    let background = app.clone();
+    tokio::spawn(async move {
+        let options = BackupOptions {
+            trigger: Some(Trigger::Web),
+            ..BackupOptions::default()
+        };
+        if let Err(err) = crate::backup::run_backup(&background, options).await {
+            tracing::error!(error = %err, "backup started from the web failed");
+        }
+    });
+    // Let the run record its start, so the next page lists it.
+    for _ in 0..40 {
+        if let Ok(Some(run)) = runs::latest(&app.db).await
+            && run.trigger == Trigger::Web
+            && run.started_at >= asked_at
+        {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    done(
+        &ctx.session,
+        Flash::exito("Respaldo iniciado. Actualice la página para ver el resultado."),
+        "/respaldos",
+    )
+    .await
+}
+
+/// The path of `name` when a complete set of the output folder lists it.
+fn listed_file(settings: &BackupSettings, name: &str) -> Option<(std::path::PathBuf, u64)> {
+    let sets = manifest::list_local(&settings.output_dir).ok()?;
+    sets.iter()
+        .flat_map(|m| m.files.iter())
+        .find(|f| f.name == name)
+        .map(|f| (settings.output_dir.join(&f.name), f.size))
+}
+
+async fn download(
+    State(app): State<App>,
+    RequireAdmin(_): RequireAdmin,
+    ctx: Ctx,
+    Path(name): Path<String>,
+) -> Response {
+    let settings = match BackupSettings::from_env(&app.data_dir) {
+        Ok(s) => s,
+        Err(err) => return server_error(&ctx.page, err),
+    };
+    let Some((path, size)) = listed_file(&settings, &name) else {
+        return not_found(&ctx.page);
+    };
+    let file = match tokio::fs::File::open(&path).await {
+        Ok(f) => f,
+        Err(_) => return not_found(&ctx.page),
+    };
+    let stream = futures::stream::unfold(Some(file), |file| async move {
+        let mut file = file?;
+        let mut buf = vec![0u8; 64 * 1024];
+        match file.read(&mut buf).await {
+            Ok(0) => None,
+            Ok(n) => {
+                buf.truncate(n);
+                Some((Ok::<_, std::io::Error>(bytes::Bytes::from(buf)), Some(file)))
+            }
+            Err(e) => Some((Err(e), None)),
+        }
+    });
+    let mut response = Body::from_stream(stream).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/octet-stream"),
+    );
+    headers.insert(header::CONTENT_LENGTH, HeaderValue::from(size));
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, v);
+    }
+    response
+}
+
+async fn verify(
+    State(app): State<App>,
+    RequireAdmin(_): RequireAdmin,
+    ctx: Ctx,
+    Path(name): Path<String>,
+) -> Response {
+    let settings = match BackupSettings::from_env(&app.data_dir) {
+        Ok(s) => s,
+        Err(err) => return server_error(&ctx.page, err),
+    };
+    let listed = manifest::list_local(&settings.output_dir)
+        .map(|sets| sets.iter().any(|m| m.name == name))
+        .unwrap_or(false);
+    if !listed {
+        return done(
+            &ctx.session,
+            Flash::error(format!("No hay un conjunto de respaldo llamado «{name}».")),
+            "/respaldos",
+        )
+        .await;
+    }
+    let flash = match crate::backup::verify::verify(
+        &settings,
+        &name,
+        None,
+        Some(&settings.output_dir),
+    )
+    .await
+    {
+        Ok(report) => Flash::exito(format!(
+            "El respaldo {name} está íntegro: se restauraron {} eventos hasta la posición {} en una base de prueba.",
+            report.events, report.last_position
+        )),
+        Err(err) => Flash::error(format!("La verificación de {name} falló: {err}")),
+    };
+    done(&ctx.session, flash, "/respaldos").await
+}

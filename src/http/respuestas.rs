@@ -1,0 +1,158 @@
+//! Helpers shared by the page handlers of the catalogs, pólizas, informes, índices and respaldos:
+//! error pages, POST-redirect-GET with a flash, command outcomes and form value parsing.
+
+use arriendo_events::DomainError;
+use arriendo_views::components::FormErrors;
+use arriendo_views::layout::{Flash, PageContext};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::Markup;
+use tower_sessions::Session;
+
+use super::security::{Ctx, push_flash};
+use crate::app::App;
+use crate::store::CommandError;
+
+/// What the user reads when someone else changed the contract meanwhile.
+pub const CONFLICT: &str = "El contrato cambió mientras lo editaba. Revise el estado actual y vuelva a enviar: sus datos se conservaron.";
+
+/// A server-side failure: logged in English with a reference, shown in Spanish.
+pub fn server_error(ctx: &PageContext, err: impl std::fmt::Display) -> Response {
+    let reference = uuid::Uuid::now_v7().to_string();
+    tracing::error!(error = %err, %reference, "request failed");
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        arriendo_views::errors::server_error(ctx, &reference),
+    )
+        .into_response()
+}
+
+pub fn not_found(ctx: &PageContext) -> Response {
+    (
+        StatusCode::NOT_FOUND,
+        arriendo_views::errors::not_found(ctx),
+    )
+        .into_response()
+}
+
+/// A form shown again with its errors (422, so tests and tools see it was refused).
+pub fn invalid(markup: Markup) -> Response {
+    (StatusCode::UNPROCESSABLE_ENTITY, markup).into_response()
+}
+
+/// POST-redirect-GET with a flash message for the next page.
+pub async fn done(session: &Session, flash: Flash, to: &str) -> Response {
+    push_flash(session, flash).await;
+    Redirect::to(to).into_response()
+}
+
+/// Whether the user may change data (gestor or administrador).
+pub fn can_write(ctx: &Ctx) -> bool {
+    ctx.user.as_ref().is_some_and(|u| u.can_write())
+}
+
+/// A domain message as a sentence: capitalised, with a final period.
+pub fn sentence(message: &str) -> String {
+    let mut chars = message.chars();
+    let mut out: String = match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    };
+    if !out.ends_with('.') {
+        out.push('.');
+    }
+    out
+}
+
+/// How a command went, for a form handler.
+pub enum Outcome {
+    Done,
+    /// Show the form again with this message.
+    Refused(String),
+    /// Show the form again with [`CONFLICT`] and the current state.
+    Conflict,
+    /// Store failure: the 500 page.
+    Failed(Response),
+}
+
+/// Reads a command's result; on success brings the read models up to date (read-your-writes).
+pub async fn outcome(
+    app: &App,
+    ctx: &PageContext,
+    result: Result<(), CommandError<DomainError>>,
+) -> Outcome {
+    match result {
+        Ok(()) => {
+            if let Err(err) = app.projector.catch_up().await {
+                // The events are stored; the background run will catch up.
+                tracing::error!(error = %err, "catch-up after a command failed");
+            }
+            Outcome::Done
+        }
+        Err(CommandError::Refused(e)) => Outcome::Refused(sentence(&e.to_string())),
+        Err(CommandError::Conflict) => Outcome::Conflict,
+        Err(err @ CommandError::Store(_)) => Outcome::Failed(server_error(ctx, err)),
+    }
+}
+
+/// Parses a required value; on error adds the Spanish message beside `field`.
+pub fn required<T>(
+    errors: &mut FormErrors,
+    field: &str,
+    label: &str,
+    text: &str,
+    parse: impl FnOnce(&str) -> Result<T, DomainError>,
+) -> Option<T> {
+    if text.trim().is_empty() {
+        errors.add(field, format!("Indique {label}."));
+        return None;
+    }
+    match parse(text.trim()) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            errors.add(field, sentence(&e.to_string()));
+            None
+        }
+    }
+}
+
+/// Parses an optional value (empty is `None`); on error adds the message beside `field`.
+pub fn optional<T>(
+    errors: &mut FormErrors,
+    field: &str,
+    text: &str,
+    parse: impl FnOnce(&str) -> Result<T, DomainError>,
+) -> Option<T> {
+    if text.trim().is_empty() {
+        return None;
+    }
+    match parse(text.trim()) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            errors.add(field, sentence(&e.to_string()));
+            None
+        }
+    }
+}
+
+/// A date from `<input type="date">` (ISO) or typed as `31/12/2025`.
+pub fn parse_date(text: &str) -> Result<chrono::NaiveDate, DomainError> {
+    chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .or_else(|_| arriendo_events::parse_date(text))
+}
+
+/// The raw query string of the request, for links that keep the filters.
+pub fn raw_query(uri: &axum::http::Uri) -> String {
+    uri.query().unwrap_or("").to_string()
+}
+
+/// A page re-rendered with form errors answers 422 (an error page keeps its own status).
+pub fn unprocessable(response: Response) -> Response {
+    if response.status().is_success() {
+        let (mut parts, body) = response.into_parts();
+        parts.status = StatusCode::UNPROCESSABLE_ENTITY;
+        Response::from_parts(parts, body)
+    } else {
+        response
+    }
+}

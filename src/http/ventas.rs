@@ -1,0 +1,436 @@
+//! Informes de ventas: the list, register a month, the detail of one month with the billing
+//! computed, and mark delivered / pending.
+
+use arriendo_events::{Contrato, ContratoCommand, Money, SalesReportStatus, YearMonth};
+use arriendo_projections::billing::billing_for_month;
+use arriendo_views::components::FormErrors;
+use arriendo_views::format;
+use arriendo_views::layout::Flash;
+use arriendo_views::pages::catalogos::Paging;
+use arriendo_views::pages::ventas::{
+    self as views, DeliverForm, NewReportForm, SalesDetail, SalesFilters, SalesList, period_label,
+    report_href,
+};
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::Uri;
+use axum::response::{IntoResponse, Response};
+use chrono::Datelike;
+use serde::Deserialize;
+
+use super::respuestas::{
+    CONFLICT, Outcome, can_write, done, invalid, not_found, optional, outcome, parse_date,
+    raw_query, required, server_error, unprocessable,
+};
+use super::security::{Access, Ctx, RequireWrite, Route};
+use crate::app::{App, today};
+use crate::queries;
+use crate::queries::filters::PER_PAGE;
+
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::get("/informes-ventas", Access::Authenticated, list),
+        Route::get(
+            "/contratos/{id}/informes-ventas/nuevo",
+            Access::Write,
+            new_form,
+        ),
+        Route::post(
+            "/contratos/{id}/informes-ventas/nuevo",
+            Access::Write,
+            register,
+        ),
+        Route::get(
+            "/contratos/{id}/informes-ventas/{year}/{month}",
+            Access::Authenticated,
+            detail,
+        ),
+        Route::post(
+            "/contratos/{id}/informes-ventas/{year}/{month}/entregar",
+            Access::Write,
+            deliver,
+        ),
+        Route::post(
+            "/contratos/{id}/informes-ventas/{year}/{month}/pendiente",
+            Access::Write,
+            mark_pending,
+        ),
+    ]
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ListQuery {
+    estado: String,
+    vencido: String,
+    contrato: String,
+    mes: String,
+    anio: String,
+    pagina: Option<String>,
+}
+
+async fn list(
+    State(app): State<App>,
+    ctx: Ctx,
+    uri: Uri,
+    Query(query): Query<ListQuery>,
+) -> Response {
+    let page = query
+        .pagina
+        .and_then(|p| p.parse::<u64>().ok())
+        .unwrap_or(1)
+        .max(1);
+    let filters = SalesFilters {
+        estado: query.estado,
+        vencido: query.vencido,
+        contrato: query.contrato,
+        mes: query.mes,
+        anio: query.anio,
+    };
+    let contract_number = if filters.contrato.is_empty() {
+        None
+    } else {
+        match queries::catalogos::contract_number(&app.db, &filters.contrato).await {
+            Ok(n) => n,
+            Err(err) => return server_error(&ctx.page, err),
+        }
+    };
+    let (rows, total) = match queries::ventas::list(&app.db, &filters, page).await {
+        Ok(found) => found,
+        Err(err) => return server_error(&ctx.page, err),
+    };
+    let list = SalesList {
+        rows,
+        filters,
+        contract_number,
+        paging: Paging {
+            page,
+            per_page: PER_PAGE,
+            total,
+            query: raw_query(&uri),
+        },
+        can_write: can_write(&ctx),
+    };
+    views::list_page(&ctx.page, &list).into_response()
+}
+
+async fn contract(app: &App, ctx: &Ctx, id: &str) -> Result<Contrato, Response> {
+    match queries::contract_state(&app.db, id).await {
+        Ok(Some(c)) if c.terms.is_some() => Ok(c),
+        Ok(_) => Err(not_found(&ctx.page)),
+        Err(err) => Err(server_error(&ctx.page, err)),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Register
+
+async fn new_form(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> Response {
+    let c = match contract(&app, &ctx, &id).await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    // The month just closed is the usual one to register.
+    let last = YearMonth::of(today().with_day(1).unwrap_or(today()) - chrono::Days::new(1));
+    let form = NewReportForm {
+        anio: last.year().to_string(),
+        mes: last.month().to_string(),
+        ..NewReportForm::default()
+    };
+    views::new_page(&ctx.page, &id, c.number(), &form).into_response()
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct NewFields {
+    anio: String,
+    mes: String,
+    plazo: String,
+}
+
+async fn register(
+    State(app): State<App>,
+    RequireWrite(user): RequireWrite,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(fields): Form<NewFields>,
+) -> Response {
+    let c = match contract(&app, &ctx, &id).await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let again = |errors: FormErrors| {
+        let form = NewReportForm {
+            anio: fields.anio.clone(),
+            mes: fields.mes.clone(),
+            plazo: fields.plazo.clone(),
+            errors,
+        };
+        invalid(views::new_page(&ctx.page, &id, c.number(), &form))
+    };
+    let mut e = FormErrors::new();
+    let year = fields.anio.trim().parse::<i32>().ok();
+    if year.is_none() {
+        e.add("anio", "Indique el año (por ejemplo 2026).");
+    }
+    let month = fields
+        .mes
+        .trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|m| (1..=12).contains(m));
+    if month.is_none() {
+        e.add("mes", "Elija el mes.");
+    }
+    let deadline = optional(&mut e, "plazo", &fields.plazo, parse_date);
+    let period = match (year, month) {
+        (Some(y), Some(m)) => match YearMonth::new(y, m) {
+            Ok(p) => Some(p),
+            Err(err) => {
+                e.add("anio", super::respuestas::sentence(&err.to_string()));
+                None
+            }
+        },
+        _ => None,
+    };
+    let Some(period) = period.filter(|_| e.is_empty()) else {
+        return again(e);
+    };
+    let result = app
+        .commands
+        .contrato(
+            &id,
+            ContratoCommand::RegisterSalesReport {
+                actor: user.actor(),
+                period,
+                deadline,
+            },
+            user.metadata(),
+        )
+        .await;
+    match outcome(&app, &ctx.page, result).await {
+        Outcome::Done => {
+            done(
+                &ctx.session,
+                Flash::exito(format!(
+                    "Informe de ventas de {} registrado.",
+                    period_label(period.year(), period.month())
+                )),
+                &report_href(&id, period.year(), period.month()),
+            )
+            .await
+        }
+        Outcome::Refused(message) => {
+            let mut errors = FormErrors::new();
+            errors.add("mes", message);
+            again(errors)
+        }
+        Outcome::Conflict => {
+            let mut errors = FormErrors::new();
+            errors.add("", CONFLICT);
+            again(errors)
+        }
+        Outcome::Failed(response) => response,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Detail, deliver, pending
+
+fn period_of(year: &str, month: &str) -> Option<YearMonth> {
+    YearMonth::new(year.parse().ok()?, month.parse().ok()?).ok()
+}
+
+fn render(ctx: &Ctx, id: &str, c: &Contrato, period: YearMonth, deliver: &DeliverForm) -> Response {
+    let Some(report) = c.find_sales_report(period) else {
+        return not_found(&ctx.page);
+    };
+    let billing = match report.status {
+        SalesReportStatus::Entregado { .. } => Some(
+            billing_for_month(c, period).map_err(|e| super::respuestas::sentence(&e.to_string())),
+        ),
+        SalesReportStatus::Pendiente => None,
+    };
+    let detail = SalesDetail {
+        contract_id: id,
+        contract_number: c.number(),
+        report,
+        billing,
+        deliver,
+        today: today(),
+        can_write: can_write(ctx),
+    };
+    views::detail_page(&ctx.page, &detail).into_response()
+}
+
+fn deliver_defaults(c: &Contrato, period: YearMonth) -> DeliverForm {
+    match c.find_sales_report(period).map(|r| r.status) {
+        Some(SalesReportStatus::Entregado {
+            date,
+            gross_sales,
+            returns,
+        }) => DeliverForm {
+            fecha: format::date_input(date),
+            ventas_brutas: format::money_input(gross_sales.pesos()),
+            devoluciones: format::money_input(returns.pesos()),
+            errors: FormErrors::new(),
+        },
+        _ => DeliverForm {
+            fecha: format::date_input(today()),
+            devoluciones: "0".into(),
+            ..DeliverForm::default()
+        },
+    }
+}
+
+async fn detail(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path((id, year, month)): Path<(String, String, String)>,
+) -> Response {
+    let Some(period) = period_of(&year, &month) else {
+        return not_found(&ctx.page);
+    };
+    let c = match contract(&app, &ctx, &id).await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    render(&ctx, &id, &c, period, &deliver_defaults(&c, period))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct DeliverFields {
+    fecha: String,
+    ventas_brutas: String,
+    devoluciones: String,
+}
+
+async fn deliver(
+    State(app): State<App>,
+    RequireWrite(user): RequireWrite,
+    ctx: Ctx,
+    Path((id, year, month)): Path<(String, String, String)>,
+    Form(fields): Form<DeliverFields>,
+) -> Response {
+    let Some(period) = period_of(&year, &month) else {
+        return not_found(&ctx.page);
+    };
+    let c = match contract(&app, &ctx, &id).await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let form = |errors: FormErrors| DeliverForm {
+        fecha: fields.fecha.clone(),
+        ventas_brutas: fields.ventas_brutas.clone(),
+        devoluciones: fields.devoluciones.clone(),
+        errors,
+    };
+    let mut e = FormErrors::new();
+    let date = required(
+        &mut e,
+        "fecha",
+        "la fecha de entrega",
+        &fields.fecha,
+        parse_date,
+    );
+    let gross = required(
+        &mut e,
+        "ventas_brutas",
+        "las ventas brutas",
+        &fields.ventas_brutas,
+        Money::parse,
+    );
+    let returns =
+        optional(&mut e, "devoluciones", &fields.devoluciones, Money::parse).unwrap_or(Money::ZERO);
+    let (Some(date), Some(gross_sales)) = (date, gross) else {
+        return unprocessable(render(&ctx, &id, &c, period, &form(e)));
+    };
+    if !e.is_empty() {
+        return unprocessable(render(&ctx, &id, &c, period, &form(e)));
+    }
+    let result = app
+        .commands
+        .contrato(
+            &id,
+            ContratoCommand::MarkSalesReportDelivered {
+                actor: user.actor(),
+                period,
+                date,
+                gross_sales,
+                returns,
+            },
+            user.metadata(),
+        )
+        .await;
+    let href = report_href(&id, period.year(), period.month());
+    match outcome(&app, &ctx.page, result).await {
+        Outcome::Done => {
+            done(
+                &ctx.session,
+                Flash::exito("Informe marcado como entregado; la facturación quedó calculada."),
+                &href,
+            )
+            .await
+        }
+        Outcome::Refused(message) => {
+            let mut errors = FormErrors::new();
+            let field = if message.contains("devoluciones") {
+                "devoluciones"
+            } else {
+                ""
+            };
+            errors.add(field, message);
+            unprocessable(render(&ctx, &id, &c, period, &form(errors)))
+        }
+        Outcome::Conflict => {
+            let current = match contract(&app, &ctx, &id).await {
+                Ok(c) => c,
+                Err(r) => return r,
+            };
+            let mut errors = FormErrors::new();
+            errors.add("", CONFLICT);
+            unprocessable(render(&ctx, &id, &current, period, &form(errors)))
+        }
+        Outcome::Failed(response) => response,
+    }
+}
+
+async fn mark_pending(
+    State(app): State<App>,
+    RequireWrite(user): RequireWrite,
+    ctx: Ctx,
+    Path((id, year, month)): Path<(String, String, String)>,
+) -> Response {
+    let Some(period) = period_of(&year, &month) else {
+        return not_found(&ctx.page);
+    };
+    if let Err(r) = contract(&app, &ctx, &id).await {
+        return r;
+    }
+    let result = app
+        .commands
+        .contrato(
+            &id,
+            ContratoCommand::MarkSalesReportPending {
+                actor: user.actor(),
+                period,
+            },
+            user.metadata(),
+        )
+        .await;
+    let href = report_href(&id, period.year(), period.month());
+    match outcome(&app, &ctx.page, result).await {
+        Outcome::Done => {
+            done(
+                &ctx.session,
+                Flash::exito("Informe marcado como pendiente."),
+                &href,
+            )
+            .await
+        }
+        Outcome::Refused(message) => done(&ctx.session, Flash::error(message), &href).await,
+        Outcome::Conflict => done(&ctx.session, Flash::error(CONFLICT), &href).await,
+        Outcome::Failed(response) => response,
+    }
+}

@@ -1,0 +1,59 @@
+//! Index values by year and the contracts whose canon adjustment is due (the `ajuste` alerts).
+
+use arriendo_views::pages::indices::PendingAdjustment;
+
+use super::catalogos::iso_date;
+use crate::store::{Db, StoreError};
+
+/// `(kind, year, value as decimal text)`, by kind and year.
+pub async fn values(db: &Db) -> Result<Vec<(String, i64, String)>, StoreError> {
+    let rows: Vec<(String, i64, String)> = crate::on_pool!(db, pool => {
+        sqlx::query_as("SELECT kind, year, value FROM rm_indices ORDER BY kind, year")
+            .fetch_all(pool)
+            .await?
+    });
+    Ok(rows)
+}
+
+/// The published value of an index for a year, as decimal text.
+pub async fn value(db: &Db, kind: &str, year: i64) -> Result<Option<String>, StoreError> {
+    let value: Option<String> = crate::on_pool!(db, pool => {
+        sqlx::query_scalar("SELECT value FROM rm_indices WHERE kind = $1 AND year = $2")
+            .bind(kind)
+            .bind(year)
+            .fetch_optional(pool)
+            .await?
+    });
+    Ok(value)
+}
+
+type Tuple = (String, String, String, i64, String, String, String);
+
+/// Contracts with an adjustment due or overdue, most urgent first (at most 200).
+pub async fn pending_adjustments(db: &Db) -> Result<Vec<PendingAdjustment>, StoreError> {
+    let rows: Vec<Tuple> = crate::on_pool!(db, pool => {
+        sqlx::query_as(
+            "SELECT contract_id, contract_number, trigger_date, days_left, severity, message, source_phrase \
+             FROM rm_alerts WHERE kind = $1 ORDER BY severity_rank, trigger_date, contract_number LIMIT 200",
+        )
+        .bind("ajuste")
+        .fetch_all(pool)
+        .await?
+    });
+    Ok(rows
+        .into_iter()
+        .map(
+            |(contract_id, contract_number, date, days_left, severity, message, source_phrase)| {
+                PendingAdjustment {
+                    contract_id,
+                    contract_number,
+                    date: iso_date(&date),
+                    days_left,
+                    severity,
+                    message,
+                    source_phrase,
+                }
+            },
+        )
+        .collect())
+}

@@ -1,0 +1,139 @@
+//! Fixtures for the page tests: a tenant, a local and contracts made with the domain's commands.
+#![allow(dead_code, clippy::unwrap_used)]
+
+use arriendo::App;
+use arriendo::store::Metadata;
+use arriendo_events::*;
+use chrono::{Duration, NaiveDate};
+use uuid::Uuid;
+
+pub fn admin() -> Actor {
+    Actor::new("fixture-admin", Role::Administrador)
+}
+
+pub fn money(pesos: i64) -> Money {
+    Money::from_pesos(pesos).unwrap()
+}
+
+pub fn pct(text: &str) -> Percentage {
+    Percentage::parse(text).unwrap()
+}
+
+pub async fn tenant(app: &App, nit: &str, name: &str) -> Uuid {
+    let id = Uuid::now_v7();
+    app.commands
+        .tercero(
+            &id.to_string(),
+            TerceroCommand::RegisterTercero {
+                actor: admin(),
+                data: TerceroData {
+                    nit: Nit::parse(nit).unwrap(),
+                    razon_social: name.into(),
+                    kind: TerceroKind::Arrendatario,
+                    legal_representative: None,
+                    supervisor_name: None,
+                    supervisor_email: None,
+                },
+            },
+            Metadata::system("test"),
+        )
+        .await
+        .unwrap();
+    id
+}
+
+pub async fn local(app: &App, name: &str) -> Uuid {
+    let id = Uuid::now_v7();
+    app.commands
+        .local(
+            &id.to_string(),
+            LocalCommand::RegisterLocal {
+                actor: admin(),
+                data: LocalData {
+                    name: name.into(),
+                    location: "Piso 1".into(),
+                    area_m2: Area::parse("85,5").unwrap(),
+                },
+            },
+            Metadata::system("test"),
+        )
+        .await
+        .unwrap();
+    id
+}
+
+/// An RCE requirement of $ 500.000.000 with a premises sub-limit of $ 300.000.000.
+pub fn rce_requirement() -> PolicyRequirement {
+    PolicyRequirement {
+        kind: PolicyKind::Rce,
+        minimum_insured: money(500_000_000),
+        months_of_cover: 0,
+        rce_sublimits: Some(RceSublimits {
+            premises_operations: Some(money(300_000_000)),
+            ..RceSublimits::default()
+        }),
+        cumplimiento_cover: None,
+    }
+}
+
+/// Base terms: started `started_days_ago`, 36 months, IPC + 2 points on the anniversary.
+pub fn terms(
+    number: &str,
+    tercero: Uuid,
+    local: Option<Uuid>,
+    modality: PaymentModality,
+    today: NaiveDate,
+    started_days_ago: i64,
+) -> ContractTerms {
+    let start = today - Duration::days(started_days_ago);
+    ContractTerms {
+        number: number.into(),
+        kind: ContractKind::Cliente,
+        purpose: "Venta al detal".into(),
+        tercero_id: tercero,
+        local_id: local,
+        signing_date: start,
+        start_date: start,
+        initial_duration_months: 36,
+        end_date: add_months(start, 36) - Duration::days(1),
+        automatic_extension: false,
+        preaviso_days: 60,
+        early_termination_notice_days: 60,
+        sales_report_due_day: modality.is_sales_based().then_some(10),
+        modality,
+        adjustment: Some(AdjustmentRule {
+            index: AdjustmentIndex::Ipc { points: pct("2") },
+            on: AdjustmentDate::Anniversary,
+        }),
+        grace_period: None,
+        required_policies: vec![rce_requirement()],
+        penalty_clause: String::new(),
+        late_payment_interest: String::new(),
+        signed_document_url: None,
+    }
+}
+
+pub async fn contract(app: &App, terms: ContractTerms) -> Uuid {
+    let id = Uuid::now_v7();
+    app.commands
+        .contrato(
+            &id.to_string(),
+            ContratoCommand::CreateContract {
+                actor: admin(),
+                terms,
+            },
+            Metadata::system("test"),
+        )
+        .await
+        .unwrap();
+    app.projector.catch_up().await.unwrap();
+    id
+}
+
+/// The text of a response, with its status checked.
+pub async fn page(response: reqwest::Response, status: u16) -> String {
+    let got = response.status().as_u16();
+    let text = response.text().await.unwrap();
+    assert_eq!(got, status, "unexpected status; page:\n{text}");
+    text
+}

@@ -1,0 +1,237 @@
+//! IPC / salario mínimo: yearly values per index, the form to record one, the contracts whose
+//! adjustment is due, and the adjustment calculation with its confirmation.
+
+use arriendo_events::{AdjustmentIndex, CanonAdjustment};
+use chrono::NaiveDate;
+use maud::{Markup, html};
+
+use crate::components::{
+    Column, Detail, Field, FormErrors, Tone, badge, breadcrumbs, card, csrf_field, date_field,
+    detail_list, empty_state, error_summary, form_actions, number_field, page_header,
+    percent_field, select_field, stat_tile, submit_button, table_head, table_wrap,
+};
+use crate::format;
+use crate::layout::{PageContext, page};
+
+pub const INDICES: &[(&str, &str)] = &[("ipc", "IPC"), ("salario_minimo", "Salario mínimo")];
+
+/// One recorded yearly value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexRow {
+    pub year: i32,
+    /// As shown: `5,2 %`.
+    pub value: String,
+}
+
+/// A contract whose adjustment is due or overdue (from the `ajuste` alerts).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingAdjustment {
+    pub contract_id: String,
+    pub contract_number: String,
+    pub date: NaiveDate,
+    pub days_left: i64,
+    /// `danger` | `warning` | `info`.
+    pub severity: String,
+    pub message: String,
+    pub source_phrase: String,
+}
+
+impl PendingAdjustment {
+    pub fn calculate_href(&self) -> String {
+        format!(
+            "/indices/ajustes/{}?anio={}&fecha={}",
+            self.contract_id,
+            self.date.format("%Y"),
+            format::date_input(self.date)
+        )
+    }
+}
+
+/// The record form as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IndexForm {
+    pub indice: String,
+    pub anio: String,
+    pub valor: String,
+    pub errors: FormErrors,
+}
+
+pub struct IndicesPage<'a> {
+    pub ipc: &'a [IndexRow],
+    pub salario_minimo: &'a [IndexRow],
+    pub pending: &'a [PendingAdjustment],
+    pub form: &'a IndexForm,
+    pub can_write: bool,
+}
+
+fn values_table(caption: &str, rows: &[IndexRow]) -> Markup {
+    let cols = [Column::new("Año"), Column::new("Variación").numeric()];
+    html! {
+        @if rows.is_empty() {
+            p.muted { "Sin valores registrados." }
+        } @else {
+            (table_wrap(caption, table_head(&cols, None, ""), html! {
+                tbody {
+                    @for r in rows.iter().rev() {
+                        tr { th scope="row" { (r.year) } td.num { (r.value) } }
+                    }
+                }
+            }))
+        }
+    }
+}
+
+fn severity_tone(slug: &str) -> Tone {
+    match slug {
+        "danger" => Tone::Danger,
+        "warning" => Tone::Warning,
+        _ => Tone::Info,
+    }
+}
+
+fn pending_table(rows: &[PendingAdjustment], can_write: bool) -> Markup {
+    let cols = [
+        Column::new("Contrato"),
+        Column::new("Fecha de ajuste"),
+        Column::new("Plazo"),
+        Column::new("Detalle"),
+        Column::new("Acción"),
+    ];
+    html! {
+        @if rows.is_empty() {
+            (empty_state("No hay contratos pendientes de ajuste."))
+        } @else {
+            (table_wrap("Contratos pendientes de ajuste", table_head(&cols, None, ""), html! {
+                tbody {
+                    @for p in rows {
+                        tr {
+                            th scope="row" { a href={ "/contratos/" (p.contract_id) } { (p.contract_number) } }
+                            td.nowrap { (format::date(p.date)) }
+                            td.nowrap { (badge(severity_tone(&p.severity), &format::days_left(p.days_left))) }
+                            td { (p.message) " " span.muted.small { "(" (p.source_phrase) ")" } }
+                            td {
+                                @if can_write {
+                                    a.btn.btn-secondary.btn-small href=(p.calculate_href()) { "Calcular ajuste" }
+                                } @else {
+                                    a href=(p.calculate_href()) { "Ver cálculo" }
+                                }
+                            }
+                        }
+                    }
+                }
+            }))
+        }
+    }
+}
+
+pub fn indices_page(ctx: &PageContext, p: &IndicesPage<'_>) -> Markup {
+    let e = &p.form.errors;
+    page(
+        ctx,
+        "IPC y salario mínimo",
+        html! {
+            (page_header("IPC y salario mínimo", Some("Valores anuales publicados y ajustes del canon pendientes"), html! {}))
+            div.grid-3 {
+                (card(Some("IPC (variación anual)"), values_table("Valores del IPC", p.ipc)))
+                (card(Some("Salario mínimo (incremento anual)"), values_table("Valores del salario mínimo", p.salario_minimo)))
+                @if p.can_write {
+                    (card(Some("Registrar un valor"), html! {
+                        form.form method="post" action="/indices" novalidate {
+                            (error_summary(e))
+                            (csrf_field(&ctx.csrf_token))
+                            (select_field(&Field::new("indice", "Índice").value(&p.form.indice).required().errors(e), INDICES))
+                            (number_field(&Field::new("anio", "Año").value(&p.form.anio).required().errors(e), Some(2000), Some(2100)))
+                            (percent_field(&Field::new("valor", "Valor").value(&p.form.valor).required().hint("Por ejemplo 5,2").errors(e)))
+                            (submit_button("Registrar valor"))
+                        }
+                    }))
+                }
+            }
+            section.section {
+                h2 { "Contratos pendientes de ajuste" }
+                (pending_table(p.pending, p.can_write))
+            }
+        },
+    )
+}
+
+/// `IPC + 2 puntos`, `80 % del incremento del salario mínimo`.
+pub fn rule_label(index: &AdjustmentIndex) -> String {
+    match index {
+        AdjustmentIndex::Ipc { points } if points.is_zero() => "IPC".to_string(),
+        AdjustmentIndex::Ipc { points } => {
+            format!("IPC + {} puntos", format::decimal(points.as_decimal()))
+        }
+        AdjustmentIndex::SalarioMinimo {
+            percentage_of_increase,
+        } => format!("{percentage_of_increase} del incremento del salario mínimo"),
+    }
+}
+
+/// The calculation form as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AdjustForm {
+    pub anio: String,
+    pub valor: String,
+    pub fecha: String,
+    pub errors: FormErrors,
+}
+
+pub struct AdjustmentPage<'a> {
+    pub contract_id: &'a str,
+    pub contract_number: &'a str,
+    /// The rule in force, in words (`None` when the contract has none).
+    pub rule: Option<String>,
+    pub form: &'a AdjustForm,
+    pub preview: Option<&'a CanonAdjustment>,
+    pub can_write: bool,
+}
+
+pub fn adjustment_page(ctx: &PageContext, p: &AdjustmentPage<'_>) -> Markup {
+    let e = &p.form.errors;
+    let title = format!("Ajuste del canon · {}", p.contract_number);
+    let action = format!("/indices/ajustes/{}", p.contract_id);
+    page(
+        ctx,
+        &title,
+        html! {
+            (breadcrumbs(&[("IPC", "/indices"), (p.contract_number, &format!("/contratos/{}", p.contract_id)), ("Ajuste", "")]))
+            (page_header(&title, p.rule.as_deref().map(|r| format!("Regla pactada: {r}")).as_deref(), html! {}))
+            (error_summary(e))
+            (card(Some("Calcular"), html! {
+                form.form method="get" action=(action) novalidate {
+                    div.form-grid {
+                        (number_field(&Field::new("anio", "Año del ajuste").value(&p.form.anio).required().errors(e), Some(2000), Some(2100)))
+                        (percent_field(&Field::new("valor", "Valor del índice").value(&p.form.valor).required().hint("El valor publicado del año anterior (IPC o incremento del salario mínimo).").errors(e)))
+                        (date_field(&Field::new("fecha", "Fecha efectiva").value(&p.form.fecha).required().errors(e)))
+                    }
+                    (form_actions("Calcular", Some("/indices")))
+                }
+            }))
+            @if let Some(a) = p.preview {
+                (card(Some("Resultado"), html! {
+                    div.grid-4 {
+                        (stat_tile("Canon anterior", &a.previous_canon.to_string(), None))
+                        (stat_tile("Incremento", &format::percent(a.increase), None))
+                        (stat_tile("Canon nuevo", &a.new_canon.to_string(), None))
+                    }
+                    (detail_list(&[
+                        Detail::new("Regla", rule_label(&a.rule)),
+                        Detail::new("Valor del índice", a.index_value.to_string()),
+                        Detail::new("Año", a.year.to_string()),
+                        Detail::new("Fecha efectiva", format::date(a.effective_date)),
+                    ]))
+                    @if p.can_write {
+                        form.form method="post" action=(action) {
+                            (csrf_field(&ctx.csrf_token))
+                            input type="hidden" name="anio" value=(p.form.anio);
+                            input type="hidden" name="valor" value=(p.form.valor);
+                            input type="hidden" name="fecha" value=(p.form.fecha);
+                            (submit_button("Confirmar ajuste"))
+                        }
+                    }
+                }))
+            }
+        },
+    )
+}

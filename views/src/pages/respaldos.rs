@@ -1,0 +1,170 @@
+//! Respaldos (administradores): the backup runs, a button to back up now, the complete sets in
+//! the output folder with their files to download, and a button to verify a set.
+
+use maud::{Markup, html};
+
+use crate::components::{
+    Column, Tone, badge, card, csrf_field, empty_state, page_header, post_button, table_head,
+    table_wrap,
+};
+use crate::layout::{PageContext, page};
+
+/// One backup run or restore drill, already in words.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RunRow {
+    /// `31/12/2025 02:00` (Bogotá).
+    pub started: String,
+    /// `Respaldo` or `Simulacro de restauración`.
+    pub kind: String,
+    /// `Programado`, `Manual`, `Desde la web`.
+    pub trigger: String,
+    /// `running` | `success` | `failed` | `interrupted`.
+    pub status: String,
+    pub name: Option<String>,
+    pub size: Option<String>,
+    pub events: Option<i64>,
+    pub duration: Option<String>,
+    pub error: Option<String>,
+}
+
+/// One file of a complete set in the output folder.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SetFile {
+    pub name: String,
+    /// `JSON` or `Base de datos`.
+    pub kind: String,
+    pub size: String,
+}
+
+/// A complete set (its manifest was written).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SetRow {
+    pub name: String,
+    pub created: String,
+    pub events: i64,
+    pub files: Vec<SetFile>,
+}
+
+pub struct RespaldosPage<'a> {
+    pub runs: &'a [RunRow],
+    pub sets: &'a [SetRow],
+    /// The output folder, for the administrador's information.
+    pub output_dir: &'a str,
+    /// A backup started from here is still running.
+    pub running: bool,
+    /// Settings could not be read (shown instead of the button).
+    pub settings_error: Option<&'a str>,
+}
+
+fn status_badge(status: &str) -> Markup {
+    match status {
+        "success" => badge(Tone::Ok, "Exitoso"),
+        "failed" => badge(Tone::Danger, "Fallido"),
+        "running" => badge(Tone::Warning, "En curso"),
+        "interrupted" => badge(Tone::Danger, "Interrumpido"),
+        other => badge(Tone::Neutral, other),
+    }
+}
+
+fn runs_table(runs: &[RunRow]) -> Markup {
+    let cols = [
+        Column::new("Inicio"),
+        Column::new("Tipo"),
+        Column::new("Origen"),
+        Column::new("Estado"),
+        Column::new("Conjunto"),
+        Column::new("Eventos").numeric(),
+        Column::new("Tamaño").numeric(),
+        Column::new("Duración"),
+    ];
+    html! {
+        @if runs.is_empty() {
+            (empty_state("Todavía no se ha hecho ningún respaldo."))
+        } @else {
+            (table_wrap("Ejecuciones de respaldo", table_head(&cols, None, ""), html! {
+                tbody {
+                    @for r in runs {
+                        tr {
+                            th scope="row" class="nowrap" { (r.started) }
+                            td { (r.kind) }
+                            td { (r.trigger) }
+                            td {
+                                (status_badge(&r.status))
+                                @if let Some(e) = &r.error { br; span.small.tone-danger { (e) } }
+                            }
+                            td { @if let Some(n) = &r.name { (n) } @else { span.muted { "—" } } }
+                            td.num { @if let Some(n) = r.events { (crate::format::thousands(n.unsigned_abs())) } @else { span.muted { "—" } } }
+                            td.num.nowrap { @if let Some(s) = &r.size { (s) } @else { span.muted { "—" } } }
+                            td.nowrap { @if let Some(d) = &r.duration { (d) } @else { span.muted { "—" } } }
+                        }
+                    }
+                }
+            }))
+        }
+    }
+}
+
+fn sets_table(ctx: &PageContext, sets: &[SetRow]) -> Markup {
+    let cols = [
+        Column::new("Conjunto"),
+        Column::new("Creado"),
+        Column::new("Eventos").numeric(),
+        Column::new("Archivos"),
+        Column::new("Verificar"),
+    ];
+    html! {
+        @if sets.is_empty() {
+            (empty_state("No hay conjuntos completos en la carpeta de respaldos."))
+        } @else {
+            (table_wrap("Conjuntos de respaldo", table_head(&cols, None, ""), html! {
+                tbody {
+                    @for s in sets {
+                        tr {
+                            th scope="row" { (s.name) }
+                            td.nowrap { (s.created) }
+                            td.num { (crate::format::thousands(s.events.unsigned_abs())) }
+                            td {
+                                ul.stack {
+                                    @for f in &s.files {
+                                        li {
+                                            a href={ "/respaldos/archivos/" (f.name) } download { (f.name) }
+                                            " " span.muted.small { (f.kind) " · " (f.size) }
+                                        }
+                                    }
+                                }
+                            }
+                            td { (post_button(&format!("/respaldos/{}/verificar", s.name), &ctx.csrf_token, "Verificar", "btn-secondary btn-small", None)) }
+                        }
+                    }
+                }
+            }))
+        }
+    }
+}
+
+pub fn respaldos_page(ctx: &PageContext, p: &RespaldosPage<'_>) -> Markup {
+    let actions = html! {
+        @if p.settings_error.is_none() {
+            form.inline-form method="post" action="/respaldos" {
+                (csrf_field(&ctx.csrf_token))
+                input type="hidden" name="accion" value="respaldar";
+                button.btn.btn-primary type="submit" disabled[p.running] { "Respaldar ahora" }
+            }
+        }
+    };
+    page(
+        ctx,
+        "Respaldos",
+        html! {
+            (page_header("Respaldos", Some(&format!("Carpeta de salida: {}", p.output_dir)), actions))
+            @if let Some(e) = p.settings_error {
+                p.field-error role="alert" { "La configuración de respaldos no es válida: " (e) }
+            }
+            @if p.running {
+                p.notice role="status" { "Hay un respaldo en curso. Actualice la página en unos segundos para ver el resultado." }
+            }
+            (card(Some("Últimas ejecuciones"), runs_table(p.runs)))
+            (card(Some("Conjuntos en la carpeta de salida"), sets_table(ctx, p.sets)))
+        },
+    )
+}

@@ -1,0 +1,345 @@
+//! Informes de ventas: the list (filters, sorted by deadline), the register form, and the detail
+//! of one month with the deliver / pending actions and the billing computed (facturación por
+//! ventas), shown as a result page.
+
+use arriendo_events::{SalesReport, SalesReportStatus};
+use arriendo_projections::billing::Billing;
+use chrono::NaiveDate;
+use maud::{Markup, html};
+
+use super::catalogos::Paging;
+use crate::components::{
+    Column, Detail, Field, FormErrors, Tone, badge, breadcrumbs, card, csrf_field, date_field,
+    detail_list, empty_state, error_summary, form_actions, link_button, money_field, number_field,
+    page_header, post_button, required_note, select_field, stat_tile, submit_button, table_head,
+    table_wrap,
+};
+use crate::format;
+use crate::layout::{PageContext, page};
+
+/// One row of the list (from `rm_sales_reports`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SalesRow {
+    pub contract_id: String,
+    pub contract_number: String,
+    pub tercero_name: String,
+    pub year: i32,
+    pub month: u32,
+    /// `pendiente` | `entregado`.
+    pub status: String,
+    pub deadline: NaiveDate,
+    pub delivered_on: Option<NaiveDate>,
+    pub gross_sales: Option<i64>,
+    pub returns: Option<i64>,
+    pub billed: Option<i64>,
+    pub overdue: bool,
+}
+
+impl SalesRow {
+    pub fn href(&self) -> String {
+        report_href(&self.contract_id, self.year, self.month)
+    }
+}
+
+/// `/contratos/{id}/informes-ventas/{year}/{month}`.
+pub fn report_href(contract_id: &str, year: i32, month: u32) -> String {
+    format!("/contratos/{contract_id}/informes-ventas/{year}/{month}")
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SalesFilters {
+    pub estado: String,
+    /// `si` to show only overdue ones.
+    pub vencido: String,
+    pub contrato: String,
+    pub mes: String,
+    pub anio: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SalesList {
+    pub rows: Vec<SalesRow>,
+    pub filters: SalesFilters,
+    pub contract_number: Option<String>,
+    pub paging: Paging,
+    pub can_write: bool,
+}
+
+const ESTADOS: &[(&str, &str)] = &[("pendiente", "Pendiente"), ("entregado", "Entregado")];
+const VENCIDO: &[(&str, &str)] = &[("si", "Solo vencidos")];
+
+fn month_options() -> Vec<(String, String)> {
+    (1..=12)
+        .map(|m| (m.to_string(), capitalize(format::month_name(m))))
+        .collect()
+}
+
+fn capitalize(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// `Marzo de 2026`.
+pub fn period_label(year: i32, month: u32) -> String {
+    capitalize(&format::month_year(year, month))
+}
+
+fn status_badge(status: &str, overdue: bool) -> Markup {
+    if overdue {
+        return badge(Tone::Danger, "Vencido");
+    }
+    match status {
+        "entregado" => badge(Tone::Ok, "Entregado"),
+        _ => badge(Tone::Warning, "Pendiente"),
+    }
+}
+
+pub fn list_page(ctx: &PageContext, list: &SalesList) -> Markup {
+    let f = &list.filters;
+    let months = month_options();
+    let months: Vec<(&str, &str)> = months
+        .iter()
+        .map(|(v, l)| (v.as_str(), l.as_str()))
+        .collect();
+    let subtitle = match &list.contract_number {
+        Some(n) => format!(
+            "{} · contrato {n}",
+            list.paging.count("informe", "informes")
+        ),
+        None => list.paging.count("informe", "informes"),
+    };
+    let actions = match (&list.contract_number, list.can_write) {
+        (Some(_), true) => link_button(
+            &format!("/contratos/{}/informes-ventas/nuevo", f.contrato),
+            "Registrar informe",
+            true,
+        ),
+        _ => html! {},
+    };
+    let cols = [
+        Column::new("Contrato"),
+        Column::new("Periodo"),
+        Column::new("Plazo"),
+        Column::new("Estado"),
+        Column::new("Entregado"),
+        Column::new("Ventas brutas").numeric(),
+        Column::new("Facturación").numeric(),
+    ];
+    page(
+        ctx,
+        "Informes de ventas",
+        html! {
+            (page_header("Informes de ventas", Some(&subtitle), actions))
+            form.filters method="get" action="/informes-ventas" role="search" {
+                @if !f.contrato.is_empty() {
+                    input type="hidden" name="contrato" value=(f.contrato);
+                }
+                (select_field(&Field::new("estado", "Estado").value(&f.estado).placeholder("Todos"), ESTADOS))
+                (select_field(&Field::new("vencido", "Vencidos").value(&f.vencido).placeholder("Todos"), VENCIDO))
+                (select_field(&Field::new("mes", "Mes").value(&f.mes).placeholder("Todos"), &months))
+                (number_field(&Field::new("anio", "Año").value(&f.anio), Some(2000), Some(2100)))
+                div.form-actions { button.btn.btn-secondary type="submit" { "Filtrar" } }
+            }
+            @if let Some(n) = &list.contract_number {
+                p.cluster {
+                    "Solo el contrato " a href={ "/contratos/" (f.contrato) } { (n) } ". "
+                    a href="/informes-ventas" { "Ver todos los informes" }
+                }
+            }
+            @if list.rows.is_empty() {
+                (empty_state("No hay informes de ventas con esos filtros."))
+            } @else {
+                (table_wrap("Informes de ventas", table_head(&cols, None, &list.paging.query), html! {
+                    tbody {
+                        @for r in &list.rows {
+                            tr {
+                                td { a href={ "/contratos/" (r.contract_id) } { (r.contract_number) } br; span.muted.small { (r.tercero_name) } }
+                                th scope="row" { a href=(r.href()) { (period_label(r.year, r.month)) } }
+                                td.nowrap { (format::date(r.deadline)) }
+                                td { (status_badge(&r.status, r.overdue)) }
+                                td.nowrap { @if let Some(d) = r.delivered_on { (format::date(d)) } @else { span.muted { "—" } } }
+                                td.num.nowrap { @if let Some(v) = r.gross_sales { (format::money(v)) } @else { span.muted { "—" } } }
+                                td.num.nowrap { @if let Some(v) = r.billed { (format::money(v)) } @else { span.muted { "—" } } }
+                            }
+                        }
+                    }
+                }))
+                (list.paging.bar())
+            }
+        },
+    )
+}
+
+/// The register form as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NewReportForm {
+    pub anio: String,
+    pub mes: String,
+    pub plazo: String,
+    pub errors: FormErrors,
+}
+
+pub fn new_page(
+    ctx: &PageContext,
+    contract_id: &str,
+    contract_number: &str,
+    form: &NewReportForm,
+) -> Markup {
+    let months = month_options();
+    let months: Vec<(&str, &str)> = months
+        .iter()
+        .map(|(v, l)| (v.as_str(), l.as_str()))
+        .collect();
+    let e = &form.errors;
+    let title = format!("Registrar informe de ventas · {contract_number}");
+    page(
+        ctx,
+        &title,
+        html! {
+            (breadcrumbs(&[("Informes de ventas", "/informes-ventas"), (contract_number, &format!("/contratos/{contract_id}")), ("Registrar", "")]))
+            (page_header(&title, None, html! {}))
+            form.form method="post" action={ "/contratos/" (contract_id) "/informes-ventas/nuevo" } novalidate {
+                (error_summary(e))
+                (csrf_field(&ctx.csrf_token))
+                (required_note())
+                div.form-grid {
+                    (select_field(&Field::new("mes", "Mes").value(&form.mes).placeholder("Seleccione…").required().errors(e), &months))
+                    (number_field(&Field::new("anio", "Año").value(&form.anio).required().errors(e), Some(2000), Some(2100)))
+                    (date_field(&Field::new("plazo", "Plazo de entrega").value(&form.plazo).hint("Si lo deja vacío, es el día de entrega pactado del mes siguiente.").errors(e)))
+                }
+                (form_actions("Registrar informe", Some(&format!("/informes-ventas?contrato={contract_id}"))))
+            }
+        },
+    )
+}
+
+/// The deliver form as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DeliverForm {
+    pub fecha: String,
+    pub ventas_brutas: String,
+    pub devoluciones: String,
+    pub errors: FormErrors,
+}
+
+pub struct SalesDetail<'a> {
+    pub contract_id: &'a str,
+    pub contract_number: &'a str,
+    pub report: &'a SalesReport,
+    /// The billing when delivered, or why it cannot be computed.
+    pub billing: Option<Result<Billing, String>>,
+    pub deliver: &'a DeliverForm,
+    pub today: NaiveDate,
+    pub can_write: bool,
+}
+
+fn billing_card(billing: &Billing) -> Markup {
+    let hibrido = billing.minimum.is_some();
+    let mut rows = vec![
+        Detail::new("Ventas brutas", billing.gross_sales.to_string()),
+        Detail::new("Devoluciones", billing.returns.to_string()),
+        Detail::new(
+            "Base neta (ventas − devoluciones)",
+            billing.net_sales.to_string(),
+        ),
+        Detail::new("Porcentaje sobre ventas", billing.percentage.to_string()),
+        Detail::new("Valor (base × porcentaje)", billing.value.to_string()),
+    ];
+    if let Some(minimum) = billing.minimum {
+        rows.push(Detail::new("Canon mínimo garantizado", minimum.to_string()));
+        rows.push(Detail::new(
+            "Excedente sobre el mínimo",
+            billing.excess.to_string(),
+        ));
+    }
+    rows.push(Detail::new(
+        "Total a facturar",
+        html! { strong { (billing.total.to_string()) } },
+    ));
+    rows.push(Detail::new(
+        "Porcentaje y mínimo fijados por",
+        format!("{} ({})", billing.source.short(), billing.source.phrase()),
+    ));
+    let explanation = if !hibrido {
+        "Variable puro: se factura todo el valor.".to_string()
+    } else if billing.excess.is_zero() {
+        "Híbrido: el valor no supera el mínimo, se factura el mínimo.".to_string()
+    } else {
+        format!(
+            "Híbrido: se factura el mínimo {} más el excedente {}.",
+            billing.minimum.map(|m| m.to_string()).unwrap_or_default(),
+            billing.excess
+        )
+    };
+    card(
+        Some("Facturación por ventas"),
+        html! {
+            div.grid-4 {
+                (stat_tile("Base neta", &billing.net_sales.to_string(), None))
+                (stat_tile("Porcentaje", &billing.percentage.to_string(), None))
+                @if let Some(m) = billing.minimum { (stat_tile("Mínimo", &m.to_string(), None)) }
+                @if hibrido { (stat_tile("Excedente", &billing.excess.to_string(), None)) }
+                (stat_tile("Total a facturar", &billing.total.to_string(), None))
+            }
+            p.section { (explanation) }
+            (detail_list(&rows))
+        },
+    )
+}
+
+pub fn detail_page(ctx: &PageContext, d: &SalesDetail<'_>) -> Markup {
+    let r = d.report;
+    let (year, month) = (r.period.year(), r.period.month());
+    let period = period_label(year, month);
+    let title = format!("Informe de ventas de {period}");
+    let href = report_href(d.contract_id, year, month);
+    let overdue = r.is_overdue(d.today);
+    let e = &d.deliver.errors;
+    let delivered = match r.status {
+        SalesReportStatus::Entregado { date, .. } => Some(date),
+        SalesReportStatus::Pendiente => None,
+    };
+    page(
+        ctx,
+        &title,
+        html! {
+            (breadcrumbs(&[("Informes de ventas", "/informes-ventas"), (d.contract_number, &format!("/contratos/{}", d.contract_id)), (&period, "")]))
+            (page_header(&title, Some(&format!("Contrato {}", d.contract_number)), html! {}))
+            (card(Some("Estado"), detail_list(&[
+                Detail::new("Contrato", html! { a href={ "/contratos/" (d.contract_id) } { (d.contract_number) } }),
+                Detail::new("Periodo", period.as_str()),
+                Detail::new("Plazo de entrega", format!("{} ({})", format::date(r.deadline), format::days_left((r.deadline - d.today).num_days()))),
+                Detail::new("Estado", status_badge(if delivered.is_some() { "entregado" } else { "pendiente" }, overdue)),
+                Detail::new("Fecha de entrega", delivered.map(format::date).unwrap_or_default()),
+            ])))
+            @match &d.billing {
+                Some(Ok(billing)) => (billing_card(billing)),
+                Some(Err(why)) => (card(Some("Facturación por ventas"), html! { p { (why) } })),
+                None => {}
+            }
+            @if d.can_write {
+                div.grid-2.section {
+                    (card(Some(if delivered.is_some() { "Corregir la entrega" } else { "Marcar como entregado" }), html! {
+                        form.form method="post" action={ (href) "/entregar" } novalidate {
+                            (error_summary(e))
+                            (csrf_field(&ctx.csrf_token))
+                            (date_field(&Field::new("fecha", "Fecha de entrega").value(&d.deliver.fecha).required().errors(e)))
+                            (money_field(&Field::new("ventas_brutas", "Ventas brutas").value(&d.deliver.ventas_brutas).required().errors(e)))
+                            (money_field(&Field::new("devoluciones", "Devoluciones").value(&d.deliver.devoluciones).hint("0 si no hubo.").errors(e)))
+                            (submit_button("Guardar y calcular"))
+                        }
+                    }))
+                    @if delivered.is_some() {
+                        (card(Some("Volver a pendiente"), html! {
+                            p { "Si el informe se registró como entregado por error, márquelo de nuevo como pendiente." }
+                            (post_button(&format!("{href}/pendiente"), &ctx.csrf_token, "Marcar como pendiente", "btn-secondary", Some("¿Marcar el informe como pendiente?")))
+                        }))
+                    }
+                }
+            }
+        },
+    )
+}
