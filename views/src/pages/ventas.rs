@@ -88,11 +88,9 @@ pub fn period_label(year: i32, month: u32) -> String {
 }
 
 fn status_badge(status: &str, overdue: bool) -> Markup {
-    if overdue {
-        return badge(Tone::Danger, "Vencido");
-    }
     match status {
         "entregado" => badge(Tone::Ok, "Entregado"),
+        _ if overdue => html! { (badge(Tone::Warning, "Pendiente")) " " (badge(Tone::Danger, "Vencido")) },
         _ => badge(Tone::Warning, "Pendiente"),
     }
 }

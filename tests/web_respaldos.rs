@@ -1,0 +1,104 @@
+//! Respaldos over HTTP: an administrador starts a backup from the page and sees it listed with
+//! its files; downloads one file (only names a manifest lists); verifies the set; a gestor gets 403.
+#![allow(clippy::unwrap_used)]
+
+mod auth_support;
+mod common;
+mod web_fixtures;
+
+use arriendo_events::Role;
+use auth_support::{Web, location};
+use common::Engine;
+use web_fixtures::*;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_administrador_backs_up_from_the_page_and_a_gestor_cannot() {
+    let web = Web::start(Engine::Sqlite).await;
+    web.add_user("ana", Role::Administrador).await;
+    web.add_user("gus", Role::Gestor).await;
+    tenant(&web.app, "900123456-8", "Café Andino S.A.S.").await;
+    web.app.projector.catch_up().await.unwrap();
+
+    let gus = web.logged_in("gus").await;
+    assert_eq!(gus.get("/respaldos").await.status(), 403);
+    assert_eq!(
+        gus.post("/respaldos", &[("accion", "respaldar")])
+            .await
+            .status(),
+        403
+    );
+
+    let ana = web.logged_in("ana").await;
+    let html = page(ana.get("/respaldos").await, 200).await;
+    assert!(html.contains("Respaldar ahora"));
+    assert!(html.contains("Todavía no se ha hecho ningún respaldo."));
+
+    // Without the button's field nothing starts.
+    let response = ana.post("/respaldos", &[]).await;
+    assert_eq!(response.status(), 303);
+    let html = page(ana.get("/respaldos").await, 200).await;
+    assert!(html.contains("Use el botón «Respaldar ahora»"));
+    assert!(html.contains("Todavía no se ha hecho ningún respaldo."));
+
+    let response = ana.post("/respaldos", &[("accion", "respaldar")]).await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(location(&response), "/respaldos");
+    let html = page(ana.get("/respaldos").await, 200).await;
+    assert!(html.contains("Respaldo iniciado."));
+    assert!(html.contains("Desde la web"), "{html}");
+
+    // It runs in the background: wait for its result.
+    let mut html = String::new();
+    for _ in 0..120 {
+        html = page(ana.get("/respaldos").await, 200).await;
+        if !html.contains("En curso") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    assert!(html.contains("Exitoso"), "{html}");
+    let marker = "href=\"/respaldos/archivos/";
+    let start = html.find(marker).expect("a file to download") + marker.len();
+    let file = &html[start..start + html[start..].find('"').unwrap()];
+    assert!(file.starts_with("backup_"), "{file}");
+
+    // Download it; names outside the manifests are not served.
+    let response = ana.get(&format!("/respaldos/archivos/{file}")).await;
+    assert_eq!(response.status(), 200);
+    assert!(
+        response
+            .headers()
+            .get("content-disposition")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .contains(file)
+    );
+    assert!(!response.bytes().await.unwrap().is_empty());
+    for name in ["arriendo.db", "..%2Farriendo.db", "nada.json"] {
+        assert_eq!(
+            ana.get(&format!("/respaldos/archivos/{name}"))
+                .await
+                .status(),
+            404,
+            "{name}"
+        );
+    }
+    assert_eq!(
+        gus.get(&format!("/respaldos/archivos/{file}"))
+            .await
+            .status(),
+        403
+    );
+
+    // Verify the set.
+    let set = file.split('.').next().unwrap();
+    let response = ana.post(&format!("/respaldos/{set}/verificar"), &[]).await;
+    assert_eq!(response.status(), 303);
+    let html = page(ana.get("/respaldos").await, 200).await;
+    assert!(html.contains(&format!("El respaldo {set} está íntegro")), "{html}");
+    let response = ana.post("/respaldos/backup_nada/verificar", &[]).await;
+    assert_eq!(response.status(), 303);
+    let html = page(ana.get("/respaldos").await, 200).await;
+    assert!(html.contains("No hay un conjunto de respaldo llamado «backup_nada»."));
+}
