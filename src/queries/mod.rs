@@ -2,6 +2,8 @@
 //! Area-specific list queries live in their own modules here.
 
 pub mod catalogos;
+pub mod contratos;
+pub mod dashboard;
 pub mod filters;
 pub mod indices;
 pub mod polizas;

@@ -2,8 +2,15 @@
 //! projections types) rendered in the common layout.
 
 pub mod catalogos;
+pub mod contrato_detail;
+pub mod contrato_form;
+pub mod contrato_terms;
+pub mod contratos_list;
+pub mod dashboard;
+pub mod form_values;
 pub mod indices;
 pub mod locales;
+pub mod otrosi;
 pub mod poliza_form;
 pub mod polizas;
 pub mod respaldos;

@@ -1,0 +1,164 @@
+//! Contratos: list, detail, create and edit, seguimientos, termination, Otro Sí workflow and
+//! renovaciones automáticas. Handlers are thin: parse, check, send a command, redirect or render.
+
+mod detail;
+pub mod form;
+mod otrosi;
+mod pages;
+mod renovaciones;
+
+use arriendo_events::Contrato;
+use arriendo_projections::{ContratoVigente, vigente};
+use arriendo_views::PageContext;
+use arriendo_views::pages::contrato_form::Conflict;
+use arriendo_views::pages::contrato_terms::vigente_details;
+use axum::response::Response;
+
+use super::respuestas::{not_found, server_error};
+use super::security::{Access, Route};
+use crate::app::{App, today};
+use crate::queries;
+
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::get("/contratos", Access::Authenticated, pages::list),
+        Route::post("/contratos", Access::Write, pages::create),
+        Route::get("/contratos/nuevo", Access::Write, pages::new_form),
+        Route::get("/contratos/{id}", Access::Authenticated, detail::show),
+        Route::get("/contratos/{id}/editar", Access::Write, pages::edit_form),
+        Route::post("/contratos/{id}/editar", Access::Write, pages::update),
+        Route::post("/contratos/{id}/terminar", Access::Write, pages::terminate),
+        Route::post(
+            "/contratos/{id}/seguimientos",
+            Access::Write,
+            pages::seguimiento,
+        ),
+        Route::get(
+            "/contratos/{id}/otrosi/nuevo",
+            Access::Write,
+            otrosi::new_form,
+        ),
+        Route::post("/contratos/{id}/otrosi", Access::Write, otrosi::create),
+        Route::get(
+            "/contratos/{id}/otrosi/{n}",
+            Access::Authenticated,
+            otrosi::show,
+        ),
+        Route::get(
+            "/contratos/{id}/otrosi/{n}/editar",
+            Access::Write,
+            otrosi::edit_form,
+        ),
+        Route::post(
+            "/contratos/{id}/otrosi/{n}/editar",
+            Access::Write,
+            otrosi::update,
+        ),
+        Route::post(
+            "/contratos/{id}/otrosi/{n}/enviar",
+            Access::Write,
+            otrosi::submit,
+        ),
+        Route::post(
+            "/contratos/{id}/otrosi/{n}/aprobar",
+            Access::Admin,
+            otrosi::approve,
+        ),
+        Route::post(
+            "/contratos/{id}/otrosi/{n}/rechazar",
+            Access::Admin,
+            otrosi::reject,
+        ),
+        Route::post(
+            "/contratos/{id}/otrosi/{n}/eliminar",
+            Access::Write,
+            otrosi::delete,
+        ),
+        Route::post(
+            "/contratos/{id}/renovaciones",
+            Access::Write,
+            renovaciones::propose,
+        ),
+        Route::post(
+            "/contratos/{id}/renovaciones/{n}/aprobar",
+            Access::Admin,
+            renovaciones::approve,
+        ),
+        Route::post(
+            "/contratos/{id}/renovaciones/{n}/anular",
+            Access::Write,
+            renovaciones::annul,
+        ),
+    ]
+}
+
+/// A contract as the pages need it.
+pub(crate) struct Loaded {
+    pub contrato: Contrato,
+    pub vigente: ContratoVigente,
+    pub tercero_name: String,
+    pub local_name: Option<String>,
+    pub status: String,
+    pub version: i64,
+}
+
+/// Loads a contract from the read models; a 404 page for an unknown id, a 500 page on failure.
+pub(crate) async fn load(app: &App, page: &PageContext, id: &str) -> Result<Loaded, Response> {
+    let found = async {
+        let Some(contrato) = queries::contract_state(&app.db, id).await? else {
+            return Ok(None);
+        };
+        let names = queries::contratos::names(&app.db, id).await?;
+        let version = queries::contratos::version(&app.db, id).await?;
+        Ok::<_, crate::store::StoreError>(Some((contrato, names, version)))
+    }
+    .await;
+    match found {
+        Ok(Some((contrato, names, version))) => {
+            let Some(v) = vigente(&contrato, today()) else {
+                return Err(not_found(page));
+            };
+            let (tercero_name, local_name, status) =
+                names.unwrap_or_else(|| (String::new(), None, String::new()));
+            Ok(Loaded {
+                contrato,
+                vigente: v,
+                tercero_name,
+                local_name,
+                status,
+                version,
+            })
+        }
+        Ok(None) => Err(not_found(page)),
+        Err(e) => Err(server_error(page, e)),
+    }
+}
+
+impl Loaded {
+    /// The conflict box: the terms in force now.
+    pub fn conflict(&self) -> Conflict {
+        Conflict {
+            current: vigente_details(
+                &self.vigente,
+                &self.tercero_name,
+                self.local_name.as_deref(),
+                true,
+            ),
+        }
+    }
+
+    pub fn open(&self) -> bool {
+        self.contrato.terminated.is_none() && self.contrato.deleted.is_none()
+    }
+}
+
+/// Whether the form was filled on an older version of the contract than the one stored.
+pub(crate) fn stale(
+    values: &arriendo_views::pages::form_values::FormValues,
+    loaded: &Loaded,
+) -> bool {
+    values
+        .get("version")
+        .parse::<i64>()
+        .is_ok_and(|v| v != loaded.version)
+}

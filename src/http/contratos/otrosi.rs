@@ -1,0 +1,363 @@
+//! Otro Sí: draft, edit, submit, approve or reject (administrador), delete the last one.
+
+use arriendo_events::{ContratoCommand, OtroSiNumber};
+use arriendo_views::components::FormErrors;
+use arriendo_views::layout::Flash;
+use arriendo_views::pages::contrato_form::Conflict;
+use arriendo_views::pages::form_values::FormValues;
+use arriendo_views::pages::otrosi::{OtroSiDetail, OtroSiFormPage, otrosi_form_page, otrosi_page};
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
+
+use super::form::{form_from_otrosi, otrosi_from_form};
+use super::pages::act;
+use super::{Loaded, load, stale};
+use crate::app::App;
+use crate::http::respuestas::{CONFLICT, Outcome, can_write, done, invalid, not_found, outcome};
+use crate::http::security::{Ctx, RequireAdmin, RequireWrite};
+
+fn number(n: &str) -> Option<OtroSiNumber> {
+    n.parse::<OtroSiNumber>().ok()
+}
+
+/// How the form is shown: fresh, refused, or after a conflict (with the current state).
+enum Show {
+    Fresh,
+    Invalid,
+    Conflict(Conflict),
+}
+
+fn render(
+    ctx: &Ctx,
+    id: &str,
+    l: &Loaded,
+    n: Option<u32>,
+    values: &FormValues,
+    errors: &FormErrors,
+    show: Show,
+) -> Response {
+    let (conflict, is_invalid) = match show {
+        Show::Fresh => (None, false),
+        Show::Invalid => (None, true),
+        Show::Conflict(c) => (Some(c), true),
+    };
+    let markup = otrosi_form_page(
+        &ctx.page,
+        &OtroSiFormPage {
+            contract_id: id,
+            contract_number: l.contrato.number(),
+            number: n,
+            values,
+            errors,
+            vigente: &l.vigente,
+            tercero_name: &l.tercero_name,
+            local_name: l.local_name.as_deref(),
+            conflict,
+        },
+    );
+    if is_invalid {
+        invalid(markup)
+    } else {
+        markup.into_response()
+    }
+}
+
+pub async fn new_form(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> Response {
+    let l = match load(&app, &ctx.page, &id).await {
+        Ok(l) => l,
+        Err(r) => return r,
+    };
+    let values = FormValues::new()
+        .with("version", l.version.to_string())
+        .with(
+            "vigencia_desde",
+            arriendo_views::format::date_input(crate::app::today()),
+        );
+    render(
+        &ctx,
+        &id,
+        &l,
+        None,
+        &values,
+        &FormErrors::new(),
+        Show::Fresh,
+    )
+}
+
+pub async fn create(
+    State(app): State<App>,
+    ctx: Ctx,
+    RequireWrite(user): RequireWrite,
+    Path(id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    save(app, ctx, user, id, None, pairs).await
+}
+
+pub async fn update(
+    State(app): State<App>,
+    ctx: Ctx,
+    RequireWrite(user): RequireWrite,
+    Path((id, n)): Path<(String, String)>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let Some(n) = number(&n) else {
+        return not_found(&ctx.page);
+    };
+    save(app, ctx, user, id, Some(n), pairs).await
+}
+
+async fn save(
+    app: App,
+    ctx: Ctx,
+    user: crate::http::CurrentUser,
+    id: String,
+    n: Option<OtroSiNumber>,
+    pairs: Vec<(String, String)>,
+) -> Response {
+    let l = match load(&app, &ctx.page, &id).await {
+        Ok(l) => l,
+        Err(r) => return r,
+    };
+    if n.is_some_and(|n| l.contrato.find_otro_si(n).is_none()) {
+        return not_found(&ctx.page);
+    }
+    let raw = n.map(|n| n.0);
+    let mut values = FormValues::from_pairs(pairs);
+    let mut errors = FormErrors::new();
+    if stale(&values, &l) {
+        values.set("version", l.version.to_string());
+        return render(
+            &ctx,
+            &id,
+            &l,
+            raw,
+            &values,
+            &errors,
+            Show::Conflict(l.conflict()),
+        );
+    }
+    let Some(input) = otrosi_from_form(&values, &mut errors, l.vigente.start_date) else {
+        return render(&ctx, &id, &l, raw, &values, &errors, Show::Invalid);
+    };
+    let command = match n {
+        None => ContratoCommand::DraftOtroSi {
+            actor: user.actor(),
+            effective_from: input.effective_from,
+            effective_to: input.effective_to,
+            changes: input.changes,
+            description: input.description,
+        },
+        Some(number) => ContratoCommand::EditOtroSi {
+            actor: user.actor(),
+            number,
+            effective_from: input.effective_from,
+            effective_to: input.effective_to,
+            changes: input.changes,
+            description: input.description,
+        },
+    };
+    let result = app.commands.contrato(&id, command, user.metadata()).await;
+    match outcome(&app, &ctx.page, result).await {
+        Outcome::Done => {
+            let number = n.map_or_else(
+                || {
+                    l.contrato
+                        .otro_si
+                        .iter()
+                        .map(|o| o.number.0)
+                        .max()
+                        .unwrap_or(0)
+                        + 1
+                },
+                |n| n.0,
+            );
+            done(
+                &ctx.session,
+                Flash::exito(format!("Otro Sí OS-{number} guardado como borrador.")),
+                &format!("/contratos/{id}/otrosi/{number}"),
+            )
+            .await
+        }
+        Outcome::Refused(message) => {
+            errors.add("", message);
+            render(&ctx, &id, &l, raw, &values, &errors, Show::Invalid)
+        }
+        Outcome::Conflict => {
+            let fresh = match load(&app, &ctx.page, &id).await {
+                Ok(f) => f,
+                Err(r) => return r,
+            };
+            values.set("version", fresh.version.to_string());
+            errors.add("", CONFLICT);
+            render(
+                &ctx,
+                &id,
+                &fresh,
+                raw,
+                &values,
+                &errors,
+                Show::Conflict(fresh.conflict()),
+            )
+        }
+        Outcome::Failed(r) => r,
+    }
+}
+
+pub async fn show(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path((id, n)): Path<(String, String)>,
+) -> Response {
+    let l = match load(&app, &ctx.page, &id).await {
+        Ok(l) => l,
+        Err(r) => return r,
+    };
+    let Some(o) = number(&n).and_then(|n| l.contrato.find_otro_si(n)) else {
+        return not_found(&ctx.page);
+    };
+    let last = l.contrato.otro_si.iter().map(|o| o.number).max();
+    otrosi_page(
+        &ctx.page,
+        &OtroSiDetail {
+            contract_id: &id,
+            contract_number: l.contrato.number(),
+            otro_si: o,
+            vigente: &l.vigente,
+            tercero_name: &l.tercero_name,
+            is_last: last == Some(o.number),
+            contract_open: l.open(),
+            can_write: can_write(&ctx),
+            is_admin: ctx.user.as_ref().is_some_and(|u| u.is_admin()),
+            errors: &FormErrors::new(),
+        },
+    )
+    .into_response()
+}
+
+pub async fn edit_form(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path((id, n)): Path<(String, String)>,
+) -> Response {
+    let l = match load(&app, &ctx.page, &id).await {
+        Ok(l) => l,
+        Err(r) => return r,
+    };
+    let Some(o) = number(&n).and_then(|n| l.contrato.find_otro_si(n)) else {
+        return not_found(&ctx.page);
+    };
+    let values = form_from_otrosi(o).with("version", l.version.to_string());
+    render(
+        &ctx,
+        &id,
+        &l,
+        Some(o.number.0),
+        &values,
+        &FormErrors::new(),
+        Show::Fresh,
+    )
+}
+
+enum Step {
+    Submit,
+    Approve,
+    Reject(String),
+    Delete,
+}
+
+async fn step(
+    app: App,
+    ctx: Ctx,
+    user: crate::http::CurrentUser,
+    id: String,
+    n: String,
+    step: Step,
+) -> Response {
+    let l = match load(&app, &ctx.page, &id).await {
+        Ok(l) => l,
+        Err(r) => return r,
+    };
+    let Some(number) = number(&n).filter(|n| l.contrato.find_otro_si(*n).is_some()) else {
+        return not_found(&ctx.page);
+    };
+    let actor = user.actor();
+    let page = format!("/contratos/{id}/otrosi/{}", number.0);
+    let (command, message, back) = match step {
+        Step::Submit => (
+            ContratoCommand::SubmitOtroSi { actor, number },
+            format!("{number} enviado a revisión."),
+            page,
+        ),
+        Step::Approve => (
+            ContratoCommand::ApproveOtroSi { actor, number },
+            format!("{number} aprobado: ya rige desde su fecha."),
+            format!("/contratos/{id}"),
+        ),
+        Step::Reject(reason) => {
+            if reason.is_empty() {
+                return done(
+                    &ctx.session,
+                    Flash::error("Indique el motivo del rechazo."),
+                    &page,
+                )
+                .await;
+            }
+            (
+                ContratoCommand::RejectOtroSi {
+                    actor,
+                    number,
+                    reason,
+                },
+                format!("{number} rechazado."),
+                page,
+            )
+        }
+        Step::Delete => (
+            ContratoCommand::DeleteOtroSi { actor, number },
+            format!("{number} eliminado."),
+            format!("/contratos/{id}"),
+        ),
+    };
+    act(&app, &ctx, &id, command, user.metadata(), message, &back).await
+}
+
+pub async fn submit(
+    State(app): State<App>,
+    ctx: Ctx,
+    RequireWrite(user): RequireWrite,
+    Path((id, n)): Path<(String, String)>,
+) -> Response {
+    step(app, ctx, user, id, n, Step::Submit).await
+}
+
+pub async fn approve(
+    State(app): State<App>,
+    ctx: Ctx,
+    RequireAdmin(user): RequireAdmin,
+    Path((id, n)): Path<(String, String)>,
+) -> Response {
+    step(app, ctx, user, id, n, Step::Approve).await
+}
+
+pub async fn reject(
+    State(app): State<App>,
+    ctx: Ctx,
+    RequireAdmin(user): RequireAdmin,
+    Path((id, n)): Path<(String, String)>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let values = FormValues::from_pairs(pairs);
+    let reason = values.get("motivo").to_string();
+    step(app, ctx, user, id, n, Step::Reject(reason)).await
+}
+
+pub async fn delete(
+    State(app): State<App>,
+    ctx: Ctx,
+    RequireWrite(user): RequireWrite,
+    Path((id, n)): Path<(String, String)>,
+) -> Response {
+    step(app, ctx, user, id, n, Step::Delete).await
+}

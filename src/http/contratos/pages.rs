@@ -1,0 +1,386 @@
+//! The contract list, the create and edit forms, seguimientos and termination.
+
+use arriendo_events::ContratoCommand;
+use arriendo_views::components::FormErrors;
+use arriendo_views::layout::Flash;
+use arriendo_views::pages::contrato_form::{Conflict, ContratoFormPage, contrato_form_page};
+use arriendo_views::pages::contratos_list::{ContractFilters, ContractList, contracts_page};
+use arriendo_views::pages::form_values::FormValues;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::Uri;
+use axum::response::{IntoResponse, Response};
+
+use super::form::{form_from_terms, keep_sublimits, terms_from_form};
+use super::{load, stale};
+use crate::app::{App, today};
+use crate::http::respuestas::{
+    Outcome, can_write, done, invalid, outcome, parse_date, raw_query, sentence, server_error,
+};
+use crate::http::security::{Ctx, RequireWrite};
+use crate::queries;
+
+pub async fn list(State(app): State<App>, ctx: Ctx, uri: Uri) -> Response {
+    let query = raw_query(&uri);
+    let filters = ContractFilters::from_query(&query);
+    match queries::contratos::list(&app.db, &filters).await {
+        Ok((rows, total)) => contracts_page(
+            &ctx.page,
+            &ContractList {
+                filters,
+                rows,
+                total,
+                can_write: can_write(&ctx),
+            },
+            &query,
+        )
+        .into_response(),
+        Err(e) => server_error(&ctx.page, e),
+    }
+}
+
+struct FormPage<'a> {
+    contract: Option<(&'a str, &'a str)>,
+    values: &'a FormValues,
+    errors: &'a FormErrors,
+    conflict: Option<Conflict>,
+}
+
+async fn render_form(app: &App, ctx: &Ctx, f: FormPage<'_>, status_invalid: bool) -> Response {
+    let options = async {
+        Ok::<_, crate::store::StoreError>((
+            queries::contratos::tercero_options(&app.db).await?,
+            queries::contratos::local_options(&app.db).await?,
+        ))
+    }
+    .await;
+    let (terceros, locales) = match options {
+        Ok(o) => o,
+        Err(e) => return server_error(&ctx.page, e),
+    };
+    let markup = contrato_form_page(
+        &ctx.page,
+        &ContratoFormPage {
+            contract: f.contract,
+            values: f.values,
+            errors: f.errors,
+            terceros: &terceros,
+            locales: &locales,
+            conflict: f.conflict,
+        },
+    );
+    if status_invalid {
+        invalid(markup)
+    } else {
+        markup.into_response()
+    }
+}
+
+pub async fn new_form(State(app): State<App>, ctx: Ctx) -> Response {
+    let values = FormValues::new()
+        .with("clase", "cliente")
+        .with("modalidad", "fijo")
+        .with("preaviso_dias", "60")
+        .with("terminacion_dias", "60");
+    let f = FormPage {
+        contract: None,
+        values: &values,
+        errors: &FormErrors::new(),
+        conflict: None,
+    };
+    render_form(&app, &ctx, f, false).await
+}
+
+pub async fn create(
+    State(app): State<App>,
+    ctx: Ctx,
+    RequireWrite(user): RequireWrite,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let values = FormValues::from_pairs(pairs);
+    let mut errors = FormErrors::new();
+    let terms = terms_from_form(&values, &mut errors);
+    if let Some(t) = &terms {
+        match queries::contratos::number_taken(&app.db, &t.number, "").await {
+            Ok(true) => errors.add(
+                "numero",
+                format!("Ya existe un contrato con el número {}.", t.number),
+            ),
+            Ok(false) => {}
+            Err(e) => return server_error(&ctx.page, e),
+        }
+    }
+    let (Some(terms), true) = (terms, errors.is_empty()) else {
+        let f = FormPage {
+            contract: None,
+            values: &values,
+            errors: &errors,
+            conflict: None,
+        };
+        return render_form(&app, &ctx, f, true).await;
+    };
+    let id = uuid::Uuid::now_v7().to_string();
+    let number = terms.number.clone();
+    let command = ContratoCommand::CreateContract {
+        actor: user.actor(),
+        terms,
+    };
+    match outcome(
+        &app,
+        &ctx.page,
+        app.commands.contrato(&id, command, user.metadata()).await,
+    )
+    .await
+    {
+        Outcome::Done => {
+            done(
+                &ctx.session,
+                Flash::exito(format!("Contrato {number} creado.")),
+                &format!("/contratos/{id}"),
+            )
+            .await
+        }
+        Outcome::Refused(message) => {
+            errors.add("", message);
+            let f = FormPage {
+                contract: None,
+                values: &values,
+                errors: &errors,
+                conflict: None,
+            };
+            render_form(&app, &ctx, f, true).await
+        }
+        Outcome::Conflict => {
+            errors.add("", crate::http::respuestas::CONFLICT);
+            let f = FormPage {
+                contract: None,
+                values: &values,
+                errors: &errors,
+                conflict: None,
+            };
+            render_form(&app, &ctx, f, true).await
+        }
+        Outcome::Failed(r) => r,
+    }
+}
+
+pub async fn edit_form(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> Response {
+    let loaded = match load(&app, &ctx.page, &id).await {
+        Ok(l) => l,
+        Err(r) => return r,
+    };
+    let Some(terms) = &loaded.contrato.terms else {
+        return crate::http::respuestas::not_found(&ctx.page);
+    };
+    let values = form_from_terms(terms).with("version", loaded.version.to_string());
+    let f = FormPage {
+        contract: Some((&id, terms.number.as_str())),
+        values: &values,
+        errors: &FormErrors::new(),
+        conflict: None,
+    };
+    render_form(&app, &ctx, f, false).await
+}
+
+pub async fn update(
+    State(app): State<App>,
+    ctx: Ctx,
+    RequireWrite(user): RequireWrite,
+    Path(id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let loaded = match load(&app, &ctx.page, &id).await {
+        Ok(l) => l,
+        Err(r) => return r,
+    };
+    let mut values = FormValues::from_pairs(pairs);
+    let number = loaded.contrato.number().to_string();
+    let mut errors = FormErrors::new();
+    if stale(&values, &loaded) {
+        values.set("version", loaded.version.to_string());
+        let f = FormPage {
+            contract: Some((&id, &number)),
+            values: &values,
+            errors: &errors,
+            conflict: Some(loaded.conflict()),
+        };
+        return render_form(&app, &ctx, f, true).await;
+    }
+    let terms = terms_from_form(&values, &mut errors);
+    if let Some(t) = &terms {
+        match queries::contratos::number_taken(&app.db, &t.number, &id).await {
+            Ok(true) => errors.add(
+                "numero",
+                format!("Ya existe un contrato con el número {}.", t.number),
+            ),
+            Ok(false) => {}
+            Err(e) => return server_error(&ctx.page, e),
+        }
+    }
+    let (Some(mut terms), true) = (terms, errors.is_empty()) else {
+        let f = FormPage {
+            contract: Some((&id, &number)),
+            values: &values,
+            errors: &errors,
+            conflict: None,
+        };
+        return render_form(&app, &ctx, f, true).await;
+    };
+    if let Some(old) = &loaded.contrato.terms {
+        keep_sublimits(&mut terms.required_policies, &old.required_policies);
+    }
+    let command = ContratoCommand::UpdateContractTerms {
+        actor: user.actor(),
+        terms,
+    };
+    match outcome(
+        &app,
+        &ctx.page,
+        app.commands.contrato(&id, command, user.metadata()).await,
+    )
+    .await
+    {
+        Outcome::Done => {
+            done(
+                &ctx.session,
+                Flash::exito(format!("Contrato {number} actualizado.")),
+                &format!("/contratos/{id}"),
+            )
+            .await
+        }
+        Outcome::Refused(message) => {
+            errors.add("", message);
+            let f = FormPage {
+                contract: Some((&id, &number)),
+                values: &values,
+                errors: &errors,
+                conflict: None,
+            };
+            render_form(&app, &ctx, f, true).await
+        }
+        Outcome::Conflict => {
+            let fresh = match load(&app, &ctx.page, &id).await {
+                Ok(l) => l,
+                Err(r) => return r,
+            };
+            values.set("version", fresh.version.to_string());
+            let f = FormPage {
+                contract: Some((&id, &number)),
+                values: &values,
+                errors: &errors,
+                conflict: Some(fresh.conflict()),
+            };
+            render_form(&app, &ctx, f, true).await
+        }
+        Outcome::Failed(r) => r,
+    }
+}
+
+/// Sends a simple command from the contract page and comes back to it with a flash.
+pub(crate) async fn act(
+    app: &App,
+    ctx: &Ctx,
+    id: &str,
+    command: ContratoCommand,
+    metadata: crate::store::Metadata,
+    success: String,
+    back: &str,
+) -> Response {
+    match outcome(
+        app,
+        &ctx.page,
+        app.commands.contrato(id, command, metadata).await,
+    )
+    .await
+    {
+        Outcome::Done => done(&ctx.session, Flash::exito(success), back).await,
+        Outcome::Refused(message) => done(&ctx.session, Flash::error(message), back).await,
+        Outcome::Conflict => {
+            done(
+                &ctx.session,
+                Flash::error(crate::http::respuestas::CONFLICT),
+                back,
+            )
+            .await
+        }
+        Outcome::Failed(r) => r,
+    }
+}
+
+pub async fn seguimiento(
+    State(app): State<App>,
+    ctx: Ctx,
+    RequireWrite(user): RequireWrite,
+    Path(id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    if let Err(r) = load(&app, &ctx.page, &id).await {
+        return r;
+    }
+    let values = FormValues::from_pairs(pairs);
+    let back = format!("/contratos/{id}");
+    if values.get("nota").is_empty() {
+        return done(
+            &ctx.session,
+            Flash::error("Escriba la nota de seguimiento."),
+            &back,
+        )
+        .await;
+    }
+    let command = ContratoCommand::AddSeguimiento {
+        actor: user.actor(),
+        date: today(),
+        note: values.get("nota").to_string(),
+    };
+    act(
+        &app,
+        &ctx,
+        &id,
+        command,
+        user.metadata(),
+        "Nota de seguimiento agregada.".into(),
+        &back,
+    )
+    .await
+}
+
+pub async fn terminate(
+    State(app): State<App>,
+    ctx: Ctx,
+    RequireWrite(user): RequireWrite,
+    Path(id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    if let Err(r) = load(&app, &ctx.page, &id).await {
+        return r;
+    }
+    let values = FormValues::from_pairs(pairs);
+    let back = format!("/contratos/{id}");
+    let date = match parse_date(values.get("fecha_terminacion")) {
+        Ok(d) => d,
+        Err(e) => return done(&ctx.session, Flash::error(sentence(&e.to_string())), &back).await,
+    };
+    if values.get("motivo").is_empty() {
+        return done(
+            &ctx.session,
+            Flash::error("Indique el motivo de la terminación."),
+            &back,
+        )
+        .await;
+    }
+    let command = ContratoCommand::TerminateContract {
+        actor: user.actor(),
+        date,
+        reason: values.get("motivo").to_string(),
+    };
+    act(
+        &app,
+        &ctx,
+        &id,
+        command,
+        user.metadata(),
+        "Contrato terminado.".into(),
+        &back,
+    )
+    .await
+}

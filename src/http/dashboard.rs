@@ -1,0 +1,154 @@
+//! The dashboard (`/`) and the full list of alerts (`/alertas`), both filtered by the query string.
+
+use arriendo_projections::alerts::backup_alert;
+use arriendo_projections::{AlertKind, Severity};
+use arriendo_views::components::page_from_query;
+use arriendo_views::format;
+use arriendo_views::pages::dashboard::{
+    AlertFilters, AlertList, AlertRow, BackupSummary, Dashboard, KindSummary, alerts_page,
+    dashboard_page,
+};
+use axum::extract::State;
+use axum::http::Uri;
+use axum::response::{IntoResponse, Response};
+
+use super::respuestas::{raw_query, server_error};
+use super::security::{Access, Ctx, Route};
+use crate::app::{App, today};
+use crate::backup::runs::{self, RunStatus};
+use crate::queries;
+
+/// Entries per alert card.
+pub const PER_CARD: u64 = 5;
+/// Rows per page of `/alertas`.
+pub const PER_PAGE: u64 = 25;
+
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::get("/", Access::Authenticated, dashboard),
+        Route::get("/alertas", Access::Authenticated, alerts),
+    ]
+}
+
+fn backup_row(
+    f: &AlertFilters,
+    now: chrono::DateTime<chrono::Utc>,
+    state: Option<&arriendo_projections::BackupState>,
+) -> Option<AlertRow> {
+    let alert = backup_alert(state, now)?;
+    Some(AlertRow {
+        kind: AlertKind::Respaldo,
+        severity: alert.severity,
+        contract_id: None,
+        contract_number: String::new(),
+        tercero_name: String::new(),
+        trigger_date: alert.trigger_date,
+        days_left: alert.days_left,
+        source: alert.source.short(),
+        message: alert.message,
+    })
+    .filter(|_| f.clase.is_none() && f.severidad.is_none_or(|s| s == Severity::Danger))
+}
+
+async fn dashboard(State(app): State<App>, ctx: Ctx, uri: Uri) -> Response {
+    let filters = AlertFilters::from_query(&raw_query(&uri));
+    let day = today();
+    let result = async {
+        let counts = queries::dashboard::in_force_counts(&app.db, filters.clase.as_deref()).await?;
+        let cards = queries::dashboard::alert_cards(&app.db, &filters, PER_CARD).await?;
+        let chart =
+            queries::dashboard::monthly_chart(&app.db, day, filters.clase.as_deref()).await?;
+        let state = queries::backup_state(&app.db).await?;
+        let last = runs::latest(&app.db)
+            .await
+            .map_err(|e| crate::store::StoreError::Invalid(e.to_string()))?;
+        Ok::<_, crate::store::StoreError>((counts, cards, chart, state, last))
+    }
+    .await;
+    let (counts, mut cards, chart, state, last) = match result {
+        Ok(r) => r,
+        Err(e) => return server_error(&ctx.page, e),
+    };
+    let backup = backup_row(&filters, chrono::Utc::now(), state.as_ref());
+    if filters.tipo.is_none_or(|t| t == AlertKind::Respaldo) {
+        let entries: Vec<AlertRow> = backup.iter().cloned().collect();
+        cards.push(KindSummary {
+            kind: AlertKind::Respaldo,
+            count: entries.len() as u64,
+            worst: entries.first().map(|a| a.severity),
+            entries,
+        });
+    }
+    let last_backup = last.map(|run| BackupSummary {
+        started_at: super::auth::local_time(&run.started_at.to_rfc3339()),
+        status: match run.status {
+            RunStatus::Success => "exitoso",
+            RunStatus::Failed => "fallido",
+            RunStatus::Running => "en curso",
+            RunStatus::Interrupted => "interrumpido",
+        }
+        .to_string(),
+        ok: run.status == RunStatus::Success,
+        detail: run.error.clone().or_else(|| {
+            run.total_bytes.map(|b| {
+                format!(
+                    "{} KB, {} eventos",
+                    format::thousands(u64::try_from(b / 1024).unwrap_or(0)),
+                    run.event_count.unwrap_or(0)
+                )
+            })
+        }),
+    });
+    let chart = chart
+        .into_iter()
+        .map(|(m, c, p)| (format::month_short(m.year(), m.month()), c, p))
+        .collect();
+    dashboard_page(
+        &ctx.page,
+        &Dashboard {
+            today: day,
+            counts,
+            filters,
+            cards,
+            chart,
+            last_backup,
+            backup_alert: backup,
+        },
+    )
+    .into_response()
+}
+
+async fn alerts(State(app): State<App>, ctx: Ctx, uri: Uri) -> Response {
+    let query = raw_query(&uri);
+    let filters = AlertFilters::from_query(&query);
+    let page = page_from_query(&query);
+    let (mut rows, mut total) = if filters.tipo == Some(AlertKind::Respaldo) {
+        (Vec::new(), 0)
+    } else {
+        match queries::dashboard::alert_page(&app.db, &filters, page, PER_PAGE).await {
+            Ok(r) => r,
+            Err(e) => return server_error(&ctx.page, e),
+        }
+    };
+    if filters.tipo.is_none_or(|t| t == AlertKind::Respaldo) && page == 1 {
+        let state = match queries::backup_state(&app.db).await {
+            Ok(s) => s,
+            Err(e) => return server_error(&ctx.page, e),
+        };
+        if let Some(b) = backup_row(&filters, chrono::Utc::now(), state.as_ref()) {
+            rows.insert(0, b);
+            total += 1;
+        }
+    }
+    alerts_page(
+        &ctx.page,
+        &AlertList {
+            filters,
+            rows,
+            total,
+            page,
+            per_page: PER_PAGE,
+        },
+    )
+    .into_response()
+}

@@ -1,0 +1,239 @@
+//! Contract pages' queries over `rm_contracts`, `rm_alerts`, `rm_terceros`, `rm_locales` and
+//! `rm_history`: the searchable list (whitelisted sort columns, LIMIT/OFFSET and one COUNT),
+//! the select options of the forms, uniqueness of the number and the stream version.
+
+use arriendo_projections::{AlertKind, Severity};
+use arriendo_views::components::SortDir;
+use arriendo_views::pages::contratos_list::{ContractFilters, ContractListRow, PER_PAGE};
+use arriendo_views::pages::dashboard::AlertRow;
+use chrono::NaiveDate;
+
+use crate::store::{Db, StoreError};
+
+/// An ISO date column.
+pub fn iso(text: &str) -> Result<NaiveDate, StoreError> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|e| StoreError::Invalid(format!("bad date {text:?}: {e}")))
+}
+
+fn sort_column(key: &str) -> &'static str {
+    match key {
+        "arrendatario" => "tercero_name",
+        "local" => "local_name",
+        "inicio" => "start_date",
+        "fin" => "end_date",
+        "canon" => "canon",
+        _ => "number",
+    }
+}
+
+/// `%text%` for LIKE with `\` as the escape character.
+pub fn like_pattern(text: &str) -> String {
+    let mut out = String::from("%");
+    for c in text.to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('%');
+    out
+}
+
+type ListRow = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    String,
+    String,
+    String,
+    Option<i64>,
+    Option<String>,
+    String,
+    i64,
+);
+
+/// One page of the contract list and the total with the same filters.
+pub async fn list(db: &Db, f: &ContractFilters) -> Result<(Vec<ContractListRow>, u64), StoreError> {
+    let mut clauses = vec!["status <> 'eliminado'".to_string()];
+    let mut binds: Vec<String> = Vec::new();
+    let mut add = |clause: &str, value: String, binds: &mut Vec<String>| {
+        binds.push(value);
+        clauses.push(clause.replace('?', &format!("${}", binds.len())));
+    };
+    if !f.q.is_empty() {
+        add("search LIKE ? ESCAPE '\\'", like_pattern(&f.q), &mut binds);
+    }
+    if let Some(m) = &f.modalidad {
+        add("modality = ?", m.clone(), &mut binds);
+    }
+    if let Some(s) = &f.estado {
+        add("status = ?", s.clone(), &mut binds);
+    }
+    if let Some(k) = &f.clase {
+        add("kind = ?", k.clone(), &mut binds);
+    }
+    let filter = clauses.join(" AND ");
+    let dir = match f.sort.dir {
+        SortDir::Asc => "ASC",
+        SortDir::Desc => "DESC",
+    };
+    let column = sort_column(&f.sort.key);
+    let offset = f.page.saturating_sub(1).saturating_mul(PER_PAGE);
+    let sql = format!(
+        "SELECT id, number, kind, tercero_name, tercero_nit, local_name, modality, start_date, \
+         end_date, canon, percentage, status, alert_count FROM rm_contracts WHERE {filter} \
+         ORDER BY {column} {dir}, number ASC LIMIT {PER_PAGE} OFFSET {offset}"
+    );
+    let count_sql = format!("SELECT COUNT(*) FROM rm_contracts WHERE {filter}");
+    let (rows, total): (Vec<ListRow>, i64) = crate::on_pool!(db, pool => {
+        let mut q = sqlx::query_as::<_, ListRow>(&sql);
+        let mut c = sqlx::query_scalar::<_, i64>(&count_sql);
+        for b in &binds {
+            q = q.bind(b);
+            c = c.bind(b);
+        }
+        (q.fetch_all(pool).await?, c.fetch_one(pool).await?)
+    });
+    let rows = rows
+        .into_iter()
+        .map(|r| {
+            Ok(ContractListRow {
+                id: r.0,
+                number: r.1,
+                kind: r.2,
+                tercero_name: r.3,
+                tercero_nit: r.4,
+                local_name: r.5,
+                modality: r.6,
+                start_date: iso(&r.7)?,
+                end_date: iso(&r.8)?,
+                canon: r.9,
+                percentage: r.10,
+                status: r.11,
+                alert_count: r.12,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    Ok((rows, u64::try_from(total).unwrap_or(0)))
+}
+
+/// (id, "Razón social · NIT") of every tercero, for the contract form.
+pub async fn tercero_options(db: &Db) -> Result<Vec<(String, String)>, StoreError> {
+    let rows: Vec<(String, String, String, String)> = crate::on_pool!(db, pool => {
+        sqlx::query_as("SELECT id, razon_social, nit, kind FROM rm_terceros ORDER BY razon_social")
+            .fetch_all(pool)
+            .await?
+    });
+    Ok(rows
+        .into_iter()
+        .map(|(id, name, nit, kind)| (id, format!("{name} · NIT {nit} · {kind}")))
+        .collect())
+}
+
+/// (id, name) of every local.
+pub async fn local_options(db: &Db) -> Result<Vec<(String, String)>, StoreError> {
+    crate::on_pool!(db, pool => {
+        Ok(sqlx::query_as("SELECT id, name FROM rm_locales ORDER BY name")
+            .fetch_all(pool)
+            .await?)
+    })
+}
+
+/// Whether another contract already has this number.
+pub async fn number_taken(db: &Db, number: &str, except_id: &str) -> Result<bool, StoreError> {
+    let n: i64 = crate::on_pool!(db, pool => {
+        sqlx::query_scalar("SELECT COUNT(*) FROM rm_contracts WHERE number = $1 AND id <> $2")
+            .bind(number)
+            .bind(except_id)
+            .fetch_one(pool)
+            .await?
+    });
+    Ok(n > 0)
+}
+
+/// The list columns the detail pages need: (tercero name, local name, status).
+pub async fn names(
+    db: &Db,
+    id: &str,
+) -> Result<Option<(String, Option<String>, String)>, StoreError> {
+    crate::on_pool!(db, pool => {
+        Ok(sqlx::query_as(
+            "SELECT tercero_name, local_name, status FROM rm_contracts WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(pool)
+        .await?)
+    })
+}
+
+/// The contract stream's last sequence (its version), from the history read model.
+pub async fn version(db: &Db, id: &str) -> Result<i64, StoreError> {
+    let v: Option<i64> = crate::on_pool!(db, pool => {
+        sqlx::query_scalar(
+            "SELECT MAX(sequence) FROM rm_history WHERE aggregate_type = 'contrato' AND aggregate_id = $1",
+        )
+        .bind(id)
+        .fetch_one(pool)
+        .await?
+    });
+    Ok(v.unwrap_or(0))
+}
+
+pub(crate) type AlertTuple = (
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    String,
+    i64,
+    String,
+    String,
+);
+
+/// The columns of an alert row (`a` = rm_alerts, `c` = rm_contracts).
+pub(crate) const ALERT_COLUMNS: &str = "a.kind, a.severity, a.contract_id, a.contract_number, \
+     c.tercero_name, a.trigger_date, a.days_left, a.source, a.message";
+
+pub(crate) fn alert_row(t: AlertTuple) -> Result<AlertRow, StoreError> {
+    Ok(AlertRow {
+        kind: AlertKind::from_slug(&t.0)
+            .ok_or_else(|| StoreError::Invalid(format!("unknown alert kind {:?}", t.0)))?,
+        severity: Severity::from_slug(&t.1).unwrap_or(Severity::Info),
+        contract_id: Some(t.2),
+        contract_number: t.3,
+        tercero_name: t.4.unwrap_or_default(),
+        trigger_date: iso(&t.5)?,
+        days_left: t.6,
+        source: t.7,
+        message: t.8,
+    })
+}
+
+/// The alerts of one contract, most severe first.
+pub async fn contract_alerts(db: &Db, id: &str) -> Result<Vec<AlertRow>, StoreError> {
+    let sql = format!(
+        "SELECT {ALERT_COLUMNS} FROM rm_alerts a LEFT JOIN rm_contracts c ON c.id = a.contract_id \
+         WHERE a.contract_id = $1 ORDER BY a.severity_rank, a.days_left"
+    );
+    let rows: Vec<AlertTuple> = crate::on_pool!(db, pool => {
+        sqlx::query_as(&sql).bind(id).fetch_all(pool).await?
+    });
+    rows.into_iter().map(alert_row).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn like_escapes_wildcards() {
+        assert_eq!(like_pattern("Café_50%"), "%café\\_50\\%%");
+        assert_eq!(sort_column("x; DROP"), "number");
+        assert_eq!(sort_column("fin"), "end_date");
+    }
+}

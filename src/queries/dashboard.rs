@@ -1,0 +1,201 @@
+//! Dashboard queries: counts with GROUP BY, each alert kind's count and first entries with LIMIT,
+//! the 12-month chart grouped by month in SQL, and the paginated list of alerts. Nothing here
+//! loads every contract, so the dashboard stays small and fast at 10,000 contracts.
+
+use arriendo_events::YearMonth;
+use arriendo_projections::{AlertKind, Severity};
+use arriendo_views::pages::dashboard::{AlertFilters, AlertRow, InForceCounts, KindSummary};
+use chrono::NaiveDate;
+
+use super::contratos::{ALERT_COLUMNS, AlertTuple, alert_row};
+use crate::store::{Db, StoreError};
+
+/// Contracts in force today by modality and by kind (`clase` filter applied to the modality counts).
+pub async fn in_force_counts(db: &Db, clase: Option<&str>) -> Result<InForceCounts, StoreError> {
+    let rows: Vec<(String, String, i64)> = crate::on_pool!(db, pool => {
+        sqlx::query_as(
+            "SELECT modality, kind, COUNT(*) FROM rm_contracts WHERE status = 'vigente' \
+             GROUP BY modality, kind",
+        )
+        .fetch_all(pool)
+        .await?
+    });
+    let mut c = InForceCounts::default();
+    for (modality, kind, n) in rows {
+        let n = u64::try_from(n).unwrap_or(0);
+        match kind.as_str() {
+            "proveedor" => c.proveedor += n,
+            _ => c.cliente += n,
+        }
+        if clase.is_some_and(|k| k != kind) {
+            continue;
+        }
+        c.total += n;
+        match modality.as_str() {
+            "fijo" => c.fijo += n,
+            "variable" => c.variable += n,
+            _ => c.hibrido += n,
+        }
+    }
+    Ok(c)
+}
+
+/// `WHERE …` of the alert filters and its bind values (`$1`… in order).
+fn alert_filter(f: &AlertFilters, kind: Option<AlertKind>) -> (String, Vec<String>) {
+    let mut clauses = vec!["1 = 1".to_string()];
+    let mut binds = Vec::new();
+    let mut add = |clause: &str, value: &str| {
+        binds.push(value.to_string());
+        clauses.push(format!("{clause} ${}", binds.len()));
+    };
+    if let Some(c) = &f.clase {
+        add("a.contract_kind =", c);
+    }
+    if let Some(k) = kind.or(f.tipo) {
+        add("a.kind =", k.slug());
+    }
+    if let Some(s) = f.severidad {
+        add("a.severity =", s.slug());
+    }
+    (clauses.join(" AND "), binds)
+}
+
+const ORDER: &str = "ORDER BY a.severity_rank, a.days_left, a.contract_number";
+const FROM: &str = "FROM rm_alerts a LEFT JOIN rm_contracts c ON c.id = a.contract_id";
+
+async fn alert_rows(
+    db: &Db,
+    where_sql: &str,
+    binds: &[String],
+    limit: u64,
+    offset: u64,
+) -> Result<Vec<AlertRow>, StoreError> {
+    let sql = format!(
+        "SELECT {ALERT_COLUMNS} {FROM} WHERE {where_sql} {ORDER} LIMIT {limit} OFFSET {offset}"
+    );
+    let rows: Vec<AlertTuple> = crate::on_pool!(db, pool => {
+        let mut q = sqlx::query_as::<_, AlertTuple>(&sql);
+        for b in binds {
+            q = q.bind(b);
+        }
+        q.fetch_all(pool).await?
+    });
+    rows.into_iter().map(alert_row).collect()
+}
+
+/// One card per contract alert kind (in the order of the domain table), with at most `per_card`
+/// entries each; kinds filtered out by `tipo` are left out.
+pub async fn alert_cards(
+    db: &Db,
+    f: &AlertFilters,
+    per_card: u64,
+) -> Result<Vec<KindSummary>, StoreError> {
+    let (where_sql, binds) = alert_filter(f, None);
+    let sql = format!(
+        "SELECT a.kind, COUNT(*), MIN(a.severity_rank) {FROM} WHERE {where_sql} GROUP BY a.kind"
+    );
+    let counts: Vec<(String, i64, i64)> = crate::on_pool!(db, pool => {
+        let mut q = sqlx::query_as::<_, (String, i64, i64)>(&sql);
+        for b in &binds {
+            q = q.bind(b);
+        }
+        q.fetch_all(pool).await?
+    });
+    let mut cards = Vec::new();
+    for kind in AlertKind::ALL {
+        if kind == AlertKind::Respaldo || f.tipo.is_some_and(|t| t != kind) {
+            continue;
+        }
+        let (count, worst) =
+            counts
+                .iter()
+                .find(|(k, _, _)| k == kind.slug())
+                .map_or((0, None), |(_, n, rank)| {
+                    let worst = match rank {
+                        0 => Severity::Danger,
+                        1 => Severity::Warning,
+                        _ => Severity::Info,
+                    };
+                    (u64::try_from(*n).unwrap_or(0), Some(worst))
+                });
+        let entries = if count > 0 {
+            let (w, b) = alert_filter(f, Some(kind));
+            alert_rows(db, &w, &b, per_card, 0).await?
+        } else {
+            Vec::new()
+        };
+        cards.push(KindSummary {
+            kind,
+            count,
+            worst,
+            entries,
+        });
+    }
+    Ok(cards)
+}
+
+/// One page of the alert list, and the total.
+pub async fn alert_page(
+    db: &Db,
+    f: &AlertFilters,
+    page: u64,
+    per_page: u64,
+) -> Result<(Vec<AlertRow>, u64), StoreError> {
+    let (where_sql, binds) = alert_filter(f, None);
+    let count_sql = format!("SELECT COUNT(*) {FROM} WHERE {where_sql}");
+    let total: i64 = crate::on_pool!(db, pool => {
+        let mut q = sqlx::query_scalar::<_, i64>(&count_sql);
+        for b in &binds {
+            q = q.bind(b);
+        }
+        q.fetch_one(pool).await?
+    });
+    let offset = page.saturating_sub(1).saturating_mul(per_page);
+    let rows = alert_rows(db, &where_sql, &binds, per_page, offset).await?;
+    Ok((rows, u64::try_from(total).unwrap_or(0)))
+}
+
+type MonthCounts = Vec<(String, i64)>;
+
+/// The 12 months from `today`'s: (year-month, contracts ending, pólizas expiring), grouped in SQL
+/// over `rm_contracts.end_date` and `rm_polizas.effective_expiry`.
+pub async fn monthly_chart(
+    db: &Db,
+    today: NaiveDate,
+    clase: Option<&str>,
+) -> Result<Vec<(YearMonth, u32, u32)>, StoreError> {
+    let mut months = Vec::with_capacity(12);
+    let mut m = YearMonth::of(today);
+    for _ in 0..12 {
+        months.push((m, 0u32, 0u32));
+        m = m.next();
+    }
+    let from = months[0].0.first_day().format("%Y-%m-%d").to_string();
+    let to = months[11].0.last_day().format("%Y-%m-%d").to_string();
+    let kind = clase.unwrap_or("");
+    let contracts_sql = "SELECT substr(end_date, 1, 7), COUNT(*) FROM rm_contracts \
+         WHERE status NOT IN ('eliminado', 'terminado') AND end_date >= $1 AND end_date <= $2 \
+         AND (CAST($3 AS text) = '' OR kind = $3) GROUP BY substr(end_date, 1, 7)";
+    let polizas_sql = "SELECT substr(p.effective_expiry, 1, 7), COUNT(*) FROM rm_polizas p \
+         JOIN rm_contracts c ON c.id = p.contract_id \
+         WHERE p.status <> 'cancelada' AND c.status NOT IN ('eliminado', 'terminado') \
+         AND p.effective_expiry >= $1 AND p.effective_expiry <= $2 AND (CAST($3 AS text) = '' OR c.kind = $3) \
+         GROUP BY substr(p.effective_expiry, 1, 7)";
+    let (contracts, polizas): (MonthCounts, MonthCounts) = crate::on_pool!(db, pool => {
+        let c = sqlx::query_as(contracts_sql).bind(&from).bind(&to).bind(kind).fetch_all(pool).await?;
+        let p = sqlx::query_as(polizas_sql).bind(&from).bind(&to).bind(kind).fetch_all(pool).await?;
+        (c, p)
+    });
+    for (month, c, p) in &mut months {
+        let key = format!("{:04}-{:02}", month.year(), month.month());
+        *c = contracts
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map_or(0, |(_, n)| u32::try_from(*n).unwrap_or(0));
+        *p = polizas
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map_or(0, |(_, n)| u32::try_from(*n).unwrap_or(0));
+    }
+    Ok(months)
+}

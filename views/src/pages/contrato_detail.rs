@@ -1,0 +1,321 @@
+//! `/contratos/{id}`: the terms in force today (with the document behind each changed value),
+//! alerts, Otro Sí with their actions, renewals, pólizas with compliance, sales reports with
+//! billing, the canon schedule, seguimientos, termination and the full history.
+
+use arriendo_events::{Contrato, OtroSiStatus, RenewalStatus, SalesReportStatus};
+use arriendo_projections::ContratoVigente;
+use arriendo_projections::billing::Billing;
+use arriendo_projections::history::changes_phrase;
+use arriendo_projections::polizas::{ComplianceStatus, PolizaStatus, PolizaView};
+use arriendo_projections::schedule::ScheduleRow;
+use chrono::NaiveDate;
+use maud::{Markup, html};
+
+use crate::components::{
+    Field, FormErrors, TimelineEntry, Tone, badge, breadcrumbs, card, csrf_field, date_field,
+    empty_state, link_button, page_header, post_button, state_badge, table_wrap, textarea,
+    timeline,
+};
+use crate::pages::contrato_terms::vigente_details;
+use crate::pages::dashboard::{AlertRow, date_label, tone};
+use crate::{PageContext, format, page};
+
+/// Everything the contract page shows.
+#[derive(Debug, Clone)]
+pub struct ContratoDetail<'a> {
+    pub id: &'a str,
+    pub contrato: &'a Contrato,
+    pub vigente: &'a ContratoVigente,
+    pub tercero_name: &'a str,
+    pub local_name: Option<&'a str>,
+    /// `vigente`, `vencido`…
+    pub status: &'a str,
+    pub alerts: &'a [AlertRow],
+    pub polizas: &'a [PolizaView],
+    pub billings: &'a [Billing],
+    pub schedule: &'a [ScheduleRow],
+    pub history: &'a [TimelineEntry],
+    pub today: NaiveDate,
+    pub can_write: bool,
+    pub is_admin: bool,
+    /// Errors of the seguimiento or termination forms, with what was typed.
+    pub errors: &'a FormErrors,
+    pub note: &'a str,
+}
+
+fn os_state(s: OtroSiStatus) -> Markup {
+    let label = match s {
+        OtroSiStatus::Borrador => "Borrador",
+        OtroSiStatus::EnRevision => "En revisión",
+        OtroSiStatus::Aprobado => "Aprobado",
+        OtroSiStatus::Rechazado => "Rechazado",
+    };
+    state_badge(label)
+}
+
+fn otrosi_section(d: &ContratoDetail<'_>, token: &str) -> Markup {
+    let c = d.contrato;
+    let last = c.otro_si.iter().map(|o| o.number).max();
+    let open = c.terminated.is_none() && c.deleted.is_none();
+    html! {
+        @if c.otro_si.is_empty() {
+            (empty_state("Este contrato no tiene Otro Sí."))
+        } @else {
+            (table_wrap("Otro Sí", html! { thead { tr {
+                th scope="col" { "Número" } th scope="col" { "Estado" } th scope="col" { "Vigente desde" }
+                th scope="col" { "Cambia" } th scope="col" { "Acciones" } } } },
+                html! { tbody { @for o in &c.otro_si {
+                    @let base = format!("/contratos/{}/otrosi/{}", d.id, o.number.0);
+                    tr {
+                        td.nowrap { a href=(base) { (o.number.to_string()) } }
+                        td { (os_state(o.status)) }
+                        td.nowrap { (format::date(o.effective_from))
+                            @if let Some(to) = o.effective_to { " a " (format::date(to)) } }
+                        td { (changes_phrase(&o.changes)) @if !o.description.is_empty() { br; span.muted.small { (o.description) } } }
+                        td { div.cluster {
+                            @if d.can_write && open && o.status == OtroSiStatus::Borrador {
+                                (link_button(&format!("{base}/editar"), "Editar", false))
+                                (post_button(&format!("{base}/enviar"), token, "Enviar a revisión", "btn-primary", None))
+                            }
+                            @if d.is_admin && open && o.status == OtroSiStatus::EnRevision {
+                                (post_button(&format!("{base}/aprobar"), token, "Aprobar", "btn-primary", Some("¿Aprobar este Otro Sí? Entrará en vigor en su fecha.")))
+                                (link_button(&base, "Rechazar…", false))
+                            }
+                            @if d.can_write && open && Some(o.number) == last && o.status != OtroSiStatus::Aprobado {
+                                (post_button(&format!("{base}/eliminar"), token, "Eliminar", "btn-danger", Some("¿Eliminar este Otro Sí?")))
+                            }
+                        } }
+                    }
+                } } }))
+        }
+        @if d.can_write && open {
+            p { (link_button(&format!("/contratos/{}/otrosi/nuevo", d.id), "Nuevo Otro Sí", true)) }
+        }
+    }
+}
+
+fn renewal_section(d: &ContratoDetail<'_>, token: &str) -> Markup {
+    let c = d.contrato;
+    let open = c.terminated.is_none() && c.deleted.is_none();
+    let last = c
+        .renovaciones
+        .iter()
+        .filter(|r| r.status != RenewalStatus::Anulada)
+        .map(|r| r.number)
+        .max();
+    html! {
+        @if c.renovaciones.is_empty() {
+            p.muted { "Sin renovaciones automáticas." }
+        } @else {
+            (table_wrap("Renovaciones", html! { thead { tr {
+                th scope="col" { "Número" } th scope="col" { "Estado" } th scope="col" { "Fin anterior" }
+                th scope="col" { "Nuevo fin" } th scope="col" { "Propuesta por" } th scope="col" { "Acciones" } } } },
+                html! { tbody { @for r in &c.renovaciones {
+                    @let base = format!("/contratos/{}/renovaciones/{}", d.id, r.number.0);
+                    tr {
+                        td { (r.number.to_string()) }
+                        td { (state_badge(match r.status { RenewalStatus::Propuesta => "Pendiente", RenewalStatus::Aprobada => "Aprobada", RenewalStatus::Anulada => "Anulada" }))
+                            @if let Some(reason) = &r.annulment_reason { br; span.muted.small { (reason) } } }
+                        td { (format::date(r.previous_end)) }
+                        td { (format::date(r.new_end)) }
+                        td { (r.proposed_by) }
+                        td { div.cluster {
+                            @if d.is_admin && open && r.status == RenewalStatus::Propuesta {
+                                (post_button(&format!("{base}/aprobar"), token, "Aprobar", "btn-primary", None))
+                            }
+                            @if open && Some(r.number) == last && (d.is_admin || (d.can_write && r.status == RenewalStatus::Propuesta)) {
+                                form.inline-form method="post" action={ (base) "/anular" } {
+                                    (csrf_field(token))
+                                    label.visually-hidden for={ "motivo-" (r.number.0) } { "Motivo de la anulación" }
+                                    input.input id={ "motivo-" (r.number.0) } name="motivo" type="text" required placeholder="Motivo";
+                                    button.btn.btn-danger type="submit" { "Anular" }
+                                }
+                            }
+                        } }
+                    }
+                } } }))
+        }
+        @if d.can_write && open && d.vigente.automatic_extension {
+            (post_button(&format!("/contratos/{}/renovaciones", d.id), token, "Proponer renovación automática", "btn-secondary", None))
+        }
+    }
+}
+
+fn poliza_tone(s: PolizaStatus) -> Tone {
+    match s {
+        PolizaStatus::Vigente => Tone::Ok,
+        PolizaStatus::PorVencer => Tone::Warning,
+        PolizaStatus::Vencida => Tone::Danger,
+        PolizaStatus::Cancelada => Tone::Neutral,
+    }
+}
+
+fn polizas_section(d: &ContratoDetail<'_>) -> Markup {
+    html! {
+        @if d.polizas.is_empty() {
+            (empty_state("No se han aportado pólizas."))
+        } @else {
+            (table_wrap("Pólizas", html! { thead { tr {
+                th scope="col" { "Tipo" } th scope="col" { "Número" } th scope="col" { "Aseguradora" }
+                th.num scope="col" { "Valor asegurado" } th scope="col" { "Vigencia efectiva" }
+                th scope="col" { "Estado" } th scope="col" { "Cumplimiento" } } } },
+                html! { tbody { @for p in d.polizas {
+                    tr {
+                        td { (p.kind.to_string()) }
+                        td { (p.number) }
+                        td { (p.insurer) }
+                        td.num.nowrap { (p.insured_value.to_string()) }
+                        td.nowrap { (format::date(p.effective_expiry)) br; span.muted.small { (format::days_left(p.days_left)) } }
+                        td { (badge(poliza_tone(p.status), p.status.label())) }
+                        td {
+                            (badge(match p.compliance.status { ComplianceStatus::Cumple => Tone::Ok, ComplianceStatus::NoCumple => Tone::Danger, ComplianceStatus::NoExigida => Tone::Neutral }, p.compliance.status.label()))
+                            " " span.source-tag { "según " (p.compliance.document.short()) }
+                            @for r in &p.compliance.reasons { br; span.muted.small { (r) } }
+                        }
+                    }
+                } } }))
+        }
+        div.cluster {
+            a href={ "/polizas?contrato=" (d.id) } { "Ver las pólizas del contrato" }
+            @if d.can_write { (link_button(&format!("/contratos/{}/polizas/nueva", d.id), "Registrar póliza", false)) }
+        }
+    }
+}
+
+fn ventas_section(d: &ContratoDetail<'_>) -> Markup {
+    let reports = &d.contrato.informes_ventas;
+    html! {
+        @if reports.is_empty() {
+            p.muted { "Sin informes de ventas." }
+        } @else {
+            (table_wrap("Informes de ventas", html! { thead { tr {
+                th scope="col" { "Mes" } th scope="col" { "Estado" } th scope="col" { "Plazo" }
+                th.num scope="col" { "Ventas netas" } th.num scope="col" { "Facturación" } } } },
+                html! { tbody { @for r in reports.iter().rev() {
+                    @let bill = d.billings.iter().find(|b| b.period == r.period);
+                    tr {
+                        td.nowrap { (format::month_year(r.period.year(), r.period.month())) }
+                        td { @match r.status {
+                            SalesReportStatus::Pendiente => { @if r.is_overdue(d.today) { (badge(Tone::Danger, "Atrasado")) } @else { (badge(Tone::Warning, "Pendiente")) } }
+                            SalesReportStatus::Entregado { date, .. } => { (badge(Tone::Ok, "Entregado")) " " span.muted.small { (format::date(date)) } }
+                        } }
+                        td.nowrap { (format::date(r.deadline)) }
+                        td.num.nowrap { @if let Some(n) = r.net_sales() { (n.to_string()) } }
+                        td.num.nowrap { @if let Some(b) = bill { (b.total.to_string()) br; span.muted.small { (b.percentage.to_string()) " · según " (b.source.short()) } } }
+                    }
+                } } }))
+        }
+        p { a href={ "/informes-ventas?contrato=" (d.id) } { "Ver los informes de ventas" } }
+    }
+}
+
+fn schedule_section(rows: &[ScheduleRow], today: NaiveDate) -> Markup {
+    let this = arriendo_events::YearMonth::of(today);
+    html! {
+        details.chart-data {
+            summary { "Ver el calendario de cánones (" (rows.len()) " meses)" }
+            (table_wrap("Calendario de cánones", html! { thead { tr {
+                th scope="col" { "Mes" } th.num scope="col" { "Valor" } th scope="col" { "Base" } th scope="col" { "Documento" } } } },
+                html! { tbody { @for r in rows {
+                    tr class=[(r.period == this).then_some("is-current")] {
+                        td.nowrap { (format::month_year(r.period.year(), r.period.month())) }
+                        td.num.nowrap { @if let Some(a) = r.amount { (a.to_string()) } @else { span.muted { "según ventas" } }
+                            @if r.projected { " " span.muted.small { "(estimado)" } } }
+                        td { (r.basis) }
+                        td { span.source-tag { (r.source.short()) } }
+                    }
+                } } }))
+        }
+    }
+}
+
+fn seguimientos_section(d: &ContratoDetail<'_>, token: &str) -> Markup {
+    let c = d.contrato;
+    html! {
+        @if c.seguimientos.is_empty() {
+            p.muted { "Sin notas de seguimiento." }
+        } @else {
+            ul.alert-list { @for s in c.seguimientos.iter().rev() {
+                li.alert-entry { div.alert-entry-main { span { (s.note) } }
+                    div.alert-entry-meta { span.muted.small { (format::date(s.date)) " · " (s.author) } } }
+            } }
+        }
+        @if d.can_write && c.deleted.is_none() {
+            form.form method="post" action={ "/contratos/" (d.id) "/seguimientos" } {
+                (csrf_field(token))
+                (textarea(&Field::new("nota", "Nueva nota de seguimiento").value(d.note).required().errors(d.errors), 2))
+                button.btn.btn-secondary type="submit" { "Agregar nota" }
+            }
+        }
+    }
+}
+
+fn termination_section(d: &ContratoDetail<'_>, token: &str) -> Markup {
+    let c = d.contrato;
+    html! {
+        @if let Some(t) = &c.terminated {
+            p { (badge(Tone::Danger, "Terminado")) " el " (format::date(t.date)) " por " (t.by) ": " (t.reason) }
+        } @else if d.can_write && c.deleted.is_none() {
+            details {
+                summary { "Terminar el contrato…" }
+                form.form method="post" action={ "/contratos/" (d.id) "/terminar" } data-confirm="¿Terminar este contrato? No se podrá modificar después." {
+                    (csrf_field(token))
+                    div.form-grid {
+                        (date_field(&Field::new("fecha_terminacion", "Fecha de terminación").value(&format::date_input(d.today)).required().errors(d.errors)))
+                    }
+                    (textarea(&Field::new("motivo", "Motivo").required().errors(d.errors), 2))
+                    button.btn.btn-danger type="submit" { "Terminar contrato" }
+                }
+            }
+        }
+    }
+}
+
+/// The contract page.
+pub fn contrato_page(ctx: &PageContext, d: &ContratoDetail<'_>) -> Markup {
+    let token = ctx.csrf_token.as_str();
+    let number = d.contrato.number();
+    let actions = html! {
+        @if d.can_write && d.contrato.terminated.is_none() && d.contrato.deleted.is_none() {
+            (link_button(&format!("/contratos/{}/editar", d.id), "Editar", false))
+            (link_button(&format!("/contratos/{}/otrosi/nuevo", d.id), "Nuevo Otro Sí", true))
+        }
+    };
+    let subtitle = format!("{} · {}", d.tercero_name, d.vigente.modality.value.label());
+    let body = html! {
+        (breadcrumbs(&[("Contratos", "/contratos"), (number, "")]))
+        (page_header(&format!("Contrato {number}"), Some(&subtitle), actions))
+        p { (state_badge(crate::pages::catalogos::contract_status_label(d.status))) " "
+            span.muted { (if d.vigente.kind == arriendo_events::ContractKind::Proveedor { "Contrato de proveedor" } else { "Contrato de cliente" }) } }
+        @if !d.alerts.is_empty() {
+            (card(Some("Alertas"), html! { ul.alert-list { @for a in d.alerts {
+                li class={ "alert-entry tone-" (tone(a.severity).class()) } {
+                    div.alert-entry-main { strong { (a.kind.label()) } span.alert-detail { (a.message) } }
+                    div.alert-entry-meta {
+                        span.alert-date { (date_label(a.kind)) " " (format::date(a.trigger_date)) }
+                        (badge(tone(a.severity), &format::days_left(a.days_left)))
+                        span.source-tag { "según " (a.source) }
+                    }
+                }
+            } } }))
+        }
+        div.grid-2.section {
+            (card(Some("Términos vigentes hoy"), vigente_details(d.vigente, d.tercero_name, d.local_name, true)))
+            div.stack {
+                (card(Some("Otro Sí"), otrosi_section(d, token)))
+                (card(Some("Renovaciones automáticas"), renewal_section(d, token)))
+            }
+        }
+        div.section { (card(Some("Pólizas"), polizas_section(d))) }
+        @if d.vigente.modality.value.is_sales_based() || !d.contrato.informes_ventas.is_empty() {
+            div.section { (card(Some("Informes de ventas y facturación"), ventas_section(d))) }
+        }
+        div.section { (card(Some("Calendario de cánones"), schedule_section(d.schedule, d.today))) }
+        div.grid-2.section {
+            (card(Some("Seguimiento"), seguimientos_section(d, token)))
+            (card(Some("Terminación"), termination_section(d, token)))
+        }
+        div.section { (card(Some("Historial"), timeline(d.history))) }
+    };
+    page(ctx, &format!("Contrato {number}"), body)
+}
