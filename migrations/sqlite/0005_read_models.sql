@@ -18,7 +18,8 @@ CREATE TABLE rm_terceros
     search       text NOT NULL, -- lower-case nit + razón social
     state        text NOT NULL  -- the Tercero aggregate as JSON
 );
-CREATE UNIQUE INDEX rm_terceros_nit ON rm_terceros (kind, nit);
+-- Not unique: a read model never refuses an event (uniqueness is checked before commands are sent).
+CREATE INDEX rm_terceros_nit ON rm_terceros (kind, nit);
 
 CREATE TABLE rm_locales
 (
@@ -29,7 +30,7 @@ CREATE TABLE rm_locales
     search   text NOT NULL,
     state    text NOT NULL
 );
-CREATE UNIQUE INDEX rm_locales_name ON rm_locales (name);
+CREATE INDEX rm_locales_name ON rm_locales (name);
 
 CREATE TABLE rm_contracts
 (
@@ -53,7 +54,7 @@ CREATE TABLE rm_contracts
     state         text   NOT NULL, -- the Contrato aggregate as JSON
     computed_for  text   NOT NULL
 );
-CREATE UNIQUE INDEX rm_contracts_number ON rm_contracts (number);
+CREATE INDEX rm_contracts_number ON rm_contracts (number);
 CREATE INDEX rm_contracts_end ON rm_contracts (end_date);
 CREATE INDEX rm_contracts_tercero ON rm_contracts (tercero_id);
 CREATE INDEX rm_contracts_local ON rm_contracts (local_id);

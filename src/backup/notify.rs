@@ -1,7 +1,7 @@
 //! Email on success and on failure (lettre over SMTP). Bodies in Spanish: they are read by people.
 
 use lettre::message::Body;
-use lettre::message::header::{ContentTransferEncoding, ContentType};
+use lettre::message::header::ContentType;
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
@@ -110,9 +110,9 @@ pub async fn send(config: &EmailConfig, run: &BackupRun) -> Result<()> {
             ))
         })?);
     }
-    // 8-bit UTF-8 text: readable as is by every current server and mail client.
-    let body = Body::new_with_encoding(body, ContentTransferEncoding::EightBit)
-        .map_err(|_| BackupError::Email("cannot encode the message body".into()))?;
+    // lettre picks the transfer encoding: 8-bit UTF-8 when every line fits, quoted-printable otherwise
+    // (a long error message from a remote target can exceed SMTP's 998-character line limit).
+    let body = Body::new(body);
     let message = builder
         .body(body)
         .map_err(|e| BackupError::Email(e.to_string()))?;

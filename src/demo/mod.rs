@@ -41,7 +41,8 @@ pub struct DemoSummary {
     pub contratos: usize,
 }
 
-const CONTRACTS: usize = 60;
+/// Contracts in the demo portfolio.
+pub const CONTRACTS: usize = 60;
 
 pub(super) fn money(pesos: i64) -> Result<Money, DomainError> {
     Money::from_pesos(pesos)
@@ -93,6 +94,15 @@ impl Loader<'_> {
 
 /// Loads the demo portfolio relative to `today`.
 pub async fn load(app: &App, today: NaiveDate) -> Result<DemoSummary, DemoError> {
+    load_sized(app, today, CONTRACTS).await
+}
+
+/// The same portfolio with `contracts` contracts (benchmarks use thousands).
+pub async fn load_sized(
+    app: &App,
+    today: NaiveDate,
+    contracts: usize,
+) -> Result<DemoSummary, DemoError> {
     let loader = Loader {
         app,
         admin: Actor::new("demo", Role::Administrador),
@@ -229,7 +239,7 @@ pub async fn load(app: &App, today: NaiveDate) -> Result<DemoSummary, DemoError>
         .filter(|(_, k)| *k == TerceroKind::Proveedor)
         .map(|(id, _)| *id)
         .collect();
-    for i in 0..CONTRACTS {
+    for i in 0..contracts {
         let id = Uuid::new_v4();
         let terms = contract_terms(i, today, &client_tenants, &suppliers, &premises)?;
         loader
@@ -247,6 +257,6 @@ pub async fn load(app: &App, today: NaiveDate) -> Result<DemoSummary, DemoError>
     Ok(DemoSummary {
         terceros: tenants.len(),
         locales: premises.len(),
-        contratos: CONTRACTS,
+        contratos: contracts,
     })
 }
