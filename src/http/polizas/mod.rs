@@ -1,0 +1,315 @@
+//! Pólizas: the list of every policy, register and edit forms (policies live in the contract's
+//! stream), the detail page with status and compliance, and its actions: renew, cancel and add a
+//! seguimiento.
+
+mod acciones;
+mod campos;
+
+use acciones::{add_seguimiento, cancel, detail, renew};
+use campos::PolizaFields;
+
+use arriendo_events::{Contrato, ContratoCommand, OtroSiStatus, RenewalStatus};
+use arriendo_views::components::FormErrors;
+use arriendo_views::layout::Flash;
+use arriendo_views::pages::catalogos::Paging;
+use arriendo_views::pages::poliza_form::{self as form_views, PolizaForm, PolizaFormContext};
+use arriendo_views::pages::polizas::{self as views, PolizaFilters, PolizaList};
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::Uri;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::CurrentUser;
+use super::respuestas::{
+    CONFLICT, Outcome, can_write, done, invalid, not_found, outcome, raw_query, server_error,
+};
+use super::security::{Access, Ctx, RequireWrite, Route};
+use crate::app::{App, today};
+use crate::queries;
+use crate::queries::filters::PER_PAGE;
+
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::get("/polizas", Access::Authenticated, list),
+        Route::get("/contratos/{id}/polizas/nueva", Access::Write, new_form),
+        Route::post("/contratos/{id}/polizas/nueva", Access::Write, register),
+        Route::get("/polizas/{id}", Access::Authenticated, detail),
+        Route::get("/polizas/{id}/editar", Access::Write, edit_form),
+        Route::post("/polizas/{id}", Access::Write, update),
+        Route::post("/polizas/{id}/renovar", Access::Write, renew),
+        Route::post("/polizas/{id}/cancelar", Access::Write, cancel),
+        Route::post("/polizas/{id}/seguimientos", Access::Write, add_seguimiento),
+    ]
+}
+
+// ---------------------------------------------------------------------------------------------------
+// List
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ListQuery {
+    estado: String,
+    cumplimiento: String,
+    contrato: String,
+    tipo: String,
+    pagina: Option<String>,
+}
+
+async fn list(
+    State(app): State<App>,
+    ctx: Ctx,
+    uri: Uri,
+    Query(query): Query<ListQuery>,
+) -> Response {
+    let page = query
+        .pagina
+        .and_then(|p| p.parse::<u64>().ok())
+        .unwrap_or(1)
+        .max(1);
+    let filters = PolizaFilters {
+        estado: query.estado,
+        cumplimiento: query.cumplimiento,
+        contrato: query.contrato,
+        tipo: query.tipo,
+    };
+    let contract_number = if filters.contrato.is_empty() {
+        None
+    } else {
+        match queries::catalogos::contract_number(&app.db, &filters.contrato).await {
+            Ok(n) => n,
+            Err(err) => return server_error(&ctx.page, err),
+        }
+    };
+    let (rows, total) = match queries::polizas::list(&app.db, &filters, page).await {
+        Ok(found) => found,
+        Err(err) => return server_error(&ctx.page, err),
+    };
+    let list = PolizaList {
+        rows,
+        filters,
+        contract_number,
+        paging: Paging {
+            page,
+            per_page: PER_PAGE,
+            total,
+            query: raw_query(&uri),
+        },
+        can_write: can_write(&ctx),
+    };
+    views::list_page(&ctx.page, &list).into_response()
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Loading
+
+async fn contract(app: &App, ctx: &Ctx, id: &str) -> Result<Contrato, Response> {
+    match queries::contract_state(&app.db, id).await {
+        Ok(Some(c)) if c.terms.is_some() => Ok(c),
+        Ok(_) => Err(not_found(&ctx.page)),
+        Err(err) => Err(server_error(&ctx.page, err)),
+    }
+}
+
+/// The contract id, the contract and the póliza id of a póliza.
+async fn load(app: &App, ctx: &Ctx, poliza_id: &str) -> Result<(String, Contrato, Uuid), Response> {
+    let Ok(pid) = Uuid::parse_str(poliza_id) else {
+        return Err(not_found(&ctx.page));
+    };
+    let contract_id = match queries::polizas::contract_of(&app.db, poliza_id).await {
+        Ok(Some(id)) => id,
+        Ok(None) => return Err(not_found(&ctx.page)),
+        Err(err) => return Err(server_error(&ctx.page, err)),
+    };
+    let contrato = contract(app, ctx, &contract_id).await?;
+    if contrato.find_poliza(pid).is_none() {
+        return Err(not_found(&ctx.page));
+    }
+    Ok((contract_id, contrato, pid))
+}
+
+fn form_context(contract_id: &str, c: &Contrato, editing: Option<String>) -> PolizaFormContext {
+    let mut documents = vec![("contrato".to_string(), "Contrato".to_string())];
+    for o in &c.otro_si {
+        let status = match o.status {
+            OtroSiStatus::Borrador => "borrador",
+            OtroSiStatus::EnRevision => "en revisión",
+            OtroSiStatus::Aprobado => "aprobado",
+            OtroSiStatus::Rechazado => "rechazado",
+        };
+        documents.push((o.number.to_string(), format!("{} ({status})", o.number)));
+    }
+    for r in &c.renovaciones {
+        let status = match r.status {
+            RenewalStatus::Propuesta => "propuesta",
+            RenewalStatus::Aprobada => "aprobada",
+            RenewalStatus::Anulada => "anulada",
+        };
+        documents.push((r.number.to_string(), format!("{} ({status})", r.number)));
+    }
+    PolizaFormContext {
+        contract_id: contract_id.to_string(),
+        contract_number: c.number().to_string(),
+        documents,
+        requirements: c.required_policies_in_force(today()).unwrap_or_default(),
+        editing,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Register and edit
+
+async fn new_form(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> Response {
+    let c = match contract(&app, &ctx, &id).await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let form = PolizaForm {
+        estado: "aporte_inicial".into(),
+        exigida_por: "contrato".into(),
+        colchon: "0".into(),
+        ..PolizaForm::default()
+    };
+    form_views::form_page(&ctx.page, &form, &form_context(&id, &c, None)).into_response()
+}
+
+async fn edit_form(State(app): State<App>, ctx: Ctx, Path(pid): Path<String>) -> Response {
+    let (contract_id, c, id) = match load(&app, &ctx, &pid).await {
+        Ok(found) => found,
+        Err(r) => return r,
+    };
+    let Some(p) = c.find_poliza(id) else {
+        return not_found(&ctx.page);
+    };
+    form_views::form_page(
+        &ctx.page,
+        &PolizaForm::from_poliza(p),
+        &form_context(&contract_id, &c, Some(pid)),
+    )
+    .into_response()
+}
+
+/// Which póliza a save is about: a new one (`editing: false`) or an existing one.
+struct Target<'a> {
+    contract_id: &'a str,
+    contrato: &'a Contrato,
+    poliza_id: Uuid,
+    editing: bool,
+}
+
+/// Sends a register or update command; the form again with the refusal, or the conflict and
+/// the current state, keeping what the user typed.
+async fn save(
+    app: &App,
+    ctx: &Ctx,
+    user: &CurrentUser,
+    target: Target<'_>,
+    fields: &PolizaFields,
+) -> Response {
+    let Target {
+        contract_id,
+        contrato: c,
+        poliza_id,
+        editing,
+    } = target;
+    let fc = form_context(contract_id, c, editing.then(|| poliza_id.to_string()));
+    let data = match fields.parse() {
+        Ok(d) => d,
+        Err(errors) => return invalid(form_views::form_page(&ctx.page, &fields.form(errors), &fc)),
+    };
+    let number = data.number.clone();
+    let command = if editing {
+        ContratoCommand::UpdatePoliza {
+            actor: user.actor(),
+            id: poliza_id,
+            poliza: data,
+        }
+    } else {
+        ContratoCommand::RegisterPoliza {
+            actor: user.actor(),
+            id: poliza_id,
+            poliza: data,
+        }
+    };
+    let result = app
+        .commands
+        .contrato(contract_id, command, user.metadata())
+        .await;
+    match outcome(app, &ctx.page, result).await {
+        Outcome::Done => {
+            let text = if editing {
+                format!("Póliza {number} actualizada.")
+            } else {
+                format!("Póliza {number} registrada.")
+            };
+            done(
+                &ctx.session,
+                Flash::exito(text),
+                &format!("/polizas/{poliza_id}"),
+            )
+            .await
+        }
+        Outcome::Refused(message) => {
+            let mut errors = FormErrors::new();
+            let field = if message.contains("número") {
+                "numero"
+            } else {
+                ""
+            };
+            errors.add(field, message);
+            invalid(form_views::form_page(&ctx.page, &fields.form(errors), &fc))
+        }
+        Outcome::Conflict => {
+            let current = contract(app, ctx, contract_id).await;
+            let fc = match &current {
+                Ok(now) => form_context(contract_id, now, fc.editing.clone()),
+                Err(_) => fc,
+            };
+            let mut errors = FormErrors::new();
+            errors.add("", CONFLICT);
+            invalid(form_views::form_page(&ctx.page, &fields.form(errors), &fc))
+        }
+        Outcome::Failed(response) => response,
+    }
+}
+
+async fn register(
+    State(app): State<App>,
+    RequireWrite(user): RequireWrite,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(fields): Form<PolizaFields>,
+) -> Response {
+    let c = match contract(&app, &ctx, &id).await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let target = Target {
+        contract_id: &id,
+        contrato: &c,
+        poliza_id: Uuid::now_v7(),
+        editing: false,
+    };
+    save(&app, &ctx, &user, target, &fields).await
+}
+
+async fn update(
+    State(app): State<App>,
+    RequireWrite(user): RequireWrite,
+    ctx: Ctx,
+    Path(pid): Path<String>,
+    Form(fields): Form<PolizaFields>,
+) -> Response {
+    let (contract_id, c, id) = match load(&app, &ctx, &pid).await {
+        Ok(found) => found,
+        Err(r) => return r,
+    };
+    let target = Target {
+        contract_id: &contract_id,
+        contrato: &c,
+        poliza_id: id,
+        editing: true,
+    };
+    save(&app, &ctx, &user, target, &fields).await
+}
