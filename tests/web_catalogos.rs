@@ -193,7 +193,11 @@ async fn register_a_local_and_refuse_a_duplicate_name() {
     let response = gus
         .post(
             "/locales",
-            &[("nombre", "local 205 "), ("ubicacion", "Piso 3"), ("area", "40")],
+            &[
+                ("nombre", "local 205 "),
+                ("ubicacion", "Piso 3"),
+                ("area", "40"),
+            ],
         )
         .await;
     let html = page(response, 422).await;

@@ -36,7 +36,11 @@ async fn register_policies_see_compliance_and_act_on_them() {
     let gus = web.logged_in("gus").await;
 
     // The form shows what the contract requires and the documents to choose from.
-    let form = page(gus.get(&format!("/contratos/{id}/polizas/nueva")).await, 200).await;
+    let form = page(
+        gus.get(&format!("/contratos/{id}/polizas/nueva")).await,
+        200,
+    )
+    .await;
     assert!(form.contains("Lo que exige el contrato hoy"));
     assert!(form.contains("$ 500.000.000"));
     assert!(form.contains("predios, labores y operaciones: $ 300.000.000"));
@@ -46,7 +50,11 @@ async fn register_policies_see_compliance_and_act_on_them() {
     let response = gus
         .post(
             &format!("/contratos/{id}/polizas/nueva"),
-            &[("tipo", "rce"), ("numero", "RCE-1"), ("valor_asegurado", "abc")],
+            &[
+                ("tipo", "rce"),
+                ("numero", "RCE-1"),
+                ("valor_asegurado", "abc"),
+            ],
         )
         .await;
     let html = page(response, 422).await;
@@ -79,11 +87,16 @@ async fn register_policies_see_compliance_and_act_on_them() {
     let html = page(gus.get(&first).await, 200).await;
     assert!(html.contains("Póliza RCE-1 registrada."));
     assert!(html.contains("No cumple"));
-    assert!(html.contains(
-        "el valor asegurado $ 100.000.000 es menor que el mínimo exigido $ 500.000.000"
-    ));
+    assert!(
+        html.contains(
+            "el valor asegurado $ 100.000.000 es menor que el mínimo exigido $ 500.000.000"
+        )
+    );
     assert!(html.contains("no incluye el sublímite de predios, labores y operaciones"));
-    assert!(html.contains("no cubre hasta la fecha final exigida"), "colchón applied");
+    assert!(
+        html.contains("no cubre hasta la fecha final exigida"),
+        "colchón applied"
+    );
     assert!(html.contains("1 meses"));
 
     // One that complies.

@@ -96,7 +96,10 @@ async fn an_administrador_backs_up_from_the_page_and_a_gestor_cannot() {
     let response = ana.post(&format!("/respaldos/{set}/verificar"), &[]).await;
     assert_eq!(response.status(), 303);
     let html = page(ana.get("/respaldos").await, 200).await;
-    assert!(html.contains(&format!("El respaldo {set} está íntegro")), "{html}");
+    assert!(
+        html.contains(&format!("El respaldo {set} está íntegro")),
+        "{html}"
+    );
     let response = ana.post("/respaldos/backup_nada/verificar", &[]).await;
     assert_eq!(response.status(), 303);
     let html = page(ana.get("/respaldos").await, 200).await;

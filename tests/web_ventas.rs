@@ -38,7 +38,8 @@ async fn a_sales_report_delivered_shows_the_billing() {
     let (year, month) = (last.year().to_string(), last.month().to_string());
 
     let form = page(
-        gus.get(&format!("/contratos/{id}/informes-ventas/nuevo")).await,
+        gus.get(&format!("/contratos/{id}/informes-ventas/nuevo"))
+            .await,
         200,
     )
     .await;
@@ -109,11 +110,18 @@ async fn a_sales_report_delivered_shows_the_billing() {
     assert!(html.contains("$ 2.000.000"), "excess");
     assert!(html.contains("$ 12.000.000"), "total");
     assert!(html.contains("se factura el mínimo $ 10.000.000 más el excedente $ 2.000.000"));
-    assert!(html.contains("Contrato (contrato original)"), "which document set the %");
+    assert!(
+        html.contains("Contrato (contrato original)"),
+        "which document set the %"
+    );
     assert!(html.contains("Entregado"));
 
     // The list shows it with its billing; filters.
-    let list = page(gus.get(&format!("/informes-ventas?contrato={id}")).await, 200).await;
+    let list = page(
+        gus.get(&format!("/informes-ventas?contrato={id}")).await,
+        200,
+    )
+    .await;
     assert!(list.contains("CT-9001"));
     assert!(list.contains("$ 12.000.000"));
     let list = page(gus.get("/informes-ventas?estado=pendiente").await, 200).await;
@@ -159,7 +167,10 @@ async fn record_an_ipc_value_and_confirm_an_adjustment() {
         today,
         345,
     );
-    let anniversary = terms.start_date.with_year(terms.start_date.year() + 1).unwrap();
+    let anniversary = terms
+        .start_date
+        .with_year(terms.start_date.year() + 1)
+        .unwrap();
     let id = contract(app, terms).await;
     let gus = web.logged_in("gus").await;
     let index_year = (anniversary.year() - 1).to_string();

@@ -90,7 +90,9 @@ pub fn period_label(year: i32, month: u32) -> String {
 fn status_badge(status: &str, overdue: bool) -> Markup {
     match status {
         "entregado" => badge(Tone::Ok, "Entregado"),
-        _ if overdue => html! { (badge(Tone::Warning, "Pendiente")) " " (badge(Tone::Danger, "Vencido")) },
+        _ if overdue => {
+            html! { (badge(Tone::Warning, "Pendiente")) " " (badge(Tone::Danger, "Vencido")) }
+        }
         _ => badge(Tone::Warning, "Pendiente"),
     }
 }

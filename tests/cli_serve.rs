@@ -1,0 +1,148 @@
+//! The binary as a new user meets it: `serve --demo` on an empty folder loads the demo, prints a
+//! one-time administrador password and serves the login page; the same password logs in; a bad or
+//! unreachable database is one clear error line and exit code 3.
+#![allow(clippy::unwrap_used)]
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Kills the server when the test ends, whatever happens.
+struct Server(std::process::Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_demo_prints_a_login_and_serves_the_dashboard() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_arriendo"))
+        .args([
+            "--data-dir",
+            dir.path().to_str().unwrap(),
+            "serve",
+            "--demo",
+            "--bind",
+        ])
+        .arg(format!("127.0.0.1:{port}"))
+        .env_remove("DATABASE_URL")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let server = Server(child);
+    let lines = tokio::task::spawn_blocking(move || {
+        let mut seen = Vec::new();
+        for line in BufReader::new(stdout).lines() {
+            let line = line.unwrap();
+            let listening = line.contains("escuchando");
+            seen.push(line);
+            if listening {
+                break;
+            }
+        }
+        seen
+    });
+    let lines = tokio::time::timeout(Duration::from_secs(60), lines)
+        .await
+        .unwrap()
+        .unwrap();
+    let credentials = lines
+        .iter()
+        .find(|l| l.contains("contraseña"))
+        .expect("a one-time password is printed");
+    let quoted: Vec<&str> = credentials.split(['«', '»']).collect();
+    let (user, password) = (quoted[1], quoted[3]);
+
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    let login = client.get(format!("{base}/login")).send().await.unwrap();
+    assert_eq!(login.status(), 200);
+    let html = login.text().await.unwrap();
+    let token = html
+        .split("name=\"csrf_token\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
+    let posted = client
+        .post(format!("{base}/login"))
+        .form(&[
+            ("username", user),
+            ("password", password),
+            ("csrf_token", token),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(posted.status(), 303);
+    let dashboard = client.get(format!("{base}/")).send().await.unwrap();
+    assert_eq!(dashboard.status(), 200);
+    let body = dashboard.text().await.unwrap();
+    assert!(
+        body.contains("CT-20"),
+        "the demo contracts appear on the dashboard"
+    );
+    drop(server);
+}
+
+#[test]
+fn unreachable_database_is_one_line_and_exit_code_3() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let output = Command::new(env!("CARGO_BIN_EXE_arriendo"))
+        .args(["--data-dir", dir.path().to_str().unwrap(), "--database-url"])
+        .arg(format!(
+            "postgres://nobody:secreto@127.0.0.1:{port}/arriendo"
+        ))
+        .arg("migrate")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(3));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error:")).collect();
+    assert_eq!(errors.len(), 1, "{stderr}");
+    assert!(errors[0].contains("cannot reach the database"), "{stderr}");
+    assert!(
+        !stderr.contains("secreto"),
+        "the password is never printed: {stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn bad_database_url_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_arriendo"))
+        .args([
+            "--data-dir",
+            dir.path().to_str().unwrap(),
+            "--database-url",
+            "mysql://x",
+            "migrate",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(3));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("invalid database URL"), "{stderr}");
+}
