@@ -107,7 +107,7 @@ pub(super) async fn enrich(
                 )
                 .await?;
         }
-        if terms.kind == ContractKind::Cliente && i % 3 != 2 {
+        if terms.kind == ContractKind::Cliente {
             let cumplimiento = poliza(
                 PolicyKind::Cumplimiento,
                 format!("CUM-{:05}", 5000 + i),

@@ -35,7 +35,25 @@ pub fn routes() -> Vec<Route> {
     routes.extend(respaldos::routes());
     routes.extend(assets::routes());
     routes.extend(auth::routes());
+    routes.push(Route::get("/salud", Access::Public, health));
     routes
+}
+
+/// For load balancers and `docker compose`: 200 when the store answers, 503 otherwise. Says nothing
+/// about the data.
+async fn health(
+    axum::extract::State(app): axum::extract::State<App>,
+) -> (axum::http::StatusCode, &'static str) {
+    match app.projector.status().await {
+        Ok(_) => (axum::http::StatusCode::OK, "ok"),
+        Err(err) => {
+            tracing::error!(error = %err, "health check: the store does not answer");
+            (
+                axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                "sin base de datos",
+            )
+        }
+    }
 }
 
 /// The application: the route table behind sessions, login, roles, CSRF and security headers.

@@ -185,7 +185,7 @@ fn logout_form(ctx: &PageContext) -> Markup {
 fn user_box(ctx: &PageContext, user: &UserBadge) -> Markup {
     html! {
         div.user-box {
-            span.user-name { (user.username) }
+            a.user-name href="/cuenta/contrasena" title="Cambiar mi contraseña" { (user.username) }
             span.user-role { (user.role_label) }
             (logout_form(ctx))
         }
