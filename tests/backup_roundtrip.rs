@@ -345,6 +345,63 @@ async fn sqlite_database_file_restore_swaps_atomically() {
     );
 }
 
+/// PostgreSQL: a pg_dump archive restored with pg_restore into another database (after a safety
+/// backup of what was there) gives the source's event log and read models.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn postgres_database_file_restore_round_trip() {
+    let source = TestStore::new(Engine::Postgres).await;
+    seed_raw(source.db(), 40).await;
+    source.app.projector.catch_up().await.unwrap();
+    let backups = tempfile::tempdir().unwrap();
+    let settings = settings(backups.path());
+    let report = run_backup_with(
+        &source.app,
+        &settings,
+        BackupOptions {
+            format: Format::Db,
+            ..opts(backups.path())
+        },
+    )
+    .await
+    .unwrap();
+    assert!(
+        report
+            .manifest
+            .file(FileKind::Db)
+            .unwrap()
+            .name
+            .ends_with(".pgdump")
+    );
+
+    let target = TestStore::new(Engine::Postgres).await;
+    counters(target.db())
+        .execute("x", Add(1), meta())
+        .await
+        .unwrap();
+    let options = RestoreOptions {
+        force: true,
+        from_db_file: true,
+        output_dir: Some(backups.path().into()),
+        ..restore_opts(report.manifest.name.clone())
+    };
+    let done = restore::restore(&target.app, &settings, &options)
+        .await
+        .unwrap();
+    assert!(
+        done.safety_backup.is_some(),
+        "the replaced data is kept first"
+    );
+    let reopened = target.reopen().await;
+    assert_eq!(
+        all_events(&reopened.db).await,
+        all_events(source.db()).await
+    );
+    assert_eq!(
+        dump_read_models(&reopened.db).await,
+        dump_read_models(source.db()).await
+    );
+}
+
 async fn consistent_while_commands_are_written(engine: Engine) {
     let store = TestStore::new(again(&engine)).await;
     seed_raw(store.db(), 2000).await;
