@@ -226,6 +226,7 @@ pub async fn show(
             otro_si: o,
             vigente: &l.vigente,
             tercero_name: &l.tercero_name,
+            local_name: l.local_name.as_deref(),
             is_last: last == Some(o.number),
             contract_open: l.open(),
             can_write: can_write(&ctx),
