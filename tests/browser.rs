@@ -247,6 +247,7 @@ async fn browser_creates_a_contract_and_approves_an_otro_si() {
         .unwrap();
     fill(&c, "campo-pol_rce_valor", "100000000").await;
     fill(&c, "campo-pol_rce_meses", "3").await;
+    c.execute("window.scrollTo(0, 0);", vec![]).await.unwrap();
     shot(&c, "contrato-nuevo.png").await;
     submit(&c, "/contratos").await;
     wait(&c, Locator::Css(".flash-exito")).await;
@@ -300,7 +301,16 @@ async fn browser_creates_a_contract_and_approves_an_otro_si() {
 
     c.goto(&format!("{base}/")).await.unwrap();
     shot(&c, "panel.png").await;
-    c.goto(&format!("{base}/contratos?q=ct-")).await.unwrap();
+    c.goto(&format!("{base}/alertas?tipo=vencimiento"))
+        .await
+        .unwrap();
+    assert!(body(&c).await.contains("Vencimiento de contrato"));
+    shot(&c, "alertas.png").await;
+    c.goto(&format!("{base}/contratos?q=nav")).await.unwrap();
+    assert!(body(&c).await.contains("CT-NAV-1"));
+    c.goto(&format!("{base}/contratos?estado=vigente&orden=fin"))
+        .await
+        .unwrap();
     shot(&c, "contratos.png").await;
 
     c.close().await.unwrap();

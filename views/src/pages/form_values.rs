@@ -72,13 +72,13 @@ pub fn policy_fields(v: &FormValues, errors: &FormErrors) -> Markup {
     html! {
         @for (prefix, label) in POLICY_KINDS {
             @let [req, valor, meses, nombre] = policy_names(prefix);
-            div.form-grid {
+            div.grid-4 {
                 (checkbox(&Field::new(&req, label).errors(errors), v.checked(&req)))
                 @if *prefix == "otra" {
                     (crate::components::text_field(&Field::new(&nombre, "Nombre de la póliza").value(v.get(&nombre)).errors(errors)))
                 }
                 (money_field(&Field::new(&valor, "Valor asegurado mínimo").value(v.get(&valor)).errors(errors)))
-                (number_field(&Field::new(&meses, "Meses de cobertura después del fin").value(v.get(&meses)).errors(errors), Some(0), Some(120)))
+                (number_field(&Field::new(&meses, "Meses de cobertura tras el fin").value(v.get(&meses)).errors(errors), Some(0), Some(120)))
             }
         }
     }
