@@ -32,8 +32,11 @@ fn card<'a>(html: &'a str, slug: &str) -> Option<&'a str> {
 }
 
 async fn demo_web() -> Web {
-    let web = Web::start(Engine::Sqlite).await;
-    web.add_user("gus-gestor", Role::Gestor).await;
+    demo_web_on(Engine::Sqlite).await
+}
+
+async fn demo_web_on(engine: Engine) -> Web {
+    let web = Web::start(engine).await;
     arriendo::demo::load(&web.app, arriendo::app::today())
         .await
         .unwrap();
@@ -44,6 +47,7 @@ async fn demo_web() -> Web {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn dashboard_with_the_demo_portfolio() {
     let web = demo_web().await;
+    web.add_user("gus-gestor", Role::Gestor).await;
     let gestor = web.logged_in("gus-gestor").await;
     let started = Instant::now();
     let html = text(&gestor, "/").await;
@@ -116,8 +120,17 @@ async fn dashboard_with_the_demo_portfolio() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn chart_in_sql_matches_the_projection() {
-    let web = demo_web().await;
+async fn chart_in_sql_matches_the_projection_sqlite() {
+    chart_in_sql_matches_the_projection(Engine::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn chart_in_sql_matches_the_projection_postgres() {
+    chart_in_sql_matches_the_projection(Engine::Postgres).await;
+}
+
+async fn chart_in_sql_matches_the_projection(engine: Engine) {
+    let web = demo_web_on(engine).await;
     let db = &web.app.db;
     let today = arriendo::app::today();
     let states: Vec<String> = arriendo::on_pool!(db, pool => {
@@ -151,6 +164,16 @@ async fn chart_in_sql_matches_the_projection() {
     assert_eq!(counts.fijo as usize, summary.by_modality.fijo);
     assert_eq!(counts.hibrido as usize, summary.by_modality.hibrido);
     assert_eq!(counts.proveedor as usize, summary.by_kind.proveedor);
+
+    web.add_user("gus-gestor", Role::Gestor).await;
+    let gestor = web.logged_in("gus-gestor").await;
+    for path in [
+        "/?clase=cliente&tipo=vencimiento&severidad=danger",
+        "/alertas?clase=proveedor&pagina=1",
+        "/contratos?q=s.a.s&modalidad=hibrido&orden=canon&dir=desc",
+    ] {
+        text(&gestor, path).await;
+    }
 }
 
 /// 10,000 contracts and 20,000 alerts written straight into the read models (the pages read only

@@ -267,6 +267,8 @@ fn termination_section(d: &ContratoDetail<'_>, token: &str) -> Markup {
                     button.btn.btn-danger type="submit" { "Terminar contrato" }
                 }
             }
+        } @else {
+            p.muted { "Sin terminación registrada." }
         }
     }
 }
@@ -302,19 +304,17 @@ pub fn contrato_page(ctx: &PageContext, d: &ContratoDetail<'_>) -> Markup {
         div.grid-2.section {
             (card(Some("Términos vigentes hoy"), vigente_details(d.vigente, d.tercero_name, d.local_name, true)))
             div.stack {
-                (card(Some("Otro Sí"), otrosi_section(d, token)))
                 (card(Some("Renovaciones automáticas"), renewal_section(d, token)))
+                (card(Some("Seguimiento"), seguimientos_section(d, token)))
             }
         }
+        div.section { (card(Some("Otro Sí"), otrosi_section(d, token))) }
         div.section { (card(Some("Pólizas"), polizas_section(d))) }
         @if d.vigente.modality.value.is_sales_based() || !d.contrato.informes_ventas.is_empty() {
             div.section { (card(Some("Informes de ventas y facturación"), ventas_section(d))) }
         }
         div.section { (card(Some("Calendario de cánones"), schedule_section(d.schedule, d.today))) }
-        div.grid-2.section {
-            (card(Some("Seguimiento"), seguimientos_section(d, token)))
-            (card(Some("Terminación"), termination_section(d, token)))
-        }
+        div.section { (card(Some("Terminación"), termination_section(d, token))) }
         div.section { (card(Some("Historial"), timeline(d.history))) }
     };
     page(ctx, &format!("Contrato {number}"), body)
