@@ -57,6 +57,17 @@ async fn dashboard_with_the_demo_portfolio() {
         html.len()
     );
     assert!(html.len() < 200_000, "the dashboard stays small");
+    let gzipped = gestor
+        .client
+        .get(gestor.url("/"))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(gzipped.headers()["content-encoding"], "gzip");
+    let compressed = gzipped.bytes().await.unwrap().len();
+    println!("dashboard gzipped: {compressed} bytes");
+    assert!(compressed < 20_000);
 
     assert!(html.contains("Contratos vigentes"));
     assert!(html.contains("/contratos?estado=vigente&amp;modalidad=hibrido"));

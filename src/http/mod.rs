@@ -56,7 +56,8 @@ async fn health(
     }
 }
 
-/// The application: the route table behind sessions, login, roles, CSRF and security headers.
+/// The application: the route table behind sessions, login, roles, CSRF and security headers, with
+/// gzip for clients that accept it.
 pub fn router(app: App) -> Router {
-    security::protect(routes(), &app)
+    security::protect(routes(), &app).layer(tower_http::compression::CompressionLayer::new())
 }
