@@ -399,3 +399,81 @@ async fn otro_si_rejected_and_deleted() {
     assert!(page.contains("OS-1 eliminado."));
     assert!(page.contains("Este contrato no tiene Otro Sí."));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn hybrid_and_variable_contracts_with_grace_and_adjustment() {
+    let web = Web::start(Engine::Sqlite).await;
+    web.add_user("gus-gestor", Role::Gestor).await;
+    let (tercero, local) = tercero_y_local(&web.app).await;
+    let today = arriendo::app::today();
+    let gestor = web.logged_in("gus-gestor").await;
+    let start = today - Duration::days(30);
+    let set = |fields: &mut Vec<(String, String)>, k: &str, v: String| {
+        fields.retain(|(name, _)| name != k);
+        fields.push((k.to_string(), v));
+    };
+
+    // Híbrido: minimum + % of sales, a grace period and a fixed-date minimum-wage adjustment.
+    let mut fields = contract_fields(today, "CT-HIB-1", &tercero, &local);
+    set(&mut fields, "modalidad", "hibrido".into());
+    set(&mut fields, "canon", "8.000.000".into());
+    set(&mut fields, "porcentaje", "6,5".into());
+    set(&mut fields, "ajuste_indice", "salario_minimo".into());
+    set(&mut fields, "ajuste_puntos", "100".into());
+    set(&mut fields, "ajuste_fecha", "fija".into());
+    set(&mut fields, "ajuste_dia", "1".into());
+    set(&mut fields, "ajuste_mes", "2".into());
+    set(&mut fields, "gracia_desde", iso(start));
+    set(&mut fields, "gracia_hasta", iso(start + Duration::days(59)));
+    set(&mut fields, "gracia_canon", "0".into());
+    set(
+        &mut fields,
+        "gracia_condicion",
+        "Adecuaciones del local".into(),
+    );
+    // Without the sales report day: refused beside that field.
+    let response = gestor.post("/contratos", &pairs(&fields)).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("id=\"campo-dia_informe-error\""), "{html}");
+    assert!(
+        html.contains("value=\"Adecuaciones del local\"")
+            || html.contains(">Adecuaciones del local</textarea>")
+    );
+    set(&mut fields, "dia_informe", "10".into());
+    let id = create_contract(&gestor, &fields).await;
+    let page = text(&gestor, &format!("/contratos/{id}")).await;
+    assert!(page.contains("Híbrido"));
+    assert!(page.contains("Mínimo garantizado"));
+    assert!(page.contains("$ 8.000.000"));
+    assert!(page.contains("6,5 %"));
+    assert!(page.contains("100 % del incremento del salario mínimo, cada 1 de febrero"));
+    assert!(page.contains("Adecuaciones del local"));
+    assert!(page.contains("Informes de ventas y facturación"));
+    assert!(
+        page.contains("periodo de gracia"),
+        "the schedule shows the grace months"
+    );
+
+    // The edit form comes back with everything as stored.
+    let edit = text(&gestor, &format!("/contratos/{id}/editar")).await;
+    assert!(edit.contains("value=\"8.000.000\""));
+    assert!(edit.contains("<option value=\"salario_minimo\" selected>"));
+    assert!(edit.contains(">Adecuaciones del local</textarea>"));
+
+    // Variable puro: only the percentage.
+    let mut fields = contract_fields(today, "CT-VAR-1", &tercero, &local);
+    set(&mut fields, "modalidad", "variable".into());
+    set(&mut fields, "canon", String::new());
+    set(&mut fields, "porcentaje", "12".into());
+    set(&mut fields, "dia_informe", "5".into());
+    let id = create_contract(&gestor, &fields).await;
+    let page = text(&gestor, &format!("/contratos/{id}")).await;
+    assert!(page.contains("Variable puro"));
+    assert!(page.contains("12 %"));
+    assert!(
+        text(&gestor, "/contratos?modalidad=variable")
+            .await
+            .contains("CT-VAR-1")
+    );
+}
