@@ -53,6 +53,9 @@ fn render(
             vigente: &l.vigente,
             tercero_name: &l.tercero_name,
             local_name: l.local_name.as_deref(),
+            saved: n
+                .and_then(|n| l.contrato.find_otro_si(OtroSiNumber(n)))
+                .map(|o| &o.changes),
             conflict,
         },
     );

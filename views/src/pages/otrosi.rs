@@ -135,6 +135,8 @@ pub struct OtroSiFormPage<'a> {
     pub vigente: &'a ContratoVigente,
     pub tercero_name: &'a str,
     pub local_name: Option<&'a str>,
+    /// When editing: what the saved draft changes, shown against the terms in force.
+    pub saved: Option<&'a OtroSiChanges>,
     pub conflict: Option<Conflict>,
 }
 
@@ -193,7 +195,12 @@ pub fn otrosi_form_page(ctx: &PageContext, f: &OtroSiFormPage<'_>) -> Markup {
                 }))
                 (form_actions(if f.number.is_some() { "Guardar borrador" } else { "Crear borrador" }, Some(&cancel)))
             }
-            (card(Some("Términos vigentes hoy"), vigente_details(f.vigente, f.tercero_name, f.local_name, true)))
+            div.stack {
+                @if let Some(saved) = f.saved {
+                    (card(Some("Lo que cambia el borrador guardado"), changes_table(saved, f.vigente)))
+                }
+                (card(Some("Términos vigentes hoy"), vigente_details(f.vigente, f.tercero_name, f.local_name, true)))
+            }
         }
     };
     page(ctx, &title, body)
@@ -417,6 +424,7 @@ pub(crate) mod tests {
                 vigente: &v,
                 tercero_name: "Café Andino S.A.S.",
                 local_name: None,
+                saved: Some(&c.otro_si[1].changes),
                 conflict: None,
             },
         )
@@ -426,5 +434,7 @@ pub(crate) mod tests {
         assert!(html.contains("id=\"campo-fecha_fin-error\""));
         assert!(html.contains("modificado por OS-1"));
         assert!(html.contains("31/12/2027"));
+        assert!(html.contains("Lo que cambia el borrador guardado"));
+        assert!(html.contains("<strong>$ 14.000.000</strong>"));
     }
 }
