@@ -477,3 +477,46 @@ async fn hybrid_and_variable_contracts_with_grace_and_adjustment() {
             .contains("CT-VAR-1")
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn only_an_administrador_deletes_a_contract() {
+    let web = Web::start(Engine::Sqlite).await;
+    web.add_user("gus-gestor", Role::Gestor).await;
+    web.add_user("ana-admin", Role::Administrador).await;
+    let (tercero, local) = tercero_y_local(&web.app).await;
+    let today = arriendo::app::today();
+    let gestor = web.logged_in("gus-gestor").await;
+    let id = create_contract(
+        &gestor,
+        &contract_fields(today, "CT-DEL-1", &tercero, &local),
+    )
+    .await;
+    let path = format!("/contratos/{id}/eliminar");
+    let reason = [("motivo_eliminacion", "Registrado por error")];
+    assert!(
+        !text(&gestor, &format!("/contratos/{id}"))
+            .await
+            .contains(&path)
+    );
+    assert_eq!(
+        gestor.post(&path, &reason).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    let admin = web.logged_in("ana-admin").await;
+    assert!(
+        text(&admin, &format!("/contratos/{id}"))
+            .await
+            .contains(&path)
+    );
+    let response = admin.post(&path, &reason).await;
+    assert_eq!(location(&response), "/contratos");
+    let list = text(&admin, "/contratos").await;
+    assert!(list.contains("Contrato CT-DEL-1 eliminado."));
+    assert!(!list.contains(">CT-DEL-1</a>"), "gone from the list");
+    let page = text(&admin, &format!("/contratos/{id}")).await;
+    assert!(
+        page.contains("Registrado por error"),
+        "the history stays readable"
+    );
+    assert!(!text(&admin, "/").await.contains("CT-DEL-1"), "no alerts");
+}

@@ -28,6 +28,7 @@ pub fn routes() -> Vec<Route> {
         Route::get("/contratos/{id}/editar", Access::Write, pages::edit_form),
         Route::post("/contratos/{id}/editar", Access::Write, pages::update),
         Route::post("/contratos/{id}/terminar", Access::Write, pages::terminate),
+        Route::post("/contratos/{id}/eliminar", Access::Admin, pages::delete),
         Route::post(
             "/contratos/{id}/seguimientos",
             Access::Write,

@@ -17,7 +17,7 @@ use crate::app::{App, today};
 use crate::http::respuestas::{
     Outcome, can_write, done, invalid, outcome, parse_date, raw_query, sentence, server_error,
 };
-use crate::http::security::{Ctx, RequireWrite};
+use crate::http::security::{Ctx, RequireAdmin, RequireWrite};
 use crate::queries;
 
 pub async fn list(State(app): State<App>, ctx: Ctx, uri: Uri) -> Response {
@@ -383,4 +383,54 @@ pub async fn terminate(
         &back,
     )
     .await
+}
+
+/// Deletes a contract (administrador only): the stream stays, the contract leaves the lists.
+pub async fn delete(
+    State(app): State<App>,
+    ctx: Ctx,
+    RequireAdmin(user): RequireAdmin,
+    Path(id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let loaded = match load(&app, &ctx.page, &id).await {
+        Ok(l) => l,
+        Err(r) => return r,
+    };
+    let values = FormValues::from_pairs(pairs);
+    let back = format!("/contratos/{id}");
+    if values.get("motivo_eliminacion").is_empty() {
+        return done(
+            &ctx.session,
+            Flash::error("Indique el motivo de la eliminación."),
+            &back,
+        )
+        .await;
+    }
+    let number = loaded.contrato.number().to_string();
+    let command = ContratoCommand::DeleteContract {
+        actor: user.actor(),
+        reason: values.get("motivo_eliminacion").to_string(),
+    };
+    let result = app.commands.contrato(&id, command, user.metadata()).await;
+    match outcome(&app, &ctx.page, result).await {
+        Outcome::Done => {
+            done(
+                &ctx.session,
+                Flash::exito(format!("Contrato {number} eliminado.")),
+                "/contratos",
+            )
+            .await
+        }
+        Outcome::Refused(message) => done(&ctx.session, Flash::error(message), &back).await,
+        Outcome::Conflict => {
+            done(
+                &ctx.session,
+                Flash::error(crate::http::respuestas::CONFLICT),
+                &back,
+            )
+            .await
+        }
+        Outcome::Failed(r) => r,
+    }
 }

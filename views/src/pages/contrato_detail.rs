@@ -270,6 +270,18 @@ fn termination_section(d: &ContratoDetail<'_>, token: &str) -> Markup {
         } @else {
             p.muted { "Sin terminación registrada." }
         }
+        @if let Some(reason) = &c.deleted {
+            p { (badge(Tone::Danger, "Eliminado")) " " (reason) }
+        } @else if d.is_admin {
+            details {
+                summary { "Eliminar el contrato… (administrador)" }
+                form.form method="post" action={ "/contratos/" (d.id) "/eliminar" } data-confirm="¿Eliminar este contrato? Saldrá de las listas; su historial se conserva." {
+                    (csrf_field(token))
+                    (textarea(&Field::new("motivo_eliminacion", "Motivo de la eliminación").required(), 2))
+                    button.btn.btn-danger type="submit" { "Eliminar contrato" }
+                }
+            }
+        }
     }
 }
 
