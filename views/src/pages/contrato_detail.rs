@@ -394,7 +394,10 @@ mod tests {
         assert!(html.contains("action=\"/contratos/c1/terminar\""));
         assert!(html.contains("Aprobó el Otro Sí OS-1."));
         assert!(html.contains("href=\"/terceros/00000000-0000-0000-0000-000000000000\""));
-        assert!(html.contains("action=\"/contratos/c1/eliminar\""), "administrador");
+        assert!(
+            html.contains("action=\"/contratos/c1/eliminar\""),
+            "administrador"
+        );
         let mut ids: Vec<&str> = html
             .split(" id=\"")
             .skip(1)
@@ -404,6 +407,9 @@ mod tests {
         ids.sort_unstable();
         ids.dedup();
         assert_eq!(ids.len(), total, "unique ids");
-        assert!(!html.contains("<script>") && !html.contains(" style="), "CSP-safe");
+        assert!(
+            !html.contains("<script>") && !html.contains(" style="),
+            "CSP-safe"
+        );
     }
 }
