@@ -2,13 +2,16 @@
 //! Otro Sí form ([`OtroSiChanges`]). Every message goes beside its field.
 
 use arriendo_events::{
-    AdjustmentDate, AdjustmentIndex, AdjustmentRule, ContractKind, ContractTerms, DateRange,
-    DomainError, GracePeriod, Money, OtroSi, OtroSiChanges, PaymentModality, Percentage,
-    PolicyKind, PolicyRequirement,
+    AdjustmentDate, AdjustmentIndex, AdjustmentRule, ContractKind, ContractTerms,
+    CumplimientoCover, DateRange, DomainError, GracePeriod, Money, OtroSi, OtroSiChanges,
+    PaymentModality, Percentage, PolicyKind, PolicyRequirement, RceSublimits,
 };
 use arriendo_views::components::FormErrors;
 use arriendo_views::format;
-use arriendo_views::pages::form_values::{FormValues, POLICY_KINDS, policy_names};
+use arriendo_views::pages::form_values::{
+    FormValues, POLICY_KINDS, cover_names, has_cover, has_sublimits, policy_names,
+    rce_sublimit_names,
+};
 use chrono::NaiveDate;
 use uuid::Uuid;
 
@@ -140,6 +143,59 @@ fn adjustment(
     (index, on)
 }
 
+/// The optional amounts of `names` (each error beside its field).
+fn amounts<const N: usize>(
+    v: &FormValues,
+    errors: &mut FormErrors,
+    names: &[String; N],
+) -> [Option<Money>; N] {
+    names
+        .each_ref()
+        .map(|name| optional(errors, name, v.get(name), Money::parse))
+}
+
+/// The RCE sub-limits of a row (`None` when none is typed or the kind has none).
+fn sublimits(v: &FormValues, errors: &mut FormErrors, prefix: &str) -> Option<RceSublimits> {
+    if !has_sublimits(prefix) {
+        return None;
+    }
+    let [
+        premises_operations,
+        employer_liability,
+        medical_expenses,
+        vehicles,
+        contractors,
+        non_material_damages,
+        lost_profit,
+    ] = amounts(v, errors, &rce_sublimit_names(prefix));
+    let s = RceSublimits {
+        premises_operations,
+        employer_liability,
+        medical_expenses,
+        vehicles,
+        contractors,
+        non_material_damages,
+        lost_profit,
+    };
+    s.entries().iter().any(|(_, m)| m.is_some()).then_some(s)
+}
+
+/// The cumplimiento / arrendamiento cover of a row (`None` when none is typed or the kind has
+/// none).
+fn cover(v: &FormValues, errors: &mut FormErrors, prefix: &str) -> Option<CumplimientoCover> {
+    if !has_cover(prefix) {
+        return None;
+    }
+    let [rent, utilities, vat, admin_fee] = amounts(v, errors, &cover_names(prefix));
+    let c = CumplimientoCover {
+        rent,
+        utilities,
+        vat,
+        admin_fee,
+    };
+    c.entries().iter().any(|(_, m)| m.is_some()).then_some(c)
+}
+
 /// The required policies of the form.
 fn policies(v: &FormValues, errors: &mut FormErrors) -> Vec<PolicyRequirement> {
     let mut out = Vec::new();
@@ -169,27 +225,19 @@ fn policies(v: &FormValues, errors: &mut FormErrors) -> Vec<PolicyRequirement> {
             Money::parse,
         );
         let months = number_field(errors, &meses, v.get(&meses), "Indique un número de meses.");
+        let rce_sublimits = sublimits(v, errors, prefix);
+        let cumplimiento_cover = cover(v, errors, prefix);
         if let (Some(minimum_insured), Some(months)) = (value, months) {
             out.push(PolicyRequirement {
                 kind,
                 minimum_insured,
                 months_of_cover: months.unwrap_or(0),
-                rce_sublimits: None,
-                cumplimiento_cover: None,
+                rce_sublimits,
+                cumplimiento_cover,
             });
         }
     }
     out
-}
-
-/// Keeps the sub-limits and covers of requirements the form does not show.
-pub fn keep_sublimits(new: &mut [PolicyRequirement], old: &[PolicyRequirement]) {
-    for r in new.iter_mut() {
-        if let Some(o) = old.iter().find(|o| o.kind == r.kind) {
-            r.rce_sublimits = o.rce_sublimits;
-            r.cumplimiento_cover = o.cumplimiento_cover;
-        }
-    }
 }
 
 /// The contract terms of the form, or `None` with every error added.
@@ -442,6 +490,20 @@ fn put_policies(v: &mut FormValues, list: &[PolicyRequirement]) {
         v.set(&req, "true");
         v.set(&valor, format::money_input(r.minimum_insured.pesos()));
         v.set(&meses, r.months_of_cover.to_string());
+        if let Some(s) = &r.rce_sublimits {
+            put_amounts(v, &rce_sublimit_names(prefix), &s.entries().map(|(_, m)| m));
+        }
+        if let Some(c) = &r.cumplimiento_cover {
+            put_amounts(v, &cover_names(prefix), &c.entries().map(|(_, m)| m));
+        }
+    }
+}
+
+fn put_amounts(v: &mut FormValues, names: &[String], amounts: &[Option<Money>]) {
+    for (name, amount) in names.iter().zip(amounts) {
+        if let Some(m) = amount {
+            v.set(name, money_text(*m));
+        }
     }
 }
 
@@ -701,6 +763,79 @@ mod tests {
         assert_eq!(back.get("ajuste_indice"), "ipc");
         let mut e2 = FormErrors::new();
         assert_eq!(terms_from_form(&back, &mut e2), Some(terms));
+    }
+
+    #[test]
+    fn sublimits_and_cover_parsed_kept_and_round_tripped() {
+        let mut errors = FormErrors::new();
+        let v = base()
+            .with("pol_rce", "true")
+            .with("pol_rce_valor", "100.000.000")
+            .with("pol_rce_medicos", "20.000.000")
+            .with("pol_arrendamiento", "true")
+            .with("pol_arrendamiento_valor", "50.000.000")
+            .with("pol_arrendamiento_iva", "$ 2.375.000")
+            .with("pol_todo_riesgo_iva", "9.999");
+        let terms = terms_from_form(&v, &mut errors).expect("valid");
+        let rce = &terms.required_policies[0];
+        assert_eq!(
+            rce.rce_sublimits.and_then(|s| s.medical_expenses),
+            Money::from_pesos(20_000_000).ok()
+        );
+        assert_eq!(rce.cumplimiento_cover, None);
+        let arr = &terms.required_policies[1];
+        assert_eq!(
+            arr.cumplimiento_cover.and_then(|c| c.vat),
+            Money::from_pesos(2_375_000).ok()
+        );
+        assert_eq!(arr.rce_sublimits, None);
+        let back = form_from_terms(&terms);
+        assert_eq!(back.get("pol_rce_medicos"), "20.000.000");
+        assert_eq!(back.get("pol_arrendamiento_iva"), "2.375.000");
+        let mut e2 = FormErrors::new();
+        assert_eq!(terms_from_form(&back, &mut e2), Some(terms));
+
+        let mut errors = FormErrors::new();
+        let bad = v.with("pol_rce_lucro", "mucho");
+        assert!(terms_from_form(&bad, &mut errors).is_none());
+        assert!(
+            errors
+                .get("pol_rce_lucro")
+                .is_some_and(|m| m.contains("«mucho»")),
+            "{errors:?}"
+        );
+    }
+
+    #[test]
+    fn otrosi_keeps_the_sublimits_it_is_given() {
+        let mut errors = FormErrors::new();
+        let v = FormValues::new()
+            .with("vigencia_desde", "2026-02-01")
+            .with("cambia_polizas", "true")
+            .with("pol_cumplimiento", "true")
+            .with("pol_cumplimiento_valor", "80.000.000")
+            .with("pol_cumplimiento_canon", "30.000.000");
+        let start = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default();
+        let o = otrosi_from_form(&v, &mut errors, start).expect("valid");
+        let list = o.changes.required_policies.clone().unwrap_or_default();
+        assert_eq!(
+            list[0].cumplimiento_cover.and_then(|c| c.rent),
+            Money::from_pesos(30_000_000).ok()
+        );
+        let draft = OtroSi {
+            number: arriendo_events::OtroSiNumber(1),
+            effective_from: o.effective_from,
+            effective_to: o.effective_to,
+            changes: o.changes,
+            description: o.description,
+            status: arriendo_events::OtroSiStatus::Borrador,
+            drafted_by: "gus".into(),
+            submitted_by: None,
+            decided_by: None,
+            rejection_reason: None,
+        };
+        let back = form_from_otrosi(&draft);
+        assert_eq!(back.get("pol_cumplimiento_canon"), "30.000.000");
     }
 
     #[test]

@@ -11,7 +11,7 @@ use axum::extract::{Path, State};
 use axum::http::Uri;
 use axum::response::{IntoResponse, Response};
 
-use super::form::{form_from_terms, keep_sublimits, terms_from_form};
+use super::form::{form_from_terms, terms_from_form};
 use super::{load, stale};
 use crate::app::{App, today};
 use crate::http::respuestas::{
@@ -217,7 +217,7 @@ pub async fn update(
             Err(e) => return server_error(&ctx.page, e),
         }
     }
-    let (Some(mut terms), true) = (terms, errors.is_empty()) else {
+    let (Some(terms), true) = (terms, errors.is_empty()) else {
         let f = FormPage {
             contract: Some((&id, &number)),
             values: &values,
@@ -226,9 +226,6 @@ pub async fn update(
         };
         return render_form(&app, &ctx, f, true).await;
     };
-    if let Some(old) = &loaded.contrato.terms {
-        keep_sublimits(&mut terms.required_policies, &old.required_policies);
-    }
     let command = ContratoCommand::UpdateContractTerms {
         actor: user.actor(),
         terms,

@@ -7,6 +7,7 @@ use maud::{Markup, html};
 
 use crate::components::{Detail, detail_list};
 use crate::format;
+use crate::pages::poliza_form::requirement_extras;
 
 /// The document tag of a value: `None` when the contract itself set it.
 pub fn source_of<T>(s: &Sourced<T>) -> Option<String> {
@@ -33,7 +34,8 @@ pub fn adjustment_text(rule: &AdjustmentRule) -> String {
     format!("{index}, {on}")
 }
 
-/// `Cumplimiento (mín. $ 10.000.000, 3 meses después del fin)`, one per line.
+/// `Cumplimiento (mín. $ 10.000.000, 3 meses después del fin)`, one per line, followed by its
+/// required sub-limits or cover (`gastos médicos: $ 20.000.000; …`).
 pub fn policies_text(list: &[PolicyRequirement]) -> Markup {
     html! {
         @if list.is_empty() { span.muted { "Ninguna" } }
@@ -41,6 +43,11 @@ pub fn policies_text(list: &[PolicyRequirement]) -> Markup {
             @if i > 0 { br; }
             (r.kind.to_string()) " (mín. " (r.minimum_insured.to_string()) ", "
             (r.months_of_cover) " meses después del fin)"
+            @let extras = requirement_extras(r);
+            @if !extras.is_empty() {
+                br;
+                span.muted.small { "Sublímites / coberturas: " (extras) }
+            }
         }
     }
 }
@@ -143,5 +150,42 @@ pub fn vigente_details(
     html! {
         @if today_label { p.muted.small { "Términos vigentes al " (format::date(v.date)) "." } }
         (detail_list(&rows))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use arriendo_events::{CumplimientoCover, Money, PolicyKind, RceSublimits};
+
+    use super::*;
+
+    #[test]
+    fn policies_show_their_sublimits_and_cover() {
+        let money = |p: i64| Money::from_pesos(p).ok();
+        let list = [
+            PolicyRequirement {
+                kind: PolicyKind::Rce,
+                minimum_insured: Money::from_pesos(100_000_000).unwrap_or_default(),
+                months_of_cover: 3,
+                rce_sublimits: Some(RceSublimits {
+                    medical_expenses: money(20_000_000),
+                    ..RceSublimits::default()
+                }),
+                cumplimiento_cover: None,
+            },
+            PolicyRequirement {
+                kind: PolicyKind::Cumplimiento,
+                minimum_insured: Money::from_pesos(50_000_000).unwrap_or_default(),
+                months_of_cover: 0,
+                rce_sublimits: None,
+                cumplimiento_cover: Some(CumplimientoCover {
+                    vat: money(5_000_000),
+                    ..CumplimientoCover::default()
+                }),
+            },
+        ];
+        let html = policies_text(&list).into_string();
+        assert!(html.contains("gastos médicos: $ 20.000.000"), "{html}");
+        assert!(html.contains("IVA: $ 5.000.000"), "{html}");
     }
 }

@@ -67,7 +67,76 @@ pub fn policy_names(prefix: &str) -> [String; 4] {
     ]
 }
 
-/// The required-policy rows of the contract and Otro Sí forms.
+/// The RCE sub-limits of a required-policy row as (field suffix, label), in the order of
+/// `arriendo_events::RceSublimits::entries`.
+pub const RCE_SUBLIMITS: [(&str, &str); 7] = [
+    ("predios", "Predios, labores y operaciones"),
+    ("patronal", "Responsabilidad patronal"),
+    ("medicos", "Gastos médicos"),
+    ("vehiculos", "Vehículos propios y no propios"),
+    ("contratistas", "Contratistas y subcontratistas"),
+    ("extrapatrimoniales", "Daños extrapatrimoniales y morales"),
+    ("lucro", "Lucro cesante"),
+];
+
+/// The cumplimiento / arrendamiento cover of a required-policy row as (field suffix, label), in
+/// the order of `arriendo_events::CumplimientoCover::entries`.
+pub const COVERS: [(&str, &str); 4] = [
+    ("canon", "Cánones de arrendamiento"),
+    ("servicios", "Servicios públicos"),
+    ("iva", "IVA"),
+    ("administracion", "Cuota de administración"),
+];
+
+/// The field names of the RCE sub-limits of a row: `pol_rce_medicos`…
+pub fn rce_sublimit_names(prefix: &str) -> [String; 7] {
+    RCE_SUBLIMITS.map(|(suffix, _)| format!("pol_{prefix}_{suffix}"))
+}
+
+/// The field names of the cumplimiento / arrendamiento cover of a row: `pol_cumplimiento_iva`…
+pub fn cover_names(prefix: &str) -> [String; 4] {
+    COVERS.map(|(suffix, _)| format!("pol_{prefix}_{suffix}"))
+}
+
+/// Whether a policy kind of the forms carries RCE sub-limits.
+pub fn has_sublimits(prefix: &str) -> bool {
+    prefix == "rce"
+}
+
+/// Whether a policy kind of the forms carries the cumplimiento / arrendamiento cover.
+pub fn has_cover(prefix: &str) -> bool {
+    matches!(prefix, "cumplimiento" | "arrendamiento")
+}
+
+/// A collapsible group of optional money fields (open when the row is required, a value is typed
+/// or a field has an error), so it works without JavaScript.
+fn money_group(
+    v: &FormValues,
+    errors: &FormErrors,
+    title: &str,
+    names: &[String],
+    labels: &[&str],
+    required: bool,
+) -> Markup {
+    let open = required
+        || names
+            .iter()
+            .any(|n| !v.get(n).is_empty() || errors.get(n).is_some());
+    html! {
+        details.fieldset.policy-extras open[open] {
+            summary { (title) }
+            p.muted.small { "Opcional: deje vacío lo que el contrato no exige." }
+            div.form-grid {
+                @for (name, label) in names.iter().zip(labels) {
+                    (money_field(&Field::new(name, label).value(v.get(name)).errors(errors)))
+                }
+            }
+        }
+    }
+}
+
+/// The required-policy rows of the contract and Otro Sí forms, with the RCE sub-limits and the
+/// cumplimiento / arrendamiento cover under their kind.
 pub fn policy_fields(v: &FormValues, errors: &FormErrors) -> Markup {
     html! {
         @for (prefix, label) in POLICY_KINDS {
@@ -79,6 +148,15 @@ pub fn policy_fields(v: &FormValues, errors: &FormErrors) -> Markup {
                 }
                 (money_field(&Field::new(&valor, "Valor asegurado mínimo").value(v.get(&valor)).errors(errors)))
                 (number_field(&Field::new(&meses, "Meses de cobertura tras el fin").value(v.get(&meses)).errors(errors), Some(0), Some(120)))
+            }
+            @if has_sublimits(prefix) {
+                @let labels = RCE_SUBLIMITS.map(|(_, l)| l);
+                (money_group(v, errors, "Sublímites RCE exigidos", &rce_sublimit_names(prefix), &labels, v.checked(&req)))
+            }
+            @if has_cover(prefix) {
+                @let labels = COVERS.map(|(_, l)| l);
+                @let title = format!("Coberturas exigidas ({})", label.to_lowercase());
+                (money_group(v, errors, &title, &cover_names(prefix), &labels, v.checked(&req)))
             }
         }
     }
@@ -119,5 +197,34 @@ mod tests {
         let html = policy_fields(&v, &FormErrors::new()).into_string();
         assert!(html.contains("name=\"pol_rce_valor\""));
         assert!(html.contains("name=\"pol_otra_nombre\""));
+        assert!(html.contains("name=\"pol_rce_medicos\""));
+        assert!(html.contains("name=\"pol_arrendamiento_iva\""));
+        assert!(!html.contains("name=\"pol_todo_riesgo_iva\""));
+        assert!(!html.contains("<details class=\"fieldset policy-extras\" open"));
+    }
+
+    #[test]
+    fn sublimits_and_cover_prefilled_open_and_with_errors() {
+        let v = FormValues::new()
+            .with("pol_rce", "true")
+            .with("pol_rce_medicos", "20.000.000")
+            .with("pol_cumplimiento_canon", "abc");
+        let mut errors = FormErrors::new();
+        errors.add(
+            "pol_cumplimiento_canon",
+            "«abc» no es un valor en pesos válido.",
+        );
+        let html = policy_fields(&v, &errors).into_string();
+        assert!(html.contains("value=\"20.000.000\""), "{html}");
+        assert!(html.contains("Gastos médicos"));
+        assert!(html.contains("value=\"abc\""));
+        assert!(html.contains("id=\"campo-pol_cumplimiento_canon-error\""));
+        assert!(html.contains("no es un valor en pesos válido"));
+        // RCE (required) and cumplimiento (an error) open; arrendamiento closed.
+        assert_eq!(
+            html.matches("<details class=\"fieldset policy-extras\" open")
+                .count(),
+            2
+        );
     }
 }
