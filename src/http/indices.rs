@@ -17,7 +17,7 @@ use serde::Deserialize;
 
 use super::CurrentUser;
 use super::respuestas::{
-    CONFLICT, Outcome, can_write, done, invalid, not_found, outcome, parse_date, required,
+    CONFLICT, Outcome, can_write, done, existing_contract, invalid, outcome, parse_date, required,
     sentence, server_error, unprocessable,
 };
 use super::security::{Access, Ctx, RequireWrite, Route};
@@ -174,14 +174,6 @@ pub struct AdjustFields {
     fecha: String,
 }
 
-async fn contract(app: &App, ctx: &Ctx, id: &str) -> Result<Contrato, Response> {
-    match queries::contract_state(&app.db, id).await {
-        Ok(Some(c)) if c.terms.is_some() => Ok(c),
-        Ok(_) => Err(not_found(&ctx.page)),
-        Err(err) => Err(server_error(&ctx.page, err)),
-    }
-}
-
 /// Parses the three fields; the errors beside them otherwise.
 fn parse_adjust(fields: &AdjustFields) -> Result<(i32, Percentage, chrono::NaiveDate), FormErrors> {
     let mut e = FormErrors::new();
@@ -265,7 +257,7 @@ async fn calculate(
     Path(id): Path<String>,
     Query(fields): Query<AdjustFields>,
 ) -> Response {
-    let c = match contract(&app, &ctx, &id).await {
+    let c = match existing_contract(&app, &ctx, &id).await {
         Ok(c) => c,
         Err(r) => return r,
     };
@@ -301,7 +293,7 @@ async fn confirm(
     Path(id): Path<String>,
     Form(fields): Form<AdjustFields>,
 ) -> Response {
-    let c = match contract(&app, &ctx, &id).await {
+    let c = match existing_contract(&app, &ctx, &id).await {
         Ok(c) => c,
         Err(r) => return r,
     };
@@ -347,7 +339,7 @@ async fn confirm(
             render_adjustment(&ctx, &id, &c, Some(&user), &form, false)
         }
         Outcome::Conflict => {
-            let current = match contract(&app, &ctx, &id).await {
+            let current = match existing_contract(&app, &ctx, &id).await {
                 Ok(c) => c,
                 Err(r) => return r,
             };

@@ -14,8 +14,8 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 
 use super::respuestas::{
-    CONFLICT, Outcome, can_write, done, invalid, not_found, outcome, raw_query, required,
-    server_error,
+    CONFLICT, Outcome, can_write, done, invalid, not_found, outcome, page_number, raw_query,
+    required, server_error,
 };
 use super::security::{Access, Ctx, RequireWrite, Route};
 use crate::app::App;
@@ -46,11 +46,7 @@ async fn list(
     uri: Uri,
     Query(query): Query<ListQuery>,
 ) -> Response {
-    let page = query
-        .pagina
-        .and_then(|p| p.parse::<u64>().ok())
-        .unwrap_or(1)
-        .max(1);
+    let page = page_number(query.pagina);
     let (rows, total) = match q::locales(&app.db, &query.q, page).await {
         Ok(found) => found,
         Err(err) => return server_error(&ctx.page, err),

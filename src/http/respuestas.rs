@@ -156,3 +156,24 @@ pub fn unprocessable(response: Response) -> Response {
         response
     }
 }
+
+/// The `pagina` query parameter: 1 when absent or not a positive number.
+pub fn page_number(pagina: Option<String>) -> u64 {
+    pagina
+        .and_then(|p| p.parse::<u64>().ok())
+        .unwrap_or(1)
+        .max(1)
+}
+
+/// The contract a page is about, or the 404 / 500 page to answer with.
+pub async fn existing_contract(
+    app: &crate::app::App,
+    ctx: &Ctx,
+    id: &str,
+) -> Result<arriendo_events::Contrato, Response> {
+    match crate::queries::contract_state(&app.db, id).await {
+        Ok(Some(c)) if c.terms.is_some() => Ok(c),
+        Ok(_) => Err(not_found(&ctx.page)),
+        Err(err) => Err(server_error(&ctx.page, err)),
+    }
+}

@@ -14,7 +14,8 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use super::respuestas::{
-    CONFLICT, Outcome, can_write, done, invalid, not_found, outcome, raw_query, server_error,
+    CONFLICT, Outcome, can_write, done, invalid, not_found, outcome, page_number, raw_query,
+    server_error,
 };
 use super::security::{Access, Ctx, RequireWrite, Route};
 use crate::app::App;
@@ -46,11 +47,7 @@ async fn list(
     uri: Uri,
     Query(query): Query<ListQuery>,
 ) -> Response {
-    let page = query
-        .pagina
-        .and_then(|p| p.parse::<u64>().ok())
-        .unwrap_or(1)
-        .max(1);
+    let page = page_number(query.pagina);
     let kind = kind_from_slug(&query.tipo).map(views::kind_slug);
     let (rows, total) = match q::terceros(&app.db, &query.q, kind, page).await {
         Ok(found) => found,

@@ -19,8 +19,8 @@ use chrono::Datelike;
 use serde::Deserialize;
 
 use super::respuestas::{
-    CONFLICT, Outcome, can_write, done, invalid, not_found, optional, outcome, parse_date,
-    raw_query, required, server_error, unprocessable,
+    CONFLICT, Outcome, can_write, done, existing_contract, invalid, not_found, optional, outcome,
+    page_number, parse_date, raw_query, required, server_error, unprocessable,
 };
 use super::security::{Access, Ctx, RequireWrite, Route};
 use crate::app::{App, today};
@@ -75,11 +75,7 @@ async fn list(
     uri: Uri,
     Query(query): Query<ListQuery>,
 ) -> Response {
-    let page = query
-        .pagina
-        .and_then(|p| p.parse::<u64>().ok())
-        .unwrap_or(1)
-        .max(1);
+    let page = page_number(query.pagina);
     let filters = SalesFilters {
         estado: query.estado,
         vencido: query.vencido,
@@ -114,19 +110,11 @@ async fn list(
     views::list_page(&ctx.page, &list).into_response()
 }
 
-async fn contract(app: &App, ctx: &Ctx, id: &str) -> Result<Contrato, Response> {
-    match queries::contract_state(&app.db, id).await {
-        Ok(Some(c)) if c.terms.is_some() => Ok(c),
-        Ok(_) => Err(not_found(&ctx.page)),
-        Err(err) => Err(server_error(&ctx.page, err)),
-    }
-}
-
 // ---------------------------------------------------------------------------------------------------
 // Register
 
 async fn new_form(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> Response {
-    let c = match contract(&app, &ctx, &id).await {
+    let c = match existing_contract(&app, &ctx, &id).await {
         Ok(c) => c,
         Err(r) => return r,
     };
@@ -155,7 +143,7 @@ async fn register(
     Path(id): Path<String>,
     Form(fields): Form<NewFields>,
 ) -> Response {
-    let c = match contract(&app, &ctx, &id).await {
+    let c = match existing_contract(&app, &ctx, &id).await {
         Ok(c) => c,
         Err(r) => return r,
     };
@@ -291,7 +279,7 @@ async fn detail(
     let Some(period) = period_of(&year, &month) else {
         return not_found(&ctx.page);
     };
-    let c = match contract(&app, &ctx, &id).await {
+    let c = match existing_contract(&app, &ctx, &id).await {
         Ok(c) => c,
         Err(r) => return r,
     };
@@ -316,7 +304,7 @@ async fn deliver(
     let Some(period) = period_of(&year, &month) else {
         return not_found(&ctx.page);
     };
-    let c = match contract(&app, &ctx, &id).await {
+    let c = match existing_contract(&app, &ctx, &id).await {
         Ok(c) => c,
         Err(r) => return r,
     };
@@ -384,7 +372,7 @@ async fn deliver(
             unprocessable(render(&ctx, &id, &c, period, &form(errors)))
         }
         Outcome::Conflict => {
-            let current = match contract(&app, &ctx, &id).await {
+            let current = match existing_contract(&app, &ctx, &id).await {
                 Ok(c) => c,
                 Err(r) => return r,
             };
@@ -405,7 +393,7 @@ async fn mark_pending(
     let Some(period) = period_of(&year, &month) else {
         return not_found(&ctx.page);
     };
-    if let Err(r) = contract(&app, &ctx, &id).await {
+    if let Err(r) = existing_contract(&app, &ctx, &id).await {
         return r;
     }
     let result = app

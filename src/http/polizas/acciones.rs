@@ -12,9 +12,10 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{contract, load};
+use super::load;
 use crate::app::{App, today};
 use crate::http::CurrentUser;
+use crate::http::respuestas::existing_contract;
 use crate::http::respuestas::{
     CONFLICT, Outcome, can_write, done, not_found, outcome, parse_date, required, unprocessable,
 };
@@ -244,7 +245,7 @@ async fn act(
             ))
         }
         Outcome::Conflict => {
-            let current = match contract(&app, &ctx, &contract_id).await {
+            let current = match existing_contract(&app, &ctx, &contract_id).await {
                 Ok(now) => now,
                 Err(r) => return r,
             };

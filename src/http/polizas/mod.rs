@@ -23,7 +23,8 @@ use uuid::Uuid;
 
 use super::CurrentUser;
 use super::respuestas::{
-    CONFLICT, Outcome, can_write, done, invalid, not_found, outcome, raw_query, server_error,
+    CONFLICT, Outcome, can_write, done, existing_contract, invalid, not_found, outcome,
+    page_number, raw_query, server_error,
 };
 use super::security::{Access, Ctx, RequireWrite, Route};
 use crate::app::{App, today};
@@ -63,11 +64,7 @@ async fn list(
     uri: Uri,
     Query(query): Query<ListQuery>,
 ) -> Response {
-    let page = query
-        .pagina
-        .and_then(|p| p.parse::<u64>().ok())
-        .unwrap_or(1)
-        .max(1);
+    let page = page_number(query.pagina);
     let filters = PolizaFilters {
         estado: query.estado,
         cumplimiento: query.cumplimiento,
@@ -104,14 +101,6 @@ async fn list(
 // ---------------------------------------------------------------------------------------------------
 // Loading
 
-async fn contract(app: &App, ctx: &Ctx, id: &str) -> Result<Contrato, Response> {
-    match queries::contract_state(&app.db, id).await {
-        Ok(Some(c)) if c.terms.is_some() => Ok(c),
-        Ok(_) => Err(not_found(&ctx.page)),
-        Err(err) => Err(server_error(&ctx.page, err)),
-    }
-}
-
 /// The contract id, the contract and the póliza id of a póliza.
 async fn load(app: &App, ctx: &Ctx, poliza_id: &str) -> Result<(String, Contrato, Uuid), Response> {
     let Ok(pid) = Uuid::parse_str(poliza_id) else {
@@ -122,7 +111,7 @@ async fn load(app: &App, ctx: &Ctx, poliza_id: &str) -> Result<(String, Contrato
         Ok(None) => return Err(not_found(&ctx.page)),
         Err(err) => return Err(server_error(&ctx.page, err)),
     };
-    let contrato = contract(app, ctx, &contract_id).await?;
+    let contrato = existing_contract(app, ctx, &contract_id).await?;
     if contrato.find_poliza(pid).is_none() {
         return Err(not_found(&ctx.page));
     }
@@ -161,7 +150,7 @@ fn form_context(contract_id: &str, c: &Contrato, editing: Option<String>) -> Pol
 // Register and edit
 
 async fn new_form(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> Response {
-    let c = match contract(&app, &ctx, &id).await {
+    let c = match existing_contract(&app, &ctx, &id).await {
         Ok(c) => c,
         Err(r) => return r,
     };
@@ -261,7 +250,7 @@ async fn save(
             invalid(form_views::form_page(&ctx.page, &fields.form(errors), &fc))
         }
         Outcome::Conflict => {
-            let current = contract(app, ctx, contract_id).await;
+            let current = existing_contract(app, ctx, contract_id).await;
             let fc = match &current {
                 Ok(now) => form_context(contract_id, now, fc.editing.clone()),
                 Err(_) => fc,
@@ -281,7 +270,7 @@ async fn register(
     Path(id): Path<String>,
     Form(fields): Form<PolizaFields>,
 ) -> Response {
-    let c = match contract(&app, &ctx, &id).await {
+    let c = match existing_contract(&app, &ctx, &id).await {
         Ok(c) => c,
         Err(r) => return r,
     };
