@@ -39,9 +39,8 @@ async fn send(browser: &Browser, method: &Method, path: &str) -> reqwest::Respon
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn every_route_for_every_role() {
-    let web = Web::start(Engine::Sqlite).await;
+async fn every_route_for_every_role(engine: Engine) {
+    let web = Web::start(engine).await;
     web.add_user("ana-admin", Role::Administrador).await;
     web.add_user("gus-gestor", Role::Gestor).await;
     web.add_user("aud-auditor", Role::Auditor).await;
@@ -101,6 +100,9 @@ async fn every_route_for_every_role() {
             let response = send(&browser, &route.method, &path).await;
             let status = response.status();
             let to = location(&response);
+            // The start of the body names the failure when a handler errs.
+            let body = response.text().await.unwrap_or_default();
+            let excerpt: String = body.chars().take(400).collect();
             match route.access.check(Some(role)) {
                 Ok(()) => {
                     assert_ne!(
@@ -111,7 +113,7 @@ async fn every_route_for_every_role() {
                     );
                     assert!(
                         !status.is_server_error() && status != StatusCode::METHOD_NOT_ALLOWED,
-                        "{user} {} {path}: {status}",
+                        "{user} {} {path}: {status}: {excerpt}",
                         route.method
                     );
                     if route.path != "/logout" {
@@ -139,10 +141,13 @@ async fn every_route_for_every_role() {
     }
     assert_eq!(checked, table.len() * 4);
 }
+both_engines!(
+    every_route_for_every_role,
+    super::every_route_for_every_role
+);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn every_post_refuses_a_missing_or_wrong_csrf_token() {
-    let web = Web::start(Engine::Sqlite).await;
+async fn every_post_refuses_a_missing_or_wrong_csrf_token(engine: Engine) {
+    let web = Web::start(engine).await;
     web.add_user("ana-admin", Role::Administrador).await;
     let admin = web.logged_in("ana-admin").await;
     for route in routes().iter().filter(|r| r.method == Method::POST) {
@@ -163,10 +168,13 @@ async fn every_post_refuses_a_missing_or_wrong_csrf_token() {
     // Still logged in: none of the refused POSTs (logout included) did anything.
     assert_eq!(admin.get("/").await.status(), StatusCode::OK);
 }
+both_engines!(
+    every_post_refuses_a_missing_or_wrong_csrf_token,
+    super::every_post_refuses_a_missing_or_wrong_csrf_token
+);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn unknown_paths_reveal_nothing_to_anonymous_visitors() {
-    let web = Web::start(Engine::Sqlite).await;
+async fn unknown_paths_reveal_nothing_to_anonymous_visitors(engine: Engine) {
+    let web = Web::start(engine).await;
     web.add_user("gus-gestor", Role::Gestor).await;
     let anonymous = web.browser();
     let response = anonymous.get("/no/existe").await;
@@ -183,3 +191,7 @@ async fn unknown_paths_reveal_nothing_to_anonymous_visitors() {
             .contains("Página no encontrada")
     );
 }
+both_engines!(
+    unknown_paths_reveal_nothing_to_anonymous_visitors,
+    super::unknown_paths_reveal_nothing_to_anonymous_visitors
+);
