@@ -13,6 +13,7 @@ pub mod dashboard;
 pub mod indices;
 pub mod locales;
 pub mod polizas;
+pub mod renovaciones;
 pub mod respaldos;
 pub mod respuestas;
 pub mod security;
@@ -30,6 +31,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(terceros::routes());
     routes.extend(locales::routes());
     routes.extend(polizas::routes());
+    routes.extend(renovaciones::routes());
     routes.extend(ventas::routes());
     routes.extend(indices::routes());
     routes.extend(respaldos::routes());

@@ -7,6 +7,7 @@ pub mod dashboard;
 pub mod filters;
 pub mod indices;
 pub mod polizas;
+pub mod renovaciones;
 pub mod ventas;
 
 use chrono::{DateTime, Utc};

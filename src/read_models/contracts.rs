@@ -197,7 +197,41 @@ async fn write(
     });
     write_alerts(tx, id, &alerts).await?;
     write_polizas(tx, id, state, &terms.number, &tercero_name, today).await?;
+    write_renewals(tx, id, state, &terms.number, &tercero_name).await?;
     write_sales_reports(tx, id, state, &terms.number, &tercero_name, today).await
+}
+
+async fn write_renewals(
+    tx: &mut Tx,
+    id: &str,
+    state: &Contrato,
+    number: &str,
+    tercero_name: &str,
+) -> Result<(), StoreError> {
+    clear(tx, "rm_renewals", id).await?;
+    for renewal in &state.renovaciones {
+        crate::on_tx!(tx, conn => {
+            sqlx::query(
+                "INSERT INTO rm_renewals (contract_id, number, contract_number, tercero_name, status, \
+                 previous_end, new_end, proposed_by, approved_by, annulment_reason) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            )
+            .bind(id)
+            .bind(i64::from(renewal.number.0))
+            .bind(number)
+            .bind(tercero_name)
+            .bind(renewal.status.to_string())
+            .bind(renewal.previous_end.to_string())
+            .bind(renewal.new_end.to_string())
+            .bind(&renewal.proposed_by)
+            .bind(&renewal.approved_by)
+            .bind(&renewal.annulment_reason)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected()
+        });
+    }
+    Ok(())
 }
 
 async fn clear(tx: &mut Tx, table: &str, id: &str) -> Result<(), StoreError> {

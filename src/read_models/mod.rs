@@ -74,5 +74,6 @@ pub const TABLES: &[&str] = &[
     "rm_alerts",
     "rm_polizas",
     "rm_sales_reports",
+    "rm_renewals",
     "rm_indices",
 ];

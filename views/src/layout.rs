@@ -125,6 +125,11 @@ pub const NAV_ITEMS: &[NavItem] = &[
         admin_only: false,
     },
     NavItem {
+        label: "Renovaciones",
+        href: "/renovaciones",
+        admin_only: false,
+    },
+    NavItem {
         label: "Informes de ventas",
         href: "/informes-ventas",
         admin_only: false,

@@ -13,6 +13,7 @@ pub mod locales;
 pub mod otrosi;
 pub mod poliza_form;
 pub mod polizas;
+pub mod renovaciones;
 pub mod respaldos;
 pub mod terceros;
 pub mod ventas;

@@ -1,0 +1,73 @@
+//! The list of automatic renewals (from `rm_renewals`).
+
+use arriendo_views::pages::renovaciones::RenewalRow;
+
+use super::catalogos::iso_date;
+use super::filters::{Bind, Filters, bind_all, limit_offset};
+use crate::store::{Db, StoreError};
+
+type Tuple = (
+    String,
+    String,
+    String,
+    i64,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+);
+
+/// One page of renewals, proposals first, then by new end date.
+pub async fn list(db: &Db, estado: &str, page: u64) -> Result<(Vec<RenewalRow>, u64), StoreError> {
+    let mut f = Filters::new();
+    if matches!(estado, "propuesta" | "aprobada" | "anulada") {
+        f.add("status = ?", vec![Bind::Text(estado.to_string())]);
+    }
+    let (limit, offset) = limit_offset(page);
+    let sql = format!(
+        "SELECT contract_id, contract_number, tercero_name, number, status, previous_end, new_end, \
+         proposed_by, approved_by, annulment_reason FROM rm_renewals{} \
+         ORDER BY CASE status WHEN 'propuesta' THEN 0 WHEN 'aprobada' THEN 1 ELSE 2 END, new_end, \
+         contract_number, number{}",
+        f.where_sql(),
+        f.limit_sql()
+    );
+    let count_sql = format!("SELECT COUNT(*) FROM rm_renewals{}", f.where_sql());
+    let rows: Vec<Tuple> = crate::on_pool!(db, pool => {
+        bind_all!(sqlx::query_as(&sql), f.binds()).bind(limit).bind(offset).fetch_all(pool).await?
+    });
+    let total: i64 = crate::on_pool!(db, pool => {
+        bind_all!(sqlx::query_scalar(&count_sql), f.binds()).fetch_one(pool).await?
+    });
+    let rows = rows
+        .into_iter()
+        .map(
+            |(
+                contract_id,
+                contract_number,
+                tercero_name,
+                number,
+                status,
+                previous_end,
+                new_end,
+                proposed_by,
+                approved_by,
+                annulment_reason,
+            )| RenewalRow {
+                contract_id,
+                contract_number,
+                tercero_name,
+                number: format!("RA-{number}"),
+                status,
+                previous_end: iso_date(&previous_end),
+                new_end: iso_date(&new_end),
+                proposed_by,
+                approved_by,
+                annulment_reason,
+            },
+        )
+        .collect();
+    Ok((rows, u64::try_from(total).unwrap_or(0)))
+}
