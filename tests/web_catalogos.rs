@@ -11,9 +11,8 @@ use auth_support::{Web, location};
 use common::Engine;
 use web_fixtures::*;
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn register_a_tercero_refuse_a_duplicate_nit_and_edit_it() {
-    let web = Web::start(Engine::Sqlite).await;
+async fn register_a_tercero_refuse_a_duplicate_nit_and_edit_it(engine: Engine) {
+    let web = Web::start(engine).await;
     web.add_user("gus", Role::Gestor).await;
     let gus = web.logged_in("gus").await;
 
@@ -120,10 +119,13 @@ async fn register_a_tercero_refuse_a_duplicate_nit_and_edit_it() {
     assert!(detail.contains("Café Andino Colombia S.A.S."));
     assert!(detail.contains("Cambios guardados."));
 }
+both_engines!(
+    register_a_tercero_refuse_a_duplicate_nit_and_edit_it,
+    super::register_a_tercero_refuse_a_duplicate_nit_and_edit_it
+);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn tercero_and_local_pages_list_their_contracts() {
-    let web = Web::start(Engine::Sqlite).await;
+async fn tercero_and_local_pages_list_their_contracts(engine: Engine) {
+    let web = Web::start(engine).await;
     web.add_user("aud", Role::Auditor).await;
     let app = &web.app;
     let tercero = tenant(app, "860002964-4", "Droguería La Salud").await;
@@ -156,10 +158,13 @@ async fn tercero_and_local_pages_list_their_contracts() {
     assert_eq!(aud.get("/terceros/nuevo").await.status(), 403);
     assert_eq!(aud.get("/terceros/nadie").await.status(), 404);
 }
+both_engines!(
+    tercero_and_local_pages_list_their_contracts,
+    super::tercero_and_local_pages_list_their_contracts
+);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn register_a_local_and_refuse_a_duplicate_name() {
-    let web = Web::start(Engine::Sqlite).await;
+async fn register_a_local_and_refuse_a_duplicate_name(engine: Engine) {
+    let web = Web::start(engine).await;
     web.add_user("gus", Role::Gestor).await;
     let gus = web.logged_in("gus").await;
     let response = gus
@@ -220,3 +225,7 @@ async fn register_a_local_and_refuse_a_duplicate_name() {
     let list = page(gus.get("/locales?q=bloque c").await, 200).await;
     assert!(list.contains("Local 205"));
 }
+both_engines!(
+    register_a_local_and_refuse_a_duplicate_name,
+    super::register_a_local_and_refuse_a_duplicate_name
+);

@@ -13,9 +13,8 @@ use chrono::Duration;
 use common::Engine;
 use web_fixtures::*;
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn register_policies_see_compliance_and_act_on_them() {
-    let web = Web::start(Engine::Sqlite).await;
+async fn register_policies_see_compliance_and_act_on_them(engine: Engine) {
+    let web = Web::start(engine).await;
     web.add_user("gus", Role::Gestor).await;
     let app = &web.app;
     let today = arriendo::app::today();
@@ -237,3 +236,7 @@ async fn register_policies_see_compliance_and_act_on_them() {
         404
     );
 }
+both_engines!(
+    register_policies_see_compliance_and_act_on_them,
+    super::register_policies_see_compliance_and_act_on_them
+);

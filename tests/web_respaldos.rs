@@ -11,9 +11,8 @@ use auth_support::{Web, location};
 use common::Engine;
 use web_fixtures::*;
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_administrador_backs_up_from_the_page_and_a_gestor_cannot() {
-    let web = Web::start(Engine::Sqlite).await;
+async fn an_administrador_backs_up_from_the_page_and_a_gestor_cannot(engine: Engine) {
+    let web = Web::start(engine).await;
     web.add_user("ana", Role::Administrador).await;
     web.add_user("gus", Role::Gestor).await;
     tenant(&web.app, "900123456-8", "Café Andino S.A.S.").await;
@@ -105,3 +104,7 @@ async fn an_administrador_backs_up_from_the_page_and_a_gestor_cannot() {
     let html = page(ana.get("/respaldos").await, 200).await;
     assert!(html.contains("No hay un conjunto de respaldo llamado «backup_nada»."));
 }
+both_engines!(
+    an_administrador_backs_up_from_the_page_and_a_gestor_cannot,
+    super::an_administrador_backs_up_from_the_page_and_a_gestor_cannot
+);

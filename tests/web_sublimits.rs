@@ -23,9 +23,8 @@ async fn text(browser: &Browser, path: &str) -> String {
     body
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn sublimits_typed_in_the_forms_are_stored_and_checked() {
-    let web = auth_support::Web::start(Engine::Sqlite).await;
+async fn sublimits_typed_in_the_forms_are_stored_and_checked(engine: Engine) {
+    let web = auth_support::Web::start(engine).await;
     web.add_user("gus-gestor", Role::Gestor).await;
     web.add_user("ana-admin", Role::Administrador).await;
     let (tercero, local) = tercero_y_local(&web.app).await;
@@ -127,3 +126,7 @@ async fn sublimits_typed_in_the_forms_are_stored_and_checked() {
     assert!(!page.contains("gastos médicos: $ 20.000.000"));
     assert!(page.contains("modificado por OS-1"));
 }
+both_engines!(
+    sublimits_typed_in_the_forms_are_stored_and_checked,
+    super::sublimits_typed_in_the_forms_are_stored_and_checked
+);

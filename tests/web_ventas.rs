@@ -14,9 +14,8 @@ use chrono::{Datelike, Duration};
 use common::Engine;
 use web_fixtures::*;
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_sales_report_delivered_shows_the_billing() {
-    let web = Web::start(Engine::Sqlite).await;
+async fn a_sales_report_delivered_shows_the_billing(engine: Engine) {
+    let web = Web::start(engine).await;
     web.add_user("gus", Role::Gestor).await;
     let app = &web.app;
     let today = arriendo::app::today();
@@ -148,10 +147,13 @@ async fn a_sales_report_delivered_shows_the_billing() {
         404
     );
 }
+both_engines!(
+    a_sales_report_delivered_shows_the_billing,
+    super::a_sales_report_delivered_shows_the_billing
+);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn record_an_ipc_value_and_confirm_an_adjustment() {
-    let web = Web::start(Engine::Sqlite).await;
+async fn record_an_ipc_value_and_confirm_an_adjustment(engine: Engine) {
+    let web = Web::start(engine).await;
     web.add_user("gus", Role::Gestor).await;
     let app = &web.app;
     let today = arriendo::app::today();
@@ -255,3 +257,7 @@ async fn record_an_ipc_value_and_confirm_an_adjustment() {
         anniversary.year()
     )));
 }
+both_engines!(
+    record_an_ipc_value_and_confirm_an_adjustment,
+    super::record_an_ipc_value_and_confirm_an_adjustment
+);
