@@ -1,6 +1,4 @@
-//! HTTP routes.
-//!
-//! Engineers building pages: read /work/WEB_CONTEXT.md first (read models, queries, commands, tests).
+//! HTTP routes: one module per area, each contributing its rows to the route table.
 
 use axum::Router;
 
