@@ -99,25 +99,10 @@ pub async fn create(
 ) -> Response {
     let values = FormValues::from_pairs(pairs);
     let mut errors = FormErrors::new();
-    let terms = terms_from_form(&values, &mut errors);
-    if let Some(t) = &terms {
-        match queries::contratos::number_taken(&app.db, &t.number, "").await {
-            Ok(true) => errors.add(
-                "numero",
-                format!("Ya existe un contrato con el número {}.", t.number),
-            ),
-            Ok(false) => {}
-            Err(e) => return server_error(&ctx.page, e),
-        }
-    }
-    let (Some(terms), true) = (terms, errors.is_empty()) else {
-        let f = FormPage {
-            contract: None,
-            values: &values,
-            errors: &errors,
-            conflict: None,
-        };
-        return render_form(&app, &ctx, f, true).await;
+    let terms = match validated_terms(&app, &ctx, &values, &mut errors, "").await {
+        Ok(Some(terms)) => terms,
+        Ok(None) => return form_again(&app, &ctx, None, &values, &errors).await,
+        Err(response) => return response,
     };
     let id = uuid::Uuid::now_v7().to_string();
     let number = terms.number.clone();
@@ -142,26 +127,54 @@ pub async fn create(
         }
         Outcome::Refused(message) => {
             errors.add("", message);
-            let f = FormPage {
-                contract: None,
-                values: &values,
-                errors: &errors,
-                conflict: None,
-            };
-            render_form(&app, &ctx, f, true).await
+            form_again(&app, &ctx, None, &values, &errors).await
         }
         Outcome::Conflict => {
             errors.add("", crate::http::respuestas::CONFLICT);
-            let f = FormPage {
-                contract: None,
-                values: &values,
-                errors: &errors,
-                conflict: None,
-            };
-            render_form(&app, &ctx, f, true).await
+            form_again(&app, &ctx, None, &values, &errors).await
         }
         Outcome::Failed(r) => r,
     }
+}
+
+/// The terms the form describes, once they parse and their number is not another contract's
+/// (`own_id` is the contract being edited, empty when creating). `None` when `errors` got entries.
+async fn validated_terms(
+    app: &App,
+    ctx: &Ctx,
+    values: &FormValues,
+    errors: &mut FormErrors,
+    own_id: &str,
+) -> Result<Option<arriendo_events::ContractTerms>, Response> {
+    let terms = terms_from_form(values, errors);
+    if let Some(t) = &terms {
+        match queries::contratos::number_taken(&app.db, &t.number, own_id).await {
+            Ok(true) => errors.add(
+                "numero",
+                format!("Ya existe un contrato con el número {}.", t.number),
+            ),
+            Ok(false) => {}
+            Err(e) => return Err(server_error(&ctx.page, e)),
+        }
+    }
+    Ok(terms.filter(|_| errors.is_empty()))
+}
+
+/// The form again, with what the user typed and the errors beside their fields.
+async fn form_again(
+    app: &App,
+    ctx: &Ctx,
+    contract: Option<(&str, &str)>,
+    values: &FormValues,
+    errors: &FormErrors,
+) -> Response {
+    let f = FormPage {
+        contract,
+        values,
+        errors,
+        conflict: None,
+    };
+    render_form(app, ctx, f, true).await
 }
 
 pub async fn edit_form(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> Response {
@@ -206,25 +219,10 @@ pub async fn update(
         };
         return render_form(&app, &ctx, f, true).await;
     }
-    let terms = terms_from_form(&values, &mut errors);
-    if let Some(t) = &terms {
-        match queries::contratos::number_taken(&app.db, &t.number, &id).await {
-            Ok(true) => errors.add(
-                "numero",
-                format!("Ya existe un contrato con el número {}.", t.number),
-            ),
-            Ok(false) => {}
-            Err(e) => return server_error(&ctx.page, e),
-        }
-    }
-    let (Some(terms), true) = (terms, errors.is_empty()) else {
-        let f = FormPage {
-            contract: Some((&id, &number)),
-            values: &values,
-            errors: &errors,
-            conflict: None,
-        };
-        return render_form(&app, &ctx, f, true).await;
+    let terms = match validated_terms(&app, &ctx, &values, &mut errors, &id).await {
+        Ok(Some(terms)) => terms,
+        Ok(None) => return form_again(&app, &ctx, Some((&id, &number)), &values, &errors).await,
+        Err(response) => return response,
     };
     let command = ContratoCommand::UpdateContractTerms {
         actor: user.actor(),
@@ -247,13 +245,7 @@ pub async fn update(
         }
         Outcome::Refused(message) => {
             errors.add("", message);
-            let f = FormPage {
-                contract: Some((&id, &number)),
-                values: &values,
-                errors: &errors,
-                conflict: None,
-            };
-            render_form(&app, &ctx, f, true).await
+            form_again(&app, &ctx, Some((&id, &number)), &values, &errors).await
         }
         Outcome::Conflict => {
             let fresh = match load(&app, &ctx.page, &id).await {
