@@ -2,6 +2,8 @@
 
 use thiserror::Error;
 
+use crate::values::thousands;
+
 /// Every refusal of the domain, with the Spanish sentence the user reads.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum DomainError {
@@ -10,7 +12,7 @@ pub enum DomainError {
     NegativeAmount,
     #[error("«{0}» no es un valor en pesos válido")]
     InvalidMoney(String),
-    #[error("el valor es demasiado grande")]
+    #[error("el valor no puede superar $ 1.000.000.000.000.000")]
     AmountTooLarge,
     #[error("«{0}» no es un porcentaje válido")]
     InvalidPercentage(String),
@@ -40,6 +42,28 @@ pub enum DomainError {
     InvalidYear(i32),
     #[error("el campo «{0}» es obligatorio")]
     Required(&'static str),
+
+    // ----- bounds (see `values::bounds`); `field` is the Spanish name of the field -----
+    #[error("el campo «{field}» admite como máximo {} caracteres", thousands(*max as u64))]
+    TextTooLong { field: &'static str, max: usize },
+    #[error("el campo «{field}» contiene caracteres de control no permitidos")]
+    ControlCharacter { field: &'static str },
+    #[error("el campo «{field}» no puede superar {} días", thousands(*max))]
+    TooManyDays { field: &'static str, max: u32 },
+    #[error("el campo «{field}» no puede superar {} meses (99 años)", thousands(*max))]
+    TooManyMonths { field: &'static str, max: u32 },
+    #[error(
+        "la fecha {date} del campo «{field}» está fuera del rango permitido (01/01/1900 a 31/12/2200)"
+    )]
+    DateOutOfRange { field: &'static str, date: String },
+    #[error("la fecha {0} está fuera del rango permitido (01/01/1900 a 31/12/2200)")]
+    DateOutsideRange(String),
+    #[error("el campo «{field}» no puede superar $ 1.000.000.000.000.000")]
+    AmountOutOfRange { field: &'static str },
+    #[error("el área no puede superar 10.000.000 m²")]
+    AreaTooLarge,
+    #[error("el campo «{field}» está fuera del rango permitido")]
+    OutOfRange { field: &'static str },
 
     // ----- roles -----
     #[error("su rol de auditor solo permite consultar")]
@@ -152,4 +176,23 @@ pub enum DomainError {
     // ----- índices -----
     #[error("este registro corresponde al índice {0}")]
     WrongIndexKind(String),
+}
+
+impl DomainError {
+    /// The Spanish name of the field a refusal is about (`«preaviso»`, `«número de contrato»`),
+    /// so that a form can show the message beside that field; `None` for the whole form.
+    pub fn field(&self) -> Option<&'static str> {
+        use DomainError::*;
+        match self {
+            Required(field)
+            | TextTooLong { field, .. }
+            | ControlCharacter { field }
+            | TooManyDays { field, .. }
+            | TooManyMonths { field, .. }
+            | DateOutOfRange { field, .. }
+            | AmountOutOfRange { field }
+            | OutOfRange { field } => Some(field),
+            _ => None,
+        }
+    }
 }

@@ -10,6 +10,9 @@ pub mod actor;
 pub mod catalog;
 pub mod contrato;
 pub mod error;
+#[cfg(any(test, feature = "fuzzing"))]
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod indice;
 pub mod local;
 pub mod tercero;

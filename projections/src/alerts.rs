@@ -17,6 +17,7 @@ use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::checked::{days_between, minus_days, plus_days};
 use crate::polizas::{days_to_effective_expiry, missing_policies};
 use crate::source::{Source, Sourced};
 use crate::vigente::{modality_at, upcoming_end, vigente};
@@ -170,7 +171,7 @@ pub fn days_phrase(days_left: i64) -> String {
         1 => "falta 1 día".to_string(),
         -1 => "hace 1 día".to_string(),
         d if d > 0 => format!("faltan {d} días"),
-        d => format!("hace {} días", -d),
+        d => format!("hace {} días", d.unsigned_abs()),
     }
 }
 
@@ -213,7 +214,7 @@ impl Ctx<'_> {
             contract_number: Some(self.number.clone()),
             contract_kind: Some(self.kind),
             trigger_date: trigger.value,
-            days_left: (trigger.value - self.today).num_days(),
+            days_left: days_between(self.today, trigger.value),
             source: trigger.source.clone(),
             message,
         }
@@ -236,7 +237,7 @@ pub fn contract_alerts(contract_id: Uuid, contrato: &Contrato, today: NaiveDate)
         today,
     };
     let mut alerts = Vec::new();
-    let days_to_end = (end.value - today).num_days();
+    let days_to_end = days_between(today, end.value);
     let end_text = format_date(end.value);
     let n = &ctx.number;
 
@@ -262,10 +263,10 @@ pub fn contract_alerts(contract_id: Uuid, contrato: &Contrato, today: NaiveDate)
     // Preaviso: no automatic extension; deadline = end − notice days within 60 days or past.
     if !terms.automatic_extension && days_to_end >= 0 {
         let deadline = Sourced::new(
-            end.value - chrono::Days::new(u64::from(terms.preaviso_days)),
+            minus_days(end.value, u64::from(terms.preaviso_days)),
             end.source.clone(),
         );
-        let days = (deadline.value - today).num_days();
+        let days = days_between(today, deadline.value);
         if days <= PREAVISO_WINDOW_DAYS {
             let (severity, message) = if days < 0 {
                 (
@@ -363,7 +364,7 @@ pub fn contract_alerts(contract_id: Uuid, contrato: &Contrato, today: NaiveDate)
 
     // Ajuste IPC / salario mínimo.
     if let Some((date, rule)) = pending_adjustment(contrato, today, end.value) {
-        let days = (date.value - today).num_days();
+        let days = days_between(today, date.value);
         if days <= AJUSTE_WINDOW_DAYS {
             let severity = if days <= AJUSTE_DANGER_DAYS {
                 Severity::Danger
@@ -462,12 +463,12 @@ pub fn pending_adjustment(
     let terms = contrato.terms.as_ref()?;
     let v = vigente(contrato, today)?;
     let rule = v.adjustment?;
-    let horizon = today + chrono::Days::new(AJUSTE_WINDOW_DAYS.unsigned_abs());
+    let horizon = plus_days(today, AJUSTE_WINDOW_DAYS.unsigned_abs());
     // Nothing to adjust when no fixed amount is in force (variable puro).
     modality_at(contrato, horizon.min(end), &[])?
         .modality
         .fixed_amount()?;
-    let date = (terms.start_date.year() + 1..=horizon.year())
+    let date = (terms.start_date.year().saturating_add(1)..=horizon.year())
         .rev()
         .filter_map(|year| rule.value.on.in_year(year, terms.start_date))
         .find(|d| *d > terms.start_date && *d <= horizon && *d <= end)?;
@@ -484,7 +485,7 @@ fn sales_report_alerts(ctx: &Ctx<'_>) -> Vec<Alert> {
     let mut alerts = Vec::new();
     let n = &ctx.number;
     let mut alert_for = |period: YearMonth, deadline: NaiveDate, registered: bool| {
-        let days = (deadline - ctx.today).num_days();
+        let days = days_between(ctx.today, deadline);
         let severity = if days < 0 {
             Severity::Danger
         } else if days <= INFORME_DUE_DAYS {
@@ -520,7 +521,7 @@ fn sales_report_alerts(ctx: &Ctx<'_>) -> Vec<Alert> {
     }
     // The report of the last completed month, when it has not been registered yet.
     if let Some(terms) = ctx.contrato.terms.as_ref() {
-        let last_month = YearMonth::of(YearMonth::of(ctx.today).first_day() - chrono::Days::new(1));
+        let last_month = YearMonth::of(minus_days(YearMonth::of(ctx.today).first_day(), 1));
         let sales_based = modality_at(ctx.contrato, last_month.last_day(), &[])
             .is_some_and(|m| m.modality.is_sales_based());
         if sales_based
@@ -558,7 +559,7 @@ pub fn backup_alert(backup: Option<&BackupState>, now: DateTime<Utc>) -> Option<
         contract_number: None,
         contract_kind: None,
         trigger_date,
-        days_left: (trigger_date - today).num_days(),
+        days_left: days_between(today, trigger_date),
         source: Source::Sistema,
         message,
     };
@@ -569,7 +570,7 @@ pub fn backup_alert(backup: Option<&BackupState>, now: DateTime<Utc>) -> Option<
         ));
     };
     let failed = backup.is_some_and(|b| b.last_failed);
-    let age = now - last_success;
+    let age = now.signed_duration_since(last_success);
     let last = bogota_date(last_success);
     let when = format!(
         "{} a las {}",

@@ -37,16 +37,16 @@ pub fn summary<'a>(
         if !v.in_force || only.is_some_and(|k| k != v.kind) {
             continue;
         }
-        s.in_force += 1;
-        match v.modality.value {
-            PaymentModality::Fijo { .. } => s.by_modality.fijo += 1,
-            PaymentModality::VariablePuro { .. } => s.by_modality.variable_puro += 1,
-            PaymentModality::Hibrido { .. } => s.by_modality.hibrido += 1,
-        }
-        match v.kind {
-            ContractKind::Cliente => s.by_kind.cliente += 1,
-            ContractKind::Proveedor => s.by_kind.proveedor += 1,
-        }
+        bump(&mut s.in_force);
+        bump(match v.modality.value {
+            PaymentModality::Fijo { .. } => &mut s.by_modality.fijo,
+            PaymentModality::VariablePuro { .. } => &mut s.by_modality.variable_puro,
+            PaymentModality::Hibrido { .. } => &mut s.by_modality.hibrido,
+        });
+        bump(match v.kind {
+            ContractKind::Cliente => &mut s.by_kind.cliente,
+            ContractKind::Proveedor => &mut s.by_kind.proveedor,
+        });
     }
     s
 }
@@ -93,14 +93,20 @@ pub fn monthly_chart<'a>(
                 .iter_mut()
                 .find(|b| b.period == YearMonth::of(end.value))
         {
-            b.contracts_ending += 1;
+            bump(&mut b.contracts_ending);
         }
         for p in c.polizas.iter().filter(|p| p.cancelled.is_none()) {
             let month = YearMonth::of(p.data.effective_expiry());
             if let Some(b) = buckets.iter_mut().find(|b| b.period == month) {
-                b.policies_expiring += 1;
+                bump(&mut b.policies_expiring);
             }
         }
     }
     buckets
+}
+
+/// One more (counts of contracts in memory cannot reach `usize::MAX`; saturating keeps the
+/// projections crate free of unchecked arithmetic).
+fn bump(count: &mut usize) {
+    *count = count.saturating_add(1);
 }

@@ -11,8 +11,14 @@
 //! - [`history`]: a Spanish sentence for every event.
 //! - [`dashboard`]: counts and the 12-month chart.
 
+// Every date and money operation is checked or saturating: an event stored before the bounds of
+// `arriendo_events::bounds` existed must give a wrong-looking value, never a panic (issue 9).
+// Tests compute freely.
+#![cfg_attr(not(test), deny(clippy::arithmetic_side_effects))]
+
 pub mod alerts;
 pub mod billing;
+pub mod checked;
 pub mod dashboard;
 pub mod fold;
 pub mod history;

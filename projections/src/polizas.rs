@@ -49,7 +49,7 @@ impl PolizaStatus {
 
 /// Days from `today` to the effective expiry (validity end minus the colchón); negative once past.
 pub fn days_to_effective_expiry(poliza: &PolizaData, today: NaiveDate) -> i64 {
-    (poliza.effective_expiry() - today).num_days()
+    crate::checked::days_between(today, poliza.effective_expiry())
 }
 
 /// Vigente / por vencer / vencida with the colchón applied; cancelled ones are `Cancelada`.

@@ -16,6 +16,7 @@
 
 use arriendo_events::{
     Contrato, IndexKind, Indice, Money, PaymentModality, Percentage, SalesReportStatus, YearMonth,
+    bounds,
 };
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -65,7 +66,7 @@ fn projected_adjustments(
         return vec![];
     };
     let mut projected = Vec::new();
-    for year in terms.start_date.year() + 1..=end.year() {
+    for year in terms.start_date.year().saturating_add(1)..=end.year() {
         if contrato.ajustes.iter().any(|a| a.year == year) {
             continue;
         }
@@ -84,7 +85,7 @@ fn projected_adjustments(
         projected.push(ProjectedAdjustment {
             date,
             increase: indices
-                .value(index.kind(), year - 1)
+                .value(index.kind(), year.saturating_sub(1))
                 .map(|value| index.increase(value)),
             source: Source::ajuste(&index, year),
         });
@@ -113,9 +114,12 @@ pub fn canon_schedule(contrato: &Contrato, indices: &Indices) -> Vec<ScheduleRow
     if let Some(t) = &contrato.terminated {
         end = end.min(t.date);
     }
+    // An event stored before the date bounds existed may end in the year 200.000: the schedule
+    // keeps to the dates the application accepts instead of listing millions of months.
+    end = end.min(bounds::MAX_DATE);
     let projected = projected_adjustments(contrato, indices, end);
     let mut rows = Vec::new();
-    let mut period = YearMonth::of(terms.start_date);
+    let mut period = YearMonth::of(terms.start_date.max(bounds::MIN_DATE));
     let last = YearMonth::of(end);
     while period <= last {
         let date = period.last_day().min(end);

@@ -135,10 +135,9 @@ pub fn optional<T>(
     }
 }
 
-/// A date from `<input type="date">` (ISO) or typed as `31/12/2025`.
+/// A date from `<input type="date">` (ISO) or typed as `31/12/2025`, within 1900..=2200.
 pub fn parse_date(text: &str) -> Result<chrono::NaiveDate, DomainError> {
-    chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .or_else(|_| arriendo_events::parse_date(text))
+    arriendo_events::parse_date(text)
 }
 
 /// The raw query string of the request, for links that keep the filters.

@@ -3,6 +3,7 @@
 
 mod adjustment;
 mod aggregate;
+mod bounds;
 mod command;
 mod decide;
 mod event;

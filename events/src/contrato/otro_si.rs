@@ -110,6 +110,7 @@ impl OtroSiChanges {
     }
 
     pub fn validate(&self, contract_start: NaiveDate) -> Result<(), DomainError> {
+        self.check_bounds()?;
         if self.is_empty() {
             return Err(DomainError::EmptyOtroSi);
         }

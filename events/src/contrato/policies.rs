@@ -212,6 +212,7 @@ impl PolizaData {
     }
 
     pub fn validate(&self) -> Result<(), DomainError> {
+        self.check_bounds()?;
         if self.number.trim().is_empty() {
             return Err(DomainError::Required("número de póliza"));
         }

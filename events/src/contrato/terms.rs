@@ -229,8 +229,10 @@ impl ContractTerms {
         DateRange::new(self.start_date, self.end_date)
     }
 
-    /// Every rule the base terms must satisfy on their own.
+    /// Every rule the base terms must satisfy on their own (bounds first: the rules below
+    /// compute with these dates and amounts).
     pub fn validate(&self) -> Result<(), DomainError> {
+        self.check_bounds()?;
         if self.number.trim().is_empty() {
             return Err(DomainError::Required("número de contrato"));
         }

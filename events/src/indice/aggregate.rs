@@ -43,13 +43,15 @@ impl Indice {
         if previous == Some(value) {
             return Ok(vec![]);
         }
-        Ok(vec![IndiceEvent::IndexValueRecorded {
+        let event = IndiceEvent::IndexValueRecorded {
             kind,
             year,
             value,
             previous,
             by: actor.username,
-        }])
+        };
+        event.check_bounds()?;
+        Ok(vec![event])
     }
 
     pub fn apply_event(&mut self, event: IndiceEvent) {

@@ -16,6 +16,18 @@ pub enum IndiceEvent {
     },
 }
 
+impl IndiceEvent {
+    /// The year within the accepted years (the value is bounded by its type).
+    pub fn check_bounds(&self) -> Result<(), crate::DomainError> {
+        let IndiceEvent::IndexValueRecorded { year, .. } = self;
+        if crate::values::YEARS.contains(year) {
+            Ok(())
+        } else {
+            Err(crate::DomainError::InvalidYear(*year))
+        }
+    }
+}
+
 domain_event!(IndiceEvent, "indice", {
     IndexValueRecorded => "1.0", &["kind", "year", "value", "previous", "by"];
 });

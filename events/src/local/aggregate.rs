@@ -11,8 +11,15 @@ pub struct Local {
 }
 
 impl Local {
+    /// No event leaves with a value out of its range (`LocalData::check_bounds`).
     pub fn decide(&self, command: LocalCommand) -> Result<Vec<LocalEvent>, DomainError> {
         command.actor().require_write()?;
+        let events = self.decide_rules(command)?;
+        events.iter().try_for_each(LocalEvent::check_bounds)?;
+        Ok(events)
+    }
+
+    fn decide_rules(&self, command: LocalCommand) -> Result<Vec<LocalEvent>, DomainError> {
         match command {
             LocalCommand::RegisterLocal { data, .. } => {
                 if let Some(existing) = &self.data {

@@ -13,6 +13,16 @@ pub enum LocalEvent {
     LocalUpdated(LocalData),
 }
 
+impl LocalEvent {
+    pub fn check_bounds(&self) -> Result<(), crate::DomainError> {
+        match self {
+            LocalEvent::LocalRegistered(data) | LocalEvent::LocalUpdated(data) => {
+                data.check_bounds()
+            }
+        }
+    }
+}
+
 domain_event!(LocalEvent, "local", {
     LocalRegistered => LOCAL_REGISTERED_VERSION, &["name", "location", "area_m2"];
     LocalUpdated => "1.0", &["name", "location", "area_m2"];

@@ -63,3 +63,39 @@ fn refuses_twice_blank_names_and_auditors() {
         "su rol de auditor solo permite consultar"
     );
 }
+
+#[test]
+fn a_2_705_byte_name_or_a_nul_byte_is_refused() {
+    let register = |data| {
+        given::<Local>([]).decide(LocalCommand::RegisterLocal {
+            actor: gestor(),
+            data,
+        })
+    };
+    let long_name = LocalData {
+        name: "L".repeat(2_705),
+        ..data()
+    };
+    assert_eq!(
+        refusal(register(long_name)),
+        "el campo «nombre comercial» admite como máximo 200 caracteres"
+    );
+    let nul = LocalData {
+        location: "Piso\u{0}1".into(),
+        ..data()
+    };
+    assert_eq!(
+        refusal(register(nul)),
+        "el campo «ubicación» contiene caracteres de control no permitidos"
+    );
+    // An area stored before the bound existed reads back, but cannot be stored again.
+    let stored: Area = serde_json::from_str("\"100000000\"").unwrap();
+    let huge = LocalData {
+        area_m2: stored,
+        ..data()
+    };
+    assert_eq!(
+        refusal(register(huge)),
+        "el área no puede superar 10.000.000 m²"
+    );
+}

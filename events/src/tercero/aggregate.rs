@@ -11,8 +11,15 @@ pub struct Tercero {
 }
 
 impl Tercero {
+    /// No event leaves with a value out of its range (`TerceroData::check_bounds`).
     pub fn decide(&self, command: TerceroCommand) -> Result<Vec<TerceroEvent>, DomainError> {
         command.actor().require_write()?;
+        let events = self.decide_rules(command)?;
+        events.iter().try_for_each(TerceroEvent::check_bounds)?;
+        Ok(events)
+    }
+
+    fn decide_rules(&self, command: TerceroCommand) -> Result<Vec<TerceroEvent>, DomainError> {
         match command {
             TerceroCommand::RegisterTercero { data, .. } => {
                 if let Some(existing) = &self.data {

@@ -9,6 +9,16 @@ pub enum TerceroEvent {
     TerceroUpdated(TerceroData),
 }
 
+impl TerceroEvent {
+    pub fn check_bounds(&self) -> Result<(), crate::DomainError> {
+        match self {
+            TerceroEvent::TerceroRegistered(data) | TerceroEvent::TerceroUpdated(data) => {
+                data.check_bounds()
+            }
+        }
+    }
+}
+
 domain_event!(TerceroEvent, "tercero", {
     TerceroRegistered => "1.0", &["nit", "razon_social", "kind", "legal_representative", "supervisor_name", "supervisor_email"];
     TerceroUpdated => "1.0", &["nit", "razon_social", "kind", "legal_representative", "supervisor_name", "supervisor_email"];

@@ -111,3 +111,36 @@ async fn handle_writes_the_decided_events_to_the_sink() {
         vec![TerceroEvent::TerceroRegistered(data())]
     );
 }
+
+#[test]
+fn names_are_bounded_and_free_of_control_characters() {
+    let register = |data| {
+        given::<Tercero>([]).decide(TerceroCommand::RegisterTercero {
+            actor: gestor(),
+            data,
+        })
+    };
+    let long = TerceroData {
+        razon_social: "S".repeat(201),
+        ..data()
+    };
+    assert_eq!(
+        refusal(register(long)),
+        "el campo «razón social» admite como máximo 200 caracteres"
+    );
+    let nul = TerceroData {
+        legal_representative: Some("Ana\0".into()),
+        ..data()
+    };
+    assert_eq!(
+        register(nul).unwrap_err().field(),
+        Some("representante legal")
+    );
+    assert!(
+        register(TerceroData {
+            razon_social: "S".repeat(200),
+            ..data()
+        })
+        .is_ok()
+    );
+}

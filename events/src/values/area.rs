@@ -7,6 +7,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::number::{group_thousands, normalize_es_number};
+use super::{bounds, quoted};
 use crate::DomainError;
 
 /// An area in m², strictly positive. Parses `120`, `120,5`, `1.250,75 m²`; shows `1.250,75 m²`.
@@ -15,7 +16,19 @@ use crate::DomainError;
 pub struct Area(Decimal);
 
 impl Area {
+    /// Refused when not positive or above 10.000.000 m² (see [`super::bounds`]).
     pub fn new(value: Decimal) -> Result<Area, DomainError> {
+        let area = Area::from_stored(value)?;
+        if area.0 > Decimal::from(bounds::MAX_AREA_M2) {
+            Err(DomainError::AreaTooLarge)
+        } else {
+            Ok(area)
+        }
+    }
+
+    /// An area read back from a stored event: only the sign is checked, so that an event
+    /// recorded before the upper bound existed still reads.
+    fn from_stored(value: Decimal) -> Result<Area, DomainError> {
         if value <= Decimal::ZERO {
             Err(DomainError::NonPositiveArea)
         } else {
@@ -25,7 +38,10 @@ impl Area {
 
     pub fn parse(text: &str) -> Result<Area, DomainError> {
         let original = text.trim();
-        let invalid = || DomainError::InvalidArea(original.to_string());
+        let invalid = || DomainError::InvalidArea(quoted(original));
+        if original.len() > 40 {
+            return Err(invalid());
+        }
         let number = ["m²", "m2", "mts", "m"]
             .iter()
             .find_map(|unit| original.strip_suffix(unit))
@@ -70,7 +86,7 @@ impl FromStr for Area {
 impl TryFrom<Decimal> for Area {
     type Error = DomainError;
     fn try_from(value: Decimal) -> Result<Self, Self::Error> {
-        Area::new(value)
+        Area::from_stored(value)
     }
 }
 
@@ -107,6 +123,11 @@ mod tests {
         );
         assert_eq!(Area::parse("-5").unwrap_err(), DomainError::NonPositiveArea);
         assert!(Area::parse("mucho").is_err());
+        assert_eq!(
+            Area::parse("10.000.000,01").unwrap_err().to_string(),
+            "el área no puede superar 10.000.000 m²"
+        );
+        assert!(Area::parse("10.000.000").is_ok());
         assert!(serde_json::from_str::<Area>("\"0\"").is_err());
     }
 }

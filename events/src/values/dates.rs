@@ -5,6 +5,7 @@ use std::fmt;
 use chrono::{Datelike, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+use super::quoted;
 use crate::DomainError;
 
 /// `date` plus `months` calendar months (negative goes back), clamping to the end of the month:
@@ -18,13 +19,19 @@ pub fn add_months(date: NaiveDate, months: i32) -> NaiveDate {
     }
 }
 
-/// Parses `31/12/2025` (what people type, also `31-12-2025`) or `2025-12-31` (what HTML date inputs send).
+/// Parses `31/12/2025` (what people type, also `31-12-2025`) or `2025-12-31` (what HTML date inputs
+/// send); refuses dates outside 01/01/1900..=31/12/2200 (see [`super::bounds`]).
 pub fn parse_date(text: &str) -> Result<NaiveDate, DomainError> {
     let trimmed = text.trim();
-    ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"]
+    let date = ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"]
         .iter()
         .find_map(|format| NaiveDate::parse_from_str(trimmed, format).ok())
-        .ok_or_else(|| DomainError::InvalidDate(trimmed.to_string()))
+        .ok_or_else(|| DomainError::InvalidDate(quoted(trimmed)))?;
+    if super::bounds::date_in_range(date) {
+        Ok(date)
+    } else {
+        Err(DomainError::DateOutsideRange(format_date(date)))
+    }
 }
 
 /// `31/12/2025`.
@@ -214,6 +221,19 @@ mod tests {
             parse_date("31/02/2025").unwrap_err().to_string(),
             "«31/02/2025» no es una fecha válida (use dd/mm/aaaa)"
         );
+    }
+
+    #[test]
+    fn refuses_dates_outside_1900_to_2200() {
+        assert_eq!(parse_date("31/12/2200"), Ok(d(2200, 12, 31)));
+        assert_eq!(parse_date("01/01/1900"), Ok(d(1900, 1, 1)));
+        assert_eq!(
+            parse_date("01/01/2201").unwrap_err().to_string(),
+            "la fecha 01/01/2201 está fuera del rango permitido (01/01/1900 a 31/12/2200)"
+        );
+        for text in ["2201-01-01", "31/12/1899", "+262000-01-01", "0001-01-01"] {
+            assert!(parse_date(text).is_err(), "{text}");
+        }
     }
 
     #[test]

@@ -5,6 +5,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+use super::quoted;
 use crate::DomainError;
 
 /// An e-mail address with a plausible shape: `local@domain.tld`, no spaces, lower-cased domain.
@@ -15,7 +16,7 @@ pub struct Email(String);
 impl Email {
     pub fn parse(text: &str) -> Result<Email, DomainError> {
         let trimmed = text.trim();
-        let invalid = || DomainError::InvalidEmail(trimmed.to_string());
+        let invalid = || DomainError::InvalidEmail(quoted(trimmed));
         let (local, domain) = trimmed.split_once('@').ok_or_else(invalid)?;
         let domain_ok = domain.contains('.')
             && !domain.starts_with('.')
@@ -24,7 +25,7 @@ impl Email {
             && !domain.contains('@');
         if local.is_empty()
             || !domain_ok
-            || trimmed.chars().any(char::is_whitespace)
+            || trimmed.chars().any(|c| c.is_whitespace() || c.is_control())
             || trimmed.len() > 254
         {
             return Err(invalid());
@@ -90,6 +91,7 @@ mod tests {
             "ana @x.co",
             "a@b@c.co",
             "ana@.co",
+            "ana\u{0}@x.co",
         ] {
             assert!(Email::parse(text).is_err(), "{text}");
         }

@@ -1,6 +1,7 @@
 //! Value types that cannot hold invalid values. Each parses what people type and displays in es-CO.
 
 mod area;
+pub mod bounds;
 mod dates;
 mod email;
 mod money;
@@ -9,6 +10,7 @@ mod number;
 mod percentage;
 
 pub use area::Area;
+pub(crate) use bounds::{quoted, thousands};
 pub use dates::{DateRange, YEARS, YearMonth, add_months, format_date, parse_date};
 pub use email::Email;
 pub use money::Money;

@@ -7,8 +7,8 @@ use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 
-use super::Percentage;
 use super::number::{group_thousands, normalize_es_number};
+use super::{Percentage, bounds, quoted};
 use crate::DomainError;
 
 /// An amount of whole Colombian pesos, never negative. Shown `$ 1.234.567`; stored as an integer.
@@ -24,8 +24,22 @@ pub struct Money(i64);
 impl Money {
     pub const ZERO: Money = Money(0);
 
-    /// Whole pesos; refused when negative.
+    /// The largest amount accepted from a user: $ 1.000.000.000.000.000 (see [`bounds`]).
+    pub const MAX: Money = Money(bounds::MAX_PESOS);
+
+    /// Whole pesos; refused when negative or above [`Money::MAX`].
     pub fn from_pesos(pesos: i64) -> Result<Money, DomainError> {
+        let money = Money::from_stored(pesos)?;
+        if money > Money::MAX {
+            Err(DomainError::AmountTooLarge)
+        } else {
+            Ok(money)
+        }
+    }
+
+    /// An amount read back from a stored event: only the sign is checked, so that an event
+    /// recorded before the upper bound existed still reads (read-side arithmetic is checked).
+    fn from_stored(pesos: i64) -> Result<Money, DomainError> {
         if pesos < 0 {
             Err(DomainError::NegativeAmount)
         } else {
@@ -37,7 +51,11 @@ impl Money {
     /// `1.234.567,50` (rounded half up to whole pesos). Negatives and garbage are refused.
     pub fn parse(text: &str) -> Result<Money, DomainError> {
         let original = text.trim();
-        let invalid = || DomainError::InvalidMoney(original.to_string());
+        let invalid = || DomainError::InvalidMoney(quoted(original));
+        // The longest amount people type ($ 1.000.000.000.000.000,50) has 27 characters.
+        if original.len() > 64 {
+            return Err(invalid());
+        }
         let mut rest = original;
         let mut negative = false;
         if let Some(r) = rest.strip_prefix('-') {
@@ -56,10 +74,15 @@ impl Money {
         if negative && !amount.is_zero() {
             return Err(DomainError::NegativeAmount);
         }
-        Money::from_decimal_rounded(amount)
+        let money = Money::from_decimal_rounded(amount)?;
+        if money > Money::MAX {
+            return Err(DomainError::AmountTooLarge);
+        }
+        Ok(money)
     }
 
-    /// Rounds a decimal amount half up to whole pesos.
+    /// Rounds a decimal amount half up to whole pesos (any amount that fits in `i64`: this is
+    /// for computed amounts; the bound of stored ones is checked when a command is decided).
     pub fn from_decimal_rounded(amount: Decimal) -> Result<Money, DomainError> {
         if amount.is_sign_negative() && !amount.is_zero() {
             return Err(DomainError::NegativeAmount);
@@ -93,19 +116,23 @@ impl Money {
 
     /// `None` when the result would be negative.
     pub fn checked_sub(self, other: Money) -> Option<Money> {
-        (self.0 >= other.0).then(|| Money(self.0 - other.0))
+        self.0.checked_sub(other.0).filter(|d| *d >= 0).map(Money)
     }
 
     /// Never below zero.
     pub fn saturating_sub(self, other: Money) -> Money {
-        Money((self.0 - other.0).max(0))
+        self.checked_sub(other).unwrap_or(Money::ZERO)
     }
 
     /// `self × percentage / 100`, rounded half up to whole pesos (used for billing by sales).
     pub fn percentage(self, percentage: Percentage) -> Money {
-        let value = self.to_decimal() * percentage.as_decimal() / Decimal::ONE_HUNDRED;
-        // value ≤ self, so it always fits.
-        Money::from_decimal_rounded(value).unwrap_or(self)
+        // Both factors are non-negative and the percentage is at most 100, so the value is at
+        // most `self` and always fits; `self` is the answer should that ever not hold.
+        self.to_decimal()
+            .checked_mul(percentage.as_decimal())
+            .and_then(|v| v.checked_div(Decimal::ONE_HUNDRED))
+            .and_then(|v| Money::from_decimal_rounded(v).ok())
+            .unwrap_or(self)
     }
 
     /// `1.234.567`, without the peso sign.
@@ -130,7 +157,7 @@ impl FromStr for Money {
 impl TryFrom<i64> for Money {
     type Error = DomainError;
     fn try_from(value: i64) -> Result<Self, Self::Error> {
-        Money::from_pesos(value)
+        Money::from_stored(value)
     }
 }
 
@@ -196,6 +223,51 @@ mod tests {
     }
 
     #[test]
+    fn refuses_more_than_10_to_the_15_pesos() {
+        assert_eq!(
+            Money::parse("1.000.000.000.000.000"),
+            Ok(pesos(1_000_000_000_000_000))
+        );
+        for text in [
+            "1.000.000.000.000.001",
+            "1000000000000000,5",
+            "9223372036854775807",
+        ] {
+            assert_eq!(
+                Money::parse(text).unwrap_err().to_string(),
+                "el valor no puede superar $ 1.000.000.000.000.000",
+                "{text}"
+            );
+        }
+        assert_eq!(
+            Money::from_pesos(1_000_000_000_000_001),
+            Err(DomainError::AmountTooLarge)
+        );
+    }
+
+    #[test]
+    fn a_stored_amount_above_the_bound_still_reads() {
+        // An event stored before the bound existed must not become unreadable.
+        let stored: Money = serde_json::from_str("9223372036854775807").unwrap();
+        assert_eq!(stored.pesos(), i64::MAX);
+        assert_eq!(stored.checked_add(pesos(1)), None);
+        assert_eq!(stored.saturating_add(pesos(1)).pesos(), i64::MAX);
+        let all = Percentage::new(dec!(100)).unwrap();
+        assert_eq!(stored.percentage(all), stored);
+    }
+
+    #[test]
+    fn a_megabyte_of_digits_is_refused_with_a_short_message() {
+        let text = "9".repeat(1_000_000);
+        let message = Money::parse(&text).unwrap_err().to_string();
+        assert!(message.chars().count() < 100, "{message}");
+        assert_eq!(
+            Money::parse("12\u{0}3").unwrap_err().to_string(),
+            "«12�3» no es un valor en pesos válido"
+        );
+    }
+
+    #[test]
     fn displays_in_es_co() {
         assert_eq!(pesos(1_234_567).to_string(), "$ 1.234.567");
         assert_eq!(pesos(0).to_string(), "$ 0");
@@ -221,15 +293,21 @@ mod tests {
 
     proptest! {
         #[test]
-        fn display_then_parse_gives_it_back(n in 0i64..=i64::MAX) {
+        fn display_then_parse_gives_it_back(n in 0i64..=bounds::MAX_PESOS) {
             let money = pesos(n);
             prop_assert_eq!(Money::parse(&money.to_string()), Ok(money));
         }
 
         #[test]
-        fn any_non_negative_with_dots_parses(n in 0i64..=i64::MAX) {
+        fn any_non_negative_with_dots_parses(n in 0i64..=bounds::MAX_PESOS) {
             prop_assert_eq!(Money::parse(&pesos(n).digits_es()), Ok(pesos(n)));
             prop_assert_eq!(Money::parse(&n.to_string()), Ok(pesos(n)));
+        }
+
+        #[test]
+        fn above_the_bound_is_always_refused(n in (bounds::MAX_PESOS + 1)..=i64::MAX) {
+            prop_assert_eq!(Money::parse(&n.to_string()), Err(DomainError::AmountTooLarge));
+            prop_assert_eq!(Money::from_pesos(n), Err(DomainError::AmountTooLarge));
         }
 
         #[test]

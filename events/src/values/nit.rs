@@ -6,6 +6,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use super::number::group_thousands;
+use super::quoted;
 use crate::DomainError;
 
 /// A NIT: 5 to 15 digits, with an optional DIAN check digit (`900123456-8`).
@@ -24,7 +25,7 @@ const WEIGHTS: [u32; 15] = [3, 7, 13, 17, 19, 23, 29, 37, 41, 43, 47, 53, 59, 67
 impl Nit {
     pub fn parse(text: &str) -> Result<Nit, DomainError> {
         let original = text.trim();
-        let invalid = || DomainError::InvalidNit(original.to_string());
+        let invalid = || DomainError::InvalidNit(quoted(original));
         let cleaned: String = original
             .chars()
             .filter(|c| *c != '.' && !c.is_whitespace())

@@ -6,6 +6,7 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use super::quoted;
 use crate::DomainError;
 
 /// A percentage between 0 and 100 inclusive (`5,2 %` is `Percentage(5.2)`).
@@ -33,7 +34,11 @@ impl Percentage {
     /// Parses `5,2`, `5.2`, `5,2 %`, `5,2%`. Either the comma or the dot is the decimal mark.
     pub fn parse(text: &str) -> Result<Percentage, DomainError> {
         let original = text.trim();
-        let invalid = || DomainError::InvalidPercentage(original.to_string());
+        let invalid = || DomainError::InvalidPercentage(quoted(original));
+        // `100,000000` is long already; anything much longer is not a percentage someone typed.
+        if original.len() > 40 {
+            return Err(invalid());
+        }
         let number = original.strip_suffix('%').unwrap_or(original).trim_end();
         if number.contains(',') && number.contains('.') {
             return Err(invalid());
@@ -124,9 +129,13 @@ mod tests {
             Percentage::parse("abc").unwrap_err().to_string(),
             "«abc» no es un porcentaje válido"
         );
-        for text in ["", "%", "1.000,5", "5,", ",5", "5..2", "5 2"] {
+        for text in ["", "%", "1.000,5", "5,", ",5", "5..2", "5 2", "5\u{0}"] {
             assert!(Percentage::parse(text).is_err(), "{text}");
         }
+        let message = Percentage::parse(&"1".repeat(100_000))
+            .unwrap_err()
+            .to_string();
+        assert!(message.chars().count() < 80, "{message}");
     }
 
     #[test]

@@ -5,5 +5,7 @@ mod billing;
 mod dashboard;
 mod history;
 mod polizas;
+mod properties;
 mod schedule;
+mod stored_extremes;
 mod vigente;

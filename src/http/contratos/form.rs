@@ -36,6 +36,33 @@ pub fn field_for(e: &DomainError) -> &'static str {
         DomainError::Required("condición del periodo de gracia") => "gracia_condicion",
         DomainError::OtroSiBeforeContractStart => "vigencia_desde",
         DomainError::OtroSiCanonWithVariable => "modalidad",
+        _ => e.field().map_or("", input_named),
+    }
+}
+
+/// The input of the contract and Otro Sí forms for a field the domain names in Spanish
+/// (bounds: too long, out of range, control characters).
+fn input_named(label: &str) -> &'static str {
+    match label {
+        "número de contrato" => "numero",
+        "objeto" => "objeto",
+        "fecha de firma" => "fecha_firma",
+        "fecha de inicio" => "fecha_inicio",
+        "fecha final" => "fecha_fin",
+        "duración en meses" => "duracion_meses",
+        "preaviso" => "preaviso_dias",
+        "aviso de terminación anticipada" => "terminacion_dias",
+        "canon" => "canon",
+        "mínimo garantizado" => "minimo",
+        "periodo de gracia" => "gracia_desde",
+        "canon del periodo de gracia" => "gracia_canon",
+        "condición del periodo de gracia" => "gracia_condicion",
+        "cláusula penal" => "clausula_penal",
+        "interés de mora" => "interes_mora",
+        "enlace al documento firmado" => "documento_url",
+        "vigencia desde" => "vigencia_desde",
+        "vigencia hasta" => "vigencia_hasta",
+        "descripción" => "descripcion",
         _ => "",
     }
 }

@@ -14,9 +14,16 @@ use super::terms::ContractTerms;
 use crate::DomainError;
 
 impl Contrato {
-    /// Decides what happens. Auditors are refused on every command.
+    /// Decides what happens. Auditors are refused on every command; no event leaves with a value
+    /// out of its range (`ContratoEvent::check_bounds`), whatever the command computed.
     pub fn decide(&self, command: ContratoCommand) -> Result<Vec<ContratoEvent>, DomainError> {
         command.actor().require_write()?;
+        let events = self.decide_rules(command)?;
+        events.iter().try_for_each(ContratoEvent::check_bounds)?;
+        Ok(events)
+    }
+
+    fn decide_rules(&self, command: ContratoCommand) -> Result<Vec<ContratoEvent>, DomainError> {
         use ContratoCommand::*;
         match command {
             CreateContract { terms, .. } => self.create(terms),

@@ -10,7 +10,8 @@ impl Contrato {
     /// The number the next Otro Sí gets: one more than the last (numbers stay contiguous because
     /// only the last one can be deleted).
     pub fn next_otro_si_number(&self) -> OtroSiNumber {
-        OtroSiNumber(self.otro_si.iter().map(|o| o.number.0).max().unwrap_or(0) + 1)
+        let last = self.otro_si.iter().map(|o| o.number.0).max().unwrap_or(0);
+        OtroSiNumber(last.saturating_add(1))
     }
 
     fn otro_si_or_refuse(&self, number: OtroSiNumber) -> Result<&OtroSi, DomainError> {

@@ -9,14 +9,13 @@ use crate::{Actor, DomainError, add_months};
 impl Contrato {
     /// `RA-n`: one more than the number of renewals so far (annulled ones keep their number).
     pub fn next_renewal_number(&self) -> RenewalNumber {
-        RenewalNumber(
-            self.renovaciones
-                .iter()
-                .map(|r| r.number.0)
-                .max()
-                .unwrap_or(0)
-                + 1,
-        )
+        let last = self
+            .renovaciones
+            .iter()
+            .map(|r| r.number.0)
+            .max()
+            .unwrap_or(0);
+        RenewalNumber(last.saturating_add(1))
     }
 
     fn renewal_or_refuse(&self, number: RenewalNumber) -> Result<&Renewal, DomainError> {

@@ -1,6 +1,7 @@
 //! Contract rules, told like the domain brief.
 
 mod adjustment;
+mod bounds;
 mod catalog;
 mod creation;
 mod otro_si;
