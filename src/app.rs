@@ -53,12 +53,22 @@ pub fn today() -> NaiveDate {
 }
 
 impl App {
-    /// Connects, migrates and brings the read models up to date.
+    /// Connects, migrates and brings the read models up to date: for serving.
     pub async fn open(database_url: Option<&str>, data_dir: PathBuf) -> Result<Self, AppError> {
+        let app = Self::open_store(database_url, data_dir).await?;
+        app.projector.catch_up().await?;
+        Ok(app)
+    }
+
+    /// Connects and migrates without touching the read models: maintenance commands must work
+    /// whatever state the projector is in, since they are how an operator gets out of trouble.
+    pub async fn open_store(
+        database_url: Option<&str>,
+        data_dir: PathBuf,
+    ) -> Result<Self, AppError> {
         let db = store::connect(database_url, &data_dir).await?;
         store::migrate(&db).await?;
         let projector = Projector::new(db.clone());
-        projector.catch_up().await?;
         let auth = crate::auth::AuthSettings::from_env()?;
         let commands = Arc::new(Commands::new(&db));
         Ok(Self {
@@ -73,7 +83,11 @@ impl App {
 
 pub async fn run(cli: Cli) -> Result<(), AppError> {
     let global = cli.global;
-    let app = App::open(global.database_url.as_deref(), global.data_dir.clone()).await?;
+    let url = global.database_url.as_deref();
+    let app = match cli.command {
+        Command::Serve(_) | Command::Demo => App::open(url, global.data_dir.clone()).await?,
+        _ => App::open_store(url, global.data_dir.clone()).await?,
+    };
     match cli.command {
         Command::Serve(args) => {
             if args.demo {
@@ -128,11 +142,20 @@ pub async fn run(cli: Cli) -> Result<(), AppError> {
             ProjectionsCommand::Status => {
                 let status = app.projector.status().await?;
                 println!(
-                    "events: {}\nhead position: {}\ncheckpoint: {}\nlag: {}",
+                    "events: {}\nhead position: {}\ncheckpoint: {}\nlag: {}\nquarantined: {}",
                     status.events,
                     status.head,
                     status.checkpoint,
-                    status.lag()
+                    status.lag(),
+                    status.quarantined
+                );
+                Ok(())
+            }
+            ProjectionsCommand::Retry => {
+                let outcome = app.projector.retry().await?;
+                println!(
+                    "Quarantined events applied: {}\nstill quarantined: {}",
+                    outcome.applied, outcome.remaining
                 );
                 Ok(())
             }

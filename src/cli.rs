@@ -51,7 +51,7 @@ pub enum Command {
     Migrate,
     /// Load the demo portfolio (only into a store with no contracts).
     Demo,
-    /// Read models: rebuild from the event log, or show how far they are.
+    /// Read models: rebuild from the event log, show how far they are, retry quarantined events.
     Projections {
         #[command(subcommand)]
         command: ProjectionsCommand,
@@ -86,6 +86,8 @@ pub struct ServeArgs {
 pub enum ProjectionsCommand {
     /// Drop every read model and replay the whole event log.
     Rebuild,
-    /// Show the projector's checkpoint against the head of the log.
+    /// Show the projector's checkpoint against the head of the log, and the quarantined events.
     Status,
+    /// Apply the quarantined events again (after a fix) and remove the ones that now apply.
+    Retry,
 }

@@ -7,9 +7,11 @@ use crate::app::App;
 pub mod assets;
 pub mod auth;
 pub mod contratos;
+pub mod cuarentena;
 pub mod dashboard;
 pub mod indices;
 pub mod locales;
+pub mod panics;
 pub mod polizas;
 pub mod renovaciones;
 pub mod respaldos;
@@ -33,6 +35,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(ventas::routes());
     routes.extend(indices::routes());
     routes.extend(respaldos::routes());
+    routes.extend(cuarentena::routes());
     routes.extend(assets::routes());
     routes.extend(auth::routes());
     routes.push(Route::get("/salud", Access::Public, health));
@@ -57,7 +60,12 @@ async fn health(
 }
 
 /// The application: the route table behind sessions, login, roles, CSRF and security headers, with
-/// gzip for clients that accept it.
+/// gzip for clients that accept it. Every request carries the quarantine count for the banner.
 pub fn router(app: App) -> Router {
-    security::protect(routes(), &app).layer(tower_http::compression::CompressionLayer::new())
+    security::protect(routes(), &app)
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            cuarentena::notice,
+        ))
+        .layer(tower_http::compression::CompressionLayer::new())
 }

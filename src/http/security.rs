@@ -158,6 +158,7 @@ pub fn protect(routes: Vec<Route>, app: &App) -> Router {
             session_timeouts,
         ))
         .layer(auth_layer)
+        .layer(super::panics::layer())
         .layer(middleware::from_fn_with_state(
             app.clone(),
             security_headers,
@@ -338,7 +339,8 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
             return Err(StatusCode::INTERNAL_SERVER_ERROR.into_response());
         };
         let user = session_user(parts).map(|u| CurrentUser::from_session_user(&u));
-        let page = page_context(&session, user.as_ref(), parts.uri.path()).await;
+        let mut page = page_context(&session, user.as_ref(), parts.uri.path()).await;
+        page.quarantined = super::cuarentena::quarantined(&parts.extensions);
         Ok(Ctx {
             user,
             session,
@@ -370,6 +372,7 @@ pub async fn page_context(
         csrf_token: csrf_token(session).await,
         flash: take_flashes(session).await,
         current_path: path.to_string(),
+        quarantined: 0,
     }
 }
 
@@ -407,10 +410,12 @@ fn login_redirect(method: &Method, uri: &Uri, expired: bool) -> Response {
 
 async fn context_of(parts: &Parts) -> PageContext {
     let user = session_user(parts).map(|u| CurrentUser::from_session_user(&u));
-    match parts.extensions.get::<Session>() {
+    let mut page = match parts.extensions.get::<Session>() {
         Some(session) => page_context(session, user.as_ref(), parts.uri.path()).await,
         None => PageContext::default(),
-    }
+    };
+    page.quarantined = super::cuarentena::quarantined(&parts.extensions);
+    page
 }
 
 async fn forbidden(parts: &Parts) -> Response {

@@ -4,16 +4,24 @@
 //! checkpoint, all in one transaction: a crash anywhere leaves either the whole batch or none of it, and
 //! the next run resumes from the checkpoint. Positions become visible in order on both engines (see the
 //! event-store migrations), so reading "after the checkpoint" never skips a late commit.
+//!
+//! An event the read models cannot apply does not stop the projector: it is set aside in quarantine
+//! (see [`quarantine`]) and the checkpoint moves on.
 
+pub mod quarantine;
+
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::NaiveDate;
+use futures::FutureExt;
 use tokio::sync::Mutex;
 
 use crate::read_models;
-use crate::store::event_log::{self, StoredEvent};
+use crate::store::event_log;
 use crate::store::{Db, StoreError, Tx};
+use quarantine::{Guard, Health, RetryOutcome};
 
 const CHECKPOINT: &str = "read_models";
 const BATCH: i64 = 500;
@@ -27,6 +35,7 @@ pub struct Projector {
     /// One catch-up at a time within this process; other processes are held off by the checkpoint row lock.
     running: Arc<Mutex<()>>,
     clock: Clock,
+    health: Arc<Health>,
 }
 
 /// Where the read models stand against the log.
@@ -35,6 +44,8 @@ pub struct ProjectionStatus {
     pub checkpoint: i64,
     pub head: i64,
     pub events: i64,
+    /// Events set aside because the read models could not apply them.
+    pub quarantined: i64,
 }
 
 impl ProjectionStatus {
@@ -53,36 +64,78 @@ impl Projector {
             db,
             running: Arc::new(Mutex::new(())),
             clock,
+            health: Arc::new(Health::default()),
         }
+    }
+
+    /// Events in quarantine as of this process's last catch-up or retry (no query: the banner of
+    /// every page reads it).
+    pub fn quarantined(&self) -> i64 {
+        self.health.quarantined()
     }
 
     pub fn today(&self) -> NaiveDate {
         (self.clock)()
     }
 
-    /// Applies every event after the checkpoint; returns how many were applied.
+    /// Processes every event after the checkpoint; returns how many (quarantined ones included).
     /// When the date has changed since the read models were computed, recomputes the today-dependent
     /// columns first (alerts, terms in force), in the same transaction as the checkpoint lock.
     pub async fn catch_up(&self) -> Result<usize, StoreError> {
         let _running = self.running.lock().await;
         let today = self.today();
-        let mut applied = 0;
+        let mut processed = 0;
         loop {
             let mut tx = self.db.begin().await?;
             let checkpoint = lock_checkpoint(&mut tx).await?;
-            if read_models::computed_for(&mut tx).await? != Some(today) {
-                read_models::recompute_for(&mut tx, today).await?;
-            }
+            self.recompute_if_needed(&mut tx, today).await?;
             let events = event_log::read_after_in(&mut tx, checkpoint, BATCH).await?;
             let Some(last) = events.last().map(|e| e.position) else {
+                let quarantined = quarantine::count_in(&mut tx).await?;
                 tx.commit().await?;
-                return Ok(applied);
+                self.health.set_quarantined(quarantined);
+                return Ok(processed);
             };
-            apply_all(&mut tx, &events, today).await?;
+            let mut guard = Guard::load(&mut tx).await?;
+            guard.apply_batch(&mut tx, &events, today).await?;
             store_checkpoint(&mut tx, last).await?;
             tx.commit().await?;
-            applied += events.len();
+            processed += events.len();
         }
+    }
+
+    /// Recomputes the today-dependent columns when the date changed. A failure is logged and the
+    /// old columns stay (one contract must not freeze every event after it); it is tried again
+    /// when the date changes, on a retry, or when the process restarts.
+    async fn recompute_if_needed(&self, tx: &mut Tx, today: NaiveDate) -> Result<(), StoreError> {
+        if read_models::computed_for(tx).await? == Some(today)
+            || self.health.recompute_failed_for() == Some(today)
+        {
+            return Ok(());
+        }
+        quarantine::savepoint(tx, "projector_recompute").await?;
+        let caught = AssertUnwindSafe(read_models::recompute_for(tx, today))
+            .catch_unwind()
+            .await;
+        if let Some(fault) = quarantine::settle(tx, "projector_recompute", caught).await? {
+            tracing::error!(%today, error = %fault, "recomputing the read models for the new date failed");
+            self.health.set_recompute_failed_for(Some(today));
+        }
+        Ok(())
+    }
+
+    /// Applies the quarantined events again (after a fix), in position order, and removes the ones
+    /// that now apply.
+    pub async fn retry(&self) -> Result<RetryOutcome, StoreError> {
+        let _running = self.running.lock().await;
+        self.health.set_recompute_failed_for(None);
+        let today = self.today();
+        let mut tx = self.db.begin().await?;
+        lock_checkpoint(&mut tx).await?;
+        let outcome = quarantine::retry(&mut tx, today).await?;
+        tx.commit().await?;
+        self.health.set_quarantined(outcome.remaining);
+        Ok(outcome)
     }
 
     /// Drops every read model and replays the whole log, in one transaction: readers see the old
@@ -93,7 +146,9 @@ impl Projector {
         let mut tx = self.db.begin().await?;
         lock_checkpoint(&mut tx).await?;
         read_models::reset(&mut tx).await?;
+        quarantine::clear(&mut tx).await?;
         read_models::recompute_for(&mut tx, today).await?;
+        let mut guard = Guard::empty();
         let mut position = 0;
         let mut applied = 0;
         loop {
@@ -101,12 +156,14 @@ impl Projector {
             let Some(last) = events.last().map(|e| e.position) else {
                 break;
             };
-            apply_all(&mut tx, &events, today).await?;
+            guard.apply_batch(&mut tx, &events, today).await?;
             position = last;
             applied += events.len();
         }
         store_checkpoint(&mut tx, position).await?;
+        let quarantined = quarantine::count_in(&mut tx).await?;
         tx.commit().await?;
+        self.health.set_quarantined(quarantined);
         Ok(applied)
     }
 
@@ -122,33 +179,42 @@ impl Projector {
             checkpoint: checkpoint.unwrap_or(0),
             head,
             events,
+            quarantined: quarantine::count(&self.db).await?,
         })
     }
 
     /// Catches up every `period` so changes made by other processes (CLI, other servers) show up.
+    /// Errors and panics are logged and the loop goes on, waiting longer after each failure in a row.
     pub fn spawn_background(&self, period: Duration) -> tokio::task::JoinHandle<()> {
         let projector = self.clone();
         tokio::spawn(async move {
-            let mut ticker = tokio::time::interval(period);
+            let mut failures: u32 = 0;
             loop {
-                ticker.tick().await;
-                if let Err(err) = projector.catch_up().await {
-                    tracing::error!(error = %err, "background projection failed");
+                tokio::time::sleep(backoff(period, failures)).await;
+                match AssertUnwindSafe(projector.catch_up()).catch_unwind().await {
+                    Ok(Ok(_)) => failures = 0,
+                    Ok(Err(err)) => {
+                        failures = failures.saturating_add(1);
+                        tracing::error!(error = %err, failures, "background projection failed");
+                    }
+                    Err(panic) => {
+                        failures = failures.saturating_add(1);
+                        let message = quarantine::panic_message(panic.as_ref());
+                        tracing::error!(panic = %message, failures, "background projection panicked");
+                    }
                 }
             }
         })
     }
 }
 
-async fn apply_all(
-    tx: &mut Tx,
-    events: &[StoredEvent],
-    today: NaiveDate,
-) -> Result<(), StoreError> {
-    for event in events {
-        read_models::apply(tx, event, today).await?;
-    }
-    Ok(())
+/// The wait before the next background run: `period`, doubled for each failure in a row, at most a
+/// minute, so a store that keeps failing is neither hammered nor flooding the log.
+pub fn backoff(period: Duration, failures: u32) -> Duration {
+    period
+        .saturating_mul(1 << failures.min(16))
+        .min(Duration::from_secs(60))
+        .max(period)
 }
 
 /// Reads the checkpoint after taking the write lock on its row (created at 0 when missing), so two
@@ -180,4 +246,20 @@ async fn store_checkpoint(tx: &mut Tx, position: i64) -> Result<(), StoreError> 
             .rows_affected()
     });
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_background_loop_waits_longer_after_failures_but_never_less_than_its_period() {
+        let period = Duration::from_secs(2);
+        assert_eq!(backoff(period, 0), Duration::from_secs(2));
+        assert_eq!(backoff(period, 1), Duration::from_secs(4));
+        assert_eq!(backoff(period, 4), Duration::from_secs(32));
+        assert_eq!(backoff(period, 5), Duration::from_secs(60));
+        assert_eq!(backoff(period, u32::MAX), Duration::from_secs(60));
+        assert_eq!(backoff(Duration::from_secs(90), 3), Duration::from_secs(90));
+    }
 }

@@ -25,6 +25,7 @@ fn ctx(path: &str, flash: Vec<Flash>) -> PageContext {
         csrf_token: "muestra".into(),
         flash,
         current_path: path.into(),
+        quarantined: 0,
     }
 }
 

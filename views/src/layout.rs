@@ -87,6 +87,8 @@ pub struct PageContext {
     pub flash: Vec<Flash>,
     /// The request path (`/contratos/12`), to mark the current section in the navigation.
     pub current_path: String,
+    /// Events the projector set aside; administradores see a banner while there are any.
+    pub quarantined: i64,
 }
 
 /// One entry of the main navigation.
@@ -197,6 +199,23 @@ fn user_box(ctx: &PageContext, user: &UserBadge) -> Markup {
     }
 }
 
+/// The red banner administradores see while events are in quarantine: the screens may be missing
+/// what those events changed.
+fn quarantine_banner(ctx: &PageContext) -> Markup {
+    let show = ctx.quarantined > 0 && ctx.user.as_ref().is_some_and(|u| u.is_admin);
+    html! {
+        @if show {
+            div.quarantine-banner role="alert" {
+                div.quarantine-banner-inner {
+                    strong { "Hay " (ctx.quarantined) " evento(s) en cuarentena." }
+                    " Las pantallas no reflejan lo que esos eventos cambiaron. "
+                    a href="/cuarentena" { "Ver los eventos en cuarentena" }
+                }
+            }
+        }
+    }
+}
+
 fn brand() -> Markup {
     html! {
         a.brand href="/" {
@@ -258,6 +277,7 @@ pub fn page(ctx: &PageContext, title: &str, body: Markup) -> Markup {
                         }
                     }
                 }
+                (quarantine_banner(ctx))
                 main #contenido.site-main tabindex="-1" {
                     (flash_messages(&ctx.flash))
                     (body)
@@ -287,6 +307,7 @@ mod tests {
             csrf_token: "tok123".into(),
             flash: vec![Flash::exito("Contrato creado")],
             current_path: "/contratos/42".into(),
+            quarantined: 0,
         }
     }
 
@@ -368,6 +389,24 @@ mod tests {
         let html = page(&ctx, "<script>", html! {}).into_string();
         assert!(!html.contains("<b>x</b>"));
         assert!(html.contains("&lt;script&gt; · Arriendo"));
+    }
+
+    #[test]
+    fn administradores_see_the_quarantine_banner_gestores_do_not() {
+        let mut ctx = gestor();
+        ctx.quarantined = 2;
+        let html = page(&ctx, "x", html! {}).into_string();
+        assert!(!html.contains("quarantine-banner"));
+        if let Some(u) = ctx.user.as_mut() {
+            u.is_admin = true;
+        }
+        let html = page(&ctx, "x", html! {}).into_string();
+        assert!(html.contains("class=\"quarantine-banner\" role=\"alert\""));
+        assert!(html.contains("Hay 2 evento(s) en cuarentena."));
+        assert!(html.contains("href=\"/cuarentena\""));
+        ctx.quarantined = 0;
+        let html = page(&ctx, "x", html! {}).into_string();
+        assert!(!html.contains("quarantine-banner"));
     }
 
     #[test]

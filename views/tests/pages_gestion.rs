@@ -30,6 +30,7 @@ fn ctx() -> PageContext {
         csrf_token: "t0k".into(),
         flash: vec![],
         current_path: "/".into(),
+        quarantined: 0,
     }
 }
 

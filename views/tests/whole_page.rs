@@ -23,6 +23,7 @@ fn ctx() -> PageContext {
         csrf_token: "t0k".into(),
         flash: vec![Flash::exito("Guardado"), Flash::error("Falló")],
         current_path: "/".into(),
+        quarantined: 0,
     }
 }
 
