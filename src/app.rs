@@ -53,11 +53,14 @@ pub fn today() -> NaiveDate {
 }
 
 impl App {
-    /// Connects, migrates and brings the read models up to date.
+    /// Connects, migrates and brings the read models up to date (rebuilding them if their shape is
+    /// another version's).
     pub async fn open(database_url: Option<&str>, data_dir: PathBuf) -> Result<Self, AppError> {
         let db = store::connect(database_url, &data_dir).await?;
         store::migrate(&db).await?;
         let projector = Projector::new(db.clone());
+        // Read models written by another version of the code are rebuilt before anything reads them.
+        projector.rebuild_if_stale().await?;
         projector.catch_up().await?;
         let auth = crate::auth::AuthSettings::from_env()?;
         let commands = Arc::new(Commands::new(&db));

@@ -5,6 +5,8 @@
 //! the next run resumes from the checkpoint. Positions become visible in order on both engines (see the
 //! event-store migrations), so reading "after the checkpoint" never skips a late commit.
 
+mod rebuild;
+
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -83,31 +85,6 @@ impl Projector {
             tx.commit().await?;
             applied += events.len();
         }
-    }
-
-    /// Drops every read model and replays the whole log, in one transaction: readers see the old
-    /// read models until the new ones are complete.
-    pub async fn rebuild(&self) -> Result<usize, StoreError> {
-        let _running = self.running.lock().await;
-        let today = self.today();
-        let mut tx = self.db.begin().await?;
-        lock_checkpoint(&mut tx).await?;
-        read_models::reset(&mut tx).await?;
-        read_models::recompute_for(&mut tx, today).await?;
-        let mut position = 0;
-        let mut applied = 0;
-        loop {
-            let events = event_log::read_after_in(&mut tx, position, BATCH).await?;
-            let Some(last) = events.last().map(|e| e.position) else {
-                break;
-            };
-            apply_all(&mut tx, &events, today).await?;
-            position = last;
-            applied += events.len();
-        }
-        store_checkpoint(&mut tx, position).await?;
-        tx.commit().await?;
-        Ok(applied)
     }
 
     pub async fn status(&self) -> Result<ProjectionStatus, StoreError> {
