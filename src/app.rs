@@ -53,9 +53,12 @@ pub fn today() -> NaiveDate {
 }
 
 impl App {
-    /// Connects, migrates and brings the read models up to date: for serving.
+    /// Connects, migrates and brings the read models up to date (rebuilding them if their shape is
+    /// another version's): for serving.
     pub async fn open(database_url: Option<&str>, data_dir: PathBuf) -> Result<Self, AppError> {
         let app = Self::open_store(database_url, data_dir).await?;
+        // Read models written by another version of the code are rebuilt before anything reads them.
+        app.projector.rebuild_if_stale().await?;
         app.projector.catch_up().await?;
         Ok(app)
     }

@@ -144,13 +144,18 @@ async fn chart_in_sql_matches_the_projection(engine: Engine) {
     let web = demo_web_on(engine).await;
     let db = &web.app.db;
     let today = arriendo::app::today();
-    let states: Vec<String> = arriendo::on_pool!(db, pool => {
-        sqlx::query_scalar("SELECT state FROM rm_contracts").fetch_all(pool).await.unwrap()
+    let ids: Vec<String> = arriendo::on_pool!(db, pool => {
+        sqlx::query_scalar("SELECT id FROM rm_contracts").fetch_all(pool).await.unwrap()
     });
-    let contracts: Vec<Contrato> = states
-        .iter()
-        .map(|s| serde_json::from_str(s).unwrap())
-        .collect();
+    let mut contracts: Vec<Contrato> = Vec::new();
+    for id in &ids {
+        contracts.push(
+            arriendo::queries::contract_state(db, id)
+                .await
+                .unwrap()
+                .unwrap(),
+        );
+    }
     let expected = arriendo_projections::dashboard::monthly_chart(&contracts, today, None);
     let sql = arriendo::queries::dashboard::monthly_chart(db, today, None)
         .await
@@ -206,8 +211,8 @@ async fn ten_thousand_contracts_stay_fast() {
         sqlx::query(
             "INSERT INTO rm_contracts (id, number, kind, modality, tercero_id, tercero_name, tercero_nit, \
              local_id, local_name, start_date, end_date, canon, percentage, status, in_force, alert_count, \
-             search, state, computed_for) VALUES ($1, $2, $3, $4, 't', $5, '900123456', NULL, $6, '2024-01-01', \
-             $7, 5000000, NULL, 'vigente', 1, 2, $8, '{}', $9)",
+             search, computed_for) VALUES ($1, $2, $3, $4, 't', $5, '900123456', NULL, $6, '2024-01-01', \
+             $7, 5000000, NULL, 'vigente', 1, 2, $8, $9)",
         )
         .bind(&id)
         .bind(format!("CT-{i:05}"))

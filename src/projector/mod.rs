@@ -9,6 +9,7 @@
 //! (see [`quarantine`]) and the checkpoint moves on.
 
 pub mod quarantine;
+mod rebuild;
 
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
@@ -136,35 +137,6 @@ impl Projector {
         tx.commit().await?;
         self.health.set_quarantined(outcome.remaining);
         Ok(outcome)
-    }
-
-    /// Drops every read model and replays the whole log, in one transaction: readers see the old
-    /// read models until the new ones are complete.
-    pub async fn rebuild(&self) -> Result<usize, StoreError> {
-        let _running = self.running.lock().await;
-        let today = self.today();
-        let mut tx = self.db.begin().await?;
-        lock_checkpoint(&mut tx).await?;
-        read_models::reset(&mut tx).await?;
-        quarantine::clear(&mut tx).await?;
-        read_models::recompute_for(&mut tx, today).await?;
-        let mut guard = Guard::empty();
-        let mut position = 0;
-        let mut applied = 0;
-        loop {
-            let events = event_log::read_after_in(&mut tx, position, BATCH).await?;
-            let Some(last) = events.last().map(|e| e.position) else {
-                break;
-            };
-            guard.apply_batch(&mut tx, &events, today).await?;
-            position = last;
-            applied += events.len();
-        }
-        store_checkpoint(&mut tx, position).await?;
-        let quarantined = quarantine::count_in(&mut tx).await?;
-        tx.commit().await?;
-        self.health.set_quarantined(quarantined);
-        Ok(applied)
     }
 
     pub async fn status(&self) -> Result<ProjectionStatus, StoreError> {

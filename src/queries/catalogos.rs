@@ -47,26 +47,29 @@ pub async fn terceros(
     Ok((rows, u64::try_from(total).unwrap_or(0)))
 }
 
-async fn state_of<T: serde::de::DeserializeOwned>(
+/// The data of one catalog entry's last event (see `read_models::catalogs`).
+async fn data_of<T: serde::de::DeserializeOwned>(
     db: &Db,
     sql: &str,
     id: &str,
 ) -> Result<Option<T>, StoreError> {
-    let state: Option<String> = crate::on_pool!(db, pool => {
+    let data: Option<Option<String>> = crate::on_pool!(db, pool => {
         sqlx::query_scalar(sql).bind(id).fetch_optional(pool).await?
     });
-    Ok(match state {
+    Ok(match data.flatten() {
         Some(json) => Some(serde_json::from_str(&json)?),
         None => None,
     })
 }
 
 pub async fn tercero(db: &Db, id: &str) -> Result<Option<Tercero>, StoreError> {
-    state_of(db, "SELECT state FROM rm_terceros WHERE id = $1", id).await
+    let data = data_of(db, "SELECT data FROM rm_terceros WHERE id = $1", id).await?;
+    Ok(data.map(crate::read_models::tercero_from))
 }
 
 pub async fn local(db: &Db, id: &str) -> Result<Option<Local>, StoreError> {
-    state_of(db, "SELECT state FROM rm_locales WHERE id = $1", id).await
+    let data = data_of(db, "SELECT data FROM rm_locales WHERE id = $1", id).await?;
+    Ok(data.map(crate::read_models::local_from))
 }
 
 /// The id of another tercero of `kind` with the same NIT (typed with or without check digit).

@@ -18,18 +18,9 @@ use arriendo_projections::schedule::Indices;
 
 use crate::store::{Db, StoreError};
 
-/// The contract aggregate as the projector last folded it, or `None` for an unknown id.
+/// The contract as the projector last recorded it (its events, folded), or `None` for an unknown id.
 pub async fn contract_state(db: &Db, id: &str) -> Result<Option<Contrato>, StoreError> {
-    let state: Option<String> = crate::on_pool!(db, pool => {
-        sqlx::query_scalar("SELECT state FROM rm_contracts WHERE id = $1")
-            .bind(id)
-            .fetch_optional(pool)
-            .await?
-    });
-    Ok(match state {
-        Some(json) => Some(serde_json::from_str(&json)?),
-        None => None,
-    })
+    crate::read_models::contract_state(db, id).await
 }
 
 /// IPC and minimum-wage values by year.

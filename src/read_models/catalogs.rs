@@ -1,6 +1,9 @@
 //! Terceros, locales and index values.
 
-use arriendo_events::{Indice, IndiceEvent, Local, LocalEvent, Tercero, TerceroEvent, TerceroKind};
+use arriendo_events::{
+    Indice, IndiceEvent, Local, LocalData, LocalEvent, Tercero, TerceroData, TerceroEvent,
+    TerceroKind,
+};
 
 use super::contracts;
 use super::payload::typed;
@@ -14,19 +17,35 @@ pub fn kind_slug(kind: TerceroKind) -> &'static str {
     }
 }
 
-async fn load_state<T: serde::de::DeserializeOwned + Default>(
+/// The data of the catalog entry's last event (`TerceroData`, `LocalData`): an event payload, so its
+/// format is kept readable by the event discipline, unlike the aggregate struct around it.
+async fn load_data<T: serde::de::DeserializeOwned>(
     tx: &mut Tx,
     table: &str,
     id: &str,
-) -> Result<T, StoreError> {
-    let sql = format!("SELECT state FROM {table} WHERE id = $1");
-    let state: Option<String> = crate::on_tx!(tx, conn => {
+) -> Result<Option<T>, StoreError> {
+    let sql = format!("SELECT data FROM {table} WHERE id = $1");
+    let data: Option<Option<String>> = crate::on_tx!(tx, conn => {
         sqlx::query_scalar(&sql).bind(id).fetch_optional(&mut *conn).await?
     });
-    Ok(match state {
-        Some(json) => serde_json::from_str(&json)?,
-        None => T::default(),
+    Ok(match data.flatten() {
+        Some(json) => Some(serde_json::from_str(&json)?),
+        None => None,
     })
+}
+
+/// A tercero as its aggregate would hold it after an event carrying `data`.
+pub fn tercero_from(data: TerceroData) -> Tercero {
+    let mut state = Tercero::default();
+    state.apply_event(TerceroEvent::TerceroUpdated(data));
+    state
+}
+
+/// A local as its aggregate would hold it after an event carrying `data`.
+pub fn local_from(data: LocalData) -> Local {
+    let mut state = Local::default();
+    state.apply_event(LocalEvent::LocalUpdated(data));
+    state
 }
 
 pub async fn apply_tercero(
@@ -35,19 +54,21 @@ pub async fn apply_tercero(
     today: chrono::NaiveDate,
 ) -> Result<(), StoreError> {
     let id = event.aggregate_id.as_str();
-    let mut state: Tercero = load_state(tx, "rm_terceros", id).await?;
+    let mut state = load_data(tx, "rm_terceros", id)
+        .await?
+        .map_or_else(Tercero::default, tercero_from);
     state.apply_event(typed::<TerceroEvent>(event)?);
     let Some(data) = &state.data else {
         return Ok(());
     };
     let nit = data.nit.canonical();
     let search = format!("{} {}", nit, data.razon_social).to_lowercase();
-    let json = serde_json::to_string(&state)?;
+    let json = serde_json::to_string(data)?;
     crate::on_tx!(tx, conn => {
         sqlx::query(
-            "INSERT INTO rm_terceros (id, nit, kind, razon_social, search, state) \
+            "INSERT INTO rm_terceros (id, nit, kind, razon_social, search, data) \
              VALUES ($1, $2, $3, $4, $5, $6) \
-             ON CONFLICT (id) DO UPDATE SET nit = $2, kind = $3, razon_social = $4, search = $5, state = $6",
+             ON CONFLICT (id) DO UPDATE SET nit = $2, kind = $3, razon_social = $4, search = $5, data = $6",
         )
         .bind(id)
         .bind(&nit)
@@ -68,19 +89,21 @@ pub async fn apply_local(
     today: chrono::NaiveDate,
 ) -> Result<(), StoreError> {
     let id = event.aggregate_id.as_str();
-    let mut state: Local = load_state(tx, "rm_locales", id).await?;
+    let mut state = load_data(tx, "rm_locales", id)
+        .await?
+        .map_or_else(Local::default, local_from);
     state.apply_event(typed::<LocalEvent>(event)?);
     let Some(data) = &state.data else {
         return Ok(());
     };
     let area = data.area_m2.square_metres().to_string();
     let search = format!("{} {}", data.name, data.location).to_lowercase();
-    let json = serde_json::to_string(&state)?;
+    let json = serde_json::to_string(data)?;
     crate::on_tx!(tx, conn => {
         sqlx::query(
-            "INSERT INTO rm_locales (id, name, location, area_m2, search, state) \
+            "INSERT INTO rm_locales (id, name, location, area_m2, search, data) \
              VALUES ($1, $2, $3, $4, $5, $6) \
-             ON CONFLICT (id) DO UPDATE SET name = $2, location = $3, area_m2 = $4, search = $5, state = $6",
+             ON CONFLICT (id) DO UPDATE SET name = $2, location = $3, area_m2 = $4, search = $5, data = $6",
         )
         .bind(id)
         .bind(&data.name)

@@ -1,6 +1,6 @@
 //! Contracts with their terms in force today, and what hangs off them: alerts, pólizas and sales
-//! reports. The whole aggregate is kept as JSON beside the list columns, so detail pages compute
-//! everything else with the projections' pure functions.
+//! reports. Each contract's events are kept beside the list columns (`contract_events`), so detail
+//! pages fold the contract and compute everything else with the projections' pure functions.
 
 use chrono::NaiveDate;
 use uuid::Uuid;
@@ -10,6 +10,7 @@ use arriendo_projections::alerts::{Alert, Severity, contract_alerts};
 use arriendo_projections::polizas::{ComplianceStatus, poliza_views};
 use arriendo_projections::{billing, vigente};
 
+use super::contract_events;
 use super::payload::typed;
 use crate::store::event_log::StoredEvent;
 use crate::store::{StoreError, Tx};
@@ -37,23 +38,29 @@ fn severity_rank(severity: Severity) -> i64 {
     }
 }
 
-async fn load(tx: &mut Tx, id: &str) -> Result<Contrato, StoreError> {
-    let state: Option<String> = crate::on_tx!(tx, conn => {
-        sqlx::query_scalar("SELECT state FROM rm_contracts WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&mut *conn)
-            .await?
-    });
-    Ok(match state {
-        Some(json) => serde_json::from_str(&json)?,
-        None => Contrato::default(),
-    })
+pub async fn apply(tx: &mut Tx, event: &StoredEvent, today: NaiveDate) -> Result<(), StoreError> {
+    let mut state = contract_events::load_in(tx, &event.aggregate_id).await?;
+    state.apply_event(typed::<ContratoEvent>(event)?);
+    contract_events::insert(tx, &[event]).await?;
+    write(tx, &event.aggregate_id, &state, today).await
 }
 
-pub async fn apply(tx: &mut Tx, event: &StoredEvent, today: NaiveDate) -> Result<(), StoreError> {
-    let mut state = load(tx, &event.aggregate_id).await?;
-    state.apply_event(typed::<ContratoEvent>(event)?);
-    write(tx, &event.aggregate_id, &state, today).await
+/// Every event of one contract at once, into empty read models (a rebuild): one write of its rows
+/// instead of one per event.
+pub async fn apply_whole(
+    tx: &mut Tx,
+    events: &[&StoredEvent],
+    today: NaiveDate,
+) -> Result<(), StoreError> {
+    let Some(first) = events.first() else {
+        return Ok(());
+    };
+    let mut state = Contrato::default();
+    for event in events {
+        state.apply_event(typed::<ContratoEvent>(event)?);
+    }
+    contract_events::insert(tx, events).await?;
+    write(tx, &first.aggregate_id, &state, today).await
 }
 
 /// Recomputes every contract whose `column` (tercero_id or local_id) is `value`: names changed.
@@ -63,25 +70,31 @@ pub async fn refresh_where(
     value: &str,
     today: NaiveDate,
 ) -> Result<(), StoreError> {
-    let sql = format!("SELECT id, state FROM rm_contracts WHERE {column} = $1");
-    let rows: Vec<(String, String)> = crate::on_tx!(tx, conn => {
-        sqlx::query_as(&sql).bind(value).fetch_all(&mut *conn).await?
+    let sql = format!("SELECT id FROM rm_contracts WHERE {column} = $1");
+    let ids: Vec<String> = crate::on_tx!(tx, conn => {
+        sqlx::query_scalar(&sql).bind(value).fetch_all(&mut *conn).await?
     });
-    for (id, json) in rows {
-        write(tx, &id, &serde_json::from_str(&json)?, today).await?;
+    for id in ids {
+        let state = contract_events::load_in(tx, &id).await?;
+        write(tx, &id, &state, today).await?;
     }
     Ok(())
 }
 
-/// Recomputes every contract for a new date (terms in force, alerts and statuses change with it).
+/// Recomputes every contract for a new date (terms in force, alerts and statuses change with it), a
+/// few hundred contracts in memory at a time.
 pub async fn refresh_all(tx: &mut Tx, today: NaiveDate) -> Result<(), StoreError> {
-    let rows: Vec<(String, String)> = crate::on_tx!(tx, conn => {
-        sqlx::query_as("SELECT id, state FROM rm_contracts").fetch_all(&mut *conn).await?
-    });
-    for (id, json) in rows {
-        write(tx, &id, &serde_json::from_str(&json)?, today).await?;
+    let mut after = String::new();
+    loop {
+        let contracts = contract_events::load_range(tx, &after, 200).await?;
+        let Some((last, _)) = contracts.last() else {
+            return Ok(());
+        };
+        after = last.clone();
+        for (id, state) in &contracts {
+            write(tx, id, state, today).await?;
+        }
     }
-    Ok(())
 }
 
 /// Names of the contract's tenant (name, NIT) and premises, from the catalog read models.
@@ -159,18 +172,17 @@ async fn write(
         .percentage
         .as_ref()
         .map(|p| p.value.as_decimal().to_string());
-    let json = serde_json::to_string(state)?;
     let alert_count = i64::try_from(alerts.len()).unwrap_or(i64::MAX);
     crate::on_tx!(tx, conn => {
         sqlx::query(
             "INSERT INTO rm_contracts (id, number, kind, modality, tercero_id, tercero_name, tercero_nit, \
              local_id, local_name, start_date, end_date, canon, percentage, status, in_force, alert_count, \
-             search, state, computed_for) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) \
+             search, computed_for) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) \
              ON CONFLICT (id) DO UPDATE SET number = $2, kind = $3, modality = $4, tercero_id = $5, \
              tercero_name = $6, tercero_nit = $7, local_id = $8, local_name = $9, start_date = $10, \
              end_date = $11, canon = $12, percentage = $13, status = $14, in_force = $15, \
-             alert_count = $16, search = $17, state = $18, computed_for = $19",
+             alert_count = $16, search = $17, computed_for = $18",
         )
         .bind(id)
         .bind(&terms.number)
@@ -189,7 +201,6 @@ async fn write(
         .bind(current.in_force && status == "vigente")
         .bind(alert_count)
         .bind(&search)
-        .bind(&json)
         .bind(today.to_string())
         .execute(&mut *conn)
         .await?

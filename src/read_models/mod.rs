@@ -1,15 +1,19 @@
 //! The read models the pages query, kept by the projector.
 
 mod catalogs;
+mod contract_events;
 mod contracts;
 mod history;
 mod payload;
+mod shape;
 mod users;
 
 use chrono::NaiveDate;
 
-pub use catalogs::indices_from_rows;
+pub use catalogs::{indices_from_rows, local_from, tercero_from};
+pub use contract_events::load as contract_state;
 pub use contracts::{kind_slug, modality_slug};
+pub use shape::{VERSION, is_current, stamp_version};
 
 use crate::store::event_log::StoredEvent;
 use crate::store::{StoreError, Tx};
@@ -25,6 +29,36 @@ pub async fn apply(tx: &mut Tx, event: &StoredEvent, today: NaiveDate) -> Result
         "indice" => catalogs::apply_indice(tx, event).await,
         _ => Ok(()),
     }
+}
+
+/// What a rebuild writes for one batch of events in log order, except contracts: their history lines
+/// (one statement per few hundred), accounts, catalogs and indices. Contracts come whole, afterwards,
+/// through [`apply_contract`]; they are written once each instead of once per event.
+pub async fn apply_batch_except_contracts(
+    tx: &mut Tx,
+    events: &[StoredEvent],
+    today: NaiveDate,
+) -> Result<(), StoreError> {
+    history::insert_many(tx, events).await?;
+    for event in events {
+        users::apply(tx, event).await?;
+        match event.aggregate_type.as_str() {
+            "tercero" => catalogs::apply_tercero(tx, event, today).await?,
+            "local" => catalogs::apply_local(tx, event, today).await?,
+            "indice" => catalogs::apply_indice(tx, event).await?,
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Every event of one contract, in order, into read models that do not hold it yet.
+pub async fn apply_contract(
+    tx: &mut Tx,
+    events: &[&StoredEvent],
+    today: NaiveDate,
+) -> Result<(), StoreError> {
+    contracts::apply_whole(tx, events, today).await
 }
 
 /// The date the today-dependent columns were last computed for.
@@ -71,6 +105,7 @@ pub const TABLES: &[&str] = &[
     "rm_terceros",
     "rm_locales",
     "rm_contracts",
+    "rm_contract_events",
     "rm_alerts",
     "rm_polizas",
     "rm_sales_reports",

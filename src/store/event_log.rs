@@ -137,6 +137,44 @@ pub async fn read_stream(
     }
 }
 
+/// Up to `limit` events of one aggregate type at or before `upto` (a position), in stream order
+/// (aggregate id, then sequence) after the stream place `after`: what a rebuild folds one aggregate
+/// at a time. The primary key serves this order.
+pub async fn read_streams_after(
+    db: &Db,
+    aggregate_type: &str,
+    after: (&str, i64),
+    upto: i64,
+    limit: i64,
+) -> Result<Vec<StoredEvent>, StoreError> {
+    let tail = " WHERE aggregate_type = $1 AND (aggregate_id, sequence) > ($2, $3) AND position <= $4 \
+                ORDER BY aggregate_id, sequence LIMIT $5";
+    match db {
+        Db::Sqlite(pool) => {
+            let rows = sqlx::query(&format!("{SQLITE_SELECT}{tail}"))
+                .bind(aggregate_type)
+                .bind(after.0)
+                .bind(after.1)
+                .bind(upto)
+                .bind(limit)
+                .fetch_all(pool)
+                .await?;
+            rows.iter().map(parse_row_sqlite).collect()
+        }
+        Db::Postgres(pool) => {
+            let rows = sqlx::query(&format!("{POSTGRES_SELECT}{tail}"))
+                .bind(aggregate_type)
+                .bind(after.0)
+                .bind(after.1)
+                .bind(upto)
+                .bind(limit)
+                .fetch_all(pool)
+                .await?;
+            rows.iter().map(parse_row_postgres).collect()
+        }
+    }
+}
+
 /// The number of events and the last global position (0 when empty).
 pub async fn head(db: &Db) -> Result<(i64, i64), StoreError> {
     let sql = "SELECT COUNT(*), CAST(COALESCE(MAX(position), 0) AS BIGINT) FROM events";

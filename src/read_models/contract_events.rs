@@ -1,0 +1,132 @@
+//! `rm_contract_events`: the read side's own record of each contract.
+//!
+//! The write side's `Contrato` struct is free to change shape; the events are the one format both
+//! sides keep readable (versioned, with upcasters). So the read model keeps each contract's events as
+//! stored and folds them with the aggregate's own `apply_event` when a page needs the whole contract:
+//! a field added to `Contrato` then needs no migration and breaks no stored row.
+
+use arriendo_events::{Contrato, ContratoEvent};
+
+use super::payload::typed_parts;
+use crate::store::event_log::StoredEvent;
+use crate::store::{Db, StoreError, Tx};
+
+/// One stored row: sequence, event type, event version, payload.
+type Row = (i64, String, String, String);
+
+const SELECT_ONE: &str = "SELECT sequence, event_type, event_version, payload FROM rm_contract_events \
+     WHERE contract_id = $1 ORDER BY sequence";
+
+/// Folds one contract's stored events; `None` when it has none.
+fn fold(id: &str, rows: Vec<Row>) -> Result<Option<Contrato>, StoreError> {
+    if rows.is_empty() {
+        return Ok(None);
+    }
+    let mut state = Contrato::default();
+    for (sequence, event_type, event_version, payload) in rows {
+        let payload = serde_json::from_str(&payload)?;
+        let event: ContratoEvent = typed_parts(
+            "contrato",
+            id,
+            sequence,
+            &event_type,
+            &event_version,
+            payload,
+        )
+        .map_err(|e| {
+            StoreError::Invalid(format!(
+                "contract {id} event {sequence} ({event_type}) does not decode: {e}"
+            ))
+        })?;
+        state.apply_event(event);
+    }
+    Ok(Some(state))
+}
+
+/// The contract as the projector last folded it, inside the projector's transaction.
+pub async fn load_in(tx: &mut Tx, id: &str) -> Result<Contrato, StoreError> {
+    let rows: Vec<Row> = crate::on_tx!(tx, conn => {
+        sqlx::query_as(SELECT_ONE).bind(id).fetch_all(&mut *conn).await?
+    });
+    Ok(fold(id, rows)?.unwrap_or_default())
+}
+
+/// The contract as the pages see it, or `None` for an unknown id.
+pub async fn load(db: &Db, id: &str) -> Result<Option<Contrato>, StoreError> {
+    let rows: Vec<Row> = crate::on_pool!(db, pool => {
+        sqlx::query_as(SELECT_ONE).bind(id).fetch_all(pool).await?
+    });
+    fold(id, rows)
+}
+
+/// Up to `limit` contracts with a row in `rm_contracts` after the id `after`, folded, in id order. Used to recompute a range of
+/// contracts without holding every contract in memory.
+pub async fn load_range(
+    tx: &mut Tx,
+    after: &str,
+    limit: i64,
+) -> Result<Vec<(String, Contrato)>, StoreError> {
+    let ids: Vec<String> = crate::on_tx!(tx, conn => {
+        sqlx::query_scalar("SELECT id FROM rm_contracts WHERE id > $1 ORDER BY id LIMIT $2")
+            .bind(after)
+            .bind(limit)
+            .fetch_all(&mut *conn)
+            .await?
+    });
+    let (Some(first), Some(last)) = (ids.first(), ids.last()) else {
+        return Ok(Vec::new());
+    };
+    let rows: Vec<(String, i64, String, String, String)> = crate::on_tx!(tx, conn => {
+        sqlx::query_as(
+            "SELECT contract_id, sequence, event_type, event_version, payload FROM rm_contract_events \
+             WHERE contract_id >= $1 AND contract_id <= $2 ORDER BY contract_id, sequence",
+        )
+        .bind(first)
+        .bind(last)
+        .fetch_all(&mut *conn)
+        .await?
+    });
+    let mut by_contract: std::collections::HashMap<String, Vec<Row>> =
+        std::collections::HashMap::new();
+    for (contract_id, sequence, event_type, event_version, payload) in rows {
+        by_contract.entry(contract_id).or_default().push((
+            sequence,
+            event_type,
+            event_version,
+            payload,
+        ));
+    }
+    let mut folded = Vec::with_capacity(ids.len());
+    for id in ids {
+        let own = by_contract.remove(&id).unwrap_or_default();
+        if let Some(state) = fold(&id, own)? {
+            folded.push((id, state));
+        }
+    }
+    Ok(folded)
+}
+
+/// Keeps `events` (all of one contract, in order) as that contract's record.
+pub async fn insert(tx: &mut Tx, events: &[&StoredEvent]) -> Result<(), StoreError> {
+    // 5 binds a row: 500 rows stay far below both engines' limit on bound parameters.
+    for chunk in events.chunks(500) {
+        let mut payloads = Vec::with_capacity(chunk.len());
+        for event in chunk {
+            payloads.push(serde_json::to_string(&event.payload)?);
+        }
+        crate::on_tx!(tx, conn => {
+            let mut insert = sqlx::QueryBuilder::new(
+                "INSERT INTO rm_contract_events (contract_id, sequence, event_type, event_version, payload) ",
+            );
+            insert.push_values(chunk.iter().zip(&payloads), |mut row, (event, payload)| {
+                row.push_bind(&event.aggregate_id)
+                    .push_bind(event.sequence)
+                    .push_bind(&event.event_type)
+                    .push_bind(&event.event_version)
+                    .push_bind(payload);
+            });
+            insert.build().execute(&mut *conn).await?.rows_affected()
+        });
+    }
+    Ok(())
+}
