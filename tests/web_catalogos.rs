@@ -7,7 +7,7 @@ mod common;
 mod web_fixtures;
 
 use arriendo_events::{PaymentModality, Role};
-use auth_support::{Web, location};
+use auth_support::{Web, form_version, location};
 use common::Engine;
 use web_fixtures::*;
 
@@ -104,6 +104,7 @@ async fn register_a_tercero_refuse_a_duplicate_nit_and_edit_it(engine: Engine) {
     // Edit.
     let edit = page(gus.get(&format!("{detail_path}/editar")).await, 200).await;
     assert!(edit.contains("value=\"Café Andino S.A.S.\""));
+    let version = form_version(&edit);
     let response = gus
         .post(
             &detail_path,
@@ -111,6 +112,7 @@ async fn register_a_tercero_refuse_a_duplicate_nit_and_edit_it(engine: Engine) {
                 ("nit", "900.123.456-8"),
                 ("razon_social", "Café Andino Colombia S.A.S."),
                 ("tipo", "arrendatario"),
+                ("version", &version),
             ],
         )
         .await;

@@ -8,7 +8,7 @@ mod web_fixtures;
 
 use arriendo_events::{PaymentModality, Role};
 use arriendo_views::format;
-use auth_support::{Web, location};
+use auth_support::{Web, form_version, location};
 use chrono::Duration;
 use common::Engine;
 use web_fixtures::*;
@@ -209,10 +209,12 @@ async fn register_policies_see_compliance_and_act_on_them(engine: Engine) {
     // Edit the second one.
     let edit = page(gus.get(&format!("{second}/editar")).await, 200).await;
     assert!(edit.contains("value=\"600.000.000\""));
+    let version = form_version(&edit);
     let response = gus
         .post(
             &second,
             &[
+                ("version", &version),
                 ("tipo", "rce"),
                 ("numero", "RCE-2"),
                 ("aseguradora", "Sura S.A."),

@@ -9,7 +9,7 @@ mod web_fixtures;
 
 use arriendo_events::{PaymentModality, Role, YearMonth};
 use arriendo_views::format;
-use auth_support::{Web, location};
+use auth_support::{Web, form_version, location};
 use chrono::{Datelike, Duration};
 use common::Engine;
 use web_fixtures::*;
@@ -59,6 +59,7 @@ async fn a_sales_report_delivered_shows_the_billing(engine: Engine) {
     assert!(html.contains("registrado."));
     assert!(html.contains("Pendiente"));
     assert!(html.contains("Marcar como entregado"));
+    let version = form_version(&html);
     if today.day() > 10 {
         assert!(html.contains("Vencido"), "past the due day 10");
     }
@@ -82,6 +83,7 @@ async fn a_sales_report_delivered_shows_the_billing(engine: Engine) {
                 ("fecha", &delivered_on),
                 ("ventas_brutas", "1.000.000"),
                 ("devoluciones", "2.000.000"),
+                ("version", &version),
             ],
         )
         .await;
@@ -97,6 +99,7 @@ async fn a_sales_report_delivered_shows_the_billing(engine: Engine) {
                 ("fecha", &delivered_on),
                 ("ventas_brutas", "$ 160.000.000"),
                 ("devoluciones", "10.000.000"),
+                ("version", &version),
             ],
         )
         .await;

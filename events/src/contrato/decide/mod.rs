@@ -17,6 +17,7 @@ impl Contrato {
     /// Decides what happens. Auditors are refused on every command.
     pub fn decide(&self, command: ContratoCommand) -> Result<Vec<ContratoEvent>, DomainError> {
         command.actor().require_write()?;
+        self.versions.check(&command)?;
         use ContratoCommand::*;
         match command {
             CreateContract { terms, .. } => self.create(terms),
