@@ -213,17 +213,32 @@ async fn register_a_local_and_refuse_a_duplicate_name(engine: Engine) {
     assert!(html.contains("value=\"Piso 3\""));
 
     // Edit keeps its own name.
+    let edit = page(gus.get(&format!("{path}/editar")).await, 200).await;
+    let version = form_version(&edit);
+    let edited = [
+        ("nombre", "Local 205"),
+        ("ubicacion", "Piso 2, bloque C"),
+        ("area", "120,5"),
+        ("version", &version),
+    ];
+    let response = gus.post(&path, &edited).await;
+    assert_eq!(response.status(), 303);
+    // The same form sent again is from an older version now: 409, the stored values beside it.
     let response = gus
         .post(
             &path,
             &[
                 ("nombre", "Local 205"),
-                ("ubicacion", "Piso 2, bloque C"),
+                ("ubicacion", "Piso 4"),
                 ("area", "120,5"),
+                ("version", &version),
             ],
         )
         .await;
-    assert_eq!(response.status(), 303);
+    let html = page(response, 409).await;
+    assert!(html.contains("El local cambió mientras lo editaba"));
+    assert!(html.contains("Piso 2, bloque C"), "the stored value");
+    assert!(html.contains("value=\"Piso 4\""), "the user's input");
     let list = page(gus.get("/locales?q=bloque c").await, 200).await;
     assert!(list.contains("Local 205"));
 }

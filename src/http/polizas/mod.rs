@@ -276,7 +276,11 @@ async fn save(
             let fc = form_context(contract_id, &now, fc.editing.clone());
             let mut errors = FormErrors::new();
             let form = if editing {
-                errors.add("", CONFLICT.replace("El contrato", "La póliza"));
+                errors.add(
+                    "",
+                    "La póliza cambió mientras la editaba. Revise el estado actual y vuelva a enviar: \
+                     sus datos se conservaron.",
+                );
                 let mut form = fields.form(errors);
                 if let Some(stored) = stored_form(&now, poliza_id) {
                     form.version = stored.version.clone();
