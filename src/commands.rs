@@ -17,10 +17,10 @@ pub struct Commands {
 impl Commands {
     pub fn new(db: &Db) -> Self {
         Self {
-            contratos: Framework::new(db, (), arriendo_events::upcasters()),
-            terceros: Framework::new(db, (), arriendo_events::upcasters()),
-            locales: Framework::new(db, (), arriendo_events::upcasters()),
-            indices: Framework::new(db, (), arriendo_events::upcasters()),
+            contratos: Framework::new(db, (), arriendo_events::upcasters),
+            terceros: Framework::new(db, (), arriendo_events::upcasters),
+            locales: Framework::new(db, (), arriendo_events::upcasters),
+            indices: Framework::new(db, (), arriendo_events::upcasters),
         }
     }
 
@@ -49,6 +49,29 @@ impl Commands {
         metadata: Metadata,
     ) -> Result<(), CommandError<DomainError>> {
         self.locales.execute(id, command, metadata).await
+    }
+
+    /// The contract as its stream says now (for edit forms: see [`Framework::load`]);
+    /// `None` when it was never created.
+    pub async fn load_contrato(
+        &self,
+        id: &str,
+    ) -> Result<Option<Contrato>, CommandError<DomainError>> {
+        let c = self.contratos.load(id).await?;
+        Ok(c.terms.is_some().then_some(c))
+    }
+
+    pub async fn load_tercero(
+        &self,
+        id: &str,
+    ) -> Result<Option<Tercero>, CommandError<DomainError>> {
+        let t = self.terceros.load(id).await?;
+        Ok(t.data.is_some().then_some(t))
+    }
+
+    pub async fn load_local(&self, id: &str) -> Result<Option<Local>, CommandError<DomainError>> {
+        let l = self.locales.load(id).await?;
+        Ok(l.data.is_some().then_some(l))
     }
 
     pub async fn indice(

@@ -94,7 +94,7 @@ impl Aggregate for Counter {
 }
 
 fn counters(store: &TestStore) -> Framework<Counter> {
-    Framework::new(store.db(), CounterServices::default(), vec![])
+    Framework::new(store.db(), CounterServices::default(), Vec::new)
 }
 
 fn meta() -> Metadata {
@@ -208,7 +208,7 @@ async fn racing_commands_give_one_conflict(engine: Engine) {
             CounterServices {
                 race: Some(race.clone()),
             },
-            vec![],
+            Vec::new,
         ));
         tokio::spawn(async move {
             framework

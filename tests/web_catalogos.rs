@@ -7,7 +7,7 @@ mod common;
 mod web_fixtures;
 
 use arriendo_events::{PaymentModality, Role};
-use auth_support::{Web, location};
+use auth_support::{Web, form_version, location};
 use common::Engine;
 use web_fixtures::*;
 
@@ -104,6 +104,7 @@ async fn register_a_tercero_refuse_a_duplicate_nit_and_edit_it(engine: Engine) {
     // Edit.
     let edit = page(gus.get(&format!("{detail_path}/editar")).await, 200).await;
     assert!(edit.contains("value=\"Café Andino S.A.S.\""));
+    let version = form_version(&edit);
     let response = gus
         .post(
             &detail_path,
@@ -111,6 +112,7 @@ async fn register_a_tercero_refuse_a_duplicate_nit_and_edit_it(engine: Engine) {
                 ("nit", "900.123.456-8"),
                 ("razon_social", "Café Andino Colombia S.A.S."),
                 ("tipo", "arrendatario"),
+                ("version", &version),
             ],
         )
         .await;
@@ -211,17 +213,32 @@ async fn register_a_local_and_refuse_a_duplicate_name(engine: Engine) {
     assert!(html.contains("value=\"Piso 3\""));
 
     // Edit keeps its own name.
+    let edit = page(gus.get(&format!("{path}/editar")).await, 200).await;
+    let version = form_version(&edit);
+    let edited = [
+        ("nombre", "Local 205"),
+        ("ubicacion", "Piso 2, bloque C"),
+        ("area", "120,5"),
+        ("version", &version),
+    ];
+    let response = gus.post(&path, &edited).await;
+    assert_eq!(response.status(), 303);
+    // The same form sent again is from an older version now: 409, the stored values beside it.
     let response = gus
         .post(
             &path,
             &[
                 ("nombre", "Local 205"),
-                ("ubicacion", "Piso 2, bloque C"),
+                ("ubicacion", "Piso 4"),
                 ("area", "120,5"),
+                ("version", &version),
             ],
         )
         .await;
-    assert_eq!(response.status(), 303);
+    let html = page(response, 409).await;
+    assert!(html.contains("El local cambió mientras lo editaba"));
+    assert!(html.contains("Piso 2, bloque C"), "the stored value");
+    assert!(html.contains("value=\"Piso 4\""), "the user's input");
     let list = page(gus.get("/locales?q=bloque c").await, 200).await;
     assert!(list.contains("Local 205"));
 }

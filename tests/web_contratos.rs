@@ -11,7 +11,7 @@ mod common;
 mod web_support;
 
 use arriendo_events::actor::Role;
-use auth_support::{Browser, Web, location};
+use auth_support::{Browser, Web, form_version, location};
 use chrono::Duration;
 use common::Engine;
 use reqwest::StatusCode;
@@ -151,8 +151,11 @@ async fn walk(engine: Engine) {
     // Edit the draft, then submit it.
     let edit = text(&gestor, &format!("/contratos/{id}/otrosi/1/editar")).await;
     assert!(edit.contains("value=\"13.000.000\""));
+    let version = form_version(&edit);
+    let mut os_edit = os.clone();
+    os_edit.push(("version", &version));
     let response = gestor
-        .post(&format!("/contratos/{id}/otrosi/1/editar"), &os)
+        .post(&format!("/contratos/{id}/otrosi/1/editar"), &os_edit)
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let response = gestor
@@ -195,7 +198,8 @@ async fn walk(engine: Engine) {
             .contains("CT-E2E-1")
     );
 
-    // A stale edit: someone adds a note while the form is open.
+    // A stale edit: the administrador saves the terms while the gestor's form is open. A note
+    // added meanwhile is an append: it does not make the form stale on its own.
     let edit = text(&gestor, &format!("/contratos/{id}/editar")).await;
     let marker = "name=\"version\" value=\"";
     let at = edit.find(marker).unwrap() + marker.len();
@@ -207,6 +211,21 @@ async fn walk(engine: Engine) {
         )
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let mut by_admin = fields.clone();
+    by_admin.retain(|(k, _)| k != "objeto");
+    by_admin.push((
+        "objeto".into(),
+        "Objeto fijado por la administradora".into(),
+    ));
+    by_admin.push(("version".into(), version.to_string()));
+    let response = admin
+        .post(&format!("/contratos/{id}/editar"), &pairs(&by_admin))
+        .await;
+    assert_eq!(
+        response.status(),
+        StatusCode::SEE_OTHER,
+        "the note did not conflict"
+    );
     let mut stale = fields.clone();
     stale.retain(|(k, _)| k != "objeto");
     stale.push(("objeto".into(), "Objeto escrito por el gestor".into()));
@@ -214,9 +233,13 @@ async fn walk(engine: Engine) {
     let response = gestor
         .post(&format!("/contratos/{id}/editar"), &pairs(&stale))
         .await;
-    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(response.status(), StatusCode::CONFLICT);
     let html = response.text().await.unwrap();
     assert!(html.contains("El contrato cambió mientras lo editaba"));
+    assert!(
+        html.contains("Objeto fijado por la administradora"),
+        "the stored value is shown"
+    );
     assert!(html.contains("Objeto escrito por el gestor"), "input kept");
     assert!(html.contains("Estado actual del contrato"));
     // Saving again on the fresh version works.

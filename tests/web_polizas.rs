@@ -8,7 +8,7 @@ mod web_fixtures;
 
 use arriendo_events::{PaymentModality, Role};
 use arriendo_views::format;
-use auth_support::{Web, location};
+use auth_support::{Web, form_version, location};
 use chrono::Duration;
 use common::Engine;
 use web_fixtures::*;
@@ -209,10 +209,12 @@ async fn register_policies_see_compliance_and_act_on_them(engine: Engine) {
     // Edit the second one.
     let edit = page(gus.get(&format!("{second}/editar")).await, 200).await;
     assert!(edit.contains("value=\"600.000.000\""));
+    let version = form_version(&edit);
     let response = gus
         .post(
             &second,
             &[
+                ("version", &version),
                 ("tipo", "rce"),
                 ("numero", "RCE-2"),
                 ("aseguradora", "Sura S.A."),
@@ -229,6 +231,35 @@ async fn register_policies_see_compliance_and_act_on_them(engine: Engine) {
     assert_eq!(response.status(), 303);
     let html = page(gus.get(&second).await, 200).await;
     assert!(html.contains("Sura S.A.") && html.contains("$ 650.000.000"));
+
+    // A second edit prepared from the same version: 409, the stored values beside the input.
+    let response = gus
+        .post(
+            &second,
+            &[
+                ("version", &version),
+                ("tipo", "rce"),
+                ("numero", "RCE-2"),
+                ("aseguradora", "Bolívar"),
+                ("valor_asegurado", "700.000.000"),
+                ("rce_predios", "300.000.000"),
+                ("vigencia_desde", &from),
+                ("vigencia_hasta", &to),
+                ("estado", "actualizacion"),
+                ("exigida_por", "contrato"),
+                ("colchon", "0"),
+            ],
+        )
+        .await;
+    let html = page(response, 409).await;
+    assert!(html.contains("La póliza cambió mientras la editaba"));
+    assert!(html.contains("Sura S.A."), "the stored insurer");
+    assert!(html.contains("value=\"Bolívar\""), "the user's input");
+    assert_ne!(
+        form_version(&html),
+        version,
+        "saving again is on the current version"
+    );
 
     assert_eq!(gus.get("/polizas/nadie").await.status(), 404);
     assert_eq!(

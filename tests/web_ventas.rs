@@ -9,7 +9,7 @@ mod web_fixtures;
 
 use arriendo_events::{PaymentModality, Role, YearMonth};
 use arriendo_views::format;
-use auth_support::{Web, location};
+use auth_support::{Web, form_version, location};
 use chrono::{Datelike, Duration};
 use common::Engine;
 use web_fixtures::*;
@@ -59,6 +59,7 @@ async fn a_sales_report_delivered_shows_the_billing(engine: Engine) {
     assert!(html.contains("registrado."));
     assert!(html.contains("Pendiente"));
     assert!(html.contains("Marcar como entregado"));
+    let version = form_version(&html);
     if today.day() > 10 {
         assert!(html.contains("Vencido"), "past the due day 10");
     }
@@ -82,6 +83,7 @@ async fn a_sales_report_delivered_shows_the_billing(engine: Engine) {
                 ("fecha", &delivered_on),
                 ("ventas_brutas", "1.000.000"),
                 ("devoluciones", "2.000.000"),
+                ("version", &version),
             ],
         )
         .await;
@@ -97,6 +99,7 @@ async fn a_sales_report_delivered_shows_the_billing(engine: Engine) {
                 ("fecha", &delivered_on),
                 ("ventas_brutas", "$ 160.000.000"),
                 ("devoluciones", "10.000.000"),
+                ("version", &version),
             ],
         )
         .await;
@@ -108,6 +111,23 @@ async fn a_sales_report_delivered_shows_the_billing(engine: Engine) {
     assert!(html.contains("$ 10.000.000"), "minimum");
     assert!(html.contains("$ 2.000.000"), "excess");
     assert!(html.contains("$ 12.000.000"), "total");
+
+    // A correction prepared before that delivery: 409, the report as stored now, the input kept.
+    let response = gus
+        .post(
+            &format!("{detail_path}/entregar"),
+            &[
+                ("fecha", &delivered_on),
+                ("ventas_brutas", "$ 170.000.000"),
+                ("devoluciones", "0"),
+                ("version", &version),
+            ],
+        )
+        .await;
+    let html = page(response, 409).await;
+    assert!(html.contains("El informe de ventas cambió mientras lo editaba"));
+    assert!(html.contains("$ 150.000.000"), "the stored billing");
+    assert!(html.contains("value=\"$ 170.000.000\""), "the user's input");
     assert!(html.contains("se factura el mínimo $ 10.000.000 más el excedente $ 2.000.000"));
     assert!(
         html.contains("Contrato (contrato original)"),

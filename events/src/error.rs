@@ -176,6 +176,39 @@ pub enum DomainError {
     // ----- índices -----
     #[error("este registro corresponde al índice {0}")]
     WrongIndexKind(String),
+
+    // ----- versiones: the edit was prepared from a state that changed since -----
+    #[error("el contrato cambió mientras lo editaba")]
+    ContratoChanged,
+    #[error("el Otro Sí {0} cambió mientras lo editaba")]
+    OtroSiChanged(String),
+    #[error("la póliza cambió mientras la editaba")]
+    PolizaChanged,
+    #[error("el informe de ventas de {0} cambió mientras lo editaba")]
+    SalesReportChanged(String),
+    #[error("el tercero cambió mientras lo editaba")]
+    TerceroChanged,
+    #[error("el local cambió mientras lo editaba")]
+    LocalChanged,
+    #[error("el valor {0} del índice cambió mientras lo editaba")]
+    IndiceChanged(i32),
+}
+
+impl DomainError {
+    /// Whether the command was refused only because what it edits changed since the user saw it:
+    /// the form should show the current state beside the user's input.
+    pub fn is_stale(&self) -> bool {
+        matches!(
+            self,
+            Self::ContratoChanged
+                | Self::OtroSiChanged(_)
+                | Self::PolizaChanged
+                | Self::SalesReportChanged(_)
+                | Self::TerceroChanged
+                | Self::LocalChanged
+                | Self::IndiceChanged(_)
+        )
+    }
 }
 
 impl DomainError {

@@ -243,13 +243,16 @@ impl Story {
     }
 
     pub fn delivered(self, period: YearMonth, gross: i64, returns: i64) -> Story {
-        self.ok(ContratoCommand::MarkSalesReportDelivered {
+        let command = ContratoCommand::MarkSalesReportDelivered {
             actor: gestor(),
             period,
             date: period.next().day(5),
             gross_sales: pesos(gross),
             returns: pesos(returns),
-        })
+            expected_version: 0,
+        }
+        .prepared_from(&self.state);
+        self.ok(command)
     }
 
     pub fn terminated(self, date: NaiveDate) -> Story {

@@ -94,7 +94,7 @@ async fn execute(
     command: UserCommand,
     metadata: Metadata,
 ) -> Result<(), AuthError> {
-    let framework: Framework<Usuario> = Framework::new(&app.db, (), vec![]);
+    let framework: Framework<Usuario> = Framework::new(&app.db, (), Vec::new);
     let command = UserCommandWithId {
         username: username.to_string(),
         command,
@@ -102,7 +102,7 @@ async fn execute(
     match framework.execute(username, command, metadata).await {
         Ok(()) => {}
         Err(CommandError::Refused(e)) => return Err(AuthError::Refused(e)),
-        Err(CommandError::Conflict) => return Err(AuthError::Conflict),
+        Err(CommandError::Conflict | CommandError::Taken(_)) => return Err(AuthError::Conflict),
         Err(CommandError::Store(e)) => return Err(AuthError::Internal(e)),
     }
     app.projector.catch_up().await?;

@@ -77,6 +77,7 @@ pub(super) async fn enrich(
                         actor: gestor.clone(),
                         id: poliza_id,
                         poliza: updated,
+                        expected_version: 0,
                     },
                 )
                 .await?;
@@ -204,6 +205,7 @@ pub(super) async fn enrich(
                             date: period.next().day(8),
                             gross_sales: money(gross)?,
                             returns: money(gross / 40)?,
+                            expected_version: 0,
                         },
                     )
                     .await?;
@@ -369,6 +371,7 @@ pub(super) async fn enrich(
                             effective_to: None,
                             changes: extend,
                             description: "Prórroga de un año (ajustada)".into(),
+                            expected_version: 0,
                         },
                     )
                     .await?;
@@ -458,6 +461,7 @@ pub(super) async fn enrich(
                 ContratoCommand::UpdateContractTerms {
                     actor: gestor.clone(),
                     terms: edited,
+                    expected_version: 0,
                 },
             )
             .await?;

@@ -83,11 +83,17 @@ impl Loader<'_> {
         step: &str,
         command: ContratoCommand,
     ) -> Result<(), DemoError> {
-        let result = self
-            .app
-            .commands
-            .contrato(&id.to_string(), command, self.meta())
-            .await;
+        let id = id.to_string();
+        // An edit carries the version of what it replaces: read it as a form would.
+        let command = if command.expected_version().is_some() {
+            match self.app.commands.load_contrato(&id).await {
+                Ok(current) => command.prepared_from(&current.unwrap_or_default()),
+                Err(e) => return Self::check(format!("{step} ({id})"), Err(e)),
+            }
+        } else {
+            command
+        };
+        let result = self.app.commands.contrato(&id, command, self.meta()).await;
         Self::check(format!("{step} ({id})"), result)
     }
 }
@@ -179,6 +185,8 @@ pub async fn load_sized(
                     TerceroCommand::UpdateTercero {
                         actor: admin.clone(),
                         data: updated,
+                        // Registered just above: one event.
+                        expected_version: 1,
                     },
                     loader.meta(),
                 )
@@ -220,6 +228,8 @@ pub async fn load_sized(
                     LocalCommand::UpdateLocal {
                         actor: admin.clone(),
                         data: updated,
+                        // Registered just above: one event.
+                        expected_version: 1,
                     },
                     loader.meta(),
                 )

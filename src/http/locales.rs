@@ -14,13 +14,14 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 
 use super::respuestas::{
-    CONFLICT, Outcome, can_write, done, invalid, not_found, outcome, page_number, raw_query,
-    required, server_error,
+    CONFLICT, Outcome, can_write, conflict, done, invalid, not_found, outcome, page_number,
+    raw_query, required, server_error,
 };
 use super::security::{Access, Ctx, RequireWrite, Route};
 use crate::app::App;
 use crate::queries::catalogos::{self as q, ContractsOf};
 use crate::queries::filters::PER_PAGE;
+use crate::store::{ClaimScope, CommandError};
 
 pub fn routes() -> Vec<Route> {
     vec![
@@ -98,14 +99,27 @@ async fn new_form(ctx: Ctx) -> Response {
     views::form_page(&ctx.page, &LocalForm::default(), None).into_response()
 }
 
+/// The local as its stream says now, and its version as a form field: an edit form shows both
+/// from one read.
+async fn stored(app: &App, id: &str) -> Result<Option<(LocalData, LocalForm)>, String> {
+    let local = app
+        .commands
+        .load_local(id)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(local.and_then(|l| {
+        let data = l.data?;
+        let mut form = LocalForm::from_data(&data);
+        form.version = l.version.to_string();
+        Some((data, form))
+    }))
+}
+
 async fn edit_form(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> Response {
-    match current(&app, &id).await {
-        Ok(Some(data)) => views::form_page(
-            &ctx.page,
-            &LocalForm::from_data(&data),
-            Some((&id, &data.name)),
-        )
-        .into_response(),
+    match stored(&app, &id).await {
+        Ok(Some((data, form))) => {
+            views::form_page(&ctx.page, &form, Some((&id, &data.name))).into_response()
+        }
         Ok(None) => not_found(&ctx.page),
         Err(err) => server_error(&ctx.page, err),
     }
@@ -117,6 +131,7 @@ pub struct LocalFields {
     nombre: String,
     ubicacion: String,
     area: String,
+    version: String,
 }
 
 impl LocalFields {
@@ -126,6 +141,8 @@ impl LocalFields {
             ubicacion: self.ubicacion.clone(),
             area: self.area.clone(),
             errors,
+            version: self.version.clone(),
+            current: None,
         }
     }
 
@@ -149,6 +166,10 @@ impl LocalFields {
     }
 }
 
+fn name_taken(name: &str) -> String {
+    format!("Ya existe un local llamado «{name}».")
+}
+
 /// Validates, checks the name is free, sends the command; the form again on any refusal.
 async fn save(
     app: &App,
@@ -167,10 +188,7 @@ async fn save(
     match q::local_name_taken(&app.db, &data.name, editing.map(|(id, _)| id)).await {
         Ok(Some(_)) => {
             let mut errors = FormErrors::new();
-            errors.add(
-                "nombre",
-                format!("Ya existe un local llamado «{}».", data.name),
-            );
+            errors.add("nombre", name_taken(&data.name));
             return again(errors);
         }
         Ok(None) => {}
@@ -181,6 +199,8 @@ async fn save(
         Some(_) => LocalCommand::UpdateLocal {
             actor: user.actor(),
             data,
+            // Missing or mangled reads as 0, which no stored local has: refused as stale.
+            expected_version: fields.version.trim().parse().unwrap_or(0),
         },
         None => LocalCommand::RegisterLocal {
             actor: user.actor(),
@@ -188,6 +208,11 @@ async fn save(
         },
     };
     let result = app.commands.local(id, command, user.metadata()).await;
+    if let Err(CommandError::Taken(ClaimScope::LocalNombre)) = result {
+        let mut errors = FormErrors::new();
+        errors.add("nombre", name_taken(&name));
+        return again(errors);
+    }
     match outcome(app, &ctx.page, result).await {
         Outcome::Done => {
             let text = if editing.is_some() {
@@ -203,9 +228,21 @@ async fn save(
             again(errors)
         }
         Outcome::Conflict => {
+            let (now_data, now) = match stored(app, id).await {
+                Ok(Some(found)) => found,
+                Ok(None) => return not_found(&ctx.page),
+                Err(err) => return server_error(&ctx.page, err),
+            };
             let mut errors = FormErrors::new();
             errors.add("", CONFLICT.replace("El contrato", "El local"));
-            again(errors)
+            let mut form = fields.form(errors);
+            form.version = now.version.clone();
+            form.current = Some(Box::new(now));
+            conflict(invalid(views::form_page(
+                &ctx.page,
+                &form,
+                Some((id, &now_data.name)),
+            )))
         }
         Outcome::Failed(response) => response,
     }

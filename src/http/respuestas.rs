@@ -11,7 +11,7 @@ use tower_sessions::Session;
 
 use super::security::{Ctx, push_flash};
 use crate::app::App;
-use crate::store::CommandError;
+use crate::store::{ClaimScope, CommandError};
 
 /// What the user reads when someone else changed the contract meanwhile.
 pub const CONFLICT: &str = "El contrato cambió mientras lo editaba. Revise el estado actual y vuelva a enviar: sus datos se conservaron.";
@@ -38,6 +38,26 @@ pub fn not_found(ctx: &PageContext) -> Response {
 /// A form shown again with its errors (422, so tests and tools see it was refused).
 pub fn invalid(markup: Markup) -> Response {
     (StatusCode::UNPROCESSABLE_ENTITY, markup).into_response()
+}
+
+/// A form shown again because what it edits changed meanwhile (409): the user's input stays,
+/// the current state is beside it.
+pub fn conflict(mut response: Response) -> Response {
+    // An error page (404, 500) keeps its own status.
+    if response.status().is_success() || response.status() == StatusCode::UNPROCESSABLE_ENTITY {
+        *response.status_mut() = StatusCode::CONFLICT;
+    }
+    response
+}
+
+/// What the user reads when the number, NIT or name went to someone else first.
+pub fn taken_message(scope: ClaimScope) -> &'static str {
+    match scope {
+        ClaimScope::ContratoNumero => "Ya existe un contrato con ese número.",
+        ClaimScope::NitArrendatario => "Ya existe un arrendatario con ese NIT.",
+        ClaimScope::NitProveedor => "Ya existe un proveedor con ese NIT.",
+        ClaimScope::LocalNombre => "Ya existe un local con ese nombre.",
+    }
 }
 
 /// POST-redirect-GET with a flash message for the next page.
@@ -69,7 +89,8 @@ pub enum Outcome {
     Done,
     /// Show the form again with this message.
     Refused(String),
-    /// Show the form again with [`CONFLICT`] and the current state.
+    /// Show the form again with [`CONFLICT`] and the current state (409): another append won the
+    /// race, or the edit was prepared from a version that changed since.
     Conflict,
     /// Store failure: the 500 page.
     Failed(Response),
@@ -89,8 +110,10 @@ pub async fn outcome(
             }
             Outcome::Done
         }
+        Err(CommandError::Refused(e)) if e.is_stale() => Outcome::Conflict,
         Err(CommandError::Refused(e)) => Outcome::Refused(sentence(&e.to_string())),
         Err(CommandError::Conflict) => Outcome::Conflict,
+        Err(CommandError::Taken(scope)) => Outcome::Refused(taken_message(scope).to_string()),
         Err(err @ CommandError::Store(_)) => Outcome::Failed(server_error(ctx, err)),
     }
 }

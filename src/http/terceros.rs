@@ -14,13 +14,14 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use super::respuestas::{
-    CONFLICT, Outcome, can_write, done, invalid, not_found, outcome, page_number, raw_query,
-    server_error,
+    CONFLICT, Outcome, can_write, conflict, done, invalid, not_found, outcome, page_number,
+    raw_query, server_error,
 };
 use super::security::{Access, Ctx, RequireWrite, Route};
 use crate::app::App;
 use crate::queries::catalogos::{self as q, ContractsOf};
 use crate::queries::filters::PER_PAGE;
+use crate::store::CommandError;
 
 pub fn routes() -> Vec<Route> {
     vec![
@@ -99,17 +100,27 @@ async fn new_form(ctx: Ctx) -> Response {
     views::form_page(&ctx.page, &TerceroForm::default(), None).into_response()
 }
 
+/// The tercero as its stream says now, and its version as a form field: an edit form shows both
+/// from one read.
+async fn stored(app: &App, id: &str) -> Result<Option<(TerceroData, TerceroForm)>, String> {
+    let tercero = app
+        .commands
+        .load_tercero(id)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(tercero.and_then(|t| {
+        let data = t.data?;
+        let mut form = TerceroForm::from_data(&data);
+        form.version = t.version.to_string();
+        Some((data, form))
+    }))
+}
+
 async fn edit_form(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> Response {
-    match q::tercero(&app.db, &id).await {
-        Ok(Some(t)) => match t.data {
-            Some(data) => views::form_page(
-                &ctx.page,
-                &TerceroForm::from_data(&data),
-                Some((&id, &data.razon_social)),
-            )
-            .into_response(),
-            None => not_found(&ctx.page),
-        },
+    match stored(&app, &id).await {
+        Ok(Some((data, form))) => {
+            views::form_page(&ctx.page, &form, Some((&id, &data.razon_social))).into_response()
+        }
         Ok(None) => not_found(&ctx.page),
         Err(err) => server_error(&ctx.page, err),
     }
@@ -124,6 +135,7 @@ pub struct TerceroFields {
     representante: String,
     supervisor: String,
     correo: String,
+    version: String,
 }
 
 impl TerceroFields {
@@ -136,6 +148,8 @@ impl TerceroFields {
             supervisor: self.supervisor.clone(),
             correo: self.correo.clone(),
             errors,
+            version: self.version.clone(),
+            current: None,
         }
     }
 
@@ -166,6 +180,15 @@ impl TerceroFields {
     }
 }
 
+/// The message beside the NIT when another tercero of the same kind has it.
+fn nit_taken(data: &TerceroData) -> String {
+    format!(
+        "Ya existe un {} con el NIT {}.",
+        views::kind_label(data.kind).to_lowercase(),
+        data.nit
+    )
+}
+
 /// The NIT must not belong to another tercero of the same kind.
 async fn check_unique(
     app: &App,
@@ -175,13 +198,7 @@ async fn check_unique(
     let kind = views::kind_slug(data.kind);
     Ok(q::nit_taken(&app.db, kind, &data.nit, except)
         .await?
-        .map(|_| {
-            format!(
-                "Ya existe un {} con el NIT {}.",
-                views::kind_label(data.kind).to_lowercase(),
-                data.nit
-            )
-        }))
+        .map(|_| nit_taken(data)))
 }
 
 async fn create(
@@ -205,6 +222,7 @@ async fn create(
     }
     let id = uuid::Uuid::now_v7().to_string();
     let name = data.razon_social.clone();
+    let taken = nit_taken(&data);
     let result = app
         .commands
         .tercero(
@@ -216,6 +234,11 @@ async fn create(
             user.metadata(),
         )
         .await;
+    if let Err(CommandError::Taken(_)) = result {
+        let mut errors = FormErrors::new();
+        errors.add("nit", taken);
+        return invalid(views::form_page(&ctx.page, &fields.form(errors), None));
+    }
     match outcome(&app, &ctx.page, result).await {
         Outcome::Done => {
             done(
@@ -268,6 +291,7 @@ async fn update(
         Ok(None) => {}
         Err(err) => return server_error(&ctx.page, err),
     }
+    let taken = nit_taken(&data);
     let result = app
         .commands
         .tercero(
@@ -275,10 +299,17 @@ async fn update(
             TerceroCommand::UpdateTercero {
                 actor: user.actor(),
                 data,
+                // Missing or mangled reads as 0, which no stored tercero has: refused as stale.
+                expected_version: fields.version.trim().parse().unwrap_or(0),
             },
             user.metadata(),
         )
         .await;
+    if let Err(CommandError::Taken(_)) = result {
+        let mut errors = FormErrors::new();
+        errors.add("nit", taken);
+        return invalid(views::form_page(&ctx.page, &fields.form(errors), editing));
+    }
     match outcome(&app, &ctx.page, result).await {
         Outcome::Done => {
             done(
@@ -294,9 +325,21 @@ async fn update(
             invalid(views::form_page(&ctx.page, &fields.form(errors), editing))
         }
         Outcome::Conflict => {
+            let (now_data, now) = match stored(&app, &id).await {
+                Ok(Some(found)) => found,
+                Ok(None) => return not_found(&ctx.page),
+                Err(err) => return server_error(&ctx.page, err),
+            };
             let mut errors = FormErrors::new();
             errors.add("", CONFLICT.replace("El contrato", "El tercero"));
-            invalid(views::form_page(&ctx.page, &fields.form(errors), editing))
+            let mut form = fields.form(errors);
+            form.version = now.version.clone();
+            form.current = Some(Box::new(now));
+            conflict(invalid(views::form_page(
+                &ctx.page,
+                &form,
+                Some((&id, &now_data.razon_social)),
+            )))
         }
         Outcome::Failed(response) => response,
     }

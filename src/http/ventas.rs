@@ -1,7 +1,9 @@
 //! Informes de ventas: the list, register a month, the detail of one month with the billing
 //! computed, and mark delivered / pending.
 
-use arriendo_events::{Contrato, ContratoCommand, Money, SalesReportStatus, YearMonth};
+use arriendo_events::{
+    Contrato, ContratoCommand, ContratoPart, Money, SalesReportStatus, YearMonth,
+};
 use arriendo_projections::billing::billing_for_month;
 use arriendo_views::components::FormErrors;
 use arriendo_views::format;
@@ -19,8 +21,8 @@ use chrono::Datelike;
 use serde::Deserialize;
 
 use super::respuestas::{
-    CONFLICT, Outcome, can_write, done, existing_contract, invalid, not_found, optional, outcome,
-    page_number, parse_date, raw_query, required, server_error, unprocessable,
+    CONFLICT, Outcome, can_write, conflict, done, existing_contract, invalid, not_found, optional,
+    outcome, page_number, parse_date, raw_query, required, server_error, unprocessable,
 };
 use super::security::{Access, Ctx, RequireWrite, Route};
 use crate::app::{App, today};
@@ -252,7 +254,8 @@ fn render(ctx: &Ctx, id: &str, c: &Contrato, period: YearMonth, deliver: &Delive
 }
 
 fn deliver_defaults(c: &Contrato, period: YearMonth) -> DeliverForm {
-    match c.find_sales_report(period).map(|r| r.status) {
+    let version = c.versions.of(ContratoPart::SalesReport(period)).to_string();
+    let form = match c.find_sales_report(period).map(|r| r.status) {
         Some(SalesReportStatus::Entregado {
             date,
             gross_sales,
@@ -261,13 +264,24 @@ fn deliver_defaults(c: &Contrato, period: YearMonth) -> DeliverForm {
             fecha: format::date_input(date),
             ventas_brutas: format::money_input(gross_sales.pesos()),
             devoluciones: format::money_input(returns.pesos()),
-            errors: FormErrors::new(),
+            ..DeliverForm::default()
         },
         _ => DeliverForm {
             fecha: format::date_input(today()),
             devoluciones: "0".into(),
             ..DeliverForm::default()
         },
+    };
+    DeliverForm { version, ..form }
+}
+
+/// The contract as its stream says now: the report page shows the report and carries its
+/// version from this one read, since it holds the form that corrects it.
+async fn from_stream(app: &App, ctx: &Ctx, id: &str) -> Result<Contrato, Response> {
+    match app.commands.load_contrato(id).await {
+        Ok(Some(c)) => Ok(c),
+        Ok(None) => Err(not_found(&ctx.page)),
+        Err(err) => Err(super::respuestas::server_error(&ctx.page, err)),
     }
 }
 
@@ -279,7 +293,7 @@ async fn detail(
     let Some(period) = period_of(&year, &month) else {
         return not_found(&ctx.page);
     };
-    let c = match existing_contract(&app, &ctx, &id).await {
+    let c = match from_stream(&app, &ctx, &id).await {
         Ok(c) => c,
         Err(r) => return r,
     };
@@ -292,6 +306,7 @@ pub struct DeliverFields {
     fecha: String,
     ventas_brutas: String,
     devoluciones: String,
+    version: String,
 }
 
 async fn deliver(
@@ -313,6 +328,7 @@ async fn deliver(
         ventas_brutas: fields.ventas_brutas.clone(),
         devoluciones: fields.devoluciones.clone(),
         errors,
+        version: fields.version.clone(),
     };
     let mut e = FormErrors::new();
     let date = required(
@@ -347,6 +363,8 @@ async fn deliver(
                 date,
                 gross_sales,
                 returns,
+                // Missing or mangled reads as 0, which no registered report has: refused as stale.
+                expected_version: fields.version.trim().parse().unwrap_or(0),
             },
             user.metadata(),
         )
@@ -372,13 +390,19 @@ async fn deliver(
             unprocessable(render(&ctx, &id, &c, period, &form(errors)))
         }
         Outcome::Conflict => {
-            let current = match existing_contract(&app, &ctx, &id).await {
+            // The page shows the report as stored now; the form keeps what the user typed and
+            // takes the current version, so saving again is a deliberate overwrite.
+            let current = match from_stream(&app, &ctx, &id).await {
                 Ok(c) => c,
                 Err(r) => return r,
             };
             let mut errors = FormErrors::new();
-            errors.add("", CONFLICT);
-            unprocessable(render(&ctx, &id, &current, period, &form(errors)))
+            errors.add("", CONFLICT.replace("El contrato", "El informe de ventas"));
+            let typed = DeliverForm {
+                version: deliver_defaults(&current, period).version,
+                ..form(errors)
+            };
+            conflict(render(&ctx, &id, &current, period, &typed))
         }
         Outcome::Failed(response) => response,
     }

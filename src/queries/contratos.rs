@@ -1,6 +1,6 @@
 //! Contract pages' queries over `rm_contracts`, `rm_alerts`, `rm_terceros`, `rm_locales` and
 //! `rm_history`: the searchable list (whitelisted sort columns, LIMIT/OFFSET and one COUNT),
-//! the select options of the forms, uniqueness of the number and the stream version.
+//! the select options of the forms and uniqueness of the number.
 
 use arriendo_projections::{AlertKind, Severity};
 use arriendo_views::components::SortDir;
@@ -168,19 +168,6 @@ pub async fn names(
         .fetch_optional(pool)
         .await?)
     })
-}
-
-/// The contract stream's last sequence (its version), from the history read model.
-pub async fn version(db: &Db, id: &str) -> Result<i64, StoreError> {
-    let v: Option<i64> = crate::on_pool!(db, pool => {
-        sqlx::query_scalar(
-            "SELECT MAX(sequence) FROM rm_history WHERE aggregate_type = 'contrato' AND aggregate_id = $1",
-        )
-        .bind(id)
-        .fetch_one(pool)
-        .await?
-    });
-    Ok(v.unwrap_or(0))
 }
 
 pub(crate) type AlertTuple = (

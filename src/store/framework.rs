@@ -6,11 +6,12 @@
 use std::collections::HashMap;
 
 use cqrs_es::persist::{EventUpcaster, PersistedEventStore};
-use cqrs_es::{Aggregate, AggregateError, CqrsFramework};
+use cqrs_es::{Aggregate, AggregateError, CqrsFramework, EventStore};
 use postgres_es::PostgresEventRepository;
 use sqlite_es::SqliteEventRepository;
 
 use super::Db;
+use super::claims::ClaimScope;
 
 /// Who caused a change, when, and within which request: stored with every event.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -50,6 +51,10 @@ pub enum CommandError<E: std::error::Error> {
     /// Someone else appended to the same aggregate first; nothing of ours was written.
     #[error("the aggregate changed concurrently")]
     Conflict,
+    /// The number, NIT or name is claimed by another aggregate (checked by the `unique_claims`
+    /// trigger in the transaction of the append); nothing of ours was written.
+    #[error("the value is already claimed in scope {0}")]
+    Taken(ClaimScope),
     #[error("event store failure: {0}")]
     Store(String),
 }
@@ -59,6 +64,17 @@ impl<E: std::error::Error> From<AggregateError<E>> for CommandError<E> {
         match err {
             AggregateError::UserError(e) => CommandError::Refused(e),
             AggregateError::AggregateConflict => CommandError::Conflict,
+            // sqlite-es and postgres-es box sqlx's error; the claim trigger's refusal is a raised
+            // error (not a unique violation, which they would report as AggregateConflict).
+            AggregateError::UnexpectedError(e) | AggregateError::DatabaseConnectionError(e) => {
+                match e
+                    .downcast_ref::<sqlx::Error>()
+                    .and_then(ClaimScope::refused_by)
+                {
+                    Some(scope) => CommandError::Taken(scope),
+                    None => CommandError::Store(e.to_string()),
+                }
+            }
             other => CommandError::Store(other.to_string()),
         }
     }
@@ -67,28 +83,50 @@ impl<E: std::error::Error> From<AggregateError<E>> for CommandError<E> {
 type SqliteFramework<A> = CqrsFramework<A, PersistedEventStore<SqliteEventRepository, A>>;
 type PostgresFramework<A> = CqrsFramework<A, PersistedEventStore<PostgresEventRepository, A>>;
 
+/// The command side of one aggregate type, and a reader of single streams for edit forms.
 pub enum Framework<A: Aggregate> {
-    Sqlite(SqliteFramework<A>),
-    Postgres(PostgresFramework<A>),
+    Sqlite(
+        SqliteFramework<A>,
+        PersistedEventStore<SqliteEventRepository, A>,
+    ),
+    Postgres(
+        PostgresFramework<A>,
+        PersistedEventStore<PostgresEventRepository, A>,
+    ),
 }
 
 impl<A: Aggregate> Framework<A> {
-    pub fn new(db: &Db, services: A::Services, upcasters: Vec<Box<dyn EventUpcaster>>) -> Self {
+    pub fn new(
+        db: &Db,
+        services: A::Services,
+        upcasters: fn() -> Vec<Box<dyn EventUpcaster>>,
+    ) -> Self {
         match db {
             Db::Sqlite(pool) => {
-                let store =
+                let store = || {
                     PersistedEventStore::new_event_store(SqliteEventRepository::new(pool.clone()))
-                        .with_upcasters(upcasters);
-                Framework::Sqlite(CqrsFramework::new(store, vec![], services))
+                        .with_upcasters(upcasters())
+                };
+                Framework::Sqlite(CqrsFramework::new(store(), vec![], services), store())
             }
             Db::Postgres(pool) => {
-                let store = PersistedEventStore::new_event_store(PostgresEventRepository::new(
-                    pool.clone(),
-                ))
-                .with_upcasters(upcasters);
-                Framework::Postgres(CqrsFramework::new(store, vec![], services))
+                let store = || {
+                    PersistedEventStore::new_event_store(PostgresEventRepository::new(pool.clone()))
+                        .with_upcasters(upcasters())
+                };
+                Framework::Postgres(CqrsFramework::new(store(), vec![], services), store())
             }
         }
+    }
+
+    /// The aggregate as its stream says now, with the version it counted in `apply`.
+    /// Edit forms show this state and send its version back, so what the user saw and the version
+    /// the command checks come from one read (a read model may lag or be rebuilt meanwhile).
+    pub async fn load(&self, aggregate_id: &str) -> Result<A, CommandError<A::Error>> {
+        Ok(match self {
+            Framework::Sqlite(_, store) => store.load_aggregate(aggregate_id).await?.aggregate,
+            Framework::Postgres(_, store) => store.load_aggregate(aggregate_id).await?.aggregate,
+        })
     }
 
     pub async fn execute(
@@ -99,11 +137,11 @@ impl<A: Aggregate> Framework<A> {
     ) -> Result<(), CommandError<A::Error>> {
         let metadata = metadata.into_map();
         match self {
-            Framework::Sqlite(f) => {
+            Framework::Sqlite(f, _) => {
                 f.execute_with_metadata(aggregate_id, command, metadata)
                     .await?
             }
-            Framework::Postgres(f) => {
+            Framework::Postgres(f, _) => {
                 f.execute_with_metadata(aggregate_id, command, metadata)
                     .await?
             }

@@ -3,10 +3,12 @@
 //! SQL is written once with `$1`-style placeholders, which both sqlx-postgres and sqlx-sqlite accept;
 //! the [`on_pool!`] and [`on_tx!`] macros expand the same body once per engine.
 
+pub mod claims;
 mod connect;
 pub mod event_log;
 mod framework;
 
+pub use claims::ClaimScope;
 pub use connect::{Engine, connect, migrate, redact};
 pub use framework::{CommandError, Framework, Metadata};
 

@@ -177,3 +177,11 @@ pub async fn get_with_cookie(base: &str, path: &str, cookie: &str) -> reqwest::R
         .await
         .unwrap()
 }
+
+/// The hidden `version` field of an edit form: the version of what the form shows, which the save
+/// must send back.
+pub fn form_version(html: &str) -> String {
+    let marker = "name=\"version\" value=\"";
+    let at = html.find(marker).expect("the form has a version field") + marker.len();
+    html[at..at + html[at..].find('"').unwrap()].to_string()
+}

@@ -63,7 +63,7 @@ impl Aggregate for Counter {
 }
 
 pub fn counters(db: &Db) -> Framework<Counter> {
-    Framework::new(db, (), vec![])
+    Framework::new(db, (), Vec::new)
 }
 
 pub fn meta() -> Metadata {

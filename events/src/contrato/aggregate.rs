@@ -11,6 +11,7 @@ use super::renewal::{Renewal, RenewalNumber, RenewalStatus};
 use super::sales_report::{SalesReport, SalesReportStatus};
 use super::seguimiento::{Seguimiento, Termination};
 use super::terms::ContractTerms;
+use super::versions::ContratoVersions;
 use crate::YearMonth;
 use crate::catalog::aggregate_via_decide;
 
@@ -29,6 +30,9 @@ pub struct Contrato {
     pub terminated: Option<Termination>,
     /// The reason, when an administrador deleted it.
     pub deleted: Option<String>,
+    /// Counted in `apply`: what an edit's expected version is checked against.
+    #[serde(default)]
+    pub versions: ContratoVersions,
 }
 
 impl Contrato {
@@ -72,6 +76,7 @@ impl Contrato {
     /// Applies one recorded event. Never fails: events are facts.
     pub fn apply_event(&mut self, event: ContratoEvent) {
         use ContratoEvent::*;
+        self.versions.record(event.part());
         match event {
             ContractCreated(terms) | ContractTermsUpdated(terms) => self.terms = Some(terms),
             SeguimientoAdded(seguimiento) => self.seguimientos.push(seguimiento),

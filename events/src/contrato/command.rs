@@ -6,6 +6,7 @@ use super::otro_si::{OtroSiChanges, OtroSiNumber};
 use super::policies::PolizaData;
 use super::renewal::RenewalNumber;
 use super::terms::ContractTerms;
+use super::versions::ContratoPart;
 use crate::{Actor, DateRange, Money, Percentage, YearMonth};
 
 /// Everything that can be asked of a contract. Dates such as "today" are given by the app
@@ -21,6 +22,8 @@ pub enum ContratoCommand {
     UpdateContractTerms {
         actor: Actor,
         terms: ContractTerms,
+        /// The version of the terms the form showed (see [`ContratoPart`]).
+        expected_version: u64,
     },
     AddSeguimiento {
         actor: Actor,
@@ -55,6 +58,7 @@ pub enum ContratoCommand {
         effective_to: Option<NaiveDate>,
         changes: OtroSiChanges,
         description: String,
+        expected_version: u64,
     },
     /// Only the last one, and only when not approved.
     DeleteOtroSi {
@@ -106,6 +110,7 @@ pub enum ContratoCommand {
         actor: Actor,
         id: Uuid,
         poliza: PolizaData,
+        expected_version: u64,
     },
     /// A new validity; the póliza's state becomes `Prorroga`.
     RenewPoliza {
@@ -134,12 +139,14 @@ pub enum ContratoCommand {
         period: YearMonth,
         deadline: Option<NaiveDate>,
     },
+    /// Also corrects the figures of a delivered report, hence the expected version.
     MarkSalesReportDelivered {
         actor: Actor,
         period: YearMonth,
         date: NaiveDate,
         gross_sales: Money,
         returns: Money,
+        expected_version: u64,
     },
     MarkSalesReportPending {
         actor: Actor,
@@ -157,6 +164,33 @@ pub enum ContratoCommand {
 }
 
 impl ContratoCommand {
+    /// For an edit: the part it replaces and the version of that part the user saw.
+    /// Appends (notes, new documents, workflow steps checked by status) carry none.
+    pub fn expected_version(&self) -> Option<(ContratoPart, u64)> {
+        use ContratoCommand::*;
+        match self {
+            UpdateContractTerms {
+                expected_version, ..
+            } => Some((ContratoPart::Terms, *expected_version)),
+            EditOtroSi {
+                number,
+                expected_version,
+                ..
+            } => Some((ContratoPart::OtroSi(*number), *expected_version)),
+            UpdatePoliza {
+                id,
+                expected_version,
+                ..
+            } => Some((ContratoPart::Poliza(*id), *expected_version)),
+            MarkSalesReportDelivered {
+                period,
+                expected_version,
+                ..
+            } => Some((ContratoPart::SalesReport(*period), *expected_version)),
+            _ => None,
+        }
+    }
+
     pub fn actor(&self) -> &Actor {
         use ContratoCommand::*;
         match self {

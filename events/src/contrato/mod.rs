@@ -16,6 +16,7 @@ mod seguimiento;
 mod terms;
 #[cfg(test)]
 mod tests;
+mod versions;
 
 pub use adjustment::{CanonAdjustment, adjust_canon};
 pub use aggregate::Contrato;
@@ -33,3 +34,4 @@ pub use terms::{
     AdjustmentDate, AdjustmentIndex, AdjustmentRule, ContractKind, ContractTerms, GracePeriod,
     PaymentModality,
 };
+pub use versions::{ContratoPart, ContratoVersions};

@@ -8,6 +8,9 @@ use crate::catalog::aggregate_via_decide;
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Local {
     pub data: Option<LocalData>,
+    /// Number of events applied = sequence of the last one; an update must carry it.
+    #[serde(default)]
+    pub version: u64,
 }
 
 impl Local {
@@ -28,8 +31,15 @@ impl Local {
                 data.validate()?;
                 Ok(vec![LocalEvent::LocalRegistered(data)])
             }
-            LocalCommand::UpdateLocal { data, .. } => {
+            LocalCommand::UpdateLocal {
+                data,
+                expected_version,
+                ..
+            } => {
                 let current = self.data.as_ref().ok_or(DomainError::LocalNotFound)?;
+                if expected_version != self.version {
+                    return Err(DomainError::LocalChanged);
+                }
                 data.validate()?;
                 if *current == data {
                     return Ok(vec![]);
@@ -40,6 +50,7 @@ impl Local {
     }
 
     pub fn apply_event(&mut self, event: LocalEvent) {
+        self.version = self.version.saturating_add(1);
         match event {
             LocalEvent::LocalRegistered(data) | LocalEvent::LocalUpdated(data) => {
                 self.data = Some(data)

@@ -13,6 +13,8 @@ pub enum LocalCommand {
     UpdateLocal {
         actor: Actor,
         data: LocalData,
+        /// The local's version the form showed.
+        expected_version: u64,
     },
 }
 

@@ -29,9 +29,25 @@ fn registers_and_updates_a_local() {
     assert_eq!(
         state.decide(LocalCommand::UpdateLocal {
             actor: gestor(),
-            data: bigger.clone()
+            data: bigger.clone(),
+            expected_version: 1,
         }),
-        Ok(vec![LocalEvent::LocalUpdated(bigger)])
+        Ok(vec![LocalEvent::LocalUpdated(bigger.clone())])
+    );
+    // Someone else saved 90 m² meanwhile: an edit still at version 1 is refused.
+    let state = given::<Local>([
+        LocalEvent::LocalRegistered(data()),
+        LocalEvent::LocalUpdated(bigger),
+    ]);
+    let mut renamed = data();
+    renamed.name = "Local 101".into();
+    assert_eq!(
+        refusal(state.decide(LocalCommand::UpdateLocal {
+            actor: gestor(),
+            data: renamed,
+            expected_version: 1,
+        })),
+        "el local cambió mientras lo editaba"
     );
 }
 
@@ -58,7 +74,8 @@ fn refuses_twice_blank_names_and_auditors() {
     assert_eq!(
         refusal(state.decide(LocalCommand::UpdateLocal {
             actor: auditor,
-            data: data()
+            data: data(),
+            expected_version: 1,
         })),
         "su rol de auditor solo permite consultar"
     );

@@ -8,6 +8,9 @@ use crate::catalog::aggregate_via_decide;
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Tercero {
     pub data: Option<TerceroData>,
+    /// Number of events applied = sequence of the last one; an update must carry it.
+    #[serde(default)]
+    pub version: u64,
 }
 
 impl Tercero {
@@ -30,8 +33,15 @@ impl Tercero {
                 data.validate()?;
                 Ok(vec![TerceroEvent::TerceroRegistered(data)])
             }
-            TerceroCommand::UpdateTercero { data, .. } => {
+            TerceroCommand::UpdateTercero {
+                data,
+                expected_version,
+                ..
+            } => {
                 let current = self.data.as_ref().ok_or(DomainError::TerceroNotFound)?;
+                if expected_version != self.version {
+                    return Err(DomainError::TerceroChanged);
+                }
                 data.validate()?;
                 if *current == data {
                     return Ok(vec![]);
@@ -42,6 +52,7 @@ impl Tercero {
     }
 
     pub fn apply_event(&mut self, event: TerceroEvent) {
+        self.version = self.version.saturating_add(1);
         match event {
             TerceroEvent::TerceroRegistered(data) | TerceroEvent::TerceroUpdated(data) => {
                 self.data = Some(data);

@@ -13,6 +13,8 @@ pub enum TerceroCommand {
     UpdateTercero {
         actor: Actor,
         data: TerceroData,
+        /// The tercero's version the form showed.
+        expected_version: u64,
     },
 }
 

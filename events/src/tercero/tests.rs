@@ -54,6 +54,7 @@ fn updates_only_what_exists_and_only_when_something_changed() {
     let msg = refusal(given::<Tercero>([]).decide(TerceroCommand::UpdateTercero {
         actor: gestor(),
         data: data(),
+        expected_version: 0,
     }));
     assert_eq!(msg, "el tercero no existe");
 
@@ -61,7 +62,8 @@ fn updates_only_what_exists_and_only_when_something_changed() {
     assert_eq!(
         state.decide(TerceroCommand::UpdateTercero {
             actor: gestor(),
-            data: data()
+            data: data(),
+            expected_version: 1,
         }),
         Ok(vec![])
     );
@@ -70,9 +72,37 @@ fn updates_only_what_exists_and_only_when_something_changed() {
     assert_eq!(
         state.decide(TerceroCommand::UpdateTercero {
             actor: gestor(),
-            data: changed.clone()
+            data: changed.clone(),
+            expected_version: 1,
         }),
         Ok(vec![TerceroEvent::TerceroUpdated(changed)])
+    );
+}
+
+#[test]
+fn an_update_prepared_from_an_older_version_is_refused() {
+    // Two gestores open the edit form of version 1; the first saves (version 2).
+    let mut first = data();
+    first.razon_social = "Andina S.A.S.".into();
+    let mut second = data();
+    second.supervisor_name = Some("Marta Ruiz".into());
+    let state = given::<Tercero>([
+        TerceroEvent::TerceroRegistered(data()),
+        TerceroEvent::TerceroUpdated(first),
+    ]);
+    assert_eq!(state.version, 2);
+    let update = |expected_version| TerceroCommand::UpdateTercero {
+        actor: gestor(),
+        data: second.clone(),
+        expected_version,
+    };
+    assert_eq!(
+        refusal(state.decide(update(1))),
+        "el tercero cambió mientras lo editaba"
+    );
+    assert_eq!(
+        state.decide(update(2)),
+        Ok(vec![TerceroEvent::TerceroUpdated(second.clone())])
     );
 }
 

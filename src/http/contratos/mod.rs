@@ -7,7 +7,7 @@ mod otrosi;
 mod pages;
 mod renovaciones;
 
-use arriendo_events::Contrato;
+use arriendo_events::{Contrato, ContratoPart};
 use arriendo_projections::{ContratoVigente, vigente};
 use arriendo_views::PageContext;
 use arriendo_views::pages::contrato_form::Conflict;
@@ -100,22 +100,55 @@ pub(crate) struct Loaded {
     pub tercero_name: String,
     pub local_name: Option<String>,
     pub status: String,
-    pub version: i64,
+}
+
+/// Where a page reads the contract's state from.
+#[derive(Clone, Copy)]
+enum Source {
+    /// The read model: pages that only show.
+    ReadModel,
+    /// The event stream: edit forms, so the values shown and the version sent back are one read.
+    Stream,
 }
 
 /// Loads a contract from the read models; a 404 page for an unknown id, a 500 page on failure.
 pub(crate) async fn load(app: &App, page: &PageContext, id: &str) -> Result<Loaded, Response> {
+    load_from(app, page, id, Source::ReadModel).await
+}
+
+/// Loads a contract from its event stream, for an edit form or the conflict panel.
+pub(crate) async fn load_for_edit(
+    app: &App,
+    page: &PageContext,
+    id: &str,
+) -> Result<Loaded, Response> {
+    load_from(app, page, id, Source::Stream).await
+}
+
+async fn load_from(
+    app: &App,
+    page: &PageContext,
+    id: &str,
+    source: Source,
+) -> Result<Loaded, Response> {
     let found = async {
-        let Some(contrato) = queries::contract_state(&app.db, id).await? else {
+        let contrato = match source {
+            Source::ReadModel => queries::contract_state(&app.db, id).await?,
+            Source::Stream => app
+                .commands
+                .load_contrato(id)
+                .await
+                .map_err(|e| crate::store::StoreError::Invalid(e.to_string()))?,
+        };
+        let Some(contrato) = contrato else {
             return Ok(None);
         };
         let names = queries::contratos::names(&app.db, id).await?;
-        let version = queries::contratos::version(&app.db, id).await?;
-        Ok::<_, crate::store::StoreError>(Some((contrato, names, version)))
+        Ok::<_, crate::store::StoreError>(Some((contrato, names)))
     }
     .await;
     match found {
-        Ok(Some((contrato, names, version))) => {
+        Ok(Some((contrato, names))) => {
             let Some(v) = vigente(&contrato, today()) else {
                 return Err(not_found(page));
             };
@@ -127,7 +160,6 @@ pub(crate) async fn load(app: &App, page: &PageContext, id: &str) -> Result<Load
                 tercero_name,
                 local_name,
                 status,
-                version,
             })
         }
         Ok(None) => Err(not_found(page)),
@@ -151,15 +183,15 @@ impl Loaded {
     pub fn open(&self) -> bool {
         self.contrato.terminated.is_none() && self.contrato.deleted.is_none()
     }
+
+    /// The version of `part` as loaded: what an edit form sends back.
+    pub fn version_of(&self, part: ContratoPart) -> String {
+        self.contrato.versions.of(part).to_string()
+    }
 }
 
-/// Whether the form was filled on an older version of the contract than the one stored.
-pub(crate) fn stale(
-    values: &arriendo_views::pages::form_values::FormValues,
-    loaded: &Loaded,
-) -> bool {
-    values
-        .get("version")
-        .parse::<i64>()
-        .is_ok_and(|v| v != loaded.version)
+/// The version an edit form was prepared from (its hidden `version` field). A missing or mangled
+/// field reads as 0, which only an untouched part has, so the edit is refused as stale.
+pub(crate) fn seen_version(values: &arriendo_views::pages::form_values::FormValues) -> u64 {
+    values.get("version").trim().parse().unwrap_or(0)
 }

@@ -1,6 +1,6 @@
 //! Otro Sí: draft, edit, submit, approve or reject (administrador), delete the last one.
 
-use arriendo_events::{ContratoCommand, OtroSiNumber};
+use arriendo_events::{ContratoCommand, ContratoPart, OtroSiNumber};
 use arriendo_views::components::FormErrors;
 use arriendo_views::layout::Flash;
 use arriendo_views::pages::contrato_form::Conflict;
@@ -12,9 +12,11 @@ use axum::response::{IntoResponse, Response};
 
 use super::form::{form_from_otrosi, otrosi_from_form};
 use super::pages::act;
-use super::{Loaded, load, stale};
+use super::{Loaded, load, load_for_edit, seen_version};
 use crate::app::App;
-use crate::http::respuestas::{CONFLICT, Outcome, can_write, done, invalid, not_found, outcome};
+use crate::http::respuestas::{
+    CONFLICT, Outcome, can_write, conflict, done, invalid, not_found, outcome,
+};
 use crate::http::security::{Ctx, RequireAdmin, RequireWrite};
 
 fn number(n: &str) -> Option<OtroSiNumber> {
@@ -71,12 +73,11 @@ pub async fn new_form(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) 
         Ok(l) => l,
         Err(r) => return r,
     };
-    let values = FormValues::new()
-        .with("version", l.version.to_string())
-        .with(
-            "vigencia_desde",
-            arriendo_views::format::date_input(crate::app::today()),
-        );
+    // A new draft is an append (it takes the next number): it carries no version.
+    let values = FormValues::new().with(
+        "vigencia_desde",
+        arriendo_views::format::date_input(crate::app::today()),
+    );
     render(
         &ctx,
         &id,
@@ -129,18 +130,6 @@ async fn save(
     let raw = n.map(|n| n.0);
     let mut values = FormValues::from_pairs(pairs);
     let mut errors = FormErrors::new();
-    if stale(&values, &l) {
-        values.set("version", l.version.to_string());
-        return render(
-            &ctx,
-            &id,
-            &l,
-            raw,
-            &values,
-            &errors,
-            Show::Conflict(l.conflict()),
-        );
-    }
     let Some(input) = otrosi_from_form(&values, &mut errors, l.vigente.start_date) else {
         return render(&ctx, &id, &l, raw, &values, &errors, Show::Invalid);
     };
@@ -159,6 +148,7 @@ async fn save(
             effective_to: input.effective_to,
             changes: input.changes,
             description: input.description,
+            expected_version: seen_version(&values),
         },
     };
     let result = app.commands.contrato(&id, command, user.metadata()).await;
@@ -188,13 +178,15 @@ async fn save(
             render(&ctx, &id, &l, raw, &values, &errors, Show::Invalid)
         }
         Outcome::Conflict => {
-            let fresh = match load(&app, &ctx.page, &id).await {
+            let fresh = match load_for_edit(&app, &ctx.page, &id).await {
                 Ok(f) => f,
                 Err(r) => return r,
             };
-            values.set("version", fresh.version.to_string());
+            if let Some(n) = n {
+                values.set("version", fresh.version_of(ContratoPart::OtroSi(n)));
+            }
             errors.add("", CONFLICT);
-            render(
+            conflict(render(
                 &ctx,
                 &id,
                 &fresh,
@@ -202,7 +194,7 @@ async fn save(
                 &values,
                 &errors,
                 Show::Conflict(fresh.conflict()),
-            )
+            ))
         }
         Outcome::Failed(r) => r,
     }
@@ -245,14 +237,14 @@ pub async fn edit_form(
     ctx: Ctx,
     Path((id, n)): Path<(String, String)>,
 ) -> Response {
-    let l = match load(&app, &ctx.page, &id).await {
+    let l = match load_for_edit(&app, &ctx.page, &id).await {
         Ok(l) => l,
         Err(r) => return r,
     };
     let Some(o) = number(&n).and_then(|n| l.contrato.find_otro_si(n)) else {
         return not_found(&ctx.page);
     };
-    let values = form_from_otrosi(o).with("version", l.version.to_string());
+    let values = form_from_otrosi(o).with("version", l.version_of(ContratoPart::OtroSi(o.number)));
     render(
         &ctx,
         &id,

@@ -1,6 +1,6 @@
 //! The contract list, the create and edit forms, seguimientos and termination.
 
-use arriendo_events::ContratoCommand;
+use arriendo_events::{ContratoCommand, ContratoPart};
 use arriendo_views::components::FormErrors;
 use arriendo_views::layout::Flash;
 use arriendo_views::pages::contrato_form::{Conflict, ContratoFormPage, contrato_form_page};
@@ -12,13 +12,15 @@ use axum::http::Uri;
 use axum::response::{IntoResponse, Response};
 
 use super::form::{form_from_terms, terms_from_form};
-use super::{load, stale};
+use super::{load, load_for_edit, seen_version};
 use crate::app::{App, today};
 use crate::http::respuestas::{
-    Outcome, can_write, done, invalid, outcome, parse_date, raw_query, sentence, server_error,
+    Outcome, can_write, conflict, done, invalid, outcome, parse_date, raw_query, sentence,
+    server_error,
 };
 use crate::http::security::{Ctx, RequireAdmin, RequireWrite};
 use crate::queries;
+use crate::store::{ClaimScope, CommandError};
 
 pub async fn list(State(app): State<App>, ctx: Ctx, uri: Uri) -> Response {
     let query = raw_query(&uri);
@@ -110,13 +112,12 @@ pub async fn create(
         actor: user.actor(),
         terms,
     };
-    match outcome(
-        &app,
-        &ctx.page,
-        app.commands.contrato(&id, command, user.metadata()).await,
-    )
-    .await
-    {
+    let result = app.commands.contrato(&id, command, user.metadata()).await;
+    if let Err(CommandError::Taken(ClaimScope::ContratoNumero)) = result {
+        errors.add("numero", number_taken(&number));
+        return form_again(&app, &ctx, None, &values, &errors).await;
+    }
+    match outcome(&app, &ctx.page, result).await {
         Outcome::Done => {
             done(
                 &ctx.session,
@@ -149,15 +150,16 @@ async fn validated_terms(
     let terms = terms_from_form(values, errors);
     if let Some(t) = &terms {
         match queries::contratos::number_taken(&app.db, &t.number, own_id).await {
-            Ok(true) => errors.add(
-                "numero",
-                format!("Ya existe un contrato con el número {}.", t.number),
-            ),
+            Ok(true) => errors.add("numero", number_taken(&t.number)),
             Ok(false) => {}
             Err(e) => return Err(server_error(&ctx.page, e)),
         }
     }
     Ok(terms.filter(|_| errors.is_empty()))
+}
+
+fn number_taken(number: &str) -> String {
+    format!("Ya existe un contrato con el número {number}.")
 }
 
 /// The form again, with what the user typed and the errors beside their fields.
@@ -178,14 +180,14 @@ async fn form_again(
 }
 
 pub async fn edit_form(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> Response {
-    let loaded = match load(&app, &ctx.page, &id).await {
+    let loaded = match load_for_edit(&app, &ctx.page, &id).await {
         Ok(l) => l,
         Err(r) => return r,
     };
     let Some(terms) = &loaded.contrato.terms else {
         return crate::http::respuestas::not_found(&ctx.page);
     };
-    let values = form_from_terms(terms).with("version", loaded.version.to_string());
+    let values = form_from_terms(terms).with("version", loaded.version_of(ContratoPart::Terms));
     let f = FormPage {
         contract: Some((&id, terms.number.as_str())),
         values: &values,
@@ -195,6 +197,9 @@ pub async fn edit_form(State(app): State<App>, ctx: Ctx, Path(id): Path<String>)
     render_form(&app, &ctx, f, false).await
 }
 
+/// Saves the edit form. The command carries the version of the terms the form showed; when they
+/// changed since (or another append won the race) the form comes back, 409, with the user's input
+/// and the current terms beside it, and the version now stored so a second save goes through.
 pub async fn update(
     State(app): State<App>,
     ctx: Ctx,
@@ -209,36 +214,27 @@ pub async fn update(
     let mut values = FormValues::from_pairs(pairs);
     let number = loaded.contrato.number().to_string();
     let mut errors = FormErrors::new();
-    if stale(&values, &loaded) {
-        values.set("version", loaded.version.to_string());
-        let f = FormPage {
-            contract: Some((&id, &number)),
-            values: &values,
-            errors: &errors,
-            conflict: Some(loaded.conflict()),
-        };
-        return render_form(&app, &ctx, f, true).await;
-    }
     let terms = match validated_terms(&app, &ctx, &values, &mut errors, &id).await {
         Ok(Some(terms)) => terms,
         Ok(None) => return form_again(&app, &ctx, Some((&id, &number)), &values, &errors).await,
         Err(response) => return response,
     };
+    let new_number = terms.number.clone();
     let command = ContratoCommand::UpdateContractTerms {
         actor: user.actor(),
         terms,
+        expected_version: seen_version(&values),
     };
-    match outcome(
-        &app,
-        &ctx.page,
-        app.commands.contrato(&id, command, user.metadata()).await,
-    )
-    .await
-    {
+    let result = app.commands.contrato(&id, command, user.metadata()).await;
+    if let Err(CommandError::Taken(ClaimScope::ContratoNumero)) = result {
+        errors.add("numero", number_taken(&new_number));
+        return form_again(&app, &ctx, Some((&id, &number)), &values, &errors).await;
+    }
+    match outcome(&app, &ctx.page, result).await {
         Outcome::Done => {
             done(
                 &ctx.session,
-                Flash::exito(format!("Contrato {number} actualizado.")),
+                Flash::exito(format!("Contrato {new_number} actualizado.")),
                 &format!("/contratos/{id}"),
             )
             .await
@@ -248,18 +244,18 @@ pub async fn update(
             form_again(&app, &ctx, Some((&id, &number)), &values, &errors).await
         }
         Outcome::Conflict => {
-            let fresh = match load(&app, &ctx.page, &id).await {
+            let fresh = match load_for_edit(&app, &ctx.page, &id).await {
                 Ok(l) => l,
                 Err(r) => return r,
             };
-            values.set("version", fresh.version.to_string());
+            values.set("version", fresh.version_of(ContratoPart::Terms));
             let f = FormPage {
                 contract: Some((&id, &number)),
                 values: &values,
                 errors: &errors,
                 conflict: Some(fresh.conflict()),
             };
-            render_form(&app, &ctx, f, true).await
+            conflict(render_form(&app, &ctx, f, true).await)
         }
         Outcome::Failed(r) => r,
     }

@@ -38,6 +38,8 @@ pub(super) struct PolizaFields {
     estado: String,
     exigida_por: String,
     colchon: String,
+    /// The póliza's version the edit form showed.
+    pub(super) version: String,
 }
 
 impl PolizaFields {
@@ -77,6 +79,8 @@ impl PolizaFields {
             exigida_por: self.exigida_por.clone(),
             colchon: self.colchon.clone(),
             errors,
+            version: self.version.clone(),
+            current: None,
         }
     }
 

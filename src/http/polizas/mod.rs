@@ -8,7 +8,7 @@ mod campos;
 use acciones::{add_seguimiento, cancel, detail, renew};
 use campos::PolizaFields;
 
-use arriendo_events::{Contrato, ContratoCommand, OtroSiStatus, RenewalStatus};
+use arriendo_events::{Contrato, ContratoCommand, ContratoPart, OtroSiStatus, RenewalStatus};
 use arriendo_views::components::FormErrors;
 use arriendo_views::layout::Flash;
 use arriendo_views::pages::catalogos::Paging;
@@ -23,7 +23,7 @@ use uuid::Uuid;
 
 use super::CurrentUser;
 use super::respuestas::{
-    CONFLICT, Outcome, can_write, done, existing_contract, invalid, not_found, outcome,
+    CONFLICT, Outcome, can_write, conflict, done, existing_contract, invalid, not_found, outcome,
     page_number, raw_query, server_error,
 };
 use super::security::{Access, Ctx, RequireWrite, Route};
@@ -118,6 +118,23 @@ async fn load(app: &App, ctx: &Ctx, poliza_id: &str) -> Result<(String, Contrato
     Ok((contract_id, contrato, pid))
 }
 
+/// The contract as its stream says now: an edit form shows the póliza and sends back its version
+/// from this one read.
+async fn from_stream(app: &App, ctx: &Ctx, contract_id: &str) -> Result<Contrato, Response> {
+    match app.commands.load_contrato(contract_id).await {
+        Ok(Some(c)) => Ok(c),
+        Ok(None) => Err(not_found(&ctx.page)),
+        Err(err) => Err(server_error(&ctx.page, err)),
+    }
+}
+
+/// The edit form of a póliza as stored in `c`, with its version.
+fn stored_form(c: &Contrato, id: Uuid) -> Option<PolizaForm> {
+    let mut form = PolizaForm::from_poliza(c.find_poliza(id)?);
+    form.version = c.versions.of(ContratoPart::Poliza(id)).to_string();
+    Some(form)
+}
+
 fn form_context(contract_id: &str, c: &Contrato, editing: Option<String>) -> PolizaFormContext {
     let mut documents = vec![("contrato".to_string(), "Contrato".to_string())];
     for o in &c.otro_si {
@@ -164,19 +181,19 @@ async fn new_form(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> R
 }
 
 async fn edit_form(State(app): State<App>, ctx: Ctx, Path(pid): Path<String>) -> Response {
-    let (contract_id, c, id) = match load(&app, &ctx, &pid).await {
+    let (contract_id, _, id) = match load(&app, &ctx, &pid).await {
         Ok(found) => found,
         Err(r) => return r,
     };
-    let Some(p) = c.find_poliza(id) else {
+    let c = match from_stream(&app, &ctx, &contract_id).await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let Some(form) = stored_form(&c, id) else {
         return not_found(&ctx.page);
     };
-    form_views::form_page(
-        &ctx.page,
-        &PolizaForm::from_poliza(p),
-        &form_context(&contract_id, &c, Some(pid)),
-    )
-    .into_response()
+    form_views::form_page(&ctx.page, &form, &form_context(&contract_id, &c, Some(pid)))
+        .into_response()
 }
 
 /// Which póliza a save is about: a new one (`editing: false`) or an existing one.
@@ -213,6 +230,8 @@ async fn save(
             actor: user.actor(),
             id: poliza_id,
             poliza: data,
+            // Missing or mangled reads as 0, which no stored póliza has: refused as stale.
+            expected_version: fields.version.trim().parse().unwrap_or(0),
         }
     } else {
         ContratoCommand::RegisterPoliza {
@@ -250,14 +269,29 @@ async fn save(
             invalid(form_views::form_page(&ctx.page, &fields.form(errors), &fc))
         }
         Outcome::Conflict => {
-            let current = existing_contract(app, ctx, contract_id).await;
-            let fc = match &current {
-                Ok(now) => form_context(contract_id, now, fc.editing.clone()),
-                Err(_) => fc,
+            let now = match from_stream(app, ctx, contract_id).await {
+                Ok(now) => now,
+                Err(r) => return r,
             };
+            let fc = form_context(contract_id, &now, fc.editing.clone());
             let mut errors = FormErrors::new();
-            errors.add("", CONFLICT);
-            invalid(form_views::form_page(&ctx.page, &fields.form(errors), &fc))
+            let form = if editing {
+                errors.add(
+                    "",
+                    "La póliza cambió mientras la editaba. Revise el estado actual y vuelva a enviar: \
+                     sus datos se conservaron.",
+                );
+                let mut form = fields.form(errors);
+                if let Some(stored) = stored_form(&now, poliza_id) {
+                    form.version = stored.version.clone();
+                    form.current = Some(Box::new(stored));
+                }
+                form
+            } else {
+                errors.add("", CONFLICT);
+                fields.form(errors)
+            };
+            conflict(invalid(form_views::form_page(&ctx.page, &form, &fc)))
         }
         Outcome::Failed(response) => response,
     }

@@ -4,6 +4,7 @@ use arriendo_events::LocalData;
 use maud::{Markup, html};
 
 use super::catalogos::{ContractRow, Paging, contracts_table};
+use super::conflicto::stale_panel;
 use crate::components::{
     Column, Detail, Field, FormErrors, breadcrumbs, card, csrf_field, detail_list, empty_state,
     error_summary, form_actions, link_button, page_header, required_note, table_head, table_wrap,
@@ -105,6 +106,10 @@ pub struct LocalForm {
     pub ubicacion: String,
     pub area: String,
     pub errors: FormErrors,
+    /// The local's version the form was filled from (hidden field; empty when registering).
+    pub version: String,
+    /// After a conflict: the values stored now, shown above the user's input.
+    pub current: Option<Box<LocalForm>>,
 }
 
 impl LocalForm {
@@ -114,6 +119,8 @@ impl LocalForm {
             ubicacion: data.location.clone(),
             area: format::decimal(data.area_m2.square_metres()),
             errors: FormErrors::new(),
+            version: String::new(),
+            current: None,
         }
     }
 }
@@ -142,9 +149,19 @@ pub fn form_page(ctx: &PageContext, form: &LocalForm, editing: Option<(&str, &st
                 None => (breadcrumbs(&[("Locales", "/locales"), ("Nuevo", "")])),
             }
             (page_header(title, None, html! {}))
+            @if let Some(now) = &form.current {
+                (stale_panel("El local cambió mientras lo editaba", &[
+                    Detail::new("Nombre comercial", now.nombre.as_str()),
+                    Detail::new("Ubicación", now.ubicacion.as_str()),
+                    Detail::new("Área (m²)", now.area.as_str()),
+                ]))
+            }
             form.form method="post" action=(action) novalidate {
                 (error_summary(e))
                 (csrf_field(&ctx.csrf_token))
+                @if editing.is_some() {
+                    input type="hidden" name="version" value=(form.version);
+                }
                 (required_note())
                 div.form-grid {
                     (text_field(&Field::new("nombre", "Nombre comercial").value(&form.nombre).required().errors(e)))

@@ -7,10 +7,11 @@ use arriendo_events::{
 };
 use maud::{Markup, html};
 
+use super::conflicto::stale_panel;
 use crate::components::{
-    Column, Field, FormErrors, breadcrumbs, card, csrf_field, date_field, error_summary, fieldset,
-    form_actions, money_field, number_field, page_header, required_note, select_field, table_head,
-    table_wrap, text_field,
+    Column, Detail, Field, FormErrors, breadcrumbs, card, csrf_field, date_field, error_summary,
+    fieldset, form_actions, money_field, number_field, page_header, required_note, select_field,
+    table_head, table_wrap, text_field,
 };
 use crate::format;
 use crate::layout::{PageContext, page};
@@ -115,6 +116,10 @@ pub struct PolizaForm {
     pub exigida_por: String,
     pub colchon: String,
     pub errors: FormErrors,
+    /// The póliza's version the form was filled from (hidden field; empty when registering).
+    pub version: String,
+    /// After a conflict: the values stored now, shown above the user's input.
+    pub current: Option<Box<PolizaForm>>,
 }
 
 fn money_text(value: Option<arriendo_events::Money>) -> String {
@@ -145,6 +150,8 @@ impl PolizaForm {
             exigida_por: required_by_value(d.required_by),
             colchon: d.colchon_months.to_string(),
             errors: FormErrors::new(),
+            version: String::new(),
+            current: None,
         }
     }
 }
@@ -258,6 +265,32 @@ fn capitalize(text: &str) -> String {
     }
 }
 
+/// The stored values a conflict shows, with the labels of the form.
+fn current_values(now: &PolizaForm) -> Vec<Detail<'static>> {
+    let label = |options: &[(&'static str, &'static str)], slug: &str| {
+        options
+            .iter()
+            .find(|(s, _)| *s == slug)
+            .map_or_else(|| slug.to_string(), |(_, l)| (*l).to_string())
+    };
+    let kind = if now.tipo == "otra" {
+        now.tipo_otra.clone()
+    } else {
+        label(KINDS, &now.tipo)
+    };
+    vec![
+        Detail::new("Tipo", kind),
+        Detail::new("Número de póliza", now.numero.clone()),
+        Detail::new("Aseguradora", now.aseguradora.clone()),
+        Detail::new("Valor asegurado", now.valor_asegurado.clone()),
+        Detail::new("Vigente desde", now.vigencia_desde.clone()),
+        Detail::new("Vigente hasta", now.vigencia_hasta.clone()),
+        Detail::new("Estado", label(STATES, &now.estado)),
+        Detail::new("Exigida por", now.exigida_por.clone()),
+        Detail::new("Colchón (meses)", now.colchon.clone()),
+    ]
+}
+
 pub fn form_page(ctx: &PageContext, form: &PolizaForm, fc: &PolizaFormContext) -> Markup {
     let id = &fc.contract_id;
     let (title, action, cancel) = match &fc.editing {
@@ -284,10 +317,16 @@ pub fn form_page(ctx: &PageContext, form: &PolizaForm, fc: &PolizaFormContext) -
         html! {
             (breadcrumbs(&[("Pólizas", "/polizas"), (&fc.contract_number, &format!("/contratos/{id}")), (if fc.editing.is_some() { "Editar póliza" } else { "Registrar póliza" }, "")]))
             (page_header(&title, Some(&format!("Contrato {}", fc.contract_number)), html! {}))
+            @if let Some(now) = &form.current {
+                (stale_panel("La póliza cambió mientras la editaba", &current_values(now)))
+            }
             (card(Some("Lo que exige el contrato hoy"), requirements_table(&fc.requirements)))
             form.form method="post" action=(action) novalidate {
                 (error_summary(e))
                 (csrf_field(&ctx.csrf_token))
+                @if fc.editing.is_some() {
+                    input type="hidden" name="version" value=(form.version);
+                }
                 (required_note())
                 (fieldset("Póliza", html! {
                     div.form-grid {

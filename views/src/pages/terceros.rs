@@ -5,6 +5,7 @@ use arriendo_events::{TerceroData, TerceroKind};
 use maud::{Markup, html};
 
 use super::catalogos::{ContractRow, Paging, contracts_table};
+use super::conflicto::stale_panel;
 use crate::components::{
     Column, Detail, Field, FormErrors, Tone, badge, breadcrumbs, card, csrf_field, detail_list,
     empty_state, error_summary, fieldset, form_actions, link_button, page_header, required_note,
@@ -145,6 +146,10 @@ pub struct TerceroForm {
     pub supervisor: String,
     pub correo: String,
     pub errors: FormErrors,
+    /// The tercero's version the form was filled from (hidden field; empty when registering).
+    pub version: String,
+    /// After a conflict: the values stored now, shown above the user's input.
+    pub current: Option<Box<TerceroForm>>,
 }
 
 impl TerceroForm {
@@ -161,6 +166,8 @@ impl TerceroForm {
                 .map(|e| e.as_str().to_string())
                 .unwrap_or_default(),
             errors: FormErrors::new(),
+            version: String::new(),
+            current: None,
         }
     }
 }
@@ -189,9 +196,22 @@ pub fn form_page(ctx: &PageContext, form: &TerceroForm, editing: Option<(&str, &
                 None => (breadcrumbs(&[("Terceros", "/terceros"), ("Nuevo", "")])),
             }
             (page_header(&title, None, html! {}))
+            @if let Some(now) = &form.current {
+                (stale_panel("El tercero cambió mientras lo editaba", &[
+                    Detail::new("NIT", now.nit.as_str()),
+                    Detail::new("Tipo", kind_from_slug(&now.tipo).map(kind_label).unwrap_or_default()),
+                    Detail::new("Razón social", now.razon_social.as_str()),
+                    Detail::new("Representante legal", now.representante.as_str()),
+                    Detail::new("Nombre del supervisor", now.supervisor.as_str()),
+                    Detail::new("Correo del supervisor", now.correo.as_str()),
+                ]))
+            }
             form.form method="post" action=(action) novalidate {
                 (error_summary(e))
                 (csrf_field(&ctx.csrf_token))
+                @if editing.is_some() {
+                    input type="hidden" name="version" value=(form.version);
+                }
                 (required_note())
                 (fieldset("Identificación", html! {
                     div.form-grid {

@@ -223,6 +223,8 @@ pub struct DeliverForm {
     pub ventas_brutas: String,
     pub devoluciones: String,
     pub errors: FormErrors,
+    /// The report's version the page showed (hidden field): a correction made meanwhile wins.
+    pub version: String,
 }
 
 pub struct SalesDetail<'a> {
@@ -326,6 +328,7 @@ pub fn detail_page(ctx: &PageContext, d: &SalesDetail<'_>) -> Markup {
                         form.form method="post" action={ (href) "/entregar" } novalidate {
                             (error_summary(e))
                             (csrf_field(&ctx.csrf_token))
+                            input type="hidden" name="version" value=(d.deliver.version);
                             (date_field(&Field::new("fecha", "Fecha de entrega").value(&d.deliver.fecha).required().errors(e)))
                             (money_field(&Field::new("ventas_brutas", "Ventas brutas").value(&d.deliver.ventas_brutas).required().errors(e)))
                             (money_field(&Field::new("devoluciones", "Devoluciones").value(&d.deliver.devoluciones).hint("0 si no hubo.").errors(e)))

@@ -18,6 +18,7 @@ impl Contrato {
     /// out of its range (`ContratoEvent::check_bounds`), whatever the command computed.
     pub fn decide(&self, command: ContratoCommand) -> Result<Vec<ContratoEvent>, DomainError> {
         command.actor().require_write()?;
+        self.versions.check(&command)?;
         let events = self.decide_rules(command)?;
         events.iter().try_for_each(ContratoEvent::check_bounds)?;
         Ok(events)

@@ -37,6 +37,7 @@ fn every_event() -> Vec<ContratoEvent> {
                 purpose: "Otro objeto".into(),
                 ..hybrid_terms()
             },
+            expected_version: 0,
         },
         AddSeguimiento {
             actor: gestor(),
@@ -51,6 +52,7 @@ fn every_event() -> Vec<ContratoEvent> {
             effective_to: Some(d(2025, 12, 31)),
             changes: canon_change(6_500_000),
             description: "Canon".into(),
+            expected_version: 0,
         },
         submit(1),
         approve(1),
@@ -87,6 +89,7 @@ fn every_event() -> Vec<ContratoEvent> {
                 insurer: "Allianz".into(),
                 ..poliza
             },
+            expected_version: 0,
         },
         RenewPoliza {
             actor: gestor(),
@@ -116,6 +119,7 @@ fn every_event() -> Vec<ContratoEvent> {
             date: d(2025, 4, 2),
             gross_sales: pesos(9),
             returns: pesos(1),
+            expected_version: 0,
         },
         MarkSalesReportPending {
             actor: gestor(),
@@ -140,6 +144,7 @@ fn every_event() -> Vec<ContratoEvent> {
     let mut story = Story::new();
     let mut events = Vec::new();
     for command in commands {
+        let command = command.prepared_from(&story.state);
         let decided = story
             .when(command.clone())
             .unwrap_or_else(|e| panic!("{command:?}: {e}"));

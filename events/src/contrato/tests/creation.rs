@@ -203,7 +203,8 @@ fn terms_cannot_be_edited_after_termination() {
     assert_eq!(
         story.refused(ContratoCommand::UpdateContractTerms {
             actor: gestor(),
-            terms: edited
+            terms: edited,
+            expected_version: story.state.versions.of(ContratoPart::Terms),
         }),
         "el contrato CT-001 ya fue terminado"
     );
@@ -230,7 +231,8 @@ fn editing_with_no_change_records_nothing() {
     assert_eq!(
         story.when(ContratoCommand::UpdateContractTerms {
             actor: gestor(),
-            terms: terms()
+            terms: terms(),
+            expected_version: 1,
         }),
         Ok(vec![])
     );

@@ -9,6 +9,7 @@ mod poliza;
 mod renewal;
 mod roles;
 mod sales_report;
+mod versions;
 
 use chrono::NaiveDate;
 use cqrs_es::Aggregate;

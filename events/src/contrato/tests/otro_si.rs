@@ -142,17 +142,19 @@ fn approvals_follow_the_numbering() {
 
 #[test]
 fn only_a_draft_can_be_edited() {
-    let edit = |n: i64| ContratoCommand::EditOtroSi {
+    let edit = |n: i64, seen: u64| ContratoCommand::EditOtroSi {
         actor: gestor(),
         number: OtroSiNumber(1),
         effective_from: d(2025, 7, 1),
         effective_to: None,
         changes: canon_change(n),
         description: "Nuevo canon".into(),
+        expected_version: seen,
     };
+    // Created (1), OS-1 drafted (2), edited (3), submitted (4).
     let story = Story::of(terms())
         .ok(draft(canon_change(11_000_000)))
-        .ok(edit(11_500_000));
+        .ok(edit(11_500_000, 2));
     assert_eq!(
         story.state.otro_si[0].changes.canon,
         Some(pesos(11_500_000))
@@ -160,7 +162,7 @@ fn only_a_draft_can_be_edited() {
     assert_eq!(story.state.otro_si[0].effective_from, d(2025, 7, 1));
     let story = story.ok(submit(1));
     assert_eq!(
-        story.refused(edit(1)),
+        story.refused(edit(1, 4)),
         "el Otro Sí OS-1 ya fue enviado a revisión"
     );
 }

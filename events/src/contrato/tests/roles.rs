@@ -29,6 +29,7 @@ fn every_command(actor: Actor) -> Vec<ContratoCommand> {
         UpdateContractTerms {
             actor: actor.clone(),
             terms: terms(),
+            expected_version: 0,
         },
         AddSeguimiento {
             actor: actor.clone(),
@@ -58,6 +59,7 @@ fn every_command(actor: Actor) -> Vec<ContratoCommand> {
             effective_to: None,
             changes: canon_change(1),
             description: String::new(),
+            expected_version: 0,
         },
         DeleteOtroSi {
             actor: actor.clone(),
@@ -97,6 +99,7 @@ fn every_command(actor: Actor) -> Vec<ContratoCommand> {
             actor: actor.clone(),
             id,
             poliza,
+            expected_version: 0,
         },
         RenewPoliza {
             actor: actor.clone(),
@@ -126,6 +129,7 @@ fn every_command(actor: Actor) -> Vec<ContratoCommand> {
             date: d(2025, 4, 1),
             gross_sales: pesos(1),
             returns: Money::ZERO,
+            expected_version: 0,
         },
         MarkSalesReportPending {
             actor: actor.clone(),

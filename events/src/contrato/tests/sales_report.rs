@@ -44,19 +44,21 @@ fn fixed_canon_contracts_do_not_report_sales() {
 
 #[test]
 fn delivered_then_back_to_pending() {
-    let deliver = |gross: i64, returns: i64| ContratoCommand::MarkSalesReportDelivered {
+    // Created (1), March registered (2), delivered (3).
+    let deliver = |gross: i64, returns: i64, seen: u64| ContratoCommand::MarkSalesReportDelivered {
         actor: gestor(),
         period: march(),
         date: d(2025, 4, 8),
         gross_sales: pesos(gross),
         returns: pesos(returns),
+        expected_version: seen,
     };
     let story = Story::of(hybrid_terms()).ok(register(None));
     assert_eq!(
-        story.refused(deliver(100, 101)),
+        story.refused(deliver(100, 101, 2)),
         "las devoluciones no pueden superar las ventas brutas"
     );
-    let story = story.ok(deliver(80_000_000, 5_000_000));
+    let story = story.ok(deliver(80_000_000, 5_000_000, 2));
     assert_eq!(
         story.state.informes_ventas[0].net_sales(),
         Some(pesos(75_000_000))
