@@ -241,7 +241,7 @@ mod tests {
             event_version: "1.0".into(),
             payload,
             metadata: json!({"user": "ana"}),
-            recorded_at: at(position),
+            recorded_at: at(position.min(1_000)),
         }
     }
 
