@@ -7,8 +7,10 @@
 //! ],"end":{"count":N,"last_position":P}}
 //! ```
 //! The closing line carries the count and last position, so a truncated file is always detected.
+//! Reading is bounded ([`Limits`]) and checks every event before handing it on: restores, `backup
+//! verify` and the weekly drill all go through [`read_log`].
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
@@ -17,6 +19,7 @@ use tokio::sync::mpsc;
 
 use super::error::{BackupError, Result};
 use super::pipeline::{FileWriter, WrittenFile};
+use super::validate::LogCheck;
 use crate::store::event_log::{self, StoredEvent};
 use crate::store::{Db, Engine};
 
@@ -121,41 +124,136 @@ async fn send(tx: &mpsc::Sender<Vec<u8>>, chunk: Vec<u8>) -> Result<()> {
         .map_err(|_| BackupError::Failed("the JSON writer stopped".into()))
 }
 
-/// What the reader sends: batches of events in order, then the validated end.
+/// How much of a backup the reader takes in. A backup is a file from outside: a 6 MB `.json.gz` can
+/// inflate to 6 GiB, and one line without a newline would otherwise be read whole into memory.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// The longest line (one event). The app writes events of a few KiB.
+    pub max_line_bytes: usize,
+    /// The whole document after decryption and decompression.
+    pub max_total_bytes: u64,
+}
+
+pub const MIB: u64 = 1024 * 1024;
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_line_bytes: 4 * MIB as usize,
+            max_total_bytes: 16 * 1024 * MIB,
+        }
+    }
+}
+
+/// What the reader sends: batches of checked events in order, then the validated end.
 pub enum Item {
     Events(Vec<StoredEvent>),
     End(Header, End),
 }
 
-/// Reads a JSON backup on a blocking thread, validating its structure line by line; batches of
-/// events arrive on the returned channel, then `End` once the whole file proved complete. Any damage
-/// arrives as an error and nothing after it.
-pub fn read_log(reader: Box<dyn std::io::Read + Send>) -> mpsc::Receiver<Result<Item>> {
+/// Reads a JSON backup on a blocking thread, validating its structure and every event (see
+/// [`super::validate`]) line by line; batches of events arrive on the returned channel, then `End`
+/// once the whole file proved complete. Any damage arrives as an error and nothing after it.
+/// Memory holds a few batches, each at most [`BATCH`] events or 4 MiB of lines.
+pub fn read_log(
+    reader: Box<dyn std::io::Read + Send>,
+    limits: Limits,
+) -> mpsc::Receiver<Result<Item>> {
     let (tx, rx) = mpsc::channel(4);
     tokio::task::spawn_blocking(move || {
-        if let Err(e) = parse(reader, &tx) {
+        if let Err(e) = parse(reader, limits, &tx) {
             let _ = tx.blocking_send(Err(e));
         }
     });
     rx
 }
 
+const BATCH_BYTES: usize = 4 * MIB as usize;
+
 fn corrupt(line: usize, what: impl std::fmt::Display) -> BackupError {
     BackupError::Corrupt(format!("line {line}: {what}"))
 }
 
-fn parse(reader: Box<dyn std::io::Read + Send>, tx: &mpsc::Sender<Result<Item>>) -> Result<()> {
-    let mut lines = BufReader::with_capacity(256 * 1024, reader).lines();
-    let mut next = |n: usize| -> Result<String> {
-        match lines.next() {
-            Some(Ok(line)) => Ok(line),
-            Some(Err(e)) => Err(corrupt(n, format!("unreadable ({e})"))),
-            None => Err(BackupError::Corrupt(format!(
-                "the file ends at line {n} before its closing line: it is truncated"
-            ))),
+/// Lines of the document, each bounded, and their total bounded.
+struct Lines<R> {
+    reader: R,
+    limits: Limits,
+    buf: Vec<u8>,
+    total: u64,
+    number: usize,
+}
+
+impl<R: BufRead> Lines<R> {
+    /// The next line without its newline; `None` at the end of the file.
+    fn next(&mut self) -> Result<Option<&str>> {
+        self.number += 1;
+        let n = self.number;
+        let max = self.limits.max_line_bytes;
+        self.buf.clear();
+        let read = (&mut self.reader)
+            .take(max as u64 + 1)
+            .read_until(b'\n', &mut self.buf)
+            .map_err(|e| corrupt(n, format!("unreadable ({e})")))?;
+        if read == 0 {
+            return Ok(None);
         }
+        self.total += read as u64;
+        if self.total > self.limits.max_total_bytes {
+            return Err(corrupt(
+                n,
+                format!(
+                    "the backup holds more than {} (BACKUP_RESTORE_MAX_MIB)",
+                    size(self.limits.max_total_bytes)
+                ),
+            ));
+        }
+        if self.buf.last() == Some(&b'\n') {
+            self.buf.pop();
+        } else if self.buf.len() > max {
+            return Err(corrupt(
+                n,
+                format!(
+                    "longer than {} KiB (BACKUP_RESTORE_MAX_LINE_KIB): not an event this application writes",
+                    max / 1024
+                ),
+            ));
+        }
+        std::str::from_utf8(&self.buf)
+            .map(Some)
+            .map_err(|_| corrupt(n, "not UTF-8 text"))
+    }
+
+    fn expect(&mut self) -> Result<&str> {
+        let n = self.number + 1;
+        self.next()?.ok_or_else(|| {
+            BackupError::Corrupt(format!(
+                "the file ends at line {n} before its closing line: it is truncated"
+            ))
+        })
+    }
+}
+
+fn size(bytes: u64) -> String {
+    if bytes.is_multiple_of(MIB) {
+        format!("{} MiB", bytes / MIB)
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
+fn parse(
+    reader: Box<dyn std::io::Read + Send>,
+    limits: Limits,
+    tx: &mpsc::Sender<Result<Item>>,
+) -> Result<()> {
+    let mut lines = Lines {
+        reader: BufReader::with_capacity(256 * 1024, reader),
+        limits,
+        buf: Vec::new(),
+        total: 0,
+        number: 0,
     };
-    let first = next(1)?;
+    let first = lines.expect()?;
     let header_text = first
         .strip_suffix(",\"events\":[")
         .ok_or_else(|| corrupt(1, "not an Arriendo event-log backup"))?;
@@ -170,13 +268,14 @@ fn parse(reader: Box<dyn std::io::Read + Send>, tx: &mpsc::Sender<Result<Item>>)
             ),
         ));
     }
+    let mut check = LogCheck::new(Utc::now());
     let mut batch = Vec::with_capacity(BATCH as usize);
+    let mut batch_bytes = 0usize;
     let mut count = 0i64;
     let mut last_position = 0i64;
-    let mut n = 1;
     loop {
-        n += 1;
-        let line = next(n)?;
+        let n = lines.number + 1;
+        let line = lines.expect()?;
         if let Some(rest) = line.strip_prefix("],\"end\":") {
             let end: End = rest
                 .strip_suffix('}')
@@ -191,39 +290,36 @@ fn parse(reader: Box<dyn std::io::Read + Send>, tx: &mpsc::Sender<Result<Item>>)
                     ),
                 ));
             }
-            if let Some(Ok(extra)) = lines.next()
+            if let Some(extra) = lines.next()?
                 && !extra.trim().is_empty()
             {
                 return Err(corrupt(n + 1, "data after the closing line"));
             }
-            if !batch.is_empty()
-                && tx
-                    .blocking_send(Ok(Item::Events(std::mem::take(&mut batch))))
-                    .is_err()
-            {
+            if !batch.is_empty() && tx.blocking_send(Ok(Item::Events(batch))).is_err() {
                 return Ok(());
             }
             let _ = tx.blocking_send(Ok(Item::End(header, end)));
             return Ok(());
         }
-        let text = line.strip_suffix(',').unwrap_or(&line);
+        batch_bytes += line.len();
+        let text = line.strip_suffix(',').unwrap_or(line);
         let event: StoredEvent =
             serde_json::from_str(text).map_err(|e| corrupt(n, format!("bad event: {e}")))?;
-        if event.position <= last_position {
-            return Err(corrupt(
-                n,
-                format!("position {} is out of order", event.position),
-            ));
-        }
+        check.check(&event).map_err(|reason| {
+            corrupt(n, format!("event at position {}: {reason}", event.position))
+        })?;
         last_position = event.position;
         count += 1;
         batch.push(event);
-        if batch.len() >= BATCH as usize
+        if (batch.len() >= BATCH as usize || batch_bytes >= BATCH_BYTES)
             && tx
                 .blocking_send(Ok(Item::Events(std::mem::take(&mut batch))))
                 .is_err()
         {
             return Ok(());
+        }
+        if batch.is_empty() {
+            batch_bytes = 0;
         }
     }
 }
@@ -232,8 +328,9 @@ fn parse(reader: Box<dyn std::io::Read + Send>, tx: &mpsc::Sender<Result<Item>>)
 pub async fn read_all(
     path: &Path,
     identity: Option<&Path>,
+    limits: Limits,
 ) -> Result<(Header, End, Vec<StoredEvent>)> {
-    let mut rx = read_log(super::pipeline::open_content(path, identity)?);
+    let mut rx = read_log(super::pipeline::open_content(path, identity)?, limits);
     let mut events = Vec::new();
     while let Some(item) = rx.recv().await {
         match item? {

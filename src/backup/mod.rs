@@ -22,6 +22,7 @@ pub mod schedule;
 pub mod settings;
 pub mod sftp;
 pub mod targets;
+pub mod validate;
 pub mod verify;
 
 pub use error::BackupError;

@@ -1,8 +1,9 @@
 //! Restores: from a JSON event log into an empty store (positions, metadata and times kept, then the
 //! read models rebuilt), up to a point in time with `until`; from a database file by an atomic swap.
 //! A non-empty store is refused unless `force`, which first takes a safety backup. A damaged file is
-//! refused and the current data stays untouched: the events go in one transaction that only commits
-//! once the whole file has proved complete.
+//! refused and the current data stays untouched: every event is checked against the domain first
+//! (see [`super::validate`]), then the events go in one transaction that only commits once the whole
+//! file has been read again and proved complete.
 
 use std::path::{Path, PathBuf};
 
@@ -10,7 +11,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::error::{BackupError, Result};
-use super::json::{self, Item};
+use super::json::{self, Item, Limits};
 use super::locate::{self, Located};
 use super::manifest::FileKind;
 use super::pipeline;
@@ -108,22 +109,50 @@ async fn refuse_or_safety(
     ))
 }
 
-/// Restores a JSON event log into `db` (used by restores, verify and drills).
+/// What a checking read of a JSON backup found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Checked {
+    pub events: i64,
+    pub last_position: i64,
+}
+
+async fn open_json(file: &Path, identity: Option<&Path>) -> Result<Box<dyn std::io::Read + Send>> {
+    let file = file.to_path_buf();
+    let identity = identity.map(Path::to_path_buf);
+    tokio::task::spawn_blocking(move || pipeline::open_content(&file, identity.as_deref()))
+        .await
+        .map_err(|e| BackupError::Failed(e.to_string()))?
+}
+
+/// Reads the whole JSON backup through the checking reader and writes nothing: every event decoded
+/// and checked, the closing line matched. A restore does this before it touches the store.
+pub async fn check_json(file: &Path, identity: Option<&Path>, limits: Limits) -> Result<Checked> {
+    let mut rx = json::read_log(open_json(file, identity).await?, limits);
+    while let Some(item) = rx.recv().await {
+        if let Item::End(_, end) = item? {
+            return Ok(Checked {
+                events: end.count,
+                last_position: end.last_position,
+            });
+        }
+    }
+    Err(BackupError::Corrupt(
+        "the file ended before its closing line".into(),
+    ))
+}
+
+/// Restores a JSON event log into `db` (restores, verify and drills) in one transaction, which only
+/// commits once the reader has checked every event and reached the file's closing line; with
+/// `replace` the current log is deleted in that same transaction. Any failure rolls all of it back.
 pub async fn load_json(
     db: &Db,
     file: &Path,
     identity: Option<&Path>,
+    limits: Limits,
     until: Option<DateTime<Utc>>,
     replace: bool,
 ) -> Result<(i64, i64)> {
-    let reader = {
-        let file = file.to_path_buf();
-        let identity = identity.map(Path::to_path_buf);
-        tokio::task::spawn_blocking(move || pipeline::open_content(&file, identity.as_deref()))
-            .await
-            .map_err(|e| BackupError::Failed(e.to_string()))??
-    };
-    let mut rx = json::read_log(reader);
+    let mut rx = json::read_log(open_json(file, identity).await?, limits);
     let mut tx = db.begin().await?;
     if replace {
         crate::on_tx!(&mut tx, conn => {
@@ -165,34 +194,23 @@ async fn restore_json(
     options: &RestoreOptions,
     located: &Located,
 ) -> Result<RestoreReport> {
-    // The whole file is validated (structure and count) before the transaction commits, and before
-    // a safety backup is taken: a damaged file changes nothing.
+    // Every event is checked before the safety backup and before the transaction: a damaged or
+    // foreign file changes nothing, with or without --force. The load reads the file again through
+    // the same checks, so a file changed in between still rolls back instead of committing.
     let identity = settings.encryption_identity_file.as_deref();
-    {
-        let file = located.file.clone();
-        let identity = identity.map(Path::to_path_buf);
-        let reader =
-            tokio::task::spawn_blocking(move || pipeline::open_content(&file, identity.as_deref()))
-                .await
-                .map_err(|e| BackupError::Failed(e.to_string()))??;
-        let mut rx = json::read_log(reader);
-        let mut complete = false;
-        while let Some(item) = rx.recv().await {
-            if let Item::End(..) = item? {
-                complete = true;
-            }
-        }
-        if !complete {
-            return Err(BackupError::Corrupt(
-                "the file ended before its closing line".into(),
-            ));
-        }
-    }
+    let limits = settings.restore_limits;
+    let checked = check_json(&located.file, identity, limits).await?;
+    tracing::info!(
+        events = checked.events,
+        last_position = checked.last_position,
+        "every event of the backup checked"
+    );
     let safety = refuse_or_safety(app, settings, options, Format::Json).await?;
     let (events, last_position) = load_json(
         &app.db,
         &located.file,
         identity,
+        limits,
         options.until,
         options.force,
     )

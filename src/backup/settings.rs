@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::error::{BackupError, Result};
+use super::json::{Limits, MIB};
 
 /// A secret that never shows in logs or `Debug` output.
 #[derive(Clone, Default)]
@@ -119,6 +120,8 @@ pub struct BackupSettings {
     pub database_url: Option<Secret>,
     pub pg_dump: PathBuf,
     pub pg_restore: PathBuf,
+    /// How much of a JSON backup restores, verify and drills read (`BACKUP_RESTORE_MAX_*`).
+    pub restore_limits: Limits,
 }
 
 fn truthy(value: Option<&String>) -> bool {
@@ -128,6 +131,15 @@ fn truthy(value: Option<&String>) -> bool {
             "1" | "true" | "yes" | "si" | "sí" | "on"
         )
     })
+}
+
+fn positive(value: &str, name: &str) -> Result<u64> {
+    value
+        .trim()
+        .parse()
+        .ok()
+        .filter(|n| *n > 0)
+        .ok_or_else(|| BackupError::Config(format!("{name} is not a positive number: {value:?}")))
 }
 
 /// A value given directly or through `NAME_FILE` (a file holding it, for secrets).
@@ -162,6 +174,7 @@ impl BackupSettings {
             database_url: None,
             pg_dump: "pg_dump".into(),
             pg_restore: "pg_restore".into(),
+            restore_limits: Limits::default(),
         }
     }
 
@@ -202,6 +215,23 @@ impl BackupSettings {
         }
         if let Some(p) = get("BACKUP_PG_RESTORE") {
             s.pg_restore = p.into();
+        }
+        if let Some(mib) = get("BACKUP_RESTORE_MAX_MIB") {
+            s.restore_limits.max_total_bytes = positive(&mib, "BACKUP_RESTORE_MAX_MIB")?
+                .checked_mul(MIB)
+                .ok_or_else(|| {
+                    BackupError::Config(format!("BACKUP_RESTORE_MAX_MIB is too large: {mib:?}"))
+                })?;
+        }
+        if let Some(kib) = get("BACKUP_RESTORE_MAX_LINE_KIB") {
+            s.restore_limits.max_line_bytes = positive(&kib, "BACKUP_RESTORE_MAX_LINE_KIB")?
+                .checked_mul(1024)
+                .and_then(|b| usize::try_from(b).ok())
+                .ok_or_else(|| {
+                    BackupError::Config(format!(
+                        "BACKUP_RESTORE_MAX_LINE_KIB is too large: {kib:?}"
+                    ))
+                })?;
         }
         for destination in get("BACKUP_REMOTE_DESTINATION")
             .unwrap_or_default()

@@ -40,6 +40,7 @@ pub async fn verify(
                 &app.db,
                 &located.file,
                 settings.encryption_identity_file.as_deref(),
+                settings.restore_limits,
                 None,
                 false,
             )

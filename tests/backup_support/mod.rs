@@ -1,5 +1,6 @@
-//! Shared by the backup tests: a small event generator (a Counter aggregate through the real command
-//! path, and raw events with known times), settings pointing at a temporary folder, peers' settings.
+//! Shared by the backup tests: events of a real aggregate (locales, which a restore accepts) written
+//! through the command path or raw with known positions and times, settings pointing at a temporary
+//! folder, peers' settings.
 #![allow(dead_code, clippy::unwrap_used)]
 
 use std::path::Path;
@@ -7,67 +8,41 @@ use std::path::Path;
 use arriendo::backup::settings::{BackupSettings, SftpConfig, TargetConfig};
 use arriendo::store::event_log::{self, StoredEvent};
 use arriendo::store::{Db, Framework, Metadata};
+use arriendo_events::{Actor, Local, LocalCommand, LocalData, Role};
 use chrono::{DateTime, TimeZone, Utc};
-use cqrs_es::event_sink::EventSink;
-use cqrs_es::{Aggregate, DomainEvent};
-use serde::{Deserialize, Serialize};
-
-#[derive(Default, Serialize, Deserialize)]
-pub struct Counter {
-    total: i64,
-}
-
-#[derive(Debug)]
-pub struct Add(pub i64);
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub enum CounterEvent {
-    Added { amount: i64 },
-}
-
-impl DomainEvent for CounterEvent {
-    fn event_type(&self) -> String {
-        "Added".into()
-    }
-    fn event_version(&self) -> String {
-        "1.0".into()
-    }
-}
-
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct CounterError(String);
-
-impl Aggregate for Counter {
-    const TYPE: &'static str = "counter";
-    type Command = Add;
-    type Event = CounterEvent;
-    type Error = CounterError;
-    type Services = ();
-
-    async fn handle(
-        &mut self,
-        command: Add,
-        _: &(),
-        sink: &EventSink<Self>,
-    ) -> Result<(), CounterError> {
-        sink.write(CounterEvent::Added { amount: command.0 }, self)
-            .await;
-        Ok(())
-    }
-
-    fn apply(&mut self, event: CounterEvent) {
-        let CounterEvent::Added { amount } = event;
-        self.total += amount;
-    }
-}
-
-pub fn counters(db: &Db) -> Framework<Counter> {
-    Framework::new(db, (), Vec::new)
-}
 
 pub fn meta() -> Metadata {
     Metadata::new("tester", "req-backup")
+}
+
+fn data(key: &str, i: i64) -> LocalData {
+    serde_json::from_value(local_payload(key, i)).unwrap()
+}
+
+/// A local's data as stored: one name per key (names are unique), location and area varying with `i`.
+pub fn local_payload(key: &str, i: i64) -> serde_json::Value {
+    serde_json::json!({
+        "name": format!("Local {key}"),
+        "location": format!("Piso {i}, año ñandú \"comillas\""),
+        "area_m2": format!("{}.5", 10 + i % 90),
+    })
+}
+
+/// One command through the real command path on local `key`: registered the first time, then updated.
+pub async fn write(db: &Db, key: &str, i: i64) {
+    let framework: Framework<Local> = Framework::new(db, (), arriendo_events::upcasters());
+    let actor = Actor::new("tester", Role::Gestor);
+    let data = data(key, i);
+    let exists = !event_log::read_stream(db, "local", key)
+        .await
+        .unwrap()
+        .is_empty();
+    let command = if exists {
+        LocalCommand::UpdateLocal { actor, data }
+    } else {
+        LocalCommand::RegisterLocal { actor, data }
+    };
+    framework.execute(key, command, meta()).await.unwrap();
 }
 
 /// The time of raw event `i` (one minute apart from 2025-01-01T00:00Z).
@@ -75,25 +50,41 @@ pub fn time_of(i: i64) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2025, 1, 1, 0, 0, 0).unwrap() + chrono::Duration::minutes(i)
 }
 
-/// `n` raw events over 7 aggregates with known positions (gaps included) and times.
+/// Raw event `i` of a seed: local `c{i % 7}` at `sequence`, position `2 i`.
+pub fn raw_event(i: i64, sequence: i64) -> StoredEvent {
+    let key = format!("c{}", i % 7);
+    let event_type = if sequence == 1 {
+        "LocalRegistered"
+    } else {
+        "LocalUpdated"
+    };
+    StoredEvent {
+        position: i * 2, // gaps, as a PostgreSQL sequence leaves after rollbacks
+        aggregate_type: "local".into(),
+        aggregate_id: key.clone(),
+        sequence,
+        event_type: event_type.into(),
+        event_version: "1.0".into(),
+        payload: serde_json::json!({ event_type: local_payload(&key, i) }),
+        metadata: serde_json::json!({
+            "user": format!("user{}", i % 3),
+            "request_id": format!("r{i}"),
+            "nota": "año ñandú \"comillas\"\n",
+        }),
+        recorded_at: time_of(i),
+    }
+}
+
+/// `n` raw events over 7 locals with known positions (gaps included) and times.
 pub async fn seed_raw(db: &Db, n: i64) {
     let mut tx = db.begin().await.unwrap();
     let mut sequences = [0i64; 7];
     for i in 1..=n {
         let agg = (i % 7) as usize;
         sequences[agg] += 1;
-        let event = StoredEvent {
-            position: i * 2, // gaps, as a PostgreSQL sequence leaves after rollbacks
-            aggregate_type: "counter".into(),
-            aggregate_id: format!("c{agg}"),
-            sequence: sequences[agg],
-            event_type: "Added".into(),
-            event_version: "1.0".into(),
-            payload: serde_json::json!({"Added": {"amount": i, "nota": "año ñandú \"comillas\"\n"}}),
-            metadata: serde_json::json!({"user": format!("user{}", i % 3), "request_id": format!("r{i}")}),
-            recorded_at: time_of(i),
-        };
-        event_log::append_raw(&mut tx, &event).await.unwrap();
+        event_log::append_raw(&mut tx, &raw_event(i, sequences[agg]))
+            .await
+            .unwrap();
     }
     event_log::resync_position_sequence(&mut tx).await.unwrap();
     tx.commit().await.unwrap();
