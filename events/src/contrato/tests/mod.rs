@@ -1,6 +1,7 @@
 //! Contract rules, told like the domain brief.
 
 mod adjustment;
+mod billing;
 mod catalog;
 mod creation;
 mod otro_si;
