@@ -164,6 +164,15 @@ pub enum DomainError {
     ReturnsExceedSales,
     #[error("el informe de ventas de {0} ya está pendiente")]
     SalesReportAlreadyPending(String),
+    #[error(
+        "el mes {period} está fuera de la vigencia del contrato {number} (del {from} al {to}): no lleva informe de ventas"
+    )]
+    SalesReportOutsideTerm {
+        period: String,
+        number: String,
+        from: String,
+        to: String,
+    },
 
     // ----- ajuste -----
     #[error("el contrato {0} no tiene pactado un ajuste anual del canon")]
@@ -172,6 +181,14 @@ pub enum DomainError {
     NothingToAdjust(String),
     #[error("el canon del contrato {number} ya fue ajustado para {year}")]
     AlreadyAdjusted { number: String, year: i32 },
+    #[error(
+        "primero debe aplicarse el ajuste de {earliest}, antes que el de {year}: los ajustes se acumulan y se aplican en orden"
+    )]
+    EarlierAdjustmentPending { year: i32, earliest: i32 },
+    #[error(
+        "el ajuste de {year} no puede aplicarse después del de {later}: los ajustes se acumulan y se aplican en orden"
+    )]
+    AdjustmentAfterLater { year: i32, later: i32 },
 
     // ----- índices -----
     #[error("este registro corresponde al índice {0}")]

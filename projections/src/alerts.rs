@@ -339,31 +339,42 @@ pub fn contract_alerts(contract_id: Uuid, contrato: &Contrato, today: NaiveDate)
     }
 
     // Pólizas requeridas no aportadas: danger.
+    // The trigger is the day the póliza is due; the message says until when it must cover.
     for missing in missing_policies(contrato, today) {
-        let document = match missing.document() {
-            Source::Contrato => "el contrato".to_string(),
-            other => format!("el {}", other.short()),
+        let by = match missing.document() {
+            Source::Contrato => format!("el contrato {n}"),
+            other => format!("el {} del contrato {n}", other.short()),
         };
-        let mut message = format!(
-            "Falta la póliza {} exigida por {document} del contrato {n} (valor mínimo {}, cobertura hasta {})",
-            missing.kind,
-            missing.minimum_insured,
-            format_date(missing.required_until.value)
+        let terms_of = format!(
+            "exigible desde el {}, debe cubrir hasta el {} con un valor asegurado mínimo de {}",
+            format_date(missing.due),
+            format_date(missing.required_until.value),
+            missing.minimum_insured
         );
-        if !missing.reasons.is_empty() {
-            message.push_str(": ");
-            message.push_str(&missing.reasons.join("; "));
-        }
+        let message = if missing.reasons.is_empty() {
+            format!(
+                "Póliza {} exigida por {by}: no aportada; {terms_of}",
+                missing.kind
+            )
+        } else {
+            format!(
+                "Póliza {} exigida por {by}: aportada, no cumple: {}; {terms_of}",
+                missing.kind,
+                missing.reasons.join("; ")
+            )
+        };
         alerts.push(ctx.alert(
             AlertKind::PolizaNoAportada,
             Severity::Danger,
-            &missing.required_until,
+            &Sourced::new(missing.due, missing.document().clone()),
             message,
         ));
     }
 
     // Ajuste IPC / salario mínimo.
-    if let Some((date, rule)) = pending_adjustment(contrato, today, end.value) {
+    if let Some((pending, rule)) = pending_adjustment(contrato, today, end.value)
+        && let Some(date) = pending.first()
+    {
         let days = days_between(today, date.value);
         if days <= AJUSTE_WINDOW_DAYS {
             let severity = if days <= AJUSTE_DANGER_DAYS {
@@ -385,11 +396,12 @@ pub fn contract_alerts(contract_id: Uuid, contrato: &Contrato, today: NaiveDate)
             alerts.push(ctx.alert(
                 AlertKind::Ajuste,
                 severity,
-                &date,
+                date,
                 format!(
-                    "El ajuste por {} de {} del contrato {n} {state} y no ha sido aplicado",
+                    "El ajuste por {} de {} del contrato {n} {state} y no ha sido aplicado{}",
                     rule,
-                    date.value.year()
+                    date.value.year(),
+                    pending_count_phrase(&pending)
                 ),
             ));
         }
@@ -452,15 +464,15 @@ fn current_polizas(contrato: &Contrato) -> impl Iterator<Item = &Poliza> {
     })
 }
 
-/// The latest adjustment date (by the rule in force) that is after the start, not after the end,
-/// at most 90 days ahead, and has no recorded adjustment for its year; with the rule's index
-/// name. Earlier missed years are not reported (only the current cycle).
+/// The adjustments not applied yet, earliest first: every adjustment date after the start and
+/// after the last recorded adjustment, not after the end and at most 90 days ahead, whose year
+/// has no recorded adjustment (see `Contrato::pending_adjustments`). Adjustments compound, so
+/// the earliest is the one to apply (and alert) first. With the rule's index name.
 pub fn pending_adjustment(
     contrato: &Contrato,
     today: NaiveDate,
     end: NaiveDate,
-) -> Option<(Sourced<NaiveDate>, String)> {
-    let terms = contrato.terms.as_ref()?;
+) -> Option<(Vec<Sourced<NaiveDate>>, String)> {
     let v = vigente(contrato, today)?;
     let rule = v.adjustment?;
     let horizon = plus_days(today, AJUSTE_WINDOW_DAYS.unsigned_abs());
@@ -468,17 +480,30 @@ pub fn pending_adjustment(
     modality_at(contrato, horizon.min(end), &[])?
         .modality
         .fixed_amount()?;
-    let date = (terms.start_date.year().saturating_add(1)..=horizon.year())
-        .rev()
-        .filter_map(|year| rule.value.on.in_year(year, terms.start_date))
-        .find(|d| *d > terms.start_date && *d <= horizon && *d <= end)?;
-    if contrato.ajustes.iter().any(|a| a.year == date.year()) {
+    let pending: Vec<Sourced<NaiveDate>> = contrato
+        .pending_adjustments(horizon.min(end))
+        .into_iter()
+        .map(|date| Sourced::new(date, rule.source.clone()))
+        .collect();
+    if pending.is_empty() {
         return None;
     }
-    Some((
-        Sourced::new(date, rule.source),
-        rule.value.index.kind().to_string(),
-    ))
+    Some((pending, rule.value.index.kind().to_string()))
+}
+
+/// "; hay 2 ajustes pendientes (2025 y 2026): se acumulan, por eso se aplican en orden,
+/// empezando por 2025"; empty with a single one.
+fn pending_count_phrase(pending: &[Sourced<NaiveDate>]) -> String {
+    let years: Vec<String> = pending.iter().map(|d| d.value.year().to_string()).collect();
+    match years.split_last() {
+        Some((last, earlier)) if !earlier.is_empty() => format!(
+            "; hay {} ajustes pendientes ({} y {last}): se acumulan, por eso se aplican en orden, empezando por {}",
+            years.len(),
+            earlier.join(", "),
+            earlier.first().map_or("", String::as_str)
+        ),
+        _ => String::new(),
+    }
 }
 
 fn sales_report_alerts(ctx: &Ctx<'_>) -> Vec<Alert> {

@@ -3,7 +3,7 @@
 
 use arriendo_events::{
     ContratoEvent, IndexKind, IndiceEvent, LocalEvent, OtroSiChanges, PaymentModality,
-    TerceroEvent, TerceroKind, format_date,
+    TerceroEvent, TerceroKind, format_date, signed_pesos,
 };
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -151,10 +151,16 @@ pub fn describe_contrato(event: &ContratoEvent) -> String {
             period,
             gross_sales,
             returns,
+            billed,
             ..
-        } => format!(
-            "Marcó entregado el informe de ventas de {period} (ventas brutas {gross_sales}, devoluciones {returns})"
-        ),
+        } => {
+            let billed = billed
+                .map(|b| format!("; facturado {b}"))
+                .unwrap_or_default();
+            format!(
+                "Marcó entregado el informe de ventas de {period} (ventas brutas {gross_sales}, devoluciones {returns}{billed})"
+            )
+        }
         SalesReportMarkedPending { period } => {
             format!("Marcó pendiente el informe de ventas de {period}")
         }
@@ -168,6 +174,34 @@ pub fn describe_contrato(event: &ContratoEvent) -> String {
             a.new_canon,
             format_date(a.effective_date)
         ),
+        ReliquidacionRecorded { cause, months, .. } => {
+            let lines: Vec<String> = months
+                .iter()
+                .map(|m| {
+                    format!(
+                        "{} de {} a {} ({})",
+                        m.period,
+                        m.previous,
+                        m.corrected,
+                        signed_pesos(m.difference())
+                    )
+                })
+                .collect();
+            format!(
+                "Reliquidó por {cause} {} ya {}: {}",
+                if months.len() == 1 {
+                    "el mes"
+                } else {
+                    "los meses"
+                },
+                if months.len() == 1 {
+                    "facturado"
+                } else {
+                    "facturados"
+                },
+                lines.join("; ")
+            )
+        }
     }
 }
 

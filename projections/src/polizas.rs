@@ -71,6 +71,9 @@ pub struct DocumentRequirements {
     pub requirements: Vec<PolicyRequirement>,
     /// The end date of the contract under that document (the cover is counted from it).
     pub contract_end: NaiveDate,
+    /// When the document takes effect: its pólizas are due from then (the contract's start,
+    /// an Otro Sí's effective date, a renewal's first day).
+    pub due_from: NaiveDate,
 }
 
 impl DocumentRequirements {
@@ -94,6 +97,7 @@ pub fn requirements_of(
             document,
             requirements: terms.required_policies.clone(),
             contract_end: terms.end_date,
+            due_from: terms.start_date,
         }),
         RequiredBy::OtroSi(number) => {
             let o = contrato
@@ -104,6 +108,7 @@ pub fn requirements_of(
                 document,
                 requirements: contrato.required_policies_in_force(date)?,
                 contract_end: end_date_at(contrato, date)?.value,
+                due_from: date,
             })
         }
         RequiredBy::Renovacion(number) => {
@@ -114,6 +119,7 @@ pub fn requirements_of(
                 document,
                 requirements: contrato.required_policies_in_force(r.effective_from())?,
                 contract_end: r.new_end,
+                due_from: r.effective_from(),
             })
         }
     }
@@ -345,9 +351,12 @@ pub fn requiring_document(contrato: &Contrato, today: NaiveDate) -> Option<Requi
 pub struct MissingPolicy {
     pub kind: PolicyKind,
     pub minimum_insured: Money,
+    /// When it is due: the day the document that requires it takes effect.
+    pub due: NaiveDate,
     /// The date it must cover.
     pub required_until: Sourced<NaiveDate>,
-    /// Why each delivered póliza of that kind for the document does not count (empty if none).
+    /// Why each delivered póliza of that kind for the document does not count (empty when none
+    /// was delivered).
     pub reasons: Vec<String>,
 }
 
@@ -391,6 +400,7 @@ pub fn missing_policies(contrato: &Contrato, today: NaiveDate) -> Vec<MissingPol
             Some(MissingPolicy {
                 kind: requirement.kind.clone(),
                 minimum_insured: requirement.minimum_insured,
+                due: required.due_from,
                 required_until: Sourced::new(
                     required_until(requirement, required.contract_end),
                     required.document.clone(),

@@ -2,8 +2,10 @@
 //! month of the latest end date once every approved document applies, or of the termination).
 //!
 //! Each month is evaluated on its last day (or the end date, in the last month), like billing:
-//! - a grace period covering that day sets the month to the grace canon ("periodo de gracia"),
-//!   whatever the modality;
+//! - a month with a delivered sales report costs what its billing says: the amount fixed at
+//!   delivery plus any reliquidación since (so billing and schedule always agree);
+//! - a grace period covering that day replaces the fixed canon and the guaranteed minimum with
+//!   the grace canon ("periodo de gracia"); the percentage of sales still applies;
 //! - otherwise the modality in force that day: base terms, approved Otro Sí, recorded
 //!   adjustments, and projected adjustments for every adjustment date with no recorded
 //!   adjustment: canon × (1 + increase / 100) with the index value of the previous year
@@ -21,7 +23,7 @@ use arriendo_events::{
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use crate::billing::bill_report;
+use crate::billing::{bill_report, headline};
 use crate::source::Source;
 use crate::vigente::{ProjectedAdjustment, modality_at};
 
@@ -56,45 +58,28 @@ pub struct ScheduleRow {
     pub projected: bool,
 }
 
-/// Adjustment dates after the start and up to `end` whose year has no recorded adjustment.
+/// Adjustment dates after the last recorded one (or the start) and up to `end` whose year has
+/// no recorded adjustment, in order (see `Contrato::pending_adjustments`).
 fn projected_adjustments(
     contrato: &Contrato,
     indices: &Indices,
     end: NaiveDate,
 ) -> Vec<ProjectedAdjustment> {
-    let Some(terms) = contrato.terms.as_ref() else {
-        return vec![];
-    };
-    let mut projected = Vec::new();
-    for year in terms.start_date.year().saturating_add(1)..=end.year() {
-        if contrato.ajustes.iter().any(|a| a.year == year) {
-            continue;
-        }
-        let Some(rule) = year_start(year).and_then(|d| contrato.adjustment_rule_in_force(d)) else {
-            continue;
-        };
-        let Some(date) = rule.on.in_year(year, terms.start_date) else {
-            continue;
-        };
-        if date <= terms.start_date || date > end {
-            continue;
-        }
-        let index = contrato
-            .adjustment_rule_in_force(date)
-            .map_or(rule.index, |r| r.index);
-        projected.push(ProjectedAdjustment {
-            date,
-            increase: indices
-                .value(index.kind(), year.saturating_sub(1))
-                .map(|value| index.increase(value)),
-            source: Source::ajuste(&index, year),
-        });
-    }
-    projected
-}
-
-fn year_start(year: i32) -> Option<NaiveDate> {
-    NaiveDate::from_ymd_opt(year, 1, 1)
+    contrato
+        .pending_adjustments(end)
+        .into_iter()
+        .filter_map(|date| {
+            let index = contrato.adjustment_rule_in_force(date)?.index;
+            let year = date.year();
+            Some(ProjectedAdjustment {
+                date,
+                increase: indices
+                    .value(index.kind(), year.saturating_sub(1))
+                    .map(|value| index.increase(value)),
+                source: Source::ajuste(&index, year),
+            })
+        })
+        .collect()
 }
 
 fn basis_of(source: &Source, base: &str) -> String {
@@ -110,19 +95,18 @@ pub fn canon_schedule(contrato: &Contrato, indices: &Indices) -> Vec<ScheduleRow
     let Some(terms) = contrato.terms.as_ref() else {
         return vec![];
     };
-    let mut end = contrato.latest_end_date().unwrap_or(terms.end_date);
-    if let Some(t) = &contrato.terminated {
-        end = end.min(t.date);
-    }
     // An event stored before the date bounds existed may end in the year 200.000: the schedule
     // keeps to the dates the application accepts instead of listing millions of months.
-    end = end.min(bounds::MAX_DATE);
+    let end = contrato
+        .term()
+        .map_or(terms.end_date, |(_, end)| end)
+        .min(bounds::MAX_DATE);
     let projected = projected_adjustments(contrato, indices, end);
     let mut rows = Vec::new();
     let mut period = YearMonth::of(terms.start_date.max(bounds::MIN_DATE));
     let last = YearMonth::of(end);
     while period <= last {
-        let date = period.last_day().min(end);
+        let date = contrato.evaluation_day(period);
         if let Some(row) = month_row(contrato, period, date, &projected) {
             rows.push(row);
         }
@@ -137,20 +121,30 @@ fn month_row(
     date: NaiveDate,
     projected: &[ProjectedAdjustment],
 ) -> Option<ScheduleRow> {
-    let terms = contrato.terms.as_ref()?;
-    if let Some(grace) = terms
-        .grace_period
-        .as_ref()
-        .filter(|g| g.period.contains(date))
-    {
+    // A delivered report's billing is what the month costs, whatever the terms say now.
+    let delivered = contrato
+        .find_sales_report(period)
+        .filter(|r| matches!(r.status, SalesReportStatus::Entregado { .. }))
+        .and_then(|r| bill_report(contrato, r).ok());
+    if let Some(billing) = delivered {
+        let mut basis = if billing.grace {
+            "periodo de gracia · ventas reportadas".to_string()
+        } else {
+            "ventas reportadas".to_string()
+        };
+        if !billing.reliquidaciones.is_empty() {
+            basis.push_str(" · ");
+            basis.push_str(&headline(&billing));
+        }
         return Some(ScheduleRow {
             period,
-            amount: Some(grace.canon),
-            basis: "periodo de gracia".to_string(),
-            source: Source::Contrato,
+            amount: Some(billing.total),
+            basis,
+            source: billing.source,
             projected: false,
         });
     }
+    let grace = contrato.grace_canon_on(date);
     let in_force = modality_at(contrato, date, projected)?;
     let pending_note = |basis: String| {
         if !in_force.projected {
@@ -161,52 +155,50 @@ fn month_row(
             format!("{basis} (ajuste pendiente: índice no publicado)")
         }
     };
-    let delivered = contrato
-        .find_sales_report(period)
-        .filter(|r| matches!(r.status, SalesReportStatus::Entregado { .. }))
-        .and_then(|r| bill_report(contrato, r).ok());
-    let row = match in_force.modality {
-        PaymentModality::Fijo { canon } => ScheduleRow {
+    let row = match (in_force.modality, grace) {
+        // In a grace month the fixed canon and the guaranteed minimum are the grace canon.
+        (PaymentModality::Fijo { .. }, Some(canon)) => ScheduleRow {
+            period,
+            amount: Some(canon),
+            basis: "periodo de gracia".to_string(),
+            source: Source::Contrato,
+            projected: false,
+        },
+        (PaymentModality::Hibrido { .. }, Some(canon)) => ScheduleRow {
+            period,
+            amount: Some(canon),
+            basis: "periodo de gracia: mínimo del periodo de gracia más el excedente de las ventas (ventas sin reportar)".to_string(),
+            source: Source::Contrato,
+            projected: true,
+        },
+        (PaymentModality::Fijo { canon }, None) => ScheduleRow {
             period,
             amount: Some(canon),
             basis: pending_note(basis_of(&in_force.amount_source, "canon fijo")),
             source: in_force.amount_source.clone(),
             projected: in_force.projected,
         },
-        PaymentModality::Hibrido { minimum, .. } => match delivered {
-            Some(billing) => ScheduleRow {
-                period,
-                amount: Some(billing.total),
-                basis: "ventas reportadas".to_string(),
-                source: billing.source,
-                projected: false,
-            },
-            None => ScheduleRow {
-                period,
-                amount: Some(minimum),
-                basis: pending_note(format!(
-                    "{} (ventas sin reportar)",
-                    basis_of(&in_force.amount_source, "mínimo garantizado")
-                )),
-                source: in_force.amount_source.clone(),
-                projected: true,
-            },
+        (PaymentModality::Hibrido { minimum, .. }, None) => ScheduleRow {
+            period,
+            amount: Some(minimum),
+            basis: pending_note(format!(
+                "{} (ventas sin reportar)",
+                basis_of(&in_force.amount_source, "mínimo garantizado")
+            )),
+            source: in_force.amount_source.clone(),
+            projected: true,
         },
-        PaymentModality::VariablePuro { .. } => match delivered {
-            Some(billing) => ScheduleRow {
-                period,
-                amount: Some(billing.total),
-                basis: "ventas reportadas".to_string(),
-                source: billing.source,
-                projected: false,
+        (PaymentModality::VariablePuro { .. }, grace) => ScheduleRow {
+            period,
+            amount: None,
+            basis: if grace.is_some() {
+                "periodo de gracia: el porcentaje de ventas sigue aplicando (ventas sin reportar)"
+                    .to_string()
+            } else {
+                "ventas sin reportar".to_string()
             },
-            None => ScheduleRow {
-                period,
-                amount: None,
-                basis: "ventas sin reportar".to_string(),
-                source: in_force.percentage_source.clone(),
-                projected: false,
-            },
+            source: in_force.percentage_source.clone(),
+            projected: false,
         },
     };
     Some(row)

@@ -227,22 +227,63 @@ pub(super) async fn enrich(
         }
     }
 
-    // Canon adjustments already applied: the last anniversary for every third contract.
-    if i.is_multiple_of(3) && terms.adjustment.is_some() {
-        let year = today.year() - 1;
-        let rule_date = terms
-            .adjustment
-            .as_ref()
-            .and_then(|r| r.on.in_year(year, terms.start_date));
-        if let Some(effective) = rule_date.filter(|d| *d > terms.start_date && *d <= today) {
-            let index = if matches!(
-                terms.adjustment.as_ref().map(|r| r.index),
-                Some(AdjustmentIndex::SalarioMinimo { .. })
-            ) {
-                "9,54"
-            } else {
-                "5,2"
+    // A sales report inside the grace period: its minimum is the grace canon ($ 0) and the
+    // percentage of sales still applies.
+    if let Some(grace) = terms
+        .grace_period
+        .as_ref()
+        .filter(|_| terms.modality.is_sales_based())
+    {
+        let period = YearMonth::of(grace.period.from());
+        if period < YearMonth::of(add_months(today, -3)) {
+            loader
+                .contrato(
+                    id,
+                    "register grace report",
+                    ContratoCommand::RegisterSalesReport {
+                        actor: gestor.clone(),
+                        period,
+                        deadline: None,
+                    },
+                )
+                .await?;
+            loader
+                .contrato(
+                    id,
+                    "deliver grace report",
+                    ContratoCommand::MarkSalesReportDelivered {
+                        actor: gestor.clone(),
+                        period,
+                        date: period.next().day(8),
+                        gross_sales: money(40_000_000)?,
+                        returns: Money::ZERO,
+                    },
+                )
+                .await?;
+        }
+    }
+
+    // Canon adjustments already applied, every missed year in order (they compound), up to
+    // last year's: every third contract (fixed canon) and a few híbridos, whose sales reports
+    // delivered above got a reliquidación when the minimum rose under them.
+    if (i.is_multiple_of(3) || i % 9 == 5)
+        && let Some(rule) = terms.adjustment
+    {
+        let salario = matches!(rule.index, AdjustmentIndex::SalarioMinimo { .. });
+        let first = terms.start_date.year().saturating_add(1);
+        for year in first..today.year() {
+            let Some(effective) = rule
+                .on
+                .in_year(year, terms.start_date)
+                .filter(|d| *d > terms.start_date && *d <= today)
+            else {
+                continue;
             };
+            let published = if salario { SALARIO_MINIMO } else { IPC };
+            let index = published
+                .iter()
+                .find(|(y, _)| *y == year.saturating_sub(1))
+                .map_or(if salario { "9,54" } else { "5,2" }, |(_, v)| *v);
             loader
                 .contrato(
                     id,

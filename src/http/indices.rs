@@ -214,6 +214,7 @@ fn render_adjustment(
         .map(|r| rule_label(&r.index));
     let mut form = form.clone();
     let mut preview = None;
+    let mut reliquidacion = Vec::new();
     if try_preview && form.errors.is_empty() {
         let fields = AdjustFields {
             anio: form.anio.clone(),
@@ -226,7 +227,10 @@ fn render_adjustment(
                     arriendo_events::Actor::new("consulta", arriendo_events::Role::Auditor)
                 });
                 match c.preview_canon_adjustment(&actor, year, value, date) {
-                    Ok(p) => preview = Some(p),
+                    Ok(p) => {
+                        reliquidacion = c.preview_reliquidacion(&p);
+                        preview = Some(p);
+                    }
                     Err(err) => form.errors.add("", sentence(&err.to_string())),
                 }
             }
@@ -241,6 +245,7 @@ fn render_adjustment(
             rule,
             form: &form,
             preview: preview.as_ref(),
+            reliquidacion: &reliquidacion,
             can_write: can_write(ctx),
         },
     );
@@ -310,6 +315,11 @@ async fn confirm(
             return render_adjustment(&ctx, &id, &c, Some(&user), &form, false);
         }
     };
+    // What the confirmation page showed: the months already billed that the adjustment changes.
+    let reliquidated = c
+        .preview_canon_adjustment(&user.actor(), year, index_value, effective_date)
+        .map(|a| c.preview_reliquidacion(&a))
+        .unwrap_or_default();
     let result = app
         .commands
         .contrato(
@@ -326,9 +336,16 @@ async fn confirm(
     match outcome(&app, &ctx.page, result).await {
         Outcome::Done => {
             let number = c.number().to_string();
+            let reliquidacion = match reliquidated.len() {
+                0 => String::new(),
+                1 => " Se registró la reliquidación de 1 mes ya facturado.".to_string(),
+                n => format!(" Se registró la reliquidación de {n} meses ya facturados."),
+            };
             done(
                 &ctx.session,
-                Flash::exito(format!("Ajuste {year} del contrato {number} registrado.")),
+                Flash::exito(format!(
+                    "Ajuste {year} del contrato {number} registrado.{reliquidacion}"
+                )),
                 &format!("/contratos/{id}"),
             )
             .await

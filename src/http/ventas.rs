@@ -120,14 +120,40 @@ async fn new_form(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> R
         Ok(c) => c,
         Err(r) => return r,
     };
-    // The month just closed is the usual one to register.
-    let last = YearMonth::of(today().with_day(1).unwrap_or(today()) - chrono::Days::new(1));
+    let proposed = proposed_month(&c, today());
     let form = NewReportForm {
-        anio: last.year().to_string(),
-        mes: last.month().to_string(),
+        anio: proposed.year().to_string(),
+        mes: proposed.month().to_string(),
+        term: term_phrase(&c),
         ..NewReportForm::default()
     };
     views::new_page(&ctx.page, &id, c.number(), &form).into_response()
+}
+
+/// The month just closed is the usual one to register, kept within the contract's term: a
+/// contract that starts on 01/12/2026 is offered December 2026, never November.
+fn proposed_month(c: &Contrato, today: chrono::NaiveDate) -> YearMonth {
+    let this_month = YearMonth::of(today);
+    let last_closed = this_month
+        .first_day()
+        .pred_opt()
+        .map_or(this_month, YearMonth::of);
+    match c.term() {
+        Some((start, end)) => last_closed
+            .min(YearMonth::of(end))
+            .max(YearMonth::of(start)),
+        None => last_closed,
+    }
+}
+
+/// `de diciembre de 2026 a noviembre de 2029`.
+fn term_phrase(c: &Contrato) -> Option<String> {
+    let (start, end) = c.term()?;
+    Some(format!(
+        "de {} a {}",
+        format::month_year(start.year(), start.month()),
+        format::month_year(end.year(), end.month())
+    ))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -154,6 +180,7 @@ async fn register(
             anio: fields.anio.clone(),
             mes: fields.mes.clone(),
             plazo: fields.plazo.clone(),
+            term: term_phrase(&c),
             errors,
         };
         invalid(views::new_page(&ctx.page, &id, c.number(), &form))

@@ -67,13 +67,12 @@ fn billing_result_of_a_hibrido_month() {
     )
     .unwrap();
     let report = SalesReport {
-        period,
-        deadline: NaiveDate::from_ymd_opt(2026, 4, 10).unwrap(),
         status: SalesReportStatus::Entregado {
             date: NaiveDate::from_ymd_opt(2026, 4, 8).unwrap(),
             gross_sales: money(160_000_000),
             returns: money(10_000_000),
         },
+        ..SalesReport::pending(period, NaiveDate::from_ymd_opt(2026, 4, 10).unwrap())
     };
     let html = detail_page(
         &ctx(),
@@ -97,6 +96,13 @@ fn billing_result_of_a_hibrido_month() {
         "$ 2.000.000",
         "se factura el mínimo $ 10.000.000 más el excedente $ 2.000.000",
         "OS-2 (modificado por OS-2)",
+        // How the total is formed, and how it is rounded.
+        "Facturado $ 12.000.000",
+        "Mínimo garantizado: $ 10.000.000.",
+        "Ventas × porcentaje: $ 150.000.000 × 8 % = $ 12.000.000.",
+        "Excedente: $ 12.000.000 − $ 10.000.000 = $ 2.000.000.",
+        "Total a facturar: mínimo $ 10.000.000 + excedente $ 2.000.000 = $ 12.000.000.",
+        "al peso, la mitad hacia arriba",
         "Entregado",
         "08/04/2026",
         "action=\"/contratos/c1/informes-ventas/2026/3/entregar\"",
@@ -176,6 +182,7 @@ fn adjustment_preview_with_confirmation() {
             rule: Some("IPC + 2 puntos".into()),
             form: &form,
             preview: Some(&adjustment),
+            reliquidacion: &[],
             can_write: true,
         },
     )
@@ -186,6 +193,7 @@ fn adjustment_preview_with_confirmation() {
         "7,2 %",
         "$ 10.720.000",
         "01/02/2026",
+        "El ajuste no cambia ningún mes ya facturado",
         "Confirmar ajuste",
     ] {
         assert!(html.contains(text), "{text}");

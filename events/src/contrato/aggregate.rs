@@ -8,7 +8,7 @@ use super::event::ContratoEvent;
 use super::otro_si::{OtroSi, OtroSiNumber, OtroSiStatus};
 use super::policies::{Cancellation, Poliza, PolizaState};
 use super::renewal::{Renewal, RenewalNumber, RenewalStatus};
-use super::sales_report::{SalesReport, SalesReportStatus};
+use super::sales_report::{MonthReliquidacion, SalesBilling, SalesReport, SalesReportStatus};
 use super::seguimiento::{Seguimiento, Termination};
 use super::terms::ContractTerms;
 use super::versions::ContratoVersions;
@@ -202,11 +202,8 @@ impl Contrato {
             }
 
             SalesReportRegistered { period, deadline } => {
-                self.informes_ventas.push(SalesReport {
-                    period,
-                    deadline,
-                    status: SalesReportStatus::Pendiente,
-                });
+                self.informes_ventas
+                    .push(SalesReport::pending(period, deadline));
                 self.informes_ventas.sort_by_key(|r| r.period);
             }
             SalesReportDelivered {
@@ -214,18 +211,42 @@ impl Contrato {
                 date,
                 gross_sales,
                 returns,
+                billed,
             } => {
+                // Computed now, the state is the one as of the delivery: that is what old
+                // events without `billed` were billed with. A recorded amount always wins.
+                let billing = self
+                    .bill_month(period, gross_sales, returns)
+                    .map(|b| SalesBilling {
+                        total: billed.unwrap_or(b.total),
+                        ..b
+                    });
                 if let Some(r) = self.sales_report_mut(period) {
                     r.status = SalesReportStatus::Entregado {
                         date,
                         gross_sales,
                         returns,
                     };
+                    r.billing = billing;
+                    r.reliquidaciones.clear();
                 }
             }
             SalesReportMarkedPending { period } => {
                 if let Some(r) = self.sales_report_mut(period) {
                     r.status = SalesReportStatus::Pendiente;
+                    r.billing = None;
+                    r.reliquidaciones.clear();
+                }
+            }
+            ReliquidacionRecorded { cause, months, .. } => {
+                for month in months {
+                    if let Some(r) = self.sales_report_mut(month.period) {
+                        r.reliquidaciones.push(MonthReliquidacion {
+                            cause,
+                            previous: month.previous,
+                            corrected: month.corrected,
+                        });
+                    }
                 }
             }
 

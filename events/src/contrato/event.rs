@@ -6,6 +6,7 @@ use super::adjustment::CanonAdjustment;
 use super::otro_si::{OtroSiChanges, OtroSiNumber};
 use super::policies::PolizaData;
 use super::renewal::RenewalNumber;
+use super::sales_report::{ReliquidacionCause, ReliquidacionMonth};
 use super::seguimiento::{Seguimiento, Termination};
 use super::terms::ContractTerms;
 use crate::catalog::domain_event;
@@ -104,12 +105,22 @@ pub enum ContratoEvent {
         date: NaiveDate,
         gross_sales: Money,
         returns: Money,
+        /// The amount billed for the month, fixed at delivery (1.1). Events of 1.0 lack it:
+        /// the state computes it with the terms as of the delivery.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        billed: Option<Money>,
     },
     SalesReportMarkedPending {
         period: YearMonth,
     },
 
     CanonAdjusted(CanonAdjustment),
+    /// Delivered months whose amount a canon adjustment changed: the difference per month.
+    ReliquidacionRecorded {
+        cause: ReliquidacionCause,
+        months: Vec<ReliquidacionMonth>,
+        by: String,
+    },
 }
 
 const TERMS: [&str; 20] = [
@@ -156,7 +167,8 @@ domain_event!(ContratoEvent, "contrato", {
     PolizaCancelled => "1.0", &["id", "date", "reason", "by"];
     PolizaSeguimientoAdded => "1.0", &["id", "seguimiento"];
     SalesReportRegistered => "1.0", &["period", "deadline"];
-    SalesReportDelivered => "1.0", &["period", "date", "gross_sales", "returns"];
+    SalesReportDelivered => "1.1", &["period", "date", "gross_sales", "returns", "billed"];
     SalesReportMarkedPending => "1.0", &["period"];
     CanonAdjusted => "1.0", &["year", "rule", "index_value", "increase", "previous_canon", "new_canon", "effective_date", "by"];
+    ReliquidacionRecorded => "1.0", &["cause", "months", "by"];
 });

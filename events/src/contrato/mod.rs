@@ -8,6 +8,7 @@ mod command;
 mod decide;
 mod event;
 mod in_force;
+mod month;
 mod otro_si;
 mod policies;
 mod renewal;
@@ -28,7 +29,10 @@ pub use policies::{
     PolizaState, RceSublimits, RequiredBy,
 };
 pub use renewal::{Renewal, RenewalNumber, RenewalStatus};
-pub use sales_report::{SalesReport, SalesReportStatus};
+pub use sales_report::{
+    MonthReliquidacion, ReliquidacionCause, ReliquidacionMonth, SalesBilling, SalesReport,
+    SalesReportStatus, bill_sales, signed_pesos,
+};
 pub use seguimiento::{Seguimiento, Termination};
 pub use terms::{
     AdjustmentDate, AdjustmentIndex, AdjustmentRule, ContractKind, ContractTerms, GracePeriod,

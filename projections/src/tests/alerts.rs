@@ -184,24 +184,23 @@ fn a_required_poliza_not_delivered_is_danger() {
         AlertKind::PolizaNoAportada,
     );
     assert_eq!(alert.severity, Severity::Danger);
-    assert_eq!(alert.trigger_date, d(2026, 12, 31));
+    // Due from the start of the contract that requires it, covering up to its end.
+    assert_eq!(alert.trigger_date, d(2025, 1, 1));
     assert_eq!(alert.source, Source::Contrato);
     assert_eq!(
         alert.message,
-        "Falta la póliza RCE exigida por el contrato del contrato CT-001 (valor mínimo $ 80.000.000, cobertura hasta 31/12/2026)"
+        "Póliza RCE exigida por el contrato CT-001: no aportada; exigible desde el 01/01/2025, debe cubrir hasta el 31/12/2026 con un valor asegurado mínimo de $ 80.000.000"
     );
 
     // A póliza that does not comply does not count, and the alert says why.
     let short = Story::of(requires_rce.clone())
         .poliza(1, rce(50_000_000, d(2026, 12, 31), 0, RequiredBy::Contract));
     let alert = one(&short, AlertKind::PolizaNoAportada);
-    assert!(
-        alert
-            .message
-            .ends_with(": póliza RCE 123-45: el valor asegurado $ 50.000.000 es menor que el mínimo exigido $ 80.000.000"),
-        "{}",
-        alert.message
+    assert_eq!(
+        alert.message,
+        "Póliza RCE exigida por el contrato CT-001: aportada, no cumple: póliza RCE 123-45: el valor asegurado $ 50.000.000 es menor que el mínimo exigido $ 80.000.000; exigible desde el 01/01/2025, debe cubrir hasta el 31/12/2026 con un valor asegurado mínimo de $ 80.000.000"
     );
+    assert!(!alert.message.contains("no aportada"));
 
     // A complying póliza delivered for the contract clears it.
     let ok = Story::of(requires_rce)
@@ -226,10 +225,13 @@ fn an_otro_si_that_requires_pólizas_needs_its_own() {
     let alert = one(&story, AlertKind::PolizaNoAportada);
     assert_eq!(alert.source, Source::OtroSi("OS-1".into()));
     assert!(
-        alert.message.contains("exigida por el OS-1"),
+        alert
+            .message
+            .contains("exigida por el OS-1 del contrato CT-001"),
         "{}",
         alert.message
     );
+    assert_eq!(alert.trigger_date, d(2026, 1, 1));
     let delivered = story.poliza(
         2,
         rce(
@@ -276,6 +278,47 @@ fn ajuste_overdue_or_7_days_danger_30_days_warning_90_days_info() {
     assert_eq!(at(d(2025, 4, 1)), Some(Severity::Info)); // 31 days
     assert_eq!(at(d(2025, 5, 30)), Some(Severity::Info)); // 90 days
     assert_eq!(at(d(2025, 5, 31)), None); // 91 days
+}
+
+#[test]
+fn missed_years_alert_the_earliest_first_and_say_how_many() {
+    // Start 01/06/2024, IPC + 1: the anniversaries 01/06/2025 and 01/06/2026 were not applied.
+    let since_june_2024 = ContractTerms {
+        start_date: d(2024, 6, 1),
+        signing_date: d(2024, 5, 15),
+        end_date: d(2027, 5, 31),
+        initial_duration_months: 36,
+        adjustment: Some(AdjustmentRule {
+            index: AdjustmentIndex::Ipc { points: pct("1") },
+            on: AdjustmentDate::Anniversary,
+        }),
+        ..terms()
+    };
+    let today = d(2026, 6, 15);
+    let ajuste = |story: &Story| {
+        let found: Vec<Alert> = contract_alerts(id(), &story.state, today)
+            .into_iter()
+            .filter(|a| a.kind == AlertKind::Ajuste)
+            .collect();
+        assert_eq!(found.len(), 1, "{found:#?}");
+        found.into_iter().next().unwrap()
+    };
+    let story = Story::of(since_june_2024);
+    let alert = ajuste(&story);
+    assert_eq!(alert.trigger_date, d(2025, 6, 1));
+    assert_eq!(alert.severity, Severity::Danger);
+    assert_eq!(
+        alert.message,
+        "El ajuste por IPC de 2025 del contrato CT-001 está vencido desde el 01/06/2025 y no ha sido aplicado; hay 2 ajustes pendientes (2025 y 2026): se acumulan, por eso se aplican en orden, empezando por 2025"
+    );
+    // Once 2025 is applied, 2026 is next, alone.
+    let story = story.adjusted(2025, "5,2", d(2025, 6, 1));
+    let alert = ajuste(&story);
+    assert_eq!(alert.trigger_date, d(2026, 6, 1));
+    assert_eq!(
+        alert.message,
+        "El ajuste por IPC de 2026 del contrato CT-001 está vencido desde el 01/06/2026 y no ha sido aplicado"
+    );
 }
 
 #[test]

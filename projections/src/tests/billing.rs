@@ -102,3 +102,104 @@ fn fixed_canon_and_missing_reports_are_refused_in_spanish() {
         .is_none()
     );
 }
+
+/// Híbrido: minimum $ 12.500.000 at 8 %, from 01/12/2026, grace 01/12/2026–31/01/2027 at $ 0.
+fn hibrido_with_grace() -> ContractTerms {
+    ContractTerms {
+        start_date: d(2026, 12, 1),
+        signing_date: d(2026, 11, 15),
+        end_date: d(2029, 11, 30),
+        initial_duration_months: 36,
+        grace_period: Some(GracePeriod {
+            period: DateRange::new(d(2026, 12, 1), d(2027, 1, 31)).unwrap(),
+            canon: Money::ZERO,
+            condition: "Adecuaciones del local".into(),
+        }),
+        ..hybrid(12_500_000, "8")
+    }
+}
+
+#[test]
+fn a_grace_month_bills_the_sales_share_but_not_the_minimum_and_the_schedule_agrees() {
+    use crate::schedule::{Indices, canon_schedule};
+    let story = Story::of(hibrido_with_grace())
+        .report(ym(2026, 12), None)
+        .delivered(ym(2026, 12), 100_000_000, 0);
+    let december = billing_for_month(&story.state, ym(2026, 12)).unwrap();
+    // Not the $ 12.500.000 minimum: the grace canon $ 0, plus 8 % of $ 100.000.000.
+    assert!(december.grace);
+    assert_eq!(december.minimum, Some(Money::ZERO));
+    assert_eq!(december.total, pesos(8_000_000));
+
+    let rows = canon_schedule(&story.state, &Indices::default());
+    let row = |y, m| rows.iter().find(|r| r.period == ym(y, m)).unwrap();
+    assert_eq!(row(2026, 12).amount, Some(december.total));
+    assert_eq!(row(2026, 12).basis, "periodo de gracia · ventas reportadas");
+    // January, in grace and not reported yet: the grace canon; February: the minimum.
+    assert_eq!(row(2027, 1).amount, Some(Money::ZERO));
+    assert_eq!(row(2027, 2).amount, Some(pesos(12_500_000)));
+    assert_eq!(rows.first().unwrap().period, ym(2026, 12));
+}
+
+#[test]
+fn a_reliquidacion_shows_beside_what_was_billed() {
+    use crate::schedule::{Indices, canon_schedule};
+    // Minimum $ 15.000.000 at 5 %, from 01/09/2025 (anniversary), IPC + 2; Sep–Nov 2026 billed
+    // $ 15.000.000 each, then IPC 2026 (5,1) confirmed effective 01/09/2026.
+    let terms = ContractTerms {
+        start_date: d(2025, 9, 1),
+        signing_date: d(2025, 8, 15),
+        end_date: d(2028, 8, 31),
+        initial_duration_months: 36,
+        ..hybrid(15_000_000, "5")
+    };
+    let mut story = Story::of(terms);
+    for m in 9..=11 {
+        story = story
+            .report(ym(2026, m), None)
+            .delivered(ym(2026, m), 200_000_000, 0);
+    }
+    let story = story.adjusted(2026, "5,1", d(2026, 9, 1));
+    let rows = canon_schedule(&story.state, &Indices::default());
+    for m in 9..=11 {
+        let b = billing_for_month(&story.state, ym(2026, m)).unwrap();
+        assert_eq!(b.billed, pesos(15_000_000));
+        assert_eq!(b.total, pesos(16_065_000));
+        assert_eq!(
+            headline(&b),
+            "facturado $ 15.000.000 · reliquidación +$ 1.065.000 por IPC 2026"
+        );
+        let r = rows.iter().find(|r| r.period == ym(2026, m)).unwrap();
+        assert_eq!(r.amount, Some(b.total));
+    }
+    // December is not billed yet: the adjusted minimum.
+    let december = rows.iter().find(|r| r.period == ym(2026, 12)).unwrap();
+    assert_eq!(december.amount, Some(pesos(16_065_000)));
+}
+
+#[test]
+fn the_history_says_what_the_reliquidacion_changed() {
+    let event = ContratoEvent::ReliquidacionRecorded {
+        cause: ReliquidacionCause::Ajuste {
+            year: 2026,
+            kind: IndexKind::Ipc,
+        },
+        months: vec![
+            ReliquidacionMonth {
+                period: ym(2026, 9),
+                previous: pesos(15_000_000),
+                corrected: pesos(16_065_000),
+            },
+            ReliquidacionMonth {
+                period: ym(2026, 10),
+                previous: pesos(15_000_000),
+                corrected: pesos(16_065_000),
+            },
+        ],
+        by: "gus.gestor".into(),
+    };
+    assert_eq!(
+        crate::history::describe_contrato(&event),
+        "Reliquidó por IPC 2026 los meses ya facturados: 09/2026 de $ 15.000.000 a $ 16.065.000 (+$ 1.065.000); 10/2026 de $ 15.000.000 a $ 16.065.000 (+$ 1.065.000)"
+    );
+}

@@ -1,7 +1,7 @@
 //! IPC / salario mínimo: yearly values per index, the form to record one, the contracts whose
 //! adjustment is due, and the adjustment calculation with its confirmation.
 
-use arriendo_events::{AdjustmentIndex, CanonAdjustment};
+use arriendo_events::{AdjustmentIndex, CanonAdjustment, ReliquidacionMonth, signed_pesos};
 use chrono::NaiveDate;
 use maud::{Markup, html};
 
@@ -184,7 +184,47 @@ pub struct AdjustmentPage<'a> {
     pub rule: Option<String>,
     pub form: &'a AdjustForm,
     pub preview: Option<&'a CanonAdjustment>,
+    /// The months already billed that the adjustment changes (a reliquidación when confirmed).
+    pub reliquidacion: &'a [ReliquidacionMonth],
     pub can_write: bool,
+}
+
+/// The reliquidación the adjustment would record: per month, billed before and after.
+fn reliquidacion_table(months: &[ReliquidacionMonth]) -> Markup {
+    let cols = [
+        Column::new("Mes"),
+        Column::new("Facturado").numeric(),
+        Column::new("Con el ajuste").numeric(),
+        Column::new("Diferencia").numeric(),
+    ];
+    let total: i64 = months
+        .iter()
+        .fold(0i64, |sum, m| sum.saturating_add(m.difference()));
+    html! {
+        h3 { "Reliquidación de meses ya facturados" }
+        @if months.is_empty() {
+            p { "El ajuste no cambia ningún mes ya facturado: no habrá reliquidación." }
+        } @else {
+            p { "Estos meses ya se facturaron con el canon anterior. Lo facturado no cambia: al confirmar se registra una reliquidación con la diferencia de cada mes." }
+            (table_wrap("Reliquidación", table_head(&cols, None, ""), html! {
+                tbody {
+                    @for m in months {
+                        tr {
+                            th scope="row" { (format::month_year(m.period.year(), m.period.month())) }
+                            td.num.nowrap { (m.previous.to_string()) }
+                            td.num.nowrap { (m.corrected.to_string()) }
+                            td.num.nowrap { (signed_pesos(m.difference())) }
+                        }
+                    }
+                    tr {
+                        th scope="row" { "Total de la reliquidación" }
+                        td {} td {}
+                        td.num.nowrap { strong { (signed_pesos(total)) } }
+                    }
+                }
+            }))
+        }
+    }
 }
 
 pub fn adjustment_page(ctx: &PageContext, p: &AdjustmentPage<'_>) -> Markup {
@@ -221,6 +261,7 @@ pub fn adjustment_page(ctx: &PageContext, p: &AdjustmentPage<'_>) -> Markup {
                         Detail::new("Año", a.year.to_string()),
                         Detail::new("Fecha efectiva", format::date(a.effective_date)),
                     ]))
+                    (reliquidacion_table(p.reliquidacion))
                     @if p.can_write {
                         form.form method="post" action=(action) {
                             (csrf_field(&ctx.csrf_token))

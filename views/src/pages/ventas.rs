@@ -3,7 +3,7 @@
 //! ventas), shown as a result page.
 
 use arriendo_events::{SalesReport, SalesReportStatus};
-use arriendo_projections::billing::Billing;
+use arriendo_projections::billing::{Billing, headline};
 use chrono::NaiveDate;
 use maud::{Markup, html};
 
@@ -179,6 +179,8 @@ pub struct NewReportForm {
     pub anio: String,
     pub mes: String,
     pub plazo: String,
+    /// The months that can get a report, in words: `de diciembre de 2026 a noviembre de 2029`.
+    pub term: Option<String>,
     pub errors: FormErrors,
 }
 
@@ -195,6 +197,18 @@ pub fn new_page(
         .collect();
     let e = &form.errors;
     let title = format!("Registrar informe de ventas · {contract_number}");
+    let month_hint = form
+        .term
+        .as_ref()
+        .map(|t| format!("Solo meses dentro de la vigencia del contrato: {t}."));
+    let mut mes = Field::new("mes", "Mes")
+        .value(&form.mes)
+        .placeholder("Seleccione…")
+        .required()
+        .errors(e);
+    if let Some(hint) = month_hint.as_deref() {
+        mes = mes.hint(hint);
+    }
     page(
         ctx,
         &title,
@@ -206,7 +220,7 @@ pub fn new_page(
                 (csrf_field(&ctx.csrf_token))
                 (required_note())
                 div.form-grid {
-                    (select_field(&Field::new("mes", "Mes").value(&form.mes).placeholder("Seleccione…").required().errors(e), &months))
+                    (select_field(&mes, &months))
                     (number_field(&Field::new("anio", "Año").value(&form.anio).required().errors(e), Some(2000), Some(2100)))
                     (date_field(&Field::new("plazo", "Plazo de entrega").value(&form.plazo).hint("Si lo deja vacío, es el día de entrega pactado del mes siguiente.").errors(e)))
                 }
@@ -238,8 +252,70 @@ pub struct SalesDetail<'a> {
     pub can_write: bool,
 }
 
+/// `$ 150.000.000 × 8 % = $ 12.000.000`, with the exact product and its rounding when the
+/// product has cents (`$ 1.000.010 × 5 % = $ 50.000,5 → $ 50.001`).
+fn value_phrase(billing: &Billing) -> String {
+    let exact = billing
+        .net_sales
+        .to_decimal()
+        .checked_mul(billing.percentage.fraction());
+    let product = format!("{} × {}", billing.net_sales, billing.percentage);
+    match exact {
+        Some(exact) if exact.normalize() != billing.value.to_decimal() => format!(
+            "{product} = $ {} → {} (redondeado al peso)",
+            format::decimal(exact),
+            billing.value
+        ),
+        _ => format!("{product} = {}", billing.value),
+    }
+}
+
+/// How the total is formed, in words, one line per step.
+fn formation(billing: &Billing) -> Vec<String> {
+    let mut lines = vec![format!("Ventas × porcentaje: {}.", value_phrase(billing))];
+    match billing.minimum {
+        Some(minimum) => {
+            let named = if billing.grace {
+                "Mínimo garantizado (canon del periodo de gracia)"
+            } else {
+                "Mínimo garantizado"
+            };
+            lines.insert(0, format!("{named}: {minimum}."));
+            if billing.excess.is_zero() {
+                lines.push(format!(
+                    "Excedente: $ 0, porque el valor {} no supera el mínimo {minimum}.",
+                    billing.value
+                ));
+                lines.push(format!(
+                    "Total a facturar: el mínimo garantizado, {}.",
+                    billing.billed
+                ));
+            } else {
+                lines.push(format!(
+                    "Excedente: {} − {minimum} = {}.",
+                    billing.value, billing.excess
+                ));
+                lines.push(format!(
+                    "Total a facturar: mínimo {minimum} + excedente {} = {}.",
+                    billing.excess, billing.billed
+                ));
+            }
+        }
+        None => lines.push(format!(
+            "Total a facturar: todo el valor, {}.",
+            billing.billed
+        )),
+    }
+    lines
+}
+
 fn billing_card(billing: &Billing) -> Markup {
     let hibrido = billing.minimum.is_some();
+    let reliquidacion_labels: Vec<String> = billing
+        .reliquidaciones
+        .iter()
+        .map(|r| format!("Reliquidación por {}", r.cause))
+        .collect();
     let mut rows = vec![
         Detail::new("Ventas brutas", billing.gross_sales.to_string()),
         Detail::new("Devoluciones", billing.returns.to_string()),
@@ -258,9 +334,25 @@ fn billing_card(billing: &Billing) -> Markup {
         ));
     }
     rows.push(Detail::new(
-        "Total a facturar",
-        html! { strong { (billing.total.to_string()) } },
+        "Facturado al entregar",
+        html! { strong { (billing.billed.to_string()) } },
     ));
+    for (r, label) in billing.reliquidaciones.iter().zip(&reliquidacion_labels) {
+        rows.push(Detail::new(
+            label,
+            format!(
+                "{} (el mes queda en {})",
+                arriendo_events::signed_pesos(r.difference),
+                r.corrected
+            ),
+        ));
+    }
+    if !billing.reliquidaciones.is_empty() {
+        rows.push(Detail::new(
+            "Total del mes",
+            html! { strong { (billing.total.to_string()) } },
+        ));
+    }
     rows.push(Detail::new(
         "Porcentaje y mínimo fijados por",
         format!("{} ({})", billing.source.short(), billing.source.phrase()),
@@ -279,6 +371,7 @@ fn billing_card(billing: &Billing) -> Markup {
     card(
         Some("Facturación por ventas"),
         html! {
+            p.lead { strong { (capitalize(&headline(billing))) } }
             div.grid-4 {
                 (stat_tile("Base neta", &billing.net_sales.to_string(), None))
                 (stat_tile("Porcentaje", &billing.percentage.to_string(), None))
@@ -287,6 +380,15 @@ fn billing_card(billing: &Billing) -> Markup {
                 (stat_tile("Total a facturar", &billing.total.to_string(), None))
             }
             p.section { (explanation) }
+            @if billing.grace {
+                p { "Mes en periodo de gracia: el canon fijo y el mínimo garantizado son el canon del periodo de gracia; el porcentaje de las ventas se sigue cobrando." }
+            }
+            h3 { "Cómo se forma el total" }
+            ol { @for line in formation(billing) { li { (line) } } }
+            p.muted.small { "Redondeo: el valor de ventas × porcentaje se redondea una sola vez al peso, la mitad hacia arriba ($ 50.000,5 → $ 50.001; $ 50.000,4 → $ 50.000). El mínimo y el excedente ya son pesos enteros." }
+            @if !billing.reliquidaciones.is_empty() {
+                p { "Lo facturado al entregar el informe no cambia: cada reliquidación registra la diferencia que un ajuste posterior causó en este mes." }
+            }
             (detail_list(&rows))
         },
     )

@@ -169,3 +169,70 @@ fn the_adjustment_date_of_a_year() {
         "la fecha de ajuste 30/2 no existe"
     );
 }
+
+/// Fixed canon $ 10.000.000 from 01/06/2024, adjusted on the anniversary by IPC + 1.
+fn since_june_2024() -> ContractTerms {
+    ContractTerms {
+        start_date: d(2024, 6, 1),
+        signing_date: d(2024, 5, 15),
+        end_date: d(2027, 5, 31),
+        initial_duration_months: 36,
+        adjustment: Some(AdjustmentRule {
+            index: AdjustmentIndex::Ipc { points: pct("1") },
+            on: AdjustmentDate::Anniversary,
+        }),
+        ..terms()
+    }
+}
+
+#[test]
+fn missed_years_are_pending_earliest_first() {
+    let story = Story::of(since_june_2024());
+    assert_eq!(
+        story.state.pending_adjustments(d(2026, 6, 15)),
+        vec![d(2025, 6, 1), d(2026, 6, 1)]
+    );
+    let story = story.ok(adjust(2025, "5,2", d(2025, 6, 1)));
+    assert_eq!(
+        story.state.pending_adjustments(d(2026, 6, 15)),
+        vec![d(2026, 6, 1)]
+    );
+}
+
+#[test]
+fn missed_years_are_applied_in_order_because_they_compound() {
+    let story = Story::of(since_june_2024());
+    assert_eq!(
+        story.refused(adjust(2026, "5,1", d(2026, 6, 1))),
+        "primero debe aplicarse el ajuste de 2025, antes que el de 2026: los ajustes se acumulan y se aplican en orden"
+    );
+    // 2025: 10.000.000 × 1,062 = 10.620.000; 2026 compounds: 10.620.000 × 1,061 = 11.267.820.
+    let story = story
+        .ok(adjust(2025, "5,2", d(2025, 6, 1)))
+        .ok(adjust(2026, "5,1", d(2026, 6, 1)));
+    assert_eq!(story.state.ajustes[0].new_canon, pesos(10_620_000));
+    assert_eq!(story.state.ajustes[1].previous_canon, pesos(10_620_000));
+    assert_eq!(story.state.ajustes[1].new_canon, pesos(11_267_820));
+}
+
+#[test]
+fn an_earlier_year_cannot_be_applied_after_a_later_one() {
+    // A 2026 adjustment recorded before this rule existed: 2025 can no longer slot in under it.
+    let mut story = Story::of(since_june_2024());
+    story
+        .state
+        .apply(ContratoEvent::CanonAdjusted(CanonAdjustment {
+            year: 2026,
+            rule: AdjustmentIndex::Ipc { points: pct("1") },
+            index_value: pct("5,1"),
+            increase: dec!(6.1),
+            previous_canon: pesos(10_000_000),
+            new_canon: pesos(10_610_000),
+            effective_date: d(2026, 6, 1),
+            by: "gus.gestor".into(),
+        }));
+    assert_eq!(
+        story.refused(adjust(2025, "5,2", d(2025, 6, 1))),
+        "el ajuste de 2025 no puede aplicarse después del de 2026: los ajustes se acumulan y se aplican en orden"
+    );
+}

@@ -125,11 +125,19 @@ fn every_event() -> Vec<ContratoEvent> {
             actor: gestor(),
             period,
         },
+        MarkSalesReportDelivered {
+            actor: gestor(),
+            period,
+            date: d(2025, 4, 2),
+            gross_sales: pesos(9),
+            returns: pesos(1),
+        },
+        // Effective before the delivered March: a reliquidación of it.
         RecordCanonAdjustment {
             actor: gestor(),
-            year: 2026,
+            year: 2025,
             index_value: pct("5,2"),
-            effective_date: d(2026, 1, 1),
+            effective_date: d(2025, 3, 1),
         },
         TerminateContract {
             actor: gestor(),
@@ -203,8 +211,13 @@ fn event_types_are_unique_across_aggregates() {
     let catalog = event_catalog();
     let names: BTreeSet<&str> = catalog.iter().map(|doc| doc.event_type).collect();
     assert_eq!(names.len(), catalog.len());
-    assert!(catalog.iter().all(|doc| doc.version == "1.0"));
-    assert_eq!(catalog.len(), 2 + 2 + 23 + 1);
+    // SalesReportDelivered 1.1 added the amount billed.
+    assert!(
+        catalog
+            .iter()
+            .all(|doc| doc.version == "1.0" || doc.event_type == "SalesReportDelivered")
+    );
+    assert_eq!(catalog.len(), 2 + 2 + 24 + 1);
 }
 
 #[test]

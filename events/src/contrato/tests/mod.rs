@@ -2,6 +2,7 @@
 
 mod adjustment;
 mod bounds;
+mod billing;
 mod catalog;
 mod creation;
 mod otro_si;
