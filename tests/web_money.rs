@@ -170,8 +170,17 @@ async fn a_retroactive_adjustment_shows_and_records_its_reliquidacion(engine: En
                 date: period.next().day(5),
                 gross_sales: money(200_000_000),
                 returns: Money::ZERO,
+                expected_version: 0,
             },
         ] {
+            // The delivery replaces the registered report: it carries the version a form would.
+            let current = app
+                .commands
+                .load_contrato(&id.to_string())
+                .await
+                .unwrap()
+                .unwrap_or_default();
+            let command = command.prepared_from(&current);
             app.commands
                 .contrato(&id.to_string(), command, Metadata::system("test"))
                 .await

@@ -257,6 +257,7 @@ pub(super) async fn enrich(
                         date: period.next().day(8),
                         gross_sales: money(40_000_000)?,
                         returns: Money::ZERO,
+                        expected_version: 0,
                     },
                 )
                 .await?;

@@ -30,15 +30,20 @@ pub fn local_payload(key: &str, i: i64) -> serde_json::Value {
 
 /// One command through the real command path on local `key`: registered the first time, then updated.
 pub async fn write(db: &Db, key: &str, i: i64) {
-    let framework: Framework<Local> = Framework::new(db, (), arriendo_events::upcasters());
+    let framework: Framework<Local> = Framework::new(db, (), arriendo_events::upcasters);
     let actor = Actor::new("tester", Role::Gestor);
     let data = data(key, i);
-    let exists = !event_log::read_stream(db, "local", key)
+    // A local is one part: its version is the length of its stream.
+    let seen = event_log::read_stream(db, "local", key)
         .await
         .unwrap()
-        .is_empty();
-    let command = if exists {
-        LocalCommand::UpdateLocal { actor, data }
+        .len() as u64;
+    let command = if seen > 0 {
+        LocalCommand::UpdateLocal {
+            actor,
+            data,
+            expected_version: seen,
+        }
     } else {
         LocalCommand::RegisterLocal { actor, data }
     };

@@ -249,11 +249,21 @@ impl ContratoEvent {
                 date,
                 gross_sales,
                 returns,
+                billed,
             } => {
                 check_period("periodo del informe", *period)?;
                 check_date("fecha de entrega", *date)?;
                 check_money("ventas brutas", *gross_sales)?;
-                check_money("devoluciones", *returns)
+                check_money("devoluciones", *returns)?;
+                billed.map_or(Ok(()), |billed| check_money("valor facturado", billed))
+            }
+            ReliquidacionRecorded { months, by, .. } => {
+                check_text("autor de la reliquidación", by)?;
+                months.iter().try_for_each(|month| {
+                    check_period("periodo reliquidado", month.period)?;
+                    check_money("valor facturado", month.previous)?;
+                    check_money("valor reliquidado", month.corrected)
+                })
             }
             SalesReportMarkedPending { period } => check_period("periodo del informe", *period),
             CanonAdjusted(adjustment) => check_adjustment(adjustment),

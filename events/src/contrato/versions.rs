@@ -100,7 +100,9 @@ impl ContratoEvent {
             | RenewalProposed { .. }
             | RenewalApproved { .. }
             | RenewalAnnulled { .. }
-            | CanonAdjusted(_) => None,
+            | CanonAdjusted(_)
+            // Caused by a confirmed adjustment, never by an edit form: no form goes stale with it.
+            | ReliquidacionRecorded { .. } => None,
         }
     }
 }

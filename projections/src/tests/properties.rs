@@ -230,8 +230,11 @@ fn any_command() -> impl Strategy<Value = ContratoCommand> {
     ];
     let poliza_id = (1u128..4).prop_map(Uuid::from_u128);
     prop_oneof![
-        (actor.clone(), any_terms())
-            .prop_map(|(actor, terms)| UpdateContractTerms { actor, terms }),
+        (actor.clone(), any_terms()).prop_map(|(actor, terms)| UpdateContractTerms {
+            actor,
+            terms,
+            expected_version: 0
+        }),
         (actor.clone(), any_date(), any_text()).prop_map(|(actor, date, note)| AddSeguimiento {
             actor,
             date,
@@ -314,6 +317,7 @@ fn any_command() -> impl Strategy<Value = ContratoCommand> {
                     date,
                     gross_sales,
                     returns,
+                    expected_version: 0,
                 }
             }),
         (actor.clone(), 2020i32..2032, any_percentage(), any_date()).prop_map(
@@ -342,6 +346,8 @@ proptest! {
             terms,
         };
         for command in std::iter::once(create).chain(commands) {
+            // Edits carry the version the author saw, as a form prepared from this state would.
+            let command = command.prepared_from(&contrato);
             let Ok(events) = contrato.decide(command) else { continue };
             for event in events {
                 prop_assert_eq!(event.check_bounds(), Ok(()));

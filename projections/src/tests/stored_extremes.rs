@@ -178,6 +178,7 @@ fn extreme_stream() -> Vec<ContratoEvent> {
             date: NaiveDate::MAX,
             gross_sales: most,
             returns: Money::ZERO,
+            billed: Some(most),
         },
         ContratoEvent::CanonAdjusted(CanonAdjustment {
             year: i32::MAX,

@@ -45,6 +45,7 @@ fn deliver(period: YearMonth, gross: i64) -> ContratoCommand {
         date: period.next().day(5),
         gross_sales: pesos(gross),
         returns: Money::ZERO,
+        expected_version: 0,
     }
 }
 
@@ -91,7 +92,7 @@ fn a_grace_month_does_not_bill_the_guaranteed_minimum() {
     // $ 100.000.000 of sales is billed: $ 8.000.000, not the $ 12.500.000 minimum.
     let story = Story::of(with_grace())
         .ok(register(ym(2026, 12)))
-        .ok(deliver(ym(2026, 12), 100_000_000));
+        .ok_edit(deliver(ym(2026, 12), 100_000_000));
     let december = billed(&story, ym(2026, 12)).unwrap();
     assert_eq!(december.minimum, Some(Money::ZERO));
     assert!(december.grace);
@@ -101,7 +102,7 @@ fn a_grace_month_does_not_bill_the_guaranteed_minimum() {
     // February 2027 is past the grace: the minimum applies again.
     let story = story
         .ok(register(ym(2027, 2)))
-        .ok(deliver(ym(2027, 2), 100_000_000));
+        .ok_edit(deliver(ym(2027, 2), 100_000_000));
     let february = billed(&story, ym(2027, 2)).unwrap();
     assert!(!february.grace);
     assert_eq!(february.total, pesos(12_500_000));
@@ -110,7 +111,7 @@ fn a_grace_month_does_not_bill_the_guaranteed_minimum() {
 #[test]
 fn the_delivery_event_records_the_amount_billed() {
     let story = Story::of(with_grace()).ok(register(ym(2027, 2)));
-    let events = story.when(deliver(ym(2027, 2), 100_000_000)).unwrap();
+    let events = story.when_edit(deliver(ym(2027, 2), 100_000_000)).unwrap();
     assert_eq!(
         events,
         vec![ContratoEvent::SalesReportDelivered {
@@ -176,7 +177,7 @@ fn sep_to_nov_delivered() -> Story {
     for month in 9..=11 {
         story = story
             .ok(register(ym(2026, month)))
-            .ok(deliver(ym(2026, month), 200_000_000));
+            .ok_edit(deliver(ym(2026, month), 200_000_000));
     }
     story
 }
@@ -227,7 +228,7 @@ fn a_month_billed_above_the_minimum_is_not_reliquidated() {
     // $ 400.000.000 × 5 % = $ 20.000.000 is above both minimums: nothing changes.
     let story = Story::of(fifteen_million())
         .ok(register(ym(2026, 9)))
-        .ok(deliver(ym(2026, 9), 400_000_000));
+        .ok_edit(deliver(ym(2026, 9), 400_000_000));
     let adjustment = story
         .state
         .preview_canon_adjustment(&gestor(), 2026, pct("5,1"), d(2026, 9, 1))
@@ -239,7 +240,7 @@ fn a_month_billed_above_the_minimum_is_not_reliquidated() {
 fn delivering_again_bills_with_the_terms_in_force_and_clears_the_reliquidacion() {
     let story = sep_to_nov_delivered()
         .ok(adjust_2026(d(2026, 9, 1)))
-        .ok(deliver(ym(2026, 9), 210_000_000));
+        .ok_edit(deliver(ym(2026, 9), 210_000_000));
     let september = story.state.find_sales_report(ym(2026, 9)).unwrap();
     assert_eq!(september.amount_due(), Some(pesos(16_065_000)));
     assert!(september.reliquidaciones.is_empty());

@@ -131,6 +131,7 @@ fn every_event() -> Vec<ContratoEvent> {
             date: d(2025, 4, 2),
             gross_sales: pesos(9),
             returns: pesos(1),
+            expected_version: 0,
         },
         // Effective before the delivered March: a reliquidación of it.
         RecordCanonAdjustment {

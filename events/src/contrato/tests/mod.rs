@@ -1,8 +1,8 @@
 //! Contract rules, told like the domain brief.
 
 mod adjustment;
-mod bounds;
 mod billing;
+mod bounds;
 mod catalog;
 mod creation;
 mod otro_si;
@@ -117,6 +117,17 @@ impl Story {
 
     pub fn when(&self, command: ContratoCommand) -> Result<Vec<ContratoEvent>, DomainError> {
         self.state.decide(command)
+    }
+
+    /// An edit sent from a form that showed the current state: it carries the version it replaces.
+    pub fn ok_edit(self, command: ContratoCommand) -> Story {
+        let command = command.prepared_from(&self.state);
+        self.ok(command)
+    }
+
+    /// [`Story::when`] for an edit prepared from the current state.
+    pub fn when_edit(&self, command: ContratoCommand) -> Result<Vec<ContratoEvent>, DomainError> {
+        self.when(command.prepared_from(&self.state))
     }
 
     /// The command is refused: the Spanish message.
