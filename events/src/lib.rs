@@ -6,6 +6,10 @@
 //! `decide(&self, command) -> Result<Vec<Event>, DomainError>`; `handle` only writes its events.
 //! Event payloads are externally tagged (`{"EventName": {…}}`); every event is version `1.0`.
 
+// No unchecked arithmetic outside tests: stored events reach `apply` and the in-force rules
+// unvalidated (issue 9). Tests compute freely.
+#![cfg_attr(not(test), deny(clippy::arithmetic_side_effects))]
+
 pub mod actor;
 pub mod catalog;
 pub mod contrato;

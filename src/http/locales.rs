@@ -15,7 +15,7 @@ use serde::Deserialize;
 
 use super::respuestas::{
     CONFLICT, Outcome, can_write, conflict, done, invalid, not_found, outcome, page_number,
-    raw_query, required, server_error,
+    raw_query, required, sentence, server_error,
 };
 use super::security::{Access, Ctx, RequireWrite, Route};
 use crate::app::App;
@@ -155,14 +155,25 @@ impl LocalFields {
             errors.add("ubicacion", "Indique la ubicación.");
         }
         let area = required(&mut errors, "area", "el área", &self.area, Area::parse);
-        match area {
-            Some(area_m2) if errors.is_empty() => Ok(LocalData {
+        let data = match area {
+            Some(area_m2) if errors.is_empty() => LocalData {
                 name: self.nombre.trim().to_string(),
                 location: self.ubicacion.trim().to_string(),
                 area_m2,
-            }),
-            _ => Err(errors),
+            },
+            _ => return Err(errors),
+        };
+        // Bounds before the name is looked up: PostgreSQL refuses a NUL in text.
+        if let Err(e) = data.check_bounds() {
+            let field = match e.field() {
+                Some("nombre comercial") => "nombre",
+                Some("ubicación") => "ubicacion",
+                _ => "area",
+            };
+            errors.add(field, sentence(&e.to_string()));
+            return Err(errors);
         }
+        Ok(data)
     }
 }
 

@@ -12,7 +12,10 @@ use crate::{DomainError, Money, Percentage};
 ///
 /// 10.000.000 with IPC 5,2 and 2 points (increase 7,2) → 10.720.000.
 pub fn adjust_canon(previous: Money, increase_percent: Decimal) -> Result<Money, DomainError> {
-    let factor = Decimal::ONE + increase_percent / Decimal::ONE_HUNDRED;
+    let factor = increase_percent
+        .checked_div(Decimal::ONE_HUNDRED)
+        .and_then(|fraction| Decimal::ONE.checked_add(fraction))
+        .ok_or(DomainError::AmountTooLarge)?;
     let value = previous
         .to_decimal()
         .checked_mul(factor)

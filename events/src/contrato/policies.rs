@@ -207,7 +207,9 @@ impl PolizaData {
     pub fn effective_expiry(&self) -> NaiveDate {
         add_months(
             self.validity.to(),
-            -i32::try_from(self.colchon_months).unwrap_or(i32::MAX),
+            i32::try_from(self.colchon_months)
+                .unwrap_or(i32::MAX)
+                .saturating_neg(),
         )
     }
 

@@ -126,11 +126,17 @@ impl AdjustmentIndex {
     /// The increase, in percent, for a published index value.
     pub fn increase(&self, index_value: Percentage) -> Decimal {
         match self {
-            AdjustmentIndex::Ipc { points } => index_value.as_decimal() + points.as_decimal(),
+            AdjustmentIndex::Ipc { points } => {
+                index_value.as_decimal().checked_add(points.as_decimal())
+            }
             AdjustmentIndex::SalarioMinimo {
                 percentage_of_increase,
-            } => index_value.as_decimal() * percentage_of_increase.fraction(),
+            } => index_value
+                .as_decimal()
+                .checked_mul(percentage_of_increase.fraction()),
         }
+        // Both are percentages of at most 100: the operation cannot overflow.
+        .unwrap_or(Decimal::MAX)
     }
 }
 

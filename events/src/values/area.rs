@@ -63,7 +63,7 @@ impl fmt::Display for Area {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let value = self.0.normalize();
         let whole = value.trunc();
-        let frac = (value - whole).normalize().to_string();
+        let frac = value.fract().normalize().to_string();
         let grouped = whole
             .to_string()
             .parse::<u128>()

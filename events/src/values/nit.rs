@@ -85,11 +85,11 @@ pub fn check_digit_of(number: &str) -> u8 {
         .bytes()
         .rev()
         .zip(WEIGHTS.iter())
-        .map(|(b, w)| u32::from(b - b'0') * w)
+        .map(|(b, w)| u32::from(b.saturating_sub(b'0')).saturating_mul(*w))
         .sum();
     let r = sum % 11;
     // r < 11, so the cast is lossless.
-    (if r >= 2 { 11 - r } else { r }) as u8
+    (if r >= 2 { 11u32.saturating_sub(r) } else { r }) as u8
 }
 
 impl fmt::Display for Nit {

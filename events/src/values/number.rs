@@ -45,9 +45,9 @@ pub(crate) fn normalize_es_number(text: &str) -> Option<String> {
 /// `1234567` → `1.234.567`.
 pub(crate) fn group_thousands(value: u128) -> String {
     let digits = value.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    let mut out = String::with_capacity(digits.len().saturating_mul(2));
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+        if i > 0 && digits.len().saturating_sub(i).is_multiple_of(3) {
             out.push('.');
         }
         out.push(c);

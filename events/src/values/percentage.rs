@@ -67,7 +67,8 @@ impl Percentage {
 
     /// The fraction: `0.052` for `5,2 %`.
     pub fn fraction(self) -> Decimal {
-        self.0 / Decimal::ONE_HUNDRED
+        // At most 100 / 100: the division cannot overflow.
+        self.0.checked_div(Decimal::ONE_HUNDRED).unwrap_or_default()
     }
 
     pub fn is_zero(self) -> bool {

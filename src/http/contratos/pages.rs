@@ -148,7 +148,8 @@ async fn validated_terms(
     own_id: &str,
 ) -> Result<Option<arriendo_events::ContractTerms>, Response> {
     let terms = terms_from_form(values, errors);
-    if let Some(t) = &terms {
+    // Only a number within bounds reaches the database (PostgreSQL refuses a NUL in text).
+    if let Some(t) = terms.as_ref().filter(|_| errors.is_empty()) {
         match queries::contratos::number_taken(&app.db, &t.number, own_id).await {
             Ok(true) => errors.add("numero", number_taken(&t.number)),
             Ok(false) => {}
