@@ -240,7 +240,12 @@ async fn contract_number_of_3000_bytes_is_quarantined_on_postgres() {
     let app = &store.app;
     let first = good_contract(app, "CT-2024-001").await;
     let mut long = created_terms(store.db(), first).await;
-    long["number"] = json!("CT-".repeat(1_000));
+    // Random text: PostgreSQL compresses index entries, so a repeated pattern would fit.
+    let number: String = (0..94)
+        .map(|_| Uuid::new_v4().simple().to_string())
+        .collect::<String>()[..3_000]
+        .to_string();
+    long["number"] = json!(number);
     let id = Uuid::now_v7();
     let position = append_raw(
         store.db(),
@@ -403,4 +408,45 @@ async fn maintenance_commands_work_with_a_poison_event_in_the_store(engine: Engi
 both_engines!(
     maintenance_commands_work_with_a_poison_event_in_the_store,
     super::maintenance_commands_work_with_a_poison_event_in_the_store
+);
+
+async fn panics(_: axum::extract::State<App>) -> &'static str {
+    panic!("NaiveDate - Days out of range")
+}
+
+/// A handler that panics answers the Spanish 500 page, with the security headers, and the server
+/// keeps serving.
+async fn a_panicking_handler_answers_500_in_spanish(engine: Engine) {
+    use arriendo::http::{Access, Route, security};
+    let store = TestStore::new(engine).await;
+    let routes = vec![
+        Route::get("/panico", Access::Public, panics),
+        Route::get("/salud-prueba", Access::Public, || async { "ok" }),
+    ];
+    let router = security::protect(routes, &store.app);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+        axum::serve(listener, service).await.unwrap();
+    });
+    let response = reqwest::get(format!("http://{address}/panico"))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 500);
+    assert!(response.headers().contains_key("content-security-policy"));
+    let html = response.text().await.unwrap();
+    assert!(html.contains("Algo salió mal"), "{html}");
+    assert!(
+        !html.contains("NaiveDate"),
+        "no technical detail reaches the user"
+    );
+    let after = reqwest::get(format!("http://{address}/salud-prueba"))
+        .await
+        .unwrap();
+    assert_eq!(after.status(), 200);
+}
+both_engines!(
+    a_panicking_handler_answers_500_in_spanish,
+    super::a_panicking_handler_answers_500_in_spanish
 );
