@@ -38,13 +38,13 @@ async fn contract_ids(app: &App) -> Vec<String> {
 }
 
 /// A gestor keeps adding follow-up notes while an administrador rebuilds the read models of a
-/// 400-contract portfolio: every note is stored and projected (read-your-writes) while the rebuild is
+/// 300-contract portfolio: every note is stored and projected (read-your-writes) while the rebuild is
 /// still running, and afterwards the read models equal an incremental build, notes included.
 async fn commands_keep_working_during_a_rebuild(engine: Engine) {
     let store = TestStore::new(engine).await;
     let app = store.app.clone();
     let today = arriendo::app::today();
-    arriendo::demo::load_sized(&app, today, 400).await.unwrap();
+    arriendo::demo::load_sized(&app, today, 300).await.unwrap();
     app.projector.catch_up().await.unwrap();
     let ids = contract_ids(&app).await;
     let head_before = app.projector.status().await.unwrap().head;
@@ -77,9 +77,11 @@ async fn commands_keep_working_during_a_rebuild(engine: Engine) {
         }
     }
     let rebuilt = rebuild.await.unwrap().unwrap();
+    // A rebuild that blocks writers lets at most the one note that was waiting for it finish before
+    // it ends; two or more mean notes went through while it ran.
     assert!(
-        during >= 1,
-        "no note was acknowledged while the rebuild ran ({notes} in all)"
+        during >= 2,
+        "only {during} of {notes} notes were acknowledged while the rebuild ran"
     );
     assert!(rebuilt >= usize::try_from(head_before).unwrap());
 

@@ -31,18 +31,22 @@ impl Projector {
         let today = self.today();
         let (_, head) = event_log::head(&self.db).await?;
         let shadow = Shadow::create(&self.db).await?;
+        let started = std::time::Instant::now();
         let built = async {
             let built = build(&self.db, &shadow, head, today).await?;
             let _running = self.running.lock().await;
+            let swapping = std::time::Instant::now();
             shadow.swap_into(&self.db, head).await?;
-            Ok::<_, StoreError>(built)
+            Ok::<_, StoreError>((built, swapping.elapsed()))
         }
         .await;
         shadow.discard().await;
-        let built = built?;
+        let (built, swap) = built?;
         tracing::info!(
             events = built,
             head,
+            total_ms = started.elapsed().as_millis(),
+            swap_ms = swap.as_millis(),
             "read models rebuilt in a shadow and swapped in"
         );
         Ok(built + self.catch_up().await?)

@@ -48,6 +48,8 @@ fn peak_rss_mib() -> f64 {
 
 #[tokio::main]
 async fn main() {
+    // The rebuild logs how long its swap held the checkpoint lock (RUST_LOG=arriendo::projector=info).
+    arriendo::telemetry::init(arriendo::cli::LogFormat::Human);
     let contracts: usize = std::env::var("ARRIENDO_BENCH_CONTRACTS")
         .ok()
         .and_then(|v| v.parse().ok())
