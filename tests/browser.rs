@@ -287,9 +287,9 @@ async fn browser_creates_a_contract_and_approves_an_otro_si() {
         .unwrap();
     shot(&c, "otrosi.png").await;
     submit(&c, &format!("{contract_path}/otrosi/1/aprobar")).await;
-    if c.get_alert_text().await.is_ok() {
-        c.accept_alert().await.unwrap();
-    }
+    wait(&c, Locator::Css(".confirmation")).await;
+    assert!(body(&c).await.contains("Sí, aprobar OS-1"));
+    submit(&c, &format!("{contract_path}/otrosi/1/aprobar")).await;
     wait(&c, Locator::Css(".flash-exito")).await;
 
     // The contract page shows the new canon and the document that set it.

@@ -3,6 +3,7 @@
 
 use arriendo_events::{Contrato, ContratoCommand, Money, SalesReportStatus, YearMonth};
 use arriendo_projections::billing::billing_for_month;
+use arriendo_projections::plausibility;
 use arriendo_views::components::FormErrors;
 use arriendo_views::format;
 use arriendo_views::layout::Flash;
@@ -262,6 +263,7 @@ fn deliver_defaults(c: &Contrato, period: YearMonth) -> DeliverForm {
             ventas_brutas: format::money_input(gross_sales.pesos()),
             devoluciones: format::money_input(returns.pesos()),
             errors: FormErrors::new(),
+            warnings: Vec::new(),
         },
         _ => DeliverForm {
             fecha: format::date_input(today()),
@@ -292,6 +294,7 @@ pub struct DeliverFields {
     fecha: String,
     ventas_brutas: String,
     devoluciones: String,
+    confirmar: String,
 }
 
 async fn deliver(
@@ -313,6 +316,7 @@ async fn deliver(
         ventas_brutas: fields.ventas_brutas.clone(),
         devoluciones: fields.devoluciones.clone(),
         errors,
+        warnings: Vec::new(),
     };
     let mut e = FormErrors::new();
     let date = required(
@@ -336,6 +340,21 @@ async fn deliver(
     };
     if !e.is_empty() {
         return unprocessable(render(&ctx, &id, &c, period, &form(e)));
+    }
+    // Safety net: a future date, an unfinished month or implausible sales are confirmed first.
+    if fields.confirmar.is_empty() {
+        let net = gross_sales.saturating_sub(returns);
+        let warnings = plausibility::sales_report_warnings(&c, period, date, net, today());
+        if !warnings.is_empty() {
+            let form = DeliverForm {
+                warnings: warnings
+                    .iter()
+                    .map(|w| super::respuestas::sentence(w))
+                    .collect(),
+                ..form(FormErrors::new())
+            };
+            return unprocessable(render(&ctx, &id, &c, period, &form));
+        }
     }
     let result = app
         .commands

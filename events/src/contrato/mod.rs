@@ -3,6 +3,7 @@
 
 mod adjustment;
 mod aggregate;
+mod coherence;
 mod command;
 mod decide;
 mod event;
@@ -18,6 +19,10 @@ mod tests;
 
 pub use adjustment::{CanonAdjustment, adjust_canon};
 pub use aggregate::Contrato;
+pub use coherence::{
+    Contradiction, Overlap, date_contradictions, duration_agrees, end_from_duration, first_overlap,
+    overlaps, tercero_contradiction,
+};
 pub use command::ContratoCommand;
 pub use event::ContratoEvent;
 pub use otro_si::{OtroSi, OtroSiChanges, OtroSiNumber, OtroSiStatus};

@@ -2,6 +2,7 @@
 //! projections types) rendered in the common layout.
 
 pub mod catalogos;
+pub mod confirmacion;
 pub mod contrato_detail;
 pub mod contrato_form;
 pub mod contrato_terms;
