@@ -6,8 +6,8 @@ use maud::{Markup, html};
 use super::catalogos::{ContractRow, Paging, contracts_table};
 use crate::components::{
     Column, Detail, Field, FormErrors, breadcrumbs, card, csrf_field, detail_list, empty_state,
-    error_summary, form_actions, link_button, page_header, required_note, table_head, table_wrap,
-    text_field,
+    error_summary_with, form_actions, link_button, page_header, required_note, table_head,
+    table_wrap, text_field,
 };
 use crate::format;
 use crate::layout::{PageContext, page};
@@ -143,7 +143,7 @@ pub fn form_page(ctx: &PageContext, form: &LocalForm, editing: Option<(&str, &st
             }
             (page_header(title, None, html! {}))
             form.form method="post" action=(action) novalidate {
-                (error_summary(e))
+                (error_summary_with(e, local_label))
                 (csrf_field(&ctx.csrf_token))
                 (required_note())
                 div.form-grid {
@@ -155,4 +155,16 @@ pub fn form_page(ctx: &PageContext, form: &LocalForm, editing: Option<(&str, &st
             }
         },
     )
+}
+/// The label the error summary puts before a local-form message.
+pub fn local_label(name: &str) -> Option<String> {
+    let labels = [
+        ("nombre", "Nombre comercial"),
+        ("ubicacion", "Ubicación"),
+        ("area", "Área (m²)"),
+    ];
+    labels
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, l)| (*l).to_string())
 }
