@@ -364,7 +364,9 @@ async fn account_changes_end_sessions(engine: Engine) {
     // An administrador ends another user's sessions.
     let ana = web.logged_in("ana").await;
     assert_eq!(ana.get("/").await.status(), StatusCode::OK);
-    let response = admin.post("/usuarios/ana/sesiones", &[]).await;
+    let response = admin
+        .post("/usuarios/ana/sesiones", &[("confirmar", "si")])
+        .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(ana.get("/").await.status(), StatusCode::SEE_OTHER);
 
@@ -404,8 +406,22 @@ async fn account_changes_end_sessions(engine: Engine) {
             .contains("al menos 12 caracteres")
     );
 
-    // Deactivation ends the user's sessions and refuses their login.
-    let response = admin.post("/usuarios/ana/desactivar", &[]).await;
+    // Deactivation asks first: the first click only says what will happen.
+    let asked = admin.post("/usuarios/ana/desactivar", &[]).await;
+    assert_eq!(asked.status(), StatusCode::OK);
+    let page = asked.text().await.unwrap();
+    assert!(page.contains("Sí, desactivar a ana"), "{page}");
+    assert!(page.contains("name=\"confirmar\" value=\"si\""));
+    assert_eq!(
+        first.get("/").await.status(),
+        StatusCode::OK,
+        "nothing changed yet"
+    );
+
+    // Confirmed, it ends the user's sessions and refuses their login.
+    let response = admin
+        .post("/usuarios/ana/desactivar", &[("confirmar", "si")])
+        .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(first.get("/").await.status(), StatusCode::SEE_OTHER);
     assert_eq!(
@@ -487,7 +503,9 @@ async fn account_changes_end_sessions(engine: Engine) {
         StatusCode::SEE_OTHER
     );
     // The administrador cannot deactivate themself (at least one administrador stays).
-    admin.post("/usuarios/admin/desactivar", &[]).await;
+    admin
+        .post("/usuarios/admin/desactivar", &[("confirmar", "si")])
+        .await;
     assert!(
         arriendo::auth::users::find(&web.app.db, "admin")
             .await

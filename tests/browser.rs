@@ -249,6 +249,23 @@ async fn browser_creates_a_contract_and_approves_an_otro_si() {
     fill(&c, "campo-pol_rce_meses", "3").await;
     c.execute("window.scrollTo(0, 0);", vec![]).await.unwrap();
     shot(&c, "contrato-nuevo.png").await;
+    // Signed after the start: refused beside the field, everything typed kept (issue 10, item 4).
+    set_value(
+        &c,
+        "campo-fecha_firma",
+        &iso(start + chrono::Duration::days(3)),
+    )
+    .await;
+    submit(&c, "/contratos").await;
+    wait(&c, Locator::Css(".error-summary")).await;
+    let refused = body(&c).await;
+    assert!(
+        refused.contains("Fecha de firma: la fecha de firma"),
+        "{refused}"
+    );
+    assert!(refused.contains("value=\"12.500.000\""));
+    shot(&c, "contrato-errores.png").await;
+    set_value(&c, "campo-fecha_firma", &iso(start)).await;
     submit(&c, "/contratos").await;
     wait(&c, Locator::Css(".flash-exito")).await;
     let url = c.current_url().await.unwrap();
@@ -287,9 +304,9 @@ async fn browser_creates_a_contract_and_approves_an_otro_si() {
         .unwrap();
     shot(&c, "otrosi.png").await;
     submit(&c, &format!("{contract_path}/otrosi/1/aprobar")).await;
-    if c.get_alert_text().await.is_ok() {
-        c.accept_alert().await.unwrap();
-    }
+    wait(&c, Locator::Css(".confirmation")).await;
+    assert!(body(&c).await.contains("Sí, aprobar OS-1"));
+    submit(&c, &format!("{contract_path}/otrosi/1/aprobar")).await;
     wait(&c, Locator::Css(".flash-exito")).await;
 
     // The contract page shows the new canon and the document that set it.

@@ -58,6 +58,10 @@ async fn register_a_tercero_refuse_a_duplicate_nit_and_edit_it(engine: Engine) {
     let html = page(response, 422).await;
     assert!(html.contains("campo-nit-error"));
     assert!(html.contains("Ya existe un arrendatario con el NIT 900.123.456."));
+    assert!(
+        html.contains("NIT: ya existe un arrendatario con el NIT 900.123.456."),
+        "the summary names the field"
+    );
     assert!(html.contains("value=\"Otra Razón S.A.S.\""), "input kept");
     assert!(html.contains("value=\"900123456\""), "input kept");
 
@@ -197,6 +201,7 @@ async fn register_a_local_and_refuse_a_duplicate_name(engine: Engine) {
         .await;
     let html = page(response, 422).await;
     assert!(html.contains("campo-area-error"));
+    assert!(html.contains(">Área (m²): "), "the summary names the field");
     let response = gus
         .post(
             "/locales",

@@ -121,7 +121,7 @@ async fn walk(engine: Engine) {
             .contains("CT-E2E-1")
     );
 
-    // The dashboard shows its Vencimiento alert (ends in 60 days).
+    // The dashboard shows its Vencimiento alert (ends in about 65 days).
     let dash = text(&gestor, "/").await;
     assert!(card(&dash, "vencimiento").contains("CT-E2E-1"));
     assert!(
@@ -174,8 +174,16 @@ async fn walk(engine: Engine) {
         .await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
     let admin = web.logged_in("ana-admin").await;
+    // Approval asks first; confirmed, it approves.
     let response = admin
         .post(&format!("/contratos/{id}/otrosi/1/aprobar"), &[])
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let response = admin
+        .post(
+            &format!("/contratos/{id}/otrosi/1/aprobar"),
+            &[("confirmar", "si")],
+        )
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
 
@@ -330,11 +338,14 @@ async fn renewal_proposed_approved_and_annulled() {
     );
     let admin = web.logged_in("ana-admin").await;
     let response = admin
-        .post(&format!("/contratos/{id}/renovaciones/1/aprobar"), &[])
+        .post(
+            &format!("/contratos/{id}/renovaciones/1/aprobar"),
+            &[("confirmar", "si")],
+        )
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let page = text(&admin, &format!("/contratos/{id}")).await;
-    assert!(page.contains("Renovación RA-1 aprobada."));
+    assert!(page.contains("Renovación RA-1 aprobada: el contrato sigue hasta el"));
     assert!(page.contains("badge-ok\">Aprobada"), "renewal approved");
 
     // An approved renewal is annulled only by an administrador.
@@ -485,7 +496,8 @@ async fn hybrid_and_variable_contracts_with_grace_and_adjustment() {
     assert!(edit.contains(">Adecuaciones del local</textarea>"));
 
     // Variable puro: only the percentage.
-    let mut fields = contract_fields(today, "CT-VAR-1", &tercero, &local);
+    // Another contract: without a local (Local 12 is leased to CT-HIB-1 on those days).
+    let mut fields = contract_fields(today, "CT-VAR-1", &tercero, "");
     set(&mut fields, "modalidad", "variable".into());
     set(&mut fields, "canon", String::new());
     set(&mut fields, "porcentaje", "12".into());

@@ -115,8 +115,16 @@ async fn sublimits_typed_in_the_forms_are_stored_and_checked(engine: Engine) {
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let admin = web.logged_in("ana-admin").await;
+    // Approval asks first; confirmed, it approves.
     let response = admin
         .post(&format!("/contratos/{id}/otrosi/1/aprobar"), &[])
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let response = admin
+        .post(
+            &format!("/contratos/{id}/otrosi/1/aprobar"),
+            &[("confirmar", "si")],
+        )
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
 

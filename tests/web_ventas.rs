@@ -242,6 +242,7 @@ async fn record_an_ipc_value_and_confirm_an_adjustment(engine: Engine) {
                 ("anio", &anniversary.year().to_string()),
                 ("valor", "5,2"),
                 ("fecha", &format::date_input(anniversary)),
+                ("confirmar", "si"),
             ],
         )
         .await;
@@ -268,6 +269,7 @@ async fn record_an_ipc_value_and_confirm_an_adjustment(engine: Engine) {
                 ("anio", &anniversary.year().to_string()),
                 ("valor", "5,2"),
                 ("fecha", &format::date_input(anniversary)),
+                ("confirmar", "si"),
             ],
         )
         .await;

@@ -7,9 +7,12 @@
 //! - [`alerts`]: every row of the alerts table of `domain.md`.
 //! - [`polizas`]: póliza status (colchón applied) and compliance with its requirement.
 //! - [`schedule`]: the month-by-month canon schedule.
+//! - [`comparison`]: the terms an Otro Sí is compared against.
 //! - [`billing`]: facturación por ventas (variable puro, híbrido).
 //! - [`history`]: a Spanish sentence for every event.
 //! - [`dashboard`]: counts and the 12-month chart.
+//! - [`plausibility`]: values far from what is on file (the form asks first).
+//! - [`occupancy`]: the days a contract holds its local (double leasing).
 
 // Every date and money operation is checked or saturating: an event stored before the bounds of
 // `arriendo_events::bounds` existed must give a wrong-looking value, never a panic (issue 9).
@@ -19,9 +22,12 @@
 pub mod alerts;
 pub mod billing;
 pub mod checked;
+pub mod comparison;
 pub mod dashboard;
 pub mod fold;
 pub mod history;
+pub mod occupancy;
+pub mod plausibility;
 pub mod polizas;
 pub mod schedule;
 pub mod source;

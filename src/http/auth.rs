@@ -4,6 +4,7 @@ use arriendo_views::auth::{
     self as views, AttemptItem, LockoutItem, LoginForm, PasswordForm, UserItem, UsersView,
 };
 use arriendo_views::layout::Flash;
+use arriendo_views::pages::confirmacion::{CONFIRM_FIELD, Confirmation, confirmation_page};
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::{Extensions, HeaderMap, HeaderValue, StatusCode, header};
@@ -410,10 +411,38 @@ async fn create_user(
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct RoleFields {
-    rol: String,
+/// Changing access asks first: without `confirmar`, the page that says what will happen and
+/// sends the same action again confirmed.
+fn ask_first(
+    ctx: &Ctx,
+    pairs: &[(String, String)],
+    action: &str,
+    title: &str,
+    what: String,
+    label: &str,
+) -> Option<Response> {
+    if pairs
+        .iter()
+        .any(|(k, v)| k == CONFIRM_FIELD && !v.is_empty() && v != "false")
+    {
+        return None;
+    }
+    let body = maud::html! { p { (what) } };
+    Some(
+        confirmation_page(
+            &ctx.page,
+            &Confirmation {
+                title,
+                body,
+                action,
+                hidden: pairs,
+                confirm_label: label,
+                cancel_href: "/usuarios",
+                style: "btn-danger",
+            },
+        )
+        .into_response(),
+    )
 }
 
 async fn change_role(
@@ -421,10 +450,30 @@ async fn change_role(
     RequireAdmin(admin): RequireAdmin,
     ctx: Ctx,
     Path(username): Path<String>,
-    Form(fields): Form<RoleFields>,
+    Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
-    let result = match parse_role(&fields.rol) {
+    let rol = pairs
+        .iter()
+        .find(|(k, _)| k == "rol")
+        .map(|(_, v)| v.as_str())
+        .unwrap_or("");
+    let result = match parse_role(rol) {
         Some(role) => {
+            let action = format!("/usuarios/{username}/rol");
+            let what = format!(
+                "{username} pasará a tener el rol {}: cambia lo que puede ver y modificar.",
+                super::security::role_label(role)
+            );
+            if let Some(page) = ask_first(
+                &ctx,
+                &pairs,
+                &action,
+                "Cambiar rol",
+                what,
+                "Sí, cambiar el rol",
+            ) {
+                return page;
+            }
             users::change_role(&app, &admin.actor(), &username, role, admin.metadata()).await
         }
         None => Err(AuthError::Invalid("elija un rol válido".into())),
@@ -437,7 +486,16 @@ async fn deactivate(
     RequireAdmin(admin): RequireAdmin,
     ctx: Ctx,
     Path(username): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
+    let action = format!("/usuarios/{username}/desactivar");
+    let what = format!(
+        "La cuenta de {username} dejará de poder ingresar y sus sesiones abiertas terminarán. Podrá reactivarla después."
+    );
+    let label = format!("Sí, desactivar a {username}");
+    if let Some(page) = ask_first(&ctx, &pairs, &action, "Desactivar usuario", what, &label) {
+        return page;
+    }
     let result = users::deactivate(&app, &admin.actor(), &username, admin.metadata()).await;
     done(
         &ctx.session,
@@ -452,7 +510,14 @@ async fn reactivate(
     RequireAdmin(admin): RequireAdmin,
     ctx: Ctx,
     Path(username): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
+    let action = format!("/usuarios/{username}/reactivar");
+    let what = format!("{username} podrá volver a ingresar con su contraseña.");
+    let label = format!("Sí, reactivar a {username}");
+    if let Some(page) = ask_first(&ctx, &pairs, &action, "Reactivar usuario", what, &label) {
+        return page;
+    }
     let result = users::reactivate(&app, &username, admin.metadata()).await;
     done(
         &ctx.session,
@@ -467,7 +532,22 @@ async fn reset_password(
     RequireAdmin(admin): RequireAdmin,
     ctx: Ctx,
     Path(username): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
+    let action = format!("/usuarios/{username}/contrasena");
+    let what = format!(
+        "La contraseña actual de {username} dejará de servir; verá una temporal una sola vez."
+    );
+    if let Some(page) = ask_first(
+        &ctx,
+        &pairs,
+        &action,
+        "Restablecer contraseña",
+        what,
+        "Sí, restablecer",
+    ) {
+        return page;
+    }
     let temporary = password::generate(16);
     match users::reset_password(&app, &username, temporary.clone(), admin.metadata()).await {
         Ok(()) => {
@@ -483,7 +563,20 @@ async fn end_sessions(
     RequireAdmin(admin): RequireAdmin,
     ctx: Ctx,
     Path(username): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
+    let action = format!("/usuarios/{username}/sesiones");
+    let what = format!("Las sesiones abiertas de {username} terminarán: deberá ingresar de nuevo.");
+    if let Some(page) = ask_first(
+        &ctx,
+        &pairs,
+        &action,
+        "Cerrar sesiones",
+        what,
+        "Sí, cerrar sus sesiones",
+    ) {
+        return page;
+    }
     let result = users::end_sessions(&app, &username, admin.metadata()).await;
     done(
         &ctx.session,

@@ -2,6 +2,7 @@
 //! adjustment calculation (preview from the domain) with its confirmation.
 
 use arriendo_events::{Contrato, ContratoCommand, IndexKind, IndiceCommand, Percentage};
+use arriendo_projections::plausibility;
 use arriendo_views::components::FormErrors;
 use arriendo_views::format;
 use arriendo_views::layout::Flash;
@@ -91,6 +92,33 @@ pub struct IndexFields {
     indice: String,
     anio: String,
     valor: String,
+    confirmar: String,
+}
+
+/// The safety net on index values: the warning when `value` is far from the `kind` value on
+/// file for `year` (a correction) or, when that year has none yet, for the year before.
+async fn far_from_file(
+    app: &App,
+    kind: IndexKind,
+    year: i32,
+    value: Percentage,
+) -> Result<Option<String>, crate::store::StoreError> {
+    let name = match kind {
+        IndexKind::Ipc => "IPC",
+        IndexKind::SalarioMinimo => "incremento del salario mínimo",
+    };
+    for y in [year, year - 1] {
+        let on_file = queries::indices::value(&app.db, kind.stream_id(), i64::from(y)).await?;
+        if let Some(on_file) = on_file.and_then(|v| v.parse::<Decimal>().ok()) {
+            let on_file = Percentage::new(on_file).unwrap_or_default();
+            return Ok(plausibility::index_warning(value, on_file, name, y));
+        }
+    }
+    Ok(None)
+}
+
+fn confirmed(text: &str) -> bool {
+    !text.is_empty() && text != "false"
 }
 
 async fn record(
@@ -120,10 +148,24 @@ async fn record(
         anio: fields.anio.clone(),
         valor: fields.valor.clone(),
         errors,
+        warning: None,
     };
     let (Some(kind), Some(year), Some(value)) = (kind, year, value) else {
         return unprocessable(render_page(&app, &ctx, &form(e)).await);
     };
+    if !confirmed(&fields.confirmar) {
+        match far_from_file(&app, kind, year, value).await {
+            Ok(Some(warning)) => {
+                let form = IndexForm {
+                    warning: Some(sentence(&warning)),
+                    ..form(FormErrors::new())
+                };
+                return unprocessable(render_page(&app, &ctx, &form).await);
+            }
+            Ok(None) => {}
+            Err(err) => return server_error(&ctx.page, err),
+        }
+    }
     let result = app
         .commands
         .indice(
@@ -172,6 +214,7 @@ pub struct AdjustFields {
     anio: String,
     valor: String,
     fecha: String,
+    confirmar: String,
 }
 
 /// Parses the three fields; the errors beside them otherwise.
@@ -215,11 +258,13 @@ fn render_adjustment(
     let mut form = form.clone();
     let mut preview = None;
     let mut reliquidacion = Vec::new();
-    if try_preview && form.errors.is_empty() {
+    // A missing confirmation still shows the calculation it is about.
+    if try_preview && form.errors.iter().all(|e| e.field == "confirmar") {
         let fields = AdjustFields {
             anio: form.anio.clone(),
             valor: form.valor.clone(),
             fecha: form.fecha.clone(),
+            confirmar: String::new(),
         };
         match parse_adjust(&fields) {
             Ok((year, value, date)) => {
@@ -271,6 +316,7 @@ async fn calculate(
         valor: fields.valor.clone(),
         fecha: fields.fecha.clone(),
         errors: FormErrors::new(),
+        warning: None,
     };
     // Suggest the published value of the year before (IPC 2025 for the 2026 adjustment).
     if form.valor.trim().is_empty()
@@ -288,7 +334,28 @@ async fn calculate(
     let complete = ![&form.anio, &form.valor, &form.fecha]
         .iter()
         .any(|v| v.trim().is_empty());
+    match adjust_warning(&app, &c, &form).await {
+        Ok(w) => form.warning = w,
+        Err(err) => return server_error(&ctx.page, err),
+    }
     render_adjustment(&ctx, &id, &c, ctx.user.as_ref(), &form, complete)
+}
+
+/// The index value typed for an adjustment against the one on file for the year before.
+async fn adjust_warning(
+    app: &App,
+    c: &Contrato,
+    form: &AdjustForm,
+) -> Result<Option<String>, crate::store::StoreError> {
+    let (Ok(year), Ok(value), Some(rule)) = (
+        form.anio.trim().parse::<i32>(),
+        Percentage::parse(&form.valor),
+        c.adjustment_rule_in_force(today()),
+    ) else {
+        return Ok(None);
+    };
+    let warning = far_from_file(app, rule.index.kind(), year - 1, value).await?;
+    Ok(warning.map(|w| sentence(&w)))
 }
 
 async fn confirm(
@@ -302,12 +369,17 @@ async fn confirm(
         Ok(c) => c,
         Err(r) => return r,
     };
-    let form = AdjustForm {
+    let mut form = AdjustForm {
         anio: fields.anio.clone(),
         valor: fields.valor.clone(),
         fecha: fields.fecha.clone(),
         errors: FormErrors::new(),
+        warning: None,
     };
+    match adjust_warning(&app, &c, &form).await {
+        Ok(w) => form.warning = w,
+        Err(err) => return server_error(&ctx.page, err),
+    }
     let (year, index_value, effective_date) = match parse_adjust(&fields) {
         Ok(parsed) => parsed,
         Err(errors) => {
@@ -315,6 +387,14 @@ async fn confirm(
             return render_adjustment(&ctx, &id, &c, Some(&user), &form, false);
         }
     };
+    // Changing the canon is confirmed explicitly, on the page that shows the new canon.
+    if !confirmed(&fields.confirmar) {
+        form.errors.add(
+            "confirmar",
+            "Marque la casilla para confirmar el nuevo canon.",
+        );
+        return render_adjustment(&ctx, &id, &c, Some(&user), &form, true);
+    }
     // What the confirmation page showed: the months already billed that the adjustment changes.
     let reliquidated = c
         .preview_canon_adjustment(&user.actor(), year, index_value, effective_date)

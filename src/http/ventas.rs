@@ -5,6 +5,7 @@ use arriendo_events::{
     Contrato, ContratoCommand, ContratoPart, Money, SalesReportStatus, YearMonth,
 };
 use arriendo_projections::billing::billing_for_month;
+use arriendo_projections::plausibility;
 use arriendo_views::components::FormErrors;
 use arriendo_views::format;
 use arriendo_views::layout::Flash;
@@ -334,6 +335,7 @@ pub struct DeliverFields {
     ventas_brutas: String,
     devoluciones: String,
     version: String,
+    confirmar: String,
 }
 
 async fn deliver(
@@ -356,6 +358,7 @@ async fn deliver(
         devoluciones: fields.devoluciones.clone(),
         errors,
         version: fields.version.clone(),
+        warnings: Vec::new(),
     };
     let mut e = FormErrors::new();
     let date = required(
@@ -379,6 +382,21 @@ async fn deliver(
     };
     if !e.is_empty() {
         return unprocessable(render(&ctx, &id, &c, period, &form(e)));
+    }
+    // Safety net: a future date, an unfinished month or implausible sales are confirmed first.
+    if fields.confirmar.is_empty() {
+        let net = gross_sales.saturating_sub(returns);
+        let warnings = plausibility::sales_report_warnings(&c, period, date, net, today());
+        if !warnings.is_empty() {
+            let form = DeliverForm {
+                warnings: warnings
+                    .iter()
+                    .map(|w| super::respuestas::sentence(w))
+                    .collect(),
+                ..form(FormErrors::new())
+            };
+            return unprocessable(render(&ctx, &id, &c, period, &form));
+        }
     }
     let result = app
         .commands

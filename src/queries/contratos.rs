@@ -213,6 +213,26 @@ pub async fn contract_alerts(db: &Db, id: &str) -> Result<Vec<AlertRow>, StoreEr
     rows.into_iter().map(alert_row).collect()
 }
 
+/// Every contract on `local_id` but `except_id` (deleted ones included: the caller decides).
+pub async fn contracts_on_local(
+    db: &Db,
+    local_id: &str,
+    except_id: &str,
+) -> Result<Vec<arriendo_events::Contrato>, StoreError> {
+    let states: Vec<String> = crate::on_pool!(db, pool => {
+        sqlx::query_scalar("SELECT state FROM rm_contracts WHERE local_id = $1 AND id <> $2")
+            .bind(local_id)
+            .bind(except_id)
+            .fetch_all(pool)
+            .await?
+    });
+    let mut out = Vec::with_capacity(states.len());
+    for json in states {
+        out.push(serde_json::from_str(&json)?);
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -55,8 +55,8 @@ pub fn iso(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
 }
 
-/// A fixed-canon contract that started 300 days ago and ends in 60 days (so the "Vencimiento"
-/// alert fires), canon typed as `12.500.000`.
+/// A fixed-canon contract that started 300 days ago for 12 months, so it ends in about 65 days
+/// (the "Vencimiento" alert fires), canon typed as `12.500.000`.
 pub fn contract_fields(
     today: NaiveDate,
     number: &str,
@@ -64,7 +64,8 @@ pub fn contract_fields(
     local: &str,
 ) -> Vec<(String, String)> {
     let start = today - Duration::days(300);
-    let end = today + Duration::days(60);
+    // 12 months from the start, as the form requires: about 65 days from today.
+    let end = arriendo_events::add_months(start, 12) - Duration::days(1);
     [
         ("numero", number.to_string()),
         ("clase", "cliente".into()),

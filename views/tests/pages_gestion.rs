@@ -173,6 +173,7 @@ fn adjustment_preview_with_confirmation() {
         valor: "5,2".into(),
         fecha: "2026-02-01".into(),
         errors: FormErrors::new(),
+        warning: Some("El valor es 10 veces el IPC registrado para 2025 (0,52 %).".into()),
     };
     let html = adjustment_page(
         &ctx(),
@@ -195,6 +196,9 @@ fn adjustment_preview_with_confirmation() {
         "01/02/2026",
         "El ajuste no cambia ningún mes ya facturado",
         "Confirmar ajuste",
+        "Confirmo el nuevo canon de $ 10.720.000 desde el 01/02/2026",
+        "name=\"confirmar\"",
+        "10 veces el IPC registrado para 2025",
     ] {
         assert!(html.contains(text), "{text}");
     }

@@ -4,6 +4,7 @@
 mod adjustment;
 mod aggregate;
 mod bounds;
+mod coherence;
 mod command;
 mod decide;
 mod event;
@@ -21,6 +22,10 @@ mod versions;
 
 pub use adjustment::{CanonAdjustment, adjust_canon};
 pub use aggregate::Contrato;
+pub use coherence::{
+    Contradiction, Overlap, date_contradictions, duration_agrees, end_from_duration, first_overlap,
+    overlaps, tercero_contradiction,
+};
 pub use command::ContratoCommand;
 pub use event::ContratoEvent;
 pub use otro_si::{OtroSi, OtroSiChanges, OtroSiNumber, OtroSiStatus};

@@ -4,7 +4,7 @@
 use arriendo_events::{
     AdjustmentDate, AdjustmentIndex, AdjustmentRule, ContractKind, ContractTerms,
     CumplimientoCover, DateRange, DomainError, GracePeriod, Money, OtroSi, OtroSiChanges,
-    PaymentModality, Percentage, PolicyKind, PolicyRequirement, RceSublimits,
+    PaymentModality, Percentage, PolicyKind, PolicyRequirement, RceSublimits, end_from_duration,
 };
 use arriendo_views::components::FormErrors;
 use arriendo_views::format;
@@ -15,6 +15,7 @@ use arriendo_views::pages::form_values::{
 use chrono::NaiveDate;
 use uuid::Uuid;
 
+use super::reglas::{Pieces, add_once, between_fields};
 use crate::http::respuestas::{optional, parse_date, required, sentence};
 
 /// The field a domain refusal belongs beside (`""`: the whole form).
@@ -36,6 +37,8 @@ pub fn field_for(e: &DomainError) -> &'static str {
         DomainError::Required("condición del periodo de gracia") => "gracia_condicion",
         DomainError::OtroSiBeforeContractStart => "vigencia_desde",
         DomainError::OtroSiCanonWithVariable => "modalidad",
+        DomainError::TerceroNotFound => "tercero",
+        DomainError::LocalNotFound => "local",
         _ => e.field().map_or("", input_named),
     }
 }
@@ -269,6 +272,12 @@ fn policies(v: &FormValues, errors: &mut FormErrors) -> Vec<PolicyRequirement> {
 
 /// The contract terms of the form, or `None` with every error added.
 pub fn terms_from_form(v: &FormValues, errors: &mut FormErrors) -> Option<ContractTerms> {
+    contract_form(v, errors).0
+}
+
+/// The contract terms of the form (`None` with every error added) and the pieces that parsed,
+/// for the checks against other contracts. Every rule runs, so all mistakes show in one round.
+pub fn contract_form(v: &FormValues, errors: &mut FormErrors) -> (Option<ContractTerms>, Pieces) {
     let number = v.get("numero").to_string();
     if number.is_empty() {
         errors.add("numero", "Indique el número del contrato.");
@@ -311,13 +320,6 @@ pub fn terms_from_form(v: &FormValues, errors: &mut FormErrors) -> Option<Contra
         v.get("fecha_inicio"),
         parse_date,
     );
-    let end = required(
-        errors,
-        "fecha_fin",
-        "la fecha de terminación",
-        v.get("fecha_fin"),
-        parse_date,
-    );
     let duration = required(
         errors,
         "duracion_meses",
@@ -325,6 +327,21 @@ pub fn terms_from_form(v: &FormValues, errors: &mut FormErrors) -> Option<Contra
         v.get("duracion_meses"),
         whole,
     );
+    // A blank end is start + duration (the form shows it); a typed one must agree with them.
+    let computed_end = match (v.get("fecha_fin").trim().is_empty(), start, duration) {
+        (true, Some(start), Some(months)) if months > 0 => Some(end_from_duration(start, months)),
+        _ => None,
+    };
+    let end = match computed_end {
+        Some(end) => Some(end),
+        None => required(
+            errors,
+            "fecha_fin",
+            "la fecha de terminación (o la duración, para calcularla)",
+            v.get("fecha_fin"),
+            parse_date,
+        ),
+    };
     let preaviso = number_field(
         errors,
         "preaviso_dias",
@@ -434,39 +451,63 @@ pub fn terms_from_form(v: &FormValues, errors: &mut FormErrors) -> Option<Contra
     };
     let required_policies = policies(v, errors);
     let url = v.get("documento_url");
-    if !errors.is_empty() {
-        return None;
-    }
-    let terms = ContractTerms {
-        number,
-        kind: kind?,
-        purpose,
-        tercero_id: tercero?,
-        local_id: local,
-        signing_date: signing?,
-        start_date: start?,
-        initial_duration_months: duration?,
-        end_date: end?,
-        automatic_extension: v.checked("prorroga"),
-        preaviso_days: preaviso?.unwrap_or(ContractTerms::DEFAULT_NOTICE_DAYS),
-        early_termination_notice_days: early?.unwrap_or(ContractTerms::DEFAULT_NOTICE_DAYS),
-        modality: modality?,
-        sales_report_due_day: due_day?.map(|d| u8::try_from(d).unwrap_or(u8::MAX)),
-        adjustment: index.map(|index| AdjustmentRule {
-            index,
-            on: on.unwrap_or(AdjustmentDate::Anniversary),
-        }),
-        grace_period: grace,
-        required_policies,
-        penalty_clause: v.get("clausula_penal").to_string(),
-        late_payment_interest: v.get("interes_mora").to_string(),
-        signed_document_url: (!url.is_empty()).then(|| url.to_string()),
+    let pieces = Pieces {
+        number: number.clone(),
+        kind,
+        tercero,
+        local,
+        signing,
+        start,
+        duration,
+        end,
+        computed_end,
     };
-    if let Err(e) = terms.validate() {
-        add_refusal(errors, &e);
-        return None;
+    between_fields(
+        &pieces,
+        modality.as_ref(),
+        due_day.flatten(),
+        grace.as_ref(),
+        errors,
+    );
+    if !errors.is_empty() {
+        return (None, pieces);
     }
-    Some(terms)
+    let built = (|| {
+        Some(ContractTerms {
+            number,
+            kind: kind?,
+            purpose,
+            tercero_id: tercero?,
+            local_id: local,
+            signing_date: signing?,
+            start_date: start?,
+            initial_duration_months: duration?,
+            end_date: end?,
+            automatic_extension: v.checked("prorroga"),
+            preaviso_days: preaviso?.unwrap_or(ContractTerms::DEFAULT_NOTICE_DAYS),
+            early_termination_notice_days: early?.unwrap_or(ContractTerms::DEFAULT_NOTICE_DAYS),
+            modality: modality?,
+            sales_report_due_day: due_day?.map(|d| u8::try_from(d).unwrap_or(u8::MAX)),
+            adjustment: index.map(|index| AdjustmentRule {
+                index,
+                on: on.unwrap_or(AdjustmentDate::Anniversary),
+            }),
+            grace_period: grace,
+            required_policies,
+            penalty_clause: v.get("clausula_penal").to_string(),
+            late_payment_interest: v.get("interes_mora").to_string(),
+            signed_document_url: (!url.is_empty()).then(|| url.to_string()),
+        })
+    })();
+    // Whatever the rules above do not cover yet is still refused by the domain.
+    let terms = built.filter(|terms| match terms.validate() {
+        Ok(()) => true,
+        Err(e) => {
+            add_refusal(errors, &e);
+            false
+        }
+    });
+    (terms, pieces)
 }
 
 fn iso(d: NaiveDate) -> String {
@@ -615,11 +656,14 @@ pub struct OtroSiInput {
     pub description: String,
 }
 
-/// The Otro Sí of the form, or `None` with every error added.
+/// The Otro Sí of the form, or `None` with every error added (all of them, in one round).
+/// `in_force` is the modality in force on its start date: without a change of modality, only the
+/// amounts of that modality apply (a híbrido has a minimum and a share of sales, not a canon).
 pub fn otrosi_from_form(
     v: &FormValues,
     errors: &mut FormErrors,
     contract_start: NaiveDate,
+    in_force: Option<&PaymentModality>,
 ) -> Option<OtroSiInput> {
     let from = required(
         errors,
@@ -634,6 +678,22 @@ pub fn otrosi_from_form(
         v.get("vigencia_hasta"),
         parse_date,
     );
+    if from.is_some_and(|from| from < contract_start) {
+        add_once(
+            errors,
+            "vigencia_desde",
+            DomainError::OtroSiBeforeContractStart.to_string(),
+        );
+    }
+    if let (Some(from), Some(to)) = (from, to)
+        && to <= from
+    {
+        add_once(
+            errors,
+            "vigencia_hasta",
+            DomainError::EndNotAfterStart.to_string(),
+        );
+    }
     let canon = optional(errors, "canon", v.get("canon"), Money::parse);
     let minimum = optional(errors, "minimo", v.get("minimo"), Money::parse);
     let percentage = optional(errors, "porcentaje", v.get("porcentaje"), Percentage::parse);
@@ -651,19 +711,28 @@ pub fn otrosi_from_form(
     };
     match v.get("modalidad") {
         "" => {
+            not_applicable(v, errors, in_force);
             changes.canon = canon;
             changes.minimum = minimum;
             changes.percentage = percentage;
         }
         "fijo" => match canon.or(minimum) {
             Some(canon) => changes.modality = Some(PaymentModality::Fijo { canon }),
-            None => errors.add("canon", "Indique el canon de la nueva modalidad fija."),
+            None => add_once(
+                errors,
+                "canon",
+                "Indique el canon de la nueva modalidad fija.".into(),
+            ),
         },
         "variable" => match percentage {
             Some(percentage) => {
                 changes.modality = Some(PaymentModality::VariablePuro { percentage })
             }
-            None => errors.add("porcentaje", "Indique el porcentaje de la nueva modalidad."),
+            None => add_once(
+                errors,
+                "porcentaje",
+                "Indique el porcentaje de la nueva modalidad.".into(),
+            ),
         },
         _ => match (minimum.or(canon), percentage) {
             (Some(minimum), Some(percentage)) => {
@@ -672,9 +741,11 @@ pub fn otrosi_from_form(
                     percentage,
                 });
             }
-            _ => errors.add(
+            _ => add_once(
+                errors,
                 "minimo",
-                "Indique el mínimo garantizado y el porcentaje de la nueva modalidad híbrida.",
+                "Indique el mínimo garantizado y el porcentaje de la nueva modalidad híbrida."
+                    .into(),
             ),
         },
     }
@@ -684,11 +755,14 @@ pub fn otrosi_from_form(
     if v.checked("cambia_polizas") {
         changes.required_policies = Some(policies(v, errors));
     }
-    if !errors.is_empty() {
-        return None;
+    // The domain's rules run on what parsed, so their messages join the others; "changes
+    // nothing" is only said when nothing failed to parse.
+    if let Err(e) = changes.validate(contract_start)
+        && (e != DomainError::EmptyOtroSi || errors.is_empty())
+    {
+        add_once(errors, field_for(&e), e.to_string());
     }
-    if let Err(e) = changes.validate(contract_start) {
-        add_refusal(errors, &e);
+    if !errors.is_empty() {
         return None;
     }
     Some(OtroSiInput {
@@ -697,6 +771,44 @@ pub fn otrosi_from_form(
         changes,
         description: v.get("descripcion").to_string(),
     })
+}
+
+/// Without a change of modality, an amount that the modality in force does not have is refused
+/// beside its field (a canon on a híbrido contract would silently set its minimum).
+fn not_applicable(v: &FormValues, errors: &mut FormErrors, in_force: Option<&PaymentModality>) {
+    let Some(m) = in_force else {
+        return;
+    };
+    let label = m.label().to_lowercase();
+    if !v.get("canon").is_empty() && !matches!(m, PaymentModality::Fijo { .. }) {
+        let instead = if matches!(m, PaymentModality::Hibrido { .. }) {
+            "indique el nuevo mínimo garantizado"
+        } else {
+            "cambie la modalidad para fijar un canon"
+        };
+        add_once(
+            errors,
+            "canon",
+            format!("El contrato es {label}: no tiene canon fijo; {instead}."),
+        );
+    }
+    if !v.get("minimo").is_empty() && !matches!(m, PaymentModality::Hibrido { .. }) {
+        add_once(
+            errors,
+            "minimo",
+            format!(
+                "El contrato es {label}: no tiene mínimo garantizado; cambie la modalidad a híbrido para fijarlo."
+            ),
+        );
+    }
+    if !v.get("porcentaje").is_empty() && !m.is_sales_based() {
+        add_once(
+            errors,
+            "porcentaje",
+            "El contrato es fijo: no tiene porcentaje de ventas; cambie la modalidad para fijarlo."
+                .to_string(),
+        );
+    }
 }
 
 /// The form values of a stored Otro Sí (to edit it).
@@ -843,7 +955,7 @@ mod tests {
             .with("pol_cumplimiento_valor", "80.000.000")
             .with("pol_cumplimiento_canon", "30.000.000");
         let start = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default();
-        let o = otrosi_from_form(&v, &mut errors, start).expect("valid");
+        let o = otrosi_from_form(&v, &mut errors, start, None).expect("valid");
         let list = o.changes.required_policies.clone().unwrap_or_default();
         assert_eq!(
             list[0].cumplimiento_cover.and_then(|c| c.rent),
@@ -885,12 +997,12 @@ mod tests {
             .with("vigencia_desde", "2026-02-01")
             .with("canon", "13.000.000");
         let start = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default();
-        let o = otrosi_from_form(&v, &mut errors, start).expect("valid");
+        let o = otrosi_from_form(&v, &mut errors, start, None).expect("valid");
         assert_eq!(o.changes.canon.map(Money::pesos), Some(13_000_000));
         assert!(o.changes.end_date.is_none());
         let mut errors = FormErrors::new();
         let empty = FormValues::new().with("vigencia_desde", "2026-02-01");
-        assert!(otrosi_from_form(&empty, &mut errors, start).is_none());
+        assert!(otrosi_from_form(&empty, &mut errors, start, None).is_none());
         assert!(!errors.is_empty());
     }
 }

@@ -5,6 +5,7 @@ mod detail;
 pub mod form;
 mod otrosi;
 mod pages;
+mod reglas;
 mod renovaciones;
 
 use arriendo_events::{Contrato, ContratoPart};

@@ -1,21 +1,30 @@
 //! Otro Sí: draft, edit, submit, approve or reject (administrador), delete the last one.
 
-use arriendo_events::{ContratoCommand, ContratoPart, OtroSiNumber};
+use arriendo_events::{
+    Contrato, ContratoCommand, ContratoPart, OtroSi, OtroSiNumber, OtroSiStatus, format_date,
+};
+use arriendo_projections::comparison::terms_without;
+use arriendo_projections::occupancy::{lease_term, term_with_otro_si};
 use arriendo_views::components::FormErrors;
 use arriendo_views::layout::Flash;
+use arriendo_views::pages::confirmacion::{CONFIRM_FIELD, Confirmation, confirmation_page};
 use arriendo_views::pages::contrato_form::Conflict;
 use arriendo_views::pages::form_values::FormValues;
-use arriendo_views::pages::otrosi::{OtroSiDetail, OtroSiFormPage, otrosi_form_page, otrosi_page};
+use arriendo_views::pages::otrosi::{
+    OtroSiDetail, OtroSiFormPage, changes_table, otrosi_form_page, otrosi_page,
+};
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 
-use super::form::{form_from_otrosi, otrosi_from_form};
+use super::form::{OtroSiInput, form_from_otrosi, otrosi_from_form};
 use super::pages::act;
+use super::reglas::{add_once, double_leasing};
 use super::{Loaded, load, load_for_edit, seen_version};
-use crate::app::App;
+use crate::app::{App, today};
 use crate::http::respuestas::{
-    CONFLICT, Outcome, can_write, conflict, done, invalid, not_found, outcome,
+    CONFLICT, Outcome, can_write, conflict, done, invalid, not_found, outcome, parse_date,
+    server_error,
 };
 use crate::http::security::{Ctx, RequireAdmin, RequireWrite};
 
@@ -44,6 +53,8 @@ fn render(
         Show::Invalid => (None, true),
         Show::Conflict(c) => (Some(c), true),
     };
+    let saved = n.and_then(|n| l.contrato.find_otro_si(OtroSiNumber(n)));
+    let before = saved.and_then(|o| terms_without(&l.contrato, Some(o.number), o.effective_from));
     let markup = otrosi_form_page(
         &ctx.page,
         &OtroSiFormPage {
@@ -55,9 +66,8 @@ fn render(
             vigente: &l.vigente,
             tercero_name: &l.tercero_name,
             local_name: l.local_name.as_deref(),
-            saved: n
-                .and_then(|n| l.contrato.find_otro_si(OtroSiNumber(n)))
-                .map(|o| &o.changes),
+            saved: saved.map(|o| &o.changes),
+            before: before.as_ref().unwrap_or(&l.vigente),
             conflict,
         },
     );
@@ -130,9 +140,27 @@ async fn save(
     let raw = n.map(|n| n.0);
     let mut values = FormValues::from_pairs(pairs);
     let mut errors = FormErrors::new();
-    let Some(input) = otrosi_from_form(&values, &mut errors, l.vigente.start_date) else {
+    // The amounts that apply are those of the modality in force on the Otro Sí's start date.
+    let from = parse_date(values.get("vigencia_desde")).ok();
+    let before = from.and_then(|date| terms_without(&l.contrato, n, date));
+    let in_force = before.as_ref().unwrap_or(&l.vigente);
+    let input = otrosi_from_form(
+        &values,
+        &mut errors,
+        l.vigente.start_date,
+        Some(&in_force.modality.value),
+    );
+    let Some(input) = input else {
         return render(&ctx, &id, &l, raw, &values, &errors, Show::Invalid);
     };
+    match moves_into_another_lease(&app, &id, &l.contrato, n, &input).await {
+        Ok(Some(message)) => {
+            add_once(&mut errors, "fecha_fin", message);
+            return render(&ctx, &id, &l, raw, &values, &errors, Show::Invalid);
+        }
+        Ok(None) => {}
+        Err(e) => return server_error(&ctx.page, e),
+    }
     let command = match n {
         None => ContratoCommand::DraftOtroSi {
             actor: user.actor(),
@@ -200,6 +228,50 @@ async fn save(
     }
 }
 
+/// The contract as it would stand with this Otro Sí approved (a draft not saved yet included).
+fn with_approved(c: &Contrato, n: Option<OtroSiNumber>, input: &OtroSiInput, by: &str) -> Contrato {
+    let mut c = c.clone();
+    let number = n.unwrap_or_else(|| c.next_otro_si_number());
+    c.otro_si.retain(|o| o.number != number);
+    c.otro_si.push(OtroSi {
+        number,
+        effective_from: input.effective_from,
+        effective_to: input.effective_to,
+        changes: input.changes.clone(),
+        description: input.description.clone(),
+        status: OtroSiStatus::Aprobado,
+        drafted_by: by.to_string(),
+        submitted_by: None,
+        decided_by: None,
+        rejection_reason: None,
+    });
+    c.otro_si.sort_by_key(|o| o.number);
+    c
+}
+
+/// Double leasing by moving the end: the message when the Otro Sí, once approved, would keep the
+/// local on days another contract holds it.
+async fn moves_into_another_lease(
+    app: &App,
+    id: &str,
+    c: &Contrato,
+    n: Option<OtroSiNumber>,
+    input: &OtroSiInput,
+) -> Result<Option<String>, crate::store::StoreError> {
+    let Some(local) = c.terms.as_ref().and_then(|t| t.local_id) else {
+        return Ok(None);
+    };
+    if input.changes.end_date.is_none() {
+        return Ok(None);
+    }
+    let Some(term) = lease_term(&with_approved(c, n, input, "")) else {
+        return Ok(None);
+    };
+    Ok(double_leasing(app, local, term, id)
+        .await?
+        .map(|c| format!("Con esta fecha de terminación, {c}")))
+}
+
 pub async fn show(
     State(app): State<App>,
     ctx: Ctx,
@@ -213,6 +285,7 @@ pub async fn show(
         return not_found(&ctx.page);
     };
     let last = l.contrato.otro_si.iter().map(|o| o.number).max();
+    let before = terms_without(&l.contrato, Some(o.number), o.effective_from);
     otrosi_page(
         &ctx.page,
         &OtroSiDetail {
@@ -220,6 +293,7 @@ pub async fn show(
             contract_number: l.contrato.number(),
             otro_si: o,
             vigente: &l.vigente,
+            before: before.as_ref().unwrap_or(&l.vigente),
             tercero_name: &l.tercero_name,
             local_name: l.local_name.as_deref(),
             is_last: last == Some(o.number),
@@ -258,7 +332,6 @@ pub async fn edit_form(
 
 enum Step {
     Submit,
-    Approve,
     Reject(String),
     Delete,
 }
@@ -285,11 +358,6 @@ async fn step(
             ContratoCommand::SubmitOtroSi { actor, number },
             format!("{number} enviado a revisión."),
             page,
-        ),
-        Step::Approve => (
-            ContratoCommand::ApproveOtroSi { actor, number },
-            format!("{number} aprobado: ya rige desde su fecha."),
-            format!("/contratos/{id}"),
         ),
         Step::Reject(reason) => {
             if reason.is_empty() {
@@ -328,13 +396,81 @@ pub async fn submit(
     step(app, ctx, user, id, n, Step::Submit).await
 }
 
+/// "regirá desde el 01/03/2027" for a future start, "rige desde el …" otherwise.
+fn takes_effect(from: chrono::NaiveDate) -> String {
+    if from > today() {
+        format!("regirá desde el {}", format_date(from))
+    } else {
+        format!("rige desde el {}", format_date(from))
+    }
+}
+
+/// Approving changes money: the first POST shows what will change and from when, the second
+/// (with `confirmar`) approves, unless the new end would lease the local twice.
 pub async fn approve(
     State(app): State<App>,
     ctx: Ctx,
     RequireAdmin(user): RequireAdmin,
     Path((id, n)): Path<(String, String)>,
+    Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
-    step(app, ctx, user, id, n, Step::Approve).await
+    let values = FormValues::from_pairs(pairs);
+    let l = match load(&app, &ctx.page, &id).await {
+        Ok(l) => l,
+        Err(r) => return r,
+    };
+    let Some(o) = number(&n).and_then(|n| l.contrato.find_otro_si(n)) else {
+        return not_found(&ctx.page);
+    };
+    let page = format!("/contratos/{id}/otrosi/{}", o.number.0);
+    if o.changes.end_date.is_some()
+        && let (Some(local), Some(term)) = (
+            l.contrato.terms.as_ref().and_then(|t| t.local_id),
+            term_with_otro_si(&l.contrato, o.number),
+        )
+    {
+        match double_leasing(&app, local, term, &id).await {
+            Ok(Some(c)) => {
+                let message = format!(
+                    "No se puede aprobar {}: con su fecha de terminación, {c}.",
+                    o.number
+                );
+                return done(&ctx.session, Flash::error(message), &page).await;
+            }
+            Ok(None) => {}
+            Err(e) => return server_error(&ctx.page, e),
+        }
+    }
+    if !values.checked(CONFIRM_FIELD) {
+        let before = terms_without(&l.contrato, Some(o.number), o.effective_from);
+        let title = format!("Aprobar {} del contrato {}", o.number, l.contrato.number());
+        let body = maud::html! {
+            p { strong { (o.number) " " (takes_effect(o.effective_from)) "." } " Estos términos cambian:" }
+            (changes_table(&o.changes, before.as_ref().unwrap_or(&l.vigente)))
+        };
+        let label = format!("Sí, aprobar {}", o.number);
+        let action = format!("{page}/aprobar");
+        return confirmation_page(
+            &ctx.page,
+            &Confirmation {
+                title: &title,
+                body,
+                action: &action,
+                hidden: &[],
+                confirm_label: &label,
+                cancel_href: &page,
+                style: "btn-primary",
+            },
+        )
+        .into_response();
+    }
+    let message = format!("{} aprobado: {}.", o.number, takes_effect(o.effective_from));
+    let command = ContratoCommand::ApproveOtroSi {
+        actor: user.actor(),
+        number: o.number,
+    };
+    let back = format!("/contratos/{id}");
+    act(&app, &ctx, &id, command, user.metadata(), message, &back).await
 }
 
 pub async fn reject(

@@ -11,7 +11,8 @@ use axum::extract::{Path, State};
 use axum::http::Uri;
 use axum::response::{IntoResponse, Response};
 
-use super::form::{form_from_terms, terms_from_form};
+use super::form::{contract_form, form_from_terms};
+use super::reglas;
 use super::{load, load_for_edit, seen_version};
 use crate::app::{App, today};
 use crate::http::respuestas::{
@@ -99,9 +100,10 @@ pub async fn create(
     RequireWrite(user): RequireWrite,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
-    let values = FormValues::from_pairs(pairs);
+    let mut values = FormValues::from_pairs(pairs);
+    let typed_end = values.get("fecha_fin").to_string();
     let mut errors = FormErrors::new();
-    let terms = match validated_terms(&app, &ctx, &values, &mut errors, "").await {
+    let terms = match validated_terms(&app, &ctx, &mut values, &mut errors, "").await {
         Ok(Some(terms)) => terms,
         Ok(None) => return form_again(&app, &ctx, None, &values, &errors).await,
         Err(response) => return response,
@@ -121,7 +123,11 @@ pub async fn create(
         Outcome::Done => {
             done(
                 &ctx.session,
-                Flash::exito(format!("Contrato {number} creado.")),
+                Flash::exito(saved_message(
+                    format!("Contrato {number} creado."),
+                    &values,
+                    &typed_end,
+                )),
                 &format!("/contratos/{id}"),
             )
             .await
@@ -138,29 +144,44 @@ pub async fn create(
     }
 }
 
-/// The terms the form describes, once they parse and their number is not another contract's
-/// (`own_id` is the contract being edited, empty when creating). `None` when `errors` got entries.
+/// The terms the form describes, once every rule holds: the fields parse and agree with each
+/// other, the number is not another contract's, the tercero is of the contract's class and the
+/// local is free on those days (`own_id` is the contract being edited, empty when creating).
+/// All the checks run, so every mistake shows at once. An end computed from start + duration is
+/// written back into `values`, so the form shows it. `None` when `errors` got entries.
 async fn validated_terms(
     app: &App,
     ctx: &Ctx,
-    values: &FormValues,
+    values: &mut FormValues,
     errors: &mut FormErrors,
     own_id: &str,
 ) -> Result<Option<arriendo_events::ContractTerms>, Response> {
-    let terms = terms_from_form(values, errors);
-    // Only a number within bounds reaches the database (PostgreSQL refuses a NUL in text).
-    if let Some(t) = terms.as_ref().filter(|_| errors.is_empty()) {
-        match queries::contratos::number_taken(&app.db, &t.number, own_id).await {
-            Ok(true) => errors.add("numero", number_taken(&t.number)),
-            Ok(false) => {}
-            Err(e) => return Err(server_error(&ctx.page, e)),
-        }
+    let (terms, pieces) = contract_form(values, errors);
+    if let Err(e) = reglas::against_read_models(app, &pieces, own_id, errors).await {
+        return Err(server_error(&ctx.page, e));
+    }
+    if let Some(end) = pieces.computed_end {
+        values.set("fecha_fin", arriendo_views::format::date_input(end));
     }
     Ok(terms.filter(|_| errors.is_empty()))
 }
 
 fn number_taken(number: &str) -> String {
     format!("Ya existe un contrato con el número {number}.")
+}
+
+/// "Contrato CT-1 creado." plus, when the end was computed, the end it got.
+fn saved_message(what: String, values: &FormValues, typed_end: &str) -> String {
+    if typed_end.trim().is_empty()
+        && let Ok(end) = parse_date(values.get("fecha_fin"))
+    {
+        format!(
+            "{what} Fecha de terminación calculada con la duración: {}.",
+            arriendo_views::format::date(end)
+        )
+    } else {
+        what
+    }
 }
 
 /// The form again, with what the user typed and the errors beside their fields.
@@ -215,7 +236,8 @@ pub async fn update(
     let mut values = FormValues::from_pairs(pairs);
     let number = loaded.contrato.number().to_string();
     let mut errors = FormErrors::new();
-    let terms = match validated_terms(&app, &ctx, &values, &mut errors, &id).await {
+    let typed_end = values.get("fecha_fin").to_string();
+    let terms = match validated_terms(&app, &ctx, &mut values, &mut errors, &id).await {
         Ok(Some(terms)) => terms,
         Ok(None) => return form_again(&app, &ctx, Some((&id, &number)), &values, &errors).await,
         Err(response) => return response,
@@ -235,7 +257,11 @@ pub async fn update(
         Outcome::Done => {
             done(
                 &ctx.session,
-                Flash::exito(format!("Contrato {new_number} actualizado.")),
+                Flash::exito(saved_message(
+                    format!("Contrato {new_number} actualizado."),
+                    &values,
+                    &typed_end,
+                )),
                 &format!("/contratos/{id}"),
             )
             .await

@@ -1,16 +1,19 @@
 //! Renovaciones automáticas from the contract page: propose, approve (administrador), annul.
 
-use arriendo_events::{ContratoCommand, RenewalNumber};
+use arriendo_events::{ContratoCommand, RenewalNumber, format_date};
+use arriendo_projections::occupancy::term_with_renewal;
 use arriendo_views::layout::Flash;
+use arriendo_views::pages::confirmacion::{CONFIRM_FIELD, Confirmation, confirmation_page};
 use arriendo_views::pages::form_values::FormValues;
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 
 use super::load;
 use super::pages::act;
+use super::reglas::double_leasing;
 use crate::app::App;
-use crate::http::respuestas::{done, not_found};
+use crate::http::respuestas::{done, not_found, server_error};
 use crate::http::security::{Ctx, RequireAdmin, RequireWrite};
 
 pub async fn propose(
@@ -55,31 +58,75 @@ async fn renewal(app: &App, ctx: &Ctx, id: &str, n: &str) -> Result<RenewalNumbe
         .ok_or_else(|| not_found(&ctx.page))
 }
 
+/// Approving extends the term: the first POST says to when, the second (with `confirmar`)
+/// approves, unless the extension would lease the local twice.
 pub async fn approve(
     State(app): State<App>,
     ctx: Ctx,
     RequireAdmin(user): RequireAdmin,
     Path((id, n)): Path<(String, String)>,
+    Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
-    let number = match renewal(&app, &ctx, &id, &n).await {
-        Ok(n) => n,
+    let l = match load(&app, &ctx.page, &id).await {
+        Ok(l) => l,
         Err(r) => return r,
     };
+    let Some(r) = n
+        .parse::<RenewalNumber>()
+        .ok()
+        .and_then(|n| l.contrato.find_renewal(n))
+    else {
+        return not_found(&ctx.page);
+    };
+    let back = format!("/contratos/{id}");
+    if let (Some(local), Some(term)) = (
+        l.contrato.terms.as_ref().and_then(|t| t.local_id),
+        term_with_renewal(&l.contrato, r.number),
+    ) {
+        match double_leasing(&app, local, term, &id).await {
+            Ok(Some(c)) => {
+                let message = format!("No se puede aprobar {}: con la prórroga, {c}.", r.number);
+                return done(&ctx.session, Flash::error(message), &back).await;
+            }
+            Ok(None) => {}
+            Err(e) => return server_error(&ctx.page, e),
+        }
+    }
+    if !FormValues::from_pairs(pairs).checked(CONFIRM_FIELD) {
+        let title = format!("Aprobar {} del contrato {}", r.number, l.contrato.number());
+        let body = maud::html! {
+            p {
+                "Hoy el contrato termina el " strong { (format_date(r.previous_end)) } ". Con "
+                (r.number) " se prorroga desde el " (format_date(r.effective_from()))
+                " hasta el " strong { (format_date(r.new_end)) } "."
+            }
+        };
+        let label = format!("Sí, aprobar {}", r.number);
+        let action = format!("/contratos/{id}/renovaciones/{}/aprobar", r.number.0);
+        return confirmation_page(
+            &ctx.page,
+            &Confirmation {
+                title: &title,
+                body,
+                action: &action,
+                hidden: &[],
+                confirm_label: &label,
+                cancel_href: &back,
+                style: "btn-primary",
+            },
+        )
+        .into_response();
+    }
     let command = ContratoCommand::ApproveRenewal {
         actor: user.actor(),
-        number,
+        number: r.number,
     };
-    let message = format!("Renovación {number} aprobada.");
-    act(
-        &app,
-        &ctx,
-        &id,
-        command,
-        user.metadata(),
-        message,
-        &format!("/contratos/{id}"),
-    )
-    .await
+    let message = format!(
+        "Renovación {} aprobada: el contrato sigue hasta el {}.",
+        r.number,
+        format_date(r.new_end)
+    );
+    act(&app, &ctx, &id, command, user.metadata(), message, &back).await
 }
 
 pub async fn annul(

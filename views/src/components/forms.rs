@@ -444,6 +444,12 @@ pub fn required_note() -> Markup {
 /// A box at the top of a form listing every error, each linking to its field. Renders nothing
 /// when there are no errors. Put it first in the form.
 pub fn error_summary(errors: &FormErrors) -> Markup {
+    error_summary_with(errors, |_| None)
+}
+
+/// Like [`error_summary`], each line led by its field's label, so the summary reads on its own:
+/// "Fecha de terminación: la fecha final debe ser posterior a la inicial."
+pub fn error_summary_with(errors: &FormErrors, label: impl Fn(&str) -> Option<String>) -> Markup {
     html! {
         @if !errors.is_empty() {
             div.error-summary role="alert" aria-labelledby="resumen-errores" tabindex="-1" {
@@ -455,12 +461,27 @@ pub fn error_summary(errors: &FormErrors) -> Markup {
                     @for e in errors.iter() {
                         li {
                             @if e.field.is_empty() { (e.message) }
-                            @else { a href={ "#" (field_id(&e.field)) } { (e.message) } }
+                            @else { a href={ "#" (field_id(&e.field)) } { (summary_line(label(&e.field).as_deref(), &e.message)) } }
                         }
                     }
                 }
             }
         }
+    }
+}
+
+/// `Label: message` with the message's first letter lowered (it continues the sentence).
+pub fn summary_line(label: Option<&str>, message: &str) -> String {
+    match label {
+        Some(label) => {
+            let mut chars = message.chars();
+            let rest: String = match chars.next() {
+                Some(first) => first.to_lowercase().chain(chars).collect(),
+                None => String::new(),
+            };
+            format!("{label}: {rest}")
+        }
+        None => message.to_string(),
     }
 }
 
@@ -607,6 +628,15 @@ mod tests {
         assert!(html.contains("<a href=\"#campo-canon\">El canon es obligatorio.</a>"));
         assert!(html.contains("<li>Otro usuario modificó el contrato.</li>"));
         assert_eq!(error_summary(&FormErrors::new()).into_string(), "");
+        let labelled = error_summary_with(&errors, |name| {
+            (name == "canon").then(|| "Canon mensual".to_string())
+        })
+        .into_string();
+        assert!(
+            labelled
+                .contains("<a href=\"#campo-canon\">Canon mensual: el canon es obligatorio.</a>")
+        );
+        assert!(labelled.contains("<li>Otro usuario modificó el contrato.</li>"));
     }
 
     #[test]

@@ -78,7 +78,7 @@ fn otrosi_section(d: &ContratoDetail<'_>, token: &str) -> Markup {
                                 (post_button(&format!("{base}/enviar"), token, "Enviar a revisión", "btn-primary", None))
                             }
                             @if d.is_admin && open && o.status == OtroSiStatus::EnRevision {
-                                (post_button(&format!("{base}/aprobar"), token, "Aprobar", "btn-primary", Some("¿Aprobar este Otro Sí? Entrará en vigor en su fecha.")))
+                                (post_button(&format!("{base}/aprobar"), token, "Aprobar…", "btn-primary", None))
                                 (link_button(&base, "Rechazar…", false))
                             }
                             @if d.can_write && open && Some(o.number) == last && o.status != OtroSiStatus::Aprobado {
@@ -121,7 +121,7 @@ fn renewal_section(d: &ContratoDetail<'_>, token: &str) -> Markup {
                         td { (r.proposed_by) }
                         td { div.cluster {
                             @if d.is_admin && open && r.status == RenewalStatus::Propuesta {
-                                (post_button(&format!("{base}/aprobar"), token, "Aprobar", "btn-primary", None))
+                                (post_button(&format!("{base}/aprobar"), token, "Aprobar…", "btn-primary", None))
                             }
                             @if open && Some(r.number) == last && (d.is_admin || (d.can_write && r.status == RenewalStatus::Propuesta)) {
                                 form.inline-form method="post" action={ (base) "/anular" } {

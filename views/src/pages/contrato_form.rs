@@ -4,11 +4,11 @@
 use maud::{Markup, html};
 
 use crate::components::{
-    Field, FormErrors, breadcrumbs, checkbox, csrf_field, date_field, error_summary, fieldset,
+    Field, FormErrors, breadcrumbs, checkbox, csrf_field, date_field, error_summary_with, fieldset,
     form_actions, money_field, number_field, page_header, percent_field, required_note,
     select_field, text_field, textarea,
 };
-use crate::pages::form_values::{FormValues, adjustment_fields, policy_fields};
+use crate::pages::form_values::{FormValues, adjustment_fields, policy_fields, shared_label};
 use crate::{PageContext, page};
 
 /// A conflict: someone else changed the contract while the user edited it.
@@ -52,6 +52,45 @@ pub struct ContratoFormPage<'a> {
     pub conflict: Option<Conflict>,
 }
 
+/// The labels of the contract form's own fields, as the error summary names them.
+const LABELS: &[(&str, &str)] = &[
+    ("numero", "Número del contrato"),
+    ("clase", "Clase"),
+    ("tercero", "Arrendatario / proveedor"),
+    ("local", "Local"),
+    ("objeto", "Objeto / destinación"),
+    ("fecha_firma", "Fecha de firma"),
+    ("fecha_inicio", "Fecha de inicio"),
+    ("duracion_meses", "Duración inicial"),
+    ("fecha_fin", "Fecha de terminación"),
+    ("preaviso_dias", "Días de preaviso"),
+    (
+        "terminacion_dias",
+        "Días de aviso de terminación anticipada",
+    ),
+    ("prorroga", "Prórroga automática"),
+    ("modalidad", "Modalidad"),
+    ("canon", "Canon mensual o mínimo garantizado"),
+    ("porcentaje", "Porcentaje de las ventas"),
+    ("dia_informe", "Día de entrega del informe de ventas"),
+    ("gracia_desde", "Gracia desde"),
+    ("gracia_hasta", "Gracia hasta"),
+    ("gracia_canon", "Canon durante la gracia"),
+    ("gracia_condicion", "Condición de la gracia"),
+    ("clausula_penal", "Cláusula penal"),
+    ("interes_mora", "Intereses de mora"),
+    ("documento_url", "Enlace al documento firmado"),
+];
+
+/// The label the error summary puts before a contract-form message.
+pub fn contract_label(name: &str) -> Option<String> {
+    LABELS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, l)| (*l).to_string())
+        .or_else(|| shared_label(name))
+}
+
 fn options(list: &[(String, String)]) -> Vec<(&str, &str)> {
     list.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect()
 }
@@ -87,7 +126,7 @@ pub fn contrato_form_page(ctx: &PageContext, f: &ContratoFormPage<'_>) -> Markup
         (page_header(&title, None, html! {}))
         (conflict_box(f.conflict.as_ref()))
         form.form method="post" action=(action) novalidate {
-            (error_summary(e))
+            (error_summary_with(e, contract_label))
             (csrf_field(&ctx.csrf_token))
             input type="hidden" name="version" value=(v.get("version"));
             (required_note())
@@ -106,7 +145,7 @@ pub fn contrato_form_page(ctx: &PageContext, f: &ContratoFormPage<'_>) -> Markup
                     (date_field(&Field::new("fecha_firma", "Fecha de firma").value(v.get("fecha_firma")).required().errors(e)))
                     (date_field(&Field::new("fecha_inicio", "Fecha de inicio").value(v.get("fecha_inicio")).required().errors(e)))
                     (number_field(&Field::new("duracion_meses", "Duración inicial (meses)").value(v.get("duracion_meses")).required().errors(e), Some(1), Some(600)))
-                    (date_field(&Field::new("fecha_fin", "Fecha de terminación").value(v.get("fecha_fin")).required().errors(e)))
+                    (date_field(&Field::new("fecha_fin", "Fecha de terminación").value(v.get("fecha_fin")).hint("Vacía: se calcula con la fecha de inicio y la duración.").errors(e)))
                     (number_field(&Field::new("preaviso_dias", "Días de preaviso de no renovación").value(v.get("preaviso_dias")).hint("60 si se deja vacío").errors(e), Some(0), Some(3650)))
                     (number_field(&Field::new("terminacion_dias", "Días de aviso de terminación anticipada").value(v.get("terminacion_dias")).hint("60 si se deja vacío").errors(e), Some(0), Some(3650)))
                 }
@@ -183,5 +222,37 @@ mod tests {
         assert!(html.contains("El contrato cambió mientras lo editaba"));
         assert!(html.contains("canon actual"));
         assert!(html.contains("Café Andino S.A.S."));
+        // The summary names the field of each message.
+        assert!(html.contains("<a href=\"#campo-porcentaje\">Porcentaje de las ventas: «abc» no es un porcentaje válido</a>"));
+    }
+
+    #[test]
+    fn every_field_of_the_form_has_a_label_for_the_summary() {
+        let html = contrato_form_page(
+            &PageContext::default(),
+            &ContratoFormPage {
+                contract: None,
+                values: &FormValues::new(),
+                errors: &FormErrors::new(),
+                terceros: &[],
+                locales: &[],
+                conflict: None,
+            },
+        )
+        .into_string();
+        let start = html.find("<form class=\"form\"").unwrap_or(0);
+        let end = html[start..]
+            .find("</form>")
+            .map_or(html.len(), |e| start + e);
+        let names: Vec<&str> = html[start..end]
+            .split("name=\"")
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next())
+            .filter(|n| !matches!(*n, "csrf_token" | "version"))
+            .collect();
+        assert!(names.len() > 40, "{names:?}");
+        for name in names {
+            assert!(contract_label(name).is_some(), "no label for {name}");
+        }
     }
 }

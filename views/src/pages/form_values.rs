@@ -108,6 +108,40 @@ pub fn has_cover(prefix: &str) -> bool {
     matches!(prefix, "cumplimiento" | "arrendamiento")
 }
 
+/// The label of a required-policy or adjustment field, as the error summary names it
+/// ("RCE (responsabilidad civil extracontractual) · Valor asegurado mínimo").
+pub fn shared_label(name: &str) -> Option<String> {
+    let adjustment = [
+        ("ajuste_indice", "Índice de ajuste"),
+        ("ajuste_puntos", "Puntos sobre el IPC o % del incremento"),
+        ("ajuste_fecha", "Fecha del ajuste"),
+        ("ajuste_dia", "Día del ajuste"),
+        ("ajuste_mes", "Mes del ajuste"),
+    ];
+    if let Some((_, label)) = adjustment.iter().find(|(n, _)| *n == name) {
+        return Some((*label).to_string());
+    }
+    let (kind, suffix) = POLICY_KINDS.iter().find_map(|(prefix, label)| {
+        let rest = name.strip_prefix("pol_")?.strip_prefix(prefix)?;
+        Some((label, rest.strip_prefix('_').unwrap_or(rest)))
+    })?;
+    let part = match suffix {
+        "" => None,
+        "valor" => Some("Valor asegurado mínimo"),
+        "meses" => Some("Meses de cobertura tras el fin"),
+        "nombre" => Some("Nombre de la póliza"),
+        other => RCE_SUBLIMITS
+            .iter()
+            .chain(COVERS.iter())
+            .find(|(s, _)| *s == other)
+            .map(|(_, l)| *l),
+    };
+    Some(match part {
+        Some(part) => format!("Póliza {kind} · {part}"),
+        None => format!("Póliza {kind}"),
+    })
+}
+
 /// A collapsible group of optional money fields (open when the row is required, a value is typed
 /// or a field has an error), so it works without JavaScript.
 fn money_group(
@@ -201,6 +235,27 @@ mod tests {
         assert!(html.contains("name=\"pol_arrendamiento_iva\""));
         assert!(!html.contains("name=\"pol_todo_riesgo_iva\""));
         assert!(!html.contains("<details class=\"fieldset policy-extras\" open"));
+    }
+
+    #[test]
+    fn shared_fields_have_labels_for_the_summary() {
+        assert_eq!(
+            shared_label("pol_rce_valor").as_deref(),
+            Some("Póliza RCE (responsabilidad civil extracontractual) · Valor asegurado mínimo")
+        );
+        assert_eq!(
+            shared_label("pol_todo_riesgo_meses").as_deref(),
+            Some("Póliza Todo riesgo · Meses de cobertura tras el fin")
+        );
+        assert_eq!(
+            shared_label("pol_cumplimiento_iva").as_deref(),
+            Some("Póliza Cumplimiento · IVA")
+        );
+        assert_eq!(
+            shared_label("ajuste_dia").as_deref(),
+            Some("Día del ajuste")
+        );
+        assert_eq!(shared_label("canon"), None);
     }
 
     #[test]

@@ -6,8 +6,8 @@ use chrono::NaiveDate;
 use maud::{Markup, html};
 
 use crate::components::{
-    Column, Detail, Field, FormErrors, Tone, badge, breadcrumbs, card, csrf_field, date_field,
-    detail_list, empty_state, error_summary, form_actions, number_field, page_header,
+    Column, Detail, Field, FormErrors, Tone, badge, breadcrumbs, card, checkbox, csrf_field,
+    date_field, detail_list, empty_state, error_summary, form_actions, number_field, page_header,
     percent_field, select_field, stat_tile, submit_button, table_head, table_wrap,
 };
 use crate::format;
@@ -54,6 +54,8 @@ pub struct IndexForm {
     pub anio: String,
     pub valor: String,
     pub errors: FormErrors,
+    /// A value far from the one on file: shown with a checkbox to confirm it.
+    pub warning: Option<String>,
 }
 
 pub struct IndicesPage<'a> {
@@ -142,6 +144,10 @@ pub fn indices_page(ctx: &PageContext, p: &IndicesPage<'_>) -> Markup {
                             (select_field(&Field::new("indice", "Índice").value(&p.form.indice).required().errors(e), INDICES))
                             (number_field(&Field::new("anio", "Año").value(&p.form.anio).required().errors(e), Some(2000), Some(2100)))
                             (percent_field(&Field::new("valor", "Valor").value(&p.form.valor).required().hint("Por ejemplo 5,2").errors(e)))
+                            @if let Some(w) = &p.form.warning {
+                                (warning_box(w))
+                                (checkbox(&Field::new("confirmar", "Confirmo el valor escrito").required().errors(e), false))
+                            }
                             (submit_button("Registrar valor"))
                         }
                     }))
@@ -175,6 +181,13 @@ pub struct AdjustForm {
     pub valor: String,
     pub fecha: String,
     pub errors: FormErrors,
+    /// An index value far from the one on file (shown above the confirmation).
+    pub warning: Option<String>,
+}
+
+/// A warning that asks for a confirmation before saving.
+fn warning_box(text: &str) -> Markup {
+    html! { div.flash.flash-aviso role="alert" { p { strong { "Revise el valor: " } (text) } } }
 }
 
 pub struct AdjustmentPage<'a> {
@@ -268,6 +281,9 @@ pub fn adjustment_page(ctx: &PageContext, p: &AdjustmentPage<'_>) -> Markup {
                             input type="hidden" name="anio" value=(p.form.anio);
                             input type="hidden" name="valor" value=(p.form.valor);
                             input type="hidden" name="fecha" value=(p.form.fecha);
+                            @if let Some(w) = &p.form.warning { (warning_box(w)) }
+                            @let confirm = format!("Confirmo el nuevo canon de {} desde el {}", a.new_canon, format::date(a.effective_date));
+                            (checkbox(&Field::new("confirmar", &confirm).required().errors(e), false))
                             (submit_button("Confirmar ajuste"))
                         }
                     }

@@ -7,8 +7,8 @@ use super::catalogos::{ContractRow, Paging, contracts_table};
 use super::conflicto::stale_panel;
 use crate::components::{
     Column, Detail, Field, FormErrors, breadcrumbs, card, csrf_field, detail_list, empty_state,
-    error_summary, form_actions, link_button, page_header, required_note, table_head, table_wrap,
-    text_field,
+    error_summary_with, form_actions, link_button, page_header, required_note, table_head,
+    table_wrap, text_field,
 };
 use crate::format;
 use crate::layout::{PageContext, page};
@@ -157,7 +157,7 @@ pub fn form_page(ctx: &PageContext, form: &LocalForm, editing: Option<(&str, &st
                 ]))
             }
             form.form method="post" action=(action) novalidate {
-                (error_summary(e))
+                (error_summary_with(e, local_label))
                 (csrf_field(&ctx.csrf_token))
                 @if editing.is_some() {
                     input type="hidden" name="version" value=(form.version);
@@ -172,4 +172,16 @@ pub fn form_page(ctx: &PageContext, form: &LocalForm, editing: Option<(&str, &st
             }
         },
     )
+}
+/// The label the error summary puts before a local-form message.
+pub fn local_label(name: &str) -> Option<String> {
+    let labels = [
+        ("nombre", "Nombre comercial"),
+        ("ubicacion", "Ubicación"),
+        ("area", "Área (m²)"),
+    ];
+    labels
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, l)| (*l).to_string())
 }

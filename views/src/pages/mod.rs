@@ -3,6 +3,7 @@
 
 pub mod catalogos;
 pub mod conflicto;
+pub mod confirmacion;
 pub mod contrato_detail;
 pub mod contrato_form;
 pub mod contrato_terms;

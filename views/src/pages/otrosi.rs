@@ -1,27 +1,30 @@
 //! Otro Sí pages: the form (draft and edit) and the detail page with the workflow buttons. Each
-//! shows what the Otro Sí changes against the terms in force today.
+//! shows what the Otro Sí changes against the terms in force on its own start date (without it).
 
-use arriendo_events::{AdjustmentRule, OtroSi, OtroSiChanges, OtroSiStatus};
+use arriendo_events::{AdjustmentRule, OtroSi, OtroSiChanges, OtroSiStatus, PaymentModality};
 use arriendo_projections::ContratoVigente;
 use arriendo_projections::history::modality_phrase;
 use maud::{Markup, html};
 
 use crate::components::{
     Detail, Field, FormErrors, Tone, badge, breadcrumbs, card, csrf_field, date_field, detail_list,
-    error_summary, fieldset, form_actions, money_field, number_field, page_header, percent_field,
-    post_button, required_note, select_field, state_badge, table_wrap, textarea,
+    error_summary, error_summary_with, fieldset, form_actions, money_field, number_field,
+    page_header, percent_field, post_button, required_note, select_field, state_badge, table_wrap,
+    textarea,
 };
 use crate::pages::contrato_form::{Conflict, conflict_box};
 use crate::pages::contrato_terms::{adjustment_text, policies_text, vigente_details};
-use crate::pages::form_values::{FormValues, adjustment_fields, policy_fields};
+use crate::pages::form_values::{FormValues, adjustment_fields, policy_fields, shared_label};
 use crate::{PageContext, format, page};
 
 fn src(s: Option<String>) -> Markup {
     html! { @if let Some(s) = s { " " span.source-tag { "modificado por " (s) } } @else { " " span.muted.small { "(contrato original)" } } }
 }
 
-/// One row per field the Otro Sí changes: field, value in force today (and its document), new value.
+/// One row per field the Otro Sí changes: field, value in force on `v.date` (and its document),
+/// new value. Give it the terms in force on the Otro Sí's start date without it.
 pub fn changes_table(changes: &OtroSiChanges, v: &ContratoVigente) -> Markup {
+    let in_force_header = format!("Vigente el {}", format::date(v.date));
     use crate::pages::contrato_terms::source_of;
     let mut rows: Vec<(&str, Markup, String)> = Vec::new();
     if let Some(m) = &changes.modality {
@@ -98,7 +101,7 @@ pub fn changes_table(changes: &OtroSiChanges, v: &ContratoVigente) -> Markup {
             p.muted { "No cambia ningún término." }
         } @else {
             (table_wrap("Cambios frente a los términos vigentes", html! { thead { tr {
-                th scope="col" { "Término" } th scope="col" { "Vigente hoy" } th scope="col" { "Con este Otro Sí" } } } },
+                th scope="col" { "Término" } th scope="col" { (in_force_header) } th scope="col" { "Con este Otro Sí" } } } },
                 html! { tbody {
                     @for (label, current, new) in &rows {
                         tr { th scope="row" { (label) } td { (current) } td { strong { (new) } } }
@@ -137,7 +140,49 @@ pub struct OtroSiFormPage<'a> {
     pub local_name: Option<&'a str>,
     /// When editing: what the saved draft changes, shown against the terms in force.
     pub saved: Option<&'a OtroSiChanges>,
+    /// The terms the saved draft is compared with: those in force on its start date without it.
+    pub before: &'a ContratoVigente,
     pub conflict: Option<Conflict>,
+}
+
+/// The amount fields that apply: those of the modality chosen in the form, else of the modality
+/// in force (a híbrido contract has a minimum and a share of sales, never a canon).
+fn amount_fields(v: &FormValues, e: &FormErrors, in_force: &PaymentModality) -> Markup {
+    let (canon, minimum, percentage) = match v.get("modalidad") {
+        "fijo" => (true, false, false),
+        "variable" => (false, false, true),
+        "hibrido" => (false, true, true),
+        _ => match in_force {
+            PaymentModality::Fijo { .. } => (true, false, false),
+            PaymentModality::VariablePuro { .. } => (false, false, true),
+            PaymentModality::Hibrido { .. } => (false, true, true),
+        },
+    };
+    html! {
+        @if canon { (money_field(&Field::new("canon", "Nuevo canon mensual").value(v.get("canon")).errors(e))) }
+        @if minimum { (money_field(&Field::new("minimo", "Nuevo mínimo garantizado").value(v.get("minimo")).errors(e))) }
+        @if percentage { (percent_field(&Field::new("porcentaje", "Nuevo porcentaje de ventas").value(v.get("porcentaje")).errors(e))) }
+    }
+}
+
+/// The labels of the Otro Sí form's own fields, as the error summary names them.
+pub fn otrosi_label(name: &str) -> Option<String> {
+    let own = [
+        ("vigencia_desde", "Vigente desde"),
+        ("vigencia_hasta", "Vigente hasta"),
+        ("descripcion", "Descripción"),
+        ("modalidad", "Nueva modalidad"),
+        ("canon", "Nuevo canon mensual"),
+        ("minimo", "Nuevo mínimo garantizado"),
+        ("porcentaje", "Nuevo porcentaje de ventas"),
+        ("fecha_fin", "Nueva fecha de terminación"),
+        ("duracion_meses", "Nueva duración"),
+        ("cambia_polizas", "Pólizas requeridas"),
+    ];
+    own.iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, l)| (*l).to_string())
+        .or_else(|| shared_label(name))
 }
 
 pub fn otrosi_form_page(ctx: &PageContext, f: &OtroSiFormPage<'_>) -> Markup {
@@ -162,7 +207,7 @@ pub fn otrosi_form_page(ctx: &PageContext, f: &OtroSiFormPage<'_>) -> Markup {
         (conflict_box(f.conflict.as_ref()))
         div.grid-2 {
             form.form method="post" action=(action) novalidate {
-                (error_summary(e))
+                (error_summary_with(e, otrosi_label))
                 (csrf_field(&ctx.csrf_token))
                 input type="hidden" name="version" value=(v.get("version"));
                 (required_note())
@@ -175,11 +220,10 @@ pub fn otrosi_form_page(ctx: &PageContext, f: &OtroSiFormPage<'_>) -> Markup {
                 }))
                 (fieldset("Canon y modalidad", html! {
                     div.form-grid {
-                        (select_field(&Field::new("modalidad", "Nueva modalidad").value(v.get("modalidad")).placeholder("Sin cambio").errors(e),
+                        (select_field(&Field::new("modalidad", "Nueva modalidad").value(v.get("modalidad")).placeholder("Sin cambio")
+                            .hint("Para cambiar la modalidad, elíjala y guarde: el formulario pedirá los valores de la nueva.").errors(e),
                             &[("fijo", "Fijo"), ("variable", "Variable puro"), ("hibrido", "Híbrido")]))
-                        (money_field(&Field::new("canon", "Nuevo canon mensual").value(v.get("canon")).errors(e)))
-                        (money_field(&Field::new("minimo", "Nuevo mínimo garantizado").value(v.get("minimo")).errors(e)))
-                        (percent_field(&Field::new("porcentaje", "Nuevo porcentaje de ventas").value(v.get("porcentaje")).errors(e)))
+                        (amount_fields(v, e, &f.before.modality.value))
                     }
                 }))
                 (fieldset("Plazo", html! {
@@ -197,7 +241,7 @@ pub fn otrosi_form_page(ctx: &PageContext, f: &OtroSiFormPage<'_>) -> Markup {
             }
             div.stack {
                 @if let Some(saved) = f.saved {
-                    (card(Some("Lo que cambia el borrador guardado"), changes_table(saved, f.vigente)))
+                    (card(Some("Lo que cambia el borrador guardado"), changes_table(saved, f.before)))
                 }
                 (card(Some("Términos vigentes hoy"), vigente_details(f.vigente, f.tercero_name, f.local_name, true)))
             }
@@ -213,6 +257,8 @@ pub struct OtroSiDetail<'a> {
     pub contract_number: &'a str,
     pub otro_si: &'a OtroSi,
     pub vigente: &'a ContratoVigente,
+    /// The terms in force on the Otro Sí's start date without it: what it changes.
+    pub before: &'a ContratoVigente,
     pub tercero_name: &'a str,
     pub local_name: Option<&'a str>,
     pub is_last: bool,
@@ -247,7 +293,7 @@ pub fn otrosi_page(ctx: &PageContext, d: &OtroSiDetail<'_>) -> Markup {
         @if let Some(r) = &o.rejection_reason { p { (badge(Tone::Danger, "Rechazado")) " Motivo: " (r) } }
         div.grid-2 {
             (card(Some("Otro Sí"), detail_list(&info)))
-            (card(Some("Qué cambia frente a lo vigente hoy"), changes_table(&o.changes, d.vigente)))
+            (card(Some(&format!("Qué cambia frente a lo vigente el {}", format::date(o.effective_from))), changes_table(&o.changes, d.before)))
         }
         div.section.cluster {
             @if d.can_write && open && o.status == OtroSiStatus::Borrador {
@@ -255,7 +301,7 @@ pub fn otrosi_page(ctx: &PageContext, d: &OtroSiDetail<'_>) -> Markup {
                 (post_button(&format!("{base}/enviar"), token, "Enviar a revisión", "btn-primary", None))
             }
             @if d.is_admin && open && o.status == OtroSiStatus::EnRevision {
-                (post_button(&format!("{base}/aprobar"), token, "Aprobar", "btn-primary", Some("¿Aprobar este Otro Sí?")))
+                (post_button(&format!("{base}/aprobar"), token, "Aprobar…", "btn-primary", None))
             }
             @if d.can_write && open && d.is_last && o.status != OtroSiStatus::Aprobado {
                 (post_button(&format!("{base}/eliminar"), token, "Eliminar", "btn-danger", Some("¿Eliminar este Otro Sí?")))
@@ -362,6 +408,7 @@ pub(crate) mod tests {
                 contract_number: "CT-100",
                 otro_si: os2,
                 vigente: &v,
+                before: &v,
                 tercero_name: "Café Andino S.A.S.",
                 local_name: None,
                 is_last: true,
@@ -390,6 +437,7 @@ pub(crate) mod tests {
                 contract_number: "CT-100",
                 otro_si: os2,
                 vigente: &v,
+                before: &v,
                 tercero_name: "",
                 local_name: None,
                 is_last: true,
@@ -422,6 +470,7 @@ pub(crate) mod tests {
                 values: &values,
                 errors: &errors,
                 vigente: &v,
+                before: &v,
                 tercero_name: "Café Andino S.A.S.",
                 local_name: None,
                 saved: Some(&c.otro_si[1].changes),
@@ -436,5 +485,53 @@ pub(crate) mod tests {
         assert!(html.contains("31/12/2027"));
         assert!(html.contains("Lo que cambia el borrador guardado"));
         assert!(html.contains("<strong>$ 14.000.000</strong>"));
+        // A fixed-canon contract is offered a new canon, not a minimum or a share of sales.
+        assert!(html.contains("name=\"canon\""));
+        assert!(!html.contains("name=\"minimo\""));
+        assert!(!html.contains("name=\"porcentaje\""));
+        // The summary names the field.
+        assert!(
+            html.contains("Nueva fecha de terminación: la nueva fecha final debe ser posterior.")
+        );
+    }
+
+    #[test]
+    fn a_hibrido_otro_si_offers_only_the_hibrido_fields() {
+        let mut c = fixture();
+        if let Some(t) = c.terms.as_mut() {
+            t.modality = PaymentModality::Hibrido {
+                minimum: Money::from_pesos(12_500_000).unwrap_or(Money::ZERO),
+                percentage: arriendo_events::Percentage::parse("8").unwrap_or_default(),
+            };
+        }
+        c.otro_si.clear();
+        let v = vigente(&c, d(2026, 3, 1)).unwrap_or_else(|| unreachable!());
+        let page = |values: &FormValues| {
+            otrosi_form_page(
+                &PageContext::default(),
+                &OtroSiFormPage {
+                    contract_id: "c1",
+                    contract_number: "CT-100",
+                    number: None,
+                    values,
+                    errors: &FormErrors::new(),
+                    vigente: &v,
+                    before: &v,
+                    tercero_name: "",
+                    local_name: None,
+                    saved: None,
+                    conflict: None,
+                },
+            )
+            .into_string()
+        };
+        let html = page(&FormValues::new());
+        assert!(!html.contains("name=\"canon\""), "no canon on a híbrido");
+        assert!(html.contains("name=\"minimo\""));
+        assert!(html.contains("name=\"porcentaje\""));
+        // Changing it to fijo asks for the canon only.
+        let html = page(&FormValues::new().with("modalidad", "fijo"));
+        assert!(html.contains("name=\"canon\""));
+        assert!(!html.contains("name=\"minimo\""));
     }
 }

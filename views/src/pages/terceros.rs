@@ -8,8 +8,8 @@ use super::catalogos::{ContractRow, Paging, contracts_table};
 use super::conflicto::stale_panel;
 use crate::components::{
     Column, Detail, Field, FormErrors, Tone, badge, breadcrumbs, card, csrf_field, detail_list,
-    empty_state, error_summary, fieldset, form_actions, link_button, page_header, required_note,
-    select_field, table_head, table_wrap, text_field,
+    empty_state, error_summary_with, fieldset, form_actions, link_button, page_header,
+    required_note, select_field, table_head, table_wrap, text_field,
 };
 use crate::layout::{PageContext, page};
 
@@ -207,7 +207,7 @@ pub fn form_page(ctx: &PageContext, form: &TerceroForm, editing: Option<(&str, &
                 ]))
             }
             form.form method="post" action=(action) novalidate {
-                (error_summary(e))
+                (error_summary_with(e, tercero_label))
                 (csrf_field(&ctx.csrf_token))
                 @if editing.is_some() {
                     input type="hidden" name="version" value=(form.version);
@@ -231,4 +231,19 @@ pub fn form_page(ctx: &PageContext, form: &TerceroForm, editing: Option<(&str, &
             }
         },
     )
+}
+/// The label the error summary puts before a tercero-form message.
+pub fn tercero_label(name: &str) -> Option<String> {
+    let labels = [
+        ("nit", "NIT"),
+        ("tipo", "Tipo"),
+        ("razon_social", "Razón social"),
+        ("representante", "Representante legal"),
+        ("supervisor", "Nombre del supervisor"),
+        ("correo", "Correo del supervisor"),
+    ];
+    labels
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, l)| (*l).to_string())
 }

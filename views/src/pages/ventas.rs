@@ -9,10 +9,10 @@ use maud::{Markup, html};
 
 use super::catalogos::Paging;
 use crate::components::{
-    Column, Detail, Field, FormErrors, Tone, badge, breadcrumbs, card, csrf_field, date_field,
-    detail_list, empty_state, error_summary, form_actions, link_button, money_field, number_field,
-    page_header, post_button, required_note, select_field, stat_tile, submit_button, table_head,
-    table_wrap,
+    Column, Detail, Field, FormErrors, Tone, badge, breadcrumbs, card, checkbox, csrf_field,
+    date_field, detail_list, empty_state, error_summary, form_actions, link_button, money_field,
+    number_field, page_header, post_button, required_note, select_field, stat_tile, submit_button,
+    table_head, table_wrap,
 };
 use crate::format;
 use crate::layout::{PageContext, page};
@@ -239,6 +239,8 @@ pub struct DeliverForm {
     pub errors: FormErrors,
     /// The report's version the page showed (hidden field): a correction made meanwhile wins.
     pub version: String,
+    /// What to confirm before saving (future date, unfinished month, implausible sales).
+    pub warnings: Vec<String>,
 }
 
 pub struct SalesDetail<'a> {
@@ -434,6 +436,13 @@ pub fn detail_page(ctx: &PageContext, d: &SalesDetail<'_>) -> Markup {
                             (date_field(&Field::new("fecha", "Fecha de entrega").value(&d.deliver.fecha).required().errors(e)))
                             (money_field(&Field::new("ventas_brutas", "Ventas brutas").value(&d.deliver.ventas_brutas).required().errors(e)))
                             (money_field(&Field::new("devoluciones", "Devoluciones").value(&d.deliver.devoluciones).hint("0 si no hubo.").errors(e)))
+                            @if !d.deliver.warnings.is_empty() {
+                                div.flash.flash-aviso role="alert" {
+                                    p { strong { "Revise antes de guardar:" } }
+                                    ul { @for w in &d.deliver.warnings { li { (w) } } }
+                                }
+                                (checkbox(&Field::new("confirmar", "Los datos son correctos: guardar de todos modos").required(), false))
+                            }
                             (submit_button("Guardar y calcular"))
                         }
                     }))
