@@ -37,10 +37,19 @@ fn magnitude(value: Decimal, reference: Decimal, factor: i64) -> Option<Magnitud
         return None;
     }
     let factor = Decimal::from(factor);
-    if value >= reference * factor {
-        (value / reference).round().to_i64().map(Magnitude::Above)
-    } else if value * factor <= reference {
-        (reference / value).round().to_i64().map(Magnitude::Below)
+    // Checked: a typed value near Decimal's limit must give no warning rather than a panic.
+    if value >= reference.checked_mul(factor)? {
+        value
+            .checked_div(reference)?
+            .round()
+            .to_i64()
+            .map(Magnitude::Above)
+    } else if value.checked_mul(factor)? <= reference {
+        reference
+            .checked_div(value)?
+            .round()
+            .to_i64()
+            .map(Magnitude::Below)
     } else {
         None
     }
@@ -71,9 +80,10 @@ pub fn median(amounts: &[Money]) -> Option<Decimal> {
         0 => None,
         _ if n % 2 == 1 => sorted.get(n / 2).map(|v| Decimal::from(*v)),
         _ => {
-            let a = Decimal::from(*sorted.get(n / 2 - 1)?);
-            let b = Decimal::from(*sorted.get(n / 2)?);
-            Some((a + b) / Decimal::TWO)
+            let upper = n / 2;
+            let a = Decimal::from(*sorted.get(upper.checked_sub(1)?)?);
+            let b = Decimal::from(*sorted.get(upper)?);
+            a.checked_add(b)?.checked_div(Decimal::TWO)
         }
     }
 }

@@ -27,6 +27,9 @@ use crate::read_models;
 use crate::store::event_log::{self, StoredEvent};
 use crate::store::{Db, StoreError, Tx};
 
+/// The table of quarantined events (migration 0007).
+pub const TABLE: &str = "projection_quarantine";
+
 /// Longest error text kept per event: enough for any sqlx or serde message.
 const MAX_ERROR_CHARS: usize = 2_000;
 

@@ -11,18 +11,30 @@
 //! order. The result equals the incremental one because a contract's rows depend only on its final
 //! state and on the final names of its tercero and local (a rename rewrites the contracts that use it).
 
+use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
+use futures::FutureExt;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
-use super::{CHECKPOINT, Projector};
+use super::{CHECKPOINT, Projector, quarantine};
 use crate::read_models;
 use crate::store::event_log::{self, StoredEvent};
 use crate::store::{Db, StoreError, Tx};
 
 /// Events read from the log per step of the build.
 const BATCH: i64 = 2_000;
+/// Events per batch when rebuilding event by event: a failing batch is replayed one event at a time.
+const GUARDED_BATCH: i64 = 500;
+
+/// The tables a rebuild writes: the read models and the quarantine, which a rebuild fills anew.
+fn shadow_tables() -> impl Iterator<Item = &'static str> {
+    read_models::TABLES
+        .iter()
+        .copied()
+        .chain(std::iter::once(quarantine::TABLE))
+}
 
 impl Projector {
     /// Rebuilds every read model from the log into shadow tables and swaps them in; returns how many
@@ -33,7 +45,7 @@ impl Projector {
         let shadow = Shadow::create(&self.db).await?;
         let started = std::time::Instant::now();
         let built = async {
-            let built = build(&self.db, &shadow, head, today).await?;
+            let built = build_tolerant(&self.db, &shadow, head, today).await?;
             let _running = self.running.lock().await;
             let swapping = std::time::Instant::now();
             shadow.swap_into(&self.db, head).await?;
@@ -65,6 +77,60 @@ impl Projector {
         self.rebuild().await?;
         Ok(true)
     }
+}
+
+/// Fills the shadow fast ([`build`]); when an event cannot be applied (an error caused by the data,
+/// or a panic), empties the shadow and builds it again event by event under the quarantine's
+/// guard, so the rebuild finishes with that event set aside instead of failing: a rebuild (by hand,
+/// after a restore, or for a new read-model version when the server starts) must never be what
+/// one bad event stops.
+async fn build_tolerant(
+    live: &Db,
+    shadow: &Shadow,
+    head: i64,
+    today: NaiveDate,
+) -> Result<usize, StoreError> {
+    let fast = AssertUnwindSafe(build(live, shadow, head, today))
+        .catch_unwind()
+        .await;
+    let fault = match fast {
+        Ok(Ok(built)) => return Ok(built),
+        Ok(Err(err)) if quarantine::is_infrastructure(&err) => return Err(err),
+        Ok(Err(err)) => err.to_string(),
+        Err(panic) => quarantine::panic_message(panic.as_ref()),
+    };
+    tracing::warn!(error = %fault, "an event failed the fast rebuild; rebuilding event by event");
+    shadow.empty().await?;
+    build_guarded(live, shadow, head, today).await
+}
+
+/// Every event up to `head` in global order, each batch under the quarantine's guard.
+async fn build_guarded(
+    live: &Db,
+    shadow: &Shadow,
+    head: i64,
+    today: NaiveDate,
+) -> Result<usize, StoreError> {
+    let mut tx = shadow.begin().await?;
+    read_models::recompute_for(&mut tx, today).await?;
+    read_models::stamp_version(&mut tx).await?;
+    tx.commit().await?;
+    let mut guard = quarantine::Guard::empty();
+    let mut position = 0;
+    let mut built = 0;
+    while position < head {
+        let mut events = event_log::read_after(live, position, GUARDED_BATCH).await?;
+        events.retain(|e| e.position <= head);
+        let Some(last) = events.last().map(|e| e.position) else {
+            break;
+        };
+        let mut tx = shadow.begin().await?;
+        guard.apply_batch(&mut tx, &events, today).await?;
+        tx.commit().await?;
+        position = last;
+        built += events.len();
+    }
+    Ok(built)
 }
 
 /// Fills the shadow with every event up to `head`; returns how many events that was.
@@ -181,7 +247,7 @@ impl Shadow {
                     path,
                 };
                 for (_, table, sql) in &ddl {
-                    if read_models::TABLES.contains(&table.as_str())
+                    if shadow_tables().any(|t| t == table.as_str())
                         && let Err(e) = sqlx::query(sql).execute(&pool).await
                     {
                         shadow.discard().await;
@@ -199,7 +265,7 @@ impl Shadow {
                 sqlx::query(&format!("CREATE SCHEMA {}", quoted(&schema)))
                     .execute(&mut *tx)
                     .await?;
-                for table in read_models::TABLES {
+                for table in shadow_tables() {
                     sqlx::query(&format!(
                         "CREATE TABLE {}.{table} (LIKE {}.{table} INCLUDING ALL)",
                         quoted(&schema),
@@ -282,6 +348,20 @@ impl Shadow {
         }
     }
 
+    /// Deletes every row the shadow holds, for a second attempt.
+    async fn empty(&self) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        for table in shadow_tables() {
+            crate::on_tx!(&mut tx, conn => {
+                sqlx::query(&format!("DELETE FROM {table}"))
+                    .execute(&mut *conn)
+                    .await?
+                    .rows_affected()
+            });
+        }
+        tx.commit().await
+    }
+
     /// Drops the shadow; failures only leave a file or schema named after the rebuild behind.
     async fn discard(&self) {
         match self {
@@ -333,7 +413,7 @@ macro_rules! copy_tables {
         .bind(CHECKPOINT)
         .execute(&mut *$tx)
         .await?;
-        for table in read_models::TABLES {
+        for table in shadow_tables() {
             sqlx::query(&format!("DELETE FROM {}.{table}", $to))
                 .execute(&mut *$tx)
                 .await?;

@@ -2,8 +2,8 @@
 //! projections types) rendered in the common layout.
 
 pub mod catalogos;
-pub mod conflicto;
 pub mod confirmacion;
+pub mod conflicto;
 pub mod contrato_detail;
 pub mod contrato_form;
 pub mod contrato_terms;
