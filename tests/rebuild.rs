@@ -77,6 +77,7 @@ async fn commands_keep_working_during_a_rebuild(engine: Engine) {
         }
     }
     let rebuilt = rebuild.await.unwrap().unwrap();
+    println!("FIGURE notes acknowledged while the rebuild ran: {during} of {notes}");
     // A rebuild that blocks writers lets at most the one note that was waiting for it finish before
     // it ends; two or more mean notes went through while it ran.
     assert!(
