@@ -104,19 +104,24 @@ impl LogCheck {
     }
 }
 
-/// Decodes the payload as its aggregate's event type, as loading the aggregate would.
+/// Decodes the payload as its aggregate's event type, as loading the aggregate would, and checks
+/// its values against the domain's bounds: a restore writes nothing a command could not have.
 fn decode(event: &StoredEvent) -> Result<(), String> {
     match event.aggregate_type.as_str() {
-        Contrato::TYPE => decode_as::<ContratoEvent>(event),
-        Tercero::TYPE => decode_as::<TerceroEvent>(event),
-        Local::TYPE => decode_as::<LocalEvent>(event),
-        Indice::TYPE => decode_as::<IndiceEvent>(event),
-        Usuario::TYPE => decode_as::<UserEvent>(event),
+        Contrato::TYPE => within_bounds(decode_as::<ContratoEvent>(event)?.check_bounds()),
+        Tercero::TYPE => within_bounds(decode_as::<TerceroEvent>(event)?.check_bounds()),
+        Local::TYPE => within_bounds(decode_as::<LocalEvent>(event)?.check_bounds()),
+        Indice::TYPE => within_bounds(decode_as::<IndiceEvent>(event)?.check_bounds()),
+        Usuario::TYPE => decode_as::<UserEvent>(event).map(|_| ()),
         other => Err(format!("unknown aggregate type {:?}", truncate(other))),
     }
 }
 
-fn decode_as<E: DomainEvent + DeserializeOwned>(event: &StoredEvent) -> Result<(), String> {
+fn within_bounds(checked: Result<(), arriendo_events::DomainError>) -> Result<(), String> {
+    checked.map_err(|e| format!("a value is out of bounds: {}", truncate(&e.to_string())))
+}
+
+fn decode_as<E: DomainEvent + DeserializeOwned>(event: &StoredEvent) -> Result<E, String> {
     let kind = &event.aggregate_type;
     if let Some(known) = variant_names::<E>()
         && !known.contains(&event.event_type.as_str())
@@ -164,7 +169,7 @@ fn decode_as<E: DomainEvent + DeserializeOwned>(event: &StoredEvent) -> Result<(
             typed.event_version()
         ));
     }
-    Ok(())
+    Ok(typed)
 }
 
 /// Long values from a damaged file are cut so the message stays one readable line.

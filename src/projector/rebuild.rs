@@ -232,11 +232,12 @@ impl Shadow {
                 )
                 .fetch_all(pool)
                 .await?;
-                // The shadow is thrown away on any failure, so it needs no journal and no fsync.
+                // The shadow is thrown away on any failure, so it needs no fsync; its journal stays
+                // in memory because the quarantine's savepoints must be able to roll back.
                 let options = SqliteConnectOptions::new()
                     .filename(&path)
                     .create_if_missing(true)
-                    .journal_mode(SqliteJournalMode::Off)
+                    .journal_mode(SqliteJournalMode::Memory)
                     .synchronous(SqliteSynchronous::Off);
                 let pool = SqlitePoolOptions::new()
                     .max_connections(1)

@@ -219,16 +219,18 @@ pub async fn contracts_on_local(
     local_id: &str,
     except_id: &str,
 ) -> Result<Vec<arriendo_events::Contrato>, StoreError> {
-    let states: Vec<String> = crate::on_pool!(db, pool => {
-        sqlx::query_scalar("SELECT state FROM rm_contracts WHERE local_id = $1 AND id <> $2")
+    let ids: Vec<String> = crate::on_pool!(db, pool => {
+        sqlx::query_scalar("SELECT id FROM rm_contracts WHERE local_id = $1 AND id <> $2")
             .bind(local_id)
             .bind(except_id)
             .fetch_all(pool)
             .await?
     });
-    let mut out = Vec::with_capacity(states.len());
-    for json in states {
-        out.push(serde_json::from_str(&json)?);
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        if let Some(contrato) = crate::read_models::contract_state(db, &id).await? {
+            out.push(contrato);
+        }
     }
     Ok(out)
 }
