@@ -179,6 +179,12 @@ async fn five_mistakes_in_one_round(engine: Engine) {
     assert!(html.contains(
         "Duración inicial: 12 meses desde el 01/01/2027 terminan el 31/12/2027, no el 30/11/2027"
     ));
+    // The corrected edit carries the version of the terms the form showed.
+    let mut fields = fields.clone();
+    fields.push((
+        "version".into(),
+        terms_version(&web.app, &id.to_string()).await,
+    ));
     let response = gus
         .post(&format!("/contratos/{id}/editar"), &pairs(&fields))
         .await;
@@ -393,6 +399,15 @@ async fn money_safety_nets(engine: Engine) {
                 ],
             )
             .await;
+            let version = app
+                .commands
+                .load_contrato(&id.to_string())
+                .await
+                .unwrap()
+                .unwrap_or_default()
+                .versions
+                .of(arriendo_events::ContratoPart::SalesReport(ym))
+                .to_string();
             gus.post(
                 &format!("{base}/{}/{}/entregar", ym.year(), ym.month()),
                 &[
@@ -400,6 +415,7 @@ async fn money_safety_nets(engine: Engine) {
                     ("ventas_brutas", ventas),
                     ("devoluciones", "0"),
                     ("confirmar", confirmar),
+                    ("version", version.as_str()),
                 ],
             )
             .await
@@ -434,3 +450,15 @@ async fn money_safety_nets(engine: Engine) {
     assert_eq!(r.status(), 303);
 }
 both_engines!(money_safety_nets, super::money_safety_nets);
+
+/// The version of a contract's terms, as the edit form would carry it.
+async fn terms_version(app: &arriendo::App, id: &str) -> String {
+    app.commands
+        .load_contrato(id)
+        .await
+        .unwrap()
+        .unwrap_or_default()
+        .versions
+        .of(arriendo_events::ContratoPart::Terms)
+        .to_string()
+}

@@ -98,6 +98,17 @@ async fn grace_and_term_decide_what_a_month_bills(engine: Engine) {
         .await;
     assert_eq!(response.status(), 303);
     let detail = location(&response);
+    // The delivery replaces the registered report: it carries the report's version, and confirms
+    // delivering a month that has not ended yet.
+    let version = app
+        .commands
+        .load_contrato(&id.to_string())
+        .await
+        .unwrap()
+        .unwrap_or_default()
+        .versions
+        .of(arriendo_events::ContratoPart::SalesReport(this_month))
+        .to_string();
     let response = gus
         .post(
             &format!("{detail}/entregar"),
@@ -105,6 +116,8 @@ async fn grace_and_term_decide_what_a_month_bills(engine: Engine) {
                 ("fecha", &format::date_input(today)),
                 ("ventas_brutas", "100.000.000"),
                 ("devoluciones", "0"),
+                ("version", &version),
+                ("confirmar", "si"),
             ],
         )
         .await;
@@ -221,7 +234,12 @@ async fn a_retroactive_adjustment_shows_and_records_its_reliquidacion(engine: En
     let response = gus
         .post(
             &format!("/indices/ajustes/{id}"),
-            &[("anio", "2026"), ("valor", "5,1"), ("fecha", "01/09/2026")],
+            &[
+                ("anio", "2026"),
+                ("valor", "5,1"),
+                ("fecha", "01/09/2026"),
+                ("confirmar", "si"),
+            ],
         )
         .await;
     assert_eq!(response.status(), 303);

@@ -141,8 +141,10 @@ pub fn date_contradictions(
     {
         out.push(Contradiction::SignedAfterStart { signing, start });
     }
+    // A duration out of bounds gets the bound's message instead: one message per field.
     if let (Some(start), Some(months), Some(end)) = (start, months, end)
         && months > 0
+        && months <= crate::bounds::MAX_MONTHS
         && end > start
         && !duration_agrees(start, months, end)
     {
