@@ -23,8 +23,16 @@ impl Contrato {
             .max()
             .unwrap_or(terms.start_date)
             .max(terms.start_date);
-        let first_year = terms.start_date.year().saturating_add(1);
-        (first_year..=until.year())
+        // Only years of the application's calendar can hold an adjustment a user applies; an
+        // event stored before the bounds may start in year −262143, which would mean walking
+        // hundreds of thousands of years on every projection of the contract.
+        let first_year = terms
+            .start_date
+            .year()
+            .max(crate::bounds::MIN_DATE.year())
+            .saturating_add(1);
+        let last_year = until.year().min(crate::bounds::MAX_DATE.year());
+        (first_year..=last_year)
             .filter(|year| !self.ajustes.iter().any(|a| a.year == *year))
             .filter_map(|year| {
                 let rule = NaiveDate::from_ymd_opt(year, 1, 1)
