@@ -104,6 +104,14 @@ async fn build_tolerant(
     build_guarded(live, shadow, head, today).await
 }
 
+/// Marks the empty shadow as computed for `today` with this code's read-model version.
+async fn stamp(shadow: &Shadow, today: NaiveDate) -> Result<(), StoreError> {
+    let mut tx = shadow.begin().await?;
+    read_models::recompute_for(&mut tx, today).await?;
+    read_models::stamp_version(&mut tx).await?;
+    tx.commit().await
+}
+
 /// Every event up to `head` in global order, each batch under the quarantine's guard.
 async fn build_guarded(
     live: &Db,
@@ -111,10 +119,7 @@ async fn build_guarded(
     head: i64,
     today: NaiveDate,
 ) -> Result<usize, StoreError> {
-    let mut tx = shadow.begin().await?;
-    read_models::recompute_for(&mut tx, today).await?;
-    read_models::stamp_version(&mut tx).await?;
-    tx.commit().await?;
+    stamp(shadow, today).await?;
     let mut guard = quarantine::Guard::empty();
     let mut position = 0;
     let mut built = 0;
@@ -140,10 +145,7 @@ async fn build(
     head: i64,
     today: NaiveDate,
 ) -> Result<usize, StoreError> {
-    let mut tx = shadow.begin().await?;
-    read_models::recompute_for(&mut tx, today).await?;
-    read_models::stamp_version(&mut tx).await?;
-    tx.commit().await?;
+    stamp(shadow, today).await?;
 
     let mut position = 0;
     let mut built = 0;
