@@ -5,11 +5,13 @@
 
 mod auth_support;
 mod common;
+mod web_fixtures;
 
-use arriendo_events::Role;
+use arriendo_events::{ContratoCommand, PaymentModality, Role};
 use auth_support::{Browser, Web};
 use common::Engine;
 use scraper::{Html, Selector};
+use web_fixtures::*;
 
 /// The positions listed on a page, top to bottom.
 fn positions(html: &str) -> Vec<i64> {
@@ -136,4 +138,74 @@ async fn the_log_pages_by_position_and_filters(engine: Engine) {
 both_engines!(
     the_log_pages_by_position_and_filters,
     super::the_log_pages_by_position_and_filters
+);
+
+/// Issue 12, item 2: an event opened shows who, when (Bogotá, seconds), the request, each field it
+/// changed before → after, and the event as stored.
+async fn an_event_shows_what_it_changed(engine: Engine) {
+    let web = Web::start(engine).await;
+    web.add_user("aud", Role::Auditor).await;
+    let app = &web.app;
+    let today = arriendo::app::today();
+    let tercero = tenant(app, "900123456-8", "Café Andino S.A.S.").await;
+    let base = terms(
+        "CT-AUD-1",
+        tercero,
+        None,
+        PaymentModality::Fijo {
+            canon: money(12_500_000),
+        },
+        today,
+        30,
+    );
+    let id = contract(app, base.clone()).await;
+    let mut edited = base;
+    edited.preaviso_days = 90;
+    run(
+        app,
+        id,
+        ContratoCommand::UpdateContractTerms {
+            actor: admin(),
+            terms: edited,
+            expected_version: 0,
+        },
+    )
+    .await;
+    app.projector.catch_up().await.unwrap();
+    let aud = web.logged_in("aud").await;
+    let list = get(
+        &aud,
+        "/auditoria?contrato=CT-AUD-1&evento=ContractTermsUpdated",
+        200,
+    )
+    .await;
+    let position = positions(&list)[0];
+    assert!(list.contains(&format!("href=\"/auditoria/eventos/{position}\"")));
+    let html = get(&aud, &format!("/auditoria/eventos/{position}"), 200).await;
+    for text in [
+        "ContractTermsUpdated",
+        "CT-AUD-1",
+        "<dd>test</dd>",
+        "terms.preaviso_days",
+        "<td>60</td>",
+        "<td>90</td>",
+        "&quot;request_id&quot;",
+    ] {
+        assert!(html.contains(text), "{text}\n{html}");
+    }
+    assert!(!html.contains("versions."), "bookkeeping is not a change");
+    // Only what changed: the canon stayed.
+    assert!(!html.contains("terms.modality"), "{html}");
+    // The creation lists its fields from nothing.
+    let created = get(&aud, &format!("/auditoria/eventos/{}", position - 1), 200).await;
+    assert!(created.contains("terms.number") && created.contains("CT-AUD-1"));
+    // Positions that are not events of the log: 404 in Spanish.
+    get(&aud, "/auditoria/eventos/0", 404).await;
+    get(&aud, "/auditoria/eventos/99999999", 404).await;
+    get(&aud, "/auditoria/eventos/abc", 404).await;
+    get(&aud, "/auditoria/eventos/9223372036854775807", 404).await;
+}
+both_engines!(
+    an_event_shows_what_it_changed,
+    super::an_event_shows_what_it_changed
 );

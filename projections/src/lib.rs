@@ -24,6 +24,7 @@ pub mod billing;
 pub mod checked;
 pub mod comparison;
 pub mod dashboard;
+pub mod diff;
 pub mod fold;
 pub mod history;
 pub mod occupancy;

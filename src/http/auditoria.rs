@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use serde::Deserialize;
 
-use super::respuestas::{parse_date, server_error, unprocessable};
+use super::respuestas::{not_found, parse_date, server_error, unprocessable};
 use super::security::{Access, Ctx, Route};
 use crate::app::App;
 use crate::queries;
@@ -18,7 +18,14 @@ use crate::store::event_log::{self, LogFilter, StoredEvent};
 const PAGE: i64 = 50;
 
 pub fn routes() -> Vec<Route> {
-    vec![Route::get("/auditoria", Access::Authenticated, log)]
+    vec![
+        Route::get("/auditoria", Access::Authenticated, log),
+        Route::get(
+            "/auditoria/eventos/{position}",
+            Access::Authenticated,
+            event,
+        ),
+    ]
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -228,33 +235,90 @@ async fn rows(app: &App, events: &[StoredEvent]) -> Result<Vec<LogRow>, crate::s
         .iter()
         .map(|e| {
             let key = (e.aggregate_type.clone(), e.aggregate_id.clone());
-            let (record_kind, href) = match e.aggregate_type.as_str() {
-                "contrato" => ("Contrato", Some(format!("/contratos/{}", e.aggregate_id))),
-                "tercero" => ("Tercero", Some(format!("/terceros/{}", e.aggregate_id))),
-                "local" => ("Local", Some(format!("/locales/{}", e.aggregate_id))),
-                "indice" => ("Índice", Some("/indices".to_string())),
-                _ => ("Otro", None),
-            };
-            let subject = match e.aggregate_id.as_str() {
-                "ipc" => "IPC".to_string(),
-                "salario_minimo" => "Salario mínimo".to_string(),
-                id => names.get(&key).cloned().unwrap_or_else(|| id.to_string()),
-            };
-            LogRow {
-                position: e.position,
-                recorded_at: e
-                    .recorded_at
-                    .with_timezone(&chrono_tz::America::Bogota)
-                    .format("%d/%m/%Y %H:%M:%S")
-                    .to_string(),
-                record_kind,
-                subject,
-                subject_href: href,
-                event_type: e.event_type.clone(),
-                sentence: arriendo_projections::history::describe(&e.aggregate_type, &e.payload)
-                    .unwrap_or_else(|| e.event_type.clone()),
-                user: e.actor().to_string(),
-            }
+            row(e, names.get(&key).cloned())
         })
         .collect())
+}
+
+/// How the log shows `e`; `name` is its record's number or name when known.
+fn row(e: &StoredEvent, name: Option<String>) -> LogRow {
+    let (record_kind, href) = match e.aggregate_type.as_str() {
+        "contrato" => ("Contrato", Some(format!("/contratos/{}", e.aggregate_id))),
+        "tercero" => ("Tercero", Some(format!("/terceros/{}", e.aggregate_id))),
+        "local" => ("Local", Some(format!("/locales/{}", e.aggregate_id))),
+        "indice" => ("Índice", Some("/indices".to_string())),
+        _ => ("Otro", None),
+    };
+    let subject = match e.aggregate_id.as_str() {
+        "ipc" => "IPC".to_string(),
+        "salario_minimo" => "Salario mínimo".to_string(),
+        id => name.unwrap_or_else(|| id.to_string()),
+    };
+    LogRow {
+        position: e.position,
+        recorded_at: e
+            .recorded_at
+            .with_timezone(&chrono_tz::America::Bogota)
+            .format("%d/%m/%Y %H:%M:%S")
+            .to_string(),
+        record_kind,
+        subject,
+        subject_href: href,
+        event_type: e.event_type.clone(),
+        sentence: arriendo_projections::history::describe(&e.aggregate_type, &e.payload)
+            .unwrap_or_else(|| e.event_type.clone()),
+        user: e.actor().to_string(),
+    }
+}
+
+/// `/auditoria/eventos/{position}`: one event opened, with the fields it changed.
+async fn event(
+    State(app): State<App>,
+    ctx: Ctx,
+    axum::extract::Path(position): axum::extract::Path<String>,
+) -> Response {
+    let Some(position) = position.trim().parse::<i64>().ok().filter(|p| *p > 0) else {
+        return not_found(&ctx.page);
+    };
+    let detail = match queries::auditoria::event_detail(&app.db, position).await {
+        Ok(Some(d)) => d,
+        Ok(None) => return not_found(&ctx.page),
+        Err(e) => return server_error(&ctx.page, e),
+    };
+    let e = &detail.event;
+    let shown = row(e, detail.subject.clone());
+    let raw = serde_json::to_string_pretty(&serde_json::json!({
+        "payload": e.payload,
+        "metadata": e.metadata,
+    }))
+    .unwrap_or_default();
+    let changes: Vec<(String, Option<String>, Option<String>)> = detail
+        .changes
+        .iter()
+        .map(|c| (c.path.clone(), c.before.clone(), c.after.clone()))
+        .collect();
+    let request_id = e
+        .metadata
+        .get("request_id")
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or("—");
+    views::event_page(
+        &ctx.page,
+        &views::EventPage {
+            position: e.position,
+            sequence: e.sequence,
+            event_type: &e.event_type,
+            event_version: &e.event_version,
+            record_kind: shown.record_kind,
+            subject: &shown.subject,
+            subject_href: shown.subject_href.as_deref(),
+            sentence: &shown.sentence,
+            user: &shown.user,
+            request_id,
+            recorded_at: &shown.recorded_at,
+            changes: &changes,
+            raw: &raw,
+        },
+    )
+    .into_response()
 }

@@ -4,7 +4,7 @@ mod catalogs;
 mod contract_events;
 mod contracts;
 mod history;
-mod payload;
+pub(crate) mod payload;
 mod shape;
 mod users;
 

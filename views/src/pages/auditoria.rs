@@ -100,7 +100,7 @@ pub fn log_page(ctx: &PageContext, p: &LogPage<'_>) -> Markup {
                     tbody {
                         @for r in p.rows {
                             tr {
-                                td.num { (r.position) }
+                                td.num { a href={ "/auditoria/eventos/" (r.position) } { (r.position) } }
                                 td.nowrap { (r.recorded_at) }
                                 td {
                                     span.muted.small { (r.record_kind) } br;
@@ -120,6 +120,79 @@ pub fn log_page(ctx: &PageContext, p: &LogPage<'_>) -> Markup {
             nav.pagination aria-label="Páginas del registro" {
                 @if let Some(href) = &p.newer { a.btn.btn-secondary href=(href) rel="prev" { "← Más recientes" } }
                 @if let Some(href) = &p.older { a.btn.btn-secondary href=(href) rel="next" { "Anteriores →" } }
+            }
+        },
+    )
+}
+
+/// One event opened: who, when, from which request, what it changed and the event as stored.
+pub struct EventPage<'a> {
+    pub position: i64,
+    pub sequence: i64,
+    pub event_type: &'a str,
+    pub event_version: &'a str,
+    pub record_kind: &'static str,
+    pub subject: &'a str,
+    pub subject_href: Option<&'a str>,
+    pub sentence: &'a str,
+    pub user: &'a str,
+    pub request_id: &'a str,
+    /// Bogotá time with seconds.
+    pub recorded_at: &'a str,
+    /// `(field, before, after)`; an empty side is "—".
+    pub changes: &'a [(String, Option<String>, Option<String>)],
+    /// The payload and metadata as stored, pretty-printed.
+    pub raw: &'a str,
+}
+
+pub fn event_page(ctx: &PageContext, p: &EventPage<'_>) -> Markup {
+    let title = format!("Evento {} · {}", p.position, p.event_type);
+    let cols = [
+        Column::new("Campo"),
+        Column::new("Antes"),
+        Column::new("Después"),
+    ];
+    let dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "—".to_string());
+    page(
+        ctx,
+        &title,
+        html! {
+            (crate::components::breadcrumbs(&[("Auditoría", "/auditoria"), (&title, "")]))
+            (page_header(&title, Some(p.sentence), html! {}))
+            (crate::components::card(Some("Registro"), crate::components::detail_list(&[
+                crate::components::Detail::new("Posición en el registro", p.position.to_string()),
+                crate::components::Detail::new(p.record_kind, html! {
+                    @match p.subject_href { Some(h) => a href=(h) { (p.subject) }, None => (p.subject) }
+                }),
+                crate::components::Detail::new("Número del evento en su registro", p.sequence.to_string()),
+                crate::components::Detail::new("Tipo y versión", format!("{} {}", p.event_type, p.event_version)),
+                crate::components::Detail::new("Usuario", p.user.to_string()),
+                crate::components::Detail::new("Registrado (Bogotá)", p.recorded_at.to_string()),
+                crate::components::Detail::new("Solicitud", p.request_id.to_string()),
+            ])))
+            section.section {
+                h2 { "Qué cambió" }
+                @if p.changes.is_empty() {
+                    (empty_state("Este evento no cambió ningún campo del registro (por ejemplo, una nota ya igual)."))
+                } @else {
+                    (table_wrap("Campos cambiados", table_head(&cols, None, ""), html! {
+                        tbody {
+                            @for (field, before, after) in p.changes {
+                                tr {
+                                    th scope="row" { code { (field) } }
+                                    td { (dash(before)) }
+                                    td { (dash(after)) }
+                                }
+                            }
+                        }
+                    }))
+                }
+            }
+            section.section {
+                details {
+                    summary { "El evento tal como está guardado (JSON)" }
+                    pre.raw-json { (p.raw) }
+                }
             }
         },
     )
