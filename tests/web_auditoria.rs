@@ -209,3 +209,104 @@ both_engines!(
     an_event_shows_what_it_changed,
     super::an_event_shows_what_it_changed
 );
+
+/// Issue 12, item 1: the contract page "en vigor el" a date and "según lo registrado al" a moment,
+/// with a banner, nothing editable, and bookmarkable URLs.
+async fn the_contract_page_travels_in_time(engine: Engine) {
+    let web = Web::start(engine).await;
+    web.add_user("aud", Role::Auditor).await;
+    let app = &web.app;
+    let tercero = tenant(app, "900123456-8", "Café Andino S.A.S.").await;
+    let start = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+    let id = contract(
+        app,
+        terms(
+            "CT-TT-1",
+            tercero,
+            None,
+            PaymentModality::Fijo {
+                canon: money(12_500_000),
+            },
+            start,
+            0,
+        ),
+    )
+    .await;
+    let created = arriendo::store::event_log::read_stream(&app.db, "contrato", &id.to_string())
+        .await
+        .unwrap()[0]
+        .recorded_at
+        .with_timezone(&chrono_tz::America::Bogota)
+        .format("%Y-%m-%dT%H:%M:%S")
+        .to_string();
+    // The Otro Sí is recorded in a later second than the creation.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    run(
+        app,
+        id,
+        ContratoCommand::DraftOtroSi {
+            actor: admin(),
+            effective_from: chrono::NaiveDate::from_ymd_opt(2026, 6, 1).unwrap(),
+            effective_to: None,
+            changes: arriendo_events::OtroSiChanges {
+                canon: Some(money(14_000_000)),
+                ..Default::default()
+            },
+            description: "Incremento pactado".into(),
+        },
+    )
+    .await;
+    for command in [
+        ContratoCommand::SubmitOtroSi {
+            actor: admin(),
+            number: arriendo_events::OtroSiNumber(1),
+        },
+        ContratoCommand::ApproveOtroSi {
+            actor: admin(),
+            number: arriendo_events::OtroSiNumber(1),
+        },
+    ] {
+        run(app, id, command).await;
+    }
+    app.projector.catch_up().await.unwrap();
+    let aud = web.logged_in("aud").await;
+    let page = format!("/contratos/{id}");
+
+    let march = get(&aud, &format!("{page}?vigente=2026-03-01"), 200).await;
+    for text in [
+        "Está viendo el pasado.",
+        "Términos vigentes el 01/03/2026",
+        "$ 12.500.000",
+        "Volver a hoy",
+    ] {
+        assert!(march.contains(text), "{text}\n{march}");
+    }
+    let july = get(&aud, &format!("{page}?vigente=2026-07-01"), 200).await;
+    assert!(july.contains("$ 14.000.000"), "{july}");
+    assert!(july.contains("modificado por OS-1"));
+    // As recorded at the creation: the Otro Sí did not exist yet, even in July's terms.
+    let as_created = get(
+        &aud,
+        &format!("{page}?vigente=2026-07-01&registrado={created}"),
+        200,
+    )
+    .await;
+    assert!(as_created.contains("Solo lo registrado hasta el"));
+    assert!(!as_created.contains("OS-1"), "{as_created}");
+    assert!(as_created.contains("$ 12.500.000"));
+    // Today as recorded now has no banner; bad input is a 422 beside the field; before the contract
+    // existed there is nothing to show.
+    assert!(
+        !get(&aud, &page, 200)
+            .await
+            .contains("Está viendo el pasado.")
+    );
+    let bad = get(&aud, &format!("{page}?vigente=zzz"), 422).await;
+    assert!(bad.contains("En vigor el:"), "{bad}");
+    get(&aud, &format!("{page}?registrado=2000-01-01"), 404).await;
+    get(&aud, &format!("{page}?vigente=1800-01-01"), 422).await;
+}
+both_engines!(
+    the_contract_page_travels_in_time,
+    super::the_contract_page_travels_in_time
+);

@@ -1,43 +1,92 @@
 //! `/contratos/{id}`: the contract page, computed from the stored aggregate with the projections
 //! functions (terms in force, pólizas, billing, canon schedule) plus its alerts and history rows.
+//! With `?vigente=D` it shows the terms, pólizas, billing and alerts as they applied on D; with
+//! `?registrado=T` only the events recorded up to T (what a manager saw that day); both together.
 
+use arriendo_events::{Contrato, ContratoEvent};
+use arriendo_projections::alerts::contract_alerts;
 use arriendo_projections::billing::billings;
+use arriendo_projections::fold::fold_contrato;
 use arriendo_projections::polizas::poliza_views;
 use arriendo_projections::schedule::canon_schedule;
+use arriendo_projections::vigente;
 use arriendo_views::components::{FormErrors, TimelineEntry};
-use arriendo_views::pages::contrato_detail::{ContratoDetail, contrato_page};
-use axum::extract::{Path, State};
+use arriendo_views::pages::contrato_detail::{ContratoDetail, PastView, contrato_page};
+use arriendo_views::pages::dashboard::AlertRow;
+use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use serde::Deserialize;
 
 use super::load;
 use crate::app::{App, today};
-use crate::http::respuestas::{can_write, server_error};
+use crate::http::respuestas::{can_write, not_found, parse_date, server_error, unprocessable};
 use crate::http::security::Ctx;
 use crate::queries;
+use crate::read_models::payload::typed;
+use crate::store::event_log;
 
-pub async fn show(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> Response {
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct TimeTravel {
+    vigente: String,
+    registrado: String,
+}
+
+pub async fn show(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(tt): Query<TimeTravel>,
+) -> Response {
     let loaded = match load(&app, &ctx.page, &id).await {
         Ok(l) => l,
         Err(r) => return r,
     };
+    let past = past_view(&tt);
+    let asked_for_past = !tt.vigente.trim().is_empty() || !tt.registrado.trim().is_empty();
+    let valid_past = asked_for_past && past.errors.is_empty();
+    let recorded_up_to = valid_past.then(|| recorded_limit(&tt.registrado)).flatten();
+    let day = past
+        .in_force_on
+        .filter(|_| valid_past)
+        .unwrap_or_else(today);
+
     let extra = async {
+        let contrato = match recorded_up_to {
+            Some(limit) => as_recorded(&app, &id, limit).await?,
+            None => Some(loaded.contrato.clone()),
+        };
         Ok::<_, crate::store::StoreError>((
+            contrato,
             queries::contratos::contract_alerts(&app.db, &id).await?,
             queries::indices(&app.db).await?,
             queries::history(&app.db, "contrato", &id).await?,
         ))
     }
     .await;
-    let (alerts, indices, history) = match extra {
+    let (contrato, stored_alerts, indices, history) = match extra {
         Ok(x) => x,
         Err(e) => return server_error(&ctx.page, e),
     };
-    let day = today();
-    let polizas = poliza_views(&loaded.contrato, day);
-    let bills = billings(&loaded.contrato);
-    let schedule = canon_schedule(&loaded.contrato, &indices);
+    // Recorded later than the moment asked for, or not yet in force on the day: nothing to show.
+    let Some(contrato) = contrato else {
+        return not_found(&ctx.page);
+    };
+    let Some(in_force) = vigente(&contrato, day) else {
+        return not_found(&ctx.page);
+    };
+    let alerts = if valid_past {
+        alerts_on(&id, &contrato, day, &loaded.tercero_name)
+    } else {
+        stored_alerts
+    };
+    let polizas = poliza_views(&contrato, day);
+    let bills = billings(&contrato);
+    let schedule = canon_schedule(&contrato, &indices);
     let timeline: Vec<TimelineEntry> = history
         .into_iter()
+        .filter(|h| recorded_up_to.is_none_or(|limit| h.recorded_at <= limit))
         .rev()
         .map(|h| TimelineEntry {
             when: h
@@ -49,12 +98,12 @@ pub async fn show(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> R
         })
         .collect();
     let is_admin = ctx.user.as_ref().is_some_and(|u| u.is_admin());
-    contrato_page(
+    let page = contrato_page(
         &ctx.page,
         &ContratoDetail {
             id: &id,
-            contrato: &loaded.contrato,
-            vigente: &loaded.vigente,
+            contrato: &contrato,
+            vigente: &in_force,
             tercero_name: &loaded.tercero_name,
             local_name: loaded.local_name.as_deref(),
             status: &loaded.status,
@@ -64,11 +113,113 @@ pub async fn show(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> R
             schedule: &schedule,
             history: &timeline,
             today: day,
-            can_write: can_write(&ctx),
-            is_admin,
+            can_write: can_write(&ctx) && !valid_past,
+            is_admin: is_admin && !valid_past,
             errors: &FormErrors::new(),
             note: "",
+            past: asked_for_past.then_some(&past),
         },
     )
-    .into_response()
+    .into_response();
+    if asked_for_past && !valid_past {
+        unprocessable(page)
+    } else {
+        page
+    }
+}
+
+/// The time-travel fields as typed, read; errors stay on the view, beside each field.
+fn past_view(tt: &TimeTravel) -> PastView {
+    let mut past = PastView {
+        vigente_typed: tt.vigente.trim().to_string(),
+        registrado_typed: tt.registrado.trim().to_string(),
+        ..PastView::default()
+    };
+    if !past.vigente_typed.is_empty() {
+        match parse_date(&past.vigente_typed) {
+            Ok(day) => past.in_force_on = Some(day),
+            Err(e) => past.errors.add("vigente", e.to_string()),
+        }
+    }
+    if !past.registrado_typed.is_empty() {
+        match bogota_moment(&past.registrado_typed) {
+            Some(local) => {
+                past.recorded_up_to = Some(past.registrado_typed.clone());
+                past.recorded_up_to_label = Some(local.format("%d/%m/%Y %H:%M:%S").to_string());
+            }
+            None => past.errors.add(
+                "registrado",
+                "Escriba fecha y hora como 2026-02-15T10:00 (o solo la fecha: hasta el final de ese día).",
+            ),
+        }
+    }
+    past
+}
+
+/// A moment typed as `2026-02-15T10:00[:ss]`, `2026-02-15 10:00` or a bare date (its last second),
+/// in Bogotá time.
+fn bogota_moment(text: &str) -> Option<NaiveDateTime> {
+    let text = text.trim();
+    [
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%d %H:%M",
+    ]
+    .iter()
+    .find_map(|f| NaiveDateTime::parse_from_str(text, f).ok())
+    .or_else(|| {
+        parse_date(text)
+            .ok()
+            .and_then(|d: NaiveDate| d.and_hms_opt(23, 59, 59))
+    })
+    .filter(|m| (1900..=2200).contains(&chrono::Datelike::year(m)))
+}
+
+/// The last instant included by `registrado` (its whole second).
+fn recorded_limit(text: &str) -> Option<DateTime<Utc>> {
+    let local = bogota_moment(text)?;
+    let start = chrono_tz::America::Bogota
+        .from_local_datetime(&local)
+        .earliest()?;
+    Some(start.with_timezone(&Utc) + chrono::Duration::milliseconds(999))
+}
+
+/// The contract folded from the events recorded up to `limit`; `None` if it did not exist yet.
+async fn as_recorded(
+    app: &App,
+    id: &str,
+    limit: DateTime<Utc>,
+) -> Result<Option<Contrato>, crate::store::StoreError> {
+    let stream = event_log::read_stream(&app.db, "contrato", id).await?;
+    let events = stream
+        .iter()
+        .filter(|e| e.recorded_at <= limit)
+        .map(typed::<ContratoEvent>)
+        .collect::<Result<Vec<_>, _>>()?;
+    if events.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(fold_contrato(events)))
+}
+
+/// The contract's alerts as they stood on `day`, computed like the projector computes today's.
+fn alerts_on(id: &str, contrato: &Contrato, day: NaiveDate, tercero: &str) -> Vec<AlertRow> {
+    let Ok(uuid) = uuid::Uuid::parse_str(id) else {
+        return Vec::new();
+    };
+    contract_alerts(uuid, contrato, day)
+        .into_iter()
+        .map(|a| AlertRow {
+            kind: a.kind,
+            severity: a.severity,
+            contract_id: Some(id.to_string()),
+            contract_number: a.contract_number.unwrap_or_default(),
+            tercero_name: tercero.to_string(),
+            trigger_date: a.trigger_date,
+            days_left: a.days_left,
+            source: a.source.to_string(),
+            message: a.message,
+        })
+        .collect()
 }

@@ -13,8 +13,8 @@ use maud::{Markup, html};
 
 use crate::components::{
     Field, FormErrors, TimelineEntry, Tone, badge, breadcrumbs, card, csrf_field, date_field,
-    empty_state, link_button, page_header, post_button, state_badge, table_wrap, textarea,
-    timeline,
+    empty_state, error_summary_with, labels, link_button, page_header, post_button, state_badge,
+    table_wrap, text_field, textarea, timeline,
 };
 use crate::pages::contrato_terms::vigente_details;
 use crate::pages::dashboard::{AlertRow, date_label, tone};
@@ -41,6 +41,53 @@ pub struct ContratoDetail<'a> {
     /// Errors of the seguimiento or termination forms, with what was typed.
     pub errors: &'a FormErrors,
     pub note: &'a str,
+    /// The page shows the past (time travel); `None` for today as recorded now.
+    pub past: Option<&'a PastView>,
+}
+
+/// What a time-travel view of the contract shows, as the URL asked for it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PastView {
+    /// `vigente`: the terms, pólizas, billing and alerts as they applied on this day.
+    pub in_force_on: Option<NaiveDate>,
+    /// `registrado`: only what was recorded up to this moment (Bogotá), as typed back in the form.
+    pub recorded_up_to: Option<String>,
+    /// The same moment for people: `15/02/2026 10:00:00`.
+    pub recorded_up_to_label: Option<String>,
+    /// The form's fields as typed, with their errors.
+    pub vigente_typed: String,
+    pub registrado_typed: String,
+    pub errors: FormErrors,
+}
+
+/// The banner of a past view, and the form to pick another point in time.
+fn time_travel(d: &ContratoDetail<'_>) -> Markup {
+    let empty = PastView::default();
+    let p = d.past.unwrap_or(&empty);
+    let e = &p.errors;
+    let action = format!("/contratos/{}", d.id);
+    html! {
+        @if d.past.is_some_and(|p| p.errors.is_empty()) {
+            div.flash.flash-aviso.time-travel role="status" {
+                p {
+                    strong { "Está viendo el pasado." } " "
+                    @if let Some(day) = p.in_force_on { "Términos, pólizas, facturación y alertas en vigor el " strong { (format::date(day)) } ". " }
+                    @if let Some(label) = &p.recorded_up_to_label { "Solo lo registrado hasta el " strong { (label) } " (hora de Bogotá): lo que un usuario veía ese día. " }
+                    "Nada se puede modificar en esta vista. "
+                    a href=(action) { "Volver a hoy" }
+                }
+            }
+        }
+        details.section open[d.past.is_some()] {
+            summary { "Ver el contrato en otra fecha" }
+            form.form.filters method="get" action=(action) novalidate {
+                (error_summary_with(e, labels(&[("vigente", "En vigor el"), ("registrado", "Según lo registrado al")])))
+                (date_field(&Field::new("vigente", "En vigor el").value(&p.vigente_typed).hint("Los términos tal como regían ese día.").errors(e)))
+                (text_field(&Field::new("registrado", "Según lo registrado al").value(&p.registrado_typed).hint("Fecha y hora de Bogotá, por ejemplo 2026-02-15T10:00: solo lo registrado hasta entonces.").errors(e)))
+                div.form-actions { button.btn.btn-secondary type="submit" { "Ver" } }
+            }
+        }
+    }
 }
 
 fn os_state(s: OtroSiStatus) -> Markup {
@@ -296,9 +343,14 @@ pub fn contrato_page(ctx: &PageContext, d: &ContratoDetail<'_>) -> Markup {
         }
     };
     let subtitle = format!("{} · {}", d.tercero_name, d.vigente.modality.value.label());
+    let terms_title = match d.past.and_then(|p| p.in_force_on) {
+        Some(day) => format!("Términos vigentes el {}", format::date(day)),
+        None => "Términos vigentes hoy".to_string(),
+    };
     let body = html! {
         (breadcrumbs(&[("Contratos", "/contratos"), (number, "")]))
         (page_header(&format!("Contrato {number}"), Some(&subtitle), actions))
+        (time_travel(d))
         p { (state_badge(crate::pages::catalogos::contract_status_label(d.status))) " "
             span.muted { (if d.vigente.kind == arriendo_events::ContractKind::Proveedor { "Contrato de proveedor" } else { "Contrato de cliente" }) } }
         @if !d.alerts.is_empty() {
@@ -314,7 +366,7 @@ pub fn contrato_page(ctx: &PageContext, d: &ContratoDetail<'_>) -> Markup {
             } } }))
         }
         div.grid-2.section {
-            (card(Some("Términos vigentes hoy"), vigente_details(d.vigente, d.tercero_name, d.local_name, true)))
+            (card(Some(&terms_title), vigente_details(d.vigente, d.tercero_name, d.local_name, true)))
             div.stack {
                 (card(Some("Renovaciones automáticas"), renewal_section(d, token)))
                 (card(Some("Seguimiento"), seguimientos_section(d, token)))
@@ -370,6 +422,7 @@ mod tests {
                 is_admin: true,
                 errors: &FormErrors::new(),
                 note: "",
+                past: None,
             },
         )
         .into_string();
