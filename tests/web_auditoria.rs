@@ -304,6 +304,28 @@ async fn the_contract_page_travels_in_time(engine: Engine) {
     let bad = get(&aud, &format!("{page}?vigente=zzz"), 422).await;
     assert!(bad.contains("En vigor el:"), "{bad}");
     get(&aud, &format!("{page}?registrado=2000-01-01"), 404).await;
+
+    // Item 3: March against July, the canon row highlighted with the document that set it.
+    let compared = get(
+        &aud,
+        &format!("{page}/comparar?a=2026-03-01&b=01/07/2026"),
+        200,
+    )
+    .await;
+    for text in [
+        "En vigor el 01/03/2026",
+        "En vigor el 01/07/2026",
+        "1 término cambia entre las dos fechas.",
+        "<td>$ 12.500.000</td><td>$ 14.000.000 (OS-1)</td>",
+    ] {
+        assert!(compared.contains(text), "{text}\n{compared}");
+    }
+    assert_eq!(compared.matches("is-changed").count(), 1);
+    assert!(
+        get(&aud, &format!("{page}/comparar?a=zzz"), 422)
+            .await
+            .contains("Fecha A:")
+    );
     get(&aud, &format!("{page}?vigente=1800-01-01"), 422).await;
 }
 both_engines!(

@@ -223,3 +223,90 @@ fn alerts_on(id: &str, contrato: &Contrato, day: NaiveDate, tercero: &str) -> Ve
         })
         .collect()
 }
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct CompareQuery {
+    a: String,
+    b: String,
+}
+
+/// `/contratos/{id}/comparar?a=D1&b=D2`: the terms in force on two dates side by side. Without
+/// dates it compares the start with today.
+pub async fn compare(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(q): Query<CompareQuery>,
+) -> Response {
+    use arriendo_views::pages::auditoria::{ComparePage, compare_page};
+    use arriendo_views::pages::contrato_terms::terms_lines;
+    let loaded = match load(&app, &ctx.page, &id).await {
+        Ok(l) => l,
+        Err(r) => return r,
+    };
+    let start = loaded.vigente.start_date;
+    let mut errors = FormErrors::new();
+    let mut date = |field: &str, typed: &str, default: NaiveDate| {
+        if typed.trim().is_empty() {
+            return Some(default);
+        }
+        parse_date(typed)
+            .map_err(|e| errors.add(field, e.to_string()))
+            .ok()
+    };
+    let a = date("a", &q.a, start);
+    let b = date("b", &q.b, today());
+    let typed = |d: Option<NaiveDate>, t: &str| {
+        d.map_or_else(|| t.to_string(), arriendo_views::format::date_input)
+    };
+    let (a_typed, b_typed) = (typed(a, &q.a), typed(b, &q.b));
+    let lines = |d: Option<NaiveDate>| {
+        d.and_then(|d| vigente(&loaded.contrato, d))
+            .map(|v| terms_lines(&v))
+            .unwrap_or_default()
+    };
+    let (on_a, on_b) = (lines(a), lines(b));
+    // Escaped HTML, compared as text.
+    let shown = |l: &arriendo_views::pages::contrato_terms::TermLine| {
+        maud::html! {
+            (l.value)
+            @if let Some(source) = &l.source { " (" (source) ")" }
+        }
+        .into_string()
+    };
+    let mut rows: Vec<(String, Option<String>, Option<String>)> = Vec::new();
+    for label in on_a.iter().chain(&on_b).map(|l| l.label) {
+        if rows.iter().any(|(l, _, _)| l == label) {
+            continue;
+        }
+        let find = |lines: &[arriendo_views::pages::contrato_terms::TermLine]| {
+            lines.iter().find(|l| l.label == label).map(shown)
+        };
+        rows.push((label.to_string(), find(&on_a), find(&on_b)));
+    }
+    let label = |d: Option<NaiveDate>| {
+        d.map_or_else(String::new, |d| {
+            format!("En vigor el {}", arriendo_views::format::date(d))
+        })
+    };
+    let page = compare_page(
+        &ctx.page,
+        &ComparePage {
+            contract_id: &id,
+            contract_number: loaded.contrato.number(),
+            a_typed: &a_typed,
+            b_typed: &b_typed,
+            errors: &errors,
+            rows: &rows,
+            a_label: &label(a),
+            b_label: &label(b),
+        },
+    )
+    .into_response();
+    if errors.is_empty() {
+        page
+    } else {
+        unprocessable(page)
+    }
+}

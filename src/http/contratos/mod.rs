@@ -26,6 +26,11 @@ pub fn routes() -> Vec<Route> {
         Route::post("/contratos", Access::Write, pages::create),
         Route::get("/contratos/nuevo", Access::Write, pages::new_form),
         Route::get("/contratos/{id}", Access::Authenticated, detail::show),
+        Route::get(
+            "/contratos/{id}/comparar",
+            Access::Authenticated,
+            detail::compare,
+        ),
         Route::get("/contratos/{id}/editar", Access::Write, pages::edit_form),
         Route::post("/contratos/{id}/editar", Access::Write, pages::update),
         Route::post("/contratos/{id}/terminar", Access::Write, pages::terminate),

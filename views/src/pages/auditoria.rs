@@ -197,3 +197,60 @@ pub fn event_page(ctx: &PageContext, p: &EventPage<'_>) -> Markup {
         },
     )
 }
+
+/// Two dates of one contract side by side.
+pub struct ComparePage<'a> {
+    pub contract_id: &'a str,
+    pub contract_number: &'a str,
+    /// The dates as typed, with their errors.
+    pub a_typed: &'a str,
+    pub b_typed: &'a str,
+    pub errors: &'a FormErrors,
+    /// `(label, value on A, value on B)` as escaped HTML; `None` where the term does not apply.
+    pub rows: &'a [(String, Option<String>, Option<String>)],
+    pub a_label: &'a str,
+    pub b_label: &'a str,
+}
+
+pub fn compare_page(ctx: &PageContext, p: &ComparePage<'_>) -> Markup {
+    let title = format!("Comparar fechas · {}", p.contract_number);
+    let action = format!("/contratos/{}/comparar", p.contract_id);
+    let changed = p.rows.iter().filter(|(_, a, b)| a != b).count();
+    let dash = |v: &Option<String>| maud::PreEscaped(v.clone().unwrap_or_else(|| "—".to_string()));
+    let cols = [
+        Column::new("Término"),
+        Column::new(p.a_label),
+        Column::new(p.b_label),
+    ];
+    page(
+        ctx,
+        &title,
+        html! {
+            (crate::components::breadcrumbs(&[("Contratos", "/contratos"), (p.contract_number, &format!("/contratos/{}", p.contract_id)), ("Comparar", "")]))
+            (page_header(&title, Some("Los términos en vigor en dos fechas; las filas que cambian están resaltadas."), html! {}))
+            form.form.filters method="get" action=(action) novalidate {
+                (error_summary_with(p.errors, labels(&[("a", "Fecha A"), ("b", "Fecha B")])))
+                (date_field(&Field::new("a", "Fecha A").value(p.a_typed).required().errors(p.errors)))
+                (date_field(&Field::new("b", "Fecha B").value(p.b_typed).required().errors(p.errors)))
+                div.form-actions { button.btn.btn-secondary type="submit" { "Comparar" } }
+            }
+            @if p.errors.is_empty() {
+                p { (changed) " " (if changed == 1 { "término cambia" } else { "términos cambian" }) " entre las dos fechas." }
+                (table_wrap("Comparación", table_head(&cols, None, ""), html! {
+                    tbody {
+                        @for (label, a, b) in p.rows {
+                            tr class=[(a != b).then_some("is-changed")] {
+                                th scope="row" {
+                                    (label)
+                                    @if a != b { " " span.badge.tone-warning { "cambia" } }
+                                }
+                                td { (dash(a)) }
+                                td { (dash(b)) }
+                            }
+                        }
+                    }
+                }))
+            }
+        },
+    )
+}

@@ -84,7 +84,10 @@ fn time_travel(d: &ContratoDetail<'_>) -> Markup {
                 (error_summary_with(e, labels(&[("vigente", "En vigor el"), ("registrado", "Según lo registrado al")])))
                 (date_field(&Field::new("vigente", "En vigor el").value(&p.vigente_typed).hint("Los términos tal como regían ese día.").errors(e)))
                 (text_field(&Field::new("registrado", "Según lo registrado al").value(&p.registrado_typed).hint("Fecha y hora de Bogotá, por ejemplo 2026-02-15T10:00: solo lo registrado hasta entonces.").errors(e)))
-                div.form-actions { button.btn.btn-secondary type="submit" { "Ver" } }
+                div.form-actions {
+                    button.btn.btn-secondary type="submit" { "Ver" }
+                    a.btn.btn-ghost href={ (action) "/comparar" } { "Comparar dos fechas" }
+                }
             }
         }
     }

@@ -59,14 +59,7 @@ pub fn vigente_details(
     local: Option<&str>,
     today_label: bool,
 ) -> Markup {
-    let modality_src = source_of(&v.modality);
-    let canon_src = v.canon.as_ref().and_then(source_of);
-    let minimum_src = v.minimum.as_ref().and_then(source_of);
-    let pct_src = v.percentage.as_ref().and_then(source_of);
-    let end_src = source_of(&v.end_date);
-    let dur_src = source_of(&v.duration_months);
-    let adj_src = v.adjustment.as_ref().and_then(source_of);
-    let pol_src = source_of(&v.required_policies);
+    let lines = terms_lines(v);
     let mut rows = vec![
         Detail::new(
             "Arrendatario / proveedor",
@@ -82,54 +75,88 @@ pub fn vigente_details(
             },
         ),
         Detail::new("Objeto", v.purpose.as_str()),
-        Detail::new("Modalidad", v.modality.value.label()).source(modality_src.as_deref()),
     ];
+    rows.extend(
+        lines
+            .iter()
+            .map(|l| Detail::new(l.label, l.value.clone()).source(l.source.as_deref())),
+    );
+    html! {
+        @if today_label { p.muted.small { "Términos vigentes al " (format::date(v.date)) "." } }
+        (detail_list(&rows))
+    }
+}
+
+/// One term as text: what the contract page lists and the comparison of two dates puts side by side.
+#[derive(Debug, Clone)]
+pub struct TermLine {
+    pub label: &'static str,
+    /// Escaped HTML (the pólizas line has its own markup).
+    pub value: Markup,
+    /// The document that set it when it is not the base contract (`OS-2`, `RA-1`).
+    pub source: Option<String>,
+}
+
+/// The terms in force, from the modality to the required pólizas, each with the document that set it.
+pub fn terms_lines(v: &ContratoVigente) -> Vec<TermLine> {
+    let line = |label, value: String, source: Option<String>| TermLine {
+        label,
+        value: html! { (value) },
+        source,
+    };
+    let mut lines = vec![line(
+        "Modalidad",
+        v.modality.value.label().to_string(),
+        source_of(&v.modality),
+    )];
     if let Some(c) = &v.canon {
-        rows.push(Detail::new("Canon mensual", c.value.to_string()).source(canon_src.as_deref()));
+        lines.push(line("Canon mensual", c.value.to_string(), source_of(c)));
     }
     if let Some(m) = &v.minimum {
-        rows.push(
-            Detail::new("Mínimo garantizado", m.value.to_string()).source(minimum_src.as_deref()),
-        );
+        lines.push(line(
+            "Mínimo garantizado",
+            m.value.to_string(),
+            source_of(m),
+        ));
     }
     if let Some(p) = &v.percentage {
-        rows.push(
-            Detail::new("Porcentaje de ventas", p.value.to_string()).source(pct_src.as_deref()),
-        );
+        lines.push(line(
+            "Porcentaje de ventas",
+            p.value.to_string(),
+            source_of(p),
+        ));
     }
-    rows.push(Detail::new("Inicio", format::date(v.start_date)));
-    rows.push(
-        Detail::new("Fecha de terminación", format::date(v.end_date.value))
-            .source(end_src.as_deref()),
-    );
-    rows.push(
-        Detail::new("Duración (meses)", v.duration_months.value.to_string())
-            .source(dur_src.as_deref()),
-    );
-    rows.push(Detail::new(
-        "Prórroga automática",
-        format::yes_no(v.automatic_extension),
+    lines.push(line("Inicio", format::date(v.start_date), None));
+    lines.push(line(
+        "Fecha de terminación",
+        format::date(v.end_date.value),
+        source_of(&v.end_date),
     ));
-    rows.push(Detail::new("Preaviso (días)", v.preaviso_days.to_string()));
-    rows.push(Detail::new(
+    lines.push(line(
+        "Duración (meses)",
+        v.duration_months.value.to_string(),
+        source_of(&v.duration_months),
+    ));
+    lines.push(line(
+        "Prórroga automática",
+        format::yes_no(v.automatic_extension).to_string(),
+        None,
+    ));
+    lines.push(line("Preaviso (días)", v.preaviso_days.to_string(), None));
+    lines.push(line(
         "Aviso de terminación anticipada (días)",
         v.early_termination_notice_days.to_string(),
+        None,
     ));
     if let Some(day) = v.sales_report_due_day {
-        rows.push(Detail::new("Día del informe de ventas", day.to_string()));
+        lines.push(line("Día del informe de ventas", day.to_string(), None));
     }
-    rows.push(
-        Detail::new(
-            "Ajuste anual",
-            v.adjustment.as_ref().map_or_else(
-                || "Sin ajuste pactado".to_string(),
-                |a| adjustment_text(&a.value),
-            ),
-        )
-        .source(adj_src.as_deref()),
-    );
+    lines.push(match &v.adjustment {
+        Some(a) => line("Ajuste anual", adjustment_text(&a.value), source_of(a)),
+        None => line("Ajuste anual", "Sin ajuste pactado".to_string(), None),
+    });
     if let Some(g) = &v.grace_period {
-        rows.push(Detail::new(
+        lines.push(line(
             "Periodo de gracia",
             format!(
                 "{} a {}: {} ({})",
@@ -138,19 +165,15 @@ pub fn vigente_details(
                 g.canon,
                 g.condition
             ),
+            None,
         ));
     }
-    rows.push(
-        Detail::new(
-            "Pólizas requeridas",
-            policies_text(&v.required_policies.value),
-        )
-        .source(pol_src.as_deref()),
-    );
-    html! {
-        @if today_label { p.muted.small { "Términos vigentes al " (format::date(v.date)) "." } }
-        (detail_list(&rows))
-    }
+    lines.push(TermLine {
+        label: "Pólizas requeridas",
+        value: policies_text(&v.required_policies.value),
+        source: source_of(&v.required_policies),
+    });
+    lines
 }
 
 #[cfg(test)]
