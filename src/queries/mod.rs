@@ -9,6 +9,7 @@ pub mod filters;
 pub mod indices;
 pub mod polizas;
 pub mod renovaciones;
+pub mod time_travel;
 pub mod ventas;
 
 use chrono::{DateTime, Utc};

@@ -3,10 +3,9 @@
 //! With `?vigente=D` it shows the terms, pólizas, billing and alerts as they applied on D; with
 //! `?registrado=T` only the events recorded up to T (what a manager saw that day); both together.
 
-use arriendo_events::{Contrato, ContratoEvent};
+use arriendo_events::Contrato;
 use arriendo_projections::alerts::contract_alerts;
 use arriendo_projections::billing::billings;
-use arriendo_projections::fold::fold_contrato;
 use arriendo_projections::polizas::poliza_views;
 use arriendo_projections::schedule::canon_schedule;
 use arriendo_projections::vigente;
@@ -15,7 +14,7 @@ use arriendo_views::pages::contrato_detail::{ContratoDetail, PastView, contrato_
 use arriendo_views::pages::dashboard::AlertRow;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
-use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::load;
@@ -23,8 +22,7 @@ use crate::app::{App, today};
 use crate::http::respuestas::{can_write, not_found, parse_date, server_error, unprocessable};
 use crate::http::security::Ctx;
 use crate::queries;
-use crate::read_models::payload::typed;
-use crate::store::event_log;
+use crate::queries::time_travel;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
@@ -46,7 +44,9 @@ pub async fn show(
     let past = past_view(&tt);
     let asked_for_past = !tt.vigente.trim().is_empty() || !tt.registrado.trim().is_empty();
     let valid_past = asked_for_past && past.errors.is_empty();
-    let recorded_up_to = valid_past.then(|| recorded_limit(&tt.registrado)).flatten();
+    let recorded_up_to = valid_past
+        .then(|| time_travel::recorded_limit(&tt.registrado))
+        .flatten();
     let day = past
         .in_force_on
         .filter(|_| valid_past)
@@ -54,7 +54,7 @@ pub async fn show(
 
     let extra = async {
         let contrato = match recorded_up_to {
-            Some(limit) => as_recorded(&app, &id, limit).await?,
+            Some(limit) => time_travel::contract_as_recorded(&app.db, &id, limit).await?,
             None => Some(loaded.contrato.clone()),
         };
         Ok::<_, crate::store::StoreError>((
@@ -142,7 +142,7 @@ fn past_view(tt: &TimeTravel) -> PastView {
         }
     }
     if !past.registrado_typed.is_empty() {
-        match bogota_moment(&past.registrado_typed) {
+        match time_travel::bogota_moment(&past.registrado_typed) {
             Some(local) => {
                 past.recorded_up_to = Some(past.registrado_typed.clone());
                 past.recorded_up_to_label = Some(local.format("%d/%m/%Y %H:%M:%S").to_string());
@@ -154,53 +154,6 @@ fn past_view(tt: &TimeTravel) -> PastView {
         }
     }
     past
-}
-
-/// A moment typed as `2026-02-15T10:00[:ss]`, `2026-02-15 10:00` or a bare date (its last second),
-/// in Bogotá time.
-fn bogota_moment(text: &str) -> Option<NaiveDateTime> {
-    let text = text.trim();
-    [
-        "%Y-%m-%dT%H:%M:%S",
-        "%Y-%m-%dT%H:%M",
-        "%Y-%m-%d %H:%M:%S",
-        "%Y-%m-%d %H:%M",
-    ]
-    .iter()
-    .find_map(|f| NaiveDateTime::parse_from_str(text, f).ok())
-    .or_else(|| {
-        parse_date(text)
-            .ok()
-            .and_then(|d: NaiveDate| d.and_hms_opt(23, 59, 59))
-    })
-    .filter(|m| (1900..=2200).contains(&chrono::Datelike::year(m)))
-}
-
-/// The last instant included by `registrado` (its whole second).
-fn recorded_limit(text: &str) -> Option<DateTime<Utc>> {
-    let local = bogota_moment(text)?;
-    let start = chrono_tz::America::Bogota
-        .from_local_datetime(&local)
-        .earliest()?;
-    Some(start.with_timezone(&Utc) + chrono::Duration::milliseconds(999))
-}
-
-/// The contract folded from the events recorded up to `limit`; `None` if it did not exist yet.
-async fn as_recorded(
-    app: &App,
-    id: &str,
-    limit: DateTime<Utc>,
-) -> Result<Option<Contrato>, crate::store::StoreError> {
-    let stream = event_log::read_stream(&app.db, "contrato", id).await?;
-    let events = stream
-        .iter()
-        .filter(|e| e.recorded_at <= limit)
-        .map(typed::<ContratoEvent>)
-        .collect::<Result<Vec<_>, _>>()?;
-    if events.is_empty() {
-        return Ok(None);
-    }
-    Ok(Some(fold_contrato(events)))
 }
 
 /// The contract's alerts as they stood on `day`, computed like the projector computes today's.

@@ -93,6 +93,8 @@ pub struct TermLine {
     pub label: &'static str,
     /// Escaped HTML (the pólizas line has its own markup).
     pub value: Markup,
+    /// The same as plain text, for the command line.
+    pub text: String,
     /// The document that set it when it is not the base contract (`OS-2`, `RA-1`).
     pub source: Option<String>,
 }
@@ -102,6 +104,7 @@ pub fn terms_lines(v: &ContratoVigente) -> Vec<TermLine> {
     let line = |label, value: String, source: Option<String>| TermLine {
         label,
         value: html! { (value) },
+        text: value,
         source,
     };
     let mut lines = vec![line(
@@ -168,9 +171,24 @@ pub fn terms_lines(v: &ContratoVigente) -> Vec<TermLine> {
             None,
         ));
     }
+    let policies = &v.required_policies.value;
     lines.push(TermLine {
         label: "Pólizas requeridas",
-        value: policies_text(&v.required_policies.value),
+        value: policies_text(policies),
+        text: if policies.is_empty() {
+            "Ninguna".to_string()
+        } else {
+            policies
+                .iter()
+                .map(|r| {
+                    format!(
+                        "{} (mín. {}, {} meses después del fin)",
+                        r.kind, r.minimum_insured, r.months_of_cover
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("; ")
+        },
         source: source_of(&v.required_policies),
     });
     lines
