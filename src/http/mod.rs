@@ -5,6 +5,7 @@ use axum::Router;
 use crate::app::App;
 
 pub mod assets;
+pub mod auditoria;
 pub mod auth;
 pub mod contratos;
 pub mod cuarentena;
@@ -36,6 +37,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(indices::routes());
     routes.extend(respaldos::routes());
     routes.extend(cuarentena::routes());
+    routes.extend(auditoria::routes());
     routes.extend(assets::routes());
     routes.extend(auth::routes());
     routes.push(Route::get("/salud", Access::Public, health));
