@@ -1,9 +1,13 @@
-//! `arriendo audit verify [--format text|json]`. Exit code 0 when the chain is intact, 4 when it
-//! breaks (see `AppError::Tampered`), 1 on any other error.
+//! `arriendo audit verify [--format text|json] [--manifest FILE]…`. Exit code 0 when the chain is
+//! intact, 4 when it breaks (see `AppError::Tampered`), 1 on any other error.
+
+use std::path::{Path, PathBuf};
 
 use clap::{Subcommand, ValueEnum};
 
+use super::Seal;
 use crate::app::{App, AppError};
+use crate::backup::manifest::Manifest;
 
 #[derive(Debug, Subcommand)]
 pub enum AuditCli {
@@ -11,6 +15,9 @@ pub enum AuditCli {
     Verify {
         #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
         format: OutputFormat,
+        /// A backup manifest kept outside the server: its seal is checked too (repeatable).
+        #[arg(long = "manifest", value_name = "FILE")]
+        manifests: Vec<PathBuf>,
     },
 }
 
@@ -22,8 +29,12 @@ pub enum OutputFormat {
 
 pub async fn run(app: &App, command: AuditCli) -> Result<(), AppError> {
     match command {
-        AuditCli::Verify { format } => {
-            let report = super::verify(&app.db).await?;
+        AuditCli::Verify { format, manifests } => {
+            let external = manifests
+                .iter()
+                .map(|m| seal_of(m))
+                .collect::<Result<Vec<_>, _>>()?;
+            let report = super::verify_with(&app.db, external).await?;
             match format {
                 OutputFormat::Json => println!(
                     "{}",
@@ -41,6 +52,24 @@ pub async fn run(app: &App, command: AuditCli) -> Result<(), AppError> {
             }
         }
     }
+}
+
+/// The seal a manifest carries.
+fn seal_of(path: &Path) -> Result<Seal, AppError> {
+    let manifest = Manifest::load(path).map_err(crate::backup::cli::to_app)?;
+    let chain = manifest.chain.ok_or_else(|| {
+        AppError::Usage(format!(
+            "{} carries no seal of the chain (written before the chain existed, or of an empty log)",
+            path.display()
+        ))
+    })?;
+    Ok(Seal {
+        name: manifest.name,
+        created_at: manifest.created_at,
+        position: chain.position,
+        event_count: manifest.event_count,
+        digest: chain.digest,
+    })
 }
 
 /// The report as the auditor reads it on a terminal (Spanish).

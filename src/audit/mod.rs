@@ -13,7 +13,7 @@ pub mod verify;
 
 pub use seal::seal;
 pub use seals::Seal;
-pub use verify::{Break, BreakKind, ChainReport, EventRef, verify};
+pub use verify::{Break, BreakKind, ChainReport, EventRef, verify, verify_with};
 
 use chrono::{DateTime, Utc};
 

@@ -201,6 +201,12 @@ async fn fill_sealed(db: &Db, c: &mut Cursor<SealedRow>, upto: i64) -> Result<()
 
 /// Recomputes the whole chain and checks every seal. Reads in batches; memory holds two batches.
 pub async fn verify(db: &Db) -> Result<ChainReport, StoreError> {
+    verify_with(db, Vec::new()).await
+}
+
+/// [`verify`], also checking `external` seals: those of manifests kept outside the server, which
+/// nobody with access to the database alone can rewrite.
+pub async fn verify_with(db: &Db, external: Vec<Seal>) -> Result<ChainReport, StoreError> {
     let started = std::time::Instant::now();
     let sealed_head = seal::sealed_head(db).await?.map_or(0, |(p, _)| p);
     let pending: i64 = crate::on_pool!(db, pool => {
@@ -255,7 +261,9 @@ pub async fn verify(db: &Db) -> Result<ChainReport, StoreError> {
 
     // Seals inside the intact part must match it; the first one that does not is a break when it
     // comes before the walk's.
-    let all_seals = seals::all(db).await?;
+    let mut all_seals = seals::all(db).await?;
+    all_seals.extend(external);
+    all_seals.sort_by(|a, b| (a.position, &a.name).cmp(&(b.position, &b.name)));
     let limit = broken.as_ref().map_or(i64::MAX, |b| b.position);
     let mut seals_checked = 0;
     let mut latest_seal: Option<Seal> = None;
