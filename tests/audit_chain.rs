@@ -575,6 +575,12 @@ async fn the_integrity_page_shows_the_chain_to_auditors_and_administradores(engi
         gestor.get("/auditoria/integridad").await.status(),
         reqwest::StatusCode::FORBIDDEN
     );
+    // The log's page links to it for those who may open it.
+    let link = "href=\"/auditoria/integridad\"";
+    let log = auditor.get("/auditoria").await.text().await.unwrap();
+    assert!(log.contains(link), "{log}");
+    let log = gestor.get("/auditoria").await.text().await.unwrap();
+    assert!(!log.contains(link));
 
     exec(&web.app.db, "DELETE FROM events WHERE position = 8").await;
     let html = auditor

@@ -3,6 +3,8 @@
 //! the page's script), drafts and submits an Otro Sí raising the canon; an administrador approves
 //! it and sees the new canon "modificado por OS-1" on the contract page. Screenshots of the
 //! dashboard, the form and the contract page go to `target/screenshots/` (or `$CARGO_TARGET_DIR`).
+//! A second test walks issue 10's money rules through the pages: a grace month's billing, a month
+//! outside the term refused, a retroactive IPC adjustment's reliquidación shown before confirming.
 //!
 //! Under `scripts/test` (`ARRIENDO_BROWSER_TESTS=1`, set by `scripts/test.d/browser.sh`, which also
 //! installs Chromium) a browser that cannot start fails the test. Elsewhere, without Chromium or
@@ -11,6 +13,7 @@
 
 mod auth_support;
 mod common;
+mod web_fixtures;
 mod web_support;
 
 use std::path::{Path, PathBuf};
@@ -18,10 +21,14 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use arriendo_events::actor::Role;
+use arriendo_events::{Actor, YearMonth};
 use auth_support::{PASSWORD, Web};
 use common::Engine;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
+use web_fixtures::{
+    deliver_months, hybrid_fifteen_million, hybrid_in_grace, money, record_ipc, tenant,
+};
 use web_support::{iso, tercero_y_local};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
@@ -127,14 +134,27 @@ async fn select(c: &Client, id: &str, value: &str) {
 }
 
 async fn submit(c: &Client, form_action: &str) {
-    c.find(Locator::Css(&format!(
-        "form[action='{form_action}'] button[type=submit]"
-    )))
-    .await
-    .unwrap()
-    .click()
-    .await
-    .unwrap();
+    let button = c
+        .find(Locator::Css(&format!(
+            "form[action='{form_action}'] button[type=submit]"
+        )))
+        .await
+        .unwrap();
+    click_and_wait(c, button).await;
+}
+
+/// Clicks and waits until the browser has left the page: the old document's root goes stale.
+/// Without this, a wait for `.flash-exito` can find the previous page's flash.
+async fn click_and_wait(c: &Client, element: fantoccini::elements::Element) {
+    let root = c.find(Locator::Css("html")).await.unwrap();
+    element.click().await.unwrap();
+    for _ in 0..150 {
+        if root.tag_name().await.is_err() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the page did not change within 15 s of the click");
 }
 
 async fn shot(c: &Client, name: &str) -> PathBuf {
@@ -165,8 +185,9 @@ async fn body(c: &Client) -> String {
     c.source().await.unwrap()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn browser_creates_a_contract_and_approves_an_otro_si() {
+/// Chromium through chromedriver, or `None` (with the reason printed) when it cannot run and the
+/// browser tests are not required.
+async fn open_browser() -> Option<(Driver, Client, tempfile::TempDir)> {
     let missing: Vec<&str> = [CHROMIUM, CHROMEDRIVER]
         .into_iter()
         .filter(|p| !Path::new(p).exists())
@@ -179,24 +200,31 @@ async fn browser_creates_a_contract_and_approves_an_otro_si() {
         println!(
             "SKIPPED browser test: {missing:?} not installed (apt-get install -y chromium chromium-driver, or run scripts/test)"
         );
-        return;
+        return None;
     }
     let driver = match start_driver().await {
         Ok(d) => d,
         Err(e) if !required() => {
             println!("SKIPPED browser test: {e}");
-            return;
+            return None;
         }
         Err(e) => panic!("{e}"),
     };
     let profile = tempfile::tempdir().unwrap();
-    let c = match connect(&driver, profile.path()).await {
-        Ok(c) => c,
+    match connect(&driver, profile.path()).await {
+        Ok(c) => Some((driver, c, profile)),
         Err(e) if !required() => {
             println!("SKIPPED browser test: {e}");
-            return;
+            None
         }
         Err(e) => panic!("{e}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn browser_creates_a_contract_and_approves_an_otro_si() {
+    let Some((driver, c, _profile)) = open_browser().await else {
+        return;
     };
 
     let web = Web::start(Engine::Sqlite).await;
@@ -329,6 +357,163 @@ async fn browser_creates_a_contract_and_approves_an_otro_si() {
         .await
         .unwrap();
     shot(&c, "contratos.png").await;
+
+    c.close().await.unwrap();
+    drop(driver);
+}
+
+/// Ticks the confirmation checkbox when the form asked for one (an unfinished month, a future date)
+/// and submits again.
+async fn confirm_if_asked(c: &Client, form_action: &str) {
+    if let Ok(checkbox) = c.find(Locator::Id("campo-confirmar")).await {
+        checkbox.click().await.unwrap();
+        submit(c, form_action).await;
+    }
+}
+
+/// Issue 10, items 1 and 2 through the UI: a híbrido contract in its grace period bills no
+/// guaranteed minimum and refuses a sales report for the month before its start; an IPC adjustment
+/// dated in the past shows the reliquidación of the months already billed before it is confirmed,
+/// and the billing of those months keeps what was billed beside the difference.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn browser_bills_a_grace_month_and_reliquidates_billed_months() {
+    let Some((driver, c, _profile)) = open_browser().await else {
+        return;
+    };
+    let web = Web::start(Engine::Sqlite).await;
+    web.add_user("gestor", Role::Gestor).await;
+    let app = &web.app;
+    let base = web.base.clone();
+    let today = arriendo::app::today();
+    let tercero = tenant(app, "900123456-8", "Café Andino S.A.S.").await;
+
+    // Híbrido $ 12.500.000 at 8 % from the first of this month, grace this month and the next at
+    // canon $ 0 (01/12/2026–31/01/2027 in the issue); híbrido $ 15.000.000 at 5 % from 01/09/2025
+    // with September–November 2026 delivered and billed $ 15.000.000 each; IPC 2025: 5,1 %.
+    let (grace, this_month) = hybrid_in_grace(app, "CT-9300", tercero, today).await;
+    let start = this_month.first_day();
+    let billed = hybrid_fifteen_million(app, "CT-9400", tercero).await;
+    let gestor = Actor::new("gestor", Role::Gestor);
+    deliver_months(app, billed, &gestor, 2026, 9..=11, money(200_000_000)).await;
+    record_ipc(app, &gestor, 2025, "5,1").await;
+
+    login(&c, &base, "gestor").await;
+
+    // Item 1: the month selector proposes this month; the month before the start is refused
+    // beside the month, with the term named.
+    let new_report = format!("/contratos/{grace}/informes-ventas/nuevo");
+    c.goto(&format!("{base}{new_report}")).await.unwrap();
+    let proposed = c
+        .find(Locator::Id("campo-mes"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(proposed, Some(this_month.month().to_string()));
+    assert!(
+        body(&c)
+            .await
+            .contains("Solo meses dentro de la vigencia del contrato")
+    );
+    let before = YearMonth::of(start - chrono::Duration::days(1));
+    select(&c, "campo-mes", &before.month().to_string()).await;
+    fill(&c, "campo-anio", &before.year().to_string()).await;
+    submit(&c, &new_report).await;
+    wait(&c, Locator::Css(".error-summary")).await;
+    let refused = body(&c).await;
+    assert!(
+        refused.contains(&format!(
+            "El mes {before} está fuera de la vigencia del contrato CT-9300"
+        )),
+        "{refused}"
+    );
+    shot(&c, "informe-fuera-de-vigencia.png").await;
+
+    // This month is registered and delivered with $ 100.000.000 of sales: the grace month bills
+    // 8 % = $ 8.000.000 and no guaranteed minimum.
+    select(&c, "campo-mes", &this_month.month().to_string()).await;
+    fill(&c, "campo-anio", &this_month.year().to_string()).await;
+    submit(&c, &new_report).await;
+    wait(&c, Locator::Id("campo-ventas_brutas")).await;
+    let report_path = c.current_url().await.unwrap().path().to_string();
+    let deliver = format!("{report_path}/entregar");
+    set_value(&c, "campo-fecha", &iso(today)).await;
+    fill(&c, "campo-ventas_brutas", "100000000").await;
+    fill(&c, "campo-devoluciones", "0").await;
+    submit(&c, &deliver).await;
+    wait(&c, Locator::Css(".flash")).await;
+    confirm_if_asked(&c, &deliver).await;
+    wait(&c, Locator::Css(".flash-exito")).await;
+    let billing = body(&c).await;
+    for text in [
+        "Facturado $ 8.000.000",
+        "Mes en periodo de gracia",
+        "Mínimo garantizado (canon del periodo de gracia): $ 0.",
+        "Ventas × porcentaje: $ 100.000.000 × 8 % = $ 8.000.000.",
+        "Total a facturar: mínimo $ 0 + excedente $ 8.000.000 = $ 8.000.000.",
+    ] {
+        assert!(billing.contains(text), "{text}\n{billing}");
+    }
+    shot(&c, "facturacion-gracia.png").await;
+
+    // Item 2: the adjustment dated 01/09/2026 is calculated first; the page shows what each
+    // billed month should have cost before anything is recorded.
+    let adjust = format!("/indices/ajustes/{billed}");
+    c.goto(&format!("{base}{adjust}")).await.unwrap();
+    fill(&c, "campo-anio", "2026").await;
+    fill(&c, "campo-valor", "5,1").await;
+    set_value(&c, "campo-fecha", "2026-09-01").await;
+    let calculate = c
+        .find(Locator::Css(&format!(
+            "form[method=get][action='{adjust}'] button[type=submit]"
+        )))
+        .await
+        .unwrap();
+    click_and_wait(&c, calculate).await;
+    wait(&c, Locator::Id("campo-confirmar")).await;
+    let preview = body(&c).await;
+    for text in [
+        "$ 16.065.000",
+        "Reliquidación de meses ya facturados",
+        "septiembre de 2026",
+        "noviembre de 2026",
+        "+$ 1.065.000",
+        "+$ 3.195.000",
+    ] {
+        assert!(preview.contains(text), "{text}\n{preview}");
+    }
+    shot(&c, "ajuste-reliquidacion.png").await;
+    c.find(Locator::Id("campo-confirmar"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let confirm = c
+        .find(Locator::Css(&format!(
+            "form[method=post][action='{adjust}'] button[type=submit]"
+        )))
+        .await
+        .unwrap();
+    click_and_wait(&c, confirm).await;
+    wait(&c, Locator::Css(".flash-exito")).await;
+    assert!(
+        body(&c)
+            .await
+            .contains("Se registró la reliquidación de 3 meses ya facturados.")
+    );
+
+    // September keeps what was billed and shows the difference beside it.
+    c.goto(&format!("{base}/contratos/{billed}/informes-ventas/2026/9"))
+        .await
+        .unwrap();
+    let september = body(&c).await;
+    assert!(
+        september.contains("Facturado $ 15.000.000 · reliquidación +$ 1.065.000 por IPC 2026"),
+        "{september}"
+    );
+    shot(&c, "facturacion-reliquidada.png").await;
 
     c.close().await.unwrap();
     drop(driver);

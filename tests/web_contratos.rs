@@ -275,16 +275,34 @@ async fn walk(engine: Engine) {
             .contains("no tiene prórroga automática")
     );
 
-    // Termination.
-    let response = gestor
-        .post(
-            &format!("/contratos/{id}/terminar"),
-            &[
-                ("fecha_terminacion", &iso(today)),
-                ("motivo", "Mutuo acuerdo"),
-            ],
-        )
-        .await;
+    // Termination: a page says what will happen and asks; nothing changes until confirmed.
+    let terminate = |confirm: &'static str| {
+        let (gestor, id) = (&gestor, &id);
+        let today = iso(today);
+        async move {
+            gestor
+                .post(
+                    &format!("/contratos/{id}/terminar"),
+                    &[
+                        ("fecha_terminacion", today.as_str()),
+                        ("motivo", "Mutuo acuerdo"),
+                        ("confirmar", confirm),
+                    ],
+                )
+                .await
+        }
+    };
+    let response = terminate("").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let asked = response.text().await.unwrap();
+    assert!(asked.contains("Sí, terminar"), "{asked}");
+    assert!(asked.contains("name=\"motivo\" value=\"Mutuo acuerdo\""));
+    assert!(
+        !text(&gestor, &format!("/contratos/{id}"))
+            .await
+            .contains("Terminado")
+    );
+    let response = terminate("si").await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let page = text(&gestor, &format!("/contratos/{id}")).await;
     assert!(page.contains("Mutuo acuerdo"));
@@ -543,7 +561,28 @@ async fn only_an_administrador_deletes_a_contract() {
             .await
             .contains(&path)
     );
-    let response = admin.post(&path, &reason).await;
+    let asked = admin.post(&path, &reason).await;
+    assert_eq!(asked.status(), StatusCode::OK);
+    assert!(
+        asked
+            .text()
+            .await
+            .unwrap()
+            .contains("Sí, eliminar CT-DEL-1")
+    );
+    assert!(
+        text(&admin, "/contratos").await.contains(">CT-DEL-1</a>"),
+        "not yet"
+    );
+    let response = admin
+        .post(
+            &path,
+            &[
+                ("motivo_eliminacion", "Registrado por error"),
+                ("confirmar", "si"),
+            ],
+        )
+        .await;
     assert_eq!(location(&response), "/contratos");
     let list = text(&admin, "/contratos").await;
     assert!(list.contains("Contrato CT-DEL-1 eliminado."));

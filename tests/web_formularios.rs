@@ -451,6 +451,65 @@ async fn money_safety_nets(engine: Engine) {
 }
 both_engines!(money_safety_nets, super::money_safety_nets);
 
+async fn post(who: &Browser, fields: [(&'static str, String); 4]) -> reqwest::Response {
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    who.post("/indices", &fields).await
+}
+
+/// The values the /indices form carries back (its hidden `vistos` field).
+fn seen_in(html: &str) -> String {
+    let start = html.find("name=\"vistos\" value=\"").unwrap() + "name=\"vistos\" value=\"".len();
+    let end = start + html[start..].find('"').unwrap();
+    html[start..end].to_string()
+}
+
+/// Two gestores open /indices while IPC 2025 is 5,1 %: the first corrects it to 5,2 %; the second,
+/// whose page still said 5,1 %, is refused beside the year instead of overwriting a correction they
+/// never saw, and the form comes back with the value on file so sending it again is deliberate.
+async fn a_stale_index_correction_is_refused(engine: Engine) {
+    let web = Web::start(engine).await;
+    web.add_user("gus", Role::Gestor).await;
+    web.add_user("ana", Role::Gestor).await;
+    let gus = web.logged_in("gus").await;
+    let ana = web.logged_in("ana").await;
+    let ipc_2025 = |valor: &'static str, vistos: &str| {
+        [
+            ("indice", "ipc".to_string()),
+            ("anio", "2025".to_string()),
+            ("valor", valor.to_string()),
+            ("vistos", vistos.to_string()),
+        ]
+    };
+    assert_eq!(post(&gus, ipc_2025("5,1", "")).await.status(), 303);
+    let seen_by_gus = seen_in(&page(gus.get("/indices").await, 200).await);
+    let seen_by_ana = seen_in(&page(ana.get("/indices").await, 200).await);
+    assert!(seen_by_ana.contains("ipc:2025=5,1 %"), "{seen_by_ana}");
+
+    let response = post(&gus, ipc_2025("5,2", &seen_by_gus)).await;
+    assert_eq!(response.status(), 303);
+    let html = page(post(&ana, ipc_2025("5,3", &seen_by_ana)).await, 422).await;
+    assert!(
+        html.contains("El valor de IPC 2025 cambió mientras lo editaba"),
+        "{html}"
+    );
+    assert_eq!(
+        arriendo::queries::indices::value(&web.app.db, "ipc", 2025)
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("5.2")
+    );
+    // The form came back knowing 5,2 %: sent again, the correction is Ana's deliberate choice.
+    let fresh = seen_in(&html);
+    assert!(fresh.contains("ipc:2025=5,2 %"), "{fresh}");
+    let response = post(&ana, ipc_2025("5,3", &fresh)).await;
+    assert_eq!(response.status(), 303);
+}
+both_engines!(
+    a_stale_index_correction_is_refused,
+    super::a_stale_index_correction_is_refused
+);
+
 /// The version of a contract's terms, as the edit form would carry it.
 async fn terms_version(app: &arriendo::App, id: &str) -> String {
     app.commands

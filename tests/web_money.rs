@@ -8,11 +8,7 @@ mod auth_support;
 mod common;
 mod web_fixtures;
 
-use arriendo::store::Metadata;
-use arriendo_events::{
-    Actor, ContratoCommand, DateRange, GracePeriod, IndexKind, IndiceCommand, Money,
-    PaymentModality, Role, YearMonth,
-};
+use arriendo_events::{Actor, ContratoCommand, PaymentModality, Role, YearMonth};
 use arriendo_projections::billing::billing_for_month;
 use arriendo_projections::schedule::{Indices, canon_schedule};
 use arriendo_views::format;
@@ -32,26 +28,9 @@ async fn grace_and_term_decide_what_a_month_bills(engine: Engine) {
     let today = arriendo::app::today();
     // Híbrido $ 12.500.000 at 8 %, starting on the first of this month, with a grace period of
     // this month and the next at canon $ 0 (like 01/12/2026–31/01/2027 in the issue).
-    let this_month = YearMonth::of(today);
-    let start = this_month.first_day();
     let tercero = tenant(app, "900123456-8", "Café Andino S.A.S.").await;
-    let mut terms = terms(
-        "CT-9300",
-        tercero,
-        None,
-        PaymentModality::Hibrido {
-            minimum: money(12_500_000),
-            percentage: pct("8"),
-        },
-        start,
-        0,
-    );
-    terms.grace_period = Some(GracePeriod {
-        period: DateRange::new(start, this_month.next().last_day()).unwrap(),
-        canon: Money::ZERO,
-        condition: "Adecuaciones del local".into(),
-    });
-    let id = contract(app, terms).await;
+    let (id, this_month) = hybrid_in_grace(app, "CT-9300", tercero, today).await;
+    let start = this_month.first_day();
     let gus = web.logged_in("gus").await;
     let new = format!("/contratos/{id}/informes-ventas/nuevo");
 
@@ -153,67 +132,10 @@ async fn a_retroactive_adjustment_shows_and_records_its_reliquidacion(engine: En
     web.add_user("gus", Role::Gestor).await;
     let app = &web.app;
     let tercero = tenant(app, "900123456-8", "Café Andino S.A.S.").await;
-    // Híbrido $ 15.000.000 at 5 % from 01/09/2025, IPC + 2 on the anniversary.
-    let terms = terms(
-        "CT-9400",
-        tercero,
-        None,
-        PaymentModality::Hibrido {
-            minimum: money(15_000_000),
-            percentage: pct("5"),
-        },
-        d(2025, 9, 1),
-        0,
-    );
-    let id = contract(app, terms).await;
+    let id = hybrid_fifteen_million(app, "CT-9400", tercero).await;
     let gestor = Actor::new("gus", Role::Gestor);
-    // September to November 2026 delivered: $ 200.000.000 × 5 % is below the minimum, each
-    // month billed $ 15.000.000.
-    for month in 9..=11 {
-        let period = YearMonth::new(2026, month).unwrap();
-        for command in [
-            ContratoCommand::RegisterSalesReport {
-                actor: gestor.clone(),
-                period,
-                deadline: None,
-            },
-            ContratoCommand::MarkSalesReportDelivered {
-                actor: gestor.clone(),
-                period,
-                date: period.next().day(5),
-                gross_sales: money(200_000_000),
-                returns: Money::ZERO,
-                expected_version: 0,
-            },
-        ] {
-            // The delivery replaces the registered report: it carries the version a form would.
-            let current = app
-                .commands
-                .load_contrato(&id.to_string())
-                .await
-                .unwrap()
-                .unwrap_or_default();
-            let command = command.prepared_from(&current);
-            app.commands
-                .contrato(&id.to_string(), command, Metadata::system("test"))
-                .await
-                .unwrap();
-        }
-    }
-    app.commands
-        .indice(
-            IndexKind::Ipc.stream_id(),
-            IndiceCommand::RecordIndexValue {
-                actor: gestor.clone(),
-                kind: IndexKind::Ipc,
-                year: 2025,
-                value: pct("5,1"),
-            },
-            Metadata::system("test"),
-        )
-        .await
-        .unwrap();
-    app.projector.catch_up().await.unwrap();
+    deliver_sep_to_nov_2026(app, id, &gestor).await;
+    record_ipc(app, &gestor, 2025, "5,1").await;
     let gus = web.logged_in("gus").await;
 
     // Before confirming: the difference per month.
@@ -274,6 +196,95 @@ async fn a_retroactive_adjustment_shows_and_records_its_reliquidacion(engine: En
 both_engines!(
     a_retroactive_adjustment_shows_and_records_its_reliquidacion,
     super::a_retroactive_adjustment_shows_and_records_its_reliquidacion
+);
+
+/// September to November 2026 delivered: $ 200.000.000 × 5 % is below the $ 15.000.000 minimum,
+/// each month billed $ 15.000.000.
+async fn deliver_sep_to_nov_2026(app: &arriendo::App, id: uuid::Uuid, gestor: &Actor) {
+    deliver_months(app, id, gestor, 2026, 9..=11, money(200_000_000)).await;
+}
+
+/// An Otro Sí raising the minimum to $ 16.000.000 from 01/10/2026, approved after October and
+/// November were billed: the approval's confirmation shows +$ 1.000.000 per month before anything
+/// is recorded, the approval records it, and October's billing keeps what was billed beside it.
+async fn approving_a_past_otro_si_shows_and_records_its_reliquidacion(engine: Engine) {
+    let web = Web::start(engine).await;
+    web.add_user("ana", Role::Administrador).await;
+    let app = &web.app;
+    let tercero = tenant(app, "900123456-8", "Café Andino S.A.S.").await;
+    let id = hybrid_fifteen_million(app, "CT-9500", tercero).await;
+    let gestor = Actor::new("gus", Role::Gestor);
+    deliver_sep_to_nov_2026(app, id, &gestor).await;
+    run(
+        app,
+        id,
+        ContratoCommand::DraftOtroSi {
+            actor: gestor.clone(),
+            effective_from: d(2026, 10, 1),
+            effective_to: None,
+            changes: arriendo_events::OtroSiChanges {
+                minimum: Some(money(16_000_000)),
+                ..Default::default()
+            },
+            description: "Nuevo mínimo garantizado".into(),
+        },
+    )
+    .await;
+    run(
+        app,
+        id,
+        ContratoCommand::SubmitOtroSi {
+            actor: gestor.clone(),
+            number: arriendo_events::OtroSiNumber(1),
+        },
+    )
+    .await;
+    app.projector.catch_up().await.unwrap();
+    let ana = web.logged_in("ana").await;
+    let approve = format!("/contratos/{id}/otrosi/1/aprobar");
+
+    let html = page(ana.post(&approve, &[]).await, 200).await;
+    for text in [
+        "Reliquidación de meses ya facturados",
+        "Con OS-1",
+        "octubre de 2026",
+        "noviembre de 2026",
+        "+$ 1.000.000",
+        "+$ 2.000.000",
+        "Sí, aprobar OS-1",
+    ] {
+        assert!(html.contains(text), "{text}\n{html}");
+    }
+    assert!(
+        !html.contains("septiembre de 2026"),
+        "September is before OS-1"
+    );
+
+    let response = ana.post(&approve, &[("confirmar", "si")]).await;
+    assert_eq!(response.status(), 303);
+    let html = page(ana.get(&location(&response)).await, 200).await;
+    assert!(
+        html.contains("Se registró la reliquidación de 2 meses ya facturados."),
+        "{html}"
+    );
+    assert!(
+        html.contains("Reliquidó por OS-1 los meses ya facturados: 10/2026 de $ 15.000.000 a $ 16.000.000 (+$ 1.000.000)"),
+        "history: {html}"
+    );
+    let october = page(
+        ana.get(&format!("/contratos/{id}/informes-ventas/2026/10"))
+            .await,
+        200,
+    )
+    .await;
+    assert!(
+        october.contains("Facturado $ 15.000.000 · reliquidación +$ 1.000.000 por OS-1"),
+        "{october}"
+    );
+}
+both_engines!(
+    approving_a_past_otro_si_shows_and_records_its_reliquidacion,
+    super::approving_a_past_otro_si_shows_and_records_its_reliquidacion
 );
 
 /// Every month of every demo contract: a month with a delivered report costs in the schedule

@@ -196,17 +196,52 @@ pub fn read_log(
 ) -> mpsc::Receiver<Result<Item>> {
     let (tx, rx) = mpsc::channel(4);
     tokio::task::spawn_blocking(move || {
-        if let Err(e) = parse(reader, limits, &tx) {
+        let mut deliver = |item: Item| tx.blocking_send(Ok(item)).is_ok();
+        if let Err(e) = parse(reader, limits, &mut deliver) {
             let _ = tx.blocking_send(Err(e));
         }
     });
     rx
 }
 
+/// Reads a whole JSON backup synchronously and keeps nothing but the count: what `read_log` checks,
+/// without a runtime. The entry point of the `restore_reader` fuzz target (see [`super::fuzzing`]).
+pub fn check_document(reader: impl Read, limits: Limits) -> Result<(Header, End, i64)> {
+    let mut delivered = 0i64;
+    let mut ended = None;
+    parse(reader, limits, &mut |item| {
+        match item {
+            Item::Events(batch) => delivered += batch.len() as i64,
+            Item::End(header, end) => ended = Some((header, end)),
+        }
+        true
+    })?;
+    let (header, end) =
+        ended.ok_or_else(|| BackupError::Corrupt("the reader stopped before the end".into()))?;
+    Ok((header, end, delivered))
+}
+
 const BATCH_BYTES: usize = 4 * MIB as usize;
 
+/// A damaged file's own text may be long (a 4 MiB "format" name, a serde error quoting a value) or
+/// hold control characters (a NUL in a type name): they are escaped and the reason is cut, so the
+/// message stays one readable line in a terminal, a log and an e-mail.
 fn corrupt(line: usize, what: impl std::fmt::Display) -> BackupError {
-    BackupError::Corrupt(format!("line {line}: {what}"))
+    let escaped: String = what
+        .to_string()
+        .chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect();
+    BackupError::Corrupt(format!(
+        "line {line}: {}",
+        super::validate::truncate(&escaped)
+    ))
 }
 
 /// Lines of the document, each bounded, and their total bounded.
@@ -276,11 +311,9 @@ fn size(bytes: u64) -> String {
     }
 }
 
-fn parse(
-    reader: Box<dyn std::io::Read + Send>,
-    limits: Limits,
-    tx: &mpsc::Sender<Result<Item>>,
-) -> Result<()> {
+/// Parses and checks the document, handing batches and then the end to `deliver`, which answers
+/// whether to go on (a restore that stopped listening ends the read).
+fn parse(reader: impl Read, limits: Limits, deliver: &mut dyn FnMut(Item) -> bool) -> Result<()> {
     let mut lines = Lines {
         reader: BufReader::with_capacity(256 * 1024, reader),
         limits,
@@ -340,10 +373,10 @@ fn parse(
             {
                 return Err(corrupt(n + 1, "data after the closing line"));
             }
-            if !batch.is_empty() && tx.blocking_send(Ok(Item::Events(batch))).is_err() {
+            if !batch.is_empty() && !deliver(Item::Events(batch)) {
                 return Ok(());
             }
-            let _ = tx.blocking_send(Ok(Item::End(header, end)));
+            deliver(Item::End(header, end));
             return Ok(());
         }
         batch_bytes += line.len();
@@ -368,9 +401,7 @@ fn parse(
         count += 1;
         batch.push(event);
         if (batch.len() >= BATCH as usize || batch_bytes >= BATCH_BYTES)
-            && tx
-                .blocking_send(Ok(Item::Events(std::mem::take(&mut batch))))
-                .is_err()
+            && !deliver(Item::Events(std::mem::take(&mut batch)))
         {
             return Ok(());
         }

@@ -8,6 +8,7 @@
 pub mod cli;
 pub mod dbfile;
 pub mod error;
+pub mod fuzzing;
 pub mod json;
 pub mod locate;
 pub mod manifest;

@@ -173,7 +173,7 @@ fn decode_as<E: DomainEvent + DeserializeOwned>(event: &StoredEvent) -> Result<E
 }
 
 /// Long values from a damaged file are cut so the message stays one readable line.
-fn truncate(text: &str) -> String {
+pub(crate) fn truncate(text: &str) -> String {
     const MAX: usize = 200;
     match text.char_indices().nth(MAX) {
         Some((at, _)) => format!("{}…", &text[..at]),

@@ -8,6 +8,7 @@ use arriendo_views::format;
 use arriendo_views::layout::Flash;
 use arriendo_views::pages::indices::{
     self as views, AdjustForm, AdjustmentPage, IndexForm, IndexRow, IndicesPage, rule_label,
+    seen_value,
 };
 use axum::Form;
 use axum::extract::{Path, Query, State};
@@ -93,6 +94,7 @@ pub struct IndexFields {
     anio: String,
     valor: String,
     confirmar: String,
+    vistos: String,
 }
 
 /// The safety net on index values: the warning when `value` is far from the `kind` value on
@@ -115,6 +117,34 @@ async fn far_from_file(
         }
     }
     Ok(None)
+}
+
+/// The command for a submitted form: a revision checked against the value the page showed for that
+/// year, or (a client that sent no snapshot) a plain record.
+fn revision(
+    actor: &arriendo_events::Actor,
+    fields: &IndexFields,
+    kind: IndexKind,
+    year: i32,
+    value: Percentage,
+) -> IndiceCommand {
+    if fields.vistos.trim().is_empty() {
+        return IndiceCommand::RecordIndexValue {
+            actor: actor.clone(),
+            kind,
+            year,
+            value,
+        };
+    }
+    let seen = seen_value(&fields.vistos, &fields.indice, year)
+        .and_then(|shown| Percentage::parse(shown.trim_end_matches('%').trim()).ok());
+    IndiceCommand::ReviseIndexValue {
+        actor: actor.clone(),
+        kind,
+        year,
+        value,
+        seen,
+    }
 }
 
 fn confirmed(text: &str) -> bool {
@@ -149,6 +179,7 @@ async fn record(
         valor: fields.valor.clone(),
         errors,
         warning: None,
+        vistos: fields.vistos.clone(),
     };
     let (Some(kind), Some(year), Some(value)) = (kind, year, value) else {
         return unprocessable(render_page(&app, &ctx, &form(e)).await);
@@ -170,12 +201,7 @@ async fn record(
         .commands
         .indice(
             kind.stream_id(),
-            IndiceCommand::RecordIndexValue {
-                actor: user.actor(),
-                kind,
-                year,
-                value,
-            },
+            revision(&user.actor(), &fields, kind, year, value),
             user.metadata(),
         )
         .await;
@@ -196,10 +222,17 @@ async fn record(
         Outcome::Conflict => {
             let mut errors = FormErrors::new();
             errors.add(
-                "",
-                "El índice cambió mientras lo editaba; revise los valores y envíe de nuevo.",
+                "anio",
+                format!(
+                    "El valor de {kind} {year} cambió mientras lo editaba: revise el valor registrado y envíe de nuevo."
+                ),
             );
-            unprocessable(render_page(&app, &ctx, &form(errors)).await)
+            // Shown again with the values on file now, so sending it again is a deliberate choice.
+            let fresh = IndexForm {
+                vistos: String::new(),
+                ..form(errors)
+            };
+            unprocessable(render_page(&app, &ctx, &fresh).await)
         }
         Outcome::Failed(response) => response,
     }

@@ -1,6 +1,7 @@
 //! Queries over the read models, shared by pages. Pages never read the event log.
 //! Area-specific list queries live in their own modules here.
 
+pub mod auditoria;
 pub mod catalogos;
 pub mod contratos;
 pub mod dashboard;

@@ -244,3 +244,119 @@ pub async fn resync_position_sequence(tx: &mut Tx) -> Result<(), StoreError> {
     }
     Ok(())
 }
+
+/// Which events of the whole log to list (the auditor's `/auditoria`): every field narrows it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LogFilter {
+    pub aggregate_types: Vec<String>,
+    pub aggregate_id: Option<String>,
+    pub event_type: Option<String>,
+    /// The `user` of the event's metadata.
+    pub user: Option<String>,
+    /// Recorded at or after (UTC).
+    pub from: Option<DateTime<Utc>>,
+    /// Recorded before (UTC).
+    pub until: Option<DateTime<Utc>>,
+    /// Keyset paging: only positions below (newer pages are above).
+    pub before: Option<i64>,
+    /// Keyset paging backwards: only positions above.
+    pub after: Option<i64>,
+}
+
+/// Up to `limit` events matching `filter`, newest first; with `filter.after` the oldest `limit`
+/// above it (still returned newest first). Paged by position, never by offset, so a page costs the
+/// same at the start and at the end of a log of millions.
+pub async fn search(
+    db: &Db,
+    filter: &LogFilter,
+    limit: i64,
+) -> Result<Vec<StoredEvent>, StoreError> {
+    use crate::queries::filters::{Bind, Filters};
+    let postgres = matches!(db, Db::Postgres(_));
+    let mut f = Filters::new();
+    if !filter.aggregate_types.is_empty() {
+        let marks = vec!["?"; filter.aggregate_types.len()].join(", ");
+        f.add(
+            &format!("aggregate_type IN ({marks})"),
+            filter
+                .aggregate_types
+                .iter()
+                .map(|t| Bind::Text(t.clone()))
+                .collect(),
+        );
+    }
+    if let Some(id) = &filter.aggregate_id {
+        f.add("aggregate_id = ?", vec![Bind::Text(id.clone())]);
+    }
+    if let Some(t) = &filter.event_type {
+        f.add("event_type = ?", vec![Bind::Text(t.clone())]);
+    }
+    if let Some(user) = &filter.user {
+        let clause = if postgres {
+            "metadata->>'user' = ?"
+        } else {
+            "json_extract(metadata, '$.user') = ?"
+        };
+        f.add(clause, vec![Bind::Text(user.clone())]);
+    }
+    // SQLite keeps RFC 3339 text in UTC whose first 19 characters sort as the instant (a bound
+    // without fraction or zone sorts before every stored time of that second); PostgreSQL compares
+    // timestamptz, so its bound names its zone.
+    let pattern = if postgres {
+        "%Y-%m-%dT%H:%M:%SZ"
+    } else {
+        "%Y-%m-%dT%H:%M:%S"
+    };
+    let instant = |t: &DateTime<Utc>| Bind::Text(t.format(pattern).to_string());
+    let cast = if postgres { "::timestamptz" } else { "" };
+    if let Some(from) = &filter.from {
+        f.add(&format!("recorded_at >= ?{cast}"), vec![instant(from)]);
+    }
+    if let Some(until) = &filter.until {
+        f.add(&format!("recorded_at < ?{cast}"), vec![instant(until)]);
+    }
+    if let Some(before) = filter.before {
+        f.add("position < ?", vec![Bind::Int(before)]);
+    }
+    if let Some(after) = filter.after {
+        f.add("position > ?", vec![Bind::Int(after)]);
+    }
+    let order = if filter.after.is_some() {
+        "ASC"
+    } else {
+        "DESC"
+    };
+    let limit_mark = format!("${}", f.binds().len() + 1);
+    let tail = format!(
+        "{} ORDER BY position {order} LIMIT {limit_mark}",
+        f.where_sql()
+    );
+    let mut events = match db {
+        Db::Sqlite(pool) => {
+            let sql = format!("{SQLITE_SELECT}{tail}");
+            let q = sqlx::query(&sql);
+            let rows = crate::queries::filters::bind_all!(q, f.binds())
+                .bind(limit)
+                .fetch_all(pool)
+                .await?;
+            rows.iter()
+                .map(parse_row_sqlite)
+                .collect::<Result<Vec<_>, _>>()?
+        }
+        Db::Postgres(pool) => {
+            let sql = format!("{POSTGRES_SELECT}{tail}");
+            let q = sqlx::query(&sql);
+            let rows = crate::queries::filters::bind_all!(q, f.binds())
+                .bind(limit)
+                .fetch_all(pool)
+                .await?;
+            rows.iter()
+                .map(parse_row_postgres)
+                .collect::<Result<Vec<_>, _>>()?
+        }
+    };
+    if filter.after.is_some() {
+        events.reverse();
+    }
+    Ok(events)
+}

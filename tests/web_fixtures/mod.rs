@@ -137,3 +137,119 @@ pub async fn page(response: reqwest::Response, status: u16) -> String {
     assert_eq!(got, status, "unexpected status; page:\n{text}");
     text
 }
+
+/// Runs `command` on contract `id` carrying the versions it replaces, as a form would.
+pub async fn run(app: &App, id: Uuid, command: ContratoCommand) {
+    let current = app
+        .commands
+        .load_contrato(&id.to_string())
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    app.commands
+        .contrato(
+            &id.to_string(),
+            command.prepared_from(&current),
+            Metadata::system("test"),
+        )
+        .await
+        .unwrap();
+}
+
+/// Registers and delivers each month of `months` in `year` (delivered on the 5th of the next
+/// month) with `sales` and no returns.
+pub async fn deliver_months(
+    app: &App,
+    id: Uuid,
+    actor: &Actor,
+    year: i32,
+    months: std::ops::RangeInclusive<u32>,
+    sales: Money,
+) {
+    for month in months {
+        let period = YearMonth::new(year, month).unwrap();
+        run(
+            app,
+            id,
+            ContratoCommand::RegisterSalesReport {
+                actor: actor.clone(),
+                period,
+                deadline: None,
+            },
+        )
+        .await;
+        run(
+            app,
+            id,
+            ContratoCommand::MarkSalesReportDelivered {
+                actor: actor.clone(),
+                period,
+                date: period.next().day(5),
+                gross_sales: sales,
+                returns: Money::ZERO,
+                expected_version: 0,
+            },
+        )
+        .await;
+    }
+    app.projector.catch_up().await.unwrap();
+}
+
+/// Records the IPC of `year` (for example "5,1").
+pub async fn record_ipc(app: &App, actor: &Actor, year: i32, value: &str) {
+    app.commands
+        .indice(
+            IndexKind::Ipc.stream_id(),
+            IndiceCommand::RecordIndexValue {
+                actor: actor.clone(),
+                kind: IndexKind::Ipc,
+                year,
+                value: pct(value),
+            },
+            Metadata::system("test"),
+        )
+        .await
+        .unwrap();
+    app.projector.catch_up().await.unwrap();
+}
+
+/// Híbrido $ 12.500.000 at 8 % starting on the first of `today`'s month, with a grace period of
+/// that month and the next at canon $ 0 (01/12/2026–31/01/2027 in issue 10). Returns the contract
+/// and its first month.
+pub async fn hybrid_in_grace(
+    app: &App,
+    number: &str,
+    tercero: Uuid,
+    today: NaiveDate,
+) -> (Uuid, YearMonth) {
+    let first = YearMonth::of(today);
+    let start = first.first_day();
+    let mut terms = terms(
+        number,
+        tercero,
+        None,
+        PaymentModality::Hibrido {
+            minimum: money(12_500_000),
+            percentage: pct("8"),
+        },
+        start,
+        0,
+    );
+    terms.grace_period = Some(GracePeriod {
+        period: DateRange::new(start, first.next().last_day()).unwrap(),
+        canon: Money::ZERO,
+        condition: "Adecuaciones del local".into(),
+    });
+    (contract(app, terms).await, first)
+}
+
+/// Híbrido $ 15.000.000 at 5 % from 01/09/2025, IPC + 2 on the anniversary (issue 10's
+/// reliquidación example).
+pub async fn hybrid_fifteen_million(app: &App, number: &str, tercero: Uuid) -> Uuid {
+    let start = NaiveDate::from_ymd_opt(2025, 9, 1).unwrap();
+    let modality = PaymentModality::Hibrido {
+        minimum: money(15_000_000),
+        percentage: pct("5"),
+    };
+    contract(app, terms(number, tercero, None, modality, start, 0)).await
+}

@@ -142,6 +142,11 @@ pub const NAV_ITEMS: &[NavItem] = &[
         admin_only: false,
     },
     NavItem {
+        label: "Auditoría",
+        href: "/auditoria",
+        admin_only: false,
+    },
+    NavItem {
         label: "Respaldos",
         href: "/respaldos",
         admin_only: true,

@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::otro_si::OtroSiNumber;
 use super::terms::PaymentModality;
 use crate::indice::IndexKind;
 use crate::{Money, Percentage, YearMonth};
@@ -122,10 +123,12 @@ pub fn bill_sales(
     })
 }
 
-/// Why billed months were recomputed: a canon adjustment of `year` by `kind` (IPC 2026).
+/// Why billed months were recomputed: a canon adjustment of `year` by `kind` (IPC 2026), or an
+/// Otro Sí approved with terms in force from a month already billed (OS-2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ReliquidacionCause {
     Ajuste { year: i32, kind: IndexKind },
+    OtroSi { number: OtroSiNumber },
 }
 
 impl std::fmt::Display for ReliquidacionCause {
@@ -133,6 +136,7 @@ impl std::fmt::Display for ReliquidacionCause {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             ReliquidacionCause::Ajuste { year, kind } => write!(f, "{kind} {year}"),
+            ReliquidacionCause::OtroSi { number } => write!(f, "{number}"),
         }
     }
 }

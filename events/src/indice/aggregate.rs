@@ -24,12 +24,21 @@ impl Indice {
     }
 
     pub fn decide(&self, command: IndiceCommand) -> Result<Vec<IndiceEvent>, DomainError> {
-        let IndiceCommand::RecordIndexValue {
-            actor,
-            kind,
-            year,
-            value,
-        } = command;
+        let (actor, kind, year, value, seen) = match command {
+            IndiceCommand::RecordIndexValue {
+                actor,
+                kind,
+                year,
+                value,
+            } => (actor, kind, year, value, None),
+            IndiceCommand::ReviseIndexValue {
+                actor,
+                kind,
+                year,
+                value,
+                seen,
+            } => (actor, kind, year, value, Some(seen)),
+        };
         actor.require_write()?;
         if let Some(own) = self.kind
             && own != kind
@@ -40,6 +49,9 @@ impl Indice {
             return Err(DomainError::InvalidYear(year));
         }
         let previous = self.value_for(year);
+        if seen.is_some_and(|seen| seen != previous) {
+            return Err(DomainError::IndiceChanged(year));
+        }
         if previous == Some(value) {
             return Ok(vec![]);
         }

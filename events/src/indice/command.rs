@@ -12,4 +12,14 @@ pub enum IndiceCommand {
         year: i32,
         value: Percentage,
     },
+    /// As `RecordIndexValue`, from a form that showed `seen` as the year's value (`None`: none on
+    /// file): refused when the value on file changed since, so a correction never overwrites one
+    /// its author did not see.
+    ReviseIndexValue {
+        actor: Actor,
+        kind: IndexKind,
+        year: i32,
+        value: Percentage,
+        seen: Option<Percentage>,
+    },
 }

@@ -72,3 +72,48 @@ fn refuses_the_other_index_bad_years_and_auditors() {
         "su rol de auditor solo permite consultar"
     );
 }
+
+fn revise(year: i32, value: &str, seen: Option<&str>) -> IndiceCommand {
+    IndiceCommand::ReviseIndexValue {
+        actor: Actor::new("gestor", Role::Gestor),
+        kind: IndexKind::Ipc,
+        year,
+        value: Percentage::parse(value).unwrap(),
+        seen: seen.map(|s| Percentage::parse(s).unwrap()),
+    }
+}
+
+/// Two gestores open the form while IPC 2025 is 5,1 %: the first corrects it to 5,2 %; the
+/// second, who still sees 5,1 %, is refused instead of overwriting a value they never saw.
+#[test]
+fn a_revision_from_a_stale_form_is_refused() {
+    let on_file = given::<Indice>([IndiceEvent::IndexValueRecorded {
+        kind: IndexKind::Ipc,
+        year: 2025,
+        value: Percentage::parse("5,1").unwrap(),
+        previous: None,
+        by: "ana".into(),
+    }]);
+    let first = on_file.decide(revise(2025, "5,2", Some("5,1"))).unwrap();
+    assert_eq!(first.len(), 1);
+    let after = given::<Indice>(
+        std::iter::once(IndiceEvent::IndexValueRecorded {
+            kind: IndexKind::Ipc,
+            year: 2025,
+            value: Percentage::parse("5,1").unwrap(),
+            previous: None,
+            by: "ana".into(),
+        })
+        .chain(first),
+    );
+    assert_eq!(
+        refusal(after.decide(revise(2025, "5,3", Some("5,1")))),
+        "el valor 2025 del índice cambió mientras lo editaba"
+    );
+    // A year with nothing on file: the form saw none; another year is not affected.
+    assert!(after.decide(revise(2026, "4,8", None)).is_ok());
+    assert_eq!(
+        refusal(after.decide(revise(2026, "4,8", Some("4,7")))),
+        "el valor 2026 del índice cambió mientras lo editaba"
+    );
+}

@@ -10,6 +10,7 @@ use arriendo_views::layout::Flash;
 use arriendo_views::pages::confirmacion::{CONFIRM_FIELD, Confirmation, confirmation_page};
 use arriendo_views::pages::contrato_form::Conflict;
 use arriendo_views::pages::form_values::FormValues;
+use arriendo_views::pages::indices::reliquidacion_table;
 use arriendo_views::pages::otrosi::{
     OtroSiDetail, OtroSiFormPage, changes_table, otrosi_form_page, otrosi_page,
 };
@@ -444,9 +445,16 @@ pub async fn approve(
     if !values.checked(CONFIRM_FIELD) {
         let before = terms_without(&l.contrato, Some(o.number), o.effective_from);
         let title = format!("Aprobar {} del contrato {}", o.number, l.contrato.number());
+        let reliquidacion = l
+            .contrato
+            .preview_otro_si_reliquidacion(&user.actor(), o.number);
+        let with_label = format!("Con {}", o.number);
         let body = maud::html! {
             p { strong { (o.number) " " (takes_effect(o.effective_from)) "." } " Estos términos cambian:" }
             (changes_table(&o.changes, before.as_ref().unwrap_or(&l.vigente)))
+            @if !reliquidacion.is_empty() {
+                (reliquidacion_table(&reliquidacion, &o.number.to_string(), &with_label))
+            }
         };
         let label = format!("Sí, aprobar {}", o.number);
         let action = format!("{page}/aprobar");
@@ -464,7 +472,18 @@ pub async fn approve(
         )
         .into_response();
     }
-    let message = format!("{} aprobado: {}.", o.number, takes_effect(o.effective_from));
+    let reliquidated = l
+        .contrato
+        .preview_otro_si_reliquidacion(&user.actor(), o.number)
+        .len();
+    let mut message = format!("{} aprobado: {}.", o.number, takes_effect(o.effective_from));
+    match reliquidated {
+        0 => {}
+        1 => message.push_str(" Se registró la reliquidación de 1 mes ya facturado."),
+        n => message.push_str(&format!(
+            " Se registró la reliquidación de {n} meses ya facturados."
+        )),
+    }
     let command = ContratoCommand::ApproveOtroSi {
         actor: user.actor(),
         number: o.number,

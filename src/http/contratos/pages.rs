@@ -3,6 +3,7 @@
 use arriendo_events::{ContratoCommand, ContratoPart};
 use arriendo_views::components::FormErrors;
 use arriendo_views::layout::Flash;
+use arriendo_views::pages::confirmacion::{CONFIRM_FIELD, Confirmation, confirmation_page};
 use arriendo_views::pages::contrato_form::{Conflict, ContratoFormPage, contrato_form_page};
 use arriendo_views::pages::contratos_list::{ContractFilters, ContractList, contracts_page};
 use arriendo_views::pages::form_values::FormValues;
@@ -363,9 +364,10 @@ pub async fn terminate(
     Path(id): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
-    if let Err(r) = load(&app, &ctx.page, &id).await {
-        return r;
-    }
+    let loaded = match load(&app, &ctx.page, &id).await {
+        Ok(l) => l,
+        Err(r) => return r,
+    };
     let values = FormValues::from_pairs(pairs);
     let back = format!("/contratos/{id}");
     let date = match parse_date(values.get("fecha_terminacion")) {
@@ -379,6 +381,36 @@ pub async fn terminate(
             &back,
         )
         .await;
+    }
+    if !values.checked(CONFIRM_FIELD) {
+        // Ending a contract ends its canon and its alerts: asked on a page, not by a script.
+        let number = loaded.contrato.number().to_string();
+        let title = format!("Terminar el contrato {number}");
+        let body = maud::html! {
+            p { "El contrato " strong { (number) } " quedará terminado el " strong { (arriendo_views::format::date(date)) } ": deja de estar vigente desde esa fecha y no se podrá modificar después." }
+            p { "Motivo: " (values.get("motivo")) }
+        };
+        let action = format!("{back}/terminar");
+        let hidden = [
+            (
+                "fecha_terminacion".to_string(),
+                values.get("fecha_terminacion").to_string(),
+            ),
+            ("motivo".to_string(), values.get("motivo").to_string()),
+        ];
+        return confirmation_page(
+            &ctx.page,
+            &Confirmation {
+                title: &title,
+                body,
+                action: &action,
+                hidden: &hidden,
+                confirm_label: &format!("Sí, terminar {number}"),
+                cancel_href: &back,
+                style: "btn-danger",
+            },
+        )
+        .into_response();
     }
     let command = ContratoCommand::TerminateContract {
         actor: user.actor(),
@@ -420,6 +452,31 @@ pub async fn delete(
         .await;
     }
     let number = loaded.contrato.number().to_string();
+    if !values.checked(CONFIRM_FIELD) {
+        let title = format!("Eliminar el contrato {number}");
+        let body = maud::html! {
+            p { "El contrato " strong { (number) } " saldrá de las listas, del panel y de las alertas. Su historial se conserva y sigue visible en su página." }
+            p { "Motivo: " (values.get("motivo_eliminacion")) }
+        };
+        let action = format!("{back}/eliminar");
+        let hidden = [(
+            "motivo_eliminacion".to_string(),
+            values.get("motivo_eliminacion").to_string(),
+        )];
+        return confirmation_page(
+            &ctx.page,
+            &Confirmation {
+                title: &title,
+                body,
+                action: &action,
+                hidden: &hidden,
+                confirm_label: &format!("Sí, eliminar {number}"),
+                cancel_href: &back,
+                style: "btn-danger",
+            },
+        )
+        .into_response();
+    }
     let command = ContratoCommand::DeleteContract {
         actor: user.actor(),
         reason: values.get("motivo_eliminacion").to_string(),

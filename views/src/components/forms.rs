@@ -470,6 +470,16 @@ pub fn error_summary_with(errors: &FormErrors, label: impl Fn(&str) -> Option<St
     }
 }
 
+/// The label of each field name of a form, for [`error_summary_with`]: `labels(POLIZA_LABELS)`.
+pub fn labels(table: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
+    move |name| {
+        table
+            .iter()
+            .find(|(field, _)| *field == name)
+            .map(|(_, label)| (*label).to_string())
+    }
+}
+
 /// `Label: message` with the message's first letter lowered (it continues the sentence).
 pub fn summary_line(label: Option<&str>, message: &str) -> String {
     match label {

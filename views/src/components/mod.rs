@@ -14,8 +14,8 @@ pub use detail::{Detail, TimelineEntry, detail_list, source_tag, timeline};
 pub use flash::flash_messages;
 pub use forms::{
     Field, FieldError, FormErrors, SelectOption, checkbox, csrf_field, date_field, error_summary,
-    error_summary_with, field_id, fieldset, form_actions, money_field, number_field, percent_field,
-    post_button, required_note, select_field, submit_button, text_field, textarea,
+    error_summary_with, field_id, fieldset, form_actions, labels, money_field, number_field,
+    percent_field, post_button, required_note, select_field, submit_button, text_field, textarea,
 };
 pub use table::{
     Column, DIR_PARAM, PAGE_PARAM, SORT_PARAM, Sort, SortDir, page_count, page_from_query,

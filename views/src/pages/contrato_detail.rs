@@ -258,7 +258,7 @@ fn termination_section(d: &ContratoDetail<'_>, token: &str) -> Markup {
         } @else if d.can_write && c.deleted.is_none() {
             details {
                 summary { "Terminar el contrato…" }
-                form.form method="post" action={ "/contratos/" (d.id) "/terminar" } data-confirm="¿Terminar este contrato? No se podrá modificar después." {
+                form.form method="post" action={ "/contratos/" (d.id) "/terminar" } {
                     (csrf_field(token))
                     div.form-grid {
                         (date_field(&Field::new("fecha_terminacion", "Fecha de terminación").value(&format::date_input(d.today)).required().errors(d.errors)))
@@ -275,7 +275,7 @@ fn termination_section(d: &ContratoDetail<'_>, token: &str) -> Markup {
         } @else if d.is_admin {
             details {
                 summary { "Eliminar el contrato… (administrador)" }
-                form.form method="post" action={ "/contratos/" (d.id) "/eliminar" } data-confirm="¿Eliminar este contrato? Saldrá de las listas; su historial se conserva." {
+                form.form method="post" action={ "/contratos/" (d.id) "/eliminar" } {
                     (csrf_field(token))
                     (textarea(&Field::new("motivo_eliminacion", "Motivo de la eliminación").required(), 2))
                     button.btn.btn-danger type="submit" { "Eliminar contrato" }

@@ -7,8 +7,8 @@ use maud::{Markup, html};
 
 use crate::components::{
     Column, Detail, Field, FormErrors, Tone, badge, breadcrumbs, card, checkbox, csrf_field,
-    date_field, detail_list, empty_state, error_summary, form_actions, number_field, page_header,
-    percent_field, select_field, stat_tile, submit_button, table_head, table_wrap,
+    date_field, detail_list, empty_state, error_summary_with, form_actions, labels, number_field,
+    page_header, percent_field, select_field, stat_tile, submit_button, table_head, table_wrap,
 };
 use crate::format;
 use crate::layout::{PageContext, page};
@@ -56,6 +56,34 @@ pub struct IndexForm {
     pub errors: FormErrors,
     /// A value far from the one on file: shown with a checkbox to confirm it.
     pub warning: Option<String>,
+    /// The values the form was first shown with ([`seen_snapshot`]), kept through the warning's
+    /// second round; empty for a fresh form.
+    pub vistos: String,
+}
+
+/// The values a page shows, as its form carries them back: `ipc:2025=5,1 %;salario_minimo:2025=9,54 %`.
+/// A correction is checked against what its author saw for that year ([`seen_value`]).
+pub fn seen_snapshot(ipc: &[IndexRow], salario_minimo: &[IndexRow]) -> String {
+    ipc.iter()
+        .map(|r| format!("ipc:{}={}", r.year, r.value))
+        .chain(
+            salario_minimo
+                .iter()
+                .map(|r| format!("salario_minimo:{}={}", r.year, r.value)),
+        )
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
+/// The value shown for `slug` (`ipc`, `salario_minimo`) and `year` in a [`seen_snapshot`]; `None`
+/// when the page showed none.
+pub fn seen_value<'a>(snapshot: &'a str, slug: &str, year: i32) -> Option<&'a str> {
+    let key = format!("{slug}:{year}");
+    snapshot
+        .split(';')
+        .filter_map(|entry| entry.split_once('='))
+        .find(|(k, _)| *k == key)
+        .map(|(_, value)| value)
 }
 
 pub struct IndicesPage<'a> {
@@ -139,11 +167,13 @@ pub fn indices_page(ctx: &PageContext, p: &IndicesPage<'_>) -> Markup {
                 @if p.can_write {
                     (card(Some("Registrar un valor"), html! {
                         form.form method="post" action="/indices" novalidate {
-                            (error_summary(e))
+                            (error_summary_with(e, labels(LABELS)))
                             (csrf_field(&ctx.csrf_token))
                             (select_field(&Field::new("indice", "Índice").value(&p.form.indice).required().errors(e), INDICES))
                             (number_field(&Field::new("anio", "Año").value(&p.form.anio).required().errors(e), Some(2000), Some(2100)))
                             (percent_field(&Field::new("valor", "Valor").value(&p.form.valor).required().hint("Por ejemplo 5,2").errors(e)))
+                            @let vistos = if p.form.vistos.is_empty() { seen_snapshot(p.ipc, p.salario_minimo) } else { p.form.vistos.clone() };
+                            input type="hidden" name="vistos" value=(vistos);
                             @if let Some(w) = &p.form.warning {
                                 (warning_box(w))
                                 (checkbox(&Field::new("confirmar", "Confirmo el valor escrito").required().errors(e), false))
@@ -202,12 +232,27 @@ pub struct AdjustmentPage<'a> {
     pub can_write: bool,
 }
 
-/// The reliquidación the adjustment would record: per month, billed before and after.
-fn reliquidacion_table(months: &[ReliquidacionMonth]) -> Markup {
+/// The label of every field of the index and adjustment forms, for the error summary.
+const LABELS: &[(&str, &str)] = &[
+    ("indice", "Índice"),
+    ("anio", "Año"),
+    ("valor", "Valor"),
+    ("fecha", "Fecha efectiva"),
+    ("confirmar", "Confirmación"),
+];
+
+/// The reliquidación a change would record (an adjustment, an Otro Sí in force from a billed
+/// month): per month, billed before and after. `change` names it ("El ajuste", "OS-2") and
+/// `with_label` heads the corrected column ("Con el ajuste", "Con OS-2").
+pub fn reliquidacion_table(
+    months: &[ReliquidacionMonth],
+    change: &str,
+    with_label: &str,
+) -> Markup {
     let cols = [
         Column::new("Mes"),
         Column::new("Facturado").numeric(),
-        Column::new("Con el ajuste").numeric(),
+        Column::new(with_label).numeric(),
         Column::new("Diferencia").numeric(),
     ];
     let total: i64 = months
@@ -216,9 +261,9 @@ fn reliquidacion_table(months: &[ReliquidacionMonth]) -> Markup {
     html! {
         h3 { "Reliquidación de meses ya facturados" }
         @if months.is_empty() {
-            p { "El ajuste no cambia ningún mes ya facturado: no habrá reliquidación." }
+            p { (change) " no cambia ningún mes ya facturado: no habrá reliquidación." }
         } @else {
-            p { "Estos meses ya se facturaron con el canon anterior. Lo facturado no cambia: al confirmar se registra una reliquidación con la diferencia de cada mes." }
+            p { "Estos meses ya se facturaron con los términos anteriores. Lo facturado no cambia: al confirmar se registra una reliquidación con la diferencia de cada mes." }
             (table_wrap("Reliquidación", table_head(&cols, None, ""), html! {
                 tbody {
                     @for m in months {
@@ -250,7 +295,7 @@ pub fn adjustment_page(ctx: &PageContext, p: &AdjustmentPage<'_>) -> Markup {
         html! {
             (breadcrumbs(&[("IPC", "/indices"), (p.contract_number, &format!("/contratos/{}", p.contract_id)), ("Ajuste", "")]))
             (page_header(&title, p.rule.as_deref().map(|r| format!("Regla pactada: {r}")).as_deref(), html! {}))
-            (error_summary(e))
+            (error_summary_with(e, labels(LABELS)))
             (card(Some("Calcular"), html! {
                 form.form method="get" action=(action) novalidate {
                     div.form-grid {
@@ -274,7 +319,7 @@ pub fn adjustment_page(ctx: &PageContext, p: &AdjustmentPage<'_>) -> Markup {
                         Detail::new("Año", a.year.to_string()),
                         Detail::new("Fecha efectiva", format::date(a.effective_date)),
                     ]))
-                    (reliquidacion_table(p.reliquidacion))
+                    (reliquidacion_table(p.reliquidacion, "El ajuste", "Con el ajuste"))
                     @if p.can_write {
                         form.form method="post" action=(action) {
                             (csrf_field(&ctx.csrf_token))

@@ -68,6 +68,14 @@ fn seals_table(rows: &[SealRow]) -> Markup {
     }
 }
 
+/// Whether the page's user may open this page (administradores and auditores: the route's
+/// `Access::Audit`), so other pages link to it only for them.
+pub fn may_see(ctx: &PageContext) -> bool {
+    ctx.user
+        .as_ref()
+        .is_some_and(|u| u.is_admin || u.role_label == "Auditor")
+}
+
 pub fn integridad_page(ctx: &PageContext, p: &IntegridadPage) -> Markup {
     page(
         ctx,

@@ -1,6 +1,7 @@
 //! Pages of the application, one module per area. Pure functions of plain data (or events and
 //! projections types) rendered in the common layout.
 
+pub mod auditoria;
 pub mod catalogos;
 pub mod confirmacion;
 pub mod conflicto;

@@ -8,9 +8,8 @@ use maud::{Markup, html};
 
 use crate::components::{
     Detail, Field, FormErrors, Tone, badge, breadcrumbs, card, csrf_field, date_field, detail_list,
-    error_summary, error_summary_with, fieldset, form_actions, money_field, number_field,
-    page_header, percent_field, post_button, required_note, select_field, state_badge, table_wrap,
-    textarea,
+    error_summary_with, fieldset, form_actions, money_field, number_field, page_header,
+    percent_field, post_button, required_note, select_field, state_badge, table_wrap, textarea,
 };
 use crate::pages::contrato_form::{Conflict, conflict_box};
 use crate::pages::contrato_terms::{adjustment_text, policies_text, vigente_details};
@@ -178,6 +177,7 @@ pub fn otrosi_label(name: &str) -> Option<String> {
         ("fecha_fin", "Nueva fecha de terminación"),
         ("duracion_meses", "Nueva duración"),
         ("cambia_polizas", "Pólizas requeridas"),
+        ("motivo", "Motivo del rechazo"),
     ];
     own.iter()
         .find(|(n, _)| *n == name)
@@ -289,7 +289,7 @@ pub fn otrosi_page(ctx: &PageContext, d: &OtroSiDetail<'_>) -> Markup {
     let body = html! {
         (breadcrumbs(&[("Contratos", "/contratos"), (d.contract_number, &contract_href), (&o.number.to_string(), "")]))
         (page_header(&title, None, html! {}))
-        (error_summary(d.errors))
+        (error_summary_with(d.errors, otrosi_label))
         @if let Some(r) = &o.rejection_reason { p { (badge(Tone::Danger, "Rechazado")) " Motivo: " (r) } }
         div.grid-2 {
             (card(Some("Otro Sí"), detail_list(&info)))

@@ -9,9 +9,9 @@ use maud::{Markup, html};
 
 use super::conflicto::stale_panel;
 use crate::components::{
-    Column, Detail, Field, FormErrors, breadcrumbs, card, csrf_field, date_field, error_summary,
-    fieldset, form_actions, money_field, number_field, page_header, required_note, select_field,
-    table_head, table_wrap, text_field,
+    Column, Detail, Field, FormErrors, breadcrumbs, card, csrf_field, date_field,
+    error_summary_with, fieldset, form_actions, labels, money_field, number_field, page_header,
+    required_note, select_field, table_head, table_wrap, text_field,
 };
 use crate::format;
 use crate::layout::{PageContext, page};
@@ -97,6 +97,31 @@ pub const COVER_FIELDS: [&str; 4] = [
     "cum_iva",
     "cum_administracion",
 ];
+
+/// The label of every field of the form, so each line of the error summary names its field.
+const LABELS: &[(&str, &str)] = &[
+    ("tipo", "Tipo"),
+    ("tipo_otra", "Nombre del tipo"),
+    ("numero", "Número de póliza"),
+    ("aseguradora", "Aseguradora"),
+    ("valor_asegurado", "Valor asegurado"),
+    ("vigencia_desde", "Vigente desde"),
+    ("vigencia_hasta", "Vigente hasta"),
+    ("estado", "Estado"),
+    ("exigida_por", "Exigida por"),
+    ("colchon", "Colchón (meses)"),
+];
+
+/// The label of a field, as the form shows it (sub-limits and cover by their entry's name).
+fn poliza_label(name: &str) -> Option<String> {
+    if let Some(i) = RCE_FIELDS.iter().position(|f| *f == name) {
+        return Some(capitalize(RceSublimits::default().entries()[i].0));
+    }
+    if let Some(i) = COVER_FIELDS.iter().position(|f| *f == name) {
+        return Some(capitalize(CumplimientoCover::default().entries()[i].0));
+    }
+    labels(LABELS)(name)
+}
 
 /// The form as typed (or as stored, when editing). Money values are kept as typed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -322,7 +347,7 @@ pub fn form_page(ctx: &PageContext, form: &PolizaForm, fc: &PolizaFormContext) -
             }
             (card(Some("Lo que exige el contrato hoy"), requirements_table(&fc.requirements)))
             form.form method="post" action=(action) novalidate {
-                (error_summary(e))
+                (error_summary_with(e, poliza_label))
                 (csrf_field(&ctx.csrf_token))
                 @if fc.editing.is_some() {
                     input type="hidden" name="version" value=(form.version);

@@ -11,11 +11,22 @@ use super::catalogos::Paging;
 use super::poliza_form::{KINDS, requirement_extras, state_label};
 use crate::components::{
     Column, Detail, Field, FormErrors, Tone, badge, breadcrumbs, card, csrf_field, date_field,
-    detail_list, empty_state, error_summary, link_button, page_header, select_field, submit_button,
-    table_head, table_wrap, text_field, textarea,
+    detail_list, empty_state, error_summary_with, labels, link_button, page_header, select_field,
+    submit_button, table_head, table_wrap, text_field, textarea,
 };
 use crate::format;
 use crate::layout::{PageContext, page};
+
+/// The label of every field of the póliza page's actions (renew, follow up, cancel), for the error
+/// summary.
+const ACTION_LABELS: &[(&str, &str)] = &[
+    ("renovar_desde", "Nueva vigencia desde"),
+    ("renovar_hasta", "Nueva vigencia hasta"),
+    ("seguimiento_fecha", "Fecha del seguimiento"),
+    ("seguimiento_nota", "Nota del seguimiento"),
+    ("cancelar_fecha", "Fecha de cancelación"),
+    ("cancelar_motivo", "Motivo de la cancelación"),
+];
 
 /// One row of the list (from `rm_polizas`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -318,7 +329,7 @@ pub fn detail_page(ctx: &PageContext, d: &PolizaDetail<'_>) -> Markup {
         html! {
             (breadcrumbs(&[("Pólizas", "/polizas"), (number, &format!("/contratos/{}", d.contract_id)), (&p.data.number, "")]))
             (page_header(&title, Some(&format!("Contrato {number} · {}", p.data.insurer)), actions))
-            (error_summary(&d.actions.errors))
+            (error_summary_with(&d.actions.errors, labels(ACTION_LABELS)))
             div.grid-2 {
                 (card(Some("Estado"), html! {
                     p {

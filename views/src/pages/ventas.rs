@@ -10,9 +10,9 @@ use maud::{Markup, html};
 use super::catalogos::Paging;
 use crate::components::{
     Column, Detail, Field, FormErrors, Tone, badge, breadcrumbs, card, checkbox, csrf_field,
-    date_field, detail_list, empty_state, error_summary, form_actions, link_button, money_field,
-    number_field, page_header, post_button, required_note, select_field, stat_tile, submit_button,
-    table_head, table_wrap,
+    date_field, detail_list, empty_state, error_summary_with, form_actions, labels, link_button,
+    money_field, number_field, page_header, post_button, required_note, select_field, stat_tile,
+    submit_button, table_head, table_wrap,
 };
 use crate::format;
 use crate::layout::{PageContext, page};
@@ -216,7 +216,7 @@ pub fn new_page(
             (breadcrumbs(&[("Informes de ventas", "/informes-ventas"), (contract_number, &format!("/contratos/{contract_id}")), ("Registrar", "")]))
             (page_header(&title, None, html! {}))
             form.form method="post" action={ "/contratos/" (contract_id) "/informes-ventas/nuevo" } novalidate {
-                (error_summary(e))
+                (error_summary_with(e, labels(LABELS)))
                 (csrf_field(&ctx.csrf_token))
                 (required_note())
                 div.form-grid {
@@ -229,6 +229,17 @@ pub fn new_page(
         },
     )
 }
+
+/// The label of every field of the register and deliver forms, for the error summary.
+const LABELS: &[(&str, &str)] = &[
+    ("mes", "Mes"),
+    ("anio", "Año"),
+    ("plazo", "Plazo de entrega"),
+    ("fecha", "Fecha de entrega"),
+    ("ventas_brutas", "Ventas brutas"),
+    ("devoluciones", "Devoluciones"),
+    ("confirmar", "Confirmación"),
+];
 
 /// The deliver form as typed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -430,7 +441,7 @@ pub fn detail_page(ctx: &PageContext, d: &SalesDetail<'_>) -> Markup {
                 div.grid-2.section {
                     (card(Some(if delivered.is_some() { "Corregir la entrega" } else { "Marcar como entregado" }), html! {
                         form.form method="post" action={ (href) "/entregar" } novalidate {
-                            (error_summary(e))
+                            (error_summary_with(e, labels(LABELS)))
                             (csrf_field(&ctx.csrf_token))
                             input type="hidden" name="version" value=(d.deliver.version);
                             (date_field(&Field::new("fecha", "Fecha de entrega").value(&d.deliver.fecha).required().errors(e)))

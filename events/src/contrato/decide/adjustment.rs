@@ -104,8 +104,16 @@ impl Contrato {
     /// (the billing of each month with and without it). Shown before confirming; recorded as a
     /// reliquidación when confirmed.
     pub fn preview_reliquidacion(&self, adjustment: &CanonAdjustment) -> Vec<ReliquidacionMonth> {
+        self.reliquidacion_after(ContratoEvent::CanonAdjusted(adjustment.clone()))
+    }
+
+    /// The delivered months whose amount changes once `event` applies: each keeps what it was
+    /// billed (or its last reliquidación) and gains the difference between billing it without and
+    /// with the event. Anything that rewrites terms of months already billed goes through here, so
+    /// a change to what was billed is always an explicit, recorded event.
+    pub(super) fn reliquidacion_after(&self, event: ContratoEvent) -> Vec<ReliquidacionMonth> {
         let mut after = self.clone();
-        after.apply_event(ContratoEvent::CanonAdjusted(adjustment.clone()));
+        after.apply_event(event);
         self.informes_ventas
             .iter()
             .filter_map(|report| {

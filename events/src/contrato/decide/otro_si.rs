@@ -4,6 +4,7 @@ use super::required_text;
 use crate::contrato::aggregate::Contrato;
 use crate::contrato::event::ContratoEvent;
 use crate::contrato::otro_si::{OtroSi, OtroSiChanges, OtroSiNumber, OtroSiStatus};
+use crate::contrato::sales_report::{ReliquidacionCause, ReliquidacionMonth};
 use crate::{Actor, DomainError};
 
 impl Contrato {
@@ -141,10 +142,33 @@ impl Contrato {
                 later: number.to_string(),
             });
         }
-        Ok(vec![ContratoEvent::OtroSiApproved {
+        let approved = ContratoEvent::OtroSiApproved {
             number,
             by: actor.username.clone(),
-        }])
+        };
+        let months = self.reliquidacion_after(approved.clone());
+        let mut events = vec![approved];
+        if !months.is_empty() {
+            events.push(ContratoEvent::ReliquidacionRecorded {
+                cause: ReliquidacionCause::OtroSi { number },
+                months,
+                by: actor.username.clone(),
+            });
+        }
+        Ok(events)
+    }
+
+    /// The delivered months whose amount approving `number` changes (an Otro Sí in force from a
+    /// past date): shown on the approval's confirmation, recorded as a reliquidación on approval.
+    pub fn preview_otro_si_reliquidacion(
+        &self,
+        actor: &Actor,
+        number: OtroSiNumber,
+    ) -> Vec<ReliquidacionMonth> {
+        self.reliquidacion_after(ContratoEvent::OtroSiApproved {
+            number,
+            by: actor.username.clone(),
+        })
     }
 
     pub(super) fn reject_otro_si(

@@ -215,6 +215,79 @@ fn a_retroactive_adjustment_records_a_reliquidacion_of_the_billed_months() {
     assert_eq!(september.reliquidaciones[0].difference(), 1_065_000);
 }
 
+/// An Otro Sí draft raising the guaranteed minimum to $ 16.000.000 from `from`.
+fn minimum_16_million_from(from: NaiveDate) -> ContratoCommand {
+    ContratoCommand::DraftOtroSi {
+        actor: gestor(),
+        effective_from: from,
+        effective_to: None,
+        changes: OtroSiChanges {
+            minimum: Some(pesos(16_000_000)),
+            ..OtroSiChanges::default()
+        },
+        description: "Nuevo mínimo garantizado".into(),
+    }
+}
+
+/// An Otro Sí raising the minimum to $ 16.000.000 from 01/10/2026, approved after October and
+/// November were billed $ 15.000.000: each of those months gains +$ 1.000.000, recorded with the
+/// approval; September, before the Otro Sí, does not change.
+#[test]
+fn approving_an_otro_si_from_a_billed_month_records_a_reliquidacion() {
+    let story = sep_to_nov_delivered()
+        .ok(minimum_16_million_from(d(2026, 10, 1)))
+        .ok(submit(1));
+    let months: Vec<ReliquidacionMonth> = (10..=11)
+        .map(|m| ReliquidacionMonth {
+            period: ym(2026, m),
+            previous: pesos(15_000_000),
+            corrected: pesos(16_000_000),
+        })
+        .collect();
+    assert_eq!(
+        story
+            .state
+            .preview_otro_si_reliquidacion(&admin(), OtroSiNumber(1)),
+        months
+    );
+    let events = story.when(approve(1)).unwrap();
+    assert_eq!(
+        events,
+        vec![
+            ContratoEvent::OtroSiApproved {
+                number: OtroSiNumber(1),
+                by: "ana.admin".into(),
+            },
+            ContratoEvent::ReliquidacionRecorded {
+                cause: ReliquidacionCause::OtroSi {
+                    number: OtroSiNumber(1)
+                },
+                months,
+                by: "ana.admin".into(),
+            },
+        ]
+    );
+    let story = story.ok(approve(1));
+    let october = story.state.find_sales_report(ym(2026, 10)).unwrap();
+    assert_eq!(october.billing.unwrap().total, pesos(15_000_000));
+    assert_eq!(october.amount_due(), Some(pesos(16_000_000)));
+    assert_eq!(
+        october.reliquidaciones[0].cause.to_string(),
+        "OS-1",
+        "the billing says \"reliquidación +$ 1.000.000 por OS-1\""
+    );
+    let september = story.state.find_sales_report(ym(2026, 9)).unwrap();
+    assert!(september.reliquidaciones.is_empty());
+}
+
+#[test]
+fn an_otro_si_from_after_the_billed_months_needs_no_reliquidacion() {
+    let story = sep_to_nov_delivered()
+        .ok(minimum_16_million_from(d(2026, 12, 1)))
+        .ok(submit(1));
+    assert_eq!(story.when(approve(1)).unwrap().len(), 1);
+}
+
 #[test]
 fn an_adjustment_after_the_billed_months_needs_no_reliquidacion() {
     let story = sep_to_nov_delivered();
