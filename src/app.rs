@@ -22,6 +22,9 @@ pub enum AppError {
     Failed(String),
     #[error("I/O error: {0}")]
     Io(#[from] std::io::Error),
+    /// `audit verify` found the chain of event digests broken.
+    #[error("{0}")]
+    Tampered(String),
 }
 
 impl AppError {
@@ -29,6 +32,7 @@ impl AppError {
         match self {
             AppError::Usage(_) => 2,
             AppError::Store(StoreError::BadUrl { .. } | StoreError::Unreachable { .. }) => 3,
+            AppError::Tampered(_) => 4,
             _ => 1,
         }
     }
@@ -134,6 +138,7 @@ pub async fn run(cli: Cli) -> Result<(), AppError> {
         }
         Command::User { command } => crate::auth::cli::run_user(&app, command).await,
         Command::Lockout { command } => crate::auth::cli::run_lockout(&app, command).await,
+        Command::Audit { command } => crate::audit::cli::run(&app, command).await,
         Command::Backup(args) => crate::backup::cli::run_backup_command(app, &global, args).await,
         Command::Restore(args) => crate::backup::cli::run_restore_command(app, &global, args).await,
         Command::Projections { command } => match command {

@@ -65,6 +65,11 @@ pub enum Command {
         #[command(subcommand)]
         command: crate::auth::cli::UserCli,
     },
+    /// Tamper evidence: recompute the chain of event digests and check the backups' seals.
+    Audit {
+        #[command(subcommand)]
+        command: crate::audit::cli::AuditCli,
+    },
     /// Login lockouts: list, or lift.
     Lockout {
         #[command(subcommand)]

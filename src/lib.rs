@@ -1,6 +1,7 @@
 //! Arriendo: the application. Wires the event store, the projector, the HTTP server and the CLI.
 
 pub mod app;
+pub mod audit;
 pub mod auth;
 pub mod backup;
 pub mod cli;

@@ -258,6 +258,9 @@ pub async fn run_backup_command(
                     " (no manifest beside it)"
                 }
             );
+            if let Some(digest) = &report.chain_digest {
+                println!("Head of the chain of digests: {digest}.");
+            }
             Ok(())
         }
         Some(BackupCommand::Prune {

@@ -7,6 +7,10 @@
 //! ],"end":{"count":N,"last_position":P}}
 //! ```
 //! The closing line carries the count and last position, so a truncated file is always detected.
+//! Since format 2 each event line also carries `digest`, the chain of digests over the events before
+//! it (see [`crate::audit::canonical`]), and the closing line the head `digest`: the reader recomputes
+//! the chain, so a changed byte in any event is caught even without the manifest. Format 1 files
+//! (no digests) are still read; their chain is computed from their events.
 //! Reading is bounded ([`Limits`]) and checks every event before handing it on: restores, `backup
 //! verify` and the weekly drill all go through [`read_log`].
 
@@ -20,11 +24,14 @@ use tokio::sync::mpsc;
 use super::error::{BackupError, Result};
 use super::pipeline::{FileWriter, WrittenFile};
 use super::validate::LogCheck;
+use crate::audit::canonical::{self, GENESIS};
 use crate::store::event_log::{self, StoredEvent};
 use crate::store::{Db, Engine};
 
 pub const FORMAT: &str = "arriendo-event-log";
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
+/// The first format whose events carry their chained digest.
+pub const CHAINED_SINCE: u32 = 2;
 const BATCH: i64 = 1000;
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -36,10 +43,31 @@ pub struct Header {
     pub created_at: DateTime<Utc>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct End {
     pub count: i64,
     pub last_position: i64,
+    /// The chain's digest after the last event (hex; 64 zeros for an empty log). Absent in format 1;
+    /// what the reader delivers always holds the digest it computed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub digest: Option<String>,
+}
+
+/// One event line as written: the event's fields and its chained digest.
+#[derive(Serialize)]
+struct LineOut<'a> {
+    #[serde(flatten)]
+    event: &'a StoredEvent,
+    digest: String,
+}
+
+/// One event line as read (format 1 lines have no digest).
+#[derive(Deserialize)]
+struct LineIn {
+    #[serde(flatten)]
+    event: StoredEvent,
+    #[serde(default)]
+    digest: Option<String>,
 }
 
 /// Streams every event up to the head seen at the start (a consistent prefix of the log: positions
@@ -77,6 +105,7 @@ pub async fn write_log(
         let mut position = 0;
         let mut count = 0i64;
         let mut last_position = 0i64;
+        let mut previous = GENESIS;
         while position < head {
             let events = event_log::read_after(db, position, BATCH).await?;
             let mut chunk = Vec::with_capacity(events.len() * 512);
@@ -87,7 +116,12 @@ pub async fn write_log(
                     break;
                 }
                 chunk.extend_from_slice(if count == 0 { b"\n" } else { b",\n" });
-                serde_json::to_writer(&mut chunk, event)
+                previous = canonical::chain(&previous, event);
+                let line = LineOut {
+                    event,
+                    digest: canonical::to_hex(&previous),
+                };
+                serde_json::to_writer(&mut chunk, &line)
                     .map_err(|e| BackupError::Failed(e.to_string()))?;
                 count += 1;
                 last_position = event.position;
@@ -102,6 +136,7 @@ pub async fn write_log(
         let end = End {
             count,
             last_position,
+            digest: Some(canonical::to_hex(&previous)),
         };
         let mut tail = b"\n],\"end\":".to_vec();
         serde_json::to_writer(&mut tail, &end).map_err(|e| BackupError::Failed(e.to_string()))?;
@@ -301,6 +336,8 @@ fn parse(reader: impl Read, limits: Limits, deliver: &mut dyn FnMut(Item) -> boo
             ),
         ));
     }
+    let chained = header.format_version >= CHAINED_SINCE;
+    let mut previous = GENESIS;
     let mut check = LogCheck::new(Utc::now());
     let mut batch = Vec::with_capacity(BATCH as usize);
     let mut batch_bytes = 0usize;
@@ -310,7 +347,7 @@ fn parse(reader: impl Read, limits: Limits, deliver: &mut dyn FnMut(Item) -> boo
         let n = lines.number + 1;
         let line = lines.expect()?;
         if let Some(rest) = line.strip_prefix("],\"end\":") {
-            let end: End = rest
+            let mut end: End = rest
                 .strip_suffix('}')
                 .and_then(|e| serde_json::from_str(e).ok())
                 .ok_or_else(|| corrupt(n, "bad closing line"))?;
@@ -323,6 +360,14 @@ fn parse(reader: impl Read, limits: Limits, deliver: &mut dyn FnMut(Item) -> boo
                     ),
                 ));
             }
+            let head = canonical::to_hex(&previous);
+            if chained && end.digest.as_deref() != Some(head.as_str()) {
+                return Err(corrupt(
+                    n,
+                    "the head digest on the closing line does not match the chain of the events",
+                ));
+            }
+            end.digest = Some(head);
             if let Some(extra) = lines.next()?
                 && !extra.trim().is_empty()
             {
@@ -336,11 +381,22 @@ fn parse(reader: impl Read, limits: Limits, deliver: &mut dyn FnMut(Item) -> boo
         }
         batch_bytes += line.len();
         let text = line.strip_suffix(',').unwrap_or(line);
-        let event: StoredEvent =
+        let LineIn { event, digest } =
             serde_json::from_str(text).map_err(|e| corrupt(n, format!("bad event: {e}")))?;
         check.check(&event).map_err(|reason| {
             corrupt(n, format!("event at position {}: {reason}", event.position))
         })?;
+        previous = canonical::chain(&previous, &event);
+        if chained && digest.as_deref() != Some(canonical::to_hex(&previous).as_str()) {
+            return Err(corrupt(
+                n,
+                format!(
+                    "event at position {}: its digest does not match the chain: this event (or its \
+                     digest) was changed after the backup was written",
+                    event.position
+                ),
+            ));
+        }
         last_position = event.position;
         count += 1;
         batch.push(event);

@@ -31,6 +31,15 @@ pub struct ManifestFile {
     pub encrypted: bool,
 }
 
+/// The head of the chain of event digests the set seals (see [`crate::audit`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChainSeal {
+    /// The last position the set holds.
+    pub position: i64,
+    /// The chain's digest there (64 hex digits).
+    pub digest: String,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Manifest {
     pub manifest_format: u32,
@@ -42,6 +51,9 @@ pub struct Manifest {
     pub last_position: i64,
     pub duration_ms: u64,
     pub files: Vec<ManifestFile>,
+    /// Absent in manifests written before the chain existed, and when the store had no sealed event.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chain: Option<ChainSeal>,
 }
 
 impl Manifest {

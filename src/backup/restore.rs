@@ -18,8 +18,8 @@ use super::pipeline;
 use super::run::{self, BackupOptions, Format};
 use super::settings::BackupSettings;
 use super::{dbfile, naming};
-use crate::App;
 use crate::store::{Db, event_log};
+use crate::{App, audit};
 
 #[derive(Clone, Debug, Default)]
 pub struct RestoreOptions {
@@ -110,10 +110,13 @@ async fn refuse_or_safety(
 }
 
 /// What a checking read of a JSON backup found.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Checked {
     pub events: i64,
     pub last_position: i64,
+    /// The chain's digest after the file's last event (checked against the file's own digests from
+    /// format 2 on; computed from the events for format 1).
+    pub digest: Option<String>,
 }
 
 async fn open_json(file: &Path, identity: Option<&Path>) -> Result<Box<dyn std::io::Read + Send>> {
@@ -133,6 +136,7 @@ pub async fn check_json(file: &Path, identity: Option<&Path>, limits: Limits) ->
             return Ok(Checked {
                 events: end.count,
                 last_position: end.last_position,
+                digest: end.digest,
             });
         }
     }
@@ -144,6 +148,9 @@ pub async fn check_json(file: &Path, identity: Option<&Path>, limits: Limits) ->
 /// Restores a JSON event log into `db` (restores, verify and drills) in one transaction, which only
 /// commits once the reader has checked every event and reached the file's closing line; with
 /// `replace` the current log is deleted in that same transaction. Any failure rolls all of it back.
+/// The chain of digests is rewritten over the restored events in the same transaction, and the seals
+/// of the replaced history that the new chain does not hold are dropped. Returns what was restored;
+/// its `digest` is the restored chain's head.
 pub async fn load_json(
     db: &Db,
     file: &Path,
@@ -151,7 +158,7 @@ pub async fn load_json(
     limits: Limits,
     until: Option<DateTime<Utc>>,
     replace: bool,
-) -> Result<(i64, i64)> {
+) -> Result<Checked> {
     let mut rx = json::read_log(open_json(file, identity).await?, limits);
     let mut tx = db.begin().await?;
     if replace {
@@ -160,6 +167,7 @@ pub async fn load_json(
             sqlx::query("DELETE FROM snapshots").execute(&mut *conn).await?;
         });
     }
+    audit::seal::clear_in(&mut tx).await?;
     let mut inserted = 0i64;
     let mut last = 0i64;
     let mut stopped = false;
@@ -176,10 +184,31 @@ pub async fn load_json(
                     last = event.position;
                 }
             }
-            Item::End(_, _) => {
+            Item::End(_, end) => {
                 event_log::resync_position_sequence(&mut tx).await?;
+                audit::seal::seal_all_in(&mut tx).await?;
+                let dropped = audit::seals::drop_unmatched_in(&mut tx).await?;
+                let digest = audit::seal::sealed_head_in(&mut tx)
+                    .await?
+                    .map(|(_, d)| audit::canonical::to_hex(&d));
+                if !stopped && inserted > 0 && digest != end.digest {
+                    tracing::error!(
+                        "the restored chain of digests differs from the backup's own: \
+                         run `arriendo audit verify`"
+                    );
+                }
                 tx.commit().await?;
-                return Ok((inserted, last));
+                if dropped > 0 {
+                    tracing::warn!(
+                        seals = dropped,
+                        "seals of backups of the replaced history were dropped"
+                    );
+                }
+                return Ok(Checked {
+                    events: inserted,
+                    last_position: last,
+                    digest,
+                });
             }
         }
     }
@@ -206,7 +235,11 @@ async fn restore_json(
         "every event of the backup checked"
     );
     let safety = refuse_or_safety(app, settings, options, Format::Json).await?;
-    let (events, last_position) = load_json(
+    let Checked {
+        events,
+        last_position,
+        digest,
+    } = load_json(
         &app.db,
         &located.file,
         identity,
@@ -215,6 +248,21 @@ async fn restore_json(
         options.force,
     )
     .await?;
+    // The set's own seal holds for the restored chain when the whole set was restored.
+    if let Some(m) = &located.manifest
+        && let Some(chain) = &m.chain
+        && chain.position == last_position
+        && digest.as_deref() == Some(chain.digest.as_str())
+    {
+        let seal = audit::Seal {
+            name: m.name.clone(),
+            created_at: m.created_at,
+            position: chain.position,
+            event_count: m.event_count,
+            digest: chain.digest.clone(),
+        };
+        audit::seals::record(&app.db, &seal).await?;
+    }
     tracing::info!(
         events,
         last_position,

@@ -8,7 +8,7 @@ use chrono::Utc;
 use serde::Serialize;
 
 use super::error::{BackupError, Result};
-use super::manifest::{FileKind, MANIFEST_FORMAT, Manifest, ManifestFile};
+use super::manifest::{ChainSeal, FileKind, MANIFEST_FORMAT, Manifest, ManifestFile};
 use super::pipeline::{self, FileWriter};
 use super::retention::{self, Policy};
 use super::runs::{self, RunKind, RunOutcome, TargetOutcome, Trigger};
@@ -277,7 +277,12 @@ async fn execute(
     let compress = options.compress.unwrap_or(settings.compress);
     let recipient = settings.encryption_recipient.as_deref();
     let encrypted = recipient.is_some();
+    // Every event the set will hold gets its digest first, so the set seals the whole chain.
+    if let Err(e) = crate::audit::seal(&app.db).await {
+        tracing::error!(error = %e, "sealing the events before the backup failed");
+    }
     let (count, head) = event_log::head(&app.db).await?;
+    let mut chain = None;
     let mut files = Vec::new();
     let mut event_count = count;
     let mut last_position = head;
@@ -297,6 +302,13 @@ async fn execute(
         bar.finish_and_clear();
         event_count = end.count;
         last_position = end.last_position;
+        chain = end
+            .digest
+            .filter(|_| end.count > 0)
+            .map(|digest| ChainSeal {
+                position: end.last_position,
+                digest,
+            });
         files.push(ManifestFile {
             name: file_name,
             kind: FileKind::Json,
@@ -305,6 +317,25 @@ async fn execute(
             compressed: compress,
             encrypted,
         });
+    }
+
+    if chain.is_none() && last_position > 0 {
+        // The database file holds at least the events up to the head read before it was taken.
+        chain = crate::audit::seal::digest_at(&app.db, last_position)
+            .await?
+            .map(|digest| ChainSeal {
+                position: last_position,
+                digest,
+            });
+    } else if let Some(seal) = &chain
+        && let Some(stored) = crate::audit::seal::digest_at(&app.db, seal.position).await?
+        && stored != seal.digest
+    {
+        tracing::error!(
+            position = seal.position,
+            "the backup's chain of digests differs from the one sealed in the store: \
+             the log was changed after it was sealed; run `arriendo audit verify`"
+        );
     }
 
     if options.format.db() {
@@ -369,8 +400,23 @@ async fn execute(
         last_position,
         duration_ms: started.elapsed().as_millis() as u64,
         files,
+        chain,
     };
     manifest.write(&dir)?;
+    if !options.quiet
+        && let Some(chain) = &manifest.chain
+    {
+        let seal = crate::audit::Seal {
+            name: name.clone(),
+            created_at: now,
+            position: chain.position,
+            event_count,
+            digest: chain.digest.clone(),
+        };
+        if let Err(e) = crate::audit::seals::record(&app.db, &seal).await {
+            tracing::error!(error = %e, "the backup's seal was not recorded");
+        }
+    }
     tracing::info!(name = %name, events = event_count, bytes = manifest.total_size(), "backup set complete");
 
     // Remote copies: the data files, then the manifest.

@@ -20,6 +20,9 @@ pub struct VerifyReport {
     pub last_position: i64,
     pub read_model_events: usize,
     pub checked_against_manifest: bool,
+    /// The chain's digest after the file's last event (JSON files), checked against the digests the
+    /// file carries and against its manifest's seal when there is one.
+    pub chain_digest: Option<String>,
 }
 
 pub async fn verify(
@@ -29,6 +32,7 @@ pub async fn verify(
     output_dir: Option<&std::path::Path>,
 ) -> Result<VerifyReport> {
     let located = locate::locate(settings, source, from, output_dir, FileKind::Json).await?;
+    let mut digest = None;
     let (events, last_position, rebuilt) = match located.kind {
         FileKind::Json => {
             let scratch = tempfile::tempdir()
@@ -36,7 +40,7 @@ pub async fn verify(
             let app = App::open(None, scratch.path().to_path_buf())
                 .await
                 .map_err(|e| BackupError::Failed(format!("cannot open a scratch store: {e}")))?;
-            let (events, last) = restore::load_json(
+            let loaded = restore::load_json(
                 &app.db,
                 &located.file,
                 settings.encryption_identity_file.as_deref(),
@@ -47,7 +51,8 @@ pub async fn verify(
             .await?;
             let rebuilt = app.projector.rebuild().await?;
             app.db.close().await;
-            (events, last, rebuilt)
+            digest = loaded.digest;
+            (loaded.events, loaded.last_position, rebuilt)
         }
         FileKind::Db => {
             let name = located.file.to_string_lossy().to_string();
@@ -82,6 +87,16 @@ pub async fn verify(
                 m.event_count, m.last_position
             )));
         }
+        if let (FileKind::Json, Some(chain)) = (located.kind, &m.chain)
+            && digest.as_deref() != Some(chain.digest.as_str())
+        {
+            return Err(BackupError::Corrupt(format!(
+                "the chain of digests of the file ends in {}, the manifest sealed {} at position {}",
+                digest.as_deref().unwrap_or("nothing"),
+                chain.digest,
+                chain.position
+            )));
+        }
     }
     Ok(VerifyReport {
         file: located.file.clone(),
@@ -90,5 +105,6 @@ pub async fn verify(
         last_position,
         read_model_events: rebuilt,
         checked_against_manifest: located.manifest.is_some(),
+        chain_digest: digest,
     })
 }

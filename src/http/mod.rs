@@ -11,6 +11,7 @@ pub mod contratos;
 pub mod cuarentena;
 pub mod dashboard;
 pub mod indices;
+pub mod integridad;
 pub mod locales;
 pub mod panics;
 pub mod polizas;
@@ -38,6 +39,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(respaldos::routes());
     routes.extend(cuarentena::routes());
     routes.extend(auditoria::routes());
+    routes.extend(integridad::routes());
     routes.extend(assets::routes());
     routes.extend(auth::routes());
     routes.push(Route::get("/salud", Access::Public, health));

@@ -45,6 +45,8 @@ pub enum Access {
     Write,
     /// Administradores only: approvals, users, backups.
     Admin,
+    /// Administradores and auditores: the audit pages (the integrity of the log). Read-only pages.
+    Audit,
 }
 
 /// Why a request was not let through.
@@ -65,7 +67,8 @@ impl Access {
             (Access::Authenticated, Some(_)) => Ok(()),
             (Access::Write, Some(Role::Administrador | Role::Gestor)) => Ok(()),
             (Access::Admin, Some(Role::Administrador)) => Ok(()),
-            (Access::Write | Access::Admin, Some(_)) => Err(Denial::Forbidden),
+            (Access::Audit, Some(Role::Administrador | Role::Auditor)) => Ok(()),
+            (Access::Write | Access::Admin | Access::Audit, Some(_)) => Err(Denial::Forbidden),
         }
     }
 
@@ -316,6 +319,23 @@ impl<S: Send + Sync> FromRequestParts<S> for RequireAdmin {
         let user = CurrentUser::from_request_parts(parts, state).await?;
         if user.is_admin() {
             Ok(RequireAdmin(user))
+        } else {
+            Err(forbidden(parts).await)
+        }
+    }
+}
+
+/// An administrador or an auditor; gestores get 403 (defence in depth beside [`Access::Audit`]).
+#[derive(Clone, Debug)]
+pub struct RequireAudit(pub CurrentUser);
+
+impl<S: Send + Sync> FromRequestParts<S> for RequireAudit {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
+        let user = CurrentUser::from_request_parts(parts, state).await?;
+        if user.is_admin() || user.role == Role::Auditor {
+            Ok(RequireAudit(user))
         } else {
             Err(forbidden(parts).await)
         }
@@ -692,6 +712,10 @@ mod tests {
         assert_eq!(Access::Write.check(Some(Gestor)), Ok(()));
         assert_eq!(Access::Admin.check(Some(Gestor)), Err(Denial::Forbidden));
         assert_eq!(Access::Admin.check(Some(Administrador)), Ok(()));
+        assert_eq!(Access::Audit.check(Some(Auditor)), Ok(()));
+        assert_eq!(Access::Audit.check(Some(Administrador)), Ok(()));
+        assert_eq!(Access::Audit.check(Some(Gestor)), Err(Denial::Forbidden));
+        assert_eq!(Access::Audit.check(None), Err(Denial::Login));
         assert_eq!(Access::default_for(&Method::POST), Access::Admin);
     }
 

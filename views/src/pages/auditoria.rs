@@ -4,8 +4,8 @@
 use maud::{Markup, html};
 
 use crate::components::{
-    Column, Field, FormErrors, date_field, empty_state, error_summary_with, labels, page_header,
-    select_field, table_head, table_wrap, text_field,
+    Column, Field, FormErrors, date_field, empty_state, error_summary_with, labels, link_button,
+    page_header, select_field, table_head, table_wrap, text_field,
 };
 use crate::layout::{PageContext, page};
 
@@ -79,7 +79,11 @@ pub fn log_page(ctx: &PageContext, p: &LogPage<'_>) -> Markup {
         ctx,
         "Auditoría",
         html! {
-            (page_header("Auditoría", Some("Todos los eventos registrados, del más reciente al más antiguo. Nada se borra ni se reescribe: cada cambio es un evento nuevo."), html! {}))
+            (page_header("Auditoría", Some("Todos los eventos registrados, del más reciente al más antiguo. Nada se borra ni se reescribe: cada cambio es un evento nuevo."), html! {
+                @if super::integridad::may_see(ctx) {
+                    (link_button("/auditoria/integridad", "Integridad del registro", false))
+                }
+            }))
             (error_summary_with(e, labels(LABELS)))
             form.filters method="get" action="/auditoria" role="search" {
                 (text_field(&Field::new("contrato", "Contrato").value(&f.contrato).hint("Número, por ejemplo CT-2024-001").errors(e)))

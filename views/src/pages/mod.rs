@@ -13,6 +13,7 @@ pub mod cuarentena;
 pub mod dashboard;
 pub mod form_values;
 pub mod indices;
+pub mod integridad;
 pub mod locales;
 pub mod otrosi;
 pub mod poliza_form;

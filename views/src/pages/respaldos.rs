@@ -163,6 +163,10 @@ pub fn respaldos_page(ctx: &PageContext, p: &RespaldosPage<'_>) -> Markup {
             @if p.running {
                 p.notice role="status" { "Hay un respaldo en curso. Actualice la página en unos segundos para ver el resultado." }
             }
+            p.muted {
+                "Cada respaldo sella la cadena de huellas del registro: "
+                a href="/auditoria/integridad" { "ver la integridad del registro" } "."
+            }
             (card(Some("Últimas ejecuciones"), runs_table(p.runs)))
             (card(Some("Conjuntos en la carpeta de salida"), sets_table(ctx, p.sets)))
         },

@@ -1,0 +1,50 @@
+//! Tamper evidence: every event carries a SHA-256 digest chained over the previous event's digest in
+//! global order ([`canonical`]), written right after the append by the sealer ([`seal`]); each backup
+//! seals the head of the chain in its manifest and in the seal table ([`seals`]); `arriendo audit
+//! verify` and the integrity page recompute the chain and report the first break ([`verify`]).
+//! Someone who can write to the database can still rewrite the whole chain; the seals in backups kept
+//! elsewhere are what such a rewrite cannot match.
+
+pub mod canonical;
+pub mod cli;
+pub mod seal;
+pub mod seals;
+pub mod verify;
+
+pub use seal::seal;
+pub use seals::Seal;
+pub use verify::{Break, BreakKind, ChainReport, EventRef, verify, verify_with};
+
+use chrono::{DateTime, Utc};
+
+/// `27/01/2025 02:00` in Bogotá, as the application shows times.
+pub fn bogota_time(at: DateTime<Utc>) -> String {
+    at.with_timezone(&chrono_tz::America::Bogota)
+        .format("%d/%m/%Y %H:%M")
+        .to_string()
+}
+
+/// The chain's state in one sentence (Spanish), as `audit verify` prints it and the integrity page
+/// shows it.
+pub fn summary(report: &ChainReport) -> String {
+    match &report.broken {
+        Some(b) => format!("Cadena rota en la {}", b.describe()),
+        None if report.sealed_head == 0 => "La cadena aún no tiene eventos sellados.".to_string(),
+        None => {
+            let mut text = format!(
+                "Cadena íntegra hasta la posición {} ({} eventos)",
+                report.intact_upto, report.intact_events
+            );
+            match &report.latest_seal {
+                Some(s) => text.push_str(&format!(
+                    ", sellada en el respaldo del {} ({}, posición {}).",
+                    bogota_time(s.created_at),
+                    s.name,
+                    s.position
+                )),
+                None => text.push_str(", sin sellar aún en ningún respaldo."),
+            }
+            text
+        }
+    }
+}
