@@ -88,7 +88,9 @@ pub async fn run(cli: Cli) -> Result<(), AppError> {
     let global = cli.global;
     let url = global.database_url.as_deref();
     let app = match cli.command {
-        Command::Serve(_) | Command::Demo => App::open(url, global.data_dir.clone()).await?,
+        Command::Serve(_) | Command::Demo | Command::Import { .. } => {
+            App::open(url, global.data_dir.clone()).await?
+        }
         _ => App::open_store(url, global.data_dir.clone()).await?,
     };
     match cli.command {
@@ -134,6 +136,9 @@ pub async fn run(cli: Cli) -> Result<(), AppError> {
         }
         Command::User { command } => crate::auth::cli::run_user(&app, command).await,
         Command::Lockout { command } => crate::auth::cli::run_lockout(&app, command).await,
+        Command::Import {
+            command: crate::cli::ImportCommand::Django(args),
+        } => run_import(&app, args).await,
         Command::Backup(args) => crate::backup::cli::run_backup_command(app, &global, args).await,
         Command::Restore(args) => crate::backup::cli::run_restore_command(app, &global, args).await,
         Command::Projections { command } => match command {
@@ -163,6 +168,28 @@ pub async fn run(cli: Cli) -> Result<(), AppError> {
                 Ok(())
             }
         },
+    }
+}
+
+/// `arriendo import django`: prints the summary and the temporary passwords (once).
+async fn run_import(app: &App, args: crate::cli::DjangoArgs) -> Result<(), AppError> {
+    let options = crate::import::ImportOptions {
+        file: args.file,
+        dry_run: args.dry_run,
+        report: args.report,
+        as_of: args.as_of.unwrap_or_else(today),
+    };
+    match crate::import::run(app, &options).await {
+        Ok(done) => {
+            println!("{}", done.report.summary());
+            for (user, password) in &done.passwords {
+                println!(
+                    "Usuario «{user}»: contraseña temporal «{password}» (se muestra solo esta vez)."
+                );
+            }
+            Ok(())
+        }
+        Err(e) => Err(AppError::Failed(e.to_string())),
     }
 }
 

@@ -1,0 +1,605 @@
+//! What hangs from a contract after its documents: applied adjustments, pólizas, sales reports
+//! with the amount billed, follow-up notes, and the closing of contracts marked not in force.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use uuid::Uuid;
+
+use arriendo_events::{
+    ContratoCommand, DateRange, Money, Percentage, PolizaData, RequiredBy, YearMonth, adjust_canon,
+    format_date,
+};
+
+use super::{Origin, PlannedContract, Planner};
+use crate::import::convert;
+use crate::import::source::{Row, SourceError};
+
+pub const RULE_BILLED: &str = "Facturación por ventas: el valor facturado del sistema anterior se conserva; en híbridos el sistema anterior guarda solo el excedente, Arriendo guarda el total del mes (mínimo vigente + excedente)";
+pub const RULE_DEADLINE: &str = "Informes de ventas: la fecha límite se calcula con el día límite del contrato en el mes siguiente (la columna fecha_limite no se usa)";
+
+fn of_contract(rows: &[Row], id: i64) -> Vec<&Row> {
+    rows.iter()
+        .filter(|r| r.opt_int("contrato_id").ok().flatten() == Some(id))
+        .collect()
+}
+
+/// One kind of row hanging from a contract, and how it is brought over.
+type Step<'a> = fn(&mut Planner<'a>, &Row, &Row, &mut PlannedContract) -> Result<(), SourceError>;
+
+impl Planner<'_> {
+    pub(super) fn records(&mut self, contract: &Row, plan: &mut PlannedContract) {
+        let steps: [(&str, Step); 6] = [
+            ("gestion_calculoipc", Self::adjustment),
+            ("gestion_calculosalariominimo", Self::adjustment),
+            ("gestion_poliza", Self::poliza),
+            ("gestion_seguimientopoliza", Self::poliza_note),
+            ("gestion_informeventas", Self::sales_report),
+            ("gestion_seguimientocontrato", Self::contract_note),
+        ];
+        for (table, step) in steps {
+            let mut rows = of_contract(self.src.rows(table), contract.id);
+            if table.starts_with("gestion_calculo") {
+                rows.sort_by_key(|r| r.opt_date("fecha_aplicacion").ok().flatten());
+            }
+            if table == "gestion_informeventas" {
+                rows.sort_by_key(|r| {
+                    (
+                        r.opt_int("año").ok().flatten(),
+                        r.opt_int("mes").ok().flatten(),
+                    )
+                });
+            }
+            for row in rows {
+                if let Err(e) = step(self, contract, row, plan) {
+                    let subject = plan.number.clone();
+                    self.source_error(&subject, e);
+                }
+            }
+        }
+        self.calculations_without_report(contract);
+        if let Err(e) = self.close_if_not_in_force(contract, plan) {
+            self.source_error(&plan.number.clone(), e);
+        }
+    }
+
+    fn adjustment(
+        &mut self,
+        _contract: &Row,
+        row: &Row,
+        plan: &mut PlannedContract,
+    ) -> Result<(), SourceError> {
+        let date = row.date("fecha_aplicacion")?;
+        let year = i32::try_from(row.opt_int("año_aplicacion")?.unwrap_or(0)).unwrap_or(0);
+        let smlv = row.table == "gestion_calculosalariominimo";
+        let subject = format!(
+            "{} ajuste {} {year}",
+            plan.number,
+            if smlv { "salario mínimo" } else { "IPC" }
+        );
+        if row.opt_text("estado").as_deref() != Some("APLICADO") {
+            self.report.skip(row.table, row.id, &subject, "cálculo no aplicado (propuesta): Arriendo calcula y muestra por su cuenta los ajustes pendientes");
+            return Ok(());
+        }
+        let index_value = if smlv {
+            row.opt_decimal("porcentaje_salario_minimo", 2)?
+        } else {
+            let ipc_id = row.opt_int("ipc_historico_id")?;
+            self.src
+                .rows("gestion_ipchistorico")
+                .iter()
+                .find(|h| Some(h.id) == ipc_id)
+                .map(|h| h.opt_decimal("valor_ipc", 2))
+                .transpose()?
+                .flatten()
+        }
+        .unwrap_or_default();
+        let index_value =
+            Percentage::new(index_value).map_err(|e| row.problem("valor_ipc", e.to_string()))?;
+        let increase = row
+            .opt_decimal("porcentaje_total_aplicar", 2)?
+            .unwrap_or_default();
+        let previous = convert::money(row, "canon_anterior")?.unwrap_or(Money::ZERO);
+        let new = convert::money(row, "nuevo_canon")?.unwrap_or(Money::ZERO);
+        if convert::has_cents(row, "nuevo_canon")? || convert::has_cents(row, "canon_anterior")? {
+            self.report.convert(convert::RULE_CENTS);
+        }
+        let state = &plan.stream.state;
+        let in_force = state.modality_in_force(date).and_then(|m| m.fixed_amount());
+        let rule = state.adjustment_rule_in_force(date);
+        let own = match (in_force, rule) {
+            (Some(base), Some(rule)) => adjust_canon(base, rule.index.increase(index_value)).ok(),
+            _ => None,
+        };
+        let command = ContratoCommand::RecordPastCanonAdjustment {
+            actor: self.admin.clone(),
+            year,
+            index_value,
+            increase,
+            previous_canon: previous,
+            new_canon: new,
+            effective_date: date,
+        };
+        let user = row
+            .opt_text("aplicado_por")
+            .unwrap_or_else(|| self.admin.username.clone());
+        match self.exec(
+            &mut plan.stream,
+            &user,
+            command,
+            &Origin::of(row, Some("fecha_aplicacion_real")),
+        ) {
+            Ok(()) => {
+                self.report.imported(row.table);
+                self.report.convert("Ajustes aplicados: se guardan con el canon anterior, el porcentaje y el canon nuevo que aplicó el sistema anterior (lo cobrado es un hecho)");
+                if let Some(own) = own.filter(|own| *own != new) {
+                    let why = row
+                        .opt_text("observaciones")
+                        .map(|o| format!(" Observación del sistema anterior: {o}"))
+                        .unwrap_or_default();
+                    self.report.change(row.table, row.id, &subject, format!(
+                        "el sistema anterior aplicó {previous} → {new} ({increase} %, base «{}»); con la regla de Arriendo sobre el canon vigente {} daría {own}.{why}",
+                        row.opt_text("fuente_canon_anterior").unwrap_or_default(),
+                        in_force.map(|m| m.to_string()).unwrap_or_default()
+                    ));
+                }
+            }
+            Err(e) => self.refuse(row, &subject, e),
+        }
+        Ok(())
+    }
+
+    fn poliza(
+        &mut self,
+        contract: &Row,
+        row: &Row,
+        plan: &mut PlannedContract,
+    ) -> Result<(), SourceError> {
+        let number = row.opt_text("numero_poliza").unwrap_or_default();
+        let subject = format!("{} póliza {number}", plan.number);
+        let other = contract
+            .opt_text("nombre_poliza_otra_1")
+            .unwrap_or_else(|| "Otra".into());
+        let tipo = row.opt_text("tipo").unwrap_or_default();
+        let Some(kind) = convert::poliza_kind(&tipo, &other) else {
+            self.refuse(
+                row,
+                &subject,
+                format!("tipo de póliza desconocido {tipo:?}"),
+            );
+            return Ok(());
+        };
+        if tipo == "Arrendamiento" || tipo == "Poliza de Arrendamiento" {
+            self.report.convert("Tipos de póliza: «Arrendamiento» del sistema anterior es todo riesgo y «Poliza de Arrendamiento» es la de arrendamiento (como los lee la aplicación anterior)");
+        }
+        let from = row.date("fecha_inicio_vigencia")?;
+        let to = row.date("fecha_vencimiento")?;
+        let Ok(validity) = DateRange::new(from, to) else {
+            self.report.skip(row.table, row.id, &subject, format!("vigencia del {} al {}: el vencimiento no es posterior al inicio; Arriendo no admite una póliza así", format_date(from), format_date(to)));
+            return Ok(());
+        };
+        let state = match row.opt_text("estado_aportado") {
+            Some(e) => convert::poliza_state(&e).unwrap_or_else(|| {
+                self.report.change(
+                    row.table,
+                    row.id,
+                    &subject,
+                    format!("estado «{e}»: se importa como aporte inicial"),
+                );
+                arriendo_events::PolizaState::AporteInicial
+            }),
+            None => arriendo_events::PolizaState::AporteInicial,
+        };
+        let required_by = if let Some(os) = row.opt_int("otrosi_id")? {
+            match plan.otro_si.get(&os) {
+                Some(n) => RequiredBy::OtroSi(*n),
+                None => {
+                    self.report.change(row.table, row.id, &subject, "exigida por un Otro Sí que se importó como nota: queda exigida por el contrato");
+                    RequiredBy::Contract
+                }
+            }
+        } else if let Some(ra) = row.opt_int("renovacion_automatica_id")? {
+            match plan.renewals.get(&ra) {
+                Some(n) => RequiredBy::Renovacion(*n),
+                None => RequiredBy::Contract,
+            }
+        } else {
+            RequiredBy::Contract
+        };
+        let colchon = if row.flag("tiene_colchon")? {
+            row.opt_int("meses_colchon")?.unwrap_or(0)
+        } else {
+            0
+        };
+        if colchon > 0 {
+            self.report.convert("Colchón de pólizas: la fecha de vencimiento impresa se conserva y los meses de colchón la adelantan (igual que fecha_vencimiento_real)");
+        }
+        let insurer = row.opt_text("aseguradora").unwrap_or_else(|| {
+            self.report.change(
+                row.table,
+                row.id,
+                &subject,
+                "sin aseguradora: se anota «Sin dato en el sistema anterior»",
+            );
+            "Sin dato en el sistema anterior".into()
+        });
+        let data = PolizaData {
+            rce_sublimits: if kind == arriendo_events::PolicyKind::Rce {
+                super::contract::rce_sublimits(row, "")?
+            } else {
+                None
+            },
+            cumplimiento_cover: match tipo.as_str() {
+                "Cumplimiento" => super::contract::cover(row, "", "cumplimiento")?,
+                "Poliza de Arrendamiento" => super::contract::cover(row, "", "arrendamiento")?,
+                _ => None,
+            },
+            kind,
+            number,
+            insurer,
+            insured_value: convert::money(row, "valor_asegurado")?.unwrap_or(Money::ZERO),
+            validity,
+            state,
+            required_by,
+            colchon_months: u32::try_from(colchon).unwrap_or(0),
+        };
+        let id = Uuid::new_v4();
+        let command = ContratoCommand::RegisterPoliza {
+            actor: self.admin.clone(),
+            id,
+            poliza: data,
+        };
+        let user = self.admin.username.clone();
+        match self.exec(
+            &mut plan.stream,
+            &user,
+            command,
+            &Origin::of(row, Some("fecha_creacion")),
+        ) {
+            Ok(()) => {
+                plan.polizas.insert(row.id, id);
+                self.report.imported(row.table);
+            }
+            Err(e) => self.refuse(row, &subject, e),
+        }
+        Ok(())
+    }
+
+    fn note_date(&mut self, row: &Row) -> Result<NaiveDate, SourceError> {
+        self.report.convert(convert::RULE_DATETIME);
+        Ok(row
+            .opt_datetime("fecha_registro")?
+            .map(convert::bogota_date)
+            .unwrap_or(self.as_of))
+    }
+
+    fn poliza_note(
+        &mut self,
+        _contract: &Row,
+        row: &Row,
+        plan: &mut PlannedContract,
+    ) -> Result<(), SourceError> {
+        let subject = format!("{} seguimiento de póliza", plan.number);
+        let date = self.note_date(row)?;
+        let detail = row.text("detalle")?;
+        let actor = arriendo_events::Actor::new(
+            row.opt_text("registrado_por")
+                .unwrap_or_else(|| self.admin.username.clone()),
+            arriendo_events::Role::Gestor,
+        );
+        let user = actor.username.clone();
+        let command = match row.opt_int("poliza_id")?.and_then(|p| plan.polizas.get(&p)) {
+            Some(id) => ContratoCommand::AddPolizaSeguimiento {
+                actor,
+                id: *id,
+                date,
+                note: detail,
+            },
+            None => {
+                self.report.convert("Seguimientos de pólizas sin póliza (sobre una póliza requerida que falta): se importan como seguimiento del contrato con el tipo de póliza al inicio");
+                let tipo = row.opt_text("poliza_tipo").unwrap_or_default();
+                ContratoCommand::AddSeguimiento {
+                    actor,
+                    date,
+                    note: format!("[Póliza {tipo}] {detail}"),
+                }
+            }
+        };
+        match self.exec(
+            &mut plan.stream,
+            &user,
+            command,
+            &Origin::of(row, Some("fecha_registro")),
+        ) {
+            Ok(()) => self.report.imported(row.table),
+            Err(e) => self.refuse(row, &subject, e),
+        }
+        Ok(())
+    }
+
+    fn contract_note(
+        &mut self,
+        _contract: &Row,
+        row: &Row,
+        plan: &mut PlannedContract,
+    ) -> Result<(), SourceError> {
+        let subject = format!("{} seguimiento", plan.number);
+        let date = self.note_date(row)?;
+        let actor = arriendo_events::Actor::new(
+            row.opt_text("registrado_por")
+                .unwrap_or_else(|| self.admin.username.clone()),
+            arriendo_events::Role::Gestor,
+        );
+        let user = actor.username.clone();
+        let command = ContratoCommand::AddSeguimiento {
+            actor,
+            date,
+            note: row.text("detalle")?,
+        };
+        match self.exec(
+            &mut plan.stream,
+            &user,
+            command,
+            &Origin::of(row, Some("fecha_registro")),
+        ) {
+            Ok(()) => self.report.imported(row.table),
+            Err(e) => self.refuse(row, &subject, e),
+        }
+        Ok(())
+    }
+
+    /// The latest billing calculation of a month (trap 10: recalculating adds rows).
+    fn calculation(
+        src: &crate::import::source::Source,
+        contract: i64,
+        period: YearMonth,
+    ) -> Option<&Row> {
+        of_contract(src.rows("gestion_calculofacturacionventas"), contract)
+            .into_iter()
+            .filter(|c| {
+                c.opt_int("mes").ok().flatten() == Some(i64::from(period.month()))
+                    && c.opt_int("año").ok().flatten() == Some(i64::from(period.year()))
+            })
+            .max_by_key(|c| (c.opt_text("fecha_calculo"), c.id))
+    }
+
+    fn sales_report(
+        &mut self,
+        contract: &Row,
+        row: &Row,
+        plan: &mut PlannedContract,
+    ) -> Result<(), SourceError> {
+        let year = i32::try_from(row.opt_int("año")?.unwrap_or(0)).unwrap_or(0);
+        let month = u32::try_from(row.opt_int("mes")?.unwrap_or(0)).unwrap_or(0);
+        let subject = format!("{} informe {month:02}/{year}", plan.number);
+        let period = match YearMonth::new(year, month) {
+            Ok(p) => p,
+            Err(e) => {
+                self.refuse(row, &subject, e);
+                return Ok(());
+            }
+        };
+        self.report.convert(RULE_DEADLINE);
+        let user = row
+            .opt_text("registrado_por")
+            .unwrap_or_else(|| self.admin.username.clone());
+        let origin = Origin::of(row, Some("fecha_registro"));
+        let command = ContratoCommand::RegisterSalesReport {
+            actor: self.admin.clone(),
+            period,
+            deadline: None,
+        };
+        if let Err(e) = self.exec(&mut plan.stream, &user, command, &origin) {
+            self.refuse(row, &subject, e);
+            return Ok(());
+        }
+        if row.opt_text("estado").as_deref() != Some("ENTREGADO") {
+            self.report.imported(row.table);
+            return Ok(());
+        }
+        let Some(calc) = Self::calculation(self.src, contract.id, period) else {
+            self.report.imported(row.table);
+            self.report.change(row.table, row.id, &subject, "entregado sin cálculo de facturación (sin ventas registradas): se importa pendiente");
+            return Ok(());
+        };
+        let gross = convert::money(calc, "ventas_totales")?.unwrap_or(Money::ZERO);
+        let returns = convert::money(calc, "devoluciones")?.unwrap_or(Money::ZERO);
+        let variable = calc
+            .opt_decimal("valor_a_facturar_variable", 2)?
+            .unwrap_or_default();
+        let hybrid =
+            calc.opt_text("modalidad_contrato").as_deref() == Some("HIBRIDO_MIN_GARANTIZADO");
+        let minimum = calc
+            .opt_decimal("canon_minimo_garantizado_vigente", 2)?
+            .unwrap_or_default();
+        let billed_dec = if hybrid { minimum + variable } else { variable };
+        let billed = Money::from_decimal_rounded(billed_dec)
+            .map_err(|e| calc.problem("valor_a_facturar_variable", e.to_string()))?;
+        self.report.convert(RULE_BILLED);
+        let date = match row.opt_date("fecha_entrega")? {
+            Some(d) => d,
+            None => {
+                self.report.change(
+                    row.table,
+                    row.id,
+                    &subject,
+                    "entregado sin fecha de entrega: se usa la fecha del cálculo de facturación",
+                );
+                calc.opt_datetime("fecha_calculo")?
+                    .map(convert::bogota_date)
+                    .unwrap_or(self.as_of)
+            }
+        };
+        let own = plan
+            .stream
+            .state
+            .bill_month(period, gross, returns)
+            .map(|b| b.total);
+        let command = ContratoCommand::RecordBilledSalesReport {
+            actor: self.admin.clone(),
+            period,
+            date,
+            gross_sales: gross,
+            returns,
+            billed,
+        };
+        if let Err(e) = self.exec(
+            &mut plan.stream,
+            &user,
+            command,
+            &Origin::of(calc, Some("fecha_calculo")),
+        ) {
+            self.refuse(row, &subject, e);
+            return Ok(());
+        }
+        self.report.imported(row.table);
+        self.report.imported(calc.table);
+        if own != Some(billed) {
+            let why = self.billing_why(plan, period, calc, hybrid, minimum);
+            self.report.differ(
+                &plan.number,
+                format!("facturación {period}"),
+                format!("{billed}"),
+                own.map(|m| format!("{m} con la regla de Arriendo (se conserva {billed})"))
+                    .unwrap_or_else(|| "sin facturación por ventas".into()),
+                why,
+            );
+        }
+        Ok(())
+    }
+
+    fn billing_why(
+        &self,
+        plan: &PlannedContract,
+        period: YearMonth,
+        calc: &Row,
+        hybrid: bool,
+        minimum: Decimal,
+    ) -> String {
+        let state = &plan.stream.state;
+        let day = state.evaluation_day(period);
+        if state.grace_canon_on(day).is_some() {
+            return "mes en periodo de gracia: Arriendo cobra el canon de gracia ($ 0) como mínimo; el sistema anterior no calcula gracia".into();
+        }
+        let arriendo_min = state
+            .modality_in_force(day)
+            .and_then(|m| m.fixed_amount())
+            .map(Money::to_decimal);
+        if hybrid
+            && arriendo_min != Some(minimum)
+            && state.ajustes.iter().any(|a| a.effective_date <= day)
+        {
+            return format!(
+                "el sistema anterior factura con el mínimo sin ajustar ({minimum}) e ignora los ajustes IPC aplicados; Arriendo usa el mínimo ajustado"
+            );
+        }
+        let pct = calc
+            .opt_decimal("porcentaje_ventas_vigente", 2)
+            .ok()
+            .flatten();
+        if state
+            .modality_in_force(day)
+            .and_then(|m| m.sales_percentage())
+            .map(Percentage::as_decimal)
+            != pct
+        {
+            return "el porcentaje o el mínimo que usó el sistema anterior no es el vigente en Arriendo el último día del mes (Otro Sí aprobado con fecha posterior al cálculo)".into();
+        }
+        "diferencia de redondeo: el sistema anterior redondea el valor a centavos (mitad al par) y Arriendo a pesos (mitad hacia arriba)".into()
+    }
+
+    fn calculations_without_report(&mut self, contract: &Row) {
+        let reports: Vec<(Option<i64>, Option<i64>)> =
+            of_contract(self.src.rows("gestion_informeventas"), contract.id)
+                .iter()
+                .map(|r| {
+                    (
+                        r.opt_int("mes").ok().flatten(),
+                        r.opt_int("año").ok().flatten(),
+                    )
+                })
+                .collect();
+        let calcs = of_contract(
+            self.src.rows("gestion_calculofacturacionventas"),
+            contract.id,
+        );
+        for calc in calcs {
+            let key = (
+                calc.opt_int("mes").ok().flatten(),
+                calc.opt_int("año").ok().flatten(),
+            );
+            let period = YearMonth::new(
+                i32::try_from(key.1.unwrap_or(0)).unwrap_or(0),
+                u32::try_from(key.0.unwrap_or(0)).unwrap_or(0),
+            );
+            let latest = period
+                .ok()
+                .and_then(|p| Self::calculation(self.src, contract.id, p))
+                .map(|c| c.id);
+            let subject = format!(
+                "{} cálculo {:02}/{}",
+                contract.opt_text("num_contrato").unwrap_or_default(),
+                key.0.unwrap_or(0),
+                key.1.unwrap_or(0)
+            );
+            if !reports.contains(&key) {
+                self.report.skip(
+                    calc.table,
+                    calc.id,
+                    subject,
+                    "cálculo de un mes sin informe de ventas: no hay entrega a la que asociarlo",
+                );
+            } else if latest != Some(calc.id) {
+                self.report.skip(
+                    calc.table,
+                    calc.id,
+                    subject,
+                    "cálculo repetido del mismo mes: vale el más reciente",
+                );
+            }
+        }
+    }
+
+    /// trap 4: `vigente = 0` closes a contract in the old system whatever its dates.
+    fn close_if_not_in_force(
+        &mut self,
+        contract: &Row,
+        plan: &mut PlannedContract,
+    ) -> Result<(), SourceError> {
+        if contract.flag("vigente")? {
+            return Ok(());
+        }
+        let Some(terms) = plan.stream.state.terms.clone() else {
+            return Ok(());
+        };
+        let end = plan
+            .stream
+            .state
+            .end_date_in_force(self.as_of)
+            .unwrap_or(terms.end_date);
+        let date = end.min(self.as_of).max(terms.start_date);
+        let command = ContratoCommand::TerminateContract {
+            actor: self.admin.clone(),
+            date,
+            reason: "Marcado como no vigente en el sistema anterior".into(),
+        };
+        let user = self.admin.username.clone();
+        match self.exec(
+            &mut plan.stream,
+            &user,
+            command,
+            &Origin::of(contract, Some("fecha_modificacion")),
+        ) {
+            Ok(()) => {
+                self.report.convert("Contratos con vigente = 0 (cerrados a mano en el sistema anterior) se terminan en Arriendo el día de su fin vigente o el día de la importación si es anterior");
+                self.report.change(
+                    contract.table,
+                    contract.id,
+                    &plan.number,
+                    format!("vigente = 0: se termina el {}", format_date(date)),
+                );
+            }
+            Err(e) => self.refuse(contract, &plan.number, e),
+        }
+        Ok(())
+    }
+}
