@@ -11,10 +11,7 @@ use super::plan::{PlannedContract, Planner};
 use super::source::{Row, Source};
 
 fn rows_of<'r>(src: &'r Source, table: &str, contract: i64) -> Vec<&'r Row> {
-    src.rows(table)
-        .iter()
-        .filter(|r| r.opt_int("contrato_id").ok().flatten() == Some(contract))
-        .collect()
+    src.of_contract(table, contract)
 }
 
 fn approved(r: &Row) -> bool {

@@ -2,7 +2,7 @@
 //! the storage conventions of `tables.md` §1: decimals arrive as INTEGER or REAL and are rounded
 //! half-even to their field's scale, `''` and NULL are alike, datetimes are UTC.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::str::FromStr;
 
@@ -158,6 +158,8 @@ impl Row {
 #[derive(Debug, Default)]
 pub struct Source {
     pub tables: BTreeMap<&'static str, Vec<Row>>,
+    /// Positions of each table's rows by `contrato_id`, so per-contract lookups stay linear.
+    by_contract: BTreeMap<&'static str, HashMap<i64, Vec<usize>>>,
 }
 
 /// Tables read row by row (the others are only counted).
@@ -202,6 +204,16 @@ impl Source {
         self.tables.get(table).map_or(&[], Vec::as_slice)
     }
 
+    /// The rows of `table` whose `contrato_id` is `contract`, in id order.
+    pub fn of_contract(&self, table: &str, contract: i64) -> Vec<&Row> {
+        let rows = self.rows(table);
+        self.by_contract
+            .get(table)
+            .and_then(|index| index.get(&contract))
+            .map(|positions| positions.iter().filter_map(|i| rows.get(*i)).collect())
+            .unwrap_or_default()
+    }
+
     /// Opens `path` read-only (SQLite refuses every write on the connection) and reads the tables.
     pub async fn read(path: &Path) -> Res<Source> {
         let open_err = |reason: String| SourceError::Open {
@@ -233,6 +245,13 @@ impl Source {
                 .iter()
                 .map(|r| to_row(table, r))
                 .collect::<Res<Vec<Row>>>()?;
+            let mut index: HashMap<i64, Vec<usize>> = HashMap::new();
+            for (i, row) in rows.iter().enumerate() {
+                if let Ok(Some(contract)) = row.opt_int("contrato_id") {
+                    index.entry(contract).or_default().push(i);
+                }
+            }
+            source.by_contract.insert(table, index);
             source.tables.insert(table, rows);
         }
         Ok(source)

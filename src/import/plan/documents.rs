@@ -24,12 +24,7 @@ fn pending(estado: &str) -> bool {
 
 impl Planner<'_> {
     pub(super) fn documents(&mut self, contract: &Row, plan: &mut PlannedContract) {
-        let mut rows: Vec<&Row> = self
-            .src
-            .rows("gestion_otrosi")
-            .iter()
-            .filter(|r| r.opt_int("contrato_id").ok().flatten() == Some(contract.id))
-            .collect();
+        let mut rows: Vec<&Row> = self.src.of_contract("gestion_otrosi", contract.id);
         rows.sort_by_key(|r| (pending(&r.opt_text("estado").unwrap_or_default()), r.id));
         for row in rows {
             if let Err(e) = self.otro_si(contract, row, plan) {
@@ -43,10 +38,7 @@ impl Planner<'_> {
         }
         let mut renewals: Vec<&Row> = self
             .src
-            .rows("gestion_renovacionautomatica")
-            .iter()
-            .filter(|r| r.opt_int("contrato_id").ok().flatten() == Some(contract.id))
-            .collect();
+            .of_contract("gestion_renovacionautomatica", contract.id);
         renewals.sort_by_key(|r| {
             (
                 source_number(&r.opt_text("numero_renovacion").unwrap_or_default()),

@@ -17,12 +17,6 @@ use crate::import::source::{Row, SourceError};
 pub const RULE_BILLED: &str = "Facturación por ventas: el valor facturado del sistema anterior se conserva; en híbridos el sistema anterior guarda solo el excedente, Arriendo guarda el total del mes (mínimo vigente + excedente)";
 pub const RULE_DEADLINE: &str = "Informes de ventas: la fecha límite se calcula con el día límite del contrato en el mes siguiente (la columna fecha_limite no se usa)";
 
-fn of_contract(rows: &[Row], id: i64) -> Vec<&Row> {
-    rows.iter()
-        .filter(|r| r.opt_int("contrato_id").ok().flatten() == Some(id))
-        .collect()
-}
-
 /// One kind of row hanging from a contract, and how it is brought over.
 type Step<'a> = fn(&mut Planner<'a>, &Row, &Row, &mut PlannedContract) -> Result<(), SourceError>;
 
@@ -37,7 +31,7 @@ impl Planner<'_> {
             ("gestion_seguimientocontrato", Self::contract_note),
         ];
         for (table, step) in steps {
-            let mut rows = of_contract(self.src.rows(table), contract.id);
+            let mut rows = self.src.of_contract(table, contract.id);
             if table.starts_with("gestion_calculo") {
                 rows.sort_by_key(|r| r.opt_date("fecha_aplicacion").ok().flatten());
             }
@@ -353,7 +347,7 @@ impl Planner<'_> {
         contract: i64,
         period: YearMonth,
     ) -> Option<&Row> {
-        of_contract(src.rows("gestion_calculofacturacionventas"), contract)
+        src.of_contract("gestion_calculofacturacionventas", contract)
             .into_iter()
             .filter(|c| {
                 c.opt_int("mes").ok().flatten() == Some(i64::from(period.month()))
@@ -508,20 +502,20 @@ impl Planner<'_> {
     }
 
     fn calculations_without_report(&mut self, contract: &Row) {
-        let reports: Vec<(Option<i64>, Option<i64>)> =
-            of_contract(self.src.rows("gestion_informeventas"), contract.id)
-                .iter()
-                .map(|r| {
-                    (
-                        r.opt_int("mes").ok().flatten(),
-                        r.opt_int("año").ok().flatten(),
-                    )
-                })
-                .collect();
-        let calcs = of_contract(
-            self.src.rows("gestion_calculofacturacionventas"),
-            contract.id,
-        );
+        let reports: Vec<(Option<i64>, Option<i64>)> = self
+            .src
+            .of_contract("gestion_informeventas", contract.id)
+            .iter()
+            .map(|r| {
+                (
+                    r.opt_int("mes").ok().flatten(),
+                    r.opt_int("año").ok().flatten(),
+                )
+            })
+            .collect();
+        let calcs = self
+            .src
+            .of_contract("gestion_calculofacturacionventas", contract.id);
         for calc in calcs {
             let key = (
                 calc.opt_int("mes").ok().flatten(),
