@@ -191,6 +191,21 @@ async fn imports_the_sample(engine: Engine) {
             (m, other) => panic!("{number}: {m} imported as {other:?}"),
         }
 
+        // Required policies as signed: the families flagged exige_poliza_*.
+        let flags = sqlx::query("SELECT exige_poliza_rce, exige_poliza_cumplimiento, exige_poliza_arrendamiento, exige_poliza_todo_riesgo, exige_poliza_otra_1 FROM gestion_contrato WHERE id = ?")
+            .bind(id).fetch_one(&mut src).await.unwrap();
+        let expected: Vec<&str> = ["RCE", "Cumplimiento", "Arrendamiento", "Todo riesgo", "Otra"]
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| flags.get::<i64, _>(*i) == 1)
+            .map(|(_, k)| k)
+            .collect();
+        let got: Vec<String> = terms.required_policies.iter().map(|r| match &r.kind {
+            PolicyKind::Otra(_) => "Otra".to_string(),
+            k => k.to_string(),
+        }).collect();
+        assert_eq!(got, expected, "{number}");
+
         // Delivered pólizas: every one with a valid validity, with its printed expiry and colchón.
         for p in sqlx::query("SELECT id, numero_poliza, fecha_inicio_vigencia, fecha_vencimiento, tiene_colchon, meses_colchon, fecha_vencimiento_real FROM gestion_poliza WHERE contrato_id = ?")
             .bind(id).fetch_all(&mut src).await.unwrap()
