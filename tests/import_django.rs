@@ -460,6 +460,14 @@ async fn traps_with_the_sample_numbers() {
             .sales_percentage(),
         Some(Percentage::parse("8,5").unwrap())
     );
+    // trap 9: an adjustment dated in year X applies the IPC of year X−1 (2023 ← IPC 2022 = 13,12).
+    let a2023 = arr102.ajustes.iter().find(|a| a.year == 2023).unwrap();
+    assert_eq!(a2023.index_value, Percentage::parse("13,12").unwrap());
+    // trap 11: renewals come from their own table: PRV-2025-406 has RA-1 and RA-2 (6 months each).
+    let prv = &c["PRV-2025-406"];
+    assert_eq!(prv.renovaciones.len(), 2);
+    assert_eq!(prv.end_date_in_force(as_of), Some(d(2027, 3, 1)));
+    assert_eq!(prv.latest_end_date(), Some(d(2027, 9, 1)));
     // Renewals keep the months agreed: ARR-2023-103 RA-1 for 12 months (initial duration 36).
     assert_eq!(
         c["ARR-2023-103"]
