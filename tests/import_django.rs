@@ -3,6 +3,7 @@
 //! own numbers.
 #![allow(clippy::unwrap_used)]
 
+mod auth_support;
 mod common;
 
 use std::collections::HashMap;
@@ -475,5 +476,49 @@ async fn traps_with_the_sample_numbers() {
             .unwrap()
             .new_end,
         d(2027, 4, 15)
+    );
+}
+
+/// The imported portfolio in the app: an imported administrador logs in with the temporary
+/// password, and the dashboard, the contract list and a contract page with its history show it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_app_shows_the_imported_portfolio() {
+    let web = auth_support::Web::start(Engine::Sqlite).await;
+    let done = run(&web.app, &options(&sample(), false)).await.unwrap();
+    let (user, password) = done
+        .passwords
+        .iter()
+        .find(|(u, _)| u == "admin.demo")
+        .unwrap();
+    let browser = web.browser();
+    let login = browser.login(user, password).await;
+    assert!(
+        login.status().is_redirection() || login.status().is_success(),
+        "{}",
+        login.status()
+    );
+    let get = |path: String| {
+        let browser = &browser;
+        async move {
+            let response = browser.get(&path).await;
+            assert_eq!(response.status(), reqwest::StatusCode::OK, "GET {path}");
+            response.text().await.unwrap()
+        }
+    };
+    let dashboard = get("/".into()).await;
+    assert!(
+        dashboard.contains("ARR-") || dashboard.contains("CON-2024"),
+        "the dashboard lists imported contracts"
+    );
+    let list = get("/contratos?q=ARR-2022-102".into()).await;
+    assert!(list.contains("ARR-2022-102"));
+    let id: String = arriendo::on_pool!(web.app.db.clone(), pool => {
+        sqlx::query_scalar("SELECT id FROM rm_contracts WHERE number = 'ARR-2022-102'").fetch_one(&pool).await.unwrap()
+    });
+    let page = get(format!("/contratos/{id}")).await;
+    assert!(page.contains("ARR-2022-102"));
+    assert!(
+        page.contains("importado de django"),
+        "the history names the source"
     );
 }
