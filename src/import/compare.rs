@@ -313,5 +313,81 @@ fn compare_one(
         let yes_no = |b: bool| if b { "vigente" } else { "no vigente" }.to_string();
         push("vigencia", yes_no(src_vigente), yes_no(own_vigente), why);
     }
+    alerts(src, contract, plan, day, src_end, out);
     let _ = PolicyKind::Rce;
+}
+
+/// The alerts whose rule both systems share and whose inputs the importer has (vencimiento and
+/// preaviso: same thresholds, each system's end date and in-force flag; trap 4: the old system
+/// only alerts on `vigente = 1`), and the informe de ventas alert the old system never had.
+fn alerts(
+    src: &Source,
+    contract: &Row,
+    plan: &PlannedContract,
+    day: NaiveDate,
+    src_end: Option<NaiveDate>,
+    out: &mut Vec<Found>,
+) {
+    use arriendo_projections::alerts::{AlertKind, contract_alerts};
+    let state = &plan.stream.state;
+    let Some(terms) = &state.terms else { return };
+    let own: Vec<AlertKind> = contract_alerts(uuid::Uuid::nil(), state, day)
+        .iter()
+        .map(|a| a.kind)
+        .collect();
+    let flag = contract.flag("vigente").unwrap_or(false);
+    let days = src_end.map(|e| e.signed_duration_since(day).num_days());
+    let src_venc = flag && terms.start_date <= day && days.is_some_and(|d| (0..=90).contains(&d));
+    let src_pre = flag
+        && !terms.automatic_extension
+        && days.is_some_and(|d| d >= 0 && d.saturating_sub(i64::from(terms.preaviso_days)) <= 60);
+    let earlier: Vec<String> = out
+        .iter()
+        .filter(|f| f.0 == plan.number)
+        .map(|f| f.1.clone())
+        .collect();
+    let later_renewal = rows_of(src, "gestion_renovacionautomatica", contract.id)
+        .iter()
+        .any(|r| approved(r) && from(r).is_some_and(|f| f > day));
+    let why = |earlier: &[String]| {
+        if earlier
+            .iter()
+            .any(|a| a == "fin vigente" || a == "vigencia")
+        {
+            "consecuencia de la diferencia de fin vigente o de vigencia de este contrato (arriba)"
+                .to_string()
+        } else if later_renewal {
+            "renovación aprobada que empieza después de la fecha de comparación: Arriendo ya alerta con el fin prorrogado".to_string()
+        } else if !flag {
+            "vigente = 0: el sistema anterior no alerta sobre contratos marcados no vigentes"
+                .to_string()
+        } else {
+            "sin explicar".to_string()
+        }
+    };
+    let yes_no = |b: bool| if b { "sí" } else { "no" }.to_string();
+    for (kind, src_has) in [
+        (AlertKind::Vencimiento, src_venc),
+        (AlertKind::Preaviso, src_pre),
+    ] {
+        let own_has = own.contains(&kind);
+        if src_has != own_has {
+            out.push((
+                plan.number.clone(),
+                format!("alerta {}", kind.label()),
+                yes_no(src_has),
+                yes_no(own_has),
+                why(&earlier),
+            ));
+        }
+    }
+    if own.contains(&AlertKind::InformeVentas) {
+        out.push((
+            plan.number.clone(),
+            format!("alerta {}", AlertKind::InformeVentas.label()),
+            "no existe".into(),
+            "sí".into(),
+            "alerta nueva de Arriendo: el sistema anterior no alerta sobre informes de ventas pendientes".into(),
+        ));
+    }
 }
