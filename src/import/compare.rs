@@ -317,8 +317,8 @@ fn compare_one(
     let _ = PolicyKind::Rce;
 }
 
-/// The alerts whose rule both systems share and whose inputs the importer has (vencimiento and
-/// preaviso: same thresholds, each system's end date and in-force flag; trap 4: the old system
+/// The alerts whose rule both systems share and whose inputs the importer has (vencimiento,
+/// preaviso, terminación anticipada and renovación automática: same thresholds, each system's end date and in-force flag; trap 4: the old system
 /// only alerts on `vigente = 1`), and the informe de ventas alert the old system never had.
 fn alerts(
     src: &Source,
@@ -366,9 +366,15 @@ fn alerts(
         }
     };
     let yes_no = |b: bool| if b { "sí" } else { "no" }.to_string();
+    let src_early = flag
+        && terms.start_date <= day
+        && days.is_some_and(|d| d >= 0 && d <= i64::from(terms.early_termination_notice_days));
+    let src_renewal = flag && terms.automatic_extension && days.is_some_and(|d| d <= 30);
     for (kind, src_has) in [
         (AlertKind::Vencimiento, src_venc),
         (AlertKind::Preaviso, src_pre),
+        (AlertKind::TerminacionAnticipada, src_early),
+        (AlertKind::RenovacionAutomatica, src_renewal),
     ] {
         let own_has = own.contains(&kind);
         if src_has != own_has {
