@@ -522,3 +522,37 @@ async fn the_app_shows_the_imported_portfolio() {
         "the history names the source"
     );
 }
+
+/// A write that fails midway (simulated: the store refuses the first póliza after hundreds of
+/// events were appended) rolls back: nothing stays written and the report says how to recover.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_write_leaves_the_store_empty() {
+    let store = TestStore::new(Engine::Sqlite).await;
+    arriendo::on_pool!(store.db(), pool => {
+        sqlx::query("CREATE TRIGGER simulated_failure BEFORE INSERT ON events WHEN NEW.event_type = 'PolizaRegistered' \
+                     BEGIN SELECT RAISE(ABORT, 'disco lleno (simulado)'); END")
+            .execute(pool).await.unwrap();
+    });
+    let mut opts = options(&sample(), false);
+    opts.report = Some(store.data_dir().join("informe.json"));
+    let err = run(&store.app, &opts).await.err().unwrap();
+    assert!(matches!(err, ImportError::Write(_)), "{err}");
+    assert_eq!(
+        arriendo::store::event_log::head(store.db())
+            .await
+            .unwrap()
+            .0,
+        0
+    );
+    let json: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(store.data_dir().join("informe.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(json["outcome"]["kind"], "write_failed");
+    assert!(
+        json["recovery"]
+            .as_str()
+            .unwrap()
+            .contains("vuelva a ejecutar")
+    );
+}
