@@ -10,15 +10,15 @@ use super::plan::contract::{FAMILIES, family_kind};
 use super::plan::{PlannedContract, Planner};
 use super::source::{Row, Source};
 
-fn rows_of<'r>(src: &'r Source, table: &str, contract: i64) -> Vec<&'r Row> {
+pub(super) fn rows_of<'r>(src: &'r Source, table: &str, contract: i64) -> Vec<&'r Row> {
     src.of_contract(table, contract)
 }
 
-fn approved(r: &Row) -> bool {
+pub(super) fn approved(r: &Row) -> bool {
     r.opt_text("estado").as_deref() == Some("APROBADO")
 }
 
-fn from(r: &Row) -> Option<NaiveDate> {
+pub(super) fn from(r: &Row) -> Option<NaiveDate> {
     r.opt_date("effective_from").ok().flatten()
 }
 
@@ -314,6 +314,11 @@ fn compare_one(
         push("vigencia", yes_no(src_vigente), yes_no(own_vigente), why);
     }
     alerts(src, contract, plan, day, src_end, out);
+    for (aspect, source, arriendo, why) in
+        super::compare_polizas::differences(src, contract, state, day, src_vigente)
+    {
+        out.push((plan.number.clone(), aspect, source, arriendo, why));
+    }
     let _ = PolicyKind::Rce;
 }
 

@@ -7,6 +7,7 @@
 //! and where the two systems disagree on the import date.
 
 pub mod compare;
+mod compare_polizas;
 pub mod convert;
 pub mod plan;
 pub mod report;

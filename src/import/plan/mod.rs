@@ -254,7 +254,7 @@ impl<'a> Planner<'a> {
         self.contracts();
         self.not_modelled();
         super::compare::differences(&mut self);
-        self.report.convert("Comparación de alertas con el sistema anterior: vencimiento, preaviso, terminación anticipada y renovación automática (mismas reglas con el fin y la vigencia de cada sistema) y la alerta nueva de informes de ventas; las de pólizas y ajustes no se comparan");
+        self.report.convert("Comparación de alertas con el sistema anterior: vencimiento, preaviso, terminación anticipada y renovación automática (mismas reglas con el fin y la vigencia de cada sistema), pólizas requeridas no aportadas (cada sistema con su regla) y la alerta nueva de informes de ventas; las de pólizas críticas y ajustes no se comparan");
         (
             Plan {
                 events: self.events,
