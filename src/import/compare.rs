@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 
-use arriendo_events::{Contrato, Money, PolicyKind, format_date};
+use arriendo_events::{Contrato, Money, format_date};
 
 use super::plan::contract::{FAMILIES, family_kind};
 use super::plan::{PlannedContract, Planner};
@@ -319,7 +319,6 @@ fn compare_one(
     {
         out.push((plan.number.clone(), aspect, source, arriendo, why));
     }
-    let _ = PolicyKind::Rce;
 }
 
 /// The alerts whose rule both systems share and whose inputs the importer has (vencimiento,

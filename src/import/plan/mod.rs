@@ -7,6 +7,7 @@ mod catalogs;
 pub(crate) mod contract;
 mod documents;
 mod records;
+mod sales;
 
 use std::collections::{HashMap, HashSet};
 
