@@ -173,11 +173,29 @@ pub async fn run(cli: Cli) -> Result<(), AppError> {
 
 /// `arriendo import django`: prints the summary and the temporary passwords (once).
 async fn run_import(app: &App, args: crate::cli::DjangoArgs) -> Result<(), AppError> {
+    let mut roles = Vec::new();
+    for spec in &args.roles {
+        let parsed = spec.split_once('=').and_then(|(user, role)| {
+            Some((
+                user.trim().to_lowercase(),
+                crate::auth::parse_role(role.trim())?,
+            ))
+        });
+        match parsed {
+            Some(pair) => roles.push(pair),
+            None => {
+                return Err(AppError::Usage(format!(
+                    "--role {spec:?}: expected USERNAME=administrador|gestor|auditor"
+                )));
+            }
+        }
+    }
     let options = crate::import::ImportOptions {
         file: args.file,
         dry_run: args.dry_run,
         report: args.report,
         as_of: args.as_of.unwrap_or_else(today),
+        roles,
     };
     match crate::import::run(app, &options).await {
         Ok(done) => {

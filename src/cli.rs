@@ -96,6 +96,10 @@ pub struct DjangoArgs {
     /// Compare both systems on this date (YYYY-MM-DD; today in Bogotá by default).
     #[arg(long)]
     pub as_of: Option<chrono::NaiveDate>,
+    /// The role of an imported user, instead of is_superuser → administrador, others → gestor:
+    /// `USERNAME=administrador|gestor|auditor` (repeatable).
+    #[arg(long = "role", value_name = "USERNAME=ROLE")]
+    pub roles: Vec<String>,
 }
 
 #[derive(Clone, Debug, Args)]

@@ -40,6 +40,7 @@ fn options(file: &Path, dry_run: bool) -> ImportOptions {
         dry_run,
         report: None,
         as_of: d(AS_OF.0, AS_OF.1, AS_OF.2),
+        roles: vec![],
     }
 }
 
@@ -274,11 +275,26 @@ both_engines!(imports_sample, crate::imports_the_sample);
 async fn dry_run_writes_nothing(engine: Engine) {
     let store = TestStore::new(engine).await;
     let mut opts = options(&sample(), true);
+    // is_superuser → administrador, others → gestor, unless the operator says otherwise.
+    opts.roles = vec![("auxiliar.demo".into(), arriendo_events::Role::Auditor)];
     let html = store.data_dir().join("informe.html");
     opts.report = Some(html.clone());
     let done = run(&store.app, &opts).await.unwrap();
     assert!(matches!(done.report.outcome, Outcome::DryRun { events } if events > 600));
     assert!(done.passwords.is_empty());
+    let role = |u: &str| {
+        done.report
+            .users
+            .iter()
+            .find(|l| l.username == u)
+            .unwrap()
+            .role
+            .clone()
+    };
+    assert_eq!(
+        (role("admin.demo"), role("auxiliar.demo")),
+        ("administrador".into(), "auditor".into())
+    );
     assert_eq!(
         arriendo::store::event_log::head(store.db())
             .await

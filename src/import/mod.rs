@@ -38,6 +38,8 @@ pub struct ImportOptions {
     pub report: Option<PathBuf>,
     /// The date the two systems are compared on (today in Bogotá by default).
     pub as_of: NaiveDate,
+    /// Roles chosen by the operator for some usernames (lower-case), over the default mapping.
+    pub roles: Vec<(String, Role)>,
 }
 
 /// Why the import stopped; the report (when one was asked for) has the details.
@@ -75,6 +77,7 @@ async fn plan_users(
     src: &Source,
     report: &mut Report,
     real: bool,
+    roles: &[(String, Role)],
 ) -> Result<(Vec<NewUser>, Vec<(String, String)>), ImportError> {
     let mut out = vec![];
     let mut passwords = vec![];
@@ -114,11 +117,12 @@ async fn plan_users(
             );
             continue;
         }
-        let role = if row.flag("is_superuser").unwrap_or(false) {
+        let chosen = roles.iter().find(|(u, _)| *u == username).map(|(_, r)| *r);
+        let role = chosen.unwrap_or(if row.flag("is_superuser").unwrap_or(false) {
             Role::Administrador
         } else {
             Role::Gestor
-        };
+        });
         let (hash, note) = if real {
             let temporary = password::generate(20);
             let hash = password::hash(temporary.clone())
@@ -172,7 +176,8 @@ pub async fn run(app: &App, options: &ImportOptions) -> Result<Imported, ImportE
     let started = std::time::Instant::now();
     let src = Source::read(&options.file).await?;
     let read_ms = started.elapsed().as_millis();
-    let (new_users, passwords) = plan_users(app, &src, &mut report, !options.dry_run).await?;
+    let (new_users, passwords) =
+        plan_users(app, &src, &mut report, !options.dry_run, &options.roles).await?;
     let (plan, mut report) = Planner::new(&src, report, options.as_of).run(&new_users);
     tracing::info!(
         read_ms,
