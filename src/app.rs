@@ -92,7 +92,9 @@ pub async fn run(cli: Cli) -> Result<(), AppError> {
     let global = cli.global;
     let url = global.database_url.as_deref();
     let app = match cli.command {
-        Command::Serve(_) | Command::Demo => App::open(url, global.data_dir.clone()).await?,
+        Command::Serve(_) | Command::Demo | Command::Import { .. } => {
+            App::open(url, global.data_dir.clone()).await?
+        }
         _ => App::open_store(url, global.data_dir.clone()).await?,
     };
     match cli.command {
@@ -139,6 +141,9 @@ pub async fn run(cli: Cli) -> Result<(), AppError> {
         Command::User { command } => crate::auth::cli::run_user(&app, command).await,
         Command::Lockout { command } => crate::auth::cli::run_lockout(&app, command).await,
         Command::Audit { command } => crate::audit::cli::run(&app, command).await,
+        Command::Import {
+            command: crate::cli::ImportCommand::Django(args),
+        } => run_import(&app, args).await,
         Command::Backup(args) => crate::backup::cli::run_backup_command(app, &global, args).await,
         Command::Restore(args) => crate::backup::cli::run_restore_command(app, &global, args).await,
         Command::Projections { command } => match command {
@@ -168,6 +173,46 @@ pub async fn run(cli: Cli) -> Result<(), AppError> {
                 Ok(())
             }
         },
+    }
+}
+
+/// `arriendo import django`: prints the summary and the temporary passwords (once).
+async fn run_import(app: &App, args: crate::cli::DjangoArgs) -> Result<(), AppError> {
+    let mut roles = Vec::new();
+    for spec in &args.roles {
+        let parsed = spec.split_once('=').and_then(|(user, role)| {
+            Some((
+                user.trim().to_lowercase(),
+                crate::auth::parse_role(role.trim())?,
+            ))
+        });
+        match parsed {
+            Some(pair) => roles.push(pair),
+            None => {
+                return Err(AppError::Usage(format!(
+                    "--role {spec:?}: expected USERNAME=administrador|gestor|auditor"
+                )));
+            }
+        }
+    }
+    let options = crate::import::ImportOptions {
+        file: args.file,
+        dry_run: args.dry_run,
+        report: args.report,
+        as_of: args.as_of.unwrap_or_else(today),
+        roles,
+    };
+    match crate::import::run(app, &options).await {
+        Ok(done) => {
+            println!("{}", done.report.summary());
+            for (user, password) in &done.passwords {
+                println!(
+                    "Usuario «{user}»: contraseña temporal «{password}» (se muestra solo esta vez)."
+                );
+            }
+            Ok(())
+        }
+        Err(e) => Err(AppError::Failed(e.to_string())),
     }
 }
 

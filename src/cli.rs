@@ -75,6 +75,36 @@ pub enum Command {
         #[command(subcommand)]
         command: crate::auth::cli::LockoutCli,
     },
+    /// Import a company's data from another system into an empty store.
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// From the SQLite database of the Django application Arriendo replaces (read-only).
+    Django(DjangoArgs),
+}
+
+#[derive(Clone, Debug, Args)]
+pub struct DjangoArgs {
+    /// The Django database file (db.sqlite3); it is opened read-only.
+    pub file: PathBuf,
+    /// Plan and check everything and write only the report.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Write the report to this file: `.json` for JSON, anything else for HTML.
+    #[arg(long)]
+    pub report: Option<PathBuf>,
+    /// Compare both systems on this date (YYYY-MM-DD; today in Bogotá by default).
+    #[arg(long)]
+    pub as_of: Option<chrono::NaiveDate>,
+    /// The role of an imported user, instead of is_superuser → administrador, others → gestor:
+    /// `USERNAME=administrador|gestor|auditor` (repeatable).
+    #[arg(long = "role", value_name = "USERNAME=ROLE")]
+    pub roles: Vec<String>,
 }
 
 #[derive(Clone, Debug, Args)]

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod commands;
 pub mod demo;
 pub mod http;
+pub mod import;
 pub mod projector;
 pub mod queries;
 pub mod read_models;

@@ -3,12 +3,40 @@
 use crate::store::event_log::StoredEvent;
 use crate::store::{StoreError, Tx};
 
+/// The event's sentence; an imported one also names its source row and, when the old system had
+/// one, its original time in Bogotá (the line's own time is when the import recorded it).
+fn summary(event: &StoredEvent) -> String {
+    let sentence = arriendo_projections::history::describe(&event.aggregate_type, &event.payload)
+        .unwrap_or_else(|| event.event_type.clone());
+    let meta = &event.metadata;
+    let Some(system) = meta.get("imported_from").and_then(|v| v.as_str()) else {
+        return sentence;
+    };
+    let table = meta
+        .get("source_table")
+        .and_then(|v| v.as_str())
+        .unwrap_or("?");
+    let id = meta
+        .get("source_id")
+        .and_then(|v| v.as_str())
+        .unwrap_or("?");
+    let original = meta
+        .get("source_time")
+        .and_then(|v| v.as_str())
+        .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+        .map(|t| {
+            let local = t.with_timezone(&chrono_tz::America::Bogota);
+            format!(", hora original {}", local.format("%d/%m/%Y %H:%M"))
+        })
+        .unwrap_or_default();
+    format!("{sentence} (importado de {system}: {table} {id}{original})")
+}
+
 pub async fn apply(tx: &mut Tx, event: &StoredEvent) -> Result<(), StoreError> {
     let recorded_at = event
         .recorded_at
         .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    let summary = arriendo_projections::history::describe(&event.aggregate_type, &event.payload)
-        .unwrap_or_else(|| event.event_type.clone());
+    let summary = summary(event);
     crate::on_tx!(tx, conn => {
         sqlx::query(
             "INSERT INTO rm_history (position, aggregate_type, aggregate_id, sequence, event_type, actor, \
@@ -39,10 +67,7 @@ pub async fn insert_many(tx: &mut Tx, events: &[StoredEvent]) -> Result<(), Stor
                 let recorded_at = event
                     .recorded_at
                     .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-                let summary =
-                    arriendo_projections::history::describe(&event.aggregate_type, &event.payload)
-                        .unwrap_or_else(|| event.event_type.clone());
-                (recorded_at, summary)
+                (recorded_at, summary(event))
             })
             .collect();
         crate::on_tx!(tx, conn => {

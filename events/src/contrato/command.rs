@@ -1,4 +1,5 @@
 use chrono::NaiveDate;
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -87,6 +88,12 @@ pub enum ContratoCommand {
     ProposeRenewal {
         actor: Actor,
     },
+    /// Like `ProposeRenewal`, for a renewal agreed for `months` months rather than the
+    /// duration in force (the old system let users choose; imports keep what was agreed).
+    ProposeRenewalForMonths {
+        actor: Actor,
+        months: u32,
+    },
     /// Only an administrador.
     ApproveRenewal {
         actor: Actor,
@@ -152,6 +159,16 @@ pub enum ContratoCommand {
         actor: Actor,
         period: YearMonth,
     },
+    /// A delivery billed outside Arriendo (an import): the amount billed is a fact and is kept
+    /// as given; the same rules as a delivery otherwise.
+    RecordBilledSalesReport {
+        actor: Actor,
+        period: YearMonth,
+        date: NaiveDate,
+        gross_sales: Money,
+        returns: Money,
+        billed: Money,
+    },
 
     // ----- ajuste anual -----
     /// The domain computes the previous canon (in force on the effective date) and the new one.
@@ -159,6 +176,19 @@ pub enum ContratoCommand {
         actor: Actor,
         year: i32,
         index_value: Percentage,
+        effective_date: NaiveDate,
+    },
+    /// An adjustment applied outside Arriendo (an import), recorded with the increase and the
+    /// canons it was applied with: the rent the tenant was charged is a fact. The year rules
+    /// of `RecordCanonAdjustment` hold, except that earlier years the old system never applied
+    /// do not block it.
+    RecordPastCanonAdjustment {
+        actor: Actor,
+        year: i32,
+        index_value: Percentage,
+        increase: Decimal,
+        previous_canon: Money,
+        new_canon: Money,
         effective_date: NaiveDate,
     },
 }
@@ -206,6 +236,7 @@ impl ContratoCommand {
             | ApproveOtroSi { actor, .. }
             | RejectOtroSi { actor, .. }
             | ProposeRenewal { actor }
+            | ProposeRenewalForMonths { actor, .. }
             | ApproveRenewal { actor, .. }
             | AnnulRenewal { actor, .. }
             | RegisterPoliza { actor, .. }
@@ -216,7 +247,9 @@ impl ContratoCommand {
             | RegisterSalesReport { actor, .. }
             | MarkSalesReportDelivered { actor, .. }
             | MarkSalesReportPending { actor, .. }
-            | RecordCanonAdjustment { actor, .. } => actor,
+            | RecordBilledSalesReport { actor, .. }
+            | RecordCanonAdjustment { actor, .. }
+            | RecordPastCanonAdjustment { actor, .. } => actor,
         }
     }
 }

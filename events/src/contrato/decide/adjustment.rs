@@ -150,9 +150,18 @@ impl Contrato {
         effective_date: NaiveDate,
     ) -> Result<Vec<ContratoEvent>, DomainError> {
         let adjustment = self.preview_canon_adjustment(actor, year, index_value, effective_date)?;
+        Ok(self.adjustment_events(actor, adjustment))
+    }
+
+    /// The adjustment and, when it changes delivered months, their reliquidación.
+    pub(super) fn adjustment_events(
+        &self,
+        actor: &Actor,
+        adjustment: CanonAdjustment,
+    ) -> Vec<ContratoEvent> {
         let months = self.preview_reliquidacion(&adjustment);
         let cause = ReliquidacionCause::Ajuste {
-            year,
+            year: adjustment.year,
             kind: adjustment.rule.kind(),
         };
         let mut events = vec![ContratoEvent::CanonAdjusted(adjustment)];
@@ -163,6 +172,6 @@ impl Contrato {
                 by: actor.username.clone(),
             });
         }
-        Ok(events)
+        events
     }
 }

@@ -2,6 +2,7 @@
 
 mod adjustment;
 mod contract;
+mod imported;
 mod otro_si;
 mod poliza;
 mod renewal;
@@ -61,7 +62,8 @@ impl Contrato {
                 reason,
             } => self.reject_otro_si(&actor, number, reason),
 
-            ProposeRenewal { actor } => self.propose_renewal(&actor),
+            ProposeRenewal { actor } => self.propose_renewal(&actor, None),
+            ProposeRenewalForMonths { actor, months } => self.propose_renewal(&actor, Some(months)),
             ApproveRenewal { actor, number } => self.approve_renewal(&actor, number),
             AnnulRenewal {
                 actor,
@@ -96,6 +98,14 @@ impl Contrato {
                 ..
             } => self.mark_sales_report_delivered(period, date, gross_sales, returns),
             MarkSalesReportPending { period, .. } => self.mark_sales_report_pending(period),
+            RecordBilledSalesReport {
+                period,
+                date,
+                gross_sales,
+                returns,
+                billed,
+                ..
+            } => self.record_billed_sales_report(period, date, gross_sales, returns, billed),
 
             RecordCanonAdjustment {
                 actor,
@@ -103,6 +113,22 @@ impl Contrato {
                 index_value,
                 effective_date,
             } => self.record_canon_adjustment(&actor, year, index_value, effective_date),
+            RecordPastCanonAdjustment {
+                actor,
+                year,
+                index_value,
+                increase,
+                previous_canon,
+                new_canon,
+                effective_date,
+            } => self.record_past_canon_adjustment(
+                &actor,
+                year,
+                index_value,
+                increase,
+                (previous_canon, new_canon),
+                effective_date,
+            ),
         }
     }
 

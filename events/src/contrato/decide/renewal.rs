@@ -23,8 +23,13 @@ impl Contrato {
             .ok_or_else(|| DomainError::RenewalNotFound(number.to_string()))
     }
 
-    /// Only with prórroga automática; the new end is the current end in force plus the duration in force.
-    pub(super) fn propose_renewal(&self, actor: &Actor) -> Result<Vec<ContratoEvent>, DomainError> {
+    /// Only with prórroga automática; the new end is the current end in force plus the duration in
+    /// force, or plus `months` when the renewal was agreed for another length.
+    pub(super) fn propose_renewal(
+        &self,
+        actor: &Actor,
+        months: Option<u32>,
+    ) -> Result<Vec<ContratoEvent>, DomainError> {
         let terms = self.active()?;
         if !terms.automatic_extension {
             return Err(DomainError::NoAutomaticExtension(terms.number.clone()));
@@ -37,9 +42,13 @@ impl Contrato {
             return Err(DomainError::RenewalPending(pending.number.to_string()));
         }
         let previous_end = self.latest_end_date().unwrap_or(terms.end_date);
-        let months = self
-            .duration_months_in_force(NaiveDate::MAX)
-            .unwrap_or(terms.initial_duration_months);
+        if months == Some(0) {
+            return Err(DomainError::ZeroDuration);
+        }
+        let months = months.unwrap_or_else(|| {
+            self.duration_months_in_force(NaiveDate::MAX)
+                .unwrap_or(terms.initial_duration_months)
+        });
         let new_end = add_months(previous_end, i32::try_from(months).unwrap_or(i32::MAX));
         Ok(vec![ContratoEvent::RenewalProposed {
             number: self.next_renewal_number(),

@@ -6,13 +6,16 @@ use crate::contrato::sales_report::{SalesReport, SalesReportStatus};
 use crate::{DomainError, Money, YearMonth, format_date};
 
 impl Contrato {
-    fn sales_report_or_refuse(&self, period: YearMonth) -> Result<&SalesReport, DomainError> {
+    pub(super) fn sales_report_or_refuse(
+        &self,
+        period: YearMonth,
+    ) -> Result<&SalesReport, DomainError> {
         self.find_sales_report(period)
             .ok_or_else(|| DomainError::SalesReportNotFound(period.to_string()))
     }
 
     /// A month outside the term (start … end in force, renewals included) has no sales report.
-    fn within_term_or_refuse(&self, period: YearMonth) -> Result<(), DomainError> {
+    pub(super) fn within_term_or_refuse(&self, period: YearMonth) -> Result<(), DomainError> {
         match self.term() {
             Some((from, to)) if !self.month_in_term(period) => {
                 Err(DomainError::SalesReportOutsideTerm {

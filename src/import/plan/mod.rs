@@ -1,0 +1,267 @@
+//! Phase 1: every source row becomes commands, decided in memory by the same pure `decide` the
+//! app runs, in stream order. Nothing touches the store; the result is the list of events to
+//! write and the report. Any row that cannot be brought over is an error in the report, and one
+//! error means nothing is written.
+
+mod catalogs;
+pub(crate) mod contract;
+mod documents;
+mod records;
+mod sales;
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{NaiveDate, NaiveDateTime, Utc};
+use cqrs_es::DomainEvent;
+use serde::Serialize;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use arriendo_events::{
+    Actor, Contrato, ContratoCommand, ContratoEvent, DomainError, Indice, IndiceCommand,
+    IndiceEvent, Local, LocalCommand, LocalEvent, OtroSiNumber, RenewalNumber, Role, Tercero,
+    TerceroCommand, TerceroEvent, TerceroKind,
+};
+
+use super::report::Report;
+use super::source::{Row, Source, SourceError};
+
+/// Who the imported events say did them (the old system's usernames are kept where it has them).
+pub const IMPORT_USER: &str = "importacion-django";
+
+/// One event ready to append, exactly as cqrs-es would store it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Planned {
+    pub aggregate_type: &'static str,
+    pub aggregate_id: String,
+    pub sequence: i64,
+    pub event_type: String,
+    pub event_version: String,
+    pub payload: Value,
+    pub metadata: Value,
+}
+
+/// The row an event comes from, and its own time when the source has one (UTC).
+#[derive(Debug, Clone, Copy)]
+pub struct Origin {
+    pub table: &'static str,
+    pub id: i64,
+    pub time: Option<NaiveDateTime>,
+}
+
+impl Origin {
+    pub fn of(row: &Row, time_column: Option<&str>) -> Origin {
+        Origin {
+            table: row.table,
+            id: row.id,
+            time: time_column.and_then(|c| row.opt_datetime(c).ok().flatten()),
+        }
+    }
+}
+
+/// An aggregate whose pure decision the planner runs.
+pub trait Decide: Default {
+    type Command;
+    type Event: DomainEvent + Serialize;
+    const TYPE: &'static str;
+    fn decide_command(&self, command: Self::Command) -> Result<Vec<Self::Event>, DomainError>;
+    fn apply(&mut self, event: Self::Event);
+}
+
+macro_rules! decide_via {
+    ($state:ty, $command:ty, $event:ty, $type:expr) => {
+        impl Decide for $state {
+            type Command = $command;
+            type Event = $event;
+            const TYPE: &'static str = $type;
+            fn decide_command(&self, c: $command) -> Result<Vec<$event>, DomainError> {
+                self.decide(c)
+            }
+            fn apply(&mut self, e: $event) {
+                self.apply_event(e)
+            }
+        }
+    };
+}
+decide_via!(Contrato, ContratoCommand, ContratoEvent, "contrato");
+decide_via!(Tercero, TerceroCommand, TerceroEvent, "tercero");
+decide_via!(Local, LocalCommand, LocalEvent, "local");
+decide_via!(Indice, IndiceCommand, IndiceEvent, "indice");
+
+/// One stream being built: its id, its state so far and its last sequence.
+pub struct Stream<A> {
+    pub id: String,
+    pub state: A,
+    seq: i64,
+}
+
+impl<A: Decide> Stream<A> {
+    pub fn new(id: impl Into<String>) -> Self {
+        Stream {
+            id: id.into(),
+            state: A::default(),
+            seq: 0,
+        }
+    }
+}
+
+/// A contract as planned: its Django id, number, stream and the numbers its documents got.
+pub struct PlannedContract {
+    pub row_id: i64,
+    pub number: String,
+    pub stream: Stream<Contrato>,
+    pub otro_si: HashMap<i64, OtroSiNumber>,
+    pub renewals: HashMap<i64, RenewalNumber>,
+    pub polizas: HashMap<i64, Uuid>,
+}
+
+/// A user to create, with the hash of the temporary password the caller generated.
+pub struct NewUser {
+    pub row_id: i64,
+    pub username: String,
+    pub role: Role,
+    pub password_hash: String,
+}
+
+/// What phase 1 produced.
+pub struct Plan {
+    pub events: Vec<Planned>,
+    pub contracts: Vec<PlannedContract>,
+}
+
+pub struct Planner<'a> {
+    pub src: &'a Source,
+    pub report: Report,
+    pub as_of: NaiveDate,
+    pub admin: Actor,
+    events: Vec<Planned>,
+    request_id: String,
+    now: String,
+    pub terceros: HashMap<i64, (Uuid, TerceroKind)>,
+    pub locales: HashMap<i64, Uuid>,
+    pub contracts: Vec<PlannedContract>,
+    pub nits: HashSet<(TerceroKind, String)>,
+    pub local_names: HashSet<String>,
+    pub numbers: HashSet<String>,
+}
+
+impl<'a> Planner<'a> {
+    pub fn new(src: &'a Source, report: Report, as_of: NaiveDate) -> Self {
+        Planner {
+            src,
+            report,
+            as_of,
+            admin: Actor::new(IMPORT_USER, Role::Administrador),
+            events: vec![],
+            request_id: Uuid::now_v7().to_string(),
+            now: Utc::now().to_rfc3339(),
+            terceros: HashMap::new(),
+            locales: HashMap::new(),
+            contracts: vec![],
+            nits: HashSet::new(),
+            local_names: HashSet::new(),
+            numbers: HashSet::new(),
+        }
+    }
+
+    fn metadata(&self, user: &str, origin: &Origin) -> Value {
+        let mut meta = json!({
+            "user": user,
+            "request_id": self.request_id,
+            "time": self.now,
+            "imported_from": "django",
+            "source_table": origin.table,
+            "source_id": origin.id.to_string(),
+        });
+        if let (Some(time), Some(map)) = (origin.time, meta.as_object_mut()) {
+            map.insert(
+                "source_time".into(),
+                Value::String(time.and_utc().to_rfc3339()),
+            );
+        }
+        meta
+    }
+
+    /// Decides `command` on the stream and keeps the events it produced.
+    pub fn exec<A: Decide>(
+        &mut self,
+        stream: &mut Stream<A>,
+        user: &str,
+        command: A::Command,
+        origin: &Origin,
+    ) -> Result<(), DomainError> {
+        for event in stream.state.decide_command(command)? {
+            stream.seq = stream.seq.saturating_add(1);
+            let payload = serde_json::to_value(&event).unwrap_or(Value::Null);
+            self.events.push(Planned {
+                aggregate_type: A::TYPE,
+                aggregate_id: stream.id.clone(),
+                sequence: stream.seq,
+                event_type: event.event_type(),
+                event_version: event.event_version(),
+                payload,
+                metadata: self.metadata(user, origin),
+            });
+            stream.state.apply(event);
+        }
+        Ok(())
+    }
+
+    /// A user-creation event (the `usuario` aggregate is the app's, not the domain's).
+    pub fn push_user(&mut self, user: &NewUser, origin: &Origin) {
+        let event = crate::auth::user::UserEvent::UserCreated {
+            username: user.username.clone(),
+            role: user.role,
+            password_hash: user.password_hash.clone(),
+        };
+        self.events.push(Planned {
+            aggregate_type: "usuario",
+            aggregate_id: user.username.clone(),
+            sequence: 1,
+            event_type: event.event_type(),
+            event_version: event.event_version(),
+            payload: serde_json::to_value(&event).unwrap_or(Value::Null),
+            metadata: self.metadata(IMPORT_USER, origin),
+        });
+    }
+
+    /// Records a refusal of the domain (or a bad value) as an error naming the row.
+    pub fn refuse(&mut self, row: &Row, subject: &str, reason: impl std::fmt::Display) {
+        self.report
+            .error(row.table, row.id, subject, reason.to_string());
+    }
+
+    pub fn source_error(&mut self, subject: &str, e: SourceError) {
+        match &e {
+            SourceError::Value { table, id, .. } => {
+                let table = *table;
+                let id = *id;
+                self.report.error(table, id, subject, e.to_string())
+            }
+            _ => self.report.error("?", 0, subject, e.to_string()),
+        }
+    }
+
+    /// Runs every step in dependency order and returns the plan and the report.
+    pub fn run(mut self, users: &[NewUser]) -> (Plan, Report) {
+        for table in self.src.tables.keys() {
+            let read = self.src.rows(table).len();
+            self.report.count(table).read = read;
+        }
+        self.users(users);
+        self.indices();
+        self.terceros();
+        self.locales();
+        self.contracts();
+        self.not_modelled();
+        super::compare::differences(&mut self);
+        self.report.convert("Comparación de alertas con el sistema anterior: vencimiento, preaviso, terminación anticipada y renovación automática (mismas reglas con el fin y la vigencia de cada sistema), pólizas requeridas no aportadas (cada sistema con su regla) y la alerta nueva de informes de ventas; las de pólizas críticas y ajustes no se comparan");
+        (
+            Plan {
+                events: self.events,
+                contracts: self.contracts,
+            },
+            self.report,
+        )
+    }
+}
