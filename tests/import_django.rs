@@ -23,8 +23,7 @@ fn sample() -> PathBuf {
     std::env::var("DJANGO_SAMPLE")
         .map(PathBuf::from)
         .unwrap_or_else(|_| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-                .join("../../shared/reference/django-sample/sample.sqlite3")
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/django/sample.sqlite3")
         })
 }
 
