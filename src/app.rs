@@ -141,6 +141,7 @@ pub async fn run(cli: Cli) -> Result<(), AppError> {
         Command::User { command } => crate::auth::cli::run_user(&app, command).await,
         Command::Lockout { command } => crate::auth::cli::run_lockout(&app, command).await,
         Command::Audit { command } => crate::audit::cli::run(&app, command).await,
+        Command::History(args) => crate::audit::history::run(&app, args).await,
         Command::Import {
             command: crate::cli::ImportCommand::Django(args),
         } => run_import(&app, args).await,

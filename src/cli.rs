@@ -65,6 +65,8 @@ pub enum Command {
         #[command(subcommand)]
         command: crate::auth::cli::UserCli,
     },
+    /// A contract's terms and history as they stood: in force on a date, as recorded up to a moment.
+    History(crate::audit::history::HistoryArgs),
     /// Tamper evidence: recompute the chain of event digests and check the backups' seals.
     Audit {
         #[command(subcommand)]

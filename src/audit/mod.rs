@@ -7,6 +7,7 @@
 
 pub mod canonical;
 pub mod cli;
+pub mod history;
 pub mod seal;
 pub mod seals;
 pub mod verify;
