@@ -59,7 +59,12 @@ pub async fn show(
         };
         Ok::<_, crate::store::StoreError>((
             contrato,
-            queries::contratos::contract_alerts(&app.db, &id).await?,
+            // A past view computes its alerts for its day below; the stored ones are today's.
+            if valid_past {
+                Vec::new()
+            } else {
+                queries::contratos::contract_alerts(&app.db, &id).await?
+            },
             queries::indices(&app.db).await?,
             queries::history(&app.db, "contrato", &id).await?,
         ))
