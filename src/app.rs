@@ -47,6 +47,8 @@ pub struct App {
     pub data_dir: PathBuf,
     /// Sessions, lockouts and cookies (from `ARRIENDO_*` variables; tests replace it).
     pub auth: crate::auth::AuthSettings,
+    /// The last verification of the event chain, for the auditor's pages.
+    pub chain: crate::audit::ChainCache,
 }
 
 /// Today's calendar date where the company works (America/Bogota).
@@ -84,6 +86,7 @@ impl App {
             commands,
             data_dir,
             auth,
+            chain: crate::audit::ChainCache::default(),
         })
     }
 }

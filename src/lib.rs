@@ -7,6 +7,7 @@ pub mod backup;
 pub mod cli;
 pub mod commands;
 pub mod demo;
+pub mod export;
 pub mod http;
 pub mod import;
 pub mod projector;

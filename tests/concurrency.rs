@@ -85,6 +85,7 @@ async fn two_edits_from_the_same_version_the_second_is_refused(engine: Engine) {
             ..contract_terms("CT-2025-014")
         },
         expected_version: seen.versions.of(ContratoPart::Terms),
+        reason: "Cambio del objeto".into(),
     };
     app.commands
         .contrato(&id, edit("Venta de calzado"), meta())
@@ -143,6 +144,7 @@ async fn concurrent_edits_on_two_instances_lose_nothing(engine: Engine) {
                         ..current.terms.unwrap()
                     },
                     expected_version: seen,
+                    reason: "Cambio del objeto".into(),
                 };
                 match app.commands.contrato(&id, command, meta()).await {
                     Ok(()) => acknowledged.lock().await.push((purpose, seen)),
@@ -387,6 +389,7 @@ async fn a_changed_number_releases_the_old_one(engine: Engine) {
         actor: admin(),
         terms: contract_terms(number),
         expected_version: seen,
+        reason: "Cambio del objeto".into(),
     };
     let taken = app
         .commands

@@ -158,6 +158,7 @@ async fn run(app: &App, portfolio: &Portfolio, op: Op) {
                 actor: admin(),
                 terms,
                 expected_version: 0,
+                reason: "Corrección".into(),
             };
             send(app, id, command).await;
         }

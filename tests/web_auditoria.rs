@@ -168,6 +168,7 @@ async fn an_event_shows_what_it_changed(engine: Engine) {
             actor: admin(),
             terms: edited,
             expected_version: 0,
+            reason: "Corrección del preaviso pactado".into(),
         },
     )
     .await;
@@ -185,6 +186,8 @@ async fn an_event_shows_what_it_changed(engine: Engine) {
     for text in [
         "ContractTermsUpdated",
         "CT-AUD-1",
+        "<dt>Motivo</dt>",
+        "Corrección del preaviso pactado",
         "<dd>test</dd>",
         "terms.preaviso_days",
         "<td>60</td>",

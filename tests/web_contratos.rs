@@ -226,6 +226,7 @@ async fn walk(engine: Engine) {
         "Objeto fijado por la administradora".into(),
     ));
     by_admin.push(("version".into(), version.to_string()));
+    by_admin.push(("motivo".into(), "Objeto según la cláusula primera".into()));
     let response = admin
         .post(&format!("/contratos/{id}/editar"), &pairs(&by_admin))
         .await;
@@ -238,6 +239,7 @@ async fn walk(engine: Engine) {
     stale.retain(|(k, _)| k != "objeto");
     stale.push(("objeto".into(), "Objeto escrito por el gestor".into()));
     stale.push(("version".into(), version.to_string()));
+    stale.push(("motivo".into(), "Objeto corregido por el gestor".into()));
     let response = gestor
         .post(&format!("/contratos/{id}/editar"), &pairs(&stale))
         .await;

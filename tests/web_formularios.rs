@@ -170,6 +170,7 @@ async fn five_mistakes_in_one_round(engine: Engine) {
     let mut edit = fields.clone();
     set(&mut edit, "fecha_firma", "2027-02-01");
     set(&mut edit, "fecha_fin", "2027-11-30");
+    edit.push(("motivo".into(), "Firma y terminación corregidas".into()));
     let response = gus
         .post(&format!("/contratos/{id}/editar"), &pairs(&edit))
         .await;

@@ -75,13 +75,20 @@ pub fn describe_contrato(event: &ContratoEvent) -> String {
             t.number,
             modality_phrase(&t.modality)
         ),
-        ContractTermsUpdated(t) => format!(
-            "Modificó los datos del contrato {} ({}, del {} al {})",
-            t.number,
-            modality_phrase(&t.modality),
-            format_date(t.start_date),
-            format_date(t.end_date)
-        ),
+        ContractTermsUpdated(update) => {
+            let t = &update.terms;
+            let mut sentence = format!(
+                "Modificó los datos del contrato {} ({}, del {} al {})",
+                t.number,
+                modality_phrase(&t.modality),
+                format_date(t.start_date),
+                format_date(t.end_date)
+            );
+            if !update.reason.is_empty() {
+                sentence.push_str(&format!(". Motivo: {}", update.reason));
+            }
+            sentence
+        }
         SeguimientoAdded(s) => format!("Agregó un seguimiento: «{}»", s.note),
         ContractTerminated(t) => format!(
             "Terminó el contrato el {}: {}",

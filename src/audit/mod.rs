@@ -5,6 +5,7 @@
 //! Someone who can write to the database can still rewrite the whole chain; the seals in backups kept
 //! elsewhere are what such a rewrite cannot match.
 
+pub mod access;
 pub mod canonical;
 pub mod cli;
 pub mod history;
@@ -47,5 +48,40 @@ pub fn summary(report: &ChainReport) -> String {
             }
             text
         }
+    }
+}
+
+/// The last verification of the chain, shared by the pages that show its state: `/auditoria` shows it
+/// without recomputing the whole chain on every visit; the integrity page always recomputes it.
+#[derive(Clone, Debug, Default)]
+pub struct ChainCache(std::sync::Arc<tokio::sync::Mutex<Option<Verified>>>);
+
+/// A verification and when it finished.
+type Verified = (DateTime<Utc>, ChainReport);
+
+impl ChainCache {
+    /// How old a verification `/auditoria` still shows.
+    pub const FRESH: chrono::Duration = chrono::Duration::minutes(5);
+
+    /// The cached report if verified within [`Self::FRESH`], else a new verification (cached).
+    pub async fn recent(
+        &self,
+        db: &crate::store::Db,
+    ) -> Result<(DateTime<Utc>, ChainReport), crate::store::StoreError> {
+        let mut cached = self.0.lock().await;
+        if let Some((at, report)) = cached.as_ref()
+            && Utc::now() - *at < Self::FRESH
+        {
+            return Ok((*at, report.clone()));
+        }
+        let report = verify(db).await?;
+        let at = Utc::now();
+        *cached = Some((at, report.clone()));
+        Ok((at, report))
+    }
+
+    /// Stores a verification made elsewhere (the integrity page).
+    pub async fn store(&self, report: &ChainReport) {
+        *self.0.lock().await = Some((Utc::now(), report.clone()));
     }
 }

@@ -168,3 +168,26 @@ pub async fn digest_at(db: &Db, position: i64) -> Result<Option<String>, StoreEr
             .await?
     }))
 }
+
+/// The digests sealed at `positions` (at most a few hundred: one statement), by position.
+pub async fn digests_of(
+    db: &Db,
+    positions: &[i64],
+) -> Result<std::collections::HashMap<i64, String>, StoreError> {
+    if positions.is_empty() {
+        return Ok(Default::default());
+    }
+    let marks: Vec<String> = (1..=positions.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT position, digest FROM event_digests WHERE position IN ({})",
+        marks.join(", ")
+    );
+    let rows: Vec<(i64, String)> = crate::on_pool!(db, pool => {
+        let mut q = sqlx::query_as(&sql);
+        for p in positions {
+            q = q.bind(*p);
+        }
+        q.fetch_all(pool).await?
+    });
+    Ok(rows.into_iter().collect())
+}

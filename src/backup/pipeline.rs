@@ -49,8 +49,9 @@ impl Write for Encrypted {
 }
 
 enum Top {
-    Raw(BufWriter<Encrypted>),
-    Gz(flate2::write::GzEncoder<BufWriter<Encrypted>>),
+    // Both boxed: the encoder's state is hundreds of bytes more than the plain writer's.
+    Raw(Box<BufWriter<Encrypted>>),
+    Gz(Box<flate2::write::GzEncoder<BufWriter<Encrypted>>>),
 }
 
 /// A file being written under its temporary name; [`FileWriter::commit`] finishes every layer, syncs
@@ -108,12 +109,12 @@ impl FileWriter {
         };
         let buffered = BufWriter::with_capacity(256 * 1024, encrypted);
         let top = if gzip {
-            Top::Gz(flate2::write::GzEncoder::new(
+            Top::Gz(Box::new(flate2::write::GzEncoder::new(
                 buffered,
                 flate2::Compression::default(),
-            ))
+            )))
         } else {
-            Top::Raw(buffered)
+            Top::Raw(Box::new(buffered))
         };
         Ok(Self {
             top: Some(top),
@@ -129,8 +130,8 @@ impl FileWriter {
             .take()
             .ok_or_else(|| BackupError::Failed("file already committed".into()))?;
         let buffered = match top {
-            Top::Raw(b) => b,
-            Top::Gz(g) => g.finish().map_err(ctx)?,
+            Top::Raw(b) => *b,
+            Top::Gz(g) => (*g).finish().map_err(ctx)?,
         };
         let encrypted = buffered.into_inner().map_err(|e| ctx(e.into_error()))?;
         let mut hashing = match encrypted {

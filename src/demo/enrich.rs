@@ -504,6 +504,8 @@ pub(super) async fn enrich(
                     actor: gestor.clone(),
                     terms: edited,
                     expected_version: 0,
+                    reason: "Actualización del objeto del contrato acordada con el arrendatario"
+                        .into(),
                 },
             )
             .await?;

@@ -1,7 +1,9 @@
 //! `/auditoria`: the whole event log for auditors and everyone who reads, newest first, filtered
 //! and paged by position. Users' own events (passwords, roles) stay on the Usuarios pages.
 
-use arriendo_views::pages::auditoria::{self as views, LogFilters, LogPage, LogRow, RECORD_KINDS};
+use arriendo_views::pages::auditoria::{
+    self as views, ChainLine, LogFilters, LogPage, LogRow, RECORD_KINDS,
+};
 use arriendo_views::query::QueryString;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
@@ -42,30 +44,20 @@ pub struct LogQuery {
 }
 
 async fn log(State(app): State<App>, ctx: Ctx, Query(q): Query<LogQuery>) -> Response {
-    let mut typed = LogFilters {
-        contrato: q.contrato.trim().to_string(),
-        tipo: q.tipo.trim().to_string(),
-        evento: q.evento.trim().to_string(),
-        usuario: q.usuario.trim().to_string(),
-        desde: q.desde.trim().to_string(),
-        hasta: q.hasta.trim().to_string(),
-        ..LogFilters::default()
+    let (filter, typed) = match filter_or_page(&app, &ctx, &q).await {
+        Ok(parsed) => parsed,
+        Err(page) => return page,
     };
-    let filter = match filter_from(&app, &mut typed, &q).await {
-        Ok(filter) => filter,
-        Err(e) => return server_error(&ctx.page, e),
-    };
-    let Some(filter) = filter else {
-        let page = views::log_page(
-            &ctx.page,
-            &LogPage {
-                rows: &[],
-                filters: &typed,
-                newer: None,
-                older: None,
-            },
-        );
-        return unprocessable(page.into_response());
+    let chain = match app.chain.recent(&app.db).await {
+        Ok((at, report)) => Some(ChainLine {
+            intact: report.is_intact(),
+            summary: crate::audit::summary(&report),
+            verified_at: crate::export::bogota_label(at),
+        }),
+        Err(e) => {
+            tracing::error!(error = %e, "the chain could not be verified for /auditoria");
+            None
+        }
     };
     match page_of(&app, &filter, &typed).await {
         Ok((rows, newer, older)) => views::log_page(
@@ -75,10 +67,48 @@ async fn log(State(app): State<App>, ctx: Ctx, Query(q): Query<LogQuery>) -> Res
                 filters: &typed,
                 newer,
                 older,
+                chain: chain.as_ref(),
+                filter_query: &filter_query(&typed).encoded(),
             },
         )
         .into_response(),
         Err(e) => server_error(&ctx.page, e),
+    }
+}
+
+/// The store filter the query asks for, with the filters as typed; or the log page with the
+/// fields that could not be read (422), or an error page.
+pub(super) async fn filter_or_page(
+    app: &App,
+    ctx: &Ctx,
+    q: &LogQuery,
+) -> Result<(LogFilter, LogFilters), Response> {
+    let mut typed = LogFilters {
+        contrato: q.contrato.trim().to_string(),
+        tipo: q.tipo.trim().to_string(),
+        evento: q.evento.trim().to_string(),
+        usuario: q.usuario.trim().to_string(),
+        desde: q.desde.trim().to_string(),
+        hasta: q.hasta.trim().to_string(),
+        ..LogFilters::default()
+    };
+    match filter_from(app, &mut typed, q).await {
+        Ok(Some(filter)) => Ok((filter, typed)),
+        Ok(None) => {
+            let page = views::log_page(
+                &ctx.page,
+                &LogPage {
+                    rows: &[],
+                    filters: &typed,
+                    newer: None,
+                    older: None,
+                    chain: None,
+                    filter_query: "",
+                },
+            );
+            Err(unprocessable(page.into_response()))
+        }
+        Err(e) => Err(server_error(&ctx.page, e)),
     }
 }
 
@@ -162,6 +192,22 @@ fn bogota_midnight(day: NaiveDate) -> DateTime<Utc> {
         .unwrap_or_else(|| Utc.from_utc_datetime(&local))
 }
 
+/// The filters as typed, as a query string (empty ones left out).
+fn filter_query(typed: &LogFilters) -> QueryString {
+    QueryString::from_pairs(
+        [
+            ("contrato", typed.contrato.as_str()),
+            ("tipo", typed.tipo.as_str()),
+            ("evento", typed.evento.as_str()),
+            ("usuario", typed.usuario.as_str()),
+            ("desde", typed.desde.as_str()),
+            ("hasta", typed.hasta.as_str()),
+        ]
+        .into_iter()
+        .filter(|(_, value)| !value.is_empty()),
+    )
+}
+
 type Page = (Vec<LogRow>, Option<String>, Option<String>);
 
 async fn page_of(
@@ -208,18 +254,7 @@ async fn page_of(
     } else {
         extra
     };
-    let base = QueryString::from_pairs(
-        [
-            ("contrato", typed.contrato.as_str()),
-            ("tipo", typed.tipo.as_str()),
-            ("evento", typed.evento.as_str()),
-            ("usuario", typed.usuario.as_str()),
-            ("desde", typed.desde.as_str()),
-            ("hasta", typed.hasta.as_str()),
-        ]
-        .into_iter()
-        .filter(|(_, value)| !value.is_empty()),
-    );
+    let base = filter_query(typed);
     let newer = has_newer.then(|| base.with("despues", &newest.to_string()).href());
     let older = has_older.then(|| base.with("antes", &oldest.to_string()).href());
     Ok((rows(app, &events).await?, newer, older))
@@ -241,7 +276,7 @@ async fn rows(app: &App, events: &[StoredEvent]) -> Result<Vec<LogRow>, crate::s
 }
 
 /// How the log shows `e`; `name` is its record's number or name when known.
-fn row(e: &StoredEvent, name: Option<String>) -> LogRow {
+pub(super) fn row(e: &StoredEvent, name: Option<String>) -> LogRow {
     let (record_kind, href) = match e.aggregate_type.as_str() {
         "contrato" => ("Contrato", Some(format!("/contratos/{}", e.aggregate_id))),
         "tercero" => ("Tercero", Some(format!("/terceros/{}", e.aggregate_id))),
@@ -269,6 +304,16 @@ fn row(e: &StoredEvent, name: Option<String>) -> LogRow {
             .unwrap_or_else(|| e.event_type.clone()),
         user: e.actor().to_string(),
     }
+}
+
+/// The reason an event states: `{"ContractTermsUpdated": {"reason": …}}` and the like.
+fn stated_reason(payload: &serde_json::Value) -> Option<&str> {
+    payload
+        .as_object()
+        .and_then(|o| o.values().next())
+        .and_then(|inner| inner.get("reason"))
+        .and_then(serde_json::Value::as_str)
+        .filter(|r| !r.trim().is_empty())
 }
 
 /// `/auditoria/eventos/{position}`: one event opened, with the fields it changed.
@@ -315,6 +360,7 @@ async fn event(
             sentence: &shown.sentence,
             user: &shown.user,
             request_id,
+            reason: stated_reason(&e.payload),
             recorded_at: &shown.recorded_at,
             changes: &changes,
             raw: &raw,

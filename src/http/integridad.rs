@@ -37,6 +37,7 @@ async fn seal_row(app: &App, report: &ChainReport, seal: Seal) -> Result<SealRow
 
 async fn load(app: &App) -> Result<IntegridadPage, StoreError> {
     let report = audit::verify(&app.db).await?;
+    app.chain.store(&report).await;
     let mut seals = Vec::new();
     for seal in audit::seals::latest(&app.db, SEALS).await? {
         seals.push(seal_row(app, &report, seal).await?);

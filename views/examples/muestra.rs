@@ -281,10 +281,10 @@ fn detail() -> Markup {
                     Detail::new("Preaviso", "60 días"),
                 ])))
                 (card(Some("Historial"), timeline(&[
-                    TimelineEntry { when, who: "admin".into(), sentence: "Aprobó el Otro Sí OS-2: canon $ 5.300.000 desde el 01/07/2025.".into() },
-                    TimelineEntry { when: when - chrono::Duration::days(2), who: "mlopez".into(), sentence: "Envió a revisión el Otro Sí OS-2.".into() },
-                    TimelineEntry { when: when - chrono::Duration::days(400), who: "mlopez".into(), sentence: "Registró la póliza RCE 10-442 de Seguros Bolívar.".into() },
-                    TimelineEntry { when: when - chrono::Duration::days(1400), who: "mlopez".into(), sentence: "Creó el contrato.".into() },
+                    TimelineEntry { when, who: "admin".into(), sentence: "Aprobó el Otro Sí OS-2: canon $ 5.300.000 desde el 01/07/2025.".into(), href: None },
+                    TimelineEntry { when: when - chrono::Duration::days(2), who: "mlopez".into(), sentence: "Envió a revisión el Otro Sí OS-2.".into(), href: None },
+                    TimelineEntry { when: when - chrono::Duration::days(400), who: "mlopez".into(), sentence: "Registró la póliza RCE 10-442 de Seguros Bolívar.".into(), href: None },
+                    TimelineEntry { when: when - chrono::Duration::days(1400), who: "mlopez".into(), sentence: "Creó el contrato.".into(), href: None },
                 ])))
             }
         },

@@ -68,7 +68,7 @@ fn composed() -> String {
             (pagination(2, 10, 35, "q=x"))
             (empty_state("Nada."))
             (detail_list(&[Detail::new("Canon", "$ 1").source(Some("OS-1"))]))
-            (timeline(&[TimelineEntry { when: date.and_hms_opt(8, 0, 0).unwrap(), who: "admin".into(), sentence: "Creó.".into() }]))
+            (timeline(&[TimelineEntry { when: date.and_hms_opt(8, 0, 0).unwrap(), who: "admin".into(), sentence: "Creó.".into(), href: None }]))
             (post_button("/x", "t0k", "Aprobar", "btn-primary", Some("¿Seguro?")))
             form method="post" action="/contratos" {
                 (error_summary(&errs))

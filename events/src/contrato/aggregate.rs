@@ -78,7 +78,8 @@ impl Contrato {
         use ContratoEvent::*;
         self.versions.record(event.part());
         match event {
-            ContractCreated(terms) | ContractTermsUpdated(terms) => self.terms = Some(terms),
+            ContractCreated(terms) => self.terms = Some(terms),
+            ContractTermsUpdated(update) => self.terms = Some(update.terms),
             SeguimientoAdded(seguimiento) => self.seguimientos.push(seguimiento),
             ContractTerminated(termination) => self.terminated = Some(termination),
             ContractDeleted { reason, .. } => self.deleted = Some(reason),

@@ -194,7 +194,11 @@ impl ContratoEvent {
     pub fn check_bounds(&self) -> Result<(), DomainError> {
         use ContratoEvent::*;
         match self {
-            ContractCreated(terms) | ContractTermsUpdated(terms) => terms.check_bounds(),
+            ContractCreated(terms) => terms.check_bounds(),
+            ContractTermsUpdated(update) => {
+                update.terms.check_bounds()?;
+                check_text("motivo", &update.reason)
+            }
             SeguimientoAdded(s) => check_seguimiento(s),
             ContractTerminated(t) => check_termination(t),
             ContractDeleted { reason, .. } => check_text("motivo de la eliminación", reason),

@@ -25,6 +25,8 @@ pub enum ContratoCommand {
         terms: ContractTerms,
         /// The version of the terms the form showed (see [`ContratoPart`]).
         expected_version: u64,
+        /// Why the terms change («motivo»): required, kept in the event and shown to auditors.
+        reason: String,
     },
     AddSeguimiento {
         actor: Actor,

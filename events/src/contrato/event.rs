@@ -17,7 +17,8 @@ use crate::{DateRange, Money, YearMonth};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum ContratoEvent {
     ContractCreated(ContractTerms),
-    ContractTermsUpdated(ContractTerms),
+    /// An edit of the base terms with the reason given (1.1); edits of 1.0 have no reason.
+    ContractTermsUpdated(TermsUpdate),
     SeguimientoAdded(Seguimiento),
     ContractTerminated(Termination),
     ContractDeleted {
@@ -146,9 +147,33 @@ const TERMS: [&str; 20] = [
     "signed_document_url",
 ];
 
+/// The terms' fields and the reason of an edit (`ContractTermsUpdated` 1.1).
+const TERMS_AND_REASON: [&str; TERMS.len() + 1] = {
+    let mut all = [""; TERMS.len() + 1];
+    let mut i = 0;
+    while i < TERMS.len() {
+        all[i] = TERMS[i];
+        i += 1;
+    }
+    all[TERMS.len()] = "reason";
+    all
+};
+
+/// An edit of the base terms: the terms as they stand afterwards and why they changed («motivo»).
+/// The terms' fields stay at the top of the payload, as in 1.0 (`{"ContractTermsUpdated":
+/// {"number": …, …, "reason": …}}`), so what reads the number there (the uniqueness triggers)
+/// reads both versions alike; a 1.0 payload reads with an empty reason.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TermsUpdate {
+    #[serde(flatten)]
+    pub terms: ContractTerms,
+    #[serde(default)]
+    pub reason: String,
+}
+
 domain_event!(ContratoEvent, "contrato", {
     ContractCreated => "1.0", &TERMS;
-    ContractTermsUpdated => "1.0", &TERMS;
+    ContractTermsUpdated => "1.1", &TERMS_AND_REASON;
     SeguimientoAdded => "1.0", &["date", "author", "note"];
     ContractTerminated => "1.0", &["date", "reason", "by"];
     ContractDeleted => "1.0", &["reason", "by"];

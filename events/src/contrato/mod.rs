@@ -27,7 +27,7 @@ pub use coherence::{
     overlaps, tercero_contradiction,
 };
 pub use command::ContratoCommand;
-pub use event::ContratoEvent;
+pub use event::{ContratoEvent, TermsUpdate};
 pub use otro_si::{OtroSi, OtroSiChanges, OtroSiNumber, OtroSiStatus};
 pub use policies::{
     Cancellation, CumplimientoCover, PolicyKind, PolicyRequirement, Poliza, PolizaData,

@@ -233,7 +233,8 @@ fn any_command() -> impl Strategy<Value = ContratoCommand> {
         (actor.clone(), any_terms()).prop_map(|(actor, terms)| UpdateContractTerms {
             actor,
             terms,
-            expected_version: 0
+            expected_version: 0,
+            reason: "Corrección".into(),
         }),
         (actor.clone(), any_date(), any_text()).prop_map(|(actor, date, note)| AddSeguimiento {
             actor,

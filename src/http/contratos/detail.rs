@@ -10,7 +10,7 @@ use arriendo_projections::polizas::poliza_views;
 use arriendo_projections::schedule::canon_schedule;
 use arriendo_projections::vigente;
 use arriendo_views::components::{FormErrors, TimelineEntry};
-use arriendo_views::pages::contrato_detail::{ContratoDetail, PastView, contrato_page};
+use arriendo_views::pages::contrato_detail::{ContratoDetail, PastView, Printed, contrato_page};
 use arriendo_views::pages::dashboard::AlertRow;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
@@ -19,6 +19,8 @@ use serde::Deserialize;
 
 use super::load;
 use crate::app::{App, today};
+use crate::audit::access::ReadKind;
+use crate::http::lecturas::{self, Reader};
 use crate::http::respuestas::{can_write, not_found, parse_date, server_error, unprocessable};
 use crate::http::security::Ctx;
 use crate::queries;
@@ -34,8 +36,48 @@ pub struct TimeTravel {
 pub async fn show(
     State(app): State<App>,
     ctx: Ctx,
+    reader: Reader,
     Path(id): Path<String>,
     Query(tt): Query<TimeTravel>,
+) -> Response {
+    render(app, ctx, reader, id, tt, false).await
+}
+
+/// `/contratos/{id}/imprimir`: the same page (on the same day and moment) with every event of the
+/// history and no forms, for the browser's «Guardar como PDF».
+pub async fn print(
+    State(app): State<App>,
+    ctx: Ctx,
+    reader: Reader,
+    Path(id): Path<String>,
+    Query(tt): Query<TimeTravel>,
+) -> Response {
+    render(app, ctx, reader, id, tt, true).await
+}
+
+/// What a read of the past says in the trail: the day and moment asked for.
+fn read_detail(tt: &TimeTravel) -> String {
+    let mut parts = Vec::new();
+    if !tt.vigente.trim().is_empty() {
+        parts.push(format!("en vigor el {}", tt.vigente.trim()));
+    }
+    if !tt.registrado.trim().is_empty() {
+        parts.push(format!("según lo registrado al {}", tt.registrado.trim()));
+    }
+    if parts.is_empty() {
+        "hoy".to_string()
+    } else {
+        parts.join("; ")
+    }
+}
+
+async fn render(
+    app: App,
+    ctx: Ctx,
+    reader: Reader,
+    id: String,
+    tt: TimeTravel,
+    printing: bool,
 ) -> Response {
     let loaded = match load(&app, &ctx.page, &id).await {
         Ok(l) => l,
@@ -100,9 +142,27 @@ pub async fn show(
                 .naive_local(),
             who: h.actor,
             sentence: h.summary,
+            href: Some(format!("/auditoria/eventos/{}", h.position)),
         })
         .collect();
     let is_admin = ctx.user.as_ref().is_some_and(|u| u.is_admin());
+    let kind = if printing {
+        Some(ReadKind::Print)
+    } else {
+        valid_past.then_some(ReadKind::TimeTravel)
+    };
+    if let Some(kind) = kind {
+        let target = contrato.number().to_string();
+        if let Err(page) =
+            lecturas::record(&app, &ctx, &reader, kind, &target, &read_detail(&tt)).await
+        {
+            return page;
+        }
+    }
+    let printed = printing.then(|| Printed {
+        by: reader.username.clone(),
+        at: crate::export::bogota_label(chrono::Utc::now()),
+    });
     let page = contrato_page(
         &ctx.page,
         &ContratoDetail {
@@ -118,11 +178,12 @@ pub async fn show(
             schedule: &schedule,
             history: &timeline,
             today: day,
-            can_write: can_write(&ctx) && !valid_past,
-            is_admin: is_admin && !valid_past,
+            can_write: can_write(&ctx) && !valid_past && !printing,
+            is_admin: is_admin && !valid_past && !printing,
             errors: &FormErrors::new(),
             note: "",
             past: asked_for_past.then_some(&past),
+            printed: printed.as_ref(),
         },
     )
     .into_response();
@@ -194,6 +255,7 @@ pub struct CompareQuery {
 pub async fn compare(
     State(app): State<App>,
     ctx: Ctx,
+    reader: Reader,
     Path(id): Path<String>,
     Query(q): Query<CompareQuery>,
 ) -> Response {
@@ -248,6 +310,19 @@ pub async fn compare(
             format!("En vigor el {}", arriendo_views::format::date(d))
         })
     };
+    if errors.is_empty() {
+        let detail = format!(
+            "en vigor el {} frente al {}",
+            a.map(arriendo_views::format::date).unwrap_or_default(),
+            b.map(arriendo_views::format::date).unwrap_or_default()
+        );
+        let target = loaded.contrato.number().to_string();
+        if let Err(page) =
+            lecturas::record(&app, &ctx, &reader, ReadKind::Compare, &target, &detail).await
+        {
+            return page;
+        }
+    }
     let page = compare_page(
         &ctx.page,
         &ComparePage {

@@ -27,6 +27,11 @@ pub fn routes() -> Vec<Route> {
         Route::get("/contratos/nuevo", Access::Write, pages::new_form),
         Route::get("/contratos/{id}", Access::Authenticated, detail::show),
         Route::get(
+            "/contratos/{id}/imprimir",
+            Access::Authenticated,
+            detail::print,
+        ),
+        Route::get(
             "/contratos/{id}/comparar",
             Access::Authenticated,
             detail::compare,

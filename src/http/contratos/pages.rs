@@ -220,6 +220,8 @@ pub async fn edit_form(State(app): State<App>, ctx: Ctx, Path(id): Path<String>)
     render_form(&app, &ctx, f, false).await
 }
 
+const MISSING_REASON: &str = "Escriba el motivo del cambio: queda en el historial del contrato.";
+
 /// Saves the edit form. The command carries the version of the terms the form showed; when they
 /// changed since (or another append won the race) the form comes back, 409, with the user's input
 /// and the current terms beside it, and the version now stored so a second save goes through.
@@ -240,14 +242,26 @@ pub async fn update(
     let typed_end = values.get("fecha_fin").to_string();
     let terms = match validated_terms(&app, &ctx, &mut values, &mut errors, &id).await {
         Ok(Some(terms)) => terms,
-        Ok(None) => return form_again(&app, &ctx, Some((&id, &number)), &values, &errors).await,
+        Ok(None) => {
+            // Every mistake in one round: the reason too, since the user meant to change something.
+            if values.get("motivo").trim().is_empty() {
+                errors.add("motivo", MISSING_REASON);
+            }
+            return form_again(&app, &ctx, Some((&id, &number)), &values, &errors).await;
+        }
         Err(response) => return response,
     };
     let new_number = terms.number.clone();
+    let changes_terms = loaded.contrato.terms.as_ref() != Some(&terms);
+    if changes_terms && values.get("motivo").trim().is_empty() {
+        errors.add("motivo", MISSING_REASON);
+        return form_again(&app, &ctx, Some((&id, &number)), &values, &errors).await;
+    }
     let command = ContratoCommand::UpdateContractTerms {
         actor: user.actor(),
         terms,
         expected_version: seen_version(&values),
+        reason: values.get("motivo").to_string(),
     };
     let result = app.commands.contrato(&id, command, user.metadata()).await;
     if let Err(CommandError::Taken(ClaimScope::ContratoNumero)) = result {

@@ -63,6 +63,8 @@ pub struct TimelineEntry {
     pub who: String,
     /// What happened, as a sentence: `Aprobó el Otro Sí OS-2 (canon $ 5.300.000).`
     pub sentence: String,
+    /// Where the event opens with what it changed (the auditor's event page).
+    pub href: Option<String>,
 }
 
 /// A vertical timeline, in the order given (give newest first).
@@ -76,7 +78,10 @@ pub fn timeline(entries: &[TimelineEntry]) -> Markup {
                     li.timeline-entry {
                         span.timeline-dot aria-hidden="true" {}
                         div.timeline-body {
-                            p.timeline-sentence { (e.sentence) }
+                            p.timeline-sentence {
+                                (e.sentence)
+                                @if let Some(href) = &e.href { " " a.small href=(href) { "Ver cambios" } }
+                            }
                             p.timeline-meta {
                                 time datetime=(format::datetime_attr(e.when)) { (format::date_time(e.when)) }
                                 " · " (e.who)
@@ -120,11 +125,13 @@ mod tests {
                 when,
                 who: "admin".into(),
                 sentence: "Aprobó el Otro Sí OS-2.".into(),
+                href: Some("/auditoria/eventos/7".into()),
             },
             TimelineEntry {
                 when,
                 who: "mlopez".into(),
                 sentence: "Creó el contrato.".into(),
+                href: None,
             },
         ])
         .into_string();

@@ -45,6 +45,33 @@ pub struct LogPage<'a> {
     pub newer: Option<String>,
     /// Link to the older page, when there is one.
     pub older: Option<String>,
+    /// The chain of digests as last verified.
+    pub chain: Option<&'a ChainLine>,
+    /// The filters as a query string (`contrato=…&tipo=…`), for the export links.
+    pub filter_query: &'a str,
+}
+
+/// The state of the chain of event digests, in one line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainLine {
+    pub intact: bool,
+    /// «Cadena íntegra hasta la posición N (…), sellada en el respaldo del …».
+    pub summary: String,
+    /// When it was verified, Bogotá time.
+    pub verified_at: String,
+}
+
+/// Links to the same events as CSV, XLSX and JSON; `base` ends with `?` or `&`-ready query.
+pub fn export_links(base: &str, what: &str) -> Markup {
+    let sep = if base.contains('?') { "&" } else { "?" };
+    html! {
+        p.export-links {
+            span.muted { "Exportar " (what) ": " }
+            a href={ (base) (sep) "formato=csv" } download { "CSV" } " · "
+            a href={ (base) (sep) "formato=xlsx" } download { "Excel (XLSX)" } " · "
+            a href={ (base) (sep) "formato=json" } download { "JSON (eventos tal como se guardaron)" }
+        }
+    }
 }
 
 /// The kinds of record the log covers (aggregate types), as the filter offers them.
@@ -82,8 +109,18 @@ pub fn log_page(ctx: &PageContext, p: &LogPage<'_>) -> Markup {
             (page_header("Auditoría", Some("Todos los eventos registrados, del más reciente al más antiguo. Nada se borra ni se reescribe: cada cambio es un evento nuevo."), html! {
                 @if super::integridad::may_see(ctx) {
                     (link_button("/auditoria/integridad", "Integridad del registro", false))
+                    (link_button("/auditoria/lecturas", "Lecturas registradas", false))
                 }
             }))
+            @if let Some(chain) = p.chain {
+                div class={ "flash " (if chain.intact { "flash-exito" } else { "flash-error" }) } role="status" {
+                    p {
+                        (chain.summary) " "
+                        span.muted { "Verificada el " (chain.verified_at) "." } " "
+                        @if super::integridad::may_see(ctx) { a href="/auditoria/integridad" { "Verificar de nuevo" } }
+                    }
+                }
+            }
             (error_summary_with(e, labels(LABELS)))
             form.filters method="get" action="/auditoria" role="search" {
                 (text_field(&Field::new("contrato", "Contrato").value(&f.contrato).hint("Número, por ejemplo CT-2024-001").errors(e)))
@@ -96,6 +133,9 @@ pub fn log_page(ctx: &PageContext, p: &LogPage<'_>) -> Markup {
                     button.btn.btn-secondary type="submit" { "Filtrar" }
                     a.btn.btn-ghost href="/auditoria" { "Quitar filtros" }
                 }
+            }
+            @if !p.rows.is_empty() {
+                (export_links(&if p.filter_query.is_empty() { "/auditoria/exportar".to_string() } else { format!("/auditoria/exportar?{}", p.filter_query) }, "estos eventos (todas las páginas)"))
             }
             @if p.rows.is_empty() {
                 (empty_state("No hay eventos con esos filtros."))
@@ -141,6 +181,8 @@ pub struct EventPage<'a> {
     pub sentence: &'a str,
     pub user: &'a str,
     pub request_id: &'a str,
+    /// The reason the event states («motivo»), when it has one.
+    pub reason: Option<&'a str>,
     /// Bogotá time with seconds.
     pub recorded_at: &'a str,
     /// `(field, before, after)`; an empty side is "—".
@@ -157,23 +199,34 @@ pub fn event_page(ctx: &PageContext, p: &EventPage<'_>) -> Markup {
         Column::new("Después"),
     ];
     let dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "—".to_string());
+    use crate::components::Detail;
+    let mut details = vec![
+        Detail::new("Posición en el registro", p.position.to_string()),
+        Detail::new(
+            p.record_kind,
+            html! {
+                @match p.subject_href { Some(h) => a href=(h) { (p.subject) }, None => (p.subject) }
+            },
+        ),
+        Detail::new("Número del evento en su registro", p.sequence.to_string()),
+        Detail::new(
+            "Tipo y versión",
+            format!("{} {}", p.event_type, p.event_version),
+        ),
+        Detail::new("Usuario", p.user.to_string()),
+        Detail::new("Registrado (Bogotá)", p.recorded_at.to_string()),
+        Detail::new("Solicitud", p.request_id.to_string()),
+    ];
+    if let Some(reason) = p.reason {
+        details.push(Detail::new("Motivo", reason.to_string()));
+    }
     page(
         ctx,
         &title,
         html! {
             (crate::components::breadcrumbs(&[("Auditoría", "/auditoria"), (&title, "")]))
             (page_header(&title, Some(p.sentence), html! {}))
-            (crate::components::card(Some("Registro"), crate::components::detail_list(&[
-                crate::components::Detail::new("Posición en el registro", p.position.to_string()),
-                crate::components::Detail::new(p.record_kind, html! {
-                    @match p.subject_href { Some(h) => a href=(h) { (p.subject) }, None => (p.subject) }
-                }),
-                crate::components::Detail::new("Número del evento en su registro", p.sequence.to_string()),
-                crate::components::Detail::new("Tipo y versión", format!("{} {}", p.event_type, p.event_version)),
-                crate::components::Detail::new("Usuario", p.user.to_string()),
-                crate::components::Detail::new("Registrado (Bogotá)", p.recorded_at.to_string()),
-                crate::components::Detail::new("Solicitud", p.request_id.to_string()),
-            ])))
+            (crate::components::card(Some("Registro"), crate::components::detail_list(&details)))
             section.section {
                 h2 { "Qué cambió" }
                 @if p.changes.is_empty() {

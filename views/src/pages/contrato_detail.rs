@@ -43,6 +43,56 @@ pub struct ContratoDetail<'a> {
     pub note: &'a str,
     /// The page shows the past (time travel); `None` for today as recorded now.
     pub past: Option<&'a PastView>,
+    /// The printable version (every event of the history, no forms): who printed it and when.
+    pub printed: Option<&'a Printed>,
+}
+
+/// Who printed the page and when (Bogotá), as its printed header says.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Printed {
+    pub by: String,
+    pub at: String,
+}
+
+/// Events of the history the page shows before sending the reader to the paged, filtered log.
+pub const HISTORY_SHOWN: usize = 20;
+
+fn history_section(d: &ContratoDetail<'_>) -> Markup {
+    let shown = match d.printed {
+        Some(_) => d.history,
+        None => &d.history[..d.history.len().min(HISTORY_SHOWN)],
+    };
+    let in_log = crate::query::QueryString::from_pairs([("contrato", d.contrato.number())]).href();
+    html! {
+        (timeline(shown))
+        @if d.printed.is_none() {
+            @if d.history.len() > shown.len() {
+                p.muted { "Se muestran los " (shown.len()) " eventos más recientes de " (d.history.len()) "." }
+            }
+            p { a href={ "/auditoria" (in_log) } { "Ver el historial completo, con páginas y filtros por tipo, usuario y fechas" } }
+            (crate::pages::auditoria::export_links(&format!("/contratos/{}/historial/exportar", d.id), "el historial completo"))
+            p { a href=(print_href(d)) { "Versión para imprimir o guardar como PDF" } }
+        }
+    }
+}
+
+/// The printable version of what the page shows (the same day and moment).
+fn print_href(d: &ContratoDetail<'_>) -> String {
+    let mut pairs: Vec<(&str, String)> = Vec::new();
+    if let Some(p) = d.past.filter(|p| p.errors.is_empty()) {
+        if let Some(day) = p.in_force_on {
+            pairs.push(("vigente", format::date_input(day)));
+        }
+        if let Some(moment) = &p.recorded_up_to {
+            pairs.push(("registrado", moment.clone()));
+        }
+    }
+    let query = crate::query::QueryString::from_pairs(pairs);
+    if query.is_empty() {
+        format!("/contratos/{}/imprimir", d.id)
+    } else {
+        format!("/contratos/{}/imprimir{}", d.id, query.href())
+    }
 }
 
 /// What a time-travel view of the contract shows, as the URL asked for it.
@@ -353,7 +403,16 @@ pub fn contrato_page(ctx: &PageContext, d: &ContratoDetail<'_>) -> Markup {
     let body = html! {
         (breadcrumbs(&[("Contratos", "/contratos"), (number, "")]))
         (page_header(&format!("Contrato {number}"), Some(&subtitle), actions))
-        (time_travel(d))
+        @if let Some(printed) = d.printed {
+            div.print-header {
+                p { strong { "Arriendo · Contrato " (number) } }
+                p { (terms_title) @if let Some(label) = d.past.and_then(|p| p.recorded_up_to_label.as_ref()) { ", según lo registrado al " (label) " (hora de Bogotá)" } "." }
+                p { "Impreso el " (printed.at) " (hora de Bogotá) por " (printed.by) ". Historial completo al final." }
+                p.muted.screen-only { "Use «Imprimir» del navegador (Ctrl+P) y elija «Guardar como PDF» para obtener el documento." }
+            }
+        } @else {
+            (time_travel(d))
+        }
         p { (state_badge(crate::pages::catalogos::contract_status_label(d.status))) " "
             span.muted { (if d.vigente.kind == arriendo_events::ContractKind::Proveedor { "Contrato de proveedor" } else { "Contrato de cliente" }) } }
         @if !d.alerts.is_empty() {
@@ -382,7 +441,7 @@ pub fn contrato_page(ctx: &PageContext, d: &ContratoDetail<'_>) -> Markup {
         }
         div.section { (card(Some("Calendario de cánones"), schedule_section(d.schedule, d.today))) }
         div.section { (card(Some("Terminación"), termination_section(d, token))) }
-        div.section { (card(Some("Historial"), timeline(d.history))) }
+        div.section { (card(Some("Historial"), history_section(d))) }
     };
     page(ctx, &format!("Contrato {number}"), body)
 }
@@ -405,6 +464,7 @@ mod tests {
             when: d(2026, 1, 2).and_hms_opt(9, 0, 0).unwrap_or_default(),
             who: "admin".into(),
             sentence: "Aprobó el Otro Sí OS-1.".into(),
+            href: None,
         }];
         let html = contrato_page(
             &ctx,
@@ -426,6 +486,7 @@ mod tests {
                 errors: &FormErrors::new(),
                 note: "",
                 past: None,
+                printed: None,
             },
         )
         .into_string();

@@ -80,6 +80,7 @@ const LABELS: &[(&str, &str)] = &[
     ("clausula_penal", "Cláusula penal"),
     ("interes_mora", "Intereses de mora"),
     ("documento_url", "Enlace al documento firmado"),
+    ("motivo", "Motivo del cambio"),
 ];
 
 /// The label the error summary puts before a contract-form message.
@@ -178,6 +179,12 @@ pub fn contrato_form_page(ctx: &PageContext, f: &ContratoFormPage<'_>) -> Markup
                 (textarea(&Field::new("interes_mora", "Intereses de mora").value(v.get("interes_mora")).errors(e), 2))
                 (text_field(&Field::new("documento_url", "Enlace al documento firmado").value(v.get("documento_url")).input_type("url").errors(e)))
             }))
+            @if f.contract.is_some() {
+                (fieldset("Motivo del cambio", html! {
+                    (textarea(&Field::new("motivo", "Motivo").value(v.get("motivo")).required()
+                        .hint("Por qué cambian los términos (por ejemplo, «corrección del preaviso pactado en la cláusula 5»). Queda en el historial del contrato.").errors(e), 2))
+                }))
+            }
             (form_actions(if f.contract.is_some() { "Guardar cambios" } else { "Crear contrato" }, Some(&cancel)))
         }
     };

@@ -14,6 +14,7 @@ pub mod dashboard;
 pub mod form_values;
 pub mod indices;
 pub mod integridad;
+pub mod lecturas;
 pub mod locales;
 pub mod otrosi;
 pub mod poliza_form;

@@ -2,7 +2,7 @@ use chrono::NaiveDate;
 
 use super::required_text;
 use crate::contrato::aggregate::Contrato;
-use crate::contrato::event::ContratoEvent;
+use crate::contrato::event::{ContratoEvent, TermsUpdate};
 use crate::contrato::seguimiento::{Seguimiento, Termination};
 use crate::contrato::terms::ContractTerms;
 use crate::{Actor, DomainError};
@@ -16,16 +16,22 @@ impl Contrato {
         Ok(vec![ContratoEvent::ContractCreated(terms)])
     }
 
+    /// An edit that changes nothing records nothing; one that changes the terms must say why.
     pub(super) fn update_terms(
         &self,
         terms: ContractTerms,
+        reason: String,
     ) -> Result<Vec<ContratoEvent>, DomainError> {
         let current = self.active()?;
         terms.validate()?;
         if *current == terms {
             return Ok(vec![]);
         }
-        Ok(vec![ContratoEvent::ContractTermsUpdated(terms)])
+        let reason = required_text(&reason, "motivo")?;
+        Ok(vec![ContratoEvent::ContractTermsUpdated(TermsUpdate {
+            terms,
+            reason,
+        })])
     }
 
     pub(super) fn add_seguimiento(

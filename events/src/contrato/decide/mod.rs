@@ -29,7 +29,7 @@ impl Contrato {
         use ContratoCommand::*;
         match command {
             CreateContract { terms, .. } => self.create(terms),
-            UpdateContractTerms { terms, .. } => self.update_terms(terms),
+            UpdateContractTerms { terms, reason, .. } => self.update_terms(terms, reason),
             AddSeguimiento { actor, date, note } => self.add_seguimiento(&actor, date, note),
             TerminateContract {
                 actor,

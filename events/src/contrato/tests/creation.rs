@@ -205,6 +205,7 @@ fn terms_cannot_be_edited_after_termination() {
             actor: gestor(),
             terms: edited,
             expected_version: story.state.versions.of(ContratoPart::Terms),
+            reason: "Corrección del objeto".into(),
         }),
         "el contrato CT-001 ya fue terminado"
     );
@@ -233,6 +234,7 @@ fn editing_with_no_change_records_nothing() {
             actor: gestor(),
             terms: terms(),
             expected_version: 1,
+            reason: "Corrección del objeto".into(),
         }),
         Ok(vec![])
     );
@@ -263,5 +265,48 @@ fn commands_on_a_contract_that_does_not_exist_are_refused() {
     assert_eq!(
         Story::new().refused(draft(canon_change(1))),
         "el contrato no existe"
+    );
+}
+
+#[test]
+fn an_edit_of_the_terms_states_its_reason() {
+    let story = Story::of(terms());
+    let edited = ContractTerms {
+        preaviso_days: 90,
+        ..terms()
+    };
+    let edit = |reason: &str| ContratoCommand::UpdateContractTerms {
+        actor: gestor(),
+        terms: edited.clone(),
+        expected_version: 0,
+        reason: reason.into(),
+    };
+    assert_eq!(
+        crate::testing::refusal(story.when_edit(edit("   "))),
+        "el campo «motivo» es obligatorio"
+    );
+    assert_eq!(
+        story.when_edit(edit("  Preaviso de 90 días según la cláusula 5 ")),
+        Ok(vec![ContratoEvent::ContractTermsUpdated(TermsUpdate {
+            terms: edited.clone(),
+            reason: "Preaviso de 90 días según la cláusula 5".into(),
+        })])
+    );
+    let event = ContratoEvent::ContractTermsUpdated(TermsUpdate {
+        terms: edited.clone(),
+        reason: "x".repeat(10_001),
+    });
+    assert!(
+        event.check_bounds().is_err(),
+        "the reason is bounded like any text"
+    );
+    // An edit recorded by 1.0 (the terms alone) still reads, with no reason.
+    let old = serde_json::json!({ "ContractTermsUpdated": serde_json::to_value(&edited).unwrap() });
+    assert_eq!(
+        serde_json::from_value::<ContratoEvent>(old).unwrap(),
+        ContratoEvent::ContractTermsUpdated(TermsUpdate {
+            terms: edited,
+            reason: String::new(),
+        })
     );
 }

@@ -30,6 +30,7 @@ fn every_command(actor: Actor) -> Vec<ContratoCommand> {
             actor: actor.clone(),
             terms: terms(),
             expected_version: 0,
+            reason: "Corrección".into(),
         },
         AddSeguimiento {
             actor: actor.clone(),

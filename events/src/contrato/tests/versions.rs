@@ -14,6 +14,7 @@ fn edit_terms(purpose: &str, seen: u64) -> ContratoCommand {
             ..terms()
         },
         expected_version: seen,
+        reason: "Cambio del objeto".into(),
     }
 }
 

@@ -1,0 +1,537 @@
+//! Exports for the auditor's working papers: the log across all contracts (`/auditoria/exportar`,
+//! with the log's filters) and one contract's history (`/contratos/{id}/historial/exportar`), as CSV,
+//! XLSX or JSON (the events as stored, with their digests). Every export is recorded in the trail of
+//! reads. CSV and JSON stream page after page of the log; XLSX is written row by row to a temporary
+//! file in constant memory and then streamed.
+
+use std::collections::HashMap;
+
+use arriendo_events::{Contrato, ContratoEvent};
+use arriendo_projections::diff::changed_fields;
+use arriendo_views::pages::auditoria::LogFilters;
+use axum::body::Body;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
+use futures::SinkExt;
+use futures::channel::mpsc;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use tokio::io::AsyncReadExt;
+
+use super::auditoria::{LogQuery, filter_or_page, row};
+use super::lecturas::{self, Reader};
+use super::respuestas::{not_found, server_error};
+use super::security::{Access, Ctx, Route};
+use crate::app::App;
+use crate::audit::access::ReadKind;
+use crate::export::{self, Cell, Column, ExportError, Format, Sheet, bogota_label};
+use crate::queries;
+use crate::read_models::payload::typed;
+use crate::store::event_log::{self, LogFilter, StoredEvent};
+use crate::store::{Db, StoreError};
+
+/// Events read from the store per round trip.
+const BATCH: i64 = 500;
+
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::get("/auditoria/exportar", Access::Authenticated, log_export),
+        Route::get(
+            "/contratos/{id}/historial/exportar",
+            Access::Authenticated,
+            contract_export,
+        ),
+    ]
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct FormatQuery {
+    formato: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+enum Failure {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Export(#[from] ExportError),
+    #[error("the client went away")]
+    Gone,
+}
+
+/// What one export is: its file name, title lines and which events it covers.
+struct Request {
+    format: Format,
+    file_stem: String,
+    title: Vec<String>,
+    reader: Reader,
+}
+
+fn unknown_format(ctx: &Ctx) -> Response {
+    let page = arriendo_views::errors::error_page(
+        &ctx.page,
+        422,
+        "Formato desconocido",
+        maud::html! { p { "Elija CSV, XLSX o JSON para exportar." } },
+    );
+    (StatusCode::UNPROCESSABLE_ENTITY, page).into_response()
+}
+
+async fn log_export(
+    State(app): State<App>,
+    ctx: Ctx,
+    reader: Reader,
+    Query(q): Query<LogQuery>,
+    Query(f): Query<FormatQuery>,
+) -> Response {
+    let Some(format) = Format::from_slug(&f.formato) else {
+        return unknown_format(&ctx);
+    };
+    let (mut filter, typed) = match filter_or_page(&app, &ctx, &q).await {
+        Ok(parsed) => parsed,
+        Err(page) => return page,
+    };
+    filter.before = None;
+    filter.after = None;
+    let filters = describe_filters(&typed);
+    let detail = format!("formato {}; {filters}", format.extension());
+    if let Err(page) =
+        lecturas::record(&app, &ctx, &reader, ReadKind::Export, "registro", &detail).await
+    {
+        return page;
+    }
+    let request = Request {
+        format,
+        file_stem: format!("registro-eventos-{}", stamp()),
+        title: title_lines("Registro de eventos", &reader, &filters),
+        reader,
+    };
+    match respond(app, request, Source::Log(filter)).await {
+        Ok(response) => response,
+        Err(e) => server_error(&ctx.page, e),
+    }
+}
+
+async fn contract_export(
+    State(app): State<App>,
+    ctx: Ctx,
+    reader: Reader,
+    Path(id): Path<String>,
+    Query(f): Query<FormatQuery>,
+) -> Response {
+    let Some(format) = Format::from_slug(&f.formato) else {
+        return unknown_format(&ctx);
+    };
+    let number =
+        match queries::auditoria::subjects(&app.db, &[("contrato".into(), id.clone())]).await {
+            Ok(mut names) => names.remove(&("contrato".to_string(), id.clone())),
+            Err(e) => return server_error(&ctx.page, e),
+        };
+    let Some(number) = number else {
+        return not_found(&ctx.page);
+    };
+    let detail = format!("formato {}; historial completo", format.extension());
+    if let Err(page) =
+        lecturas::record(&app, &ctx, &reader, ReadKind::Export, &number, &detail).await
+    {
+        return page;
+    }
+    let request = Request {
+        format,
+        file_stem: format!("historial-{}-{}", file_safe(&number), stamp()),
+        title: title_lines(
+            &format!("Historial del contrato {number}"),
+            &reader,
+            "historial completo",
+        ),
+        reader,
+    };
+    match respond(app, request, Source::Contract(id)).await {
+        Ok(response) => response,
+        Err(e) => server_error(&ctx.page, e),
+    }
+}
+
+/// Which events: the filtered log, or one contract's stream with what each event changed.
+enum Source {
+    Log(LogFilter),
+    Contract(String),
+}
+
+impl Source {
+    fn columns(&self) -> Vec<Column> {
+        let mut columns = vec![
+            Column::new("Posición", 10.0),
+            Column::new("Registrado (hora de Bogotá)", 20.0),
+            Column::new("Registro", 10.0),
+            Column::new("Número o nombre", 22.0),
+            Column::new("Evento", 24.0),
+            Column::new("Versión", 8.0),
+            Column::new("Secuencia", 10.0),
+            Column::new("Usuario", 14.0),
+            Column::new("Descripción", 60.0),
+        ];
+        if matches!(self, Source::Contract(_)) {
+            columns.push(Column::new("Cambios", 60.0));
+        }
+        columns.extend([
+            Column::new("Solicitud", 38.0),
+            Column::new("Importado de", 24.0),
+            Column::new("Hora original (Bogotá)", 20.0),
+            Column::new("Huella SHA-256", 66.0),
+        ]);
+        columns
+    }
+}
+
+/// One page of events in global order, with what the rows need beside them.
+struct Batch {
+    events: Vec<StoredEvent>,
+    digests: HashMap<i64, String>,
+    names: HashMap<(String, String), String>,
+    /// Contract export: each event's changed fields, in order.
+    changes: Vec<String>,
+}
+
+/// Reads the source page after page and hands each page to `sink`, in order.
+async fn drive<F, Fut>(db: &Db, source: &Source, mut sink: F) -> Result<(), Failure>
+where
+    F: FnMut(Batch) -> Fut,
+    Fut: std::future::Future<Output = Result<(), Failure>>,
+{
+    match source {
+        Source::Log(filter) => {
+            let mut cursor = 0;
+            loop {
+                let mut page = LogFilter {
+                    after: Some(cursor),
+                    before: None,
+                    ..filter.clone()
+                };
+                page.after = Some(cursor);
+                let mut events = event_log::search(db, &page, BATCH).await?;
+                events.reverse();
+                let Some(last) = events.last() else { break };
+                cursor = last.position;
+                let batch = enrich(db, events, Vec::new()).await?;
+                sink(batch).await?;
+            }
+        }
+        Source::Contract(id) => {
+            let stream = event_log::read_stream(db, "contrato", id).await?;
+            let mut state = Contrato::default();
+            let mut before = serde_json::to_value(&state).map_err(StoreError::from)?;
+            let mut changes = Vec::with_capacity(stream.len());
+            for stored in &stream {
+                state.apply_event(typed::<ContratoEvent>(stored)?);
+                let after = serde_json::to_value(&state).map_err(StoreError::from)?;
+                changes.push(
+                    changed_fields(&before, &after)
+                        .iter()
+                        .map(|c| {
+                            format!(
+                                "{}: {} → {}",
+                                c.path,
+                                c.before.as_deref().unwrap_or("—"),
+                                c.after.as_deref().unwrap_or("—")
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                );
+                before = after;
+            }
+            let mut changes = changes.into_iter();
+            for chunk in stream.chunks(BATCH as usize) {
+                let chunk_changes = changes.by_ref().take(chunk.len()).collect();
+                sink(enrich(db, chunk.to_vec(), chunk_changes).await?).await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn enrich(
+    db: &Db,
+    events: Vec<StoredEvent>,
+    changes: Vec<String>,
+) -> Result<Batch, StoreError> {
+    let ids: Vec<(String, String)> = events
+        .iter()
+        .map(|e| (e.aggregate_type.clone(), e.aggregate_id.clone()))
+        .collect();
+    let names = queries::auditoria::subjects(db, &ids).await?;
+    let positions: Vec<i64> = events.iter().map(|e| e.position).collect();
+    let digests = crate::audit::seal::digests_of(db, &positions).await?;
+    Ok(Batch {
+        events,
+        digests,
+        names,
+        changes,
+    })
+}
+
+fn cells(batch: &Batch) -> Vec<Vec<Cell>> {
+    let text_meta = |e: &StoredEvent, key: &str| -> Option<String> {
+        e.metadata
+            .get(key)
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    };
+    batch
+        .events
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let key = (e.aggregate_type.clone(), e.aggregate_id.clone());
+            let shown = row(e, batch.names.get(&key).cloned());
+            let mut cells = vec![
+                Cell::Int(e.position),
+                Cell::Moment(e.recorded_at),
+                Cell::text(shown.record_kind),
+                Cell::text(shown.subject),
+                Cell::text(&e.event_type),
+                Cell::text(&e.event_version),
+                Cell::Int(e.sequence),
+                Cell::text(shown.user),
+                Cell::text(shown.sentence),
+            ];
+            if !batch.changes.is_empty() {
+                cells.push(Cell::text(
+                    batch.changes.get(i).cloned().unwrap_or_default(),
+                ));
+            }
+            let imported = text_meta(e, "imported_from").map(|system| {
+                format!(
+                    "{system}: {} {}",
+                    text_meta(e, "source_table").unwrap_or_default(),
+                    text_meta(e, "source_id").unwrap_or_default()
+                )
+            });
+            let original = text_meta(e, "source_time")
+                .and_then(|t| chrono::DateTime::parse_from_rfc3339(&t).ok())
+                .map(|t| Cell::Moment(t.with_timezone(&chrono::Utc)))
+                .unwrap_or(Cell::Empty);
+            cells.extend([
+                text_meta(e, "request_id")
+                    .map(Cell::Text)
+                    .unwrap_or(Cell::Empty),
+                imported.map(Cell::Text).unwrap_or(Cell::Empty),
+                original,
+                batch
+                    .digests
+                    .get(&e.position)
+                    .map(|d| Cell::text(d.as_str()))
+                    .unwrap_or(Cell::Empty),
+            ]);
+            cells
+        })
+        .collect()
+}
+
+/// An event as stored, with its digest: what the JSON export lists.
+fn stored_json(e: &StoredEvent, digest: Option<&String>) -> Value {
+    json!({
+        "position": e.position,
+        "aggregate_type": e.aggregate_type,
+        "aggregate_id": e.aggregate_id,
+        "sequence": e.sequence,
+        "event_type": e.event_type,
+        "event_version": e.event_version,
+        "payload": e.payload,
+        "metadata": e.metadata,
+        "recorded_at": e.recorded_at,
+        "digest": digest,
+    })
+}
+
+type Chunks = mpsc::Sender<Result<Bytes, std::io::Error>>;
+
+async fn respond(app: App, request: Request, source: Source) -> Result<Response, Failure> {
+    let filename = format!("{}.{}", request.file_stem, request.format.extension());
+    let body = match request.format {
+        Format::Xlsx => xlsx_body(&app.db, &request, &source).await?,
+        Format::Csv | Format::Json => {
+            let (tx, rx) = mpsc::channel::<Result<Bytes, std::io::Error>>(4);
+            let db = app.db.clone();
+            let format = request.format;
+            let header = match format {
+                Format::Json => json_header(&request),
+                _ => export::csv_rows(&[source
+                    .columns()
+                    .iter()
+                    .map(|c| Cell::text(c.header))
+                    .collect()])?,
+            };
+            tokio::spawn(async move {
+                if let Err(e) = stream_text(&db, &source, format, header, tx.clone()).await {
+                    // The headers are gone already: the download ends short and the log says why.
+                    tracing::error!(error = %e, "export stopped before its end");
+                    let mut tx = tx;
+                    let _ = tx.send(Err(std::io::Error::other(e.to_string()))).await;
+                }
+            });
+            Body::from_stream(rx)
+        }
+    };
+    let mut response = body.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(request.format.content_type()),
+    );
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, v);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    tracing::info!(user = %request.reader.username, file = %filename, "export served");
+    Ok(response)
+}
+
+async fn stream_text(
+    db: &Db,
+    source: &Source,
+    format: Format,
+    header: Vec<u8>,
+    mut tx: Chunks,
+) -> Result<(), Failure> {
+    tx.send(Ok(Bytes::from(header)))
+        .await
+        .map_err(|_| Failure::Gone)?;
+    let mut first = true;
+    drive(db, source, |batch| {
+        let mut tx = tx.clone();
+        let chunk = match format {
+            Format::Json => {
+                let mut out = Vec::new();
+                for e in &batch.events {
+                    if !first {
+                        out.push(b',');
+                    }
+                    first = false;
+                    out.extend_from_slice(b"\n    ");
+                    let value = stored_json(e, batch.digests.get(&e.position));
+                    out.extend_from_slice(value.to_string().as_bytes());
+                }
+                Ok(out)
+            }
+            _ => export::csv_rows(&cells(&batch)),
+        };
+        async move {
+            tx.send(Ok(Bytes::from(chunk?)))
+                .await
+                .map_err(|_| Failure::Gone)
+        }
+    })
+    .await?;
+    if format == Format::Json {
+        tx.send(Ok(Bytes::from_static(b"\n  ]\n}\n")))
+            .await
+            .map_err(|_| Failure::Gone)?;
+    }
+    Ok(())
+}
+
+/// The JSON document's opening, up to the first event.
+fn json_header(request: &Request) -> Vec<u8> {
+    let about = json!({
+        "title": request.title,
+        "exported_by": request.reader.username,
+        "exported_at": chrono::Utc::now(),
+    });
+    let about = about.to_string();
+    let open = about.strip_suffix('}').unwrap_or(&about);
+    format!("{open},\n  \"events\": [").into_bytes()
+}
+
+async fn xlsx_body(db: &Db, request: &Request, source: &Source) -> Result<Body, Failure> {
+    let feed = export::spawn_xlsx(Sheet {
+        name: "Eventos".into(),
+        title: request.title.clone(),
+        columns: source.columns(),
+    });
+    let feed_ref = &feed;
+    drive(db, source, |batch| async move {
+        feed_ref.send(cells(&batch)).await.map_err(Failure::from)
+    })
+    .await?;
+    let file = feed.finish().await?;
+    let reader = tokio::fs::File::open(file.path())
+        .await
+        .map_err(ExportError::from)?;
+    // The temporary file goes with the stream: removed once the download ends or is dropped.
+    let stream = futures::stream::unfold(Some((reader, file)), |state| async move {
+        let (mut reader, file) = state?;
+        let mut buf = vec![0u8; 64 * 1024];
+        match reader.read(&mut buf).await {
+            Ok(0) => None,
+            Ok(n) => {
+                buf.truncate(n);
+                Some((
+                    Ok::<_, std::io::Error>(Bytes::from(buf)),
+                    Some((reader, file)),
+                ))
+            }
+            Err(e) => Some((Err(e), None)),
+        }
+    });
+    Ok(Body::from_stream(stream))
+}
+
+fn title_lines(what: &str, reader: &Reader, filters: &str) -> Vec<String> {
+    vec![
+        format!("Arriendo — {what}"),
+        format!(
+            "Exportado el {} (hora de Bogotá) por {}",
+            bogota_label(chrono::Utc::now()),
+            reader.username
+        ),
+        format!("Filtros: {filters}"),
+        "Cada fila lleva la huella SHA-256 de su evento: «arriendo audit verify» comprueba la cadena.".into(),
+    ]
+}
+
+fn describe_filters(f: &LogFilters) -> String {
+    let parts: Vec<String> = [
+        ("contrato", &f.contrato),
+        ("registro", &f.tipo),
+        ("evento", &f.evento),
+        ("usuario", &f.usuario),
+        ("desde", &f.desde),
+        ("hasta", &f.hasta),
+    ]
+    .iter()
+    .filter(|(_, v)| !v.is_empty())
+    .map(|(k, v)| format!("{k} {v}"))
+    .collect();
+    if parts.is_empty() {
+        "ninguno (todos los eventos)".into()
+    } else {
+        parts.join(", ")
+    }
+}
+
+/// `20261201-1405` in Bogotá, for file names.
+fn stamp() -> String {
+    chrono::Utc::now()
+        .with_timezone(&chrono_tz::America::Bogota)
+        .format("%Y%m%d-%H%M")
+        .to_string()
+}
+
+/// A contract number as a file name part: letters, digits, `-` and `_` only.
+fn file_safe(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(60)
+        .collect()
+}
