@@ -318,12 +318,13 @@ async fn the_contract_page_travels_in_time(engine: Engine) {
     for text in [
         "En vigor el 01/03/2026",
         "En vigor el 01/07/2026",
-        "1 término cambia entre las dos fechas.",
+        "2 filas cambian entre las dos fechas.",
+        "Canon del mes (calendario)",
         "<td>$ 12.500.000</td><td>$ 14.000.000 (OS-1)</td>",
     ] {
         assert!(compared.contains(text), "{text}\n{compared}");
     }
-    assert_eq!(compared.matches("is-changed").count(), 1);
+    assert_eq!(compared.matches("is-changed").count(), 2);
     assert!(
         get(&aud, &format!("{page}/comparar?a=zzz"), 422)
             .await

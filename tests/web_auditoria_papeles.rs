@@ -86,6 +86,27 @@ async fn the_contract(web: &Web) -> Uuid {
     run(
         app,
         id,
+        ContratoCommand::RegisterPoliza {
+            actor: admin(),
+            id: Uuid::now_v7(),
+            poliza: arriendo_events::PolizaData {
+                kind: arriendo_events::PolicyKind::Rce,
+                number: "RCE-77".into(),
+                insurer: "Sura".into(),
+                insured_value: money(600_000_000),
+                rce_sublimits: None,
+                cumplimiento_cover: None,
+                validity: arriendo_events::DateRange::new(d(2024, 1, 1), d(2025, 1, 1)).unwrap(),
+                state: arriendo_events::PolizaState::AporteInicial,
+                required_by: arriendo_events::RequiredBy::Contract,
+                colchon_months: 0,
+            },
+        },
+    )
+    .await;
+    run(
+        app,
+        id,
         ContratoCommand::RecordCanonAdjustment {
             actor: admin(),
             year: 2025,
@@ -364,6 +385,56 @@ async fn the_history_and_the_log_export_and_agree(engine: Engine) {
 both_engines!(
     the_history_and_the_log_export_and_agree,
     super::the_history_and_the_log_export_and_agree
+);
+
+/// Item 3: two dates compare terms, money and pólizas; two events compare what each left recorded.
+async fn two_points_compare_terms_money_and_polizas(engine: Engine) {
+    let web = Web::start(engine).await;
+    web.add_user("aud", Role::Auditor).await;
+    let id = the_contract(&web).await;
+    let aud = web.logged_in("aud").await;
+    let page = format!("/contratos/{id}/comparar");
+    let dates = html(&aud, &format!("{page}?a=2024-03-01&b=2025-09-01"), 200).await;
+    for text in [
+        "En vigor el 01/03/2024",
+        "En vigor el 01/09/2025",
+        "Canon del mes (calendario)",
+        "RCE RCE-77 (vigente)",
+        "RCE RCE-77 (vencida)",
+    ] {
+        assert!(dates.contains(text), "{text}\n{dates}");
+    }
+    let stream = arriendo::store::event_log::read_stream(&web.app.db, "contrato", &id.to_string())
+        .await
+        .unwrap();
+    let first_approval = stream
+        .iter()
+        .find(|e| e.event_type == "OtroSiApproved")
+        .unwrap()
+        .position;
+    let edit = stream.last().unwrap().position;
+    let events = html(
+        &aud,
+        &format!("{page}?ea={first_approval}&eb={edit}&fecha=2025-09-01"),
+        200,
+    )
+    .await;
+    for text in [
+        format!("Después del evento {first_approval} (OtroSiApproved)"),
+        format!("Después del evento {edit} (ContractTermsUpdated)"),
+        "$ 11.000.000 (OS-1)".into(),
+        "$ 12.500.000 (OS-2)".into(),
+        "entre los dos eventos.".into(),
+    ] {
+        assert!(events.contains(&text), "{text}\n{events}");
+    }
+    assert!(events.matches("is-changed").count() >= 3, "{events}");
+    let bad = html(&aud, &format!("{page}?ea=999999999&eb={edit}"), 422).await;
+    assert!(bad.contains("Elija un evento de este contrato."));
+}
+both_engines!(
+    two_points_compare_terms_money_and_polizas,
+    super::two_points_compare_terms_money_and_polizas
 );
 
 /// The edit form asks for the reason when the terms change, in the same round as other mistakes.

@@ -1,6 +1,7 @@
 //! Contratos: list, detail, create and edit, seguimientos, termination, Otro Sí workflow and
 //! renovaciones automáticas. Handlers are thin: parse, check, send a command, redirect or render.
 
+mod comparar;
 mod detail;
 pub mod form;
 mod otrosi;
@@ -34,7 +35,7 @@ pub fn routes() -> Vec<Route> {
         Route::get(
             "/contratos/{id}/comparar",
             Access::Authenticated,
-            detail::compare,
+            comparar::compare,
         ),
         Route::get("/contratos/{id}/editar", Access::Write, pages::edit_form),
         Route::post("/contratos/{id}/editar", Access::Write, pages::update),

@@ -262,6 +262,14 @@ pub struct ComparePage<'a> {
     /// The dates as typed, with their errors.
     pub a_typed: &'a str,
     pub b_typed: &'a str,
+    /// Two events: their positions as chosen and the day both are read on.
+    pub ea_typed: &'a str,
+    pub eb_typed: &'a str,
+    pub on_typed: &'a str,
+    /// The comparison is of two events rather than two dates.
+    pub by_events: bool,
+    /// The contract's events, to choose from.
+    pub events: &'a [EventChoice],
     pub errors: &'a FormErrors,
     /// `(label, value on A, value on B)` as escaped HTML; `None` where the term does not apply.
     pub rows: &'a [(String, Option<String>, Option<String>)],
@@ -269,8 +277,40 @@ pub struct ComparePage<'a> {
     pub b_label: &'a str,
 }
 
+/// One event of the contract in the "compare two events" form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventChoice {
+    pub position: i64,
+    /// `12 · Aprobó el Otro Sí OS-1…`
+    pub label: String,
+}
+
+fn event_select(
+    name: &str,
+    label: &str,
+    chosen: &str,
+    events: &[EventChoice],
+    errors: &FormErrors,
+) -> Markup {
+    let options: Vec<(String, String)> = events
+        .iter()
+        .map(|e| (e.position.to_string(), e.label.chars().take(120).collect()))
+        .collect();
+    let options: Vec<(&str, &str)> = options
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    select_field(
+        &Field::new(name, label)
+            .value(chosen)
+            .placeholder("Elija un evento…")
+            .errors(errors),
+        &options,
+    )
+}
+
 pub fn compare_page(ctx: &PageContext, p: &ComparePage<'_>) -> Markup {
-    let title = format!("Comparar fechas · {}", p.contract_number);
+    let title = format!("Comparar · {}", p.contract_number);
     let action = format!("/contratos/{}/comparar", p.contract_id);
     let changed = p.rows.iter().filter(|(_, a, b)| a != b).count();
     let dash = |v: &Option<String>| maud::PreEscaped(v.clone().unwrap_or_else(|| "—".to_string()));
@@ -284,15 +324,27 @@ pub fn compare_page(ctx: &PageContext, p: &ComparePage<'_>) -> Markup {
         &title,
         html! {
             (crate::components::breadcrumbs(&[("Contratos", "/contratos"), (p.contract_number, &format!("/contratos/{}", p.contract_id)), ("Comparar", "")]))
-            (page_header(&title, Some("Los términos en vigor en dos fechas; las filas que cambian están resaltadas."), html! {}))
-            form.form.filters method="get" action=(action) novalidate {
-                (error_summary_with(p.errors, labels(&[("a", "Fecha A"), ("b", "Fecha B")])))
-                (date_field(&Field::new("a", "Fecha A").value(p.a_typed).required().errors(p.errors)))
-                (date_field(&Field::new("b", "Fecha B").value(p.b_typed).required().errors(p.errors)))
-                div.form-actions { button.btn.btn-secondary type="submit" { "Comparar" } }
+            (page_header(&title, Some("Dos momentos del contrato lado a lado: términos, dinero y pólizas; las filas que cambian están resaltadas."), html! {}))
+            (error_summary_with(p.errors, labels(&[("a", "Fecha A"), ("b", "Fecha B"), ("ea", "Evento A"), ("eb", "Evento B"), ("fecha", "En vigor el")])))
+            details.section open[!p.by_events] {
+                summary { "Comparar dos fechas" }
+                form.form.filters method="get" action=(action) novalidate {
+                    (date_field(&Field::new("a", "Fecha A").value(p.a_typed).required().errors(p.errors)))
+                    (date_field(&Field::new("b", "Fecha B").value(p.b_typed).required().errors(p.errors)))
+                    div.form-actions { button.btn.btn-secondary type="submit" { "Comparar" } }
+                }
+            }
+            details.section open[p.by_events] {
+                summary { "Comparar dos eventos" }
+                form.form.filters method="get" action=(action) novalidate {
+                    (event_select("ea", "Evento A", p.ea_typed, p.events, p.errors))
+                    (event_select("eb", "Evento B", p.eb_typed, p.events, p.errors))
+                    (date_field(&Field::new("fecha", "En vigor el").value(p.on_typed).hint("El contrato tal como quedó registrado después de cada evento, leído en esta fecha.").errors(p.errors)))
+                    div.form-actions { button.btn.btn-secondary type="submit" { "Comparar" } }
+                }
             }
             @if p.errors.is_empty() {
-                p { (changed) " " (if changed == 1 { "término cambia" } else { "términos cambian" }) " entre las dos fechas." }
+                p { (changed) " " (if changed == 1 { "fila cambia" } else { "filas cambian" }) (if p.by_events { " entre los dos eventos." } else { " entre las dos fechas." }) }
                 (table_wrap("Comparación", table_head(&cols, None, ""), html! {
                     tbody {
                         @for (label, a, b) in p.rows {
