@@ -63,20 +63,33 @@ impl ChainCache {
     /// How old a verification `/auditoria` still shows.
     pub const FRESH: chrono::Duration = chrono::Duration::minutes(5);
 
-    /// The cached report if verified within [`Self::FRESH`], else a new verification (cached).
+    /// The last verification. The first call verifies the chain and waits for it; later calls
+    /// answer at once with the cached report and, when it is older than [`Self::FRESH`], start a new
+    /// verification in the background, so the log page never waits seconds on a large store.
     pub async fn recent(
         &self,
         db: &crate::store::Db,
     ) -> Result<(DateTime<Utc>, ChainReport), crate::store::StoreError> {
         let mut cached = self.0.lock().await;
-        if let Some((at, report)) = cached.as_ref()
-            && Utc::now() - *at < Self::FRESH
-        {
-            return Ok((*at, report.clone()));
+        let Some((at, report)) = cached.clone() else {
+            let report = verify(db).await?;
+            let at = Utc::now();
+            *cached = Some((at, report.clone()));
+            return Ok((at, report));
+        };
+        if Utc::now() - at >= Self::FRESH {
+            // Marked fresh now so that only one background verification runs at a time.
+            *cached = Some((Utc::now(), report.clone()));
+            let (cache, db) = (self.clone(), db.clone());
+            tokio::spawn(async move {
+                match verify(&db).await {
+                    Ok(fresh) => cache.store(&fresh).await,
+                    Err(e) => {
+                        tracing::error!(error = %e, "background verification of the chain failed")
+                    }
+                }
+            });
         }
-        let report = verify(db).await?;
-        let at = Utc::now();
-        *cached = Some((at, report.clone()));
         Ok((at, report))
     }
 
