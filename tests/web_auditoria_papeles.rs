@@ -11,17 +11,11 @@ mod web_fixtures;
 
 use std::collections::BTreeSet;
 
-use arriendo_events::{ContratoCommand, OtroSiChanges, OtroSiNumber, PaymentModality, Role};
+use arriendo_events::Role;
 use auth_support::{Browser, Web};
 use calamine::{Data, Reader, Xlsx};
-use chrono::NaiveDate;
 use common::Engine;
-use uuid::Uuid;
 use web_fixtures::*;
-
-fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, day).unwrap()
-}
 
 async fn get(who: &Browser, path: &str, status: u16) -> reqwest::Response {
     let response = who.get(path).await;
@@ -33,129 +27,10 @@ async fn html(who: &Browser, path: &str, status: u16) -> String {
     get(who, path, status).await.text().await.unwrap()
 }
 
-/// CT-PAP-1: fijo $ 10.000.000 from 01/01/2024 for 36 months with prórroga automática and IPC + 2
-/// on the anniversary; OS-1 raises the canon to $ 11.000.000 from 01/07/2024; the 2025 adjustment
-/// (IPC 5,2 % + 2 = 7,2 %) takes it to $ 11.792.000 from 01/01/2025; OS-2 sets $ 12.500.000 from
-/// 01/07/2025; RA-1 renews it; an edit moves the preaviso from 60 to 90 days, with its reason.
-async fn the_contract(web: &Web) -> Uuid {
-    let app = &web.app;
-    let tercero = tenant(app, "900123456-8", "Café Andino S.A.S.").await;
-    let mut base = terms(
-        "CT-PAP-1",
-        tercero,
-        None,
-        PaymentModality::Fijo {
-            canon: money(10_000_000),
-        },
-        d(2024, 1, 1),
-        0,
-    );
-    base.automatic_extension = true;
-    let id = contract(app, base.clone()).await;
-    let otro_si = |from: NaiveDate, canon: i64, description: &str| ContratoCommand::DraftOtroSi {
-        actor: admin(),
-        effective_from: from,
-        effective_to: None,
-        changes: OtroSiChanges {
-            canon: Some(money(canon)),
-            ..Default::default()
-        },
-        description: description.into(),
-    };
-    let approve = |n: u32| {
-        [
-            ContratoCommand::SubmitOtroSi {
-                actor: admin(),
-                number: OtroSiNumber(n),
-            },
-            ContratoCommand::ApproveOtroSi {
-                actor: admin(),
-                number: OtroSiNumber(n),
-            },
-        ]
-    };
-    run(
-        app,
-        id,
-        otro_si(d(2024, 7, 1), 11_000_000, "Ampliación del local"),
-    )
-    .await;
-    for c in approve(1) {
-        run(app, id, c).await;
-    }
-    run(
-        app,
-        id,
-        ContratoCommand::RegisterPoliza {
-            actor: admin(),
-            id: Uuid::now_v7(),
-            poliza: arriendo_events::PolizaData {
-                kind: arriendo_events::PolicyKind::Rce,
-                number: "RCE-77".into(),
-                insurer: "Sura".into(),
-                insured_value: money(600_000_000),
-                rce_sublimits: None,
-                cumplimiento_cover: None,
-                validity: arriendo_events::DateRange::new(d(2024, 1, 1), d(2025, 1, 1)).unwrap(),
-                state: arriendo_events::PolizaState::AporteInicial,
-                required_by: arriendo_events::RequiredBy::Contract,
-                colchon_months: 0,
-            },
-        },
-    )
-    .await;
-    run(
-        app,
-        id,
-        ContratoCommand::RecordCanonAdjustment {
-            actor: admin(),
-            year: 2025,
-            index_value: pct("5,2"),
-            effective_date: d(2025, 1, 1),
-        },
-    )
-    .await;
-    run(app, id, otro_si(d(2025, 7, 1), 12_500_000, "Nueva vitrina")).await;
-    for c in approve(2) {
-        run(app, id, c).await;
-    }
-    run(app, id, ContratoCommand::ProposeRenewal { actor: admin() }).await;
-    run(
-        app,
-        id,
-        ContratoCommand::ApproveRenewal {
-            actor: admin(),
-            number: arriendo_events::RenewalNumber(1),
-        },
-    )
-    .await;
-    let state = arriendo::queries::contract_state(&app.db, &id.to_string())
-        .await
-        .unwrap()
-        .unwrap();
-    let mut edited = state.terms.clone().unwrap();
-    edited.preaviso_days = 90;
-    run(
-        app,
-        id,
-        ContratoCommand::UpdateContractTerms {
-            actor: admin(),
-            terms: edited,
-            expected_version: 0,
-            reason: "Preaviso corregido según la cláusula 5".into(),
-        }
-        .prepared_from(&state),
-    )
-    .await;
-    arriendo::audit::seal(&app.db).await.unwrap();
-    app.projector.catch_up().await.unwrap();
-    id
-}
-
 async fn the_contract_reads_the_same_before_between_and_after(engine: Engine) {
     let web = Web::start(engine).await;
     web.add_user("aud", Role::Auditor).await;
-    let id = the_contract(&web).await;
+    let id = audited_contract(&web.app).await;
     let aud = web.logged_in("aud").await;
     let page = format!("/contratos/{id}");
     for (day, shown, source) in [
@@ -220,7 +95,7 @@ async fn the_history_and_the_log_export_and_agree(engine: Engine) {
     let web = Web::start(engine).await;
     web.add_user("aud", Role::Auditor).await;
     web.add_user("gus", Role::Gestor).await;
-    let id = the_contract(&web).await;
+    let id = audited_contract(&web.app).await;
     let aud = web.logged_in("aud").await;
     let stream = arriendo::store::event_log::read_stream(&web.app.db, "contrato", &id.to_string())
         .await
@@ -294,6 +169,33 @@ async fn the_history_and_the_log_export_and_agree(engine: Engine) {
         );
     }
     assert_eq!(sheet.height() as u32, header + 1 + stream.len() as u32);
+
+    // Every browser asks for gzip: the XLSX still arrives whole (the stream ends once, cleanly).
+    let response = aud
+        .client
+        .get(aud.url(&format!("{export}?formato=xlsx")))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    let gzipped = response
+        .headers()
+        .get("content-encoding")
+        .is_some_and(|v| v == "gzip");
+    let body = response.bytes().await.unwrap().to_vec();
+    let body = if gzipped {
+        let mut out = Vec::new();
+        std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&body[..]), &mut out).unwrap();
+        out
+    } else {
+        body
+    };
+    let mut again = Xlsx::new(std::io::Cursor::new(body)).unwrap();
+    assert_eq!(
+        again.worksheet_range("Eventos").unwrap().height() as u32,
+        header + 1 + stream.len() as u32
+    );
 
     // JSON: the events exactly as stored, with their digests.
     let json: serde_json::Value = get(&aud, &format!("{export}?formato=json"), 200)
@@ -391,7 +293,7 @@ both_engines!(
 async fn two_points_compare_terms_money_and_polizas(engine: Engine) {
     let web = Web::start(engine).await;
     web.add_user("aud", Role::Auditor).await;
-    let id = the_contract(&web).await;
+    let id = audited_contract(&web.app).await;
     let aud = web.logged_in("aud").await;
     let page = format!("/contratos/{id}/comparar");
     let dates = html(&aud, &format!("{page}?a=2024-03-01&b=2025-09-01"), 200).await;
@@ -441,7 +343,7 @@ both_engines!(
 async fn an_edit_without_a_reason_is_refused(engine: Engine) {
     let web = Web::start(engine).await;
     web.add_user("gus", Role::Gestor).await;
-    let id = the_contract(&web).await;
+    let id = audited_contract(&web.app).await;
     let gus = web.logged_in("gus").await;
     let form = html(&gus, &format!("/contratos/{id}/editar"), 200).await;
     assert!(form.contains("name=\"motivo\""));

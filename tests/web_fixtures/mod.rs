@@ -1,6 +1,10 @@
 //! Fixtures for the page tests: a tenant, a local and contracts made with the domain's commands.
 #![allow(dead_code, clippy::unwrap_used)]
 
+mod auditoria;
+#[allow(unused_imports)]
+pub use auditoria::audited_contract;
+
 use arriendo::App;
 use arriendo::store::Metadata;
 use arriendo_events::*;

@@ -280,7 +280,9 @@ async fn xlsx_body(db: &Db, request: &Request, source: &Source) -> Result<Body, 
             Err(e) => Some((Err(e), None)),
         }
     });
-    Ok(Body::from_stream(stream))
+    // Fused: the compression layer polls once more after the end, which `unfold` alone answers
+    // with a panic (and a truncated download in every browser).
+    Ok(Body::from_stream(futures::StreamExt::fuse(stream)))
 }
 
 fn title_lines(what: &str, reader: &Reader, filters: &str) -> Vec<String> {
