@@ -21,7 +21,7 @@ fn field(cell: &Cell) -> String {
     match cell {
         Cell::Text(text) => defused(text),
         Cell::Int(n) => n.to_string(),
-        Cell::Money(m) => m.normalize().to_string(),
+        Cell::Money(m) | Cell::Number(m) => m.normalize().to_string(),
         Cell::Date(d) => d.format("%Y-%m-%d").to_string(),
         Cell::Moment(t) => t
             .with_timezone(&chrono_tz::America::Bogota)

@@ -18,6 +18,8 @@ pub enum Cell {
     Int(i64),
     /// Pesos: a number with a peso format in XLSX, a plain decimal in CSV.
     Money(Decimal),
+    /// A plain number (a percentage as `8.5`).
+    Number(Decimal),
     Date(NaiveDate),
     /// An instant, written in Bogotá time (the column's title says so).
     Moment(DateTime<Utc>),

@@ -17,11 +17,17 @@ const LONGEST_TEXT: usize = 32_000;
 
 /// Where the rows of one XLSX export go, and the file they end in.
 pub struct XlsxFeed {
-    rows: mpsc::Sender<Vec<Vec<Cell>>>,
+    rows: mpsc::Sender<Message>,
     writer: JoinHandle<Result<NamedTempFile, ExportError>>,
 }
 
-/// Starts writing `sheet`; send its rows in order, then [`XlsxFeed::finish`].
+/// What the writer receives: rows of the current sheet, or the start of the next sheet.
+enum Message {
+    Rows(Vec<Vec<Cell>>),
+    Sheet(Sheet),
+}
+
+/// Starts writing `sheet`; send its rows in order (and further sheets), then [`XlsxFeed::finish`].
 pub fn spawn_xlsx(sheet: Sheet) -> XlsxFeed {
     let (tx, rx) = mpsc::channel(4);
     let writer = tokio::task::spawn_blocking(move || write(sheet, rx));
@@ -31,7 +37,15 @@ pub fn spawn_xlsx(sheet: Sheet) -> XlsxFeed {
 impl XlsxFeed {
     pub async fn send(&self, rows: Vec<Vec<Cell>>) -> Result<(), ExportError> {
         self.rows
-            .send(rows)
+            .send(Message::Rows(rows))
+            .await
+            .map_err(|_| ExportError::WriterGone)
+    }
+
+    /// Ends the current sheet; the rows sent next go to `sheet`.
+    pub async fn next_sheet(&self, sheet: Sheet) -> Result<(), ExportError> {
+        self.rows
+            .send(Message::Sheet(sheet))
             .await
             .map_err(|_| ExportError::WriterGone)
     }
@@ -47,14 +61,12 @@ struct Formats {
     title: Format,
     header: Format,
     money: Format,
+    number: Format,
     date: Format,
     moment: Format,
 }
 
-fn write(
-    sheet: Sheet,
-    mut rx: mpsc::Receiver<Vec<Vec<Cell>>>,
-) -> Result<NamedTempFile, ExportError> {
+fn write(first: Sheet, mut rx: mpsc::Receiver<Message>) -> Result<NamedTempFile, ExportError> {
     let formats = Formats {
         title: Format::new().set_bold(),
         header: Format::new()
@@ -62,19 +74,44 @@ fn write(
             .set_background_color("D9E2F3")
             .set_align(FormatAlign::Center),
         money: Format::new().set_num_format("\"$\" #,##0.##"),
+        number: Format::new().set_num_format("#,##0.##"),
         date: Format::new().set_num_format("dd/mm/yyyy"),
         moment: Format::new().set_num_format("dd/mm/yyyy hh:mm:ss"),
     };
     let mut workbook = Workbook::new();
     let mut sheets = 1;
+    let mut sheet = first;
+    let mut part = 1;
     let mut row = start_sheet(
         workbook.add_worksheet_with_constant_memory()?,
         &sheet,
         &sheet.name,
         &formats,
     )?;
-    let first_data_row = row;
-    while let Some(batch) = rx.blocking_recv() {
+    let mut first_data_row = row;
+    while let Some(message) = rx.blocking_recv() {
+        let batch = match message {
+            Message::Rows(batch) => batch,
+            Message::Sheet(next) => {
+                finish_sheet(
+                    last(&mut workbook, sheets)?,
+                    &sheet,
+                    first_data_row,
+                    row.saturating_sub(1),
+                )?;
+                sheets += 1;
+                part = 1;
+                sheet = next;
+                row = start_sheet(
+                    workbook.add_worksheet_with_constant_memory()?,
+                    &sheet,
+                    &sheet.name,
+                    &formats,
+                )?;
+                first_data_row = row;
+                continue;
+            }
+        };
         for cells in batch {
             if row > LAST_ROW {
                 finish_sheet(
@@ -84,7 +121,8 @@ fn write(
                     LAST_ROW,
                 )?;
                 sheets += 1;
-                let name = continued_name(&sheet.name, sheets);
+                part += 1;
+                let name = continued_name(&sheet.name, part);
                 row = start_sheet(
                     workbook.add_worksheet_with_constant_memory()?,
                     &sheet,
@@ -169,6 +207,9 @@ fn write_row(ws: &mut Worksheet, row: u32, cells: &[Cell], f: &Formats) -> Resul
             }
             Cell::Money(m) => {
                 ws.write_number_with_format(row, col, m.to_f64().unwrap_or_default(), &f.money)?;
+            }
+            Cell::Number(n) => {
+                ws.write_number_with_format(row, col, n.to_f64().unwrap_or_default(), &f.number)?;
             }
             Cell::Date(d) => {
                 ws.write_datetime_with_format(row, col, d, &f.date)?;

@@ -17,6 +17,7 @@ pub mod lecturas;
 pub mod locales;
 pub mod panics;
 pub mod polizas;
+pub mod relacion;
 pub mod renovaciones;
 pub mod respaldos;
 pub mod respuestas;
@@ -44,6 +45,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(integridad::routes());
     routes.extend(exportar::routes());
     routes.extend(lecturas::routes());
+    routes.extend(relacion::routes());
     routes.extend(assets::routes());
     routes.extend(auth::routes());
     routes.push(Route::get("/salud", Access::Public, health));

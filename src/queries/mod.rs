@@ -8,6 +8,7 @@ pub mod dashboard;
 pub mod filters;
 pub mod indices;
 pub mod polizas;
+pub mod relacion;
 pub mod renovaciones;
 pub mod time_travel;
 pub mod ventas;

@@ -130,3 +130,44 @@ pub async fn insert(tx: &mut Tx, events: &[&StoredEvent]) -> Result<(), StoreErr
     }
     Ok(())
 }
+
+/// The contracts `ids` (at most a few hundred: one statement), folded, by id; ids without events are
+/// left out.
+pub async fn load_many(
+    db: &Db,
+    ids: &[String],
+) -> Result<std::collections::HashMap<String, Contrato>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let marks: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT contract_id, sequence, event_type, event_version, payload FROM rm_contract_events \
+         WHERE contract_id IN ({}) ORDER BY contract_id, sequence",
+        marks.join(", ")
+    );
+    let rows: Vec<(String, i64, String, String, String)> = crate::on_pool!(db, pool => {
+        let mut q = sqlx::query_as(&sql);
+        for id in ids {
+            q = q.bind(id.as_str());
+        }
+        q.fetch_all(pool).await?
+    });
+    let mut by_contract: std::collections::HashMap<String, Vec<Row>> =
+        std::collections::HashMap::new();
+    for (contract_id, sequence, event_type, event_version, payload) in rows {
+        by_contract.entry(contract_id).or_default().push((
+            sequence,
+            event_type,
+            event_version,
+            payload,
+        ));
+    }
+    let mut folded = std::collections::HashMap::with_capacity(by_contract.len());
+    for (id, rows) in by_contract {
+        if let Some(state) = fold(&id, rows)? {
+            folded.insert(id, state);
+        }
+    }
+    Ok(folded)
+}

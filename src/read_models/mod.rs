@@ -1,7 +1,7 @@
 //! The read models the pages query, kept by the projector.
 
 mod catalogs;
-mod contract_events;
+pub mod contract_events;
 mod contracts;
 mod history;
 pub(crate) mod payload;

@@ -261,10 +261,13 @@ async fn xlsx_body(db: &Db, request: &Request, source: &Source) -> Result<Body, 
     })
     .await?;
     let file = feed.finish().await?;
-    let reader = tokio::fs::File::open(file.path())
-        .await
-        .map_err(ExportError::from)?;
-    // The temporary file goes with the stream: removed once the download ends or is dropped.
+    Ok(file_body(file).await?)
+}
+
+/// A finished temporary file as a response body; the file is removed once the download ends or is
+/// dropped.
+pub(super) async fn file_body(file: tempfile::NamedTempFile) -> Result<Body, ExportError> {
+    let reader = tokio::fs::File::open(file.path()).await?;
     let stream = futures::stream::unfold(Some((reader, file)), |state| async move {
         let (mut reader, file) = state?;
         let mut buf = vec![0u8; 64 * 1024];

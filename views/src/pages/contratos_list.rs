@@ -100,10 +100,9 @@ pub fn contracts_page(ctx: &PageContext, list: &ContractList, raw_query: &str) -
         Column::new("Estado"),
         Column::new("Alertas").numeric(),
     ];
-    let actions = if list.can_write {
-        link_button("/contratos/nuevo", "Nuevo contrato", true)
-    } else {
-        html! {}
+    let actions = html! {
+        (link_button("/contratos/relacion-canones", "Relación de cánones", false))
+        @if list.can_write { (link_button("/contratos/nuevo", "Nuevo contrato", true)) }
     };
     let body = html! {
         (page_header("Contratos", Some(&format!("{} contratos", format::thousands(list.total))), actions))

@@ -19,6 +19,7 @@ pub mod locales;
 pub mod otrosi;
 pub mod poliza_form;
 pub mod polizas;
+pub mod relacion;
 pub mod renovaciones;
 pub mod respaldos;
 pub mod terceros;
