@@ -47,6 +47,8 @@ pub struct App {
     pub data_dir: PathBuf,
     /// Sessions, lockouts and cookies (from `ARRIENDO_*` variables; tests replace it).
     pub auth: crate::auth::AuthSettings,
+    /// Failed logins per client IP across usernames (in memory: see `auth::throttle`).
+    pub login_throttle: crate::auth::throttle::IpThrottle,
 }
 
 /// Today's calendar date where the company works (America/Bogota).
@@ -84,6 +86,7 @@ impl App {
             commands,
             data_dir,
             auth,
+            login_throttle: crate::auth::throttle::IpThrottle::default(),
         })
     }
 }

@@ -1,9 +1,11 @@
-//! Password hashing with argon2id at the OWASP parameters, always off the async runtime.
+//! Password hashing with argon2id at the OWASP parameters, always off the async runtime, and never
+//! more hashes at once than the machine has cores.
 
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use rand::Rng;
+use tokio::sync::Semaphore;
 
 use super::AuthError;
 
@@ -17,6 +19,34 @@ fn hasher() -> Result<Argon2<'static>, AuthError> {
     let params = Params::new(19_456, 2, 1, None)
         .map_err(|e| AuthError::Internal(format!("argon2 parameters: {e}")))?;
     Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
+}
+
+/// Each argon2 run holds 19 MiB and a core for tens of milliseconds. Without a cap, a burst of 200
+/// logins ran 200 hashes at once on the blocking pool (795 MB resident) and starved every other
+/// request; with one permit per core, extra logins wait their turn in the queue, holding nothing but
+/// their (small) request.
+static HASH_PERMITS: std::sync::OnceLock<Semaphore> = std::sync::OnceLock::new();
+
+/// How many argon2 runs may proceed at once: the cores available to the process.
+pub fn hash_concurrency() -> usize {
+    std::thread::available_parallelism()
+        .map(std::num::NonZeroUsize::get)
+        .unwrap_or(1)
+}
+
+/// Runs one argon2 computation on the blocking pool once a permit is free.
+async fn with_permit<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, AuthError> + Send + 'static,
+) -> Result<T, AuthError> {
+    let permits = HASH_PERMITS.get_or_init(|| Semaphore::new(hash_concurrency()));
+    // The semaphore is never closed, so acquiring only fails if that changes.
+    let _permit = permits
+        .acquire()
+        .await
+        .map_err(|e| AuthError::Internal(format!("hash permits closed: {e}")))?;
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| AuthError::Internal(format!("hashing task failed: {e}")))?
 }
 
 /// Refuses passwords that are too short or too long (message for the user, in Spanish).
@@ -43,7 +73,7 @@ pub async fn hash(password: String) -> Result<String, AuthError> {
 
 /// Hashes without validating (the dummy hash for unknown users).
 pub(crate) async fn hash_unchecked(password: String) -> Result<String, AuthError> {
-    tokio::task::spawn_blocking(move || {
+    with_permit(move || {
         let salt = SaltString::generate(&mut OsRng);
         hasher()?
             .hash_password(password.as_bytes(), &salt)
@@ -51,12 +81,11 @@ pub(crate) async fn hash_unchecked(password: String) -> Result<String, AuthError
             .map_err(|e| AuthError::Internal(format!("hashing failed: {e}")))
     })
     .await
-    .map_err(|e| AuthError::Internal(format!("hashing task failed: {e}")))?
 }
 
 /// Checks a password against a PHC string on the blocking pool. A malformed hash never verifies.
 pub async fn verify(password: String, phc: String) -> Result<bool, AuthError> {
-    tokio::task::spawn_blocking(move || {
+    with_permit(move || {
         let Ok(parsed) = PasswordHash::new(&phc) else {
             return Ok(false);
         };
@@ -65,7 +94,6 @@ pub async fn verify(password: String, phc: String) -> Result<bool, AuthError> {
             .is_ok())
     })
     .await
-    .map_err(|e| AuthError::Internal(format!("verification task failed: {e}")))?
 }
 
 /// A random password of `len` characters from an alphabet without look-alikes (0/O, 1/l/I).

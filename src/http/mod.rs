@@ -11,6 +11,7 @@ pub mod contratos;
 pub mod cuarentena;
 pub mod dashboard;
 pub mod indices;
+pub mod ingreso;
 pub mod integridad;
 pub mod locales;
 pub mod panics;
@@ -41,6 +42,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(auditoria::routes());
     routes.extend(integridad::routes());
     routes.extend(assets::routes());
+    routes.extend(ingreso::routes());
     routes.extend(auth::routes());
     routes.push(Route::get("/salud", Access::Public, health));
     routes
