@@ -1,15 +1,20 @@
 //! Issue 15's edges, on both engines: a burst of login guesses gets no more password checks than the
-//! lockout allows and one address cannot sweep usernames.
+//! lockout allows and one address cannot sweep usernames; anonymous visitors store no session and
+//! send only small bodies; no query string or form field makes a 500 and every refusal is the Spanish
+//! page.
 #![allow(clippy::unwrap_used)]
 
 mod auth_support;
 mod common;
+mod web_support;
 
 use arriendo::auth::lockout;
+use arriendo::http::{Access, routes};
 use arriendo_events::actor::Role;
 use auth_support::{Browser, PASSWORD, Web};
 use common::Engine;
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
+use web_support::{contract_fields, pairs, tercero_y_local};
 
 async fn outcome_counts(web: &Web, username: &str) -> (usize, usize, usize) {
     let attempts = lockout::recent_attempts(&web.app.db, 10_000).await.unwrap();
@@ -148,4 +153,310 @@ async fn one_address_sweeping_usernames_is_refused_after_its_limit(engine: Engin
 both_engines!(
     login_ip_sweep,
     super::one_address_sweeping_usernames_is_refused_after_its_limit
+);
+
+// ---------------------------------------------------------------------------------------------------
+// 2. Anonymous requests cost nothing
+
+async fn session_rows(web: &Web) -> i64 {
+    arriendo::on_pool!(&web.app.db, pool => {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM tower_sessions")
+            .fetch_one(pool)
+            .await
+            .unwrap()
+    })
+}
+
+fn is_spanish_page(content_type: &str, body: &str) -> bool {
+    content_type.starts_with("text/html") && body.contains("lang=\"es-CO\"")
+}
+
+async fn spanish(response: reqwest::Response) -> (StatusCode, String) {
+    let status = response.status();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    let body = response.text().await.unwrap();
+    assert!(
+        is_spanish_page(&content_type, &body),
+        "{status} {content_type}: {}",
+        body.chars().take(300).collect::<String>()
+    );
+    (status, body)
+}
+
+async fn anonymous_visitors_store_no_session_and_send_small_bodies(engine: Engine) {
+    let web = Web::start(engine).await;
+    web.add_user("ana", Role::Gestor).await;
+    let anonymous = web.browser();
+    for path in [
+        "/login",
+        "/login?next=%2Fcontratos",
+        "/contratos",
+        "/no/existe",
+    ] {
+        anonymous.get(path).await;
+    }
+    let token = anonymous.token().await;
+    assert_eq!(
+        login_as(&anonymous, &token, "ana", "equivocada-del-todo", None).await,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        session_rows(&web).await,
+        0,
+        "no session for anonymous visitors"
+    );
+    assert!(anonymous.session_cookie().is_none());
+
+    // A login body over 8 KiB is refused before it is read, with the Spanish page.
+    let big = "x".repeat(9 * 1024);
+    let response = anonymous
+        .client
+        .post(anonymous.url("/login"))
+        .form(&[
+            ("username", "ana"),
+            ("password", big.as_str()),
+            ("csrf_token", token.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = spanish(response).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(body.contains("Solicitud demasiado grande"));
+    // Also without a token (nothing of it is buffered), and then nothing was stored either.
+    let response = anonymous
+        .client
+        .post(anonymous.url("/login"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("username=ana&password={big}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(spanish(response).await.0, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(session_rows(&web).await, 0);
+
+    // The login works, and only then is a session stored.
+    assert_eq!(
+        login_as(&anonymous, &token, "ana", PASSWORD, None).await,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(session_rows(&web).await, 1);
+
+    // Forms: the largest legitimate contract form passes, a bigger body gets 413.
+    let (tercero, local) = tercero_y_local(&web.app).await;
+    let mut fields = contract_fields(arriendo::app::today(), "CT-GRANDE", &tercero, &local);
+    let long = "á".repeat(10_000);
+    for name in ["objeto", "clausula_penal", "interes_mora"] {
+        fields.retain(|(k, _)| k != name);
+        fields.push((name.to_string(), long.clone()));
+    }
+    let response = anonymous.post("/contratos", &pairs(&fields)).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER, "the largest form");
+    let huge = "x".repeat(300 * 1024);
+    let response = anonymous
+        .post("/terceros", &[("razon_social", huge.as_str())])
+        .await;
+    let (status, _) = spanish(response).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+}
+both_engines!(
+    anonymous_costs_nothing,
+    super::anonymous_visitors_store_no_session_and_send_small_bodies
+);
+
+// ---------------------------------------------------------------------------------------------------
+// 4. No 500 from a query string or a form field
+
+/// Query strings no page should answer with a 5xx, and whether each must be refused.
+const HOSTILE_QUERIES: &[(&str, bool)] = &[
+    ("pagina=18446744073709551615", false),
+    ("pagina=-1&orden=zzz&dir=zzz", false),
+    ("q=a%00b", true),
+    ("contrato=a%00b", true),
+    ("q=%FF%FE", true),
+    ("tipo=%C3%28", true),
+    ("pagina=1&pagina=2", false),
+    ("q=a&q=b&contrato=x&contrato=y&estado=zzz", false),
+    ("fecha=2025-13-45&comparar=zzz", false),
+];
+
+fn concrete(path: &str, contract: &str) -> String {
+    path.split('/')
+        .map(|segment| match segment {
+            "{id}" if path.starts_with("/contratos/") => contract,
+            s if s.starts_with('{') => "nadie-existe",
+            s => s,
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+async fn every_get_route_survives_hostile_query_strings(engine: Engine) {
+    let web = Web::start(engine).await;
+    web.add_user("ana", Role::Administrador).await;
+    let (tercero, local) = tercero_y_local(&web.app).await;
+    let admin = web.logged_in("ana").await;
+    let fields = contract_fields(arriendo::app::today(), "CT-Q-1", &tercero, &local);
+    let created = admin.post("/contratos", &pairs(&fields)).await;
+    assert_eq!(created.status(), StatusCode::SEE_OTHER);
+    let contract = auth_support::location(&created)
+        .trim_start_matches("/contratos/")
+        .to_string();
+
+    let mut checked = 0;
+    for route in routes().iter().filter(|r| r.method == Method::GET) {
+        let path = concrete(route.path, &contract);
+        for (query, refused) in HOSTILE_QUERIES {
+            let response = admin.get(&format!("{path}?{query}")).await;
+            let status = response.status();
+            assert!(!status.is_server_error(), "GET {path}?{query}: {status}");
+            if *refused {
+                let (status, body) = spanish(response).await;
+                assert!(
+                    status == StatusCode::UNPROCESSABLE_ENTITY || status == StatusCode::BAD_REQUEST,
+                    "GET {path}?{query}: {status}"
+                );
+                assert!(body.contains("Datos no válidos") || body.contains("Solicitud no válida"));
+            } else if status.is_client_error() {
+                spanish(response).await;
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 100, "{checked}");
+    // The page numbers past any list are an empty page, not an error.
+    for path in [
+        "/contratos",
+        "/alertas",
+        "/polizas",
+        "/terceros",
+        "/locales",
+    ] {
+        let response = admin
+            .get(&format!("{path}?pagina=18446744073709551615"))
+            .await;
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+    }
+}
+both_engines!(
+    hostile_query_strings,
+    super::every_get_route_survives_hostile_query_strings
+);
+
+/// The forms of a page: action and field names (everything but the token and buttons).
+fn forms_of(html: &str) -> Vec<(String, Vec<(String, String)>)> {
+    let document = scraper::Html::parse_document(html);
+    let form_selector = scraper::Selector::parse("form[method=post]").unwrap();
+    let field_selector = scraper::Selector::parse("input, textarea, select").unwrap();
+    document
+        .select(&form_selector)
+        .filter_map(|form| {
+            let action = form.value().attr("action")?.to_string();
+            let fields = form
+                .select(&field_selector)
+                .filter_map(|f| {
+                    let name = f.value().attr("name")?;
+                    let kind = f.value().attr("type").unwrap_or("text");
+                    (name != "csrf_token" && kind != "submit").then(|| {
+                        (
+                            name.to_string(),
+                            f.value().attr("value").unwrap_or("").to_string(),
+                        )
+                    })
+                })
+                .collect();
+            Some((action, fields))
+        })
+        .collect()
+}
+
+async fn a_nul_in_any_form_field_is_a_spanish_422(engine: Engine) {
+    let web = Web::start(engine).await;
+    web.add_user("ana", Role::Administrador).await;
+    web.add_user("gus", Role::Gestor).await;
+    let (tercero, local) = tercero_y_local(&web.app).await;
+    let admin = web.logged_in("ana").await;
+    let fields = contract_fields(arriendo::app::today(), "CT-NUL-1", &tercero, &local);
+    let created = admin.post("/contratos", &pairs(&fields)).await;
+    let contract = auth_support::location(&created);
+
+    // Every field of every form these pages show, one at a time.
+    let pages = [
+        "/contratos/nuevo".to_string(),
+        contract.clone(),
+        format!("{contract}/editar"),
+        format!("{contract}/otrosi/nuevo"),
+        format!("{contract}/polizas/nueva"),
+        "/terceros/nuevo".to_string(),
+        format!("/terceros/{tercero}/editar"),
+        "/locales/nuevo".to_string(),
+        "/indices".to_string(),
+        "/usuarios".to_string(),
+        "/usuarios/accesos".to_string(),
+        "/cuenta/contrasena".to_string(),
+    ];
+    let mut posted = 0;
+    for page in &pages {
+        let html = admin.get(page).await.text().await.unwrap();
+        for (action, fields) in forms_of(&html) {
+            if action == "/logout" {
+                continue;
+            }
+            for (name, _) in &fields {
+                let mut sent: Vec<(&str, &str)> = fields
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.as_str()))
+                    .collect();
+                for pair in sent.iter_mut().filter(|(k, _)| k == name) {
+                    pair.1 = "a\u{0}b";
+                }
+                let response = admin.post(&action, &sent).await;
+                let (status, body) = spanish(response).await;
+                assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{action} {name}");
+                assert!(body.contains(&format!("«{name}»")), "{action} {name}");
+                posted += 1;
+            }
+        }
+    }
+    assert!(posted > 60, "posted {posted}");
+    // And every POST route of the table, whatever its fields.
+    for route in routes().iter().filter(|r| r.method == Method::POST) {
+        let path = concrete(route.path, "nadie-existe");
+        let browser = if route.access == Access::Public {
+            web.browser()
+        } else {
+            web.logged_in("ana").await
+        };
+        let response = browser.post(&path, &[("campo", "a\u{0}b")]).await;
+        let (status, _) = spanish(response).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "POST {path}");
+    }
+    // Other refusals by the extractors are the Spanish page too: a JSON body, a duplicated field.
+    let response = admin
+        .client
+        .post(admin.url("/cuenta/contrasena"))
+        .header("x-csrf-token", admin.token().await)
+        .header("content-type", "application/json")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        spanish(response).await.0,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE
+    );
+    let response = admin
+        .post("/cuenta/contrasena", &[("actual", "a"), ("actual", "b")])
+        .await;
+    let (status, _) = spanish(response).await;
+    assert!(status.is_client_error(), "{status}");
+    assert_eq!(admin.get("/").await.status(), StatusCode::OK);
+}
+both_engines!(
+    nul_in_forms,
+    super::a_nul_in_any_form_field_is_a_spanish_422
 );

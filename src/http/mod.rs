@@ -10,6 +10,7 @@ pub mod auth;
 pub mod contratos;
 pub mod cuarentena;
 pub mod dashboard;
+pub mod entrada;
 pub mod indices;
 pub mod ingreso;
 pub mod integridad;

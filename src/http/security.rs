@@ -156,6 +156,7 @@ pub fn protect(routes: Vec<Route>, app: &App) -> Router {
         .route_layer(middleware::from_fn_with_state(app.clone(), csrf_check))
         .route_layer(middleware::from_fn_with_state(Arc::new(policies), guard))
         .fallback(not_found)
+        .layer(middleware::from_fn(super::entrada::spanish_input))
         .layer(middleware::from_fn_with_state(
             app.clone(),
             session_timeouts,
@@ -265,7 +266,7 @@ impl CurrentUser {
         self.role == Role::Administrador
     }
 
-    fn from_session_user(user: &SessionUser) -> Self {
+    pub(crate) fn from_session_user(user: &SessionUser) -> Self {
         Self {
             username: user.username.clone(),
             role: user.role,
@@ -389,7 +390,12 @@ pub async fn page_context(
             role_label: role_label(u.role).to_string(),
             is_admin: u.is_admin(),
         }),
-        csrf_token: csrf_token(session).await,
+        // Only a logged-in user's session holds a CSRF token: an anonymous visitor gets no session
+        // row (the login form's token is a cookie, see `http::ingreso`).
+        csrf_token: match user {
+            Some(_) => csrf_token(session).await,
+            None => String::new(),
+        },
         flash: take_flashes(session).await,
         current_path: path.to_string(),
         quarantined: 0,
@@ -533,11 +539,11 @@ async fn session_timeouts(State(app): State<App>, mut request: Request, next: Ne
     next.run(request).await
 }
 
-const BODY_LIMIT: usize = 64 * 1024 * 1024;
-
 /// Refuses (403) unsafe requests that come from another site, or that lack the session's token in the
-/// `csrf_token` field (form or multipart body) or the `X-CSRF-Token` header. Nothing reaches the
-/// handler then.
+/// `csrf_token` field (form or multipart body) or the `X-CSRF-Token` header; `POST /login` may
+/// instead carry the login cookie's token (anonymous visitors have no session). Bodies are read up to
+/// the route's limit only (413 beyond it, see `entrada::body_limit`), and a form with a NUL byte or
+/// broken UTF-8 in any field is refused (422 / 400). Nothing reaches the handler then.
 async fn csrf_check(State(app): State<App>, request: Request, next: Next) -> Response {
     if matches!(
         *request.method(),
@@ -552,13 +558,25 @@ async fn csrf_check(State(app): State<App>, request: Request, next: Next) -> Res
         let (parts, _) = request.into_parts();
         return csrf_refused(&parts).await;
     }
+    let limit = super::entrada::body_limit(&path);
+    if super::entrada::declared_too_large(request.headers(), limit) {
+        tracing::info!(%path, "request body over the route's limit refused");
+        let (parts, _) = request.into_parts();
+        return super::entrada::too_large_page(&context_of(&parts).await);
+    }
     let expected = match &session {
         Some(session) => session.get::<String>(CSRF_KEY).await.ok().flatten(),
         None => None,
     };
+    let login_token = if path == "/login" {
+        super::ingreso::login_cookie(request.headers(), &app.auth)
+    } else {
+        None
+    };
     let (parts, body) = request.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, BODY_LIMIT).await else {
-        return (StatusCode::PAYLOAD_TOO_LARGE, "Solicitud demasiado grande").into_response();
+    let Ok(bytes) = axum::body::to_bytes(body, limit).await else {
+        tracing::info!(%path, "request body over the route's limit refused");
+        return super::entrada::too_large_page(&context_of(&parts).await);
     };
     let submitted = parts
         .headers
@@ -566,18 +584,32 @@ async fn csrf_check(State(app): State<App>, request: Request, next: Next) -> Res
         .and_then(|v| v.to_str().ok())
         .map(str::to_string)
         .or_else(|| token_in_body(&parts.headers, &bytes));
-    let valid = match (expected, submitted) {
-        (Some(expected), Some(submitted)) => {
-            constant_time_eq(expected.as_bytes(), submitted.as_bytes())
-        }
-        _ => false,
+    let valid = match submitted {
+        Some(submitted) => [expected, login_token]
+            .iter()
+            .flatten()
+            .any(|token| constant_time_eq(token.as_bytes(), submitted.as_bytes())),
+        None => false,
     };
     if !valid {
         tracing::warn!(%path, "request without a valid CSRF token refused");
         return csrf_refused(&parts).await;
     }
+    if is_form(&parts.headers)
+        && let Err(bad) = super::entrada::check_encoded(&bytes)
+    {
+        tracing::info!(%path, ?bad, "form refused");
+        return super::entrada::bad_text_page(&context_of(&parts).await, &bad);
+    }
     next.run(Request::from_parts(parts, Body::from(bytes)))
         .await
+}
+
+fn is_form(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"))
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
