@@ -1,7 +1,7 @@
 //! Issue 15's edges, on both engines: a burst of login guesses gets no more password checks than the
 //! lockout allows and one address cannot sweep usernames; anonymous visitors store no session and
 //! send only small bodies; no query string or form field makes a 500 and every refusal is the Spanish
-//! page.
+//! page; a select's unknown value is a field error.
 #![allow(clippy::unwrap_used)]
 
 mod auth_support;
@@ -459,4 +459,88 @@ async fn a_nul_in_any_form_field_is_a_spanish_422(engine: Engine) {
 both_engines!(
     nul_in_forms,
     super::a_nul_in_any_form_field_is_a_spanish_422
+);
+
+// ---------------------------------------------------------------------------------------------------
+// 5. Unknown choices refused
+
+async fn an_unknown_choice_in_a_select_is_a_field_error(engine: Engine) {
+    let web = Web::start(engine).await;
+    web.add_user("gus", Role::Gestor).await;
+    let (tercero, local) = tercero_y_local(&web.app).await;
+    let gestor = web.logged_in("gus").await;
+    let base = contract_fields(arriendo::app::today(), "CT-SEL-1", &tercero, &local);
+    for (field, value) in [
+        ("ajuste_fecha", "zzz"),
+        ("ajuste_indice", "zzz"),
+        ("clase", "zzz"),
+        ("modalidad", "zzz"),
+        ("tercero", "zzz"),
+        ("local", "zzz"),
+    ] {
+        let mut fields = base.clone();
+        fields.retain(|(k, _)| k != field);
+        fields.push((field.to_string(), value.to_string()));
+        let response = gestor.post("/contratos", &pairs(&fields)).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{field}={value}"
+        );
+        let html = response.text().await.unwrap();
+        assert!(
+            html.contains(&format!("campo-{field}-error")),
+            "{field}={value}"
+        );
+    }
+    // Nothing was saved, and the valid form still saves.
+    let response = gestor.post("/contratos", &pairs(&base)).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let contract = auth_support::location(&response);
+
+    // Otro Sí: an unknown modality used to be read as "híbrido".
+    let today = arriendo::app::today();
+    let response = gestor
+        .post(
+            &format!("{contract}/otrosi"),
+            &[
+                ("vigencia_desde", web_support::iso(today).as_str()),
+                ("descripcion", "Cambio de modalidad"),
+                ("modalidad", "zzz"),
+                ("minimo", "10.000.000"),
+                ("porcentaje", "5"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("campo-modalidad-error")
+    );
+    let response = gestor
+        .post(
+            &format!("{contract}/otrosi"),
+            &[
+                ("vigencia_desde", web_support::iso(today).as_str()),
+                ("descripcion", "Cambio de ajuste"),
+                ("ajuste_fecha", "zzz"),
+                ("ajuste_indice", "ipc"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("campo-ajuste_fecha-error")
+    );
+}
+both_engines!(
+    unknown_choices,
+    super::an_unknown_choice_in_a_select_is_a_field_error
 );
