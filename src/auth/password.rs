@@ -1,6 +1,8 @@
 //! Password hashing with argon2id at the OWASP parameters, always off the async runtime, and never
 //! more hashes at once than the machine has cores.
 
+use std::sync::Arc;
+
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
@@ -25,7 +27,7 @@ fn hasher() -> Result<Argon2<'static>, AuthError> {
 /// logins ran 200 hashes at once on the blocking pool (795 MB resident) and starved every other
 /// request; with one permit per core, extra logins wait their turn in the queue, holding nothing but
 /// their (small) request.
-static HASH_PERMITS: std::sync::OnceLock<Semaphore> = std::sync::OnceLock::new();
+static HASH_PERMITS: std::sync::OnceLock<Arc<Semaphore>> = std::sync::OnceLock::new();
 
 /// How many argon2 runs may proceed at once: the cores available to the process.
 pub fn hash_concurrency() -> usize {
@@ -34,19 +36,52 @@ pub fn hash_concurrency() -> usize {
         .unwrap_or(1)
 }
 
-/// Runs one argon2 computation on the blocking pool once a permit is free.
+/// Runs one argon2 computation on the blocking pool once a permit is free. The permit travels into
+/// the blocking task: a request abandoned mid-hash (the client went away) does not free it before
+/// the hash ends, so the cap holds for the threads actually hashing.
 async fn with_permit<T: Send + 'static>(
     work: impl FnOnce() -> Result<T, AuthError> + Send + 'static,
 ) -> Result<T, AuthError> {
-    let permits = HASH_PERMITS.get_or_init(|| Semaphore::new(hash_concurrency()));
+    let permits = HASH_PERMITS.get_or_init(|| Arc::new(Semaphore::new(hash_concurrency())));
     // The semaphore is never closed, so acquiring only fails if that changes.
-    let _permit = permits
-        .acquire()
+    let permit = permits
+        .clone()
+        .acquire_owned()
         .await
         .map_err(|e| AuthError::Internal(format!("hash permits closed: {e}")))?;
-    tokio::task::spawn_blocking(work)
-        .await
-        .map_err(|e| AuthError::Internal(format!("hashing task failed: {e}")))?
+    tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        #[cfg(test)]
+        let _gauge = gauge::Running::start();
+        work()
+    })
+    .await
+    .map_err(|e| AuthError::Internal(format!("hashing task failed: {e}")))?
+}
+
+/// How many hashes ran at once at most (tests only: proves the cap).
+#[cfg(test)]
+mod gauge {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    static RUNNING: AtomicUsize = AtomicUsize::new(0);
+    pub static MOST: AtomicUsize = AtomicUsize::new(0);
+
+    pub struct Running;
+
+    impl Running {
+        pub fn start() -> Running {
+            let now = RUNNING.fetch_add(1, Ordering::SeqCst) + 1;
+            MOST.fetch_max(now, Ordering::SeqCst);
+            Running
+        }
+    }
+
+    impl Drop for Running {
+        fn drop(&mut self) {
+            RUNNING.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
 }
 
 /// Refuses passwords that are too short or too long (message for the user, in Spanish).
@@ -127,6 +162,23 @@ mod tests {
         );
         assert!(!verify("otra clave cualquiera".into(), phc).await.unwrap());
         assert!(!verify("x".into(), "not a hash".into()).await.unwrap());
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn never_more_hashes_at_once_than_cores() {
+        let phc = hash("una clave bastante larga".into()).await.unwrap();
+        let checks: Vec<_> = (0..hash_concurrency() * 4 + 2)
+            .map(|i| tokio::spawn(verify(format!("intento {i}"), phc.clone())))
+            .collect();
+        for check in checks {
+            assert!(!check.await.unwrap().unwrap());
+        }
+        let most = gauge::MOST.load(std::sync::atomic::Ordering::SeqCst);
+        assert!(
+            (1..=hash_concurrency()).contains(&most),
+            "{most} hashes at once with {} cores",
+            hash_concurrency()
+        );
     }
 
     #[tokio::test]
