@@ -8,6 +8,7 @@ pub mod assets;
 pub mod auditoria;
 pub mod auth;
 pub mod contratos;
+pub mod csrf;
 pub mod cuarentena;
 pub mod dashboard;
 pub mod entrada;

@@ -1,6 +1,7 @@
 //! Everything that stands between a request and a handler: the route table with each route's access
-//! rule, sessions and login (axum-login + tower-sessions), session timeouts, CSRF, security headers,
-//! and the extractors handlers use ([`CurrentUser`], [`RequireWrite`], [`RequireAdmin`], [`Ctx`]).
+//! rule, sessions and login (axum-login + tower-sessions), session timeouts, CSRF (the check itself is
+//! in `http::csrf`), security headers, and the extractors handlers use ([`CurrentUser`],
+//! [`RequireWrite`], [`RequireAdmin`], [`Ctx`]).
 //!
 //! Every route is registered through [`Route`] with an [`Access`]; [`protect`] builds the router from
 //! that table, so the table is the router, and `tests/auth_routes.rs` walks it for every role.
@@ -13,7 +14,6 @@ use arriendo_events::actor::{Actor, Role};
 use arriendo_views::errors;
 use arriendo_views::layout::{Flash, FlashKind, PageContext, UserBadge};
 use axum::Router;
-use axum::body::Body;
 use axum::extract::{ConnectInfo, FromRequestParts, MatchedPath, Request, State};
 use axum::handler::Handler;
 use axum::http::request::Parts;
@@ -22,7 +22,6 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::MethodRouter;
 use axum_login::AuthManagerLayerBuilder;
-use maud::html;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, Session, SessionManagerLayer};
 
@@ -153,7 +152,10 @@ pub fn protect(routes: Vec<Route>, app: &App) -> Router {
     let auth_layer =
         AuthManagerLayerBuilder::new(Backend::new(app.db.clone()), session_layer).build();
     router
-        .route_layer(middleware::from_fn_with_state(app.clone(), csrf_check))
+        .route_layer(middleware::from_fn_with_state(
+            app.clone(),
+            super::csrf::csrf_check,
+        ))
         .route_layer(middleware::from_fn_with_state(Arc::new(policies), guard))
         .fallback(not_found)
         .layer(middleware::from_fn(super::entrada::spanish_input))
@@ -173,7 +175,7 @@ pub fn protect(routes: Vec<Route>, app: &App) -> Router {
 // ---------------------------------------------------------------------------------------------------
 // Session keys
 
-const CSRF_KEY: &str = "arriendo.csrf";
+pub(super) const CSRF_KEY: &str = "arriendo.csrf";
 const LOGIN_AT_KEY: &str = "arriendo.login_at";
 const SEEN_AT_KEY: &str = "arriendo.seen_at";
 const FLASH_KEY: &str = "arriendo.flash";
@@ -434,7 +436,7 @@ fn login_redirect(method: &Method, uri: &Uri, expired: bool) -> Response {
     Redirect::to(&location).into_response()
 }
 
-async fn context_of(parts: &Parts) -> PageContext {
+pub(super) async fn context_of(parts: &Parts) -> PageContext {
     let user = session_user(parts).map(|u| CurrentUser::from_session_user(&u));
     let mut page = match parts.extensions.get::<Session>() {
         Some(session) => page_context(session, user.as_ref(), parts.uri.path()).await,
@@ -447,20 +449,6 @@ async fn context_of(parts: &Parts) -> PageContext {
 async fn forbidden(parts: &Parts) -> Response {
     let ctx = context_of(parts).await;
     (StatusCode::FORBIDDEN, errors::forbidden(&ctx)).into_response()
-}
-
-async fn csrf_refused(parts: &Parts) -> Response {
-    let ctx = context_of(parts).await;
-    let body = errors::error_page(
-        &ctx,
-        403,
-        "Solicitud rechazada",
-        html! {
-            p { "No pudimos verificar que esta solicitud venga de un formulario de Arriendo, así que no se hizo ningún cambio." }
-            p { "Vuelva atrás, recargue la página y envíela de nuevo." }
-        },
-    );
-    (StatusCode::FORBIDDEN, body).into_response()
 }
 
 /// The fallback: anonymous visitors go to the login page (unknown paths reveal nothing, and no session
@@ -537,135 +525,6 @@ async fn session_timeouts(State(app): State<App>, mut request: Request, next: Ne
         request.extensions_mut().insert(SessionExpired);
     }
     next.run(request).await
-}
-
-/// Refuses (403) unsafe requests that come from another site, or that lack the session's token in the
-/// `csrf_token` field (form or multipart body) or the `X-CSRF-Token` header; `POST /login` may
-/// instead carry the login cookie's token (anonymous visitors have no session). Bodies are read up to
-/// the route's limit only (413 beyond it, see `entrada::body_limit`), and a form with a NUL byte or
-/// broken UTF-8 in any field is refused (422 / 400). Nothing reaches the handler then.
-async fn csrf_check(State(app): State<App>, request: Request, next: Next) -> Response {
-    if matches!(
-        *request.method(),
-        Method::GET | Method::HEAD | Method::OPTIONS
-    ) {
-        return next.run(request).await;
-    }
-    let session = request.extensions().get::<Session>().cloned();
-    let path = request.uri().path().to_string();
-    if !same_origin(request.headers(), &app) {
-        tracing::warn!(%path, "cross-site request refused");
-        let (parts, _) = request.into_parts();
-        return csrf_refused(&parts).await;
-    }
-    let limit = super::entrada::body_limit(&path);
-    if super::entrada::declared_too_large(request.headers(), limit) {
-        tracing::info!(%path, "request body over the route's limit refused");
-        let (parts, _) = request.into_parts();
-        return super::entrada::too_large_page(&context_of(&parts).await);
-    }
-    let expected = match &session {
-        Some(session) => session.get::<String>(CSRF_KEY).await.ok().flatten(),
-        None => None,
-    };
-    let login_token = if path == "/login" {
-        super::ingreso::login_cookie(request.headers(), &app.auth)
-    } else {
-        None
-    };
-    let (parts, body) = request.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, limit).await else {
-        tracing::info!(%path, "request body over the route's limit refused");
-        return super::entrada::too_large_page(&context_of(&parts).await);
-    };
-    let submitted = parts
-        .headers
-        .get("x-csrf-token")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string)
-        .or_else(|| token_in_body(&parts.headers, &bytes));
-    let valid = match submitted {
-        Some(submitted) => [expected, login_token]
-            .iter()
-            .flatten()
-            .any(|token| constant_time_eq(token.as_bytes(), submitted.as_bytes())),
-        None => false,
-    };
-    if !valid {
-        tracing::warn!(%path, "request without a valid CSRF token refused");
-        return csrf_refused(&parts).await;
-    }
-    if is_form(&parts.headers)
-        && let Err(bad) = super::entrada::check_encoded(&bytes)
-    {
-        tracing::info!(%path, ?bad, "form refused");
-        return super::entrada::bad_text_page(&context_of(&parts).await, &bad);
-    }
-    next.run(Request::from_parts(parts, Body::from(bytes)))
-        .await
-}
-
-fn is_form(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"))
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
-fn token_in_body(headers: &HeaderMap, body: &[u8]) -> Option<String> {
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    if content_type.starts_with("application/x-www-form-urlencoded") {
-        return url::form_urlencoded::parse(body)
-            .find(|(k, _)| k == "csrf_token")
-            .map(|(_, v)| v.into_owned());
-    }
-    if content_type.starts_with("multipart/form-data") {
-        // The token part is small text: find `name="csrf_token"`, skip its headers, read to CRLF.
-        let text = String::from_utf8_lossy(body);
-        let start = text.find("name=\"csrf_token\"")?;
-        let rest = &text[start..];
-        let value_start = rest.find("\r\n\r\n")? + 4;
-        let value = &rest[value_start..];
-        let end = value.find("\r\n")?;
-        return Some(value[..end].to_string());
-    }
-    None
-}
-
-/// `Sec-Fetch-Site` must be same-origin (or none: typed by the user), and `Origin`, when sent, must be
-/// this application's (the public URL's origin, or the `Host` the request came to).
-fn same_origin(headers: &HeaderMap, app: &App) -> bool {
-    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok())
-        && site != "same-origin"
-        && site != "none"
-    {
-        return false;
-    }
-    let Some(origin) = headers.get(header::ORIGIN) else {
-        return true;
-    };
-    let Some(origin) = origin.to_str().ok().and_then(|o| url::Url::parse(o).ok()) else {
-        return false;
-    };
-    if let Some(public) = &app.auth.public_url {
-        return origin.origin() == public.origin();
-    }
-    let Some(host) = headers.get(header::HOST).and_then(|v| v.to_str().ok()) else {
-        return false;
-    };
-    let authority = match (origin.host_str(), origin.port()) {
-        (Some(h), Some(p)) => format!("{h}:{p}"),
-        (Some(h), None) => h.to_string(),
-        _ => return false,
-    };
-    authority.eq_ignore_ascii_case(host)
 }
 
 /// CSP without inline script, no framing, no sniffing, same-origin referrers, HSTS over HTTPS, and
@@ -771,16 +630,5 @@ mod tests {
         assert_eq!(client_ip(&headers, peer, 1), "2.2.2.2");
         assert_eq!(client_ip(&headers, peer, 2), "1.1.1.1");
         assert_eq!(client_ip(&headers, peer, 5), "1.1.1.1");
-    }
-
-    #[test]
-    fn multipart_token() {
-        let mut headers = HeaderMap::new();
-        headers.insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("multipart/form-data; boundary=X"),
-        );
-        let body = b"--X\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\nabc123\r\n--X--\r\n";
-        assert_eq!(token_in_body(&headers, body), Some("abc123".into()));
     }
 }
