@@ -108,7 +108,7 @@ pub fn bad_text_page(ctx: &PageContext, bad: &BadText) -> Response {
                 422,
                 "Datos no válidos",
                 html! {
-                    p { "El campo «" (field) "» contiene un carácter nulo, que Arriendo no admite en ningún texto." }
+                    p { "El campo «" (field) "» contiene caracteres de control no permitidos: un carácter nulo, que Arriendo no admite en ningún texto." }
                     p { "Quítelo y envíe de nuevo. No se guardó nada." }
                 },
             );
