@@ -142,7 +142,14 @@ pub fn too_large_page(ctx: &PageContext) -> Response {
             p { "Acorte los textos más largos y envíe de nuevo." }
         },
     );
-    (StatusCode::PAYLOAD_TOO_LARGE, body).into_response()
+    // The rest of the body stays unread: the connection cannot carry another request, and saying
+    // so keeps the client from reusing it (it would see the next answer cut off).
+    (
+        StatusCode::PAYLOAD_TOO_LARGE,
+        [(header::CONNECTION, "close")],
+        body,
+    )
+        .into_response()
 }
 
 /// The page for an extractor's refusal of this status.
