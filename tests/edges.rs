@@ -229,6 +229,31 @@ async fn every_get_route_survives_hostile_query_strings(engine: Engine) {
         }
     }
     assert!(checked > 100, "{checked}");
+    // Path parameters are text from the address too.
+    for route in routes().iter().filter(|r| r.path.contains('{')) {
+        for hostile in ["a%00b", "%FF%FE", "18446744073709551615"] {
+            let path: String = route
+                .path
+                .split('/')
+                .map(|s| if s.starts_with('{') { hostile } else { s })
+                .collect::<Vec<_>>()
+                .join("/");
+            let response = if route.method == Method::GET {
+                admin.get(&path).await
+            } else {
+                admin.post(&path, &[]).await
+            };
+            let status = response.status();
+            assert!(
+                !status.is_server_error(),
+                "{} {path}: {status}",
+                route.method
+            );
+            if status.is_client_error() {
+                spanish(response).await;
+            }
+        }
+    }
     // The page numbers past any list are an empty page, not an error.
     for path in [
         "/contratos",

@@ -1,6 +1,6 @@
 //! What a request may carry before a handler sees it: body sizes by route, text without NUL bytes and
-//! in UTF-8 (query strings and form fields alike), and the extractors' refusals as the Spanish error
-//! page instead of axum's English plain text.
+//! in UTF-8 (paths, query strings and form fields alike), and the extractors' refusals as the Spanish
+//! error page instead of axum's English plain text.
 //!
 //! PostgreSQL refuses a NUL byte in `text` (and SQLite stores it and breaks comparisons), so one
 //! `?q=%00` or one NUL typed by a tool into any form field reached a query and answered 500. Checking
@@ -97,6 +97,12 @@ pub fn check_encoded(text: &[u8]) -> Result<(), BadText> {
         }
     }
     Ok(())
+}
+
+/// Whether a request path, percent-decoded, is UTF-8 without NUL. Path parameters are ids and names
+/// that reach queries as they are: `/contratos/a%00b` answered 500 on PostgreSQL.
+pub fn path_is_clean(path: &str) -> bool {
+    String::from_utf8(decode(path)).is_ok_and(|p| !p.contains('\0'))
 }
 
 /// The Spanish page for refused text: 422 naming the field for a NUL, 400 for broken encoding.
@@ -218,6 +224,12 @@ pub async fn spanish_input(request: Request, next: Next) -> Response {
             None => PageContext::default(),
         }
     };
+    if !path_is_clean(&path) {
+        // No record has such a name: the page that is not there.
+        tracing::info!(path = %path.escape_debug(), "path with a NUL or broken UTF-8 refused");
+        let page = page(session, user, path).await;
+        return (StatusCode::NOT_FOUND, errors::not_found(&page)).into_response();
+    }
     if let Some(query) = request.uri().query()
         && let Err(bad) = check_encoded(query.as_bytes())
     {
@@ -245,6 +257,14 @@ mod tests {
         assert_eq!(check_encoded(b"a%00=1"), Err(BadText::Nul("a".into())));
         assert_eq!(check_encoded(b"q=%FF"), Err(BadText::NotUtf8));
         assert_eq!(check_encoded(b"q=\xff"), Err(BadText::NotUtf8));
+    }
+
+    #[test]
+    fn paths_with_nul_or_broken_utf8_are_not_clean() {
+        assert!(path_is_clean("/contratos/0193-abc"));
+        assert!(path_is_clean("/terceros/caf%C3%A9"));
+        assert!(!path_is_clean("/contratos/a%00b"));
+        assert!(!path_is_clean("/contratos/%FF"));
     }
 
     #[test]
