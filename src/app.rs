@@ -49,6 +49,8 @@ pub struct App {
     pub auth: crate::auth::AuthSettings,
     /// The last verification of the event chain, for the auditor's pages.
     pub chain: crate::audit::ChainCache,
+    /// Failed logins per client IP across usernames (in memory: see `auth::throttle`).
+    pub login_throttle: crate::auth::throttle::IpThrottle,
 }
 
 /// Today's calendar date where the company works (America/Bogota).
@@ -87,6 +89,7 @@ impl App {
             data_dir,
             auth,
             chain: crate::audit::ChainCache::default(),
+            login_throttle: crate::auth::throttle::IpThrottle::default(),
         })
     }
 }

@@ -228,10 +228,11 @@ async fn cookies_fixation_and_logout(engine: Engine) {
     web.add_user("ana", Role::Gestor).await;
     let browser = web.browser();
 
-    // The login page starts an anonymous session (it holds the CSRF token).
+    // The login page starts no session: its CSRF token travels in a cookie of its own.
     let page = browser.get("/login").await;
     let set_cookie = page.headers()["set-cookie"].to_str().unwrap().to_string();
-    assert!(set_cookie.starts_with("arriendo_sesion="), "{set_cookie}");
+    assert!(set_cookie.starts_with("arriendo_ingreso="), "{set_cookie}");
+    assert!(browser.session_cookie().is_none());
     assert!(set_cookie.contains("HttpOnly"), "{set_cookie}");
     assert!(set_cookie.contains("SameSite=Strict"), "{set_cookie}");
     assert!(set_cookie.contains("Path=/"), "{set_cookie}");
@@ -253,12 +254,27 @@ async fn cookies_fixation_and_logout(engine: Engine) {
             .starts_with("default-src 'self'")
     );
     assert!(!page.headers().contains_key("strict-transport-security"));
-    let before = browser.session_cookie().unwrap();
 
-    // Login issues a new session id; the old one does not become authenticated.
+    // The login starts the session, with the session cookie's attributes.
     let response = browser.login("ana", PASSWORD).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&response), "/");
+    let set_cookie = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .find(|c| c.starts_with("arriendo_sesion="))
+        .unwrap();
+    for attribute in ["HttpOnly", "SameSite=Strict", "Path=/"] {
+        assert!(set_cookie.contains(attribute), "{set_cookie}");
+    }
+    assert!(!set_cookie.contains("Secure"), "plain HTTP: {set_cookie}");
+    let before = browser.session_cookie().unwrap();
+
+    // A login over an existing session issues a new session id; the old one is not kept.
+    let response = browser.login("ana", PASSWORD).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let after = browser.session_cookie().unwrap();
     assert_ne!(before, after);
     assert_eq!(browser.get("/").await.status(), StatusCode::OK);
@@ -308,8 +324,38 @@ async fn https_cookies_are_secure_with_the_host_prefix_and_hsts_is_sent() {
         s.public_url = Some(url::Url::parse("https://arriendo.example.co").unwrap());
     })
     .await;
-    let page = web.browser().get("/login").await;
+    web.add_user("ana", Role::Gestor).await;
+    let browser = web.browser();
+    let page = browser.get("/login").await;
     let set_cookie = page.headers()["set-cookie"].to_str().unwrap().to_string();
+    assert!(
+        set_cookie.starts_with("__Host-arriendo_ingreso="),
+        "{set_cookie}"
+    );
+    assert!(set_cookie.contains("Secure"), "{set_cookie}");
+    assert!(set_cookie.contains("Path=/"), "{set_cookie}");
+    assert!(!set_cookie.contains("Domain"), "{set_cookie}");
+    // The session cookie the login sets (the client would not send a Secure cookie over this
+    // plain-HTTP test connection, so the login cookie goes by hand).
+    let login_cookie = set_cookie.split(';').next().unwrap().to_string();
+    let token = login_cookie.split_once('=').unwrap().1.to_string();
+    let response = browser
+        .client
+        .post(browser.url("/login"))
+        .header("cookie", &login_cookie)
+        .form(&[
+            ("username", "ana"),
+            ("password", PASSWORD),
+            ("csrf_token", token.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let set_cookie = response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_string();
     assert!(
         set_cookie.starts_with("__Host-arriendo_sesion="),
         "{set_cookie}"

@@ -108,3 +108,119 @@ both_engines!(
     an_administrador_backs_up_from_the_page_and_a_gestor_cannot,
     super::an_administrador_backs_up_from_the_page_and_a_gestor_cannot
 );
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Browsers ask for gzip: every file of a set arrives whole and unchanged (its SHA-256 is the
+/// file's), not compressed. And a manifest planted in the folder serves nothing the backups did not
+/// write: not a path outside the folder, not a symlink, not a hard link to another file.
+async fn downloads_arrive_whole_and_planted_manifests_serve_nothing(engine: Engine) {
+    use arriendo::backup::manifest::{self, FileKind, ManifestFile};
+    use arriendo::backup::{BackupOptions, BackupSettings, naming};
+
+    let web = Web::start(engine).await;
+    web.add_user("ana", Role::Administrador).await;
+    tenant(&web.app, "900123456-8", "Café Andino S.A.S.").await;
+    web.app.projector.catch_up().await.unwrap();
+    arriendo::backup::run_backup(&web.app, BackupOptions::default())
+        .await
+        .unwrap();
+    let settings = BackupSettings::from_env(&web.app.data_dir).unwrap();
+    let dir = settings.output_dir.clone();
+    let sets = manifest::list_local(&dir).unwrap();
+    assert_eq!(sets.len(), 1);
+    let real = sets[0].clone();
+    let ana = web.logged_in("ana").await;
+
+    assert!(
+        real.files.iter().any(|f| f.size > 4096),
+        "a file big enough for gzip to want it"
+    );
+    for file in &real.files {
+        let response = ana
+            .client
+            .get(ana.url(&format!("/respaldos/archivos/{}", file.name)))
+            .header("accept-encoding", "gzip, deflate, br")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "{}", file.name);
+        assert!(
+            response.headers().get("content-encoding").is_none(),
+            "{} was compressed",
+            file.name
+        );
+        let body = response.bytes().await.unwrap();
+        let on_disk = std::fs::read(dir.join(&file.name)).unwrap();
+        assert_eq!(body.len(), on_disk.len(), "{}", file.name);
+        assert_eq!(sha256_hex(&body), sha256_hex(&on_disk), "{}", file.name);
+        assert_eq!(sha256_hex(&body), file.sha256, "{}", file.name);
+    }
+
+    // A planted set whose manifest lists files outside the folder, a symlink and a hard link.
+    let secret = web.app.data_dir.join("secreto.txt");
+    std::fs::write(&secret, "contraseñas y llaves").unwrap();
+    let planted = "backup_20200101_000000";
+    let symlink = naming::json_name(planted, false, false);
+    let hard_link = naming::db_name(planted, "sqlite3", false);
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&secret, dir.join(&symlink)).unwrap();
+    std::fs::hard_link(&secret, dir.join(&hard_link)).unwrap();
+    let size = |path: &std::path::Path| std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    let entry = |name: &str, kind: FileKind, size: u64| ManifestFile {
+        name: name.to_string(),
+        kind,
+        size,
+        sha256: String::new(),
+        compressed: false,
+        encrypted: false,
+    };
+    let mut fake = real.clone();
+    fake.name = planted.to_string();
+    fake.files = vec![
+        entry("/etc/passwd", FileKind::Json, size("/etc/passwd".as_ref())),
+        entry("../secreto.txt", FileKind::Db, size(&secret)),
+        entry(&symlink, FileKind::Json, size(&secret)),
+        entry(&hard_link, FileKind::Db, size(&secret)),
+    ];
+    std::fs::write(
+        dir.join(naming::manifest_name(planted)),
+        fake.to_bytes().unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        manifest::list_local(&dir).unwrap().len(),
+        2,
+        "the plant is read"
+    );
+    for name in [
+        "%2Fetc%2Fpasswd",
+        "..%2Fsecreto.txt",
+        symlink.as_str(),
+        hard_link.as_str(),
+    ] {
+        let response = ana.get(&format!("/respaldos/archivos/{name}")).await;
+        assert_eq!(response.status(), 404, "{name}");
+        let body = response.text().await.unwrap();
+        assert!(!body.contains("contraseñas y llaves"), "{name}");
+        assert!(!body.contains("root:"), "{name}");
+    }
+    // The real set is still served.
+    let first = &real.files[0].name;
+    assert_eq!(
+        ana.get(&format!("/respaldos/archivos/{first}"))
+            .await
+            .status(),
+        200
+    );
+}
+both_engines!(
+    downloads_arrive_whole_and_planted_manifests_serve_nothing,
+    super::downloads_arrive_whole_and_planted_manifests_serve_nothing
+);

@@ -55,72 +55,73 @@ fn parse(ts: &str) -> Option<DateTime<Utc>> {
         .map(|t| t.with_timezone(&Utc))
 }
 
-/// When the pair is locked now, until when. An expired lock is removed (the counter starts over).
-pub async fn locked_until(
-    db: &Db,
-    username: &str,
-    ip: &str,
-    now: DateTime<Utc>,
-) -> Result<Option<DateTime<Utc>>, AuthError> {
-    let until: Option<Option<String>> = crate::on_pool!(db, pool => {
-        sqlx::query_scalar("SELECT locked_until FROM auth_lockouts WHERE username = $1 AND ip = $2")
-            .bind(username)
-            .bind(ip)
-            .fetch_optional(pool)
-            .await?
-    });
-    let Some(until) = until.flatten().as_deref().and_then(parse) else {
-        return Ok(None);
-    };
-    if until > now {
-        return Ok(Some(until));
-    }
-    clear(db, username, ip).await?;
-    Ok(None)
+/// What a login attempt may do, decided before any password is checked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reservation {
+    /// Check the password: this is failure number `attempt` of the window if it turns out wrong.
+    /// `locks` says a wrong password now means the pair is locked (until `until`).
+    Check {
+        attempt: i64,
+        locks: Option<DateTime<Utc>>,
+    },
+    /// Refuse without checking: the pair is locked until then.
+    Locked(DateTime<Utc>),
 }
 
-/// Counts a failure; returns the lock's end when this failure locks the pair. Failures older than the
-/// lock duration do not count.
-pub async fn record_failure(
+/// Counts an attempt for the pair BEFORE its password is checked, in one atomic statement, and says
+/// whether it may be checked. Reading the count and checking the password in separate steps let a
+/// burst of 40 concurrent guesses all read "4 failures" and get 20 (SQLite) or 34 (PostgreSQL)
+/// checks, the right password among them; now every attempt takes a number, only numbers up to
+/// `lockout_failures` are checked, and the attempt that takes the last number sets the lock in the
+/// same statement. A success gives the numbers back ([`clear`]). An expired lock, or failures older
+/// than the lock duration, start the count over.
+pub async fn reserve(
     db: &Db,
     settings: &AuthSettings,
     username: &str,
     ip: &str,
     now: DateTime<Utc>,
-) -> Result<Option<DateTime<Utc>>, AuthError> {
+) -> Result<Reservation, AuthError> {
     let now_text = timestamp(now);
     let window_start = timestamp(now - settings.lockout_duration);
-    let failures: i64 = crate::on_pool!(db, pool => {
-        sqlx::query_scalar(
-            "INSERT INTO auth_lockouts (username, ip, failures, last_failure_at, locked_until) \
-             VALUES ($1, $2, 1, $3, NULL) \
-             ON CONFLICT (username, ip) DO UPDATE SET \
-               failures = CASE WHEN auth_lockouts.last_failure_at < $4 THEN 1 \
-                               ELSE auth_lockouts.failures + 1 END, \
-               last_failure_at = $3 \
-             RETURNING failures",
-        )
-        .bind(username)
-        .bind(ip)
-        .bind(&now_text)
-        .bind(&window_start)
-        .fetch_one(pool)
-        .await?
-    });
-    if failures < settings.lockout_failures {
-        return Ok(None);
-    }
     let until = now + settings.lockout_duration;
-    crate::on_pool!(db, pool => {
-        sqlx::query("UPDATE auth_lockouts SET locked_until = $3 WHERE username = $1 AND ip = $2")
+    let until_text = timestamp(until);
+    let max = settings.lockout_failures;
+    // In an UPDATE's SET list every column names the row as it was, on both engines.
+    let stale = "(auth_lockouts.locked_until IS NOT NULL AND auth_lockouts.locked_until <= $3) \
+                 OR (auth_lockouts.locked_until IS NULL AND auth_lockouts.last_failure_at < $4)";
+    let sql = format!(
+        "INSERT INTO auth_lockouts (username, ip, failures, last_failure_at, locked_until) \
+         VALUES ($1, $2, 1, $3, CASE WHEN 1 >= $5 THEN $6 ELSE NULL END) \
+         ON CONFLICT (username, ip) DO UPDATE SET \
+           failures = CASE WHEN {stale} THEN 1 ELSE auth_lockouts.failures + 1 END, \
+           locked_until = CASE \
+             WHEN {stale} THEN CASE WHEN 1 >= $5 THEN $6 ELSE NULL END \
+             WHEN auth_lockouts.locked_until IS NOT NULL THEN auth_lockouts.locked_until \
+             WHEN auth_lockouts.failures + 1 >= $5 THEN $6 \
+             ELSE NULL END, \
+           last_failure_at = $3 \
+         RETURNING failures, locked_until"
+    );
+    let (attempt, locked_until): (i64, Option<String>) = crate::on_pool!(db, pool => {
+        sqlx::query_as(&sql)
             .bind(username)
             .bind(ip)
-            .bind(timestamp(until))
-            .execute(pool)
+            .bind(&now_text)
+            .bind(&window_start)
+            .bind(max)
+            .bind(&until_text)
+            .fetch_one(pool)
             .await?
-            .rows_affected()
     });
-    Ok(Some(until))
+    let locked_until = locked_until.as_deref().and_then(parse);
+    if attempt > max {
+        return Ok(Reservation::Locked(locked_until.unwrap_or(until)));
+    }
+    Ok(Reservation::Check {
+        attempt,
+        locks: locked_until,
+    })
 }
 
 /// Forgets the pair's failures (after a successful login).

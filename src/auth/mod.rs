@@ -6,6 +6,7 @@ pub mod cli;
 pub mod lockout;
 pub mod password;
 pub mod settings;
+pub mod throttle;
 pub mod user;
 pub mod users;
 

@@ -56,6 +56,9 @@ pub struct AuthSettings {
     pub lockout_failures: i64,
     /// `ARRIENDO_LOCKOUT_MINUTES` (60): how long a lock lasts (and the window failures are counted in).
     pub lockout_duration: Duration,
+    /// `ARRIENDO_LOGIN_IP_FAILURES` (20): failed logins one IP may make across every username within
+    /// `lockout_duration` before it is refused (kept in memory, see `auth::throttle`).
+    pub ip_failures: i64,
     /// `ARRIENDO_TRUSTED_PROXIES` (0): reverse proxies in front of the app; when > 0 the client IP is
     /// taken from `X-Forwarded-For` at that depth from the right.
     pub trusted_proxies: usize,
@@ -70,6 +73,7 @@ impl Default for AuthSettings {
             absolute_timeout: Duration::hours(8),
             lockout_failures: 5,
             lockout_duration: Duration::minutes(60),
+            ip_failures: 20,
             trusted_proxies: 0,
             clock: Clock::System,
         }
@@ -114,6 +118,9 @@ impl AuthSettings {
         }
         if let Some(n) = env_number("ARRIENDO_LOCKOUT_MINUTES")? {
             settings.lockout_duration = Duration::minutes(n);
+        }
+        if let Some(n) = env_number("ARRIENDO_LOGIN_IP_FAILURES")? {
+            settings.ip_failures = n;
         }
         if let Some(n) = env_number("ARRIENDO_TRUSTED_PROXIES")? {
             settings.trusted_proxies = usize::try_from(n).unwrap_or(0);

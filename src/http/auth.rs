@@ -1,31 +1,25 @@
-//! Account routes: login, logout, change password, users administration, access log and lockouts.
+//! Account routes (login and logout are in `ingreso`): change password, users administration, access log and lockouts.
 
 use arriendo_views::auth::{
-    self as views, AttemptItem, LockoutItem, LoginForm, PasswordForm, UserItem, UsersView,
+    self as views, AttemptItem, LockoutItem, PasswordForm, UserItem, UsersView,
 };
 use arriendo_views::layout::Flash;
 use arriendo_views::pages::confirmacion::{CONFIRM_FIELD, Confirmation, confirmation_page};
 use axum::Form;
-use axum::extract::{Path, Query, State};
-use axum::http::{Extensions, HeaderMap, HeaderValue, StatusCode, header};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use super::security::{
-    Access, AuthSession, Ctx, RequireAdmin, Route, client_ip, peer_address, push_flash, safe_next,
-    start_session,
-};
+use super::security::{Access, AuthSession, Ctx, RequireAdmin, Route, push_flash};
 use crate::app::App;
-use crate::auth::lockout::{self, Outcome};
-use crate::auth::{AuthError, Credentials, parse_role, password, role_name, users};
+use crate::auth::lockout;
+use crate::auth::{AuthError, parse_role, password, role_name, users};
 
 pub fn routes() -> Vec<Route> {
     vec![
-        Route::get("/login", Access::Public, login_form),
-        Route::post("/login", Access::Public, login),
-        Route::post("/logout", Access::Authenticated, logout),
         Route::get("/cuenta/contrasena", Access::Authenticated, password_form),
         Route::post("/cuenta/contrasena", Access::Authenticated, change_password),
         Route::get("/usuarios", Access::Admin, users_page),
@@ -45,7 +39,7 @@ pub fn routes() -> Vec<Route> {
 }
 
 /// A server-side failure: logged in English, shown in Spanish.
-fn internal(err: impl std::fmt::Display) -> Response {
+pub(super) fn internal(err: impl std::fmt::Display) -> Response {
     let reference = uuid::Uuid::now_v7().to_string();
     tracing::error!(error = %err, %reference, "request failed");
     (
@@ -62,177 +56,10 @@ pub fn local_time(at: &str) -> String {
         .unwrap_or_else(|_| at.to_string())
 }
 
-fn bogota(at: DateTime<Utc>) -> String {
+pub(super) fn bogota(at: DateTime<Utc>) -> String {
     at.with_timezone(&chrono_tz::America::Bogota)
         .format("%d/%m/%Y %H:%M")
         .to_string()
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Login and logout
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct LoginQuery {
-    next: String,
-    motivo: String,
-}
-
-async fn login_form(ctx: Ctx, Query(query): Query<LoginQuery>) -> Response {
-    let next = safe_next(&query.next).unwrap_or("/").to_string();
-    if ctx.user.is_some() {
-        return Redirect::to(&next).into_response();
-    }
-    let notice = (query.motivo == "expirada").then(|| {
-        "Su sesión terminó por inactividad o por tiempo máximo. Ingrese de nuevo.".to_string()
-    });
-    views::login_page(
-        &ctx.page,
-        &LoginForm {
-            next,
-            notice,
-            ..LoginForm::default()
-        },
-    )
-    .into_response()
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct LoginFields {
-    username: String,
-    password: String,
-    next: String,
-}
-
-const WRONG_CREDENTIALS: &str = "Usuario o contraseña incorrectos.";
-
-async fn login(
-    State(app): State<App>,
-    mut auth: AuthSession,
-    ctx: Ctx,
-    extensions: Extensions,
-    headers: HeaderMap,
-    Form(fields): Form<LoginFields>,
-) -> Response {
-    let now = app.auth.now();
-    let ip = client_ip(
-        &headers,
-        peer_address(&extensions),
-        app.auth.trusted_proxies,
-    );
-    let user_agent = headers
-        .get(header::USER_AGENT)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string();
-    let username: String = fields
-        .username
-        .trim()
-        .to_lowercase()
-        .chars()
-        .take(128)
-        .collect();
-    let next = safe_next(&fields.next).unwrap_or("/").to_string();
-
-    match lockout::locked_until(&app.db, &username, &ip, now).await {
-        Ok(Some(until)) => {
-            if let Err(err) =
-                lockout::record_attempt(&app.db, now, &username, &ip, &user_agent, Outcome::Locked)
-                    .await
-            {
-                return internal(err);
-            }
-            return locked_response(&ctx, until, now);
-        }
-        Ok(None) => {}
-        Err(err) => return internal(err),
-    }
-
-    let user = match auth
-        .authenticate(Credentials {
-            username: username.clone(),
-            password: fields.password,
-        })
-        .await
-    {
-        Ok(user) => user,
-        Err(err) => return internal(err),
-    };
-
-    let Some(user) = user else {
-        let recorded =
-            lockout::record_attempt(&app.db, now, &username, &ip, &user_agent, Outcome::Failure)
-                .await;
-        if let Err(err) = recorded {
-            return internal(err);
-        }
-        tracing::info!(%username, %ip, "login failed");
-        return match lockout::record_failure(&app.db, &app.auth, &username, &ip, now).await {
-            Ok(Some(until)) => {
-                tracing::warn!(%username, %ip, "login locked after repeated failures");
-                locked_response(&ctx, until, now)
-            }
-            Ok(None) => (
-                StatusCode::UNAUTHORIZED,
-                views::login_page(
-                    &ctx.page,
-                    &LoginForm {
-                        username,
-                        next,
-                        error: Some(WRONG_CREDENTIALS.to_string()),
-                        notice: None,
-                    },
-                ),
-            )
-                .into_response(),
-            Err(err) => internal(err),
-        };
-    };
-
-    // A new session id whatever the session held before (session fixation), then the login.
-    if let Err(err) = auth.session.cycle_id().await {
-        return internal(err);
-    }
-    if let Err(err) = auth.login(&user).await {
-        return internal(err);
-    }
-    if let Err(err) = start_session(&auth.session, now.timestamp()).await {
-        return internal(err);
-    }
-    if let Err(err) = lockout::clear(&app.db, &username, &ip).await {
-        return internal(err);
-    }
-    if let Err(err) =
-        lockout::record_attempt(&app.db, now, &username, &ip, &user_agent, Outcome::Success).await
-    {
-        return internal(err);
-    }
-    tracing::info!(%username, %ip, "login");
-    Redirect::to(&next).into_response()
-}
-
-fn locked_response(ctx: &Ctx, until: DateTime<Utc>, now: DateTime<Utc>) -> Response {
-    let seconds = (until - now).num_seconds().max(1);
-    let minutes = (seconds + 59) / 60;
-    let mut response = (
-        StatusCode::TOO_MANY_REQUESTS,
-        views::locked_page(&ctx.page, &bogota(until), minutes),
-    )
-        .into_response();
-    if let Ok(value) = HeaderValue::from_str(&seconds.to_string()) {
-        response.headers_mut().insert(header::RETRY_AFTER, value);
-    }
-    response
-}
-
-async fn logout(mut auth: AuthSession) -> Response {
-    let user = auth.user.as_ref().map(|u| u.username.clone());
-    if let Err(err) = auth.logout().await {
-        return internal(err);
-    }
-    tracing::info!(username = ?user, "logout");
-    Redirect::to("/login").into_response()
 }
 
 // ---------------------------------------------------------------------------------------------------

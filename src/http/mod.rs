@@ -8,10 +8,13 @@ pub mod assets;
 pub mod auditoria;
 pub mod auth;
 pub mod contratos;
+pub mod csrf;
 pub mod cuarentena;
 pub mod dashboard;
+pub mod entrada;
 pub mod exportar;
 pub mod indices;
+pub mod ingreso;
 pub mod integridad;
 pub mod lecturas;
 pub mod locales;
@@ -47,6 +50,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(lecturas::routes());
     routes.extend(relacion::routes());
     routes.extend(assets::routes());
+    routes.extend(ingreso::routes());
     routes.extend(auth::routes());
     routes.push(Route::get("/salud", Access::Public, health));
     routes
@@ -71,11 +75,18 @@ async fn health(
 
 /// The application: the route table behind sessions, login, roles, CSRF and security headers, with
 /// gzip for clients that accept it. Every request carries the quarantine count for the banner.
+///
+/// Downloads (`application/octet-stream`: backup files) are never compressed: they are binary or
+/// already gzip, and compressing their stream panicked in the encoder and cut the file short in
+/// browsers, which all send `Accept-Encoding: gzip`.
 pub fn router(app: App) -> Router {
+    use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
+    let compressible =
+        DefaultPredicate::new().and(NotForContentType::const_new("application/octet-stream"));
     security::protect(routes(), &app)
         .layer(axum::middleware::from_fn_with_state(
             app.clone(),
             cuarentena::notice,
         ))
-        .layer(tower_http::compression::CompressionLayer::new())
+        .layer(tower_http::compression::CompressionLayer::new().compress_when(compressible))
 }

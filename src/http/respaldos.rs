@@ -1,5 +1,5 @@
 //! Respaldos (administradores): backup runs, start one now (in the background), download a file
-//! of a complete set (only names its manifest lists, never a path from the user), verify a set.
+//! of a complete set (only files the backups wrote: see `servable`), verify a set.
 
 use arriendo_views::layout::Flash;
 use arriendo_views::pages::respaldos::{self as views, RespaldosPage, RunRow, SetFile, SetRow};
@@ -8,6 +8,7 @@ use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
+use futures::StreamExt;
 use serde::Deserialize;
 use tokio::io::AsyncReadExt;
 
@@ -15,7 +16,8 @@ use super::auth::local_time;
 use super::respuestas::{done, not_found, server_error};
 use super::security::{Access, Ctx, RequireAdmin, Route};
 use crate::app::App;
-use crate::backup::manifest::{self, FileKind, Manifest};
+use crate::backup::manifest::{self, FileKind, Manifest, ManifestFile};
+use crate::backup::naming;
 use crate::backup::notify::human_size;
 use crate::backup::runs::{self, BackupRun, RunKind, RunStatus, Trigger};
 use crate::backup::{BackupOptions, BackupSettings};
@@ -181,15 +183,63 @@ async fn start(
     .await
 }
 
-/// The path of `name` when a complete set of the output folder lists it.
-fn listed_file(settings: &BackupSettings, name: &str) -> Option<(std::path::PathBuf, u64)> {
-    let sets = manifest::list_local(&settings.output_dir).ok()?;
-    sets.iter()
-        .flat_map(|m| m.files.iter())
-        .find(|f| f.name == name)
-        .map(|f| (settings.output_dir.join(&f.name), f.size))
+/// The name the backups code gives a file of `kind` in set `set` (with these flags): the only names
+/// a download may have. A manifest is plain JSON anyone with write access to the folder could plant;
+/// checking each listed name against the backups' own naming keeps `/etc/passwd`, `../arriendo.db`
+/// or any other path out, whatever a manifest says.
+fn written_by_backups(set: &str, file: &ManifestFile) -> bool {
+    if naming::set_of_manifest(&naming::manifest_name(set)).is_none() {
+        return false;
+    }
+    let expected = match file.kind {
+        FileKind::Json => vec![naming::json_name(set, file.compressed, file.encrypted)],
+        FileKind::Db => ["sqlite3", "pgdump"]
+            .iter()
+            .map(|ext| naming::db_name(set, ext, file.encrypted))
+            .collect(),
+    };
+    expected.contains(&file.name)
 }
 
+/// A set's file that may be served: named as the backups name it, and in the output folder itself
+/// as a plain file (a symlink, or a hard link to a file elsewhere such as the live database, is not
+/// one the backups wrote). Returns its path.
+fn servable(settings: &BackupSettings, name: &str) -> Option<std::path::PathBuf> {
+    let sets = manifest::list_local(&settings.output_dir).ok()?;
+    let listed = sets
+        .iter()
+        .find_map(|m| m.files.iter().find(|f| f.name == name).map(|f| (m, f)))?;
+    let (set, file) = listed;
+    if !written_by_backups(&set.name, file) {
+        tracing::warn!(%name, set = %set.name, "download refused: not a name the backups write");
+        return None;
+    }
+    let path = settings.output_dir.join(&file.name);
+    let meta = std::fs::symlink_metadata(&path).ok()?;
+    if !meta.file_type().is_file() || meta.len() != file.size || linked_elsewhere(&meta) {
+        tracing::warn!(%name, "download refused: not a plain file of the size the manifest lists");
+        return None;
+    }
+    Some(path)
+}
+
+/// Whether the file has other names (a hard link planted in the folder).
+#[cfg(unix)]
+fn linked_elsewhere(meta: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    meta.nlink() != 1
+}
+
+#[cfg(not(unix))]
+fn linked_elsewhere(_meta: &std::fs::Metadata) -> bool {
+    false
+}
+
+/// Serves a backup file in full. With `Accept-Encoding: gzip` (every browser), the compression layer
+/// polled this stream again after its end, `unfold` panicked and the download was cut short. Now the
+/// stream is fused and the response is not compressed at all (see `http::router`: the files are
+/// binary or already gzip). The declared length is that of the file opened, read no further, so it
+/// matches what is sent.
 async fn download(
     State(app): State<App>,
     RequireAdmin(_): RequireAdmin,
@@ -200,14 +250,20 @@ async fn download(
         Ok(s) => s,
         Err(err) => return server_error(&ctx.page, err),
     };
-    let Some((path, size)) = listed_file(&settings, &name) else {
+    let Some(path) = servable(&settings, &name) else {
         return not_found(&ctx.page);
     };
     let file = match tokio::fs::File::open(&path).await {
         Ok(f) => f,
         Err(_) => return not_found(&ctx.page),
     };
-    let stream = futures::stream::unfold(Some(file), |file| async move {
+    let size = match file.metadata().await {
+        Ok(meta) if meta.is_file() => meta.len(),
+        _ => return not_found(&ctx.page),
+    };
+    // Fused: a layer that polls the body once more after its end gets `None` again instead of the
+    // panic `unfold` raises then.
+    let stream = futures::stream::unfold(Some(file.take(size)), |file| async move {
         let mut file = file?;
         let mut buf = vec![0u8; 64 * 1024];
         match file.read(&mut buf).await {
@@ -218,7 +274,8 @@ async fn download(
             }
             Err(e) => Some((Err(e), None)),
         }
-    });
+    })
+    .fuse();
     let mut response = Body::from_stream(stream).into_response();
     let headers = response.headers_mut();
     headers.insert(

@@ -179,12 +179,13 @@ pub fn unprocessable(response: Response) -> Response {
     }
 }
 
-/// The `pagina` query parameter: 1 when absent or not a positive number.
+/// The `pagina` query parameter: 1 when absent or not a positive number, at most
+/// [`MAX_PAGE`](arriendo_views::components::MAX_PAGE) (a larger one overflowed `OFFSET`).
 pub fn page_number(pagina: Option<String>) -> u64 {
     pagina
         .and_then(|p| p.parse::<u64>().ok())
         .unwrap_or(1)
-        .max(1)
+        .clamp(1, arriendo_views::components::MAX_PAGE)
 }
 
 /// The contract a page is about, or the 404 / 500 page to answer with.

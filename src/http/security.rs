@@ -1,6 +1,7 @@
 //! Everything that stands between a request and a handler: the route table with each route's access
-//! rule, sessions and login (axum-login + tower-sessions), session timeouts, CSRF, security headers,
-//! and the extractors handlers use ([`CurrentUser`], [`RequireWrite`], [`RequireAdmin`], [`Ctx`]).
+//! rule, sessions and login (axum-login + tower-sessions), session timeouts, CSRF (the check itself is
+//! in `http::csrf`), security headers, and the extractors handlers use ([`CurrentUser`],
+//! [`RequireWrite`], [`RequireAdmin`], [`Ctx`]).
 //!
 //! Every route is registered through [`Route`] with an [`Access`]; [`protect`] builds the router from
 //! that table, so the table is the router, and `tests/auth_routes.rs` walks it for every role.
@@ -13,7 +14,6 @@ use arriendo_events::actor::{Actor, Role};
 use arriendo_views::errors;
 use arriendo_views::layout::{Flash, FlashKind, PageContext, UserBadge};
 use axum::Router;
-use axum::body::Body;
 use axum::extract::{ConnectInfo, FromRequestParts, MatchedPath, Request, State};
 use axum::handler::Handler;
 use axum::http::request::Parts;
@@ -22,7 +22,6 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::MethodRouter;
 use axum_login::AuthManagerLayerBuilder;
-use maud::html;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, Session, SessionManagerLayer};
 
@@ -153,9 +152,13 @@ pub fn protect(routes: Vec<Route>, app: &App) -> Router {
     let auth_layer =
         AuthManagerLayerBuilder::new(Backend::new(app.db.clone()), session_layer).build();
     router
-        .route_layer(middleware::from_fn_with_state(app.clone(), csrf_check))
+        .route_layer(middleware::from_fn_with_state(
+            app.clone(),
+            super::csrf::csrf_check,
+        ))
         .route_layer(middleware::from_fn_with_state(Arc::new(policies), guard))
         .fallback(not_found)
+        .layer(middleware::from_fn(super::entrada::spanish_input))
         .layer(middleware::from_fn_with_state(
             app.clone(),
             session_timeouts,
@@ -172,7 +175,7 @@ pub fn protect(routes: Vec<Route>, app: &App) -> Router {
 // ---------------------------------------------------------------------------------------------------
 // Session keys
 
-const CSRF_KEY: &str = "arriendo.csrf";
+pub(super) const CSRF_KEY: &str = "arriendo.csrf";
 const LOGIN_AT_KEY: &str = "arriendo.login_at";
 const SEEN_AT_KEY: &str = "arriendo.seen_at";
 const FLASH_KEY: &str = "arriendo.flash";
@@ -265,7 +268,7 @@ impl CurrentUser {
         self.role == Role::Administrador
     }
 
-    fn from_session_user(user: &SessionUser) -> Self {
+    pub(crate) fn from_session_user(user: &SessionUser) -> Self {
         Self {
             username: user.username.clone(),
             role: user.role,
@@ -389,7 +392,12 @@ pub async fn page_context(
             role_label: role_label(u.role).to_string(),
             is_admin: u.is_admin(),
         }),
-        csrf_token: csrf_token(session).await,
+        // Only a logged-in user's session holds a CSRF token: an anonymous visitor gets no session
+        // row (the login form's token is a cookie, see `http::ingreso`).
+        csrf_token: match user {
+            Some(_) => csrf_token(session).await,
+            None => String::new(),
+        },
         flash: take_flashes(session).await,
         current_path: path.to_string(),
         quarantined: 0,
@@ -428,7 +436,7 @@ fn login_redirect(method: &Method, uri: &Uri, expired: bool) -> Response {
     Redirect::to(&location).into_response()
 }
 
-async fn context_of(parts: &Parts) -> PageContext {
+pub(super) async fn context_of(parts: &Parts) -> PageContext {
     let user = session_user(parts).map(|u| CurrentUser::from_session_user(&u));
     let mut page = match parts.extensions.get::<Session>() {
         Some(session) => page_context(session, user.as_ref(), parts.uri.path()).await,
@@ -441,20 +449,6 @@ async fn context_of(parts: &Parts) -> PageContext {
 async fn forbidden(parts: &Parts) -> Response {
     let ctx = context_of(parts).await;
     (StatusCode::FORBIDDEN, errors::forbidden(&ctx)).into_response()
-}
-
-async fn csrf_refused(parts: &Parts) -> Response {
-    let ctx = context_of(parts).await;
-    let body = errors::error_page(
-        &ctx,
-        403,
-        "Solicitud rechazada",
-        html! {
-            p { "No pudimos verificar que esta solicitud venga de un formulario de Arriendo, así que no se hizo ningún cambio." }
-            p { "Vuelva atrás, recargue la página y envíela de nuevo." }
-        },
-    );
-    (StatusCode::FORBIDDEN, body).into_response()
 }
 
 /// The fallback: anonymous visitors go to the login page (unknown paths reveal nothing, and no session
@@ -531,109 +525,6 @@ async fn session_timeouts(State(app): State<App>, mut request: Request, next: Ne
         request.extensions_mut().insert(SessionExpired);
     }
     next.run(request).await
-}
-
-const BODY_LIMIT: usize = 64 * 1024 * 1024;
-
-/// Refuses (403) unsafe requests that come from another site, or that lack the session's token in the
-/// `csrf_token` field (form or multipart body) or the `X-CSRF-Token` header. Nothing reaches the
-/// handler then.
-async fn csrf_check(State(app): State<App>, request: Request, next: Next) -> Response {
-    if matches!(
-        *request.method(),
-        Method::GET | Method::HEAD | Method::OPTIONS
-    ) {
-        return next.run(request).await;
-    }
-    let session = request.extensions().get::<Session>().cloned();
-    let path = request.uri().path().to_string();
-    if !same_origin(request.headers(), &app) {
-        tracing::warn!(%path, "cross-site request refused");
-        let (parts, _) = request.into_parts();
-        return csrf_refused(&parts).await;
-    }
-    let expected = match &session {
-        Some(session) => session.get::<String>(CSRF_KEY).await.ok().flatten(),
-        None => None,
-    };
-    let (parts, body) = request.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, BODY_LIMIT).await else {
-        return (StatusCode::PAYLOAD_TOO_LARGE, "Solicitud demasiado grande").into_response();
-    };
-    let submitted = parts
-        .headers
-        .get("x-csrf-token")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string)
-        .or_else(|| token_in_body(&parts.headers, &bytes));
-    let valid = match (expected, submitted) {
-        (Some(expected), Some(submitted)) => {
-            constant_time_eq(expected.as_bytes(), submitted.as_bytes())
-        }
-        _ => false,
-    };
-    if !valid {
-        tracing::warn!(%path, "request without a valid CSRF token refused");
-        return csrf_refused(&parts).await;
-    }
-    next.run(Request::from_parts(parts, Body::from(bytes)))
-        .await
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
-fn token_in_body(headers: &HeaderMap, body: &[u8]) -> Option<String> {
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    if content_type.starts_with("application/x-www-form-urlencoded") {
-        return url::form_urlencoded::parse(body)
-            .find(|(k, _)| k == "csrf_token")
-            .map(|(_, v)| v.into_owned());
-    }
-    if content_type.starts_with("multipart/form-data") {
-        // The token part is small text: find `name="csrf_token"`, skip its headers, read to CRLF.
-        let text = String::from_utf8_lossy(body);
-        let start = text.find("name=\"csrf_token\"")?;
-        let rest = &text[start..];
-        let value_start = rest.find("\r\n\r\n")? + 4;
-        let value = &rest[value_start..];
-        let end = value.find("\r\n")?;
-        return Some(value[..end].to_string());
-    }
-    None
-}
-
-/// `Sec-Fetch-Site` must be same-origin (or none: typed by the user), and `Origin`, when sent, must be
-/// this application's (the public URL's origin, or the `Host` the request came to).
-fn same_origin(headers: &HeaderMap, app: &App) -> bool {
-    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok())
-        && site != "same-origin"
-        && site != "none"
-    {
-        return false;
-    }
-    let Some(origin) = headers.get(header::ORIGIN) else {
-        return true;
-    };
-    let Some(origin) = origin.to_str().ok().and_then(|o| url::Url::parse(o).ok()) else {
-        return false;
-    };
-    if let Some(public) = &app.auth.public_url {
-        return origin.origin() == public.origin();
-    }
-    let Some(host) = headers.get(header::HOST).and_then(|v| v.to_str().ok()) else {
-        return false;
-    };
-    let authority = match (origin.host_str(), origin.port()) {
-        (Some(h), Some(p)) => format!("{h}:{p}"),
-        (Some(h), None) => h.to_string(),
-        _ => return false,
-    };
-    authority.eq_ignore_ascii_case(host)
 }
 
 /// CSP without inline script, no framing, no sniffing, same-origin referrers, HSTS over HTTPS, and
@@ -739,16 +630,5 @@ mod tests {
         assert_eq!(client_ip(&headers, peer, 1), "2.2.2.2");
         assert_eq!(client_ip(&headers, peer, 2), "1.1.1.1");
         assert_eq!(client_ip(&headers, peer, 5), "1.1.1.1");
-    }
-
-    #[test]
-    fn multipart_token() {
-        let mut headers = HeaderMap::new();
-        headers.insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("multipart/form-data; boundary=X"),
-        );
-        let body = b"--X\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\nabc123\r\n--X--\r\n";
-        assert_eq!(token_in_body(&headers, body), Some("abc123".into()));
     }
 }

@@ -35,7 +35,10 @@ pub fn recorded_limit(text: &str) -> Option<DateTime<Utc>> {
     let start = chrono_tz::America::Bogota
         .from_local_datetime(&local)
         .earliest()?;
-    Some(start.with_timezone(&Utc) + chrono::Duration::milliseconds(999))
+    // PostgreSQL keeps microseconds: an event at .9995 s still belongs to the typed second.
+    Some(
+        start.with_timezone(&Utc) + chrono::Duration::seconds(1) - chrono::Duration::nanoseconds(1),
+    )
 }
 
 /// The contract folded from its events recorded up to `limit`; `None` if it did not exist yet.
@@ -54,4 +57,26 @@ pub async fn contract_as_recorded(
         return Ok(None);
     }
     Ok(Some(fold_contrato(events)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_typed_second_includes_every_microsecond_of_it() {
+        let limit = recorded_limit("2026-02-15T10:00:04").expect("a moment");
+        let at = |micros: u32| {
+            Utc.with_ymd_and_hms(2026, 2, 15, 15, 0, 4)
+                .single()
+                .expect("utc")
+                + chrono::Duration::microseconds(i64::from(micros))
+        };
+        // Bogotá is UTC−5: 10:00:04 there is 15:00:04 UTC.
+        assert!(
+            at(999_500) <= limit,
+            "recorded at .9995 s, as PostgreSQL may keep it"
+        );
+        assert!(at(1_000_000) > limit, "the next second is out");
+    }
 }

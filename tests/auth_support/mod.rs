@@ -185,3 +185,22 @@ pub fn form_version(html: &str) -> String {
     let at = html.find(marker).expect("the form has a version field") + marker.len();
     html[at..at + html[at..].find('"').unwrap()].to_string()
 }
+
+/// Posts a login with the browser's login token, from `forwarded` when given (one trusted proxy).
+pub async fn login_as(
+    browser: &Browser,
+    token: &str,
+    user: &str,
+    password: &str,
+    forwarded: Option<&str>,
+) -> StatusCode {
+    let mut request = browser.client.post(browser.url("/login")).form(&[
+        ("username", user),
+        ("password", password),
+        ("csrf_token", token),
+    ]);
+    if let Some(ip) = forwarded {
+        request = request.header("x-forwarded-for", ip);
+    }
+    request.send().await.unwrap().status()
+}

@@ -132,7 +132,12 @@ fn adjustment(
                 None
             }
         },
-        _ => None,
+        "" => None,
+        // A value the list does not offer was saved as "no adjustment": refuse it instead.
+        _ => {
+            errors.add("ajuste_indice", "Elija un índice de ajuste de la lista.");
+            None
+        }
     };
     let on = match v.get("ajuste_fecha") {
         "aniversario" => Some(AdjustmentDate::Anniversary),
@@ -168,7 +173,11 @@ fn adjustment(
                 }
             }
         }
-        _ => None,
+        "" => None,
+        _ => {
+            errors.add("ajuste_fecha", "Elija una fecha de ajuste de la lista.");
+            None
+        }
     };
     (index, on)
 }
@@ -734,7 +743,7 @@ pub fn otrosi_from_form(
                 "Indique el porcentaje de la nueva modalidad.".into(),
             ),
         },
-        _ => match (minimum.or(canon), percentage) {
+        "hibrido" => match (minimum.or(canon), percentage) {
             (Some(minimum), Some(percentage)) => {
                 changes.modality = Some(PaymentModality::Hibrido {
                     minimum,
@@ -748,6 +757,12 @@ pub fn otrosi_from_form(
                     .into(),
             ),
         },
+        // Any other value used to be read as "híbrido".
+        _ => add_once(
+            errors,
+            "modalidad",
+            "Elija una modalidad de la lista.".into(),
+        ),
     }
     let (index, on) = adjustment(v, errors);
     changes.adjustment_index = index;

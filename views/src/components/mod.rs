@@ -18,8 +18,8 @@ pub use forms::{
     percent_field, post_button, required_note, select_field, submit_button, text_field, textarea,
 };
 pub use table::{
-    Column, DIR_PARAM, PAGE_PARAM, SORT_PARAM, Sort, SortDir, page_count, page_from_query,
-    pagination, table_head, table_wrap,
+    Column, DIR_PARAM, MAX_PAGE, PAGE_PARAM, SORT_PARAM, Sort, SortDir, page_count,
+    page_from_query, pagination, table_head, table_wrap,
 };
 
 use maud::{Markup, html};

@@ -174,7 +174,13 @@ pub fn page_from_query(query: &str) -> u64 {
         .and_then(|p| p.parse::<u64>().ok())
         .filter(|p| *p >= 1)
         .unwrap_or(1)
+        .min(MAX_PAGE)
 }
+
+/// The highest page number a list accepts. Larger numbers (`?pagina=18446744073709551615`) made
+/// `OFFSET` overflow the databases' 64-bit integers (a 500); past the last page a list is empty
+/// anyway, and a million pages of rows is far beyond any portfolio.
+pub const MAX_PAGE: u64 = 1_000_000;
 
 /// The pages to show: first, last, and two around the current one; `None` is an ellipsis.
 fn page_window(page: u64, pages: u64) -> Vec<Option<u64>> {
@@ -365,6 +371,7 @@ mod tests {
         assert_eq!(page_from_query("pagina=3&q=x"), 3);
         assert_eq!(page_from_query("pagina=0"), 1);
         assert_eq!(page_from_query("pagina=abc"), 1);
+        assert_eq!(page_from_query("pagina=18446744073709551615"), MAX_PAGE);
         assert_eq!(page_window(1, 1), vec![Some(1)]);
         assert_eq!(
             page_window(1, 10),
