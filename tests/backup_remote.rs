@@ -40,7 +40,9 @@ async fn remote_round_trip(target: TargetConfig) {
     assert_eq!(report.targets.len(), 1);
     assert!(report.targets[0].ok, "{:?}", report.targets);
 
-    let remote = Target::open(&target).await.unwrap();
+    let remote = Target::open(&target, settings.remote_timeouts)
+        .await
+        .unwrap();
     let listed = remote.manifests().await.unwrap();
     assert_eq!(listed.len(), 1);
     assert_eq!(

@@ -212,13 +212,21 @@ pub async fn run_backup_command(
             let dir = output_dir.unwrap_or_else(|| s.output_dir.clone());
             println!("Local ({}):", dir.display());
             print_sets(&manifest::list_local(&dir).map_err(to_app)?);
+            // A target that fails (or times out) is reported and the others still listed; the
+            // command then ends in failure so scripts notice.
+            let mut failed = Vec::new();
             if !local {
                 for config in &s.targets {
-                    let target = Target::open(config).await.map_err(to_app)?;
+                    let target = Target::open(config, s.remote_timeouts)
+                        .await
+                        .map_err(to_app)?;
                     println!("Remote {} ({}):", target.name, target.location);
                     match target.manifests().await {
                         Ok(sets) => print_sets(&sets),
-                        Err(e) => println!("  error: {e}"),
+                        Err(e) => {
+                            println!("  error: {e}");
+                            failed.push(e.to_string());
+                        }
                     }
                 }
             }
@@ -237,7 +245,15 @@ pub async fn run_backup_command(
                         .unwrap_or_default()
                 );
             }
-            Ok(())
+            if failed.is_empty() {
+                Ok(())
+            } else {
+                Err(AppError::Failed(format!(
+                    "cannot list {} remote target(s): {}",
+                    failed.len(),
+                    failed.join("; ")
+                )))
+            }
         }
         Some(BackupCommand::Verify {
             source,
@@ -279,7 +295,9 @@ pub async fn run_backup_command(
             }
             if !local {
                 for config in &s.targets {
-                    let target = Target::open(config).await.map_err(to_app)?;
+                    let target = Target::open(config, s.remote_timeouts)
+                        .await
+                        .map_err(to_app)?;
                     let gone = retention::prune_remote(&target, policy, dry_run, Utc::now())
                         .await
                         .map_err(to_app)?;

@@ -7,6 +7,7 @@
 
 pub mod cli;
 pub mod dbfile;
+pub mod deadline;
 pub mod error;
 pub mod fuzzing;
 pub mod json;

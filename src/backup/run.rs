@@ -233,7 +233,7 @@ async fn execute(
             ));
         }
         for config in &configs {
-            targets.push(Target::open(config).await?);
+            targets.push(Target::open(config, settings.remote_timeouts).await?);
         }
     }
     if let Some(r) = &settings.encryption_recipient {

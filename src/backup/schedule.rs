@@ -91,7 +91,7 @@ pub async fn run_scheduled(
     } else {
         LOCK_DRILL
     };
-    let _guard = match &app.db {
+    let lock = match &app.db {
         Db::Postgres(pool) => {
             let mut conn = pool.acquire().await?;
             let got: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
@@ -99,7 +99,10 @@ pub async fn run_scheduled(
                 .fetch_one(&mut *conn)
                 .await?;
             if !got {
-                tracing::info!(?kind, "another server is running this job");
+                tracing::warn!(
+                    ?kind,
+                    "skipping this scheduled job: another server (or an earlier run) holds its lock"
+                );
                 return Ok(false);
             }
             Some(AdvisoryLock {
@@ -109,6 +112,20 @@ pub async fn run_scheduled(
         }
         Db::Sqlite(_) => None,
     };
+    let result = run_claimed(app, settings, kind, fired_at).await;
+    // Released here rather than only on drop, so the next job finds the lock free at once.
+    if let Some(lock) = lock {
+        lock.release().await;
+    }
+    result
+}
+
+async fn run_claimed(
+    app: &App,
+    settings: &BackupSettings,
+    kind: RunKind,
+    fired_at: DateTime<Utc>,
+) -> Result<bool> {
     let Some(run_id) = runs::start(
         &app.db,
         kind,
@@ -165,6 +182,21 @@ pub async fn drill(settings: &BackupSettings) -> Result<verify::VerifyReport> {
 struct AdvisoryLock {
     conn: Option<sqlx::pool::PoolConnection<sqlx::Postgres>>,
     key: i64,
+}
+
+impl AdvisoryLock {
+    async fn release(mut self) {
+        if let Some(mut conn) = self.conn.take() {
+            let unlocked = sqlx::query("SELECT pg_advisory_unlock($1)")
+                .bind(self.key)
+                .execute(&mut *conn)
+                .await;
+            if unlocked.is_err() {
+                // Closing the session frees the lock; the pool never gets it back still held.
+                drop(conn.detach());
+            }
+        }
+    }
 }
 
 impl Drop for AdvisoryLock {

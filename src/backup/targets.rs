@@ -1,5 +1,6 @@
 //! Remote targets: every destination is an `ObjectStore`, so uploads, listings, downloads and
 //! retention go through one code path. Uploads stream from the file; the manifest goes last.
+//! Every call to the store runs under a deadline (see [`super::deadline`]).
 
 use std::path::Path;
 use std::sync::Arc;
@@ -9,6 +10,7 @@ use object_store::path::Path as ObjectPath;
 use object_store::{ObjectStore, ObjectStoreExt, WriteMultipart};
 use tokio::io::AsyncReadExt;
 
+use super::deadline::{RemoteTimeouts, within};
 use super::error::{BackupError, Result};
 use super::manifest::Manifest;
 use super::naming;
@@ -21,6 +23,7 @@ pub struct Target {
     pub prefix: ObjectPath,
     /// Where it is, for people (no credential).
     pub location: String,
+    pub timeouts: RemoteTimeouts,
 }
 
 fn remote_err(target: &str, e: impl std::fmt::Display) -> BackupError {
@@ -31,9 +34,21 @@ fn remote_err(target: &str, e: impl std::fmt::Display) -> BackupError {
 }
 
 impl Target {
-    pub async fn open(config: &TargetConfig) -> Result<Self> {
+    /// A target of `config` whose operations keep to `timeouts`. Opening connects to nothing: the
+    /// first operation does, under its deadline.
+    pub async fn open(config: &TargetConfig, timeouts: RemoteTimeouts) -> Result<Self> {
         let name = config.name().to_string();
         let err = |e: object_store::Error| remote_err(&name, e);
+        // object_store's own limits, so a hung cloud store gives up inside our deadline instead of
+        // retrying for 3 minutes: one request at most `operation`, two retries, no retry after it.
+        let client = object_store::ClientOptions::new()
+            .with_connect_timeout(timeouts.connect)
+            .with_timeout(timeouts.operation);
+        let retry = object_store::RetryConfig {
+            max_retries: 2,
+            retry_timeout: timeouts.operation,
+            ..Default::default()
+        };
         Ok(match config {
             TargetConfig::LocalCopy { path, .. } => {
                 std::fs::create_dir_all(path)
@@ -45,6 +60,7 @@ impl Target {
                     store: Arc::new(store),
                     prefix: ObjectPath::default(),
                     location: path.display().to_string(),
+                    timeouts,
                 }
             }
             TargetConfig::S3 {
@@ -57,7 +73,9 @@ impl Target {
             } => {
                 let mut builder = object_store::aws::AmazonS3Builder::new()
                     .with_bucket_name(bucket)
-                    .with_region(region);
+                    .with_region(region)
+                    .with_client_options(client)
+                    .with_retry(retry);
                 if let (Some(a), Some(s)) = (access_key, secret_key) {
                     builder = builder
                         .with_access_key_id(a.expose())
@@ -74,6 +92,7 @@ impl Target {
                     store: Arc::new(builder.build().map_err(err)?),
                     prefix: ObjectPath::from(prefix.as_str()),
                     location: format!("s3://{bucket}/{prefix}"),
+                    timeouts,
                 }
             }
             TargetConfig::Gcs {
@@ -81,8 +100,10 @@ impl Target {
                 service_account_path,
                 prefix,
             } => {
-                let mut builder =
-                    object_store::gcp::GoogleCloudStorageBuilder::new().with_bucket_name(bucket);
+                let mut builder = object_store::gcp::GoogleCloudStorageBuilder::new()
+                    .with_bucket_name(bucket)
+                    .with_client_options(client)
+                    .with_retry(retry);
                 if let Some(p) = service_account_path {
                     builder = builder.with_service_account_path(p.display().to_string());
                 }
@@ -91,6 +112,7 @@ impl Target {
                     store: Arc::new(builder.build().map_err(err)?),
                     prefix: ObjectPath::from(prefix.as_str()),
                     location: format!("gs://{bucket}/{prefix}"),
+                    timeouts,
                 }
             }
             TargetConfig::Azure {
@@ -101,7 +123,9 @@ impl Target {
             } => {
                 let mut builder = object_store::azure::MicrosoftAzureBuilder::new()
                     .with_account(account)
-                    .with_container_name(container);
+                    .with_container_name(container)
+                    .with_client_options(client)
+                    .with_retry(retry);
                 if let Some(k) = access_key {
                     builder = builder.with_access_key(k.expose());
                 }
@@ -110,16 +134,18 @@ impl Target {
                     store: Arc::new(builder.build().map_err(err)?),
                     prefix: ObjectPath::from(prefix.as_str()),
                     location: format!("azure://{account}/{container}/{prefix}"),
+                    timeouts,
                 }
             }
             TargetConfig::Sftp(sftp) => Target {
                 name: name.clone(),
-                store: Arc::new(super::sftp::SftpStore::new(sftp.clone())),
+                store: Arc::new(super::sftp::SftpStore::new(sftp.clone(), timeouts)),
                 prefix: ObjectPath::default(),
                 location: format!(
                     "sftp://{}@{}:{}{}",
                     sftp.user, sftp.host, sftp.port, sftp.path
                 ),
+                timeouts,
             },
         })
     }
@@ -128,8 +154,22 @@ impl Target {
         self.prefix.clone().join(file_name)
     }
 
-    /// Streams a local file to `file_name` on the target.
+    /// Streams a local file to `file_name` on the target, within the deadline of its size.
     pub async fn upload(&self, local: &Path, file_name: &str) -> Result<()> {
+        let size = tokio::fs::metadata(local)
+            .await
+            .map_err(|e| BackupError::io(format!("cannot read {}", local.display()), e))?
+            .len();
+        within(
+            &self.name,
+            || format!("upload of {file_name}"),
+            self.timeouts.for_size(size),
+            self.upload_unbounded(local, file_name),
+        )
+        .await
+    }
+
+    async fn upload_unbounded(&self, local: &Path, file_name: &str) -> Result<()> {
         let location = self.path_of(file_name);
         let upload = self
             .store
@@ -162,16 +202,36 @@ impl Target {
         Ok(())
     }
 
-    /// Streams `file_name` from the target into a local file (under a temporary name, then renamed).
-    pub async fn download(&self, file_name: &str, local: &Path) -> Result<()> {
+    /// Streams `file_name` (`size` bytes, as its manifest says) from the target into a local file
+    /// (under a temporary name, then renamed), within the deadline of its size.
+    pub async fn download(&self, file_name: &str, size: u64, local: &Path) -> Result<()> {
+        let partial = local.with_file_name(naming::partial_name(file_name));
+        let result = within(
+            &self.name,
+            || format!("download of {file_name}"),
+            self.timeouts.for_size(size),
+            self.download_unbounded(file_name, &partial, local),
+        )
+        .await;
+        if result.is_err() {
+            let _ = tokio::fs::remove_file(&partial).await;
+        }
+        result
+    }
+
+    async fn download_unbounded(
+        &self,
+        file_name: &str,
+        partial: &Path,
+        local: &Path,
+    ) -> Result<()> {
         use tokio::io::AsyncWriteExt;
         let result = self
             .store
             .get(&self.path_of(file_name))
             .await
             .map_err(|e| remote_err(&self.name, e))?;
-        let partial = local.with_file_name(naming::partial_name(file_name));
-        let mut out = tokio::fs::File::create(&partial)
+        let mut out = tokio::fs::File::create(partial)
             .await
             .map_err(|e| BackupError::io(format!("cannot create {}", partial.display()), e))?;
         let mut stream = result.into_stream();
@@ -187,7 +247,7 @@ impl Target {
         out.sync_all()
             .await
             .map_err(|e| BackupError::io("cannot sync download", e))?;
-        tokio::fs::rename(&partial, local)
+        tokio::fs::rename(partial, local)
             .await
             .map_err(|e| BackupError::io("cannot rename download", e))?;
         Ok(())
@@ -195,7 +255,11 @@ impl Target {
 
     /// Every complete set on the target (its manifest), newest first.
     pub async fn manifests(&self) -> Result<Vec<Manifest>> {
-        let listed = self.store.list_with_delimiter(Some(&self.prefix)).await;
+        let limit = self.timeouts.operation;
+        let listed = within(&self.name, || "listing".into(), limit, async {
+            Ok(self.store.list_with_delimiter(Some(&self.prefix)).await)
+        })
+        .await?;
         let listed = match listed {
             Ok(l) => l.objects,
             Err(object_store::Error::NotFound { .. }) => Vec::new(),
@@ -209,14 +273,21 @@ impl Target {
             if naming::set_of_manifest(file_name).is_none() {
                 continue;
             }
-            let bytes = self
-                .store
-                .get(&object.location)
-                .await
-                .map_err(|e| remote_err(&self.name, e))?
-                .bytes()
-                .await
-                .map_err(|e| remote_err(&self.name, e))?;
+            let bytes = within(
+                &self.name,
+                || format!("reading {file_name}"),
+                limit,
+                async {
+                    self.store
+                        .get(&object.location)
+                        .await
+                        .map_err(|e| remote_err(&self.name, e))?
+                        .bytes()
+                        .await
+                        .map_err(|e| remote_err(&self.name, e))
+                },
+            )
+            .await?;
             match Manifest::parse(&bytes) {
                 Ok(m) => manifests.push(m),
                 Err(e) => {
@@ -230,17 +301,29 @@ impl Target {
 
     /// Deletes a set: the manifest first, so a half-deleted set never looks complete.
     pub async fn delete_set(&self, manifest: &Manifest) -> Result<()> {
-        let manifest_path = self.path_of(&naming::manifest_name(&manifest.name));
-        self.store
-            .delete(&manifest_path)
-            .await
-            .map_err(|e| remote_err(&self.name, e))?;
+        let manifest_name = naming::manifest_name(&manifest.name);
+        self.delete(&manifest_name, false).await?;
         for file in &manifest.files {
-            match self.store.delete(&self.path_of(&file.name)).await {
-                Ok(()) | Err(object_store::Error::NotFound { .. }) => {}
-                Err(e) => return Err(remote_err(&self.name, e)),
-            }
+            self.delete(&file.name, true).await?;
         }
         Ok(())
+    }
+
+    /// Deletes one file within the operation deadline.
+    async fn delete(&self, file_name: &str, missing_ok: bool) -> Result<()> {
+        let location = self.path_of(file_name);
+        within(
+            &self.name,
+            || format!("deleting {file_name}"),
+            self.timeouts.operation,
+            async {
+                match self.store.delete(&location).await {
+                    Ok(()) => Ok(()),
+                    Err(object_store::Error::NotFound { .. }) if missing_ok => Ok(()),
+                    Err(e) => Err(remote_err(&self.name, e)),
+                }
+            },
+        )
+        .await
     }
 }
