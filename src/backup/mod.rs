@@ -11,6 +11,7 @@ pub mod deadline;
 pub mod error;
 pub mod fuzzing;
 pub mod json;
+pub mod liveness;
 pub mod locate;
 pub mod manifest;
 pub mod naming;

@@ -316,6 +316,7 @@ async fn restore_db_file(
     match (&app.db, plain_name.ends_with(".sqlite3")) {
         (Db::Sqlite(pool), true) => {
             let (events, last_position) = check_sqlite_file(&plain).await?;
+            interrupt_runs_in_file(&plain).await?;
             let safety = refuse_or_safety(app, settings, options, Format::Both).await?;
             let current = pool.connect_options().get_filename().to_path_buf();
             app.db.close().await;
@@ -332,6 +333,8 @@ async fn restore_db_file(
             dbfile::pg_list(settings, &plain).await?;
             let safety = refuse_or_safety(app, settings, options, Format::Both).await?;
             dbfile::pg_restore(pool, settings, &plain).await?;
+            // The file was taken while its own backup was "running": that run is not running here.
+            super::liveness::interrupt_all(&app.db).await?;
             let (events, last_position) = event_log::head(&app.db).await?;
             Ok(RestoreReport {
                 file: located.file.clone(),
@@ -373,6 +376,34 @@ pub async fn check_sqlite_file(path: &Path) -> Result<(i64, i64)> {
             .map_err(|e| BackupError::Corrupt(format!("no event log in the file: {e}")))?;
     let _ = conn.close().await;
     Ok((count, last))
+}
+
+/// Marks the "running" records of a SQLite file interrupted before it becomes the database: the
+/// file was taken while its own backup was running, and that run will never finish here.
+async fn interrupt_runs_in_file(path: &Path) -> Result<()> {
+    use sqlx::sqlite::SqliteConnectOptions;
+    use sqlx::{ConnectOptions, Connection};
+    let mut conn = SqliteConnectOptions::new()
+        .filename(path)
+        .connect()
+        .await
+        .map_err(|e| BackupError::Corrupt(format!("not a SQLite database: {e}")))?;
+    let marked = sqlx::query(
+        "UPDATE backup_runs SET status = 'interrupted', finished_at = COALESCE(finished_at, started_at), \
+         error = COALESCE(error, $1) WHERE status = 'running'",
+    )
+    .bind(super::liveness::INTERRUPTED_REASON)
+    .execute(&mut conn)
+    .await?
+    .rows_affected();
+    let _ = conn.close().await;
+    if marked > 0 {
+        tracing::info!(
+            runs = marked,
+            "running records of the restored file marked interrupted"
+        );
+    }
+    Ok(())
 }
 
 /// Copies the new file beside the current one and renames it over it (atomic on one filesystem).

@@ -89,15 +89,33 @@ pub async fn run_backup_with(
     options: BackupOptions,
 ) -> Result<BackupReport> {
     let trigger = options.trigger.unwrap_or(Trigger::Manual);
-    let run_id = if options.quiet {
+    let started = if options.quiet {
         None
     } else {
         runs::start(&app.db, RunKind::Backup, trigger, None).await?
     };
-    run_recorded(app, settings, options, run_id).await
+    run_recorded(app, settings, options, started).await
 }
 
+/// Runs a backup whose start is recorded in `started`, records its end, then lets go of its lock.
 pub(crate) async fn run_recorded(
+    app: &App,
+    settings: &BackupSettings,
+    options: BackupOptions,
+    started: Option<runs::Started>,
+) -> Result<BackupReport> {
+    let (run_id, lock) = match started {
+        Some(runs::Started { id, lock }) => (Some(id), Some(lock)),
+        None => (None, None),
+    };
+    let result = record(app, settings, options, run_id).await;
+    if let Some(lock) = lock {
+        lock.release().await;
+    }
+    result
+}
+
+async fn record(
     app: &App,
     settings: &BackupSettings,
     options: BackupOptions,
@@ -216,6 +234,8 @@ async fn execute(
     std::fs::create_dir_all(&dir)
         .map_err(|e| BackupError::io(format!("cannot create {}", dir.display()), e))?;
     let _lock = lock_folder(&dir)?;
+    // With the folder locked no other run writes here: partial files are leftovers of killed runs.
+    retention::remove_stale_partials(&dir, std::time::SystemTime::now());
 
     // Remote targets are checked before anything is written: a missing configuration is an error.
     let remote = !options.targets.is_empty() || options.remote.unwrap_or(settings.remote_enabled);

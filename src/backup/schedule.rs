@@ -30,6 +30,10 @@ pub async fn spawn_from_env(app: App, database_url: Option<&str>) -> Result<JobS
 
 /// Starts the daily backup and the weekly drill; the returned scheduler runs until shut down.
 pub async fn spawn(app: App, settings: BackupSettings) -> Result<JobScheduler> {
+    // Runs a previous process left "running" when it died are marked interrupted at start.
+    if let Err(e) = super::liveness::reap(&app.db).await {
+        tracing::error!(error = %e, "cannot check for dead backup runs");
+    }
     let scheduler = JobScheduler::new()
         .await
         .map_err(|e| BackupError::Schedule(e.to_string()))?;
@@ -126,7 +130,7 @@ async fn run_claimed(
     kind: RunKind,
     fired_at: DateTime<Utc>,
 ) -> Result<bool> {
-    let Some(run_id) = runs::start(
+    let Some(started) = runs::start(
         &app.db,
         kind,
         Trigger::Scheduled,
@@ -146,7 +150,7 @@ async fn run_claimed(
                 trigger: Some(Trigger::Scheduled),
                 ..Default::default()
             };
-            run::run_recorded(app, settings, options, Some(run_id)).await?;
+            run::run_recorded(app, settings, options, Some(started)).await?;
         }
         RunKind::Drill => {
             let outcome = match drill(settings).await {
@@ -161,7 +165,9 @@ async fn run_claimed(
                     ..Default::default()
                 },
             };
-            runs::finish(&app.db, &run_id, &outcome).await?;
+            let finished = runs::finish(&app.db, &started.id, &outcome).await;
+            started.lock.release().await;
+            finished?;
         }
     }
     Ok(true)

@@ -86,7 +86,15 @@ fn set_row(m: &Manifest) -> SetRow {
     }
 }
 
+/// Marks runs left "running" by a dead process, so they neither show as running nor block a new one.
+async fn reap(app: &App) {
+    if let Err(err) = crate::backup::liveness::reap(&app.db).await {
+        tracing::error!(error = %err, "cannot check for dead backup runs");
+    }
+}
+
 async fn page(State(app): State<App>, RequireAdmin(_): RequireAdmin, ctx: Ctx) -> Response {
+    reap(&app).await;
     let list = match runs::list(&app.db, 50).await {
         Ok(l) => l,
         Err(err) => return server_error(&ctx.page, err),
@@ -139,6 +147,7 @@ async fn start(
         )
         .await;
     }
+    reap(&app).await;
     match runs::latest(&app.db).await {
         Ok(Some(run)) if run.status == RunStatus::Running => {
             return done(
