@@ -1,12 +1,14 @@
 //! After a crash: a run killed with SIGKILL is marked interrupted (not "running" for a day), its
-//! partial files are removed by the next run, a live run is never taken for a dead one, and a
-//! database file restored from a set brings no "running" record back.
+//! partial files and plaintext snapshot are removed by the next run, a live run is never taken for a
+//! dead one, and a database file restored from a set brings no "running" record back. The database
+//! snapshot that waits to be encrypted is private (0600) and never outlives a failed run.
 #![allow(clippy::unwrap_used)]
 
 mod backup_support;
 mod common;
 
-use std::time::{Duration, Instant};
+use std::os::unix::fs::PermissionsExt;
+use std::time::{Duration, Instant, SystemTime};
 
 use arriendo::backup::liveness;
 use arriendo::backup::restore::{self, RestoreOptions};
@@ -68,6 +70,13 @@ async fn killed_run_is_marked_interrupted(engine: Engine) {
     assert_eq!(run.status, RunStatus::Running, "killed before it finished");
     let left = names(backups.path());
     eprintln!("left behind: {left:?}");
+    for f in left.iter().filter(|f| f.contains(".raw.partial")) {
+        let mode = std::fs::metadata(backups.path().join(f))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "plaintext snapshot {f} is private");
+    }
 
     // What the Respaldos page and every new run do first: the dead run is found and marked.
     let app = store.reopen().await;
@@ -195,3 +204,89 @@ both_engines!(
     restored_database_file_has_no_running_run,
     super::restored_database_file_has_no_running_run
 );
+
+/// Plaintext and journal files a killed run left (older than the next run) are removed by it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn stale_plaintext_is_removed_at_the_next_start() {
+    let store = TestStore::new(Engine::Sqlite).await;
+    seed_raw(store.db(), 10).await;
+    let backups = tempfile::tempdir().unwrap();
+    let stale = [
+        ".backup_db_20250101_000000.sqlite3.age.raw.partial",
+        ".backup_db_20250101_000000.sqlite3.age.raw.partial-journal",
+        ".backup_20250101_000000.json.age.partial",
+    ];
+    let hour_ago = SystemTime::now() - Duration::from_secs(3600);
+    for name in stale {
+        let path = backups.path().join(name);
+        std::fs::write(&path, b"plaintext contract data").unwrap();
+        std::fs::File::options()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_modified(hour_ago)
+            .unwrap();
+    }
+    let mut settings = settings(backups.path());
+    settings.encryption_recipient = Some(age_recipient());
+    run_backup_with(&store.app, &settings, BackupOptions::default())
+        .await
+        .unwrap();
+    let left = names(backups.path());
+    for name in stale {
+        assert!(
+            !left.contains(&name.to_string()),
+            "{name} removed: {left:?}"
+        );
+    }
+    assert!(
+        left.iter().all(|f| !f.contains(".raw")),
+        "no plaintext snapshot left: {left:?}"
+    );
+}
+
+/// pg_dump fails half-way through writing the (plaintext) snapshot: the file it wrote was private
+/// while it existed and is gone after the failed run.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn failed_snapshot_leaves_no_plaintext() {
+    let store = TestStore::new(Engine::Postgres).await;
+    seed_raw(store.db(), 10).await;
+    let backups = tempfile::tempdir().unwrap();
+    let tools = tempfile::tempdir().unwrap();
+    let seen_mode = tools.path().join("mode");
+    let fake = tools.path().join("pg_dump");
+    std::fs::write(
+        &fake,
+        format!(
+            "#!/bin/sh\n\
+             [ \"$1\" = --version ] && {{ echo 'pg_dump (PostgreSQL) 99.0'; exit 0; }}\n\
+             while [ $# -gt 0 ]; do [ \"$1\" = --file ] && out=$2; shift; done\n\
+             stat -c %a \"$out\" > {mode}\n\
+             echo 'PGDMP plaintext contract data' > \"$out\"\n\
+             echo 'connection lost' >&2\n\
+             exit 1\n",
+            mode = seen_mode.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let mut settings = settings(backups.path());
+    settings.pg_dump = fake;
+    settings.database_url = store
+        .database_url
+        .clone()
+        .map(arriendo::backup::settings::Secret::new);
+    settings.encryption_recipient = Some(age_recipient());
+    let err = run_backup_with(&store.app, &settings, BackupOptions::default())
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("connection lost"), "{err}");
+    assert_eq!(std::fs::read_to_string(&seen_mode).unwrap().trim(), "600");
+    let left = names(backups.path());
+    assert!(
+        left.iter().all(|f| !f.contains(".raw")),
+        "the plaintext snapshot is removed: {left:?}"
+    );
+    let run = runs::latest(store.db()).await.unwrap().unwrap();
+    assert_eq!(run.status, RunStatus::Failed);
+}
