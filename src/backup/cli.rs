@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::Utc;
 use clap::{Args, Subcommand, ValueEnum};
 
 use super::error::BackupError;
@@ -110,9 +110,13 @@ pub struct RestoreArgs {
     /// Remote target to fetch the set from (s3, sftp, local_copy, …).
     #[arg(long)]
     pub from: Option<String>,
-    /// Restore the log as it was at this time (RFC 3339, or YYYY-MM-DD HH:MM[:SS] in UTC).
+    /// Restore the log as it was at this time: YYYY-MM-DD HH:MM[:SS] in Bogotá time (as the
+    /// application shows it), or with an explicit offset (2025-01-27T14:30:00-05:00, …Z).
     #[arg(long)]
     pub until: Option<String>,
+    /// With --until: go on even if no event is that old (the store ends up empty).
+    #[arg(long, requires = "until")]
+    pub allow_empty: bool,
     /// Replace a non-empty store (a safety backup is taken first).
     #[arg(long)]
     pub force: bool,
@@ -333,30 +337,7 @@ fn print_sets(sets: &[manifest::Manifest]) {
     }
 }
 
-/// Parses `--until`: RFC 3339, or a date and time in UTC.
-pub fn parse_until(s: &str) -> Result<DateTime<Utc>, BackupError> {
-    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
-        return Ok(t.with_timezone(&Utc));
-    }
-    for f in [
-        "%Y-%m-%d %H:%M:%S",
-        "%Y-%m-%d %H:%M",
-        "%Y-%m-%dT%H:%M:%S",
-        "%Y-%m-%dT%H:%M",
-    ] {
-        if let Ok(t) = NaiveDateTime::parse_from_str(s, f) {
-            return Ok(Utc.from_utc_datetime(&t));
-        }
-    }
-    if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        && let Some(t) = d.and_hms_opt(23, 59, 59)
-    {
-        return Ok(Utc.from_utc_datetime(&t));
-    }
-    Err(BackupError::Config(format!(
-        "--until {s:?} is not a time (use RFC 3339, e.g. 2025-01-27T14:30:00Z)"
-    )))
-}
+pub use super::until::parse_until;
 
 pub async fn run_restore_command(
     app: App,
@@ -375,8 +356,10 @@ pub async fn run_restore_command(
             .map_err(to_app)?,
         force: args.force,
         from_db_file: args.db_file,
+        allow_empty: args.allow_empty,
         output_dir: args.output_dir,
     };
+    let options_had_until = options.until.is_some();
     let report = restore::restore(&app, &s, &options).await.map_err(to_app)?;
     if let Some(safety) = &report.safety_backup {
         println!("Safety backup of the previous data: {safety}");
@@ -387,6 +370,15 @@ pub async fn run_restore_command(
         report.last_position,
         report.file.display()
     );
+    if let Some(at) = report.last_recorded_at {
+        println!(
+            "Last event kept: position {}, recorded {} (Bogotá).",
+            report.last_position,
+            super::until::in_bogota(at)
+        );
+    } else if options_had_until {
+        println!("No event kept (--allow-empty): the event log is empty.");
+    }
     if report.restart_needed {
         println!("The database file was replaced: restart the application.");
     }

@@ -25,6 +25,7 @@ pub mod schedule;
 pub mod settings;
 pub mod sftp;
 pub mod targets;
+pub mod until;
 pub mod validate;
 pub mod verify;
 

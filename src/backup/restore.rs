@@ -32,6 +32,8 @@ pub struct RestoreOptions {
     pub force: bool,
     /// Restore the database file of the set instead of its JSON.
     pub from_db_file: bool,
+    /// Go on even when `until` keeps no event (the store ends up empty).
+    pub allow_empty: bool,
     /// Where backups live (and safety backups go).
     pub output_dir: Option<PathBuf>,
 }
@@ -41,6 +43,8 @@ pub struct RestoreReport {
     pub file: PathBuf,
     pub events: i64,
     pub last_position: i64,
+    /// When the last event kept was recorded (JSON restores).
+    pub last_recorded_at: Option<DateTime<Utc>>,
     pub safety_backup: Option<String>,
     /// For database-file restores: the application must be restarted.
     pub restart_needed: bool,
@@ -114,6 +118,8 @@ async fn refuse_or_safety(
 pub struct Checked {
     pub events: i64,
     pub last_position: i64,
+    /// When the last event was recorded.
+    pub last_recorded_at: Option<DateTime<Utc>>,
     /// The chain's digest after the file's last event (checked against the file's own digests from
     /// format 2 on; computed from the events for format 1).
     pub digest: Option<String>,
@@ -130,14 +136,52 @@ async fn open_json(file: &Path, identity: Option<&Path>) -> Result<Box<dyn std::
 /// Reads the whole JSON backup through the checking reader and writes nothing: every event decoded
 /// and checked, the closing line matched. A restore does this before it touches the store.
 pub async fn check_json(file: &Path, identity: Option<&Path>, limits: Limits) -> Result<Checked> {
+    Ok(check_json_until(file, identity, limits, None).await?.0)
+}
+
+/// [`check_json`], and also what a restore `until` would keep: the longest prefix of events recorded
+/// at or before it (the whole file without `until`).
+pub async fn check_json_until(
+    file: &Path,
+    identity: Option<&Path>,
+    limits: Limits,
+    until: Option<DateTime<Utc>>,
+) -> Result<(Checked, Checked)> {
     let mut rx = json::read_log(open_json(file, identity).await?, limits);
+    let mut kept = Checked {
+        events: 0,
+        last_position: 0,
+        last_recorded_at: None,
+        digest: None,
+    };
+    let mut stopped = false;
+    let mut last_recorded_at = None;
     while let Some(item) = rx.recv().await {
-        if let Item::End(_, end) = item? {
-            return Ok(Checked {
-                events: end.count,
-                last_position: end.last_position,
-                digest: end.digest,
-            });
+        match item? {
+            Item::Events(batch) => {
+                for event in &batch {
+                    last_recorded_at = Some(event.recorded_at);
+                    if stopped || until.is_some_and(|u| event.recorded_at > u) {
+                        stopped = true;
+                        continue;
+                    }
+                    kept.events += 1;
+                    kept.last_position = event.position;
+                    kept.last_recorded_at = Some(event.recorded_at);
+                }
+            }
+            Item::End(_, end) => {
+                let whole = Checked {
+                    events: end.count,
+                    last_position: end.last_position,
+                    last_recorded_at,
+                    digest: end.digest,
+                };
+                if !stopped {
+                    kept.digest = whole.digest.clone();
+                }
+                return Ok((whole, kept));
+            }
         }
     }
     Err(BackupError::Corrupt(
@@ -170,6 +214,7 @@ pub async fn load_json(
     audit::seal::clear_in(&mut tx).await?;
     let mut inserted = 0i64;
     let mut last = 0i64;
+    let mut last_recorded_at = None;
     let mut stopped = false;
     while let Some(item) = rx.recv().await {
         match item? {
@@ -182,6 +227,7 @@ pub async fn load_json(
                     event_log::append_raw(&mut tx, event).await?;
                     inserted += 1;
                     last = event.position;
+                    last_recorded_at = Some(event.recorded_at);
                 }
             }
             Item::End(_, end) => {
@@ -207,6 +253,7 @@ pub async fn load_json(
                 return Ok(Checked {
                     events: inserted,
                     last_position: last,
+                    last_recorded_at,
                     digest,
                 });
             }
@@ -228,16 +275,29 @@ async fn restore_json(
     // the same checks, so a file changed in between still rolls back instead of committing.
     let identity = settings.encryption_identity_file.as_deref();
     let limits = settings.restore_limits;
-    let checked = check_json(&located.file, identity, limits).await?;
+    let (checked, kept) = check_json_until(&located.file, identity, limits, options.until).await?;
     tracing::info!(
         events = checked.events,
         last_position = checked.last_position,
         "every event of the backup checked"
     );
+    if let Some(until) = options.until
+        && kept.events == 0
+        && checked.events > 0
+        && !options.allow_empty
+    {
+        // Before the safety backup and the transaction: with --force this would empty the store.
+        return Err(BackupError::Config(format!(
+            "--until {} (Bogotá) keeps no event: the first event of the backup is later; nothing restored. \
+             Give a later time, or add --allow-empty to restore an empty log on purpose",
+            super::until::in_bogota(until)
+        )));
+    }
     let safety = refuse_or_safety(app, settings, options, Format::Json).await?;
     let Checked {
         events,
         last_position,
+        last_recorded_at,
         digest,
     } = load_json(
         &app.db,
@@ -273,6 +333,7 @@ async fn restore_json(
         file: located.file.clone(),
         events,
         last_position,
+        last_recorded_at,
         safety_backup: safety,
         restart_needed: false,
     })
@@ -325,6 +386,7 @@ async fn restore_db_file(
                 file: located.file.clone(),
                 events,
                 last_position,
+                last_recorded_at: None,
                 safety_backup: safety,
                 restart_needed: true,
             })
@@ -340,6 +402,7 @@ async fn restore_db_file(
                 file: located.file.clone(),
                 events,
                 last_position,
+                last_recorded_at: None,
                 safety_backup: safety,
                 restart_needed: true,
             })

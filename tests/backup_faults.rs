@@ -1,0 +1,134 @@
+//! Faults of issue 14 around restores and the command line: `restore --until` reads Bogotá time and
+//! refuses to keep nothing.
+#![allow(clippy::unwrap_used)]
+
+mod backup_support;
+mod common;
+
+use std::process::{Command, Output};
+
+use arriendo::backup::restore::{self, RestoreOptions};
+use arriendo::backup::{BackupOptions, run_backup_with};
+use backup_support::*;
+use common::{Engine, TestStore};
+
+fn arriendo(store: &TestStore) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_arriendo"));
+    cmd.args(["--data-dir", &store.data_dir().display().to_string()]);
+    if let Some(url) = &store.database_url {
+        cmd.args(["--database-url", url]);
+    }
+    cmd
+}
+
+fn text(out: &Output) -> (String, String) {
+    (
+        String::from_utf8_lossy(&out.stdout).to_string(),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    )
+}
+
+/// Raw events are one minute apart from 2025-01-01T00:00Z, that is from 2024-12-31 19:00 in Bogotá.
+async fn until_is_bogota_time(engine: Engine) {
+    let source = TestStore::new(Engine::Sqlite).await;
+    seed_raw(source.db(), 100).await;
+    let backups = tempfile::tempdir().unwrap();
+    let settings = settings(backups.path());
+    let name = run_backup_with(&source.app, &settings, BackupOptions::default())
+        .await
+        .unwrap()
+        .manifest
+        .name;
+    let dir = backups.path().display().to_string();
+    let fresh = || {
+        TestStore::new(if matches!(engine, Engine::Sqlite) {
+            Engine::Sqlite
+        } else {
+            Engine::Postgres
+        })
+    };
+
+    // 19:40 in Bogotá is event 40 (00:40Z): position 80, and the command says when it was recorded.
+    let target = fresh().await;
+    let out = arriendo(&target)
+        .args([
+            "restore",
+            &name,
+            "--output-dir",
+            &dir,
+            "--until",
+            "2024-12-31 19:40",
+        ])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("Restored 40 events (last position 80)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("Last event kept: position 80, recorded 2024-12-31 19:40:00 (Bogotá)"),
+        "{stdout}"
+    );
+    assert_eq!(all_events(target.db()).await.len(), 40);
+
+    // An explicit offset is taken as given; a time without one is Bogotá (00:40 there is 05:40Z).
+    for (until, kept) in [
+        ("2025-01-01T00:40:00Z", 40),
+        ("2024-12-31 19:40-05:00", 40),
+        ("2025-01-01 00:40", 100),
+    ] {
+        let target = fresh().await;
+        let restored = restore::restore(
+            &target.app,
+            &settings,
+            &RestoreOptions {
+                source: name.clone(),
+                until: Some(arriendo::backup::cli::parse_until(until).unwrap()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(restored.events, kept, "--until {until}");
+    }
+
+    // Before the first event: refused (exit code 2), nothing changed, even with --force.
+    let target = fresh().await;
+    seed_raw(target.db(), 3).await;
+    let out = arriendo(&target)
+        .args(["restore", &name, "--output-dir", &dir, "--force"])
+        .args(["--until", "2024-12-31 18:00"])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains("keeps no event") && stderr.contains("--allow-empty"),
+        "{stderr}"
+    );
+    assert_eq!(
+        all_events(target.db()).await.len(),
+        3,
+        "the store is untouched"
+    );
+    // Asked for on purpose, it empties the store.
+    let out = arriendo(&target)
+        .args([
+            "restore",
+            &name,
+            "--output-dir",
+            &dir,
+            "--force",
+            "--allow-empty",
+        ])
+        .args(["--until", "2024-12-31 18:00"])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    assert!(stdout.contains("Restored 0 events"), "{stdout}");
+    assert!(all_events(target.db()).await.is_empty());
+}
+both_engines!(until_is_bogota_time, super::until_is_bogota_time);
