@@ -32,8 +32,7 @@ impl russh::client::Handler for HostKeyCheck {
         };
         let seen = key.fingerprint(HashAlg::Sha256).to_string();
         if let Some(pinned) = &self.fingerprint {
-            let pinned = pinned.trim();
-            if pinned == seen || pinned.strip_prefix("SHA256:") == seen.strip_prefix("SHA256:") {
+            if fingerprints_match(pinned, &seen) {
                 return Ok(true);
             }
             self.refuse(format!(
@@ -62,6 +61,16 @@ impl russh::client::Handler for HostKeyCheck {
         );
         Ok(false)
     }
+}
+
+/// A pinned fingerprint matches with or without its `SHA256:` prefix and its base64 padding, as
+/// people copy it from `ssh-keygen -lf` or from a provider's panel.
+fn fingerprints_match(pinned: &str, seen: &str) -> bool {
+    fn bare(f: &str) -> &str {
+        let f = f.trim();
+        f.strip_prefix("SHA256:").unwrap_or(f).trim_end_matches('=')
+    }
+    !bare(pinned).is_empty() && bare(pinned) == bare(seen)
 }
 
 impl HostKeyCheck {
@@ -185,5 +194,30 @@ impl SftpStore {
             .await
             .map_err(|e| generic(format!("cannot start SFTP: {e}")))?;
         Ok(Connection { sftp, ssh })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fingerprints_match;
+
+    #[test]
+    fn fingerprints_match_with_or_without_prefix() {
+        let seen = "SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s";
+        assert!(fingerprints_match(seen, seen));
+        assert!(fingerprints_match(
+            "uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s",
+            seen
+        ));
+        assert!(fingerprints_match(
+            " uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s= ",
+            seen
+        ));
+        assert!(!fingerprints_match(
+            "uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2t",
+            seen
+        ));
+        assert!(!fingerprints_match("SHA256:", seen));
+        assert!(!fingerprints_match("", seen));
     }
 }
