@@ -1,5 +1,5 @@
 //! Faults of issue 14 around restores and the command line: `restore --until` reads Bogotá time and
-//! refuses to keep nothing.
+//! refuses to keep nothing, and `restore --db-file` on a JSON-only set refuses.
 #![allow(clippy::unwrap_used)]
 
 mod backup_support;
@@ -8,7 +8,7 @@ mod common;
 use std::process::{Command, Output};
 
 use arriendo::backup::restore::{self, RestoreOptions};
-use arriendo::backup::{BackupOptions, run_backup_with};
+use arriendo::backup::{BackupOptions, Format, run_backup_with};
 use backup_support::*;
 use common::{Engine, TestStore};
 
@@ -132,3 +132,40 @@ async fn until_is_bogota_time(engine: Engine) {
     assert!(all_events(target.db()).await.is_empty());
 }
 both_engines!(until_is_bogota_time, super::until_is_bogota_time);
+
+/// `restore --db-file` of a set taken with `--format json` refuses instead of restoring the JSON.
+async fn db_file_restore_of_a_json_only_set(engine: Engine) {
+    let source = TestStore::new(Engine::Sqlite).await;
+    seed_raw(source.db(), 5).await;
+    let backups = tempfile::tempdir().unwrap();
+    let settings = settings(backups.path());
+    let report = run_backup_with(
+        &source.app,
+        &settings,
+        BackupOptions {
+            format: Format::Json,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let target = TestStore::new(engine).await;
+    let err = restore::restore(
+        &target.app,
+        &settings,
+        &RestoreOptions {
+            source: report.manifest.name.clone(),
+            from_db_file: true,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap_err();
+    assert!(err.is_usage(), "{err}");
+    assert!(err.to_string().contains("has no database file"), "{err}");
+    assert!(all_events(target.db()).await.is_empty(), "nothing restored");
+}
+both_engines!(
+    db_file_restore_of_a_json_only_set,
+    super::db_file_restore_of_a_json_only_set
+);

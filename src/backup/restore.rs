@@ -68,6 +68,14 @@ pub async fn restore(
         prefer,
     )
     .await?;
+    if options.from_db_file && located.kind != FileKind::Db {
+        // The set was taken with --format json: restoring its JSON instead would not be what was
+        // asked (no atomic swap, no restart), so say so.
+        return Err(BackupError::Config(format!(
+            "{} has no database file (the set holds only the JSON event log): restore it without --db-file",
+            options.source
+        )));
+    }
     match located.kind {
         FileKind::Json => restore_json(app, settings, options, &located).await,
         FileKind::Db => restore_db_file(app, settings, options, &located).await,
