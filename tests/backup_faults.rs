@@ -1,5 +1,5 @@
 //! Faults of issue 14 around restores and the command line: `restore --until` reads Bogotá time and
-//! refuses to keep nothing, and `restore --db-file` on a JSON-only set refuses.
+//! refuses to keep nothing, `restore --db-file` on a JSON-only set refuses, and a full disk is reported as such.
 #![allow(clippy::unwrap_used)]
 
 mod backup_support;
@@ -8,7 +8,7 @@ mod common;
 use std::process::{Command, Output};
 
 use arriendo::backup::restore::{self, RestoreOptions};
-use arriendo::backup::{BackupOptions, Format, run_backup_with};
+use arriendo::backup::{BackupError, BackupOptions, Format, run_backup_with};
 use backup_support::*;
 use common::{Engine, TestStore};
 
@@ -168,4 +168,35 @@ async fn db_file_restore_of_a_json_only_set(engine: Engine) {
 both_engines!(
     db_file_restore_of_a_json_only_set,
     super::db_file_restore_of_a_json_only_set
+);
+
+/// No space left while the JSON is written: the error says so (the I/O error), not "the JSON writer
+/// stopped", and no file is published.
+async fn full_disk_is_reported_as_such(engine: Engine) {
+    let store = TestStore::new(engine).await;
+    seed_raw(store.db(), 2_000).await;
+    let dir = tempfile::tempdir().unwrap();
+    let partial = dir.path().join(".backup_x.json.partial");
+    // Writes through this link fail with ENOSPC; removing it on failure removes only the link.
+    std::os::unix::fs::symlink("/dev/full", &partial).unwrap();
+    let writer = arriendo::backup::pipeline::FileWriter::create(
+        &partial,
+        &dir.path().join("backup_x.json"),
+        false,
+        None,
+    )
+    .unwrap();
+    let err =
+        arriendo::backup::json::write_log(store.db(), writer, &indicatif::ProgressBar::hidden())
+            .await
+            .unwrap_err();
+    let BackupError::Io { source, .. } = &err else {
+        panic!("an I/O error, got {err}");
+    };
+    assert_eq!(source.kind(), std::io::ErrorKind::StorageFull, "{err}");
+    assert!(!dir.path().join("backup_x.json").exists());
+}
+both_engines!(
+    full_disk_is_reported_as_such,
+    super::full_disk_is_reported_as_such
 );
