@@ -1,10 +1,12 @@
 //! Faults of issue 14 around restores and the command line: `restore --until` reads Bogotá time and
-//! refuses to keep nothing, `restore --db-file` on a JSON-only set refuses, and a full disk is reported as such.
+//! refuses to keep nothing, `restore --db-file` on a JSON-only set refuses, a full disk is reported as such, and `scripts/backup_daily.sh` leaves retention to the
+//! settings.
 #![allow(clippy::unwrap_used)]
 
 mod backup_support;
 mod common;
 
+use std::os::unix::fs::PermissionsExt;
 use std::process::{Command, Output};
 
 use arriendo::backup::restore::{self, RestoreOptions};
@@ -200,3 +202,37 @@ both_engines!(
     full_disk_is_reported_as_such,
     super::full_disk_is_reported_as_such
 );
+
+/// The cron script passes no `--keep-days`: the setting in `.env` (read by arriendo) decides.
+#[test]
+fn daily_script_leaves_retention_to_the_settings() {
+    let dir = tempfile::tempdir().unwrap();
+    let seen = dir.path().join("args");
+    let fake = dir.path().join("arriendo");
+    std::fs::write(
+        &fake,
+        format!("#!/bin/sh\necho \"$@\" > {}\n", seen.display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/backup_daily.sh");
+    for keep in [None, Some("7")] {
+        let mut cmd = Command::new(script);
+        cmd.env("ARRIENDO_BIN", &fake)
+            .env("ARRIENDO_HOME", dir.path())
+            .env_remove("BACKUP_OUTPUT_DIR");
+        match keep {
+            Some(k) => cmd.env("BACKUP_KEEP_DAYS", k),
+            None => cmd.env_remove("BACKUP_KEEP_DAYS"),
+        };
+        let out = cmd.output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let args = std::fs::read_to_string(&seen).unwrap();
+        assert!(args.starts_with("backup --format both"), "{args}");
+        assert!(!args.contains("--keep-days"), "{keep:?}: {args}");
+    }
+}
