@@ -1,6 +1,6 @@
 //! Faults of issue 14 around restores and the command line: `restore --until` reads Bogotá time and
-//! refuses to keep nothing, `restore --db-file` on a JSON-only set refuses, a full disk is reported as such, and `scripts/backup_daily.sh` leaves retention to the
-//! settings.
+//! refuses to keep nothing, `restore --db-file` on a JSON-only set refuses, a full disk is reported as such, `scripts/backup_daily.sh` leaves retention to the
+//! settings, and remote destinations configured but switched off are pointed out.
 #![allow(clippy::unwrap_used)]
 
 mod backup_support;
@@ -10,6 +10,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::process::{Command, Output};
 
 use arriendo::backup::restore::{self, RestoreOptions};
+use arriendo::backup::settings::TargetConfig;
 use arriendo::backup::{BackupError, BackupOptions, Format, run_backup_with};
 use backup_support::*;
 use common::{Engine, TestStore};
@@ -235,4 +236,37 @@ fn daily_script_leaves_retention_to_the_settings() {
         assert!(args.starts_with("backup --format both"), "{args}");
         assert!(!args.contains("--keep-days"), "{keep:?}: {args}");
     }
+}
+
+/// Destinations configured, remote copies off: the run says so (log and report), copies nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn configured_but_disabled_remote_is_pointed_out() {
+    let store = TestStore::new(Engine::Sqlite).await;
+    seed_raw(store.db(), 5).await;
+    let backups = tempfile::tempdir().unwrap();
+    let synced = tempfile::tempdir().unwrap();
+    let mut settings = settings(backups.path());
+    settings.targets = vec![TargetConfig::LocalCopy {
+        name: "onedrive".into(),
+        path: synced.path().to_path_buf(),
+    }];
+    let report = run_backup_with(&store.app, &settings, BackupOptions::default())
+        .await
+        .unwrap();
+    assert!(report.targets.is_empty());
+    assert_eq!(report.warnings.len(), 1, "{:?}", report.warnings);
+    assert!(report.warnings[0].contains("BACKUP_REMOTE_ENABLED"));
+    assert_eq!(std::fs::read_dir(synced.path()).unwrap().count(), 0);
+    // Asked explicitly (--no-remote), it is no surprise: no warning.
+    let report = run_backup_with(
+        &store.app,
+        &settings,
+        BackupOptions {
+            remote: Some(false),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert!(report.warnings.is_empty());
 }

@@ -210,6 +210,9 @@ pub async fn run_backup_command(
             if let Some(e) = &report.email_error {
                 println!("  warning: the email was not sent: {e}");
             }
+            for w in &report.warnings {
+                println!("  warning: {w}");
+            }
             Ok(())
         }
         Some(BackupCommand::List { output_dir, local }) => {

@@ -68,6 +68,8 @@ pub struct BackupReport {
     pub pruned_local: Vec<String>,
     pub pruned_remote: Vec<(String, Vec<String>)>,
     pub email_error: Option<String>,
+    /// Settings that look unintended (remote destinations configured but remote copies off).
+    pub warnings: Vec<String>,
 }
 
 impl BackupReport {
@@ -239,6 +241,14 @@ async fn execute(
 
     // Remote targets are checked before anything is written: a missing configuration is an error.
     let remote = !options.targets.is_empty() || options.remote.unwrap_or(settings.remote_enabled);
+    let mut warnings = Vec::new();
+    if options.remote.is_none()
+        && !remote
+        && let Some(warning) = settings.remote_disabled_warning()
+    {
+        tracing::warn!("{warning}");
+        warnings.push(warning);
+    }
     let mut targets = Vec::new();
     if remote {
         if let Some(problem) = settings.target_errors.first() {
@@ -492,5 +502,6 @@ async fn execute(
         pruned_local,
         pruned_remote,
         email_error: None,
+        warnings,
     })
 }

@@ -302,6 +302,16 @@ impl BackupSettings {
         Ok(s)
     }
 
+    /// Set when destinations are configured but remote copies are off: backups then stay on this
+    /// server only, which is rarely what was meant.
+    pub fn remote_disabled_warning(&self) -> Option<String> {
+        (!self.remote_enabled && (!self.targets.is_empty() || !self.target_errors.is_empty())).then(|| {
+            "remote destinations are configured (BACKUP_REMOTE_DESTINATION) but remote copies are off \
+             (BACKUP_REMOTE_ENABLED is not true): this backup stays on this server only"
+                .to_string()
+        })
+    }
+
     /// Targets selected by name (`--target`); all when `names` is empty.
     pub fn selected_targets(&self, names: &[String]) -> Result<Vec<TargetConfig>> {
         if names.is_empty() {
