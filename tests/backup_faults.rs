@@ -1,5 +1,6 @@
 //! Faults of issue 14 around restores and the command line: `restore --until` reads Bogotá time and
-//! refuses to keep nothing, `restore --db-file` on a JSON-only set refuses, a full disk is reported as such, `scripts/backup_daily.sh` leaves retention to the
+//! refuses to keep nothing, `restore --db-file` on a JSON-only set refuses, a closed stdout does not
+//! panic, a full disk is reported as such, `scripts/backup_daily.sh` leaves retention to the
 //! settings, and remote destinations configured but switched off are pointed out.
 #![allow(clippy::unwrap_used)]
 
@@ -7,7 +8,7 @@ mod backup_support;
 mod common;
 
 use std::os::unix::fs::PermissionsExt;
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 
 use arriendo::backup::restore::{self, RestoreOptions};
 use arriendo::backup::settings::TargetConfig;
@@ -172,6 +173,39 @@ both_engines!(
     db_file_restore_of_a_json_only_set,
     super::db_file_restore_of_a_json_only_set
 );
+
+/// `arriendo backup prune | head`: stdout closed before the first line. No panic, exit code 0, and
+/// the command still did its work.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn closed_stdout_ends_quietly() {
+    let store = TestStore::new(Engine::Sqlite).await;
+    seed_raw(store.db(), 5).await;
+    let backups = tempfile::tempdir().unwrap();
+    run_backup_with(
+        &store.app,
+        &settings(backups.path()),
+        BackupOptions::default(),
+    )
+    .await
+    .unwrap();
+    for args in [
+        vec!["backup", "prune", "--local", "--keep-days", "1"],
+        vec!["backup", "list", "--local"],
+    ] {
+        let mut child = arriendo(&store)
+            .args(&args)
+            .args(["--output-dir", &backups.path().display().to_string()])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take()); // the reader is gone before anything is written
+        let out = child.wait_with_output().unwrap();
+        let (_, stderr) = text(&out);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+}
 
 /// No space left while the JSON is written: the error says so (the I/O error), not "the JSON writer
 /// stopped", and no file is published.

@@ -127,6 +127,49 @@ pub struct RestoreArgs {
     pub output_dir: Option<PathBuf>,
 }
 
+/// Standard output that a closed pipe (`arriendo backup prune | head`) silences instead of a panic:
+/// the command still does all its work and ends with its usual exit code.
+pub struct Out {
+    closed: bool,
+}
+
+impl Out {
+    pub fn new() -> Self {
+        Self { closed: false }
+    }
+
+    pub fn line(&mut self, args: std::fmt::Arguments<'_>) -> Result<(), AppError> {
+        use std::io::Write;
+        if self.closed {
+            return Ok(());
+        }
+        let mut stdout = std::io::stdout().lock();
+        match stdout
+            .write_fmt(args)
+            .and_then(|()| stdout.write_all(b"\n"))
+        {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(())
+            }
+            Err(e) => Err(AppError::Failed(format!("cannot write to stdout: {e}"))),
+        }
+    }
+}
+
+impl Default for Out {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+macro_rules! say {
+    ($out:expr, $($arg:tt)*) => {
+        $out.line(format_args!($($arg)*))?
+    };
+}
+
 pub fn to_app(e: BackupError) -> AppError {
     if e.is_usage() {
         AppError::Usage(e.to_string())
@@ -158,6 +201,7 @@ pub async fn run_backup_command(
     args: BackupArgs,
 ) -> Result<(), AppError> {
     let s = settings(&app, global)?;
+    let mut out = Out::new();
     match args.command {
         None => {
             let options = BackupOptions {
@@ -186,12 +230,16 @@ pub async fn run_backup_command(
             let report = run::run_backup_with(&app, &s, options)
                 .await
                 .map_err(to_app)?;
-            println!(
+            say!(
+                out,
                 "Backup {} complete ({} events, last position {}).",
-                report.manifest.name, report.manifest.event_count, report.manifest.last_position
+                report.manifest.name,
+                report.manifest.event_count,
+                report.manifest.last_position
             );
             for f in &report.manifest.files {
-                println!(
+                say!(
+                    out,
                     "  {}  {}  sha256 {}",
                     report.dir.join(&f.name).display(),
                     human_size(f.size as i64),
@@ -199,26 +247,27 @@ pub async fn run_backup_command(
                 );
             }
             for t in &report.targets {
-                println!("  copied to {} ({})", t.target, t.location);
+                say!(out, "  copied to {} ({})", t.target, t.location);
             }
             if !report.pruned_local.is_empty() {
-                println!(
+                say!(
+                    out,
                     "  retention removed {} local set(s)",
                     report.pruned_local.len()
                 );
             }
             if let Some(e) = &report.email_error {
-                println!("  warning: the email was not sent: {e}");
+                say!(out, "  warning: the email was not sent: {e}");
             }
             for w in &report.warnings {
-                println!("  warning: {w}");
+                say!(out, "  warning: {w}");
             }
             Ok(())
         }
         Some(BackupCommand::List { output_dir, local }) => {
             let dir = output_dir.unwrap_or_else(|| s.output_dir.clone());
-            println!("Local ({}):", dir.display());
-            print_sets(&manifest::list_local(&dir).map_err(to_app)?);
+            say!(out, "Local ({}):", dir.display());
+            print_sets(&mut out, &manifest::list_local(&dir).map_err(to_app)?)?;
             // A target that fails (or times out) is reported and the others still listed; the
             // command then ends in failure so scripts notice.
             let mut failed = Vec::new();
@@ -227,19 +276,20 @@ pub async fn run_backup_command(
                     let target = Target::open(config, s.remote_timeouts)
                         .await
                         .map_err(to_app)?;
-                    println!("Remote {} ({}):", target.name, target.location);
+                    say!(out, "Remote {} ({}):", target.name, target.location);
                     match target.manifests().await {
-                        Ok(sets) => print_sets(&sets),
+                        Ok(sets) => print_sets(&mut out, &sets)?,
                         Err(e) => {
-                            println!("  error: {e}");
+                            say!(out, "  error: {e}");
                             failed.push(e.to_string());
                         }
                     }
                 }
             }
-            println!("Last runs:");
+            say!(out, "Last runs:");
             for r in super::runs::list(&app.db, 10).await.map_err(to_app)? {
-                println!(
+                say!(
+                    out,
                     "  {}  {:?}/{:?}  {:?}  {}{}",
                     r.started_at.format("%Y-%m-%d %H:%M:%S"),
                     r.kind,
@@ -270,7 +320,8 @@ pub async fn run_backup_command(
             let report = super::verify::verify(&s, &source, from.as_deref(), output_dir.as_deref())
                 .await
                 .map_err(to_app)?;
-            println!(
+            say!(
+                out,
                 "OK: {} restores {} events up to position {}{}.",
                 report.file.display(),
                 report.events,
@@ -282,7 +333,7 @@ pub async fn run_backup_command(
                 }
             );
             if let Some(digest) = &report.chain_digest {
-                println!("Head of the chain of digests: {digest}.");
+                say!(out, "Head of the chain of digests: {digest}.");
             }
             Ok(())
         }
@@ -296,9 +347,9 @@ pub async fn run_backup_command(
             let dir = output_dir.unwrap_or_else(|| s.output_dir.clone());
             let verb = if dry_run { "would delete" } else { "deleted" };
             let gone = retention::prune_local(&dir, policy, dry_run, Utc::now()).map_err(to_app)?;
-            println!("Local {}: {verb} {} set(s)", dir.display(), gone.len());
+            say!(out, "Local {}: {verb} {} set(s)", dir.display(), gone.len());
             for g in gone {
-                println!("  {g}");
+                say!(out, "  {g}");
             }
             if !local {
                 for config in &s.targets {
@@ -308,9 +359,9 @@ pub async fn run_backup_command(
                     let gone = retention::prune_remote(&target, policy, dry_run, Utc::now())
                         .await
                         .map_err(to_app)?;
-                    println!("Remote {}: {verb} {} set(s)", target.name, gone.len());
+                    say!(out, "Remote {}: {verb} {} set(s)", target.name, gone.len());
                     for g in gone {
-                        println!("  {g}");
+                        say!(out, "  {g}");
                     }
                 }
             }
@@ -319,9 +370,9 @@ pub async fn run_backup_command(
     }
 }
 
-fn print_sets(sets: &[manifest::Manifest]) {
+fn print_sets(out: &mut Out, sets: &[manifest::Manifest]) -> Result<(), AppError> {
     if sets.is_empty() {
-        println!("  (none)");
+        say!(out, "  (none)");
     }
     for m in sets {
         let files: Vec<String> = m
@@ -329,7 +380,8 @@ fn print_sets(sets: &[manifest::Manifest]) {
             .iter()
             .map(|f| format!("{} {}", f.name, human_size(f.size as i64)))
             .collect();
-        println!(
+        say!(
+            out,
             "  {}  {} events  pos {}  {}  [{}]",
             m.name,
             m.event_count,
@@ -338,6 +390,7 @@ fn print_sets(sets: &[manifest::Manifest]) {
             files.join(", ")
         );
     }
+    Ok(())
 }
 
 pub use super::until::parse_until;
@@ -348,6 +401,7 @@ pub async fn run_restore_command(
     args: RestoreArgs,
 ) -> Result<(), AppError> {
     let s = settings(&app, global)?;
+    let mut out = Out::new();
     let options = RestoreOptions {
         source: args.source,
         from: args.from,
@@ -365,25 +419,33 @@ pub async fn run_restore_command(
     let options_had_until = options.until.is_some();
     let report = restore::restore(&app, &s, &options).await.map_err(to_app)?;
     if let Some(safety) = &report.safety_backup {
-        println!("Safety backup of the previous data: {safety}");
+        say!(out, "Safety backup of the previous data: {safety}");
     }
-    println!(
+    say!(
+        out,
         "Restored {} events (last position {}) from {}.",
         report.events,
         report.last_position,
         report.file.display()
     );
     if let Some(at) = report.last_recorded_at {
-        println!(
+        say!(
+            out,
             "Last event kept: position {}, recorded {} (Bogotá).",
             report.last_position,
             super::until::in_bogota(at)
         );
     } else if options_had_until {
-        println!("No event kept (--allow-empty): the event log is empty.");
+        say!(
+            out,
+            "No event kept (--allow-empty): the event log is empty."
+        );
     }
     if report.restart_needed {
-        println!("The database file was replaced: restart the application.");
+        say!(
+            out,
+            "The database file was replaced: restart the application."
+        );
     }
     Ok(())
 }
