@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use futures::TryStreamExt;
 use object_store::path::Path as ObjectPath;
-use object_store::{ObjectStore, ObjectStoreExt, WriteMultipart};
+use object_store::{ClientOptions, ObjectStore, ObjectStoreExt, RetryConfig, WriteMultipart};
 use tokio::io::AsyncReadExt;
 
 use super::deadline::{RemoteTimeouts, within};
@@ -20,16 +20,119 @@ use super::settings::TargetConfig;
 pub struct Target {
     pub name: String,
     pub store: Arc<dyn ObjectStore>,
+    /// The same store for downloads: on cloud stores without a per-request time limit (see `open`).
+    pub downloads: Arc<dyn ObjectStore>,
     pub prefix: ObjectPath,
     /// Where it is, for people (no credential).
     pub location: String,
     pub timeouts: RemoteTimeouts,
 }
 
+/// The size of each part of an upload.
+const PART_SIZE: usize = 8 * 1024 * 1024;
+
 fn remote_err(target: &str, e: impl std::fmt::Display) -> BackupError {
     BackupError::Remote {
         target: target.to_string(),
         message: e.to_string(),
+    }
+}
+
+/// The store of a cloud target (S3, GCS, Azure) with these HTTP client options; `None` for others.
+fn cloud_store(
+    config: &TargetConfig,
+    client: ClientOptions,
+    retry: RetryConfig,
+) -> object_store::Result<Option<Arc<dyn ObjectStore>>> {
+    Ok(Some(match config {
+        TargetConfig::S3 {
+            bucket,
+            access_key,
+            secret_key,
+            region,
+            endpoint,
+            ..
+        } => {
+            let mut builder = object_store::aws::AmazonS3Builder::new()
+                .with_bucket_name(bucket)
+                .with_region(region)
+                .with_client_options(client)
+                .with_retry(retry);
+            if let (Some(a), Some(s)) = (access_key, secret_key) {
+                builder = builder
+                    .with_access_key_id(a.expose())
+                    .with_secret_access_key(s.expose());
+            }
+            if let Some(endpoint) = endpoint {
+                builder = builder
+                    .with_endpoint(endpoint)
+                    .with_allow_http(endpoint.starts_with("http://"))
+                    .with_virtual_hosted_style_request(false);
+            }
+            Arc::new(builder.build()?)
+        }
+        TargetConfig::Gcs {
+            bucket,
+            service_account_path,
+            ..
+        } => {
+            let mut builder = object_store::gcp::GoogleCloudStorageBuilder::new()
+                .with_bucket_name(bucket)
+                .with_client_options(client)
+                .with_retry(retry);
+            if let Some(p) = service_account_path {
+                builder = builder.with_service_account_path(p.display().to_string());
+            }
+            Arc::new(builder.build()?)
+        }
+        TargetConfig::Azure {
+            account,
+            container,
+            access_key,
+            ..
+        } => {
+            let mut builder = object_store::azure::MicrosoftAzureBuilder::new()
+                .with_account(account)
+                .with_container_name(container)
+                .with_client_options(client)
+                .with_retry(retry);
+            if let Some(k) = access_key {
+                builder = builder.with_access_key(k.expose());
+            }
+            Arc::new(builder.build()?)
+        }
+        TargetConfig::LocalCopy { .. } | TargetConfig::Sftp(_) => return Ok(None),
+    }))
+}
+
+/// The prefix inside the store and where the target is, for people (no credential).
+fn describe(config: &TargetConfig) -> (ObjectPath, String) {
+    match config {
+        TargetConfig::LocalCopy { path, .. } => (ObjectPath::default(), path.display().to_string()),
+        TargetConfig::S3 { bucket, prefix, .. } => (
+            ObjectPath::from(prefix.as_str()),
+            format!("s3://{bucket}/{prefix}"),
+        ),
+        TargetConfig::Gcs { bucket, prefix, .. } => (
+            ObjectPath::from(prefix.as_str()),
+            format!("gs://{bucket}/{prefix}"),
+        ),
+        TargetConfig::Azure {
+            account,
+            container,
+            prefix,
+            ..
+        } => (
+            ObjectPath::from(prefix.as_str()),
+            format!("azure://{account}/{container}/{prefix}"),
+        ),
+        TargetConfig::Sftp(sftp) => (
+            ObjectPath::default(),
+            format!(
+                "sftp://{}@{}:{}{}",
+                sftp.user, sftp.host, sftp.port, sftp.path
+            ),
+        ),
     }
 }
 
@@ -39,114 +142,61 @@ impl Target {
     pub async fn open(config: &TargetConfig, timeouts: RemoteTimeouts) -> Result<Self> {
         let name = config.name().to_string();
         let err = |e: object_store::Error| remote_err(&name, e);
-        // object_store's own limits, so a hung cloud store gives up inside our deadline instead of
-        // retrying for 3 minutes: one request at most `operation`, two retries, no retry after it.
-        let client = object_store::ClientOptions::new()
-            .with_connect_timeout(timeouts.connect)
-            .with_timeout(timeouts.operation);
-        let retry = object_store::RetryConfig {
+        // object_store's own limits on cloud stores, so a hung one fails inside our deadline rather
+        // than retrying for 3 minutes: two retries, none after the operation floor.
+        let retry = RetryConfig {
             max_retries: 2,
             retry_timeout: timeouts.operation,
             ..Default::default()
         };
-        Ok(match config {
-            TargetConfig::LocalCopy { path, .. } => {
-                std::fs::create_dir_all(path)
-                    .map_err(|e| BackupError::io(format!("cannot create {}", path.display()), e))?;
-                let store =
-                    object_store::local::LocalFileSystem::new_with_prefix(path).map_err(err)?;
-                Target {
-                    name: name.clone(),
-                    store: Arc::new(store),
-                    prefix: ObjectPath::default(),
-                    location: path.display().to_string(),
-                    timeouts,
+        let connect = ClientOptions::new().with_connect_timeout(timeouts.connect);
+        // Every request (a listing, a delete, a part of an upload) ends within the floor plus the
+        // time of one part at the minimum rate…
+        let bounded = connect
+            .clone()
+            .with_timeout(timeouts.for_size(PART_SIZE as u64));
+        // …but a download is one request streaming a whole file, which on a slow link may rightly
+        // take longer: it has no per-request limit, and its size-proportional deadline bounds it.
+        let unbounded = connect.with_timeout_disabled();
+        let (prefix, location) = describe(config);
+        let (store, downloads): (Arc<dyn ObjectStore>, Arc<dyn ObjectStore>) =
+            match cloud_store(config, bounded, retry.clone()).map_err(err)? {
+                Some(store) => {
+                    let downloads = cloud_store(config, unbounded, retry)
+                        .map_err(err)?
+                        .unwrap_or_else(|| store.clone());
+                    (store, downloads)
                 }
-            }
-            TargetConfig::S3 {
-                bucket,
-                access_key,
-                secret_key,
-                region,
-                endpoint,
-                prefix,
-            } => {
-                let mut builder = object_store::aws::AmazonS3Builder::new()
-                    .with_bucket_name(bucket)
-                    .with_region(region)
-                    .with_client_options(client)
-                    .with_retry(retry);
-                if let (Some(a), Some(s)) = (access_key, secret_key) {
-                    builder = builder
-                        .with_access_key_id(a.expose())
-                        .with_secret_access_key(s.expose());
+                None => {
+                    let store: Arc<dyn ObjectStore> = match config {
+                        TargetConfig::LocalCopy { path, .. } => {
+                            std::fs::create_dir_all(path).map_err(|e| {
+                                BackupError::io(format!("cannot create {}", path.display()), e)
+                            })?;
+                            Arc::new(
+                                object_store::local::LocalFileSystem::new_with_prefix(path)
+                                    .map_err(err)?,
+                            )
+                        }
+                        TargetConfig::Sftp(sftp) => {
+                            Arc::new(super::sftp::SftpStore::new(sftp.clone(), timeouts))
+                        }
+                        _ => {
+                            return Err(BackupError::Failed(format!(
+                                "target {name}: no store could be built"
+                            )));
+                        }
+                    };
+                    (store.clone(), store)
                 }
-                if let Some(endpoint) = endpoint {
-                    builder = builder
-                        .with_endpoint(endpoint)
-                        .with_allow_http(endpoint.starts_with("http://"))
-                        .with_virtual_hosted_style_request(false);
-                }
-                Target {
-                    name: name.clone(),
-                    store: Arc::new(builder.build().map_err(err)?),
-                    prefix: ObjectPath::from(prefix.as_str()),
-                    location: format!("s3://{bucket}/{prefix}"),
-                    timeouts,
-                }
-            }
-            TargetConfig::Gcs {
-                bucket,
-                service_account_path,
-                prefix,
-            } => {
-                let mut builder = object_store::gcp::GoogleCloudStorageBuilder::new()
-                    .with_bucket_name(bucket)
-                    .with_client_options(client)
-                    .with_retry(retry);
-                if let Some(p) = service_account_path {
-                    builder = builder.with_service_account_path(p.display().to_string());
-                }
-                Target {
-                    name: name.clone(),
-                    store: Arc::new(builder.build().map_err(err)?),
-                    prefix: ObjectPath::from(prefix.as_str()),
-                    location: format!("gs://{bucket}/{prefix}"),
-                    timeouts,
-                }
-            }
-            TargetConfig::Azure {
-                account,
-                container,
-                access_key,
-                prefix,
-            } => {
-                let mut builder = object_store::azure::MicrosoftAzureBuilder::new()
-                    .with_account(account)
-                    .with_container_name(container)
-                    .with_client_options(client)
-                    .with_retry(retry);
-                if let Some(k) = access_key {
-                    builder = builder.with_access_key(k.expose());
-                }
-                Target {
-                    name: name.clone(),
-                    store: Arc::new(builder.build().map_err(err)?),
-                    prefix: ObjectPath::from(prefix.as_str()),
-                    location: format!("azure://{account}/{container}/{prefix}"),
-                    timeouts,
-                }
-            }
-            TargetConfig::Sftp(sftp) => Target {
-                name: name.clone(),
-                store: Arc::new(super::sftp::SftpStore::new(sftp.clone(), timeouts)),
-                prefix: ObjectPath::default(),
-                location: format!(
-                    "sftp://{}@{}:{}{}",
-                    sftp.user, sftp.host, sftp.port, sftp.path
-                ),
-                timeouts,
-            },
+            };
+        Ok(Target {
+            name,
+            store,
+            downloads,
+            prefix,
+            location,
+            timeouts,
         })
     }
 
@@ -176,7 +226,7 @@ impl Target {
             .put_multipart(&location)
             .await
             .map_err(|e| remote_err(&self.name, e))?;
-        let mut writer = WriteMultipart::new_with_chunk_size(upload, 8 * 1024 * 1024);
+        let mut writer = WriteMultipart::new_with_chunk_size(upload, PART_SIZE);
         let mut file = tokio::fs::File::open(local)
             .await
             .map_err(|e| BackupError::io(format!("cannot open {}", local.display()), e))?;
@@ -227,7 +277,7 @@ impl Target {
     ) -> Result<()> {
         use tokio::io::AsyncWriteExt;
         let result = self
-            .store
+            .downloads
             .get(&self.path_of(file_name))
             .await
             .map_err(|e| remote_err(&self.name, e))?;
