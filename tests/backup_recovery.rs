@@ -290,3 +290,61 @@ async fn failed_snapshot_leaves_no_plaintext() {
     let run = runs::latest(store.db()).await.unwrap().unwrap();
     assert_eq!(run.status, RunStatus::Failed);
 }
+
+/// Killed while the database snapshot waits to be encrypted: the plaintext file is private (0600)
+/// while it exists, and the next run removes it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn killed_during_the_snapshot_leaves_only_private_plaintext() {
+    let store = TestStore::new(Engine::Sqlite).await;
+    seed_raw(store.db(), 60_000).await;
+    let backups = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_arriendo"))
+        .args(["--data-dir", &store.data_dir().display().to_string()])
+        .args(["backup", "--format", "db", "--no-remote", "--output-dir"])
+        .arg(backups.path())
+        .env("BACKUP_ENCRYPTION_RECIPIENT", age_recipient())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let seen = loop {
+        let raw = names(backups.path())
+            .into_iter()
+            .find(|f| f.ends_with(".raw.partial"));
+        if let Some(raw) = raw {
+            // Its mode while the run is alive: it was created private, before any byte went in.
+            if let Ok(meta) = std::fs::metadata(backups.path().join(&raw)) {
+                break Some((raw, meta.permissions().mode() & 0o777));
+            }
+        }
+        if Instant::now() > deadline || child.try_wait().unwrap().is_some() {
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    };
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let (raw, mode) = seen.expect("the run was seen writing its snapshot");
+    assert_eq!(mode, 0o600, "{raw} is private");
+
+    let app = store.reopen().await;
+    let settings = settings(backups.path());
+    run_backup_with(
+        &app,
+        &settings,
+        BackupOptions {
+            format: Format::Json,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let left = names(backups.path());
+    assert!(
+        left.iter().all(|f| !f.contains(".raw")),
+        "the plaintext snapshot is removed: {left:?}"
+    );
+    let run = runs::list(&app.db, 10).await.unwrap();
+    assert_eq!(run[1].status, RunStatus::Interrupted);
+}
