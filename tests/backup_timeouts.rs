@@ -68,6 +68,29 @@ fn s3_at(addr: SocketAddr) -> TargetConfig {
     }
 }
 
+/// A set's manifest, to ask a target to delete it.
+fn a_manifest() -> arriendo::backup::manifest::Manifest {
+    arriendo::backup::manifest::Manifest::parse(
+        br#"{"manifest_format":1,"name":"backup_20250101_000000","app_version":"0","engine":"sqlite",
+            "created_at":"2025-01-01T00:00:00Z","event_count":0,"last_position":0,"duration_ms":0,
+            "files":[{"name":"backup_20250101_000000.json","kind":"json","size":1,"sha256":"00",
+            "compressed":false,"encrypted":false}]}"#,
+    )
+    .unwrap()
+}
+
+/// Our deadline, or russh closing the silent session, whichever comes first: an error either way.
+fn ended_in_failure<T: std::fmt::Debug>(result: arriendo::backup::error::Result<T>) {
+    let err = result.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            BackupError::Timeout { .. } | BackupError::Remote { .. }
+        ),
+        "{err}"
+    );
+}
+
 fn remote_settings(dir: &Path, target: TargetConfig) -> BackupSettings {
     let mut s = settings(dir);
     s.targets = vec![target];
@@ -167,8 +190,8 @@ both_engines!(
     super::scheduled_backup_to_a_black_hole
 );
 
-/// S3 (object_store) against a black hole: listing, upload and download end within the deadline
-/// instead of object_store's default 3 minutes of retries.
+/// S3 (object_store) against a black hole: listing, upload, download and delete end within the
+/// deadline instead of object_store's default 3 minutes of retries.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn s3_black_hole_ends_within_the_deadline() {
     let target = Target::open(&s3_at(black_hole().await), short())
@@ -209,7 +232,12 @@ async fn s3_black_hole_ends_within_the_deadline() {
         !scratch.path().join(".back.partial").exists(),
         "no partial download left"
     );
-    eprintln!("S3 black hole: three operations in {:?}", started.elapsed());
+    ended_in_failure(
+        tokio::time::timeout(BOUND, target.delete_set(&a_manifest()))
+            .await
+            .expect("the delete ends"),
+    );
+    eprintln!("S3 black hole: four operations in {:?}", started.elapsed());
 }
 
 // --- A private sshd, stopped with SIGSTOP -------------------------------------------------------
@@ -311,7 +339,7 @@ impl Drop for PrivateSshd {
 }
 
 /// Connected, then the server stops answering mid-session (SIGSTOP on sshd and the child serving the
-/// session): the upload and the listing end within their deadlines.
+/// session): upload, listing, download and delete end within their deadlines.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sftp_stopped_mid_session_ends_within_the_deadline() {
     let Some(sshd) = PrivateSshd::start() else {
@@ -342,18 +370,26 @@ async fn sftp_stopped_mid_session_ends_within_the_deadline() {
         ),
         "{err}"
     );
-    let err = tokio::time::timeout(BOUND, target.manifests())
-        .await
-        .expect("the listing ends")
-        .unwrap_err();
-    assert!(
-        matches!(
-            err,
-            BackupError::Timeout { .. } | BackupError::Remote { .. }
-        ),
-        "{err}"
+    ended_in_failure(
+        tokio::time::timeout(BOUND, target.manifests())
+            .await
+            .expect("the listing ends"),
     );
-    eprintln!("stopped sshd: two operations in {:?}", started.elapsed());
+    let back = scratch.path().join("back");
+    ended_in_failure(
+        tokio::time::timeout(
+            BOUND,
+            target.download("backup_20250101_000000.json", 10, &back),
+        )
+        .await
+        .expect("the download ends"),
+    );
+    ended_in_failure(
+        tokio::time::timeout(BOUND, target.delete_set(&a_manifest()))
+            .await
+            .expect("the delete ends"),
+    );
+    eprintln!("stopped sshd: four operations in {:?}", started.elapsed());
 }
 
 fn arriendo(store: &TestStore, backups: &Path, sshd: &PrivateSshd) -> std::process::Command {
