@@ -24,6 +24,7 @@ pub mod runs;
 pub mod schedule;
 pub mod settings;
 pub mod sftp;
+pub mod sqlite_file;
 pub mod targets;
 pub mod until;
 pub mod validate;

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::error::{BackupError, Result};
 use super::manifest::{ChainSeal, FileKind, MANIFEST_FORMAT, Manifest, ManifestFile};
-use super::pipeline::{self, FileWriter, PrivateFile};
+use super::pipeline::{self, FileWriter};
 use super::retention::{self, Policy};
 use super::runs::{self, RunKind, RunOutcome, TargetOutcome, Trigger};
 use super::settings::BackupSettings;
@@ -371,40 +371,8 @@ async fn execute(
     if options.format.db() {
         let file_name = naming::db_name(&name, dbfile::extension(&app.db), encrypted);
         tracing::info!(file = %file_name, engine = %app.db.engine(), "writing the database file");
-        // The snapshot is plaintext until encrypted: a private file, removed on every exit path.
-        let raw =
-            PrivateFile::create(&dir.join(naming::partial_name(&format!("{file_name}.raw"))))?;
-        dbfile::snapshot(&app.db, settings, raw.path()).await?;
-        let final_path = dir.join(&file_name);
-        let written = if let Some(r) = recipient {
-            let partial = dir.join(naming::partial_name(&file_name));
-            let raw_path = raw.path().to_path_buf();
-            let r = r.to_string();
-            let written = tokio::task::spawn_blocking(move || -> Result<pipeline::WrittenFile> {
-                let mut writer = FileWriter::create(&partial, &final_path, false, Some(&r))?;
-                let mut input = std::fs::File::open(&raw_path)
-                    .map_err(|e| BackupError::io("cannot reopen the database snapshot", e))?;
-                std::io::copy(&mut input, &mut writer)
-                    .map_err(|e| BackupError::io("cannot encrypt the database file", e))?;
-                writer.commit()
-            })
-            .await
-            .map_err(|e| BackupError::Failed(e.to_string()));
-            drop(raw);
-            written??
-        } else {
-            let raw_path = raw.path().to_path_buf();
-            let (size, sha256) =
-                tokio::task::spawn_blocking(move || pipeline::hash_file(&raw_path))
-                    .await
-                    .map_err(|e| BackupError::Failed(e.to_string()))??;
-            raw.persist(&final_path)?;
-            pipeline::WrittenFile {
-                path: final_path,
-                size,
-                sha256,
-            }
-        };
+        let written =
+            dbfile::write_set_file(&app.db, settings, &dir.join(&file_name), recipient).await?;
         files.push(ManifestFile {
             name: file_name,
             kind: FileKind::Db,
