@@ -7,7 +7,6 @@ set -euo pipefail
 
 ARRIENDO_HOME=${ARRIENDO_HOME:-$(cd "$(dirname "$0")/.." && pwd)}
 ARRIENDO_BIN=${ARRIENDO_BIN:-$ARRIENDO_HOME/target/release/arriendo}
-KEEP_DAYS=${BACKUP_KEEP_DAYS:-30}
 FORMAT=${BACKUP_FORMAT:-both}
 
 if [ ! -x "$ARRIENDO_BIN" ]; then
@@ -23,6 +22,8 @@ echo "[$(date -u +%Y-%m-%dT%H:%M:%SZ)] backup starting"
 extra=()
 if [ -n "${BACKUP_OUTPUT_DIR:-}" ]; then extra+=(--output-dir "$BACKUP_OUTPUT_DIR"); fi
 status=0
-"$ARRIENDO_BIN" backup --format "$FORMAT" --keep-days "$KEEP_DAYS" "${extra[@]}" "$@" || status=$?
+# No --keep-days here: arriendo reads BACKUP_KEEP_DAYS from the environment or the .env file itself,
+# and a flag would override the .env setting with this script's default.
+"$ARRIENDO_BIN" backup --format "$FORMAT" "${extra[@]}" "$@" || status=$?
 echo "[$(date -u +%Y-%m-%dT%H:%M:%SZ)] backup finished with exit code $status"
 exit "$status"

@@ -40,7 +40,9 @@ async fn remote_round_trip(target: TargetConfig) {
     assert_eq!(report.targets.len(), 1);
     assert!(report.targets[0].ok, "{:?}", report.targets);
 
-    let remote = Target::open(&target).await.unwrap();
+    let remote = Target::open(&target, settings.remote_timeouts)
+        .await
+        .unwrap();
     let listed = remote.manifests().await.unwrap();
     assert_eq!(listed.len(), 1);
     assert_eq!(
@@ -108,6 +110,33 @@ async fn sftp_with_pinned_host_key() {
         return skip("sshd");
     };
     remote_round_trip(TargetConfig::Sftp(config)).await;
+}
+
+/// A fingerprint copied without its `SHA256:` prefix (as some providers show it) is accepted when it
+/// matches.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sftp_fingerprint_without_prefix() {
+    let Some(mut config) = sftp_config() else {
+        return skip("sshd");
+    };
+    let pinned = config.host_key_fingerprint.take().unwrap();
+    let bare = pinned.strip_prefix("SHA256:").unwrap().to_string();
+    config.host_key_fingerprint = Some(bare);
+    let store = TestStore::new(Engine::Sqlite).await;
+    seed_raw(store.db(), 5).await;
+    let backups = tempfile::tempdir().unwrap();
+    let settings = with_target(backups.path(), TargetConfig::Sftp(config));
+    let report = run_backup_with(
+        &store.app,
+        &settings,
+        BackupOptions {
+            remote: Some(true),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert!(report.targets[0].ok, "{:?}", report.targets);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

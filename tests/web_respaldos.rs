@@ -1,5 +1,6 @@
 //! Respaldos over HTTP: an administrador starts a backup from the page and sees it listed with
-//! its files; downloads one file (only names a manifest lists); verifies the set; a gestor gets 403.
+//! its files; downloads one file (only names a manifest lists); verifies the set; a gestor gets 403;
+//! a run left "running" by a dead process does not block the button.
 #![allow(clippy::unwrap_used)]
 
 mod auth_support;
@@ -223,4 +224,46 @@ async fn downloads_arrive_whole_and_planted_manifests_serve_nothing(engine: Engi
 both_engines!(
     downloads_arrive_whole_and_planted_manifests_serve_nothing,
     super::downloads_arrive_whole_and_planted_manifests_serve_nothing
+);
+
+/// A run left "running" by a process that died (no lock held, as after `kill -9`) neither shows as
+/// running nor blocks «Respaldar ahora»: the page marks it interrupted and the button starts a backup.
+async fn a_dead_run_does_not_block_the_button(engine: Engine) {
+    let web = Web::start(engine).await;
+    web.add_user("ana", Role::Administrador).await;
+    let started = (chrono::Utc::now() - chrono::Duration::minutes(5))
+        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    arriendo::on_pool!(&web.app.db, pool => {
+        sqlx::query(
+            "INSERT INTO backup_runs (id, kind, run_trigger, started_at, status) \
+             VALUES ('muerto', 'backup', 'web', $1, 'running')",
+        )
+        .bind(&started)
+        .execute(pool)
+        .await
+        .unwrap();
+    });
+    let ana = web.logged_in("ana").await;
+    let html = page(ana.get("/respaldos").await, 200).await;
+    assert!(html.contains("Interrumpido"), "{html}");
+    assert!(!html.contains("Hay un respaldo en curso"), "{html}");
+    let response = ana.post("/respaldos", &[("accion", "respaldar")]).await;
+    assert_eq!(response.status(), 303);
+    let html = page(ana.get("/respaldos").await, 200).await;
+    assert!(html.contains("Respaldo iniciado."), "{html}");
+    assert!(!html.contains("Ya hay un respaldo en curso"), "{html}");
+    // Let the backup the button started finish before the store goes away.
+    for _ in 0..120 {
+        let html = page(ana.get("/respaldos").await, 200).await;
+        if !html.contains("En curso") {
+            assert!(html.contains("Exitoso"), "{html}");
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    panic!("the backup started from the page did not finish");
+}
+both_engines!(
+    a_dead_run_does_not_block_the_button,
+    super::a_dead_run_does_not_block_the_button
 );

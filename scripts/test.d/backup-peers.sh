@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # Sourced by scripts/test: starts the peers the backup tests talk to, all on 127.0.0.1 and free ports:
 #   - an S3 server (moto_server, from PyPI)            -> BACKUP_TEST_S3_ENDPOINT
-#   - sshd with a key-only user and a pinned host key  -> BACKUP_TEST_SFTP_{PORT,USER,KEY,HOST_KEY_FINGERPRINT,PATH}
+#   - sshd with a key-only user and a pinned host key  -> BACKUP_TEST_SFTP_{PORT,USER,KEY,HOST_KEY_FINGERPRINT,PATH,SSHD_CONFIG}
 #   - an SMTP sink (aiosmtpd) writing mails to a folder -> BACKUP_TEST_SMTP_PORT, BACKUP_TEST_SMTP_DIR
 # Each peer that cannot start is reported and its tests skip themselves (they say so).
 
@@ -129,8 +129,11 @@ CFG
   pid=$!
   cleanup_steps+=("kill $pid 2>/dev/null; rm -rf $home/backups/* $home/backups/.[!.]* 2>/dev/null")
   if backup_wait_port "$port"; then
+    # The config too, so the timeout tests can start a private copy of this sshd and stop it
+    # (SIGSTOP) without freezing the one the other tests share.
     export BACKUP_TEST_SFTP_PORT="$port" BACKUP_TEST_SFTP_USER="$sftp_user" \
-      BACKUP_TEST_SFTP_KEY="$ssh_dir/client_ed25519" BACKUP_TEST_SFTP_PATH="$home/backups"
+      BACKUP_TEST_SFTP_KEY="$ssh_dir/client_ed25519" BACKUP_TEST_SFTP_PATH="$home/backups" \
+      BACKUP_TEST_SFTP_SSHD_CONFIG="$ssh_dir/sshd_config"
     BACKUP_TEST_SFTP_HOST_KEY_FINGERPRINT=$(ssh-keygen -l -E sha256 -f "$ssh_dir/host_ed25519.pub" | awk '{print $2}')
     export BACKUP_TEST_SFTP_HOST_KEY_FINGERPRINT
     backup_peers_log "SFTP (sshd) on 127.0.0.1:$port, host key $BACKUP_TEST_SFTP_HOST_KEY_FINGERPRINT"

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::Utc;
 use clap::{Args, Subcommand, ValueEnum};
 
 use super::error::BackupError;
@@ -110,9 +110,13 @@ pub struct RestoreArgs {
     /// Remote target to fetch the set from (s3, sftp, local_copy, …).
     #[arg(long)]
     pub from: Option<String>,
-    /// Restore the log as it was at this time (RFC 3339, or YYYY-MM-DD HH:MM[:SS] in UTC).
+    /// Restore the log as it was at this time: YYYY-MM-DD HH:MM[:SS] in Bogotá time (as the
+    /// application shows it), or with an explicit offset (2025-01-27T14:30:00-05:00, …Z).
     #[arg(long)]
     pub until: Option<String>,
+    /// With --until: go on even if no event is that old (the store ends up empty).
+    #[arg(long, requires = "until")]
+    pub allow_empty: bool,
     /// Replace a non-empty store (a safety backup is taken first).
     #[arg(long)]
     pub force: bool,
@@ -121,6 +125,49 @@ pub struct RestoreArgs {
     pub db_file: bool,
     #[arg(long)]
     pub output_dir: Option<PathBuf>,
+}
+
+/// Standard output that a closed pipe (`arriendo backup prune | head`) silences instead of a panic:
+/// the command still does all its work and ends with its usual exit code.
+pub struct Out {
+    closed: bool,
+}
+
+impl Out {
+    pub fn new() -> Self {
+        Self { closed: false }
+    }
+
+    pub fn line(&mut self, args: std::fmt::Arguments<'_>) -> Result<(), AppError> {
+        use std::io::Write;
+        if self.closed {
+            return Ok(());
+        }
+        let mut stdout = std::io::stdout().lock();
+        match stdout
+            .write_fmt(args)
+            .and_then(|()| stdout.write_all(b"\n"))
+        {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(())
+            }
+            Err(e) => Err(AppError::Failed(format!("cannot write to stdout: {e}"))),
+        }
+    }
+}
+
+impl Default for Out {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+macro_rules! say {
+    ($out:expr, $($arg:tt)*) => {
+        $out.line(format_args!($($arg)*))?
+    };
 }
 
 pub fn to_app(e: BackupError) -> AppError {
@@ -154,6 +201,7 @@ pub async fn run_backup_command(
     args: BackupArgs,
 ) -> Result<(), AppError> {
     let s = settings(&app, global)?;
+    let mut out = Out::new();
     match args.command {
         None => {
             let options = BackupOptions {
@@ -182,12 +230,16 @@ pub async fn run_backup_command(
             let report = run::run_backup_with(&app, &s, options)
                 .await
                 .map_err(to_app)?;
-            println!(
+            say!(
+                out,
                 "Backup {} complete ({} events, last position {}).",
-                report.manifest.name, report.manifest.event_count, report.manifest.last_position
+                report.manifest.name,
+                report.manifest.event_count,
+                report.manifest.last_position
             );
             for f in &report.manifest.files {
-                println!(
+                say!(
+                    out,
                     "  {}  {}  sha256 {}",
                     report.dir.join(&f.name).display(),
                     human_size(f.size as i64),
@@ -195,36 +247,49 @@ pub async fn run_backup_command(
                 );
             }
             for t in &report.targets {
-                println!("  copied to {} ({})", t.target, t.location);
+                say!(out, "  copied to {} ({})", t.target, t.location);
             }
             if !report.pruned_local.is_empty() {
-                println!(
+                say!(
+                    out,
                     "  retention removed {} local set(s)",
                     report.pruned_local.len()
                 );
             }
             if let Some(e) = &report.email_error {
-                println!("  warning: the email was not sent: {e}");
+                say!(out, "  warning: the email was not sent: {e}");
+            }
+            for w in &report.warnings {
+                say!(out, "  warning: {w}");
             }
             Ok(())
         }
         Some(BackupCommand::List { output_dir, local }) => {
             let dir = output_dir.unwrap_or_else(|| s.output_dir.clone());
-            println!("Local ({}):", dir.display());
-            print_sets(&manifest::list_local(&dir).map_err(to_app)?);
+            say!(out, "Local ({}):", dir.display());
+            print_sets(&mut out, &manifest::list_local(&dir).map_err(to_app)?)?;
+            // A target that fails (or times out) is reported and the others still listed; the
+            // command then ends in failure so scripts notice.
+            let mut failed = Vec::new();
             if !local {
                 for config in &s.targets {
-                    let target = Target::open(config).await.map_err(to_app)?;
-                    println!("Remote {} ({}):", target.name, target.location);
+                    let target = Target::open(config, s.remote_timeouts)
+                        .await
+                        .map_err(to_app)?;
+                    say!(out, "Remote {} ({}):", target.name, target.location);
                     match target.manifests().await {
-                        Ok(sets) => print_sets(&sets),
-                        Err(e) => println!("  error: {e}"),
+                        Ok(sets) => print_sets(&mut out, &sets)?,
+                        Err(e) => {
+                            say!(out, "  error: {e}");
+                            failed.push(e.to_string());
+                        }
                     }
                 }
             }
-            println!("Last runs:");
+            say!(out, "Last runs:");
             for r in super::runs::list(&app.db, 10).await.map_err(to_app)? {
-                println!(
+                say!(
+                    out,
                     "  {}  {:?}/{:?}  {:?}  {}{}",
                     r.started_at.format("%Y-%m-%d %H:%M:%S"),
                     r.kind,
@@ -237,7 +302,15 @@ pub async fn run_backup_command(
                         .unwrap_or_default()
                 );
             }
-            Ok(())
+            if failed.is_empty() {
+                Ok(())
+            } else {
+                Err(AppError::Failed(format!(
+                    "cannot list {} remote target(s): {}",
+                    failed.len(),
+                    failed.join("; ")
+                )))
+            }
         }
         Some(BackupCommand::Verify {
             source,
@@ -247,7 +320,8 @@ pub async fn run_backup_command(
             let report = super::verify::verify(&s, &source, from.as_deref(), output_dir.as_deref())
                 .await
                 .map_err(to_app)?;
-            println!(
+            say!(
+                out,
                 "OK: {} restores {} events up to position {}{}.",
                 report.file.display(),
                 report.events,
@@ -259,7 +333,7 @@ pub async fn run_backup_command(
                 }
             );
             if let Some(digest) = &report.chain_digest {
-                println!("Head of the chain of digests: {digest}.");
+                say!(out, "Head of the chain of digests: {digest}.");
             }
             Ok(())
         }
@@ -273,19 +347,21 @@ pub async fn run_backup_command(
             let dir = output_dir.unwrap_or_else(|| s.output_dir.clone());
             let verb = if dry_run { "would delete" } else { "deleted" };
             let gone = retention::prune_local(&dir, policy, dry_run, Utc::now()).map_err(to_app)?;
-            println!("Local {}: {verb} {} set(s)", dir.display(), gone.len());
+            say!(out, "Local {}: {verb} {} set(s)", dir.display(), gone.len());
             for g in gone {
-                println!("  {g}");
+                say!(out, "  {g}");
             }
             if !local {
                 for config in &s.targets {
-                    let target = Target::open(config).await.map_err(to_app)?;
+                    let target = Target::open(config, s.remote_timeouts)
+                        .await
+                        .map_err(to_app)?;
                     let gone = retention::prune_remote(&target, policy, dry_run, Utc::now())
                         .await
                         .map_err(to_app)?;
-                    println!("Remote {}: {verb} {} set(s)", target.name, gone.len());
+                    say!(out, "Remote {}: {verb} {} set(s)", target.name, gone.len());
                     for g in gone {
-                        println!("  {g}");
+                        say!(out, "  {g}");
                     }
                 }
             }
@@ -294,9 +370,9 @@ pub async fn run_backup_command(
     }
 }
 
-fn print_sets(sets: &[manifest::Manifest]) {
+fn print_sets(out: &mut Out, sets: &[manifest::Manifest]) -> Result<(), AppError> {
     if sets.is_empty() {
-        println!("  (none)");
+        say!(out, "  (none)");
     }
     for m in sets {
         let files: Vec<String> = m
@@ -304,7 +380,8 @@ fn print_sets(sets: &[manifest::Manifest]) {
             .iter()
             .map(|f| format!("{} {}", f.name, human_size(f.size as i64)))
             .collect();
-        println!(
+        say!(
+            out,
             "  {}  {} events  pos {}  {}  [{}]",
             m.name,
             m.event_count,
@@ -313,32 +390,10 @@ fn print_sets(sets: &[manifest::Manifest]) {
             files.join(", ")
         );
     }
+    Ok(())
 }
 
-/// Parses `--until`: RFC 3339, or a date and time in UTC.
-pub fn parse_until(s: &str) -> Result<DateTime<Utc>, BackupError> {
-    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
-        return Ok(t.with_timezone(&Utc));
-    }
-    for f in [
-        "%Y-%m-%d %H:%M:%S",
-        "%Y-%m-%d %H:%M",
-        "%Y-%m-%dT%H:%M:%S",
-        "%Y-%m-%dT%H:%M",
-    ] {
-        if let Ok(t) = NaiveDateTime::parse_from_str(s, f) {
-            return Ok(Utc.from_utc_datetime(&t));
-        }
-    }
-    if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        && let Some(t) = d.and_hms_opt(23, 59, 59)
-    {
-        return Ok(Utc.from_utc_datetime(&t));
-    }
-    Err(BackupError::Config(format!(
-        "--until {s:?} is not a time (use RFC 3339, e.g. 2025-01-27T14:30:00Z)"
-    )))
-}
+pub use super::until::parse_until;
 
 pub async fn run_restore_command(
     app: App,
@@ -346,6 +401,7 @@ pub async fn run_restore_command(
     args: RestoreArgs,
 ) -> Result<(), AppError> {
     let s = settings(&app, global)?;
+    let mut out = Out::new();
     let options = RestoreOptions {
         source: args.source,
         from: args.from,
@@ -357,20 +413,39 @@ pub async fn run_restore_command(
             .map_err(to_app)?,
         force: args.force,
         from_db_file: args.db_file,
+        allow_empty: args.allow_empty,
         output_dir: args.output_dir,
     };
+    let options_had_until = options.until.is_some();
     let report = restore::restore(&app, &s, &options).await.map_err(to_app)?;
     if let Some(safety) = &report.safety_backup {
-        println!("Safety backup of the previous data: {safety}");
+        say!(out, "Safety backup of the previous data: {safety}");
     }
-    println!(
+    say!(
+        out,
         "Restored {} events (last position {}) from {}.",
         report.events,
         report.last_position,
         report.file.display()
     );
+    if let Some(at) = report.last_recorded_at {
+        say!(
+            out,
+            "Last event kept: position {}, recorded {} (Bogotá).",
+            report.last_position,
+            super::until::in_bogota(at)
+        );
+    } else if options_had_until {
+        say!(
+            out,
+            "No event kept (--allow-empty): the event log is empty."
+        );
+    }
     if report.restart_needed {
-        println!("The database file was replaced: restart the application.");
+        say!(
+            out,
+            "The database file was replaced: restart the application."
+        );
     }
     Ok(())
 }

@@ -9,6 +9,8 @@ use std::str::FromStr;
 use sqlx::postgres::PgConnectOptions;
 
 use super::error::{BackupError, Result};
+use super::naming;
+use super::pipeline::{self, FileWriter, PrivateFile, WrittenFile};
 use super::settings::BackupSettings;
 use crate::store::Db;
 
@@ -53,7 +55,54 @@ pub async fn estimated_json_size(db: &Db) -> Result<u64> {
     Ok(size.max(0) as u64)
 }
 
-/// Writes the raw database snapshot to `dest` (which must not exist).
+/// Writes the set's database file at `final_path`: the snapshot, then with a `recipient` its
+/// encrypted copy. The snapshot is plaintext until encrypted: a private file (0600), removed on
+/// every exit path, errors and cancellation included (see [`PrivateFile`]).
+pub async fn write_set_file(
+    db: &Db,
+    settings: &BackupSettings,
+    final_path: &Path,
+    recipient: Option<&str>,
+) -> Result<WrittenFile> {
+    let file_name = final_path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let dir = final_path.parent().unwrap_or(Path::new("."));
+    let raw = PrivateFile::create(&dir.join(naming::partial_name(&format!("{file_name}.raw"))))?;
+    snapshot(db, settings, raw.path()).await?;
+    let final_path = final_path.to_path_buf();
+    if let Some(r) = recipient {
+        let partial = dir.join(naming::partial_name(&file_name));
+        let raw_path = raw.path().to_path_buf();
+        let r = r.to_string();
+        let written = tokio::task::spawn_blocking(move || -> Result<WrittenFile> {
+            let mut writer = FileWriter::create(&partial, &final_path, false, Some(&r))?;
+            let mut input = std::fs::File::open(&raw_path)
+                .map_err(|e| BackupError::io("cannot reopen the database snapshot", e))?;
+            std::io::copy(&mut input, &mut writer)
+                .map_err(|e| BackupError::io("cannot encrypt the database file", e))?;
+            writer.commit()
+        })
+        .await
+        .map_err(|e| BackupError::Failed(e.to_string()));
+        drop(raw);
+        written?
+    } else {
+        let raw_path = raw.path().to_path_buf();
+        let (size, sha256) = tokio::task::spawn_blocking(move || pipeline::hash_file(&raw_path))
+            .await
+            .map_err(|e| BackupError::Failed(e.to_string()))??;
+        raw.persist(&final_path)?;
+        Ok(WrittenFile {
+            path: final_path,
+            size,
+            sha256,
+        })
+    }
+}
+
+/// Writes the raw database snapshot into `dest` (absent, or empty: VACUUM INTO accepts no other).
 pub async fn snapshot(db: &Db, settings: &BackupSettings, dest: &Path) -> Result<()> {
     match db {
         Db::Sqlite(pool) => {

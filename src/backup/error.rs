@@ -17,6 +17,15 @@ pub enum BackupError {
     Store(#[from] StoreError),
     #[error("remote target {target}: {message}")]
     Remote { target: String, message: String },
+    /// A remote operation ran past its deadline (see [`super::deadline`]).
+    #[error(
+        "remote target {target}: {operation} did not finish within {seconds} s (tiempo de espera agotado: el destino no respondió)"
+    )]
+    Timeout {
+        target: String,
+        operation: String,
+        seconds: u64,
+    },
     #[error("pg_dump/pg_restore: {0}")]
     PgTool(String),
     /// The file is damaged, truncated or does not match its manifest; nothing was changed.

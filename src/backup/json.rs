@@ -85,15 +85,20 @@ pub async fn write_log(
         engine: db.engine(),
         created_at: Utc::now(),
     };
-    let (tx, mut rx) = mpsc::channel::<Vec<u8>>(4);
-    let sink = tokio::task::spawn_blocking(move || -> Result<WrittenFile> {
+    // `None` marks the end of a complete document: a producer that fails stops without it, and the
+    // writer then drops the partial file instead of publishing a truncated one.
+    let (tx, mut rx) = mpsc::channel::<Option<Vec<u8>>>(4);
+    let sink = tokio::task::spawn_blocking(move || -> Result<Option<WrittenFile>> {
         let mut writer = writer;
         while let Some(chunk) = rx.blocking_recv() {
-            writer
-                .write_all(&chunk)
-                .map_err(|e| BackupError::io("cannot write the JSON backup", e))?;
+            match chunk {
+                Some(chunk) => writer
+                    .write_all(&chunk)
+                    .map_err(|e| BackupError::io("cannot write the JSON backup", e))?,
+                None => return writer.commit().map(Some),
+            }
         }
-        writer.commit()
+        Ok(None)
     });
 
     let produced: Result<End> = async {
@@ -142,6 +147,9 @@ pub async fn write_log(
         serde_json::to_writer(&mut tail, &end).map_err(|e| BackupError::Failed(e.to_string()))?;
         tail.extend_from_slice(b"}\n");
         send(&tx, tail).await?;
+        tx.send(None)
+            .await
+            .map_err(|_| BackupError::Failed("the JSON writer stopped".into()))?;
         Ok(end)
     }
     .await;
@@ -149,12 +157,16 @@ pub async fn write_log(
     let written = sink
         .await
         .map_err(|e| BackupError::Failed(format!("writer task failed: {e}")))?;
+    // The writer's own error comes first: it says what happened (no space left on the device, an
+    // I/O error), where the producer only saw the writer stop.
+    let written = written?;
     let end = produced?;
-    Ok((written?, end))
+    let written = written.ok_or_else(|| BackupError::Failed("the JSON writer stopped".into()))?;
+    Ok((written, end))
 }
 
-async fn send(tx: &mpsc::Sender<Vec<u8>>, chunk: Vec<u8>) -> Result<()> {
-    tx.send(chunk)
+async fn send(tx: &mpsc::Sender<Option<Vec<u8>>>, chunk: Vec<u8>) -> Result<()> {
+    tx.send(Some(chunk))
         .await
         .map_err(|_| BackupError::Failed("the JSON writer stopped".into()))
 }

@@ -55,7 +55,7 @@ pub async fn locate(
             ))
         })?;
         let config = settings.selected_targets(&[target_name.to_string()])?;
-        let target = Target::open(&config[0]).await?;
+        let target = Target::open(&config[0], settings.remote_timeouts).await?;
         let manifest = target
             .manifests()
             .await?
@@ -71,7 +71,7 @@ pub async fn locate(
             .ok_or_else(|| BackupError::Corrupt(format!("{set} lists no file")))?
             .clone();
         let local = scratch.path().join(&file.name);
-        target.download(&file.name, &local).await?;
+        target.download(&file.name, file.size, &local).await?;
         check(&manifest, &local).await?;
         return Ok(Located {
             manifest: Some(manifest),

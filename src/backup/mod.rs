@@ -7,9 +7,11 @@
 
 pub mod cli;
 pub mod dbfile;
+pub mod deadline;
 pub mod error;
 pub mod fuzzing;
 pub mod json;
+pub mod liveness;
 pub mod locate;
 pub mod manifest;
 pub mod naming;
@@ -22,7 +24,9 @@ pub mod runs;
 pub mod schedule;
 pub mod settings;
 pub mod sftp;
+pub mod sqlite_file;
 pub mod targets;
+pub mod until;
 pub mod validate;
 pub mod verify;
 

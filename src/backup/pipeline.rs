@@ -185,6 +185,62 @@ impl Drop for FileWriter {
     }
 }
 
+/// A file that may hold plaintext (the database snapshot before it is encrypted): created empty with
+/// mode 0600 so only the application's user can read it, and removed when dropped, on every exit
+/// path (errors, a cancelled run). A killed process leaves it behind under its hidden `.partial`
+/// name; the next run in the folder removes it ([`super::retention::remove_stale_partials`]).
+pub struct PrivateFile {
+    path: Option<PathBuf>,
+}
+
+impl PrivateFile {
+    pub fn create(path: &Path) -> Result<Self> {
+        let _ = std::fs::remove_file(path);
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        options
+            .open(path)
+            .map_err(|e| BackupError::io(format!("cannot create {}", path.display()), e))?;
+        Ok(Self {
+            path: Some(path.to_path_buf()),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        self.path.as_deref().unwrap_or(Path::new(""))
+    }
+
+    /// Renames it to `to` and stops removing it (an unencrypted set keeps the snapshot as is).
+    pub fn persist(mut self, to: &Path) -> Result<()> {
+        if let Some(path) = self.path.take() {
+            if let Err(e) = std::fs::rename(&path, to) {
+                self.path = Some(path);
+                return Err(BackupError::io(
+                    format!("cannot rename to {}", to.display()),
+                    e,
+                ));
+            }
+            sync_dir(to);
+        }
+        Ok(())
+    }
+}
+
+impl Drop for PrivateFile {
+    fn drop(&mut self) {
+        if let Some(path) = self.path.take() {
+            let _ = std::fs::remove_file(&path);
+            // SQLite's VACUUM INTO may leave its journal beside the target.
+            let _ = std::fs::remove_file(format!("{}-journal", path.display()));
+        }
+    }
+}
+
 /// Makes a rename durable (best effort: not every platform can sync a directory).
 pub fn sync_dir(path: &Path) {
     if let Some(dir) = path.parent()
@@ -254,4 +310,33 @@ pub fn open_content(path: &Path, identity_file: Option<&Path>) -> Result<Box<dyn
         reader = Box::new(flate2::read::GzDecoder::new(reader));
     }
     Ok(reader)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PrivateFile;
+
+    #[test]
+    fn private_files_are_0600_and_gone_when_dropped() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let path = dir.path().join(".snapshot.raw.partial");
+        let file = PrivateFile::create(&path).expect("created");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path)
+                .expect("exists")
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o600, "{mode:o}");
+        }
+        std::fs::write(file.path(), b"plaintext").expect("writable");
+        drop(file);
+        assert!(!path.exists(), "removed on drop");
+
+        let kept = dir.path().join("kept");
+        let file = PrivateFile::create(&path).expect("created again");
+        file.persist(&kept).expect("renamed");
+        assert!(kept.exists() && !path.exists());
+    }
 }

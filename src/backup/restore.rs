@@ -17,7 +17,10 @@ use super::manifest::FileKind;
 use super::pipeline;
 use super::run::{self, BackupOptions, Format};
 use super::settings::BackupSettings;
+use super::sqlite_file::{interrupt_runs_in_file, swap_sqlite_file};
 use super::{dbfile, naming};
+
+pub use super::sqlite_file::check_sqlite_file;
 use crate::store::{Db, event_log};
 use crate::{App, audit};
 
@@ -32,6 +35,8 @@ pub struct RestoreOptions {
     pub force: bool,
     /// Restore the database file of the set instead of its JSON.
     pub from_db_file: bool,
+    /// Go on even when `until` keeps no event (the store ends up empty).
+    pub allow_empty: bool,
     /// Where backups live (and safety backups go).
     pub output_dir: Option<PathBuf>,
 }
@@ -41,6 +46,8 @@ pub struct RestoreReport {
     pub file: PathBuf,
     pub events: i64,
     pub last_position: i64,
+    /// When the last event kept was recorded (JSON restores).
+    pub last_recorded_at: Option<DateTime<Utc>>,
     pub safety_backup: Option<String>,
     /// For database-file restores: the application must be restarted.
     pub restart_needed: bool,
@@ -64,6 +71,14 @@ pub async fn restore(
         prefer,
     )
     .await?;
+    if options.from_db_file && located.kind != FileKind::Db {
+        // The set was taken with --format json: restoring its JSON instead would not be what was
+        // asked (no atomic swap, no restart), so say so.
+        return Err(BackupError::Config(format!(
+            "{} has no database file (the set holds only the JSON event log): restore it without --db-file",
+            options.source
+        )));
+    }
     match located.kind {
         FileKind::Json => restore_json(app, settings, options, &located).await,
         FileKind::Db => restore_db_file(app, settings, options, &located).await,
@@ -114,6 +129,8 @@ async fn refuse_or_safety(
 pub struct Checked {
     pub events: i64,
     pub last_position: i64,
+    /// When the last event was recorded.
+    pub last_recorded_at: Option<DateTime<Utc>>,
     /// The chain's digest after the file's last event (checked against the file's own digests from
     /// format 2 on; computed from the events for format 1).
     pub digest: Option<String>,
@@ -130,14 +147,52 @@ async fn open_json(file: &Path, identity: Option<&Path>) -> Result<Box<dyn std::
 /// Reads the whole JSON backup through the checking reader and writes nothing: every event decoded
 /// and checked, the closing line matched. A restore does this before it touches the store.
 pub async fn check_json(file: &Path, identity: Option<&Path>, limits: Limits) -> Result<Checked> {
+    Ok(check_json_until(file, identity, limits, None).await?.0)
+}
+
+/// [`check_json`], and also what a restore `until` would keep: the longest prefix of events recorded
+/// at or before it (the whole file without `until`).
+pub async fn check_json_until(
+    file: &Path,
+    identity: Option<&Path>,
+    limits: Limits,
+    until: Option<DateTime<Utc>>,
+) -> Result<(Checked, Checked)> {
     let mut rx = json::read_log(open_json(file, identity).await?, limits);
+    let mut kept = Checked {
+        events: 0,
+        last_position: 0,
+        last_recorded_at: None,
+        digest: None,
+    };
+    let mut stopped = false;
+    let mut last_recorded_at = None;
     while let Some(item) = rx.recv().await {
-        if let Item::End(_, end) = item? {
-            return Ok(Checked {
-                events: end.count,
-                last_position: end.last_position,
-                digest: end.digest,
-            });
+        match item? {
+            Item::Events(batch) => {
+                for event in &batch {
+                    last_recorded_at = Some(event.recorded_at);
+                    if stopped || until.is_some_and(|u| event.recorded_at > u) {
+                        stopped = true;
+                        continue;
+                    }
+                    kept.events += 1;
+                    kept.last_position = event.position;
+                    kept.last_recorded_at = Some(event.recorded_at);
+                }
+            }
+            Item::End(_, end) => {
+                let whole = Checked {
+                    events: end.count,
+                    last_position: end.last_position,
+                    last_recorded_at,
+                    digest: end.digest,
+                };
+                if !stopped {
+                    kept.digest = whole.digest.clone();
+                }
+                return Ok((whole, kept));
+            }
         }
     }
     Err(BackupError::Corrupt(
@@ -170,6 +225,7 @@ pub async fn load_json(
     audit::seal::clear_in(&mut tx).await?;
     let mut inserted = 0i64;
     let mut last = 0i64;
+    let mut last_recorded_at = None;
     let mut stopped = false;
     while let Some(item) = rx.recv().await {
         match item? {
@@ -182,6 +238,7 @@ pub async fn load_json(
                     event_log::append_raw(&mut tx, event).await?;
                     inserted += 1;
                     last = event.position;
+                    last_recorded_at = Some(event.recorded_at);
                 }
             }
             Item::End(_, end) => {
@@ -207,6 +264,7 @@ pub async fn load_json(
                 return Ok(Checked {
                     events: inserted,
                     last_position: last,
+                    last_recorded_at,
                     digest,
                 });
             }
@@ -228,16 +286,29 @@ async fn restore_json(
     // the same checks, so a file changed in between still rolls back instead of committing.
     let identity = settings.encryption_identity_file.as_deref();
     let limits = settings.restore_limits;
-    let checked = check_json(&located.file, identity, limits).await?;
+    let (checked, kept) = check_json_until(&located.file, identity, limits, options.until).await?;
     tracing::info!(
         events = checked.events,
         last_position = checked.last_position,
         "every event of the backup checked"
     );
+    if let Some(until) = options.until
+        && kept.events == 0
+        && checked.events > 0
+        && !options.allow_empty
+    {
+        // Before the safety backup and the transaction: with --force this would empty the store.
+        return Err(BackupError::Config(format!(
+            "--until {} (Bogotá) keeps no event: the first event of the backup is later; nothing restored. \
+             Give a later time, or add --allow-empty to restore an empty log on purpose",
+            super::until::in_bogota(until)
+        )));
+    }
     let safety = refuse_or_safety(app, settings, options, Format::Json).await?;
     let Checked {
         events,
         last_position,
+        last_recorded_at,
         digest,
     } = load_json(
         &app.db,
@@ -273,6 +344,7 @@ async fn restore_json(
         file: located.file.clone(),
         events,
         last_position,
+        last_recorded_at,
         safety_backup: safety,
         restart_needed: false,
     })
@@ -316,6 +388,7 @@ async fn restore_db_file(
     match (&app.db, plain_name.ends_with(".sqlite3")) {
         (Db::Sqlite(pool), true) => {
             let (events, last_position) = check_sqlite_file(&plain).await?;
+            interrupt_runs_in_file(&plain).await?;
             let safety = refuse_or_safety(app, settings, options, Format::Both).await?;
             let current = pool.connect_options().get_filename().to_path_buf();
             app.db.close().await;
@@ -324,6 +397,7 @@ async fn restore_db_file(
                 file: located.file.clone(),
                 events,
                 last_position,
+                last_recorded_at: None,
                 safety_backup: safety,
                 restart_needed: true,
             })
@@ -332,11 +406,14 @@ async fn restore_db_file(
             dbfile::pg_list(settings, &plain).await?;
             let safety = refuse_or_safety(app, settings, options, Format::Both).await?;
             dbfile::pg_restore(pool, settings, &plain).await?;
+            // The file was taken while its own backup was "running": that run is not running here.
+            super::liveness::interrupt_all(&app.db).await?;
             let (events, last_position) = event_log::head(&app.db).await?;
             Ok(RestoreReport {
                 file: located.file.clone(),
                 events,
                 last_position,
+                last_recorded_at: None,
                 safety_backup: safety,
                 restart_needed: true,
             })
@@ -345,59 +422,4 @@ async fn restore_db_file(
             "{name} is a database file of the other engine; use the JSON backup to move between SQLite and PostgreSQL"
         ))),
     }
-}
-
-/// Opens a SQLite backup read-only: integrity check, then its event count and last position.
-pub async fn check_sqlite_file(path: &Path) -> Result<(i64, i64)> {
-    use sqlx::sqlite::SqliteConnectOptions;
-    use sqlx::{ConnectOptions, Connection};
-    let mut conn = SqliteConnectOptions::new()
-        .filename(path)
-        .read_only(true)
-        .connect()
-        .await
-        .map_err(|e| BackupError::Corrupt(format!("not a SQLite database: {e}")))?;
-    let check: String = sqlx::query_scalar("PRAGMA integrity_check")
-        .fetch_one(&mut conn)
-        .await
-        .map_err(|e| BackupError::Corrupt(format!("not a SQLite database: {e}")))?;
-    if check != "ok" {
-        return Err(BackupError::Corrupt(format!(
-            "SQLite integrity check failed: {check}"
-        )));
-    }
-    let (count, last): (i64, i64) =
-        sqlx::query_as("SELECT COUNT(*), CAST(COALESCE(MAX(position), 0) AS BIGINT) FROM events")
-            .fetch_one(&mut conn)
-            .await
-            .map_err(|e| BackupError::Corrupt(format!("no event log in the file: {e}")))?;
-    let _ = conn.close().await;
-    Ok((count, last))
-}
-
-/// Copies the new file beside the current one and renames it over it (atomic on one filesystem).
-fn swap_sqlite_file(new: &Path, current: &Path) -> Result<()> {
-    let staging = current.with_extension("db.restore.partial");
-    std::fs::copy(new, &staging)
-        .map_err(|e| BackupError::io(format!("cannot copy to {}", staging.display()), e))?;
-    std::fs::File::open(&staging)
-        .and_then(|f| f.sync_all())
-        .map_err(|e| BackupError::io("cannot sync the restored file", e))?;
-    for suffix in ["-wal", "-shm"] {
-        let side = PathBuf::from(format!("{}{suffix}", current.display()));
-        match std::fs::remove_file(&side) {
-            Ok(()) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => {
-                return Err(BackupError::io(
-                    format!("cannot remove {}", side.display()),
-                    e,
-                ));
-            }
-        }
-    }
-    std::fs::rename(&staging, current)
-        .map_err(|e| BackupError::io(format!("cannot replace {}", current.display()), e))?;
-    pipeline::sync_dir(current);
-    Ok(())
 }

@@ -112,6 +112,41 @@ pub fn prune_local(
     Ok(expired)
 }
 
+/// Removes what killed runs left in `dir`: hidden `.partial` files (plaintext snapshots included) and
+/// the `-journal` files SQLite leaves beside them, when older than `before` (the start of the run
+/// that calls this while holding the folder's backup lock). Returns the files removed.
+pub fn remove_stale_partials(dir: &Path, before: std::time::SystemTime) -> Vec<std::path::PathBuf> {
+    let mut removed = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return removed;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().to_string();
+        let partial = naming::is_partial(&name)
+            || (name.starts_with('.')
+                && name
+                    .strip_suffix("-journal")
+                    .is_some_and(|n| n.ends_with(naming::PARTIAL_SUFFIX)));
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .is_ok_and(|t| t < before);
+        if partial && old {
+            let path = entry.path();
+            match std::fs::remove_file(&path) {
+                Ok(()) => {
+                    tracing::warn!(file = %path.display(), "removed a partial file left by a killed backup");
+                    removed.push(path);
+                }
+                Err(e) => {
+                    tracing::error!(file = %path.display(), error = %e, "cannot remove a partial file")
+                }
+            }
+        }
+    }
+    removed
+}
+
 /// Deletes a local set, its manifest first so a half-deleted set never looks complete.
 pub fn delete_local_set(dir: &Path, m: &Manifest) -> Result<()> {
     let manifest_path = dir.join(naming::manifest_name(&m.name));

@@ -68,6 +68,8 @@ pub struct BackupReport {
     pub pruned_local: Vec<String>,
     pub pruned_remote: Vec<(String, Vec<String>)>,
     pub email_error: Option<String>,
+    /// Settings that look unintended (remote destinations configured but remote copies off).
+    pub warnings: Vec<String>,
 }
 
 impl BackupReport {
@@ -89,15 +91,33 @@ pub async fn run_backup_with(
     options: BackupOptions,
 ) -> Result<BackupReport> {
     let trigger = options.trigger.unwrap_or(Trigger::Manual);
-    let run_id = if options.quiet {
+    let started = if options.quiet {
         None
     } else {
         runs::start(&app.db, RunKind::Backup, trigger, None).await?
     };
-    run_recorded(app, settings, options, run_id).await
+    run_recorded(app, settings, options, started).await
 }
 
+/// Runs a backup whose start is recorded in `started`, records its end, then lets go of its lock.
 pub(crate) async fn run_recorded(
+    app: &App,
+    settings: &BackupSettings,
+    options: BackupOptions,
+    started: Option<runs::Started>,
+) -> Result<BackupReport> {
+    let (run_id, lock) = match started {
+        Some(runs::Started { id, lock }) => (Some(id), Some(lock)),
+        None => (None, None),
+    };
+    let result = record(app, settings, options, run_id).await;
+    if let Some(lock) = lock {
+        lock.release().await;
+    }
+    result
+}
+
+async fn record(
     app: &App,
     settings: &BackupSettings,
     options: BackupOptions,
@@ -216,9 +236,19 @@ async fn execute(
     std::fs::create_dir_all(&dir)
         .map_err(|e| BackupError::io(format!("cannot create {}", dir.display()), e))?;
     let _lock = lock_folder(&dir)?;
+    // With the folder locked no other run writes here: partial files are leftovers of killed runs.
+    retention::remove_stale_partials(&dir, std::time::SystemTime::now());
 
     // Remote targets are checked before anything is written: a missing configuration is an error.
     let remote = !options.targets.is_empty() || options.remote.unwrap_or(settings.remote_enabled);
+    let mut warnings = Vec::new();
+    if options.remote.is_none()
+        && !remote
+        && let Some(warning) = settings.remote_disabled_warning()
+    {
+        tracing::warn!("{warning}");
+        warnings.push(warning);
+    }
     let mut targets = Vec::new();
     if remote {
         if let Some(problem) = settings.target_errors.first() {
@@ -233,7 +263,7 @@ async fn execute(
             ));
         }
         for config in &configs {
-            targets.push(Target::open(config).await?);
+            targets.push(Target::open(config, settings.remote_timeouts).await?);
         }
     }
     if let Some(r) = &settings.encryption_recipient {
@@ -341,45 +371,8 @@ async fn execute(
     if options.format.db() {
         let file_name = naming::db_name(&name, dbfile::extension(&app.db), encrypted);
         tracing::info!(file = %file_name, engine = %app.db.engine(), "writing the database file");
-        let raw = dir.join(naming::partial_name(&format!("{file_name}.raw")));
-        let _ = std::fs::remove_file(&raw);
-        let snapshot = dbfile::snapshot(&app.db, settings, &raw).await;
-        if let Err(e) = snapshot {
-            let _ = std::fs::remove_file(&raw);
-            return Err(e);
-        }
-        let final_path = dir.join(&file_name);
-        let written = if let Some(r) = recipient {
-            let partial = dir.join(naming::partial_name(&file_name));
-            let raw_for_task = raw.clone();
-            let r = r.to_string();
-            let written = tokio::task::spawn_blocking(move || -> Result<pipeline::WrittenFile> {
-                let mut writer = FileWriter::create(&partial, &final_path, false, Some(&r))?;
-                let mut input = std::fs::File::open(&raw_for_task)
-                    .map_err(|e| BackupError::io("cannot reopen the database snapshot", e))?;
-                std::io::copy(&mut input, &mut writer)
-                    .map_err(|e| BackupError::io("cannot encrypt the database file", e))?;
-                writer.commit()
-            })
-            .await
-            .map_err(|e| BackupError::Failed(e.to_string()))?;
-            let _ = std::fs::remove_file(&raw);
-            written?
-        } else {
-            let raw_for_task = raw.clone();
-            let (size, sha256) =
-                tokio::task::spawn_blocking(move || pipeline::hash_file(&raw_for_task))
-                    .await
-                    .map_err(|e| BackupError::Failed(e.to_string()))??;
-            std::fs::rename(&raw, &final_path)
-                .map_err(|e| BackupError::io("cannot rename the database file", e))?;
-            pipeline::sync_dir(&final_path);
-            pipeline::WrittenFile {
-                path: final_path,
-                size,
-                sha256,
-            }
-        };
+        let written =
+            dbfile::write_set_file(&app.db, settings, &dir.join(&file_name), recipient).await?;
         files.push(ManifestFile {
             name: file_name,
             kind: FileKind::Db,
@@ -477,5 +470,6 @@ async fn execute(
         pruned_local,
         pruned_remote,
         email_error: None,
+        warnings,
     })
 }

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::Row;
 
 use super::error::{BackupError, Result};
+use super::liveness::{self, RunLock};
 use super::manifest::ManifestFile;
 use crate::store::Db;
 
@@ -30,7 +31,7 @@ pub enum RunStatus {
     Running,
     Success,
     Failed,
-    /// Still "running" long after it started: the process died.
+    /// Left "running" by a process that died (its lock is gone; see [`super::liveness`]).
     Interrupted,
 }
 
@@ -95,24 +96,25 @@ fn from_str<T: for<'de> Deserialize<'de>>(s: &str) -> Result<T> {
         .map_err(|e| BackupError::Failed(format!("bad value {s:?} in backup_runs: {e}")))
 }
 
-/// Records the start of a run. With a `slot` (scheduled runs) returns `None` when another server
-/// already claimed it.
+/// A run recorded as "running", holding the lock that tells it is alive (see [`super::liveness`]).
+pub struct Started {
+    pub id: String,
+    pub lock: RunLock,
+}
+
+/// Records the start of a run, after marking the runs of dead processes interrupted. With a `slot`
+/// (scheduled runs) returns `None` when another server already claimed it.
 pub async fn start(
     db: &Db,
     kind: RunKind,
     trigger: Trigger,
     slot: Option<&str>,
-) -> Result<Option<String>> {
+) -> Result<Option<Started>> {
+    liveness::reap(db).await?;
     let id = uuid::Uuid::now_v7().to_string();
     let now = Utc::now();
-    // Runs still "running" after a day belong to a process that died.
-    let stale = text(now - chrono::Duration::hours(24));
-    crate::on_pool!(db, pool => {
-        sqlx::query("UPDATE backup_runs SET status = 'interrupted' WHERE status = 'running' AND started_at < $1")
-            .bind(&stale)
-            .execute(pool)
-            .await?;
-    });
+    // The lock comes first: a reaper that sees the record always sees it locked.
+    let lock = RunLock::acquire(db, &id).await?;
     let sql = "INSERT INTO backup_runs (id, kind, run_trigger, slot, started_at, status) \
                VALUES ($1, $2, $3, $4, $5, 'running') ON CONFLICT (slot) DO NOTHING";
     let inserted = crate::on_pool!(db, pool => {
@@ -126,7 +128,11 @@ pub async fn start(
             .await?
             .rows_affected()
     });
-    Ok((inserted == 1).then_some(id))
+    if inserted != 1 {
+        lock.release().await;
+        return Ok(None);
+    }
+    Ok(Some(Started { id, lock }))
 }
 
 pub async fn finish(db: &Db, id: &str, outcome: &RunOutcome) -> Result<()> {

@@ -30,6 +30,10 @@ pub async fn spawn_from_env(app: App, database_url: Option<&str>) -> Result<JobS
 
 /// Starts the daily backup and the weekly drill; the returned scheduler runs until shut down.
 pub async fn spawn(app: App, settings: BackupSettings) -> Result<JobScheduler> {
+    // Runs a previous process left "running" when it died are marked interrupted at start.
+    if let Err(e) = super::liveness::reap(&app.db).await {
+        tracing::error!(error = %e, "cannot check for dead backup runs");
+    }
     let scheduler = JobScheduler::new()
         .await
         .map_err(|e| BackupError::Schedule(e.to_string()))?;
@@ -91,7 +95,7 @@ pub async fn run_scheduled(
     } else {
         LOCK_DRILL
     };
-    let _guard = match &app.db {
+    let lock = match &app.db {
         Db::Postgres(pool) => {
             let mut conn = pool.acquire().await?;
             let got: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
@@ -99,7 +103,10 @@ pub async fn run_scheduled(
                 .fetch_one(&mut *conn)
                 .await?;
             if !got {
-                tracing::info!(?kind, "another server is running this job");
+                tracing::warn!(
+                    ?kind,
+                    "skipping this scheduled job: another server (or an earlier run) holds its lock"
+                );
                 return Ok(false);
             }
             Some(AdvisoryLock {
@@ -109,7 +116,21 @@ pub async fn run_scheduled(
         }
         Db::Sqlite(_) => None,
     };
-    let Some(run_id) = runs::start(
+    let result = run_claimed(app, settings, kind, fired_at).await;
+    // Released here rather than only on drop, so the next job finds the lock free at once.
+    if let Some(lock) = lock {
+        lock.release().await;
+    }
+    result
+}
+
+async fn run_claimed(
+    app: &App,
+    settings: &BackupSettings,
+    kind: RunKind,
+    fired_at: DateTime<Utc>,
+) -> Result<bool> {
+    let Some(started) = runs::start(
         &app.db,
         kind,
         Trigger::Scheduled,
@@ -129,7 +150,7 @@ pub async fn run_scheduled(
                 trigger: Some(Trigger::Scheduled),
                 ..Default::default()
             };
-            run::run_recorded(app, settings, options, Some(run_id)).await?;
+            run::run_recorded(app, settings, options, Some(started)).await?;
         }
         RunKind::Drill => {
             let outcome = match drill(settings).await {
@@ -144,7 +165,9 @@ pub async fn run_scheduled(
                     ..Default::default()
                 },
             };
-            runs::finish(&app.db, &run_id, &outcome).await?;
+            let finished = runs::finish(&app.db, &started.id, &outcome).await;
+            started.lock.release().await;
+            finished?;
         }
     }
     Ok(true)
@@ -165,6 +188,21 @@ pub async fn drill(settings: &BackupSettings) -> Result<verify::VerifyReport> {
 struct AdvisoryLock {
     conn: Option<sqlx::pool::PoolConnection<sqlx::Postgres>>,
     key: i64,
+}
+
+impl AdvisoryLock {
+    async fn release(mut self) {
+        if let Some(mut conn) = self.conn.take() {
+            let unlocked = sqlx::query("SELECT pg_advisory_unlock($1)")
+                .bind(self.key)
+                .execute(&mut *conn)
+                .await;
+            if unlocked.is_err() {
+                // Closing the session frees the lock; the pool never gets it back still held.
+                drop(conn.detach());
+            }
+        }
+    }
 }
 
 impl Drop for AdvisoryLock {

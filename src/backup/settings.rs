@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use super::deadline::RemoteTimeouts;
 use super::error::{BackupError, Result};
 use super::json::{Limits, MIB};
 
@@ -112,6 +113,8 @@ pub struct BackupSettings {
     pub targets: Vec<TargetConfig>,
     /// Set when a destination was named but is not fully configured: reported when a remote copy is asked.
     pub target_errors: Vec<String>,
+    /// Connect timeout and deadlines of every remote operation (`BACKUP_REMOTE_*_TIMEOUT_SECS`).
+    pub remote_timeouts: RemoteTimeouts,
     pub email: Option<EmailConfig>,
     pub schedule: String,
     pub drill_schedule: String,
@@ -167,6 +170,7 @@ impl BackupSettings {
             remote_enabled: false,
             targets: Vec::new(),
             target_errors: Vec::new(),
+            remote_timeouts: RemoteTimeouts::default(),
             email: None,
             schedule: "0 0 2 * * *".into(),
             drill_schedule: "0 0 4 * * Sun".into(),
@@ -198,6 +202,7 @@ impl BackupSettings {
         s.encryption_recipient = get("BACKUP_ENCRYPTION_RECIPIENT");
         s.encryption_identity_file = get("BACKUP_ENCRYPTION_IDENTITY_FILE").map(PathBuf::from);
         s.remote_enabled = truthy(vars.get("BACKUP_REMOTE_ENABLED"));
+        s.remote_timeouts = RemoteTimeouts::from_vars(vars)?;
         if let Some(schedule) = get("BACKUP_SCHEDULE") {
             s.schedule = schedule;
         }
@@ -295,6 +300,16 @@ impl BackupSettings {
             });
         }
         Ok(s)
+    }
+
+    /// Set when destinations are configured but remote copies are off: backups then stay on this
+    /// server only, which is rarely what was meant.
+    pub fn remote_disabled_warning(&self) -> Option<String> {
+        (!self.remote_enabled && (!self.targets.is_empty() || !self.target_errors.is_empty())).then(|| {
+            "remote destinations are configured (BACKUP_REMOTE_DESTINATION) but remote copies are off \
+             (BACKUP_REMOTE_ENABLED is not true): this backup stays on this server only"
+                .to_string()
+        })
     }
 
     /// Targets selected by name (`--target`); all when `names` is empty.

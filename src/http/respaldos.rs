@@ -88,7 +88,15 @@ fn set_row(m: &Manifest) -> SetRow {
     }
 }
 
+/// Marks runs left "running" by a dead process, so they neither show as running nor block a new one.
+async fn reap(app: &App) {
+    if let Err(err) = crate::backup::liveness::reap(&app.db).await {
+        tracing::error!(error = %err, "cannot check for dead backup runs");
+    }
+}
+
 async fn page(State(app): State<App>, RequireAdmin(_): RequireAdmin, ctx: Ctx) -> Response {
+    reap(&app).await;
     let list = match runs::list(&app.db, 50).await {
         Ok(l) => l,
         Err(err) => return server_error(&ctx.page, err),
@@ -97,15 +105,27 @@ async fn page(State(app): State<App>, RequireAdmin(_): RequireAdmin, ctx: Ctx) -
         .iter()
         .any(|r| r.kind == RunKind::Backup && r.status == RunStatus::Running);
     let rows: Vec<RunRow> = list.iter().map(run_row).collect();
-    let (sets, output_dir, settings_error) = match BackupSettings::from_env(&app.data_dir) {
+    let (sets, output_dir, settings_error, settings_warning) = match BackupSettings::from_env(
+        &app.data_dir,
+    ) {
         Ok(settings) => {
             let sets = match manifest::list_local(&settings.output_dir) {
                 Ok(found) => found.iter().map(set_row).collect(),
                 Err(err) => return server_error(&ctx.page, err),
             };
-            (sets, settings.output_dir.display().to_string(), None)
+            let warning = settings.remote_disabled_warning().map(|_| {
+                    "Hay destinos externos configurados (BACKUP_REMOTE_DESTINATION) pero las copias \
+                     externas están desactivadas (BACKUP_REMOTE_ENABLED): los respaldos quedan solo en \
+                     este servidor."
+                });
+            (
+                sets,
+                settings.output_dir.display().to_string(),
+                None,
+                warning,
+            )
         }
-        Err(err) => (Vec::new(), String::new(), Some(err.to_string())),
+        Err(err) => (Vec::new(), String::new(), Some(err.to_string()), None),
     };
     views::respaldos_page(
         &ctx.page,
@@ -115,6 +135,7 @@ async fn page(State(app): State<App>, RequireAdmin(_): RequireAdmin, ctx: Ctx) -
             output_dir: &output_dir,
             running,
             settings_error: settings_error.as_deref(),
+            settings_warning,
         },
     )
     .into_response()
@@ -141,6 +162,7 @@ async fn start(
         )
         .await;
     }
+    reap(&app).await;
     match runs::latest(&app.db).await {
         Ok(Some(run)) if run.status == RunStatus::Running => {
             return done(

@@ -232,12 +232,14 @@ fn backups_page_lists_runs_and_files() {
             output_dir: "/datos/backups",
             running: false,
             settings_error: None,
+            settings_warning: Some("Copias externas desactivadas"),
         },
     )
     .into_string();
     check(&html);
     assert!(html.contains("Fallido"));
     assert!(html.contains("disk full"));
+    assert!(html.contains("Copias externas desactivadas"));
     assert!(html.contains("href=\"/respaldos/archivos/backup_20260301_070000.json\""));
     assert!(html.contains("action=\"/respaldos/backup_20260301_070000/verificar\""));
     assert!(html.contains("1.234"));

@@ -54,6 +54,9 @@ pub struct RespaldosPage<'a> {
     pub running: bool,
     /// Settings could not be read (shown instead of the button).
     pub settings_error: Option<&'a str>,
+    /// Something in the settings the administrador should know (remote destinations configured but
+    /// remote copies off).
+    pub settings_warning: Option<&'a str>,
 }
 
 fn status_badge(status: &str) -> Markup {
@@ -159,6 +162,9 @@ pub fn respaldos_page(ctx: &PageContext, p: &RespaldosPage<'_>) -> Markup {
             (page_header("Respaldos", Some(&format!("Carpeta de salida: {}", p.output_dir)), actions))
             @if let Some(e) = p.settings_error {
                 p.field-error role="alert" { "La configuración de respaldos no es válida: " (e) }
+            }
+            @if let Some(w) = p.settings_warning {
+                p.notice role="status" { (w) }
             }
             @if p.running {
                 p.notice role="status" { "Hay un respaldo en curso. Actualice la página en unos segundos para ver el resultado." }

@@ -3,7 +3,8 @@
 //! known-hosts file; an unknown key ends the connection before any credential is sent.
 //!
 //! Writes go to a hidden `.NAME.partial` file renamed at the end, so a killed upload never looks
-//! complete.
+//! complete. The TCP connection has a connect timeout and the SSH handshake the operation deadline
+//! (see [`super::deadline`]): a server that accepts and then stops answering ends in an error.
 
 use std::fmt;
 use std::sync::Arc;
@@ -15,26 +16,31 @@ use futures::stream::{self, BoxStream, StreamExt};
 use object_store::path::Path as ObjectPath;
 use object_store::{
     CopyOptions, GetOptions, GetResult, GetResultPayload, ListResult, MultipartUpload, ObjectMeta,
-    ObjectStore, PutMultipartOptions, PutOptions, PutPayload, PutResult, UploadPart,
+    ObjectStore, PutMultipartOptions, PutOptions, PutPayload, PutResult,
 };
-use russh::keys::{HashAlg, PrivateKeyWithHashAlg, PublicKeyOrCertificate};
 use russh_sftp::client::SftpSession;
 use russh_sftp::protocol::StatusCode;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::{Mutex, mpsc, oneshot};
 
+use super::deadline::RemoteTimeouts;
 use super::settings::SftpConfig;
+use upload::SftpUpload;
+
+mod session;
+mod upload;
 
 const STORE: &str = "SFTP";
 
 pub struct SftpStore {
     config: SftpConfig,
+    timeouts: RemoteTimeouts,
     session: Arc<Mutex<Option<Arc<Connection>>>>,
 }
 
 struct Connection {
     sftp: SftpSession,
-    _ssh: russh::client::Handle<HostKeyCheck>,
+    ssh: russh::client::Handle<session::HostKeyCheck>,
 }
 
 impl fmt::Debug for SftpStore {
@@ -81,75 +87,11 @@ fn map_sftp(path: &str, e: russh_sftp::client::error::Error) -> object_store::Er
     }
 }
 
-/// Verifies the server's host key; records why it refused.
-struct HostKeyCheck {
-    host: String,
-    port: u16,
-    fingerprint: Option<String>,
-    known_hosts: Option<std::path::PathBuf>,
-    refusal: Arc<std::sync::Mutex<Option<String>>>,
-}
-
-impl russh::client::Handler for HostKeyCheck {
-    type Error = russh::Error;
-
-    async fn check_server_key(
-        &mut self,
-        server_key: &PublicKeyOrCertificate,
-    ) -> Result<bool, Self::Error> {
-        let PublicKeyOrCertificate::PublicKey { key, .. } = server_key else {
-            self.refuse(
-                "the server offered a certificate; only pinned host keys are accepted".into(),
-            );
-            return Ok(false);
-        };
-        let seen = key.fingerprint(HashAlg::Sha256).to_string();
-        if let Some(pinned) = &self.fingerprint {
-            let pinned = pinned.trim();
-            if pinned == seen || pinned.strip_prefix("SHA256:") == seen.strip_prefix("SHA256:") {
-                return Ok(true);
-            }
-            self.refuse(format!(
-                "host key {seen} does not match the pinned fingerprint"
-            ));
-            return Ok(false);
-        }
-        if let Some(path) = &self.known_hosts {
-            return match russh::keys::check_known_hosts_path(&self.host, self.port, key, path) {
-                Ok(true) => Ok(true),
-                Ok(false) => {
-                    self.refuse(format!("host key {seen} is not in {}", path.display()));
-                    Ok(false)
-                }
-                Err(e) => {
-                    self.refuse(format!(
-                        "host key {seen} refused by {}: {e}",
-                        path.display()
-                    ));
-                    Ok(false)
-                }
-            };
-        }
-        self.refuse(
-            "no pinned fingerprint or known-hosts file: host keys are always verified".into(),
-        );
-        Ok(false)
-    }
-}
-
-impl HostKeyCheck {
-    fn refuse(&self, why: String) {
-        tracing::error!(host = %self.host, port = self.port, "{why}");
-        if let Ok(mut slot) = self.refusal.lock() {
-            *slot = Some(why);
-        }
-    }
-}
-
 impl SftpStore {
-    pub fn new(config: SftpConfig) -> Self {
+    pub fn new(config: SftpConfig, timeouts: RemoteTimeouts) -> Self {
         Self {
             config,
+            timeouts,
             session: Arc::new(Mutex::new(None)),
         }
     }
@@ -158,85 +100,9 @@ impl SftpStore {
     fn share(&self) -> Self {
         Self {
             config: self.config.clone(),
+            timeouts: self.timeouts,
             session: self.session.clone(),
         }
-    }
-
-    async fn connect(&self) -> object_store::Result<Arc<Connection>> {
-        let mut slot = self.session.lock().await;
-        if let Some(conn) = slot.as_ref() {
-            return Ok(conn.clone());
-        }
-        let c = &self.config;
-        let refusal = Arc::new(std::sync::Mutex::new(None));
-        let handler = HostKeyCheck {
-            host: c.host.clone(),
-            port: c.port,
-            fingerprint: c.host_key_fingerprint.clone(),
-            known_hosts: c.known_hosts_file.clone(),
-            refusal: refusal.clone(),
-        };
-        let config = Arc::new(russh::client::Config {
-            inactivity_timeout: Some(std::time::Duration::from_secs(60)),
-            ..Default::default()
-        });
-        let mut ssh = match russh::client::connect(config, (c.host.as_str(), c.port), handler).await
-        {
-            Ok(ssh) => ssh,
-            Err(e) => {
-                let why = refusal.lock().ok().and_then(|r| r.clone());
-                return Err(generic(match why {
-                    Some(why) => format!(
-                        "host key verification failed for {}:{}: {why}",
-                        c.host, c.port
-                    ),
-                    None => format!("cannot connect to {}:{}: {e}", c.host, c.port),
-                }));
-            }
-        };
-        let mut authenticated = false;
-        if let Some(key_file) = &c.key_file {
-            let key = russh::keys::load_secret_key(key_file, None).map_err(|e| {
-                generic(format!("cannot load key file {}: {e}", key_file.display()))
-            })?;
-            let hash = ssh
-                .best_supported_rsa_hash()
-                .await
-                .map_err(|e| generic(e.to_string()))?
-                .flatten();
-            let result = ssh
-                .authenticate_publickey(&c.user, PrivateKeyWithHashAlg::new(Arc::new(key), hash))
-                .await
-                .map_err(|e| generic(format!("key authentication failed: {e}")))?;
-            authenticated = result.success();
-        }
-        if !authenticated && let Some(password) = &c.password {
-            let result = ssh
-                .authenticate_password(&c.user, password.expose())
-                .await
-                .map_err(|e| generic(format!("password authentication failed: {e}")))?;
-            authenticated = result.success();
-        }
-        if !authenticated {
-            return Err(generic(format!(
-                "the server refused the credentials of user {}",
-                c.user
-            )));
-        }
-        let channel = ssh
-            .channel_open_session()
-            .await
-            .map_err(|e| generic(e.to_string()))?;
-        channel
-            .request_subsystem(true, "sftp")
-            .await
-            .map_err(|e| generic(e.to_string()))?;
-        let sftp = SftpSession::new(channel.into_stream())
-            .await
-            .map_err(|e| generic(format!("cannot start SFTP: {e}")))?;
-        let conn = Arc::new(Connection { sftp, _ssh: ssh });
-        *slot = Some(conn.clone());
-        Ok(conn)
     }
 
     fn full(&self, location: &ObjectPath) -> String {
@@ -566,63 +432,5 @@ impl ObjectStore for SftpStore {
             operation: "copy over SFTP".into(),
             implementer: STORE.into(),
         })
-    }
-}
-
-struct SftpUpload {
-    conn: Arc<Connection>,
-    tx: Option<mpsc::UnboundedSender<(PutPayload, oneshot::Sender<object_store::Result<()>>)>>,
-    writer: Option<tokio::task::JoinHandle<object_store::Result<()>>>,
-    partial: String,
-    full: String,
-}
-
-impl fmt::Debug for SftpUpload {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "SftpUpload({})", self.full)
-    }
-}
-
-#[async_trait]
-impl MultipartUpload for SftpUpload {
-    fn put_part(&mut self, data: PutPayload) -> UploadPart {
-        let (done_tx, done_rx) = oneshot::channel();
-        let sent = self
-            .tx
-            .as_ref()
-            .map(|tx| tx.send((data, done_tx)).is_ok())
-            .unwrap_or(false);
-        Box::pin(async move {
-            if !sent {
-                return Err(generic("the upload is already finished"));
-            }
-            done_rx
-                .await
-                .map_err(|_| generic("the SFTP writer stopped"))?
-        })
-    }
-
-    async fn complete(&mut self) -> object_store::Result<PutResult> {
-        self.tx.take();
-        let writer = self
-            .writer
-            .take()
-            .ok_or_else(|| generic("the upload is already finished"))?;
-        writer.await.map_err(|e| generic(e.to_string()))??;
-        SftpStore::publish(&self.conn.sftp, &self.partial, &self.full).await?;
-        Ok(PutResult {
-            e_tag: None,
-            version: None,
-            extensions: Default::default(),
-        })
-    }
-
-    async fn abort(&mut self) -> object_store::Result<()> {
-        self.tx.take();
-        if let Some(writer) = self.writer.take() {
-            let _ = writer.await;
-        }
-        let _ = self.conn.sftp.remove_file(self.partial.clone()).await;
-        Ok(())
     }
 }
