@@ -17,6 +17,7 @@ pub mod indices;
 pub mod ingreso;
 pub mod integridad;
 pub mod lecturas;
+pub mod listas;
 pub mod locales;
 pub mod panics;
 pub mod polizas;
@@ -49,6 +50,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(exportar::routes());
     routes.extend(lecturas::routes());
     routes.extend(relacion::routes());
+    routes.extend(listas::routes());
     routes.extend(assets::routes());
     routes.extend(ingreso::routes());
     routes.extend(auth::routes());

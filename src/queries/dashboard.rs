@@ -60,7 +60,10 @@ fn alert_filter(f: &AlertFilters, kind: Option<AlertKind>) -> (String, Vec<Strin
     (clauses.join(" AND "), binds)
 }
 
-const ORDER: &str = "ORDER BY a.severity_rank, a.days_left, a.contract_number";
+// Ends on the primary key so that pages (and the export, which reads every page) never repeat or
+// skip an alert that ties on the visible columns.
+const ORDER: &str =
+    "ORDER BY a.severity_rank, a.days_left, a.contract_number, a.contract_id, a.ordinal";
 const FROM: &str = "FROM rm_alerts a LEFT JOIN rm_contracts c ON c.id = a.contract_id";
 
 async fn alert_rows(

@@ -172,6 +172,25 @@ pub fn link_button(href: &str, label: &str, primary: bool) -> Markup {
     }
 }
 
+/// «Exportar: Excel (XLSX) · CSV» for a list, carrying its filters (`query` without `?`; the page
+/// number is dropped: an export holds every page).
+pub fn list_export_links(path: &str, query: &str) -> Markup {
+    let kept = crate::query::QueryString::parse(query)
+        .without(PAGE_PARAM)
+        .without("formato");
+    let href = |format: &str| {
+        let q = kept.with("formato", format);
+        format!("{path}{}", q.href())
+    };
+    html! {
+        p.export-links {
+            span.muted { "Exportar la lista completa: " }
+            a href=(href("xlsx")) download { "Excel (XLSX)" } " · "
+            a href=(href("csv")) download { "CSV" }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

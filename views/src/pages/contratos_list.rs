@@ -106,6 +106,7 @@ pub fn contracts_page(ctx: &PageContext, list: &ContractList, raw_query: &str) -
     };
     let body = html! {
         (page_header("Contratos", Some(&format!("{} contratos", format::thousands(list.total))), actions))
+        (crate::components::list_export_links("/contratos/exportar", raw_query))
         form.filters method="get" action="/contratos" role="search" aria-label="Buscar contratos" {
             (text_field(&Field::new("q", "Buscar").value(&f.q).input_type("search")
                 .placeholder("Número, arrendatario, NIT o local")))

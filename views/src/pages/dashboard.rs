@@ -295,6 +295,7 @@ pub fn alerts_page(ctx: &PageContext, list: &AlertList) -> Markup {
         nav.breadcrumbs aria-label="Ruta" { ol { li { a href="/" { "Panel" } } li { span aria-current="page" { "Alertas" } } } }
         (page_header(title, Some(&format!("{} en total", format::thousands(list.total))), html! {}))
         (filter_form("/alertas", &list.filters, true))
+        (crate::components::list_export_links("/alertas/exportar", &query))
         @if list.rows.is_empty() {
             (empty_state("No hay alertas con esos filtros."))
         } @else {

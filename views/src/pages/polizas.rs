@@ -137,6 +137,7 @@ pub fn list_page(ctx: &PageContext, list: &PolizaList) -> Markup {
         "Pólizas",
         html! {
             (page_header("Pólizas", Some(&subtitle), actions))
+            (crate::components::list_export_links("/polizas/exportar", &crate::query::QueryString::from_pairs([("estado", f.estado.as_str()), ("cumplimiento", f.cumplimiento.as_str()), ("contrato", f.contrato.as_str()), ("tipo", f.tipo.as_str())].into_iter().filter(|(_, v)| !v.is_empty())).encoded()))
             form.filters method="get" action="/polizas" role="search" {
                 @if !f.contrato.is_empty() {
                     input type="hidden" name="contrato" value=(f.contrato);

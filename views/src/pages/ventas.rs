@@ -133,6 +133,7 @@ pub fn list_page(ctx: &PageContext, list: &SalesList) -> Markup {
         "Informes de ventas",
         html! {
             (page_header("Informes de ventas", Some(&subtitle), actions))
+            (crate::components::list_export_links("/informes-ventas/exportar", &crate::query::QueryString::from_pairs([("estado", f.estado.as_str()), ("vencido", f.vencido.as_str()), ("contrato", f.contrato.as_str()), ("mes", f.mes.as_str()), ("anio", f.anio.as_str())].into_iter().filter(|(_, v)| !v.is_empty())).encoded()))
             form.filters method="get" action="/informes-ventas" role="search" {
                 @if !f.contrato.is_empty() {
                     input type="hidden" name="contrato" value=(f.contrato);
