@@ -28,6 +28,7 @@ pub mod respuestas;
 pub mod security;
 pub mod terceros;
 pub mod ventas;
+pub mod ventas_calculo;
 
 pub use security::{Access, Ctx, CurrentUser, RequireAdmin, RequireWrite, Route};
 
@@ -51,6 +52,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(lecturas::routes());
     routes.extend(relacion::routes());
     routes.extend(listas::routes());
+    routes.extend(ventas_calculo::routes());
     routes.extend(assets::routes());
     routes.extend(ingreso::routes());
     routes.extend(auth::routes());

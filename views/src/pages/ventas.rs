@@ -434,7 +434,13 @@ pub fn detail_page(ctx: &PageContext, d: &SalesDetail<'_>) -> Markup {
                 Detail::new("Fecha de entrega", delivered.map(format::date).unwrap_or_default()),
             ])))
             @match &d.billing {
-                Some(Ok(billing)) => (billing_card(billing)),
+                Some(Ok(billing)) => {
+                    (billing_card(billing))
+                    p.export-links {
+                        a href={ (href) "/calculo" } download { "Exportar el cálculo (XLSX)" }
+                        span.muted { " · Para imprimirlo o guardarlo en PDF, use «Imprimir» del navegador (Ctrl+P): los formularios no salen en papel." }
+                    }
+                }
                 Some(Err(why)) => (card(Some("Facturación por ventas"), html! { p { (why) } })),
                 None => {}
             }

@@ -1,0 +1,163 @@
+//! `/contratos/{id}/informes-ventas/{year}/{month}/calculo`: the billing calculation of one
+//! delivered sales report as XLSX — gross sales, returns, net, percentage, value, minimum (or the
+//! grace canon), excess, billed, every reliquidación since and the month's total — the same
+//! `billing_for_month` the report page shows. Recorded in the trail of reads.
+
+use arriendo_events::YearMonth;
+use arriendo_projections::billing::billing_for_month;
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use rust_decimal::Decimal;
+
+use super::lecturas::{self, Reader};
+use super::respuestas::{not_found, server_error};
+use super::security::{Access, Ctx, Route};
+use crate::app::App;
+use crate::audit::access::ReadKind;
+use crate::export::{self, Cell, Column, Format, Sheet, bogota_label};
+use crate::queries;
+
+pub fn routes() -> Vec<Route> {
+    vec![Route::get(
+        "/contratos/{id}/informes-ventas/{year}/{month}/calculo",
+        Access::Authenticated,
+        calculation,
+    )]
+}
+
+fn pesos(m: arriendo_events::Money) -> Cell {
+    Cell::Money(Decimal::from(m.pesos()))
+}
+
+async fn calculation(
+    State(app): State<App>,
+    ctx: Ctx,
+    reader: Reader,
+    Path((id, year, month)): Path<(String, String, String)>,
+) -> Response {
+    let Some(period) = year
+        .parse()
+        .ok()
+        .zip(month.parse().ok())
+        .and_then(|(y, m)| YearMonth::new(y, m).ok())
+    else {
+        return not_found(&ctx.page);
+    };
+    let contrato = match queries::contract_state(&app.db, &id).await {
+        Ok(Some(c)) => c,
+        Ok(None) => return not_found(&ctx.page),
+        Err(e) => return server_error(&ctx.page, e),
+    };
+    // A pending report, or a month without one, has no calculation: the report page says why.
+    let Ok(b) = billing_for_month(&contrato, period) else {
+        return not_found(&ctx.page);
+    };
+    let month_label = arriendo_views::format::month_year(period.year(), period.month());
+    let number = contrato.number().to_string();
+    let detail = format!("formato xlsx; cálculo del informe de {month_label}");
+    if let Err(page) =
+        lecturas::record(&app, &ctx, &reader, ReadKind::Export, &number, &detail).await
+    {
+        return page;
+    }
+    let mut rows = vec![
+        vec![
+            Cell::text("Ventas brutas"),
+            pesos(b.gross_sales),
+            Cell::Empty,
+        ],
+        vec![Cell::text("Devoluciones"), pesos(b.returns), Cell::Empty],
+        vec![
+            Cell::text("Ventas netas"),
+            pesos(b.net_sales),
+            Cell::text("ventas brutas − devoluciones"),
+        ],
+        vec![
+            Cell::text("Porcentaje de las ventas"),
+            Cell::Number(b.percentage.as_decimal()),
+            Cell::text(format!("según {}", b.source.short())),
+        ],
+        vec![
+            Cell::text("Valor por ventas"),
+            pesos(b.value),
+            Cell::text("ventas netas × porcentaje, redondeado al peso"),
+        ],
+    ];
+    if let Some(minimum) = b.minimum {
+        let what = if b.grace {
+            "Canon del periodo de gracia"
+        } else {
+            "Mínimo garantizado"
+        };
+        rows.push(vec![Cell::text(what), pesos(minimum), Cell::Empty]);
+        rows.push(vec![
+            Cell::text("Excedente sobre el mínimo"),
+            pesos(b.excess),
+            Cell::text("valor por ventas − mínimo, si es mayor"),
+        ]);
+    }
+    rows.push(vec![
+        Cell::text("Facturado al entregar el informe"),
+        pesos(b.billed),
+        Cell::Empty,
+    ]);
+    for r in &b.reliquidaciones {
+        rows.push(vec![
+            Cell::text(format!("Reliquidación por {}", r.cause)),
+            Cell::Money(Decimal::from(r.difference)),
+            Cell::text(format!("el mes queda en {}", r.corrected)),
+        ]);
+    }
+    rows.push(vec![
+        Cell::text("Total del mes"),
+        pesos(b.total),
+        Cell::text("facturado más reliquidaciones"),
+    ]);
+    let feed = export::spawn_xlsx(Sheet {
+        name: "Cálculo".into(),
+        title: vec![
+            format!(
+                "Arriendo — Cálculo de facturación: contrato {number}, ventas de {month_label}"
+            ),
+            format!(
+                "Exportado el {} (hora de Bogotá) por {}",
+                bogota_label(chrono::Utc::now()),
+                reader.username
+            ),
+        ],
+        columns: vec![
+            Column::new("Concepto", 36.0),
+            Column::new("Valor", 20.0),
+            Column::new("Cómo se obtiene", 48.0),
+        ],
+    });
+    let file = match feed.send(rows).await {
+        Ok(()) => feed.finish().await,
+        Err(e) => Err(e),
+    };
+    let body = match file {
+        Ok(file) => super::exportar::file_body(file).await,
+        Err(e) => Err(e),
+    };
+    let body = match body {
+        Ok(body) => body,
+        Err(e) => return server_error(&ctx.page, e),
+    };
+    let mut response = body.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(Format::Xlsx.content_type()),
+    );
+    let filename = format!(
+        "calculo-{}-{}-{:02}.xlsx",
+        number.replace(|c: char| !c.is_ascii_alphanumeric() && c != '-', "_"),
+        period.year(),
+        period.month()
+    );
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, v);
+    }
+    response
+}
