@@ -495,10 +495,10 @@ async fn traps_with_the_sample_numbers() {
 }
 
 /// The imported portfolio in the app: an imported administrador logs in with the temporary
-/// password, and the dashboard, the contract list and a contract page with its history show it.
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn the_app_shows_the_imported_portfolio() {
-    let web = auth_support::Web::start(Engine::Sqlite).await;
+/// password, and the dashboard, the contract list, a contract page with its history, the rent roll
+/// and the contract list's export show it.
+async fn the_app_shows_the_imported_portfolio(engine: Engine) {
+    let web = auth_support::Web::start(engine).await;
     let done = run(&web.app, &options(&sample(), false)).await.unwrap();
     let (user, password) = done
         .passwords
@@ -536,7 +536,18 @@ async fn the_app_shows_the_imported_portfolio() {
         page.contains("importado de django"),
         "the history names the source"
     );
+    let roll = get("/contratos/relacion-canones".into()).await;
+    assert!(roll.contains("Relación de cánones"));
+    let exported = get("/contratos/exportar?formato=csv&q=ARR-2022-102".into()).await;
+    assert!(
+        exported.lines().any(|l| l.starts_with("ARR-2022-102,")),
+        "{exported}"
+    );
 }
+both_engines!(
+    app_shows_imported,
+    crate::the_app_shows_the_imported_portfolio
+);
 
 /// A write that fails midway (simulated: the store refuses the first póliza after hundreds of
 /// events were appended) rolls back: nothing stays written and the report says how to recover.

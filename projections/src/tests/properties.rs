@@ -329,6 +329,61 @@ fn any_command() -> impl Strategy<Value = ContratoCommand> {
                 effective_date,
             }
         ),
+        // The importer's commands (issue 11): renewals of any length, billed amounts kept as
+        // facts, adjustments applied by the old system.
+        (
+            actor.clone(),
+            prop_oneof![0u32..=36, Just(1_200), Just(u32::MAX)]
+        )
+            .prop_map(|(actor, months)| ProposeRenewalForMonths { actor, months }),
+        (
+            actor.clone(),
+            any_period(),
+            any_date(),
+            any_money(),
+            any_money(),
+            any_money()
+        )
+            .prop_map(|(actor, period, date, gross_sales, returns, billed)| {
+                RecordBilledSalesReport {
+                    actor,
+                    period,
+                    date,
+                    gross_sales,
+                    returns,
+                    billed,
+                }
+            }),
+        (
+            actor.clone(),
+            2020i32..2032,
+            any_percentage(),
+            any_percentage(),
+            any_money(),
+            any_money(),
+            any_date()
+        )
+            .prop_map(
+                |(
+                    actor,
+                    year,
+                    index_value,
+                    increase,
+                    previous_canon,
+                    new_canon,
+                    effective_date,
+                )| {
+                    RecordPastCanonAdjustment {
+                        actor,
+                        year,
+                        index_value,
+                        increase: increase.as_decimal(),
+                        previous_canon,
+                        new_canon,
+                        effective_date,
+                    }
+                }
+            ),
     ]
 }
 
