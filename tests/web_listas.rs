@@ -77,6 +77,19 @@ async fn every_list_exports_what_its_pages_list(engine: Engine) {
         "the link keeps the filters and drops the page"
     );
 
+    // Issue 13 item 8, first part: the contract page links the signed document saved with it.
+    let (first_page, _) = arriendo::queries::contratos::list(db, &ContractFilters::from_query(""))
+        .await
+        .unwrap();
+    let contract = gus
+        .get(&format!("/contratos/{}", first_page[0].id))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(contract.contains("Documento firmado"), "{contract}");
+    assert!(contract.contains("rel=\"noopener noreferrer\""));
+
     // Alerts: every kind together and one kind alone.
     let (_, all) = arriendo::queries::dashboard::alert_page(db, &AlertFilters::default(), 1, 25)
         .await

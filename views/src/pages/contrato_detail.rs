@@ -54,6 +54,34 @@ pub struct Printed {
     pub at: String,
 }
 
+/// The link to the signed contract, saved with the terms. Only `http(s)` addresses become links:
+/// anything else (a `javascript:` address typed into the form) is shown as text, never followed.
+fn signed_document(c: &Contrato) -> Markup {
+    let Some(url) = c
+        .terms
+        .as_ref()
+        .and_then(|t| t.signed_document_url.as_deref())
+    else {
+        return html! {};
+    };
+    let url = url.trim();
+    let followable = {
+        let lower = url.to_ascii_lowercase();
+        lower.starts_with("https://") || lower.starts_with("http://")
+    };
+    html! {
+        p.signed-document {
+            strong { "Documento firmado: " }
+            @if followable {
+                a href=(url) rel="noopener noreferrer" target="_blank" { "abrir el documento" }
+                " " span.muted.small { "(" (url) ")" }
+            } @else {
+                span { (url) } " " span.muted.small { "(no es un enlace web: cópielo si lo necesita)" }
+            }
+        }
+    }
+}
+
 /// Events of the history the page shows before sending the reader to the paged, filtered log.
 pub const HISTORY_SHOWN: usize = 20;
 
@@ -428,7 +456,10 @@ pub fn contrato_page(ctx: &PageContext, d: &ContratoDetail<'_>) -> Markup {
             } } }))
         }
         div.grid-2.section {
-            (card(Some(&terms_title), vigente_details(d.vigente, d.tercero_name, d.local_name, true)))
+            (card(Some(&terms_title), html! {
+                (vigente_details(d.vigente, d.tercero_name, d.local_name, true))
+                (signed_document(d.contrato))
+            }))
             div.stack {
                 (card(Some("Renovaciones automáticas"), renewal_section(d, token)))
                 (card(Some("Seguimiento"), seguimientos_section(d, token)))
@@ -528,5 +559,23 @@ mod tests {
             !html.contains("<script>") && !html.contains(" style="),
             "CSP-safe"
         );
+    }
+
+    #[test]
+    fn the_signed_document_is_a_link_only_when_it_is_a_web_address() {
+        let mut c = fixture();
+        let terms = c.terms.as_mut().unwrap_or_else(|| unreachable!());
+        terms.signed_document_url = Some("https://docs.example.co/ct-100.pdf".into());
+        let html = signed_document(&c).into_string();
+        assert!(html.contains("href=\"https://docs.example.co/ct-100.pdf\""));
+        assert!(html.contains("rel=\"noopener noreferrer\""));
+        let terms = c.terms.as_mut().unwrap_or_else(|| unreachable!());
+        terms.signed_document_url = Some("javascript:alert(1)".into());
+        let html = signed_document(&c).into_string();
+        assert!(!html.contains("href="), "{html}");
+        assert!(html.contains("javascript:alert(1)"), "shown as text");
+        let terms = c.terms.as_mut().unwrap_or_else(|| unreachable!());
+        terms.signed_document_url = None;
+        assert_eq!(signed_document(&c).into_string(), "");
     }
 }
