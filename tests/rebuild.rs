@@ -67,6 +67,7 @@ async fn commands_keep_working_during_a_rebuild(engine: Engine) {
             actor: gestor.clone(),
             date: today,
             note: format!("Llamada de seguimiento {notes} durante la reconstrucción"),
+            follow_up: None,
         };
         let meta = Metadata::new("gus-gestor", format!("nota-{notes}"));
         app.commands.contrato(id, command, meta).await.unwrap();

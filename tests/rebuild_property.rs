@@ -167,6 +167,7 @@ async fn run(app: &App, portfolio: &Portfolio, op: Op) {
                 actor: admin(),
                 date: today,
                 note: text,
+                follow_up: None,
             };
             send(app, portfolio.contracts[contract], command).await;
         }

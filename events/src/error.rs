@@ -110,6 +110,12 @@ pub enum DomainError {
     TerminationBeforeStart,
     #[error("la nota de seguimiento no puede estar vacía")]
     EmptyNote,
+    #[error("la fecha de seguimiento no puede ser anterior a la fecha de la nota")]
+    FollowUpBeforeNote,
+    #[error("no existe la nota de seguimiento número {0}")]
+    NoSuchNote(u32),
+    #[error("la nota de seguimiento número {0} ya fue retirada")]
+    NoteRetracted(u32),
 
     // ----- otro sí -----
     #[error("el Otro Sí debe modificar al menos un campo")]

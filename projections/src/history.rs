@@ -89,7 +89,22 @@ pub fn describe_contrato(event: &ContratoEvent) -> String {
             }
             sentence
         }
-        SeguimientoAdded(s) => format!("Agregó un seguimiento: «{}»", s.note),
+        SeguimientoAdded(s) => match s.follow_up {
+            Some(day) => format!(
+                "Agregó un seguimiento: «{}» (volver a revisar el {})",
+                s.note,
+                format_date(day)
+            ),
+            None => format!("Agregó un seguimiento: «{}»", s.note),
+        },
+        SeguimientoCorrected { index, note, .. } => format!(
+            "Corrigió la nota de seguimiento número {}: ahora dice «{note}»",
+            index.saturating_add(1)
+        ),
+        SeguimientoRetracted { index, reason, .. } => format!(
+            "Retiró la nota de seguimiento número {}: {reason}",
+            index.saturating_add(1)
+        ),
         ContractTerminated(t) => format!(
             "Terminó el contrato el {}: {}",
             format_date(t.date),

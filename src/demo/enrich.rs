@@ -489,6 +489,7 @@ pub(super) async fn enrich(
                     actor: gestor.clone(),
                     date: today,
                     note: "Reunión con el arrendatario para revisar el canon".into(),
+                    follow_up: None,
                 },
             )
             .await?;

@@ -81,6 +81,7 @@ async fn grow(app: &App, id: &str) -> usize {
                 actor: actor.clone(),
                 date: start,
                 note: format!("Seguimiento {count}"),
+                follow_up: None,
             },
         )
         .await;

@@ -81,6 +81,23 @@ impl Contrato {
             ContractCreated(terms) => self.terms = Some(terms),
             ContractTermsUpdated(update) => self.terms = Some(update.terms),
             SeguimientoAdded(seguimiento) => self.seguimientos.push(seguimiento),
+            SeguimientoCorrected { index, note, by } => {
+                if let Some(s) = usize::try_from(index)
+                    .ok()
+                    .and_then(|i| self.seguimientos.get_mut(i))
+                {
+                    s.note = note;
+                    s.corrected_by = Some(by);
+                }
+            }
+            SeguimientoRetracted { index, reason, by } => {
+                if let Some(s) = usize::try_from(index)
+                    .ok()
+                    .and_then(|i| self.seguimientos.get_mut(i))
+                {
+                    s.retracted = Some(super::seguimiento::Retraction { reason, by });
+                }
+            }
             ContractTerminated(termination) => self.terminated = Some(termination),
             ContractDeleted { reason, .. } => self.deleted = Some(reason),
 

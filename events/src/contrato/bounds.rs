@@ -170,6 +170,9 @@ impl PolizaData {
 
 fn check_seguimiento(s: &Seguimiento) -> Result<(), DomainError> {
     check_date("fecha del seguimiento", s.date)?;
+    if let Some(follow_up) = s.follow_up {
+        check_date("fecha de seguimiento", follow_up)?;
+    }
     check_text("nota de seguimiento", &s.note)
 }
 
@@ -200,6 +203,8 @@ impl ContratoEvent {
                 check_text("motivo", &update.reason)
             }
             SeguimientoAdded(s) => check_seguimiento(s),
+            SeguimientoCorrected { note, .. } => check_text("nota de seguimiento", note),
+            SeguimientoRetracted { reason, .. } => check_text("motivo del retiro", reason),
             ContractTerminated(t) => check_termination(t),
             ContractDeleted { reason, .. } => check_text("motivo de la eliminación", reason),
             OtroSiDrafted {

@@ -28,10 +28,24 @@ pub enum ContratoCommand {
         /// Why the terms change («motivo»): required, kept in the event and shown to auditors.
         reason: String,
     },
+    /// `follow_up`: the day to act again (a reminder), not before the note's date.
     AddSeguimiento {
         actor: Actor,
         date: NaiveDate,
         note: String,
+        follow_up: Option<NaiveDate>,
+    },
+    /// Replaces the text of note `index` (from 0); refused once it is withdrawn.
+    CorrectSeguimiento {
+        actor: Actor,
+        index: u32,
+        note: String,
+    },
+    /// Withdraws note `index` with a reason; the note stays, marked.
+    RetractSeguimiento {
+        actor: Actor,
+        index: u32,
+        reason: String,
     },
     TerminateContract {
         actor: Actor,
@@ -229,6 +243,8 @@ impl ContratoCommand {
             CreateContract { actor, .. }
             | UpdateContractTerms { actor, .. }
             | AddSeguimiento { actor, .. }
+            | CorrectSeguimiento { actor, .. }
+            | RetractSeguimiento { actor, .. }
             | TerminateContract { actor, .. }
             | DeleteContract { actor, .. }
             | DraftOtroSi { actor, .. }

@@ -20,6 +20,19 @@ pub enum ContratoEvent {
     /// An edit of the base terms with the reason given (1.1); edits of 1.0 have no reason.
     ContractTermsUpdated(TermsUpdate),
     SeguimientoAdded(Seguimiento),
+    /// The text of note number `index` (from 0, in the order added) replaced; the original stays
+    /// in the event that added it.
+    SeguimientoCorrected {
+        index: u32,
+        note: String,
+        by: String,
+    },
+    /// Note number `index` withdrawn, with the reason.
+    SeguimientoRetracted {
+        index: u32,
+        reason: String,
+        by: String,
+    },
     ContractTerminated(Termination),
     ContractDeleted {
         reason: String,
@@ -174,7 +187,9 @@ pub struct TermsUpdate {
 domain_event!(ContratoEvent, "contrato", {
     ContractCreated => "1.0", &TERMS;
     ContractTermsUpdated => "1.1", &TERMS_AND_REASON;
-    SeguimientoAdded => "1.0", &["date", "author", "note"];
+    SeguimientoAdded => "1.1", &["date", "author", "note", "follow_up"];
+    SeguimientoCorrected => "1.0", &["index", "note", "by"];
+    SeguimientoRetracted => "1.0", &["index", "reason", "by"];
     ContractTerminated => "1.0", &["date", "reason", "by"];
     ContractDeleted => "1.0", &["reason", "by"];
     OtroSiDrafted => "1.0", &["number", "effective_from", "effective_to", "changes", "description", "by"];
@@ -190,7 +205,7 @@ domain_event!(ContratoEvent, "contrato", {
     PolizaUpdated => "1.0", &["id", "poliza"];
     PolizaRenewed => "1.0", &["id", "validity"];
     PolizaCancelled => "1.0", &["id", "date", "reason", "by"];
-    PolizaSeguimientoAdded => "1.0", &["id", "seguimiento"];
+    PolizaSeguimientoAdded => "1.1", &["id", "seguimiento"];
     SalesReportRegistered => "1.0", &["period", "deadline"];
     SalesReportDelivered => "1.1", &["period", "date", "gross_sales", "returns", "billed"];
     SalesReportMarkedPending => "1.0", &["period"];

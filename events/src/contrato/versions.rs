@@ -96,6 +96,8 @@ impl ContratoEvent {
             | SalesReportDelivered { period, .. }
             | SalesReportMarkedPending { period } => Some(ContratoPart::SalesReport(*period)),
             SeguimientoAdded(_)
+            | SeguimientoCorrected { .. }
+            | SeguimientoRetracted { .. }
             | PolizaSeguimientoAdded { .. }
             | RenewalProposed { .. }
             | RenewalApproved { .. }

@@ -239,7 +239,8 @@ fn any_command() -> impl Strategy<Value = ContratoCommand> {
         (actor.clone(), any_date(), any_text()).prop_map(|(actor, date, note)| AddSeguimiento {
             actor,
             date,
-            note
+            note,
+            follow_up: None,
         }),
         (actor.clone(), any_date(), any_text()).prop_map(|(actor, date, reason)| {
             TerminateContract {

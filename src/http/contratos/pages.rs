@@ -358,6 +358,7 @@ pub async fn seguimiento(
         actor: user.actor(),
         date: today(),
         note: values.get("nota").to_string(),
+        follow_up: None,
     };
     act(
         &app,

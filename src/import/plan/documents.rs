@@ -85,6 +85,7 @@ impl Planner<'_> {
                 actor: self.admin.clone(),
                 date: row.opt_date("fecha_otrosi")?.unwrap_or(from),
                 note,
+                follow_up: None,
             };
             let user = self.admin.username.clone();
             match self.exec(&mut plan.stream, &user, command, &origin) {

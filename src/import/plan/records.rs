@@ -291,6 +291,7 @@ impl Planner<'_> {
                     actor,
                     date,
                     note: format!("[Póliza {tipo}] {detail}"),
+                    follow_up: None,
                 }
             }
         };
@@ -324,6 +325,7 @@ impl Planner<'_> {
             actor,
             date,
             note: row.text("detalle")?,
+            follow_up: None,
         };
         match self.exec(
             &mut plan.stream,

@@ -39,17 +39,72 @@ impl Contrato {
         actor: &Actor,
         date: NaiveDate,
         note: String,
+        follow_up: Option<NaiveDate>,
     ) -> Result<Vec<ContratoEvent>, DomainError> {
         self.existing()?;
         let note = note.trim();
         if note.is_empty() {
             return Err(DomainError::EmptyNote);
         }
-        Ok(vec![ContratoEvent::SeguimientoAdded(Seguimiento {
+        if follow_up.is_some_and(|f| f < date) {
+            return Err(DomainError::FollowUpBeforeNote);
+        }
+        Ok(vec![ContratoEvent::SeguimientoAdded(Seguimiento::new(
             date,
-            author: actor.username.clone(),
+            actor.username.clone(),
+            note.to_string(),
+            follow_up,
+        ))])
+    }
+
+    /// The note `index` if it can still change: it exists and is not withdrawn.
+    fn open_seguimiento(&self, index: u32) -> Result<&Seguimiento, DomainError> {
+        let note = usize::try_from(index)
+            .ok()
+            .and_then(|i| self.seguimientos.get(i))
+            .ok_or(DomainError::NoSuchNote(index.saturating_add(1)))?;
+        if note.retracted.is_some() {
+            return Err(DomainError::NoteRetracted(index.saturating_add(1)));
+        }
+        Ok(note)
+    }
+
+    pub(super) fn correct_seguimiento(
+        &self,
+        actor: &Actor,
+        index: u32,
+        note: String,
+    ) -> Result<Vec<ContratoEvent>, DomainError> {
+        self.existing()?;
+        let current = self.open_seguimiento(index)?;
+        let note = note.trim();
+        if note.is_empty() {
+            return Err(DomainError::EmptyNote);
+        }
+        if note == current.note {
+            return Ok(vec![]);
+        }
+        Ok(vec![ContratoEvent::SeguimientoCorrected {
+            index,
             note: note.to_string(),
-        })])
+            by: actor.username.clone(),
+        }])
+    }
+
+    pub(super) fn retract_seguimiento(
+        &self,
+        actor: &Actor,
+        index: u32,
+        reason: String,
+    ) -> Result<Vec<ContratoEvent>, DomainError> {
+        self.existing()?;
+        self.open_seguimiento(index)?;
+        let reason = required_text(&reason, "motivo del retiro")?;
+        Ok(vec![ContratoEvent::SeguimientoRetracted {
+            index,
+            reason,
+            by: actor.username.clone(),
+        }])
     }
 
     pub(super) fn terminate(

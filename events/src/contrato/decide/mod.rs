@@ -30,7 +30,20 @@ impl Contrato {
         match command {
             CreateContract { terms, .. } => self.create(terms),
             UpdateContractTerms { terms, reason, .. } => self.update_terms(terms, reason),
-            AddSeguimiento { actor, date, note } => self.add_seguimiento(&actor, date, note),
+            AddSeguimiento {
+                actor,
+                date,
+                note,
+                follow_up,
+            } => self.add_seguimiento(&actor, date, note, follow_up),
+            CorrectSeguimiento { actor, index, note } => {
+                self.correct_seguimiento(&actor, index, note)
+            }
+            RetractSeguimiento {
+                actor,
+                index,
+                reason,
+            } => self.retract_seguimiento(&actor, index, reason),
             TerminateContract {
                 actor,
                 date,

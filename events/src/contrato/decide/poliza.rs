@@ -113,11 +113,7 @@ impl Contrato {
         }
         Ok(vec![ContratoEvent::PolizaSeguimientoAdded {
             id,
-            seguimiento: Seguimiento {
-                date,
-                author: actor.username.clone(),
-                note: note.to_string(),
-            },
+            seguimiento: Seguimiento::new(date, actor.username.clone(), note.to_string(), None),
         }])
     }
 }

@@ -82,6 +82,7 @@ fn a_nul_byte_is_refused_in_names_and_notes() {
             actor: gestor(),
             date: d(2025, 3, 1),
             note: "llamó\0".into(),
+            follow_up: None,
         }),
         "el campo «nota de seguimiento» contiene caracteres de control no permitidos"
     );
@@ -92,6 +93,7 @@ fn a_nul_byte_is_refused_in_names_and_notes() {
                 actor: gestor(),
                 date: d(2025, 3, 1),
                 note: "Llamó el arrendatario.\r\n\tPide plazo.".into(),
+                follow_up: None,
             })
             .is_ok()
     );
@@ -104,6 +106,7 @@ fn a_one_megabyte_note_is_refused_10_000_characters_accepted() {
         actor: gestor(),
         date: d(2025, 3, 1),
         note: "a".repeat(n),
+        follow_up: None,
     };
     assert!(story.when(note(10_000)).is_ok());
     assert_eq!(

@@ -44,6 +44,17 @@ fn every_event() -> Vec<ContratoEvent> {
             actor: gestor(),
             date: d(2025, 2, 1),
             note: "Llamada".into(),
+            follow_up: Some(d(2025, 2, 15)),
+        },
+        CorrectSeguimiento {
+            actor: gestor(),
+            index: 0,
+            note: "Llamada al arrendatario".into(),
+        },
+        RetractSeguimiento {
+            actor: gestor(),
+            index: 0,
+            reason: "Nota duplicada".into(),
         },
         draft(canon_change(6_000_000)),
         EditOtroSi {
@@ -213,11 +224,20 @@ fn event_types_are_unique_across_aggregates() {
     let catalog = event_catalog();
     let names: BTreeSet<&str> = catalog.iter().map(|doc| doc.event_type).collect();
     assert_eq!(names.len(), catalog.len());
-    // SalesReportDelivered 1.1 added the amount billed.
-    assert!(catalog.iter().all(|doc| doc.version == "1.0"
-        || doc.event_type == "SalesReportDelivered"
-        || doc.event_type == "ContractTermsUpdated"));
-    assert_eq!(catalog.len(), 2 + 2 + 24 + 1);
+    // 1.1: SalesReportDelivered added the amount billed, ContractTermsUpdated the reason, the
+    // seguimientos a follow-up date.
+    let later = [
+        "SalesReportDelivered",
+        "ContractTermsUpdated",
+        "SeguimientoAdded",
+        "PolizaSeguimientoAdded",
+    ];
+    assert!(
+        catalog
+            .iter()
+            .all(|doc| doc.version == "1.0" || later.contains(&doc.event_type))
+    );
+    assert_eq!(catalog.len(), 2 + 2 + 26 + 1);
 }
 
 #[test]

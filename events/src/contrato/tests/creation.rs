@@ -222,6 +222,7 @@ fn terms_cannot_be_edited_after_termination() {
         actor: gestor(),
         date: d(2025, 9, 1),
         note: "Entregó el local".into(),
+        follow_up: None,
     });
     assert_eq!(story.state.seguimientos[0].author, "gus.gestor");
 }
@@ -309,4 +310,77 @@ fn an_edit_of_the_terms_states_its_reason() {
             reason: String::new(),
         })
     );
+}
+
+#[test]
+fn follow_up_notes_are_corrected_and_retracted_without_losing_the_original() {
+    let story = Story::of(terms());
+    assert_eq!(
+        story.refused(ContratoCommand::AddSeguimiento {
+            actor: gestor(),
+            date: d(2025, 3, 10),
+            note: "Llamar".into(),
+            follow_up: Some(d(2025, 3, 9)),
+        }),
+        "la fecha de seguimiento no puede ser anterior a la fecha de la nota"
+    );
+    let story = story.ok(ContratoCommand::AddSeguimiento {
+        actor: gestor(),
+        date: d(2025, 3, 10),
+        note: "Llamar por la póliza RCE".into(),
+        follow_up: Some(d(2025, 3, 17)),
+    });
+    assert_eq!(story.state.seguimientos[0].follow_up, Some(d(2025, 3, 17)));
+    let correct = |note: &str| ContratoCommand::CorrectSeguimiento {
+        actor: gestor(),
+        index: 0,
+        note: note.into(),
+    };
+    assert_eq!(
+        story.when(correct("Llamar por la póliza RCE")),
+        Ok(vec![]),
+        "same text"
+    );
+    assert_eq!(
+        story.refused(correct("  ")),
+        "la nota de seguimiento no puede estar vacía"
+    );
+    let story = story.ok(correct("Llamar por la póliza RCE y la de cumplimiento"));
+    assert_eq!(
+        story.state.seguimientos[0].note,
+        "Llamar por la póliza RCE y la de cumplimiento"
+    );
+    assert_eq!(
+        story.state.seguimientos[0].corrected_by.as_deref(),
+        Some("gus.gestor")
+    );
+    let retract = |index: u32, reason: &str| ContratoCommand::RetractSeguimiento {
+        actor: gestor(),
+        index,
+        reason: reason.into(),
+    };
+    assert_eq!(
+        story.refused(retract(0, "")),
+        "el campo «motivo del retiro» es obligatorio"
+    );
+    assert_eq!(
+        story.refused(retract(3, "x")),
+        "no existe la nota de seguimiento número 4"
+    );
+    let story = story.ok(retract(0, "Se registró en el contrato equivocado"));
+    assert!(!story.state.seguimientos[0].is_active());
+    assert_eq!(
+        story.refused(correct("otra")),
+        "la nota de seguimiento número 1 ya fue retirada"
+    );
+    assert_eq!(
+        story.refused(retract(0, "otra vez")),
+        "la nota de seguimiento número 1 ya fue retirada"
+    );
+    // A note of 1.0 reads with no follow-up date.
+    let old = serde_json::json!({"SeguimientoAdded": {"date": "2024-01-02", "author": "ana", "note": "Visita"}});
+    match serde_json::from_value::<ContratoEvent>(old).unwrap() {
+        ContratoEvent::SeguimientoAdded(s) => assert_eq!(s.follow_up, None),
+        other => panic!("{other:?}"),
+    }
 }

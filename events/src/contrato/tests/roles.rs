@@ -36,6 +36,7 @@ fn every_command(actor: Actor) -> Vec<ContratoCommand> {
             actor: actor.clone(),
             date: d(2025, 2, 1),
             note: "x".into(),
+            follow_up: None,
         },
         TerminateContract {
             actor: actor.clone(),

@@ -23,6 +23,7 @@ fn note(text: &str) -> ContratoCommand {
         actor: gestor(),
         date: d(2025, 2, 1),
         note: text.into(),
+        follow_up: None,
     }
 }
 
