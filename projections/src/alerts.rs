@@ -262,10 +262,7 @@ pub fn contract_alerts(contract_id: Uuid, contrato: &Contrato, today: NaiveDate)
 
     // Preaviso: no automatic extension; deadline = end − notice days within 60 days or past.
     if !terms.automatic_extension && days_to_end >= 0 {
-        let deadline = Sourced::new(
-            minus_days(end.value, u64::from(terms.preaviso_days)),
-            end.source.clone(),
-        );
+        let deadline = notice_deadline(&end, terms.preaviso_days);
         let days = days_between(today, deadline.value);
         if days <= PREAVISO_WINDOW_DAYS {
             let (severity, message) = if days < 0 {
@@ -305,10 +302,7 @@ pub fn contract_alerts(contract_id: Uuid, contrato: &Contrato, today: NaiveDate)
         } else {
             Severity::Info
         };
-        let expiry = Sourced::new(
-            poliza.data.effective_expiry(),
-            Source::required_by(poliza.data.required_by),
-        );
+        let expiry = poliza_expiry(poliza);
         let colchon = if poliza.data.colchon_months > 0 {
             format!(
                 " (colchón de {} {})",
@@ -407,10 +401,11 @@ pub fn contract_alerts(contract_id: Uuid, contrato: &Contrato, today: NaiveDate)
         }
     }
 
-    // Terminación anticipada: days to the end ≤ early-termination notice days.
+    // Terminación anticipada: days to the end ≤ early-termination notice days, i.e. from
+    // `early_termination_window_start` to the end.
     if terms.start_date <= today
         && days_to_end >= 0
-        && days_to_end <= i64::from(terms.early_termination_notice_days)
+        && today >= early_termination_window_start(&end, terms.early_termination_notice_days).value
     {
         alerts.push(ctx.alert(
             AlertKind::TerminacionAnticipada,
@@ -451,9 +446,38 @@ pub fn contract_alerts(contract_id: Uuid, contrato: &Contrato, today: NaiveDate)
     alerts
 }
 
+/// The last day to give notice of non-renewal: the end in force minus the preaviso days, set by
+/// the document that set the end. The Preaviso alert and the calendar both use it.
+pub fn notice_deadline(end: &Sourced<NaiveDate>, preaviso_days: u32) -> Sourced<NaiveDate> {
+    Sourced::new(
+        minus_days(end.value, u64::from(preaviso_days)),
+        end.source.clone(),
+    )
+}
+
+/// The first day inside the early-termination notice period (end minus its notice days): the day
+/// the Terminación anticipada alert starts firing.
+pub fn early_termination_window_start(
+    end: &Sourced<NaiveDate>,
+    notice_days: u32,
+) -> Sourced<NaiveDate> {
+    Sourced::new(
+        minus_days(end.value, u64::from(notice_days)),
+        end.source.clone(),
+    )
+}
+
+/// A póliza's effective expiry (colchón applied), set by the document it was delivered for.
+pub fn poliza_expiry(poliza: &Poliza) -> Sourced<NaiveDate> {
+    Sourced::new(
+        poliza.data.effective_expiry(),
+        Source::required_by(poliza.data.required_by),
+    )
+}
+
 /// Non-cancelled pólizas that are not replaced by a later one of the same kind (a newer póliza
 /// of the kind with a later effective expiry supersedes the old one).
-fn current_polizas(contrato: &Contrato) -> impl Iterator<Item = &Poliza> {
+pub fn current_polizas(contrato: &Contrato) -> impl Iterator<Item = &Poliza> {
     let live = || contrato.polizas.iter().filter(|p| p.cancelled.is_none());
     live().filter(move |p| {
         !live().any(|other| {
@@ -473,15 +497,25 @@ pub fn pending_adjustment(
     today: NaiveDate,
     end: NaiveDate,
 ) -> Option<(Vec<Sourced<NaiveDate>>, String)> {
+    let horizon = plus_days(today, AJUSTE_WINDOW_DAYS.unsigned_abs());
+    pending_adjustments_through(contrato, today, horizon.min(end))
+}
+
+/// The adjustments not applied yet up to `through` (inclusive), earliest first, with the rule's
+/// index name: the alert looks 90 days ahead, the calendar as far as it shows.
+pub fn pending_adjustments_through(
+    contrato: &Contrato,
+    today: NaiveDate,
+    through: NaiveDate,
+) -> Option<(Vec<Sourced<NaiveDate>>, String)> {
     let v = vigente(contrato, today)?;
     let rule = v.adjustment?;
-    let horizon = plus_days(today, AJUSTE_WINDOW_DAYS.unsigned_abs());
     // Nothing to adjust when no fixed amount is in force (variable puro).
-    modality_at(contrato, horizon.min(end), &[])?
+    modality_at(contrato, through, &[])?
         .modality
         .fixed_amount()?;
     let pending: Vec<Sourced<NaiveDate>> = contrato
-        .pending_adjustments(horizon.min(end))
+        .pending_adjustments(through)
         .into_iter()
         .map(|date| Sourced::new(date, rule.source.clone()))
         .collect();
@@ -504,6 +538,12 @@ fn pending_count_phrase(pending: &[Sourced<NaiveDate>]) -> String {
         ),
         _ => String::new(),
     }
+}
+
+/// The deadline of a month's sales report not registered yet: the contract's due day of the
+/// following month (the 28th when the contract names none).
+pub fn report_deadline(due_day: Option<u8>, period: YearMonth) -> NaiveDate {
+    period.next().day(due_day.unwrap_or(28))
 }
 
 fn sales_report_alerts(ctx: &Ctx<'_>) -> Vec<Alert> {
@@ -553,9 +593,7 @@ fn sales_report_alerts(ctx: &Ctx<'_>) -> Vec<Alert> {
             && terms.start_date <= last_month.last_day()
             && ctx.contrato.find_sales_report(last_month).is_none()
         {
-            let deadline = last_month
-                .next()
-                .day(terms.sales_report_due_day.unwrap_or(28));
+            let deadline = report_deadline(terms.sales_report_due_day, last_month);
             alert_for(last_month, deadline, false);
         }
     }
