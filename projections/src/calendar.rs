@@ -3,7 +3,7 @@
 //! of the early-termination notice period, each pending adjustment, each póliza's effective expiry
 //! and each sales report deadline.
 //!
-//! The dates come from the same helpers as the alerts ([`crate::alerts`]), so the calendar and the
+//! The dates come from the same helpers as the alerts ([`crate::critical_dates`]), so the calendar and the
 //! dashboard never disagree about a date: the alerts decide *whether to warn today*, the calendar
 //! only says *when*.
 
@@ -12,11 +12,11 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::alerts::{
+use crate::checked::minus_days;
+use crate::critical_dates::{
     current_polizas, early_termination_window_start, notice_deadline, pending_adjustments_through,
     poliza_expiry, report_deadline,
 };
-use crate::checked::minus_days;
 use crate::source::{Source, Sourced};
 use crate::vigente::{modality_at, upcoming_end};
 
