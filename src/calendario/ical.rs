@@ -62,3 +62,76 @@ pub fn feed(entries: &[CalendarEntry], base: &str, now: DateTime<Utc>) -> String
     }
     calendar.done().to_string()
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use arriendo_projections::Source;
+    use arriendo_projections::calendar::CalendarKind;
+    use chrono::NaiveDate;
+    use icalendar::{CalendarComponent, DatePerhapsTime};
+    use uuid::Uuid;
+
+    use super::*;
+
+    fn entry(kind: CalendarKind, discriminator: &str) -> CalendarEntry {
+        CalendarEntry {
+            date: NaiveDate::from_ymd_opt(2026, 12, 31).unwrap(),
+            kind,
+            contract_id: Uuid::from_u128(42),
+            contract_number: "CT-001".into(),
+            title: "Vence la póliza RCE RCE 123-45 de Seguros Bolívar del contrato CT-001 (colchón de 2 meses)".into(),
+            source: Source::OtroSi("OS-2".into()),
+            discriminator: discriminator.into(),
+        }
+    }
+
+    #[test]
+    fn writes_all_day_events_that_parse_back() {
+        let entries = [
+            entry(CalendarKind::Poliza, "RCE 123-45"),
+            entry(CalendarKind::Vencimiento, ""),
+        ];
+        let text = feed(&entries, "https://arriendo.example", Utc::now());
+        assert!(text.starts_with("BEGIN:VCALENDAR\r\n"), "{text}");
+        assert!(text.contains("VERSION:2.0\r\n") && text.contains("PRODID:"));
+        assert!(text.contains("DTSTART;VALUE=DATE:20261231\r\n"), "{text}");
+        assert!(text.contains("DTEND;VALUE=DATE:20270101\r\n"), "{text}");
+        // Lines are folded at 75 octets, as RFC 5545 asks.
+        assert!(text.split("\r\n").all(|l| l.len() <= 75), "{text}");
+
+        let parsed: Calendar = text.parse().unwrap();
+        let events: Vec<_> = parsed
+            .components
+            .iter()
+            .filter_map(CalendarComponent::as_event)
+            .collect();
+        assert_eq!(events.len(), 2);
+        let poliza = events[0];
+        assert_eq!(
+            poliza.get_uid(),
+            Some(
+                "poliza-00000000-0000-0000-0000-00000000002a-20261231-RCE_123_45@arriendo.calendario"
+            )
+        );
+        assert_eq!(poliza.get_summary(), Some(entries[0].title.as_str()));
+        assert_eq!(
+            poliza.get_start(),
+            Some(DatePerhapsTime::Date(entries[0].date))
+        );
+        assert_eq!(
+            poliza.get_url(),
+            Some("https://arriendo.example/contratos/00000000-0000-0000-0000-00000000002a")
+        );
+        assert!(
+            poliza
+                .get_description()
+                .unwrap()
+                .starts_with("Contrato CT-001. Fecha fijada por: OS-2.")
+        );
+        assert_eq!(
+            events[1].get_uid(),
+            Some("vencimiento-00000000-0000-0000-0000-00000000002a-20261231@arriendo.calendario")
+        );
+    }
+}

@@ -92,9 +92,11 @@ fn entry_link(e: &CalendarEntry) -> Markup {
 
 fn grid(p: &CalendarPage<'_>) -> Markup {
     html! {
-        // The grid repeats the list below for sighted users: hidden from screen readers.
-        div.cal-grid-wrap aria-hidden="true" {
+        // The list below says the same in reading order; the grid stays reachable (its links are
+        // focusable, so it must not be hidden from assistive technology).
+        div.cal-grid-wrap {
             table.cal-grid {
+                caption.visually-hidden { "Cuadrícula del mes, de lunes a domingo" }
                 thead { tr { @for name in DAY_NAMES { th scope="col" { (name) } } } }
                 tbody {
                     @for week in grid_weeks(p.month) {
@@ -241,6 +243,88 @@ mod tests {
         assert!(weeks.iter().all(|w| w[0].weekday() == chrono::Weekday::Mon));
         // February 2027 starts on a Monday: 4 weeks exactly.
         assert_eq!(grid_weeks(YearMonth::new(2027, 2).unwrap()).len(), 4);
+    }
+
+    fn rendered(new_url: Option<String>) -> String {
+        let ctx = PageContext {
+            user: Some(crate::UserBadge {
+                username: "gus".into(),
+                role_label: "Gestor".into(),
+                is_admin: false,
+            }),
+            csrf_token: "t0k".into(),
+            flash: vec![],
+            current_path: "/calendario".into(),
+            quarantined: 0,
+        };
+        let date = NaiveDate::from_ymd_opt(2026, 12, 31).unwrap();
+        let entries = [CalendarEntry {
+            date,
+            kind: CalendarKind::Vencimiento,
+            contract_id: uuid::Uuid::from_u128(42),
+            contract_number: "CT-001".into(),
+            title: "Vence el contrato CT-001".into(),
+            source: arriendo_projections::Source::Contrato,
+            discriminator: String::new(),
+        }];
+        calendar_page(
+            &ctx,
+            &CalendarPage {
+                month: YearMonth::new(2026, 12).unwrap(),
+                today: NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
+                entries: &entries,
+                kinds: &[CalendarKind::Vencimiento],
+                feed: FeedView {
+                    created_at: None,
+                    new_url,
+                },
+            },
+        )
+        .into_string()
+    }
+
+    #[test]
+    fn the_grid_the_list_and_the_feed() {
+        let html = rendered(Some("http://h/calendario/ical/abc.ics".into()));
+        let cell = &html[html.find("data-date=\"2026-12-31\"").unwrap()..];
+        let cell = &cell[..cell.find("</td>").unwrap()];
+        assert!(cell.contains("href=\"/contratos/00000000-0000-0000-0000-00000000002a\""));
+        assert!(html.contains("class=\"cal-day is-today\" data-date=\"2026-12-01\""));
+        assert!(html.contains("class=\"cal-day is-outside\" data-date=\"2026-11-30\""));
+        assert!(html.contains("<td>Vence el contrato CT-001</td>"));
+        assert!(html.contains("value=\"vencimiento\" checked"));
+        assert!(html.contains("value=\"http://h/calendario/ical/abc.ics\""));
+        assert!(html.contains("href=\"/calendario?mes=2027-01&amp;tipo=vencimiento\""));
+        assert!(!html.contains(" style="));
+        // Every visible control has a label; ids are unique.
+        let ids: Vec<&str> = html
+            .match_indices(" id=\"")
+            .map(|(i, _)| {
+                let rest = &html[i + 5..];
+                &rest[..rest.find('"').unwrap()]
+            })
+            .collect();
+        let mut unique = ids.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), ids.len(), "{ids:?}");
+        for (i, _) in html.match_indices("<input ") {
+            let element = &html[i..i + html[i..].find('>').unwrap()];
+            if element.contains("type=\"hidden\"") {
+                continue;
+            }
+            let id = element
+                .split(" id=\"")
+                .nth(1)
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap();
+            assert!(html.contains(&format!("for=\"{id}\"")), "{element}");
+        }
+        let without = rendered(None);
+        assert!(without.contains("Crear mi enlace"));
+        assert!(!without.contains("ical/"));
     }
 
     #[test]
