@@ -48,7 +48,7 @@ fn cell(html: &str, date: NaiveDate) -> &str {
 /// The rows of the list under the grid: (date, title, contract number).
 fn list_rows(html: &str) -> Vec<(NaiveDate, String, String)> {
     let doc = scraper::Html::parse_document(html);
-    let rows = scraper::Selector::parse("tr[id^=fecha-]").unwrap();
+    let rows = scraper::Selector::parse("tr[data-fecha]").unwrap();
     let cells = scraper::Selector::parse("td").unwrap();
     let time = scraper::Selector::parse("time").unwrap();
     doc.select(&rows)

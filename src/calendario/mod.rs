@@ -18,6 +18,8 @@ pub const FEED_DAYS_AHEAD: i64 = 400;
 /// At most this many events in one feed: calendar apps choke on huge feeds, and a feed is fetched
 /// without a login, so its cost must be bounded. The earliest dates are kept.
 pub const FEED_MAX_EVENTS: usize = 5_000;
+/// At most this many dates on one month page (the first, by date).
+pub const PAGE_MAX_ENTRIES: usize = 1_500;
 /// Contracts folded per round trip.
 const BATCH: usize = 500;
 /// Years `?mes=` accepts: the application's own calendar (contracts, reports, indices).

@@ -73,10 +73,13 @@ async fn render(
         Ok::<_, calendario::CalendarError>((entries, created))
     }
     .await;
-    let (entries, created) = match loaded {
+    let (mut entries, created) = match loaded {
         Ok(x) => x,
         Err(e) => return server_error(&ctx.page, e),
     };
+    // A month of a very large portfolio: the page stays a page; the filters reach the rest.
+    let total = (entries.len() > calendario::PAGE_MAX_ENTRIES).then_some(entries.len());
+    entries.truncate(calendario::PAGE_MAX_ENTRIES);
     let page = CalendarPage {
         month,
         today: day,
@@ -86,6 +89,7 @@ async fn render(
             created_at: created.map(|at| super::auth::local_time(&at)),
             new_url,
         },
+        total,
     };
     let mut response = calendar_page(&ctx.page, &page).into_response();
     // The page may show the feed's secret URL.

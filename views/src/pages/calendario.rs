@@ -41,7 +41,12 @@ pub struct CalendarPage<'a> {
     /// The kinds asked for; empty means all.
     pub kinds: &'a [CalendarKind],
     pub feed: FeedView,
+    /// How many dates the month has when `entries` had to be cut short.
+    pub total: Option<usize>,
 }
+
+/// Dates shown in one grid cell; the rest are in the list below.
+pub const PER_CELL: usize = 4;
 
 /// `?mes=2026-12&tipo=…` for `month` with the same kind filters.
 pub fn month_href(month: YearMonth, kinds: &[CalendarKind]) -> String {
@@ -110,8 +115,12 @@ fn grid(p: &CalendarPage<'_>) -> Markup {
                                 );
                                 td class=(classes) data-date=(day.format("%Y-%m-%d")) {
                                     span.cal-day-number { (day.day()) }
-                                    @for e in p.entries.iter().filter(|e| e.date == day) {
+                                    @let of_day: Vec<&CalendarEntry> = p.entries.iter().filter(|e| e.date == day).collect();
+                                    @for e in of_day.iter().take(PER_CELL) {
                                         (entry_link(e))
+                                    }
+                                    @if of_day.len() > PER_CELL {
+                                        a.cal-more href="#fechas-del-mes" { "y " (of_day.len() - PER_CELL) " más" }
                                     }
                                 }
                             }
@@ -159,7 +168,7 @@ fn list(p: &CalendarPage<'_>) -> Markup {
         table_head(&cols, None, ""),
         html! {
             @for e in p.entries {
-                tr id={ "fecha-" (e.kind.slug()) "-" (e.contract_id) "-" (e.date.format("%Y-%m-%d")) } {
+                tr data-fecha=(e.date.format("%Y-%m-%d")) data-tipo=(e.kind.slug()) {
                     td { time datetime=(e.date.format("%Y-%m-%d")) { (format::date(e.date)) } }
                     td { (e.kind.label()) }
                     td { a href={ "/contratos/" (e.contract_id) } { (e.contract_number) } }
@@ -184,7 +193,7 @@ fn feed(ctx: &PageContext, f: &FeedView) -> Markup {
             } @else {
                 p { "Aún no tiene un enlace privado para su calendario." }
             }
-            p.hint {
+            p.muted {
                 "Quien tenga el enlace ve las fechas críticas de todos los contratos sin iniciar sesión: no lo comparta. "
                 "Generar uno nuevo deja sin efecto el anterior."
             }
@@ -221,7 +230,13 @@ pub fn calendar_page(ctx: &PageContext, p: &CalendarPage<'_>) -> Markup {
             }
             (filters(p))
             (grid(p))
-            h2 { "Fechas del mes" }
+            h2 id="fechas-del-mes" { "Fechas del mes" }
+            @if let Some(total) = p.total {
+                p.muted {
+                    "Este mes tiene " (format::thousands(total as u64)) " fechas; se muestran las primeras "
+                    (format::thousands(p.entries.len() as u64)) ". Use los filtros por tipo para ver las demás."
+                }
+            }
             (list(p))
             (feed(ctx, &p.feed))
         },
@@ -246,6 +261,10 @@ mod tests {
     }
 
     fn rendered(new_url: Option<String>) -> String {
+        rendered_with(new_url, 1, None)
+    }
+
+    fn rendered_with(new_url: Option<String>, same_day: u128, total: Option<usize>) -> String {
         let ctx = PageContext {
             user: Some(crate::UserBadge {
                 username: "gus".into(),
@@ -258,15 +277,17 @@ mod tests {
             quarantined: 0,
         };
         let date = NaiveDate::from_ymd_opt(2026, 12, 31).unwrap();
-        let entries = [CalendarEntry {
-            date,
-            kind: CalendarKind::Vencimiento,
-            contract_id: uuid::Uuid::from_u128(42),
-            contract_number: "CT-001".into(),
-            title: "Vence el contrato CT-001".into(),
-            source: arriendo_projections::Source::Contrato,
-            discriminator: String::new(),
-        }];
+        let entries: Vec<CalendarEntry> = (0..same_day)
+            .map(|n| CalendarEntry {
+                date,
+                kind: CalendarKind::Vencimiento,
+                contract_id: uuid::Uuid::from_u128(42 + n),
+                contract_number: format!("CT-{:03}", n + 1),
+                title: format!("Vence el contrato CT-{:03}", n + 1),
+                source: arriendo_projections::Source::Contrato,
+                discriminator: String::new(),
+            })
+            .collect();
         calendar_page(
             &ctx,
             &CalendarPage {
@@ -278,6 +299,7 @@ mod tests {
                     created_at: None,
                     new_url,
                 },
+                total,
             },
         )
         .into_string()
@@ -325,6 +347,21 @@ mod tests {
         let without = rendered(None);
         assert!(without.contains("Crear mi enlace"));
         assert!(!without.contains("ical/"));
+    }
+
+    #[test]
+    fn a_busy_day_sends_to_the_list() {
+        let html = rendered_with(None, 6, Some(2_000));
+        let cell = &html[html.find("data-date=\"2026-12-31\"").unwrap()..];
+        let cell = &cell[..cell.find("</td>").unwrap()];
+        assert_eq!(cell.matches("class=\"cal-entry ").count(), PER_CELL);
+        assert!(cell.contains("href=\"#fechas-del-mes\"") && cell.contains("y 2 más"));
+        assert_eq!(
+            html.matches("<tr data-fecha=").count(),
+            6,
+            "the list has them all"
+        );
+        assert!(html.contains("Este mes tiene 2.000 fechas; se muestran las primeras 6."));
     }
 
     #[test]
