@@ -15,6 +15,7 @@ use arriendo::calendario::{FEED_MAX_EVENTS, feed_range};
 use arriendo::store::Metadata;
 use arriendo_events::actor::{Actor, Role};
 use arriendo_events::{PaymentModality, YearMonth};
+use arriendo_projections::calendar::CalendarKind;
 use auth_support::{Browser, Web};
 use chrono::{Duration, NaiveDate};
 use common::Engine;
@@ -250,8 +251,21 @@ async fn the_feed_agrees_with_the_pages(engine: Engine) {
         response.headers()["content-type"],
         "text/calendar; charset=utf-8"
     );
+    assert!(
+        response.headers().get("set-cookie").is_none(),
+        "a feed fetch opens no session"
+    );
     let body = response.text().await.unwrap();
     let feed = events(&body);
+    // The demo portfolio has every kind of date.
+    for kind in CalendarKind::ALL {
+        assert!(
+            feed.iter()
+                .any(|e| e.2.starts_with(&format!("{}-", kind.slug()))),
+            "no {} in the feed",
+            kind.slug()
+        );
+    }
     assert!(
         feed.len() > 20 && feed.len() < FEED_MAX_EVENTS,
         "{}",
