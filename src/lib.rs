@@ -4,6 +4,7 @@ pub mod app;
 pub mod audit;
 pub mod auth;
 pub mod backup;
+pub mod calendario;
 pub mod cli;
 pub mod commands;
 pub mod demo;

@@ -14,7 +14,13 @@ use reqwest::{Method, StatusCode};
 
 /// POST routes that auditors may use: they only touch the user's own session or account. A new POST
 /// open to every role must be added here on purpose.
-const SELF_SERVICE_POSTS: &[&str] = &["/login", "/logout", "/cuenta/contrasena"];
+const SELF_SERVICE_POSTS: &[&str] = &[
+    "/login",
+    "/logout",
+    "/cuenta/contrasena",
+    // Replaces only the user's own calendar feed secret.
+    "/calendario/enlace",
+];
 
 fn concrete(path: &str) -> String {
     // Parameters get a value that names nothing, so allowed requests reach the handler and change

@@ -12,15 +12,19 @@
 //! - Ajuste: overdue or ≤ 7 days danger, ≤ 30 warning, 31–90 info.
 //! - Informe de ventas: overdue danger, due within 5 days warning.
 
-use arriendo_events::{ContractKind, Contrato, Poliza, SalesReportStatus, YearMonth, format_date};
+use arriendo_events::{ContractKind, Contrato, SalesReportStatus, YearMonth, format_date};
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::checked::{days_between, minus_days, plus_days};
+use crate::checked::{days_between, minus_days};
+pub use crate::critical_dates::{
+    current_polizas, early_termination_window_start, notice_deadline, pending_adjustment,
+    pending_adjustments_through, poliza_expiry, report_deadline,
+};
 use crate::polizas::{days_to_effective_expiry, missing_policies};
 use crate::source::{Source, Sourced};
-use crate::vigente::{modality_at, upcoming_end, vigente};
+use crate::vigente::{modality_at, upcoming_end};
 
 /// Vencimiento: end date within this many days.
 pub const VENCIMIENTO_DAYS: i64 = 90;
@@ -262,10 +266,7 @@ pub fn contract_alerts(contract_id: Uuid, contrato: &Contrato, today: NaiveDate)
 
     // Preaviso: no automatic extension; deadline = end − notice days within 60 days or past.
     if !terms.automatic_extension && days_to_end >= 0 {
-        let deadline = Sourced::new(
-            minus_days(end.value, u64::from(terms.preaviso_days)),
-            end.source.clone(),
-        );
+        let deadline = notice_deadline(&end, terms.preaviso_days);
         let days = days_between(today, deadline.value);
         if days <= PREAVISO_WINDOW_DAYS {
             let (severity, message) = if days < 0 {
@@ -305,10 +306,7 @@ pub fn contract_alerts(contract_id: Uuid, contrato: &Contrato, today: NaiveDate)
         } else {
             Severity::Info
         };
-        let expiry = Sourced::new(
-            poliza.data.effective_expiry(),
-            Source::required_by(poliza.data.required_by),
-        );
+        let expiry = poliza_expiry(poliza);
         let colchon = if poliza.data.colchon_months > 0 {
             format!(
                 " (colchón de {} {})",
@@ -407,10 +405,11 @@ pub fn contract_alerts(contract_id: Uuid, contrato: &Contrato, today: NaiveDate)
         }
     }
 
-    // Terminación anticipada: days to the end ≤ early-termination notice days.
+    // Terminación anticipada: days to the end ≤ early-termination notice days, i.e. from
+    // `early_termination_window_start` to the end.
     if terms.start_date <= today
         && days_to_end >= 0
-        && days_to_end <= i64::from(terms.early_termination_notice_days)
+        && today >= early_termination_window_start(&end, terms.early_termination_notice_days).value
     {
         alerts.push(ctx.alert(
             AlertKind::TerminacionAnticipada,
@@ -449,46 +448,6 @@ pub fn contract_alerts(contract_id: Uuid, contrato: &Contrato, today: NaiveDate)
 
     alerts.sort_by_key(|a| (a.severity, a.days_left));
     alerts
-}
-
-/// Non-cancelled pólizas that are not replaced by a later one of the same kind (a newer póliza
-/// of the kind with a later effective expiry supersedes the old one).
-fn current_polizas(contrato: &Contrato) -> impl Iterator<Item = &Poliza> {
-    let live = || contrato.polizas.iter().filter(|p| p.cancelled.is_none());
-    live().filter(move |p| {
-        !live().any(|other| {
-            other.id != p.id
-                && other.data.kind == p.data.kind
-                && other.data.effective_expiry() > p.data.effective_expiry()
-        })
-    })
-}
-
-/// The adjustments not applied yet, earliest first: every adjustment date after the start and
-/// after the last recorded adjustment, not after the end and at most 90 days ahead, whose year
-/// has no recorded adjustment (see `Contrato::pending_adjustments`). Adjustments compound, so
-/// the earliest is the one to apply (and alert) first. With the rule's index name.
-pub fn pending_adjustment(
-    contrato: &Contrato,
-    today: NaiveDate,
-    end: NaiveDate,
-) -> Option<(Vec<Sourced<NaiveDate>>, String)> {
-    let v = vigente(contrato, today)?;
-    let rule = v.adjustment?;
-    let horizon = plus_days(today, AJUSTE_WINDOW_DAYS.unsigned_abs());
-    // Nothing to adjust when no fixed amount is in force (variable puro).
-    modality_at(contrato, horizon.min(end), &[])?
-        .modality
-        .fixed_amount()?;
-    let pending: Vec<Sourced<NaiveDate>> = contrato
-        .pending_adjustments(horizon.min(end))
-        .into_iter()
-        .map(|date| Sourced::new(date, rule.source.clone()))
-        .collect();
-    if pending.is_empty() {
-        return None;
-    }
-    Some((pending, rule.value.index.kind().to_string()))
 }
 
 /// "; hay 2 ajustes pendientes (2025 y 2026): se acumulan, por eso se aplican en orden,
@@ -553,9 +512,7 @@ fn sales_report_alerts(ctx: &Ctx<'_>) -> Vec<Alert> {
             && terms.start_date <= last_month.last_day()
             && ctx.contrato.find_sales_report(last_month).is_none()
         {
-            let deadline = last_month
-                .next()
-                .day(terms.sales_report_due_day.unwrap_or(28));
+            let deadline = report_deadline(terms.sales_report_due_day, last_month);
             alert_for(last_month, deadline, false);
         }
     }

@@ -5,6 +5,8 @@
 //! - [`source`]: [`Source`] / [`Sourced`], the document behind each value.
 //! - [`vigente`]: the contract in force on a date ("vista vigente").
 //! - [`alerts`]: every row of the alerts table of `domain.md`.
+//! - [`calendar`]: the critical dates of each contract in a date range (same dates as the alerts).
+//! - [`critical_dates`]: the date rules the alerts and the calendar share.
 //! - [`polizas`]: póliza status (colchón applied) and compliance with its requirement.
 //! - [`schedule`]: the month-by-month canon schedule.
 //! - [`comparison`]: the terms an Otro Sí is compared against.
@@ -21,8 +23,10 @@
 
 pub mod alerts;
 pub mod billing;
+pub mod calendar;
 pub mod checked;
 pub mod comparison;
+pub mod critical_dates;
 pub mod dashboard;
 pub mod diff;
 pub mod fold;

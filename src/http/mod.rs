@@ -7,6 +7,7 @@ use crate::app::App;
 pub mod assets;
 pub mod auditoria;
 pub mod auth;
+pub mod calendario;
 pub mod contratos;
 pub mod csrf;
 pub mod cuarentena;
@@ -37,6 +38,7 @@ pub use security::{Access, Ctx, CurrentUser, RequireAdmin, RequireWrite, Route};
 pub fn routes() -> Vec<Route> {
     let mut routes = Vec::new();
     routes.extend(dashboard::routes());
+    routes.extend(calendario::routes());
     routes.extend(contratos::routes());
     routes.extend(terceros::routes());
     routes.extend(locales::routes());

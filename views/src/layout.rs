@@ -112,6 +112,11 @@ pub const NAV_ITEMS: &[NavItem] = &[
         admin_only: false,
     },
     NavItem {
+        label: "Calendario",
+        href: "/calendario",
+        admin_only: false,
+    },
+    NavItem {
         label: "Terceros",
         href: "/terceros",
         admin_only: false,

@@ -2,6 +2,7 @@
 
 mod alerts;
 mod billing;
+mod calendar;
 mod dashboard;
 mod history;
 mod polizas;

@@ -2,6 +2,7 @@
 //! projections types) rendered in the common layout.
 
 pub mod auditoria;
+pub mod calendario;
 pub mod catalogos;
 pub mod confirmacion;
 pub mod conflicto;
