@@ -44,6 +44,8 @@ pub const AJUSTE_WARNING_DAYS: i64 = 30;
 pub const RENOVACION_DAYS: i64 = 30;
 /// Informe de ventas: due within this many days.
 pub const INFORME_DUE_DAYS: i64 = 5;
+/// Seguimiento: a note's follow-up date within this many days (≤ 0, that is due or past: danger).
+pub const SEGUIMIENTO_DAYS: i64 = 7;
 /// Respaldo: the last successful backup may be at most this many hours old.
 pub const BACKUP_MAX_AGE_HOURS: i64 = 26;
 
@@ -57,11 +59,13 @@ pub enum AlertKind {
     TerminacionAnticipada,
     RenovacionAutomatica,
     InformeVentas,
+    /// A follow-up note's date to act again (issue 13 item 5).
+    Seguimiento,
     Respaldo,
 }
 
 impl AlertKind {
-    pub const ALL: [AlertKind; 9] = [
+    pub const ALL: [AlertKind; 10] = [
         AlertKind::Vencimiento,
         AlertKind::Preaviso,
         AlertKind::PolizaCritica,
@@ -70,6 +74,7 @@ impl AlertKind {
         AlertKind::TerminacionAnticipada,
         AlertKind::RenovacionAutomatica,
         AlertKind::InformeVentas,
+        AlertKind::Seguimiento,
         AlertKind::Respaldo,
     ];
 
@@ -84,6 +89,7 @@ impl AlertKind {
             AlertKind::TerminacionAnticipada => "Terminación anticipada",
             AlertKind::RenovacionAutomatica => "Renovación automática",
             AlertKind::InformeVentas => "Informe de ventas",
+            AlertKind::Seguimiento => "Seguimiento pendiente",
             AlertKind::Respaldo => "Respaldo",
         }
     }
@@ -99,6 +105,7 @@ impl AlertKind {
             AlertKind::TerminacionAnticipada => "terminacion-anticipada",
             AlertKind::RenovacionAutomatica => "renovacion-automatica",
             AlertKind::InformeVentas => "informe-ventas",
+            AlertKind::Seguimiento => "seguimiento",
             AlertKind::Respaldo => "respaldo",
         }
     }
@@ -223,6 +230,45 @@ impl Ctx<'_> {
             message,
         }
     }
+}
+
+/// Seguimiento: each note still in force whose follow-up date is at most [`SEGUIMIENTO_DAYS`] away
+/// (or past), until a later note dated that day or after records the follow-up.
+fn follow_up_alerts(ctx: &Ctx<'_>) -> Vec<Alert> {
+    let notes = &ctx.contrato.seguimientos;
+    notes
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| {
+            let day = s.follow_up.filter(|_| s.is_active())?;
+            let days = days_between(ctx.today, day);
+            let answered = notes
+                .iter()
+                .skip(i.saturating_add(1))
+                .any(|later| later.is_active() && later.date >= day);
+            if days > SEGUIMIENTO_DAYS || answered {
+                return None;
+            }
+            let severity = if days <= 0 {
+                Severity::Danger
+            } else {
+                Severity::Warning
+            };
+            Some(ctx.alert(
+                AlertKind::Seguimiento,
+                severity,
+                &Sourced::new(day, Source::Contrato),
+                format!(
+                    "Seguimiento del contrato {}: «{}» (nota {} de {}; {})",
+                    ctx.number,
+                    s.note,
+                    i.saturating_add(1),
+                    s.author,
+                    days_phrase(days)
+                ),
+            ))
+        })
+        .collect()
 }
 
 /// Every alert of one contract on `today`, most severe first.
@@ -445,6 +491,8 @@ pub fn contract_alerts(contract_id: Uuid, contrato: &Contrato, today: NaiveDate)
 
     // Informe de ventas.
     alerts.extend(sales_report_alerts(&ctx));
+
+    alerts.extend(follow_up_alerts(&ctx));
 
     alerts.sort_by_key(|a| (a.severity, a.days_left));
     alerts

@@ -33,7 +33,7 @@ fn admin() -> Actor {
     Actor::new("ana.admin", Role::Administrador)
 }
 
-fn gestor() -> Actor {
+pub fn gestor() -> Actor {
     Actor::new("gus.gestor", Role::Gestor)
 }
 

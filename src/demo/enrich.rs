@@ -489,10 +489,42 @@ pub(super) async fn enrich(
                     actor: gestor.clone(),
                     date: today,
                     note: "Reunión con el arrendatario para revisar el canon".into(),
-                    follow_up: None,
+                    // Every other note asks to come back in three days: a reminder on the panel.
+                    follow_up: i
+                        .is_multiple_of(18)
+                        .then(|| today.checked_add_days(chrono::Days::new(3)))
+                        .flatten(),
                 },
             )
             .await?;
+        // One note corrected and one withdrawn, as managers do.
+        if i == 9 {
+            loader
+                .contrato(
+                    id,
+                    "correct note",
+                    ContratoCommand::CorrectSeguimiento {
+                        actor: gestor.clone(),
+                        index: 0,
+                        note: "Reunión con el arrendatario para revisar el canon y la póliza RCE"
+                            .into(),
+                    },
+                )
+                .await?;
+        }
+        if i == 27 {
+            loader
+                .contrato(
+                    id,
+                    "retract note",
+                    ContratoCommand::RetractSeguimiento {
+                        actor: gestor.clone(),
+                        index: 0,
+                        reason: "La reunión se canceló".into(),
+                    },
+                )
+                .await?;
+        }
     }
     if i == 57 {
         let mut edited = terms.clone();

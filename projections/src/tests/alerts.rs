@@ -516,11 +516,64 @@ fn the_dashboard_lists_every_alert_most_severe_first() {
 
 #[test]
 fn kinds_have_spanish_labels_and_stable_slugs() {
-    assert_eq!(AlertKind::ALL.len(), 9);
+    assert_eq!(AlertKind::ALL.len(), 10);
     for kind in AlertKind::ALL {
         assert_eq!(AlertKind::from_slug(kind.slug()), Some(kind));
     }
     assert_eq!(AlertKind::PolizaCritica.label(), "Pólizas críticas");
     assert_eq!(AlertKind::PolizaCritica.slug(), "polizas-criticas");
     assert_eq!(Severity::from_slug("danger"), Some(Severity::Danger));
+}
+
+// Seguimiento: a note's follow-up date 7 days ahead warns, due or past is danger, and a later note
+// dated on or after it (the follow-up done) or withdrawing the note ends it.
+#[test]
+fn a_follow_up_date_reminds_until_a_later_note_or_a_retraction() {
+    let note = |date, text: &str, follow_up| ContratoCommand::AddSeguimiento {
+        actor: gestor(),
+        date,
+        note: text.into(),
+        follow_up,
+    };
+    // Today is 01/03/2026 and the contract ends on 31/12/2026.
+    let with = |follow_up| {
+        Story::of(ending(d(2026, 12, 31))).ok(note(
+            d(2026, 2, 20),
+            "Llamar por la RCE",
+            Some(follow_up),
+        ))
+    };
+    assert_eq!(
+        severity(&with(d(2026, 3, 9)), AlertKind::Seguimiento),
+        None,
+        "8 days ahead"
+    );
+    let soon = one(&with(d(2026, 3, 8)), AlertKind::Seguimiento);
+    assert_eq!((soon.severity, soon.days_left), (Severity::Warning, 7));
+    assert_eq!(
+        soon.message,
+        "Seguimiento del contrato CT-001: «Llamar por la RCE» (nota 1 de gus.gestor; faltan 7 días)"
+    );
+    assert_eq!(
+        severity(&with(d(2026, 3, 1)), AlertKind::Seguimiento),
+        Some(Severity::Danger)
+    );
+    assert_eq!(
+        severity(&with(d(2026, 2, 25)), AlertKind::Seguimiento),
+        Some(Severity::Danger)
+    );
+    // A later note before the date does not answer it; one on the date does.
+    let earlier = with(d(2026, 2, 25)).ok(note(d(2026, 2, 24), "Sin respuesta", None));
+    assert_eq!(
+        severity(&earlier, AlertKind::Seguimiento),
+        Some(Severity::Danger)
+    );
+    let done = with(d(2026, 2, 25)).ok(note(d(2026, 2, 25), "Ya envió la póliza", None));
+    assert_eq!(severity(&done, AlertKind::Seguimiento), None);
+    let withdrawn = with(d(2026, 2, 25)).ok(ContratoCommand::RetractSeguimiento {
+        actor: gestor(),
+        index: 0,
+        reason: "Era de otro contrato".into(),
+    });
+    assert_eq!(severity(&withdrawn, AlertKind::Seguimiento), None);
 }

@@ -42,6 +42,16 @@ pub fn routes() -> Vec<Route> {
         Route::post("/contratos/{id}/terminar", Access::Write, pages::terminate),
         Route::post("/contratos/{id}/eliminar", Access::Admin, pages::delete),
         Route::post(
+            "/contratos/{id}/seguimientos/{n}/corregir",
+            Access::Write,
+            pages::correct_seguimiento,
+        ),
+        Route::post(
+            "/contratos/{id}/seguimientos/{n}/retirar",
+            Access::Write,
+            pages::retract_seguimiento,
+        ),
+        Route::post(
             "/contratos/{id}/seguimientos",
             Access::Write,
             pages::seguimiento,

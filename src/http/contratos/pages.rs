@@ -354,11 +354,21 @@ pub async fn seguimiento(
         )
         .await;
     }
+    let follow_up = match values.get("seguimiento_fecha").trim() {
+        "" => None,
+        typed => match parse_date(typed) {
+            Ok(day) => Some(day),
+            Err(e) => {
+                let message = format!("Volver a revisar el: {}", sentence(&e.to_string()));
+                return done(&ctx.session, Flash::error(message), &back).await;
+            }
+        },
+    };
     let command = ContratoCommand::AddSeguimiento {
         actor: user.actor(),
         date: today(),
         note: values.get("nota").to_string(),
-        follow_up: None,
+        follow_up,
     };
     act(
         &app,
@@ -370,6 +380,71 @@ pub async fn seguimiento(
         &back,
     )
     .await
+}
+
+/// `/contratos/{id}/seguimientos/{n}/corregir` and `/retirar`: note `n` (from 1, as the page numbers
+/// them) corrected or withdrawn, each an event of its own; the page comes back with a flash.
+pub async fn correct_seguimiento(
+    State(app): State<App>,
+    ctx: Ctx,
+    RequireWrite(user): RequireWrite,
+    Path((id, n)): Path<(String, String)>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    note_action(app, ctx, user, id, n, pairs, NoteAction::Correct).await
+}
+
+pub async fn retract_seguimiento(
+    State(app): State<App>,
+    ctx: Ctx,
+    RequireWrite(user): RequireWrite,
+    Path((id, n)): Path<(String, String)>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    note_action(app, ctx, user, id, n, pairs, NoteAction::Retract).await
+}
+
+enum NoteAction {
+    Correct,
+    Retract,
+}
+
+async fn note_action(
+    app: App,
+    ctx: Ctx,
+    user: crate::http::CurrentUser,
+    id: String,
+    n: String,
+    pairs: Vec<(String, String)>,
+    action: NoteAction,
+) -> Response {
+    if let Err(r) = load(&app, &ctx.page, &id).await {
+        return r;
+    }
+    let Some(index) = n.trim().parse::<u32>().ok().and_then(|n| n.checked_sub(1)) else {
+        return crate::http::respuestas::not_found(&ctx.page);
+    };
+    let values = FormValues::from_pairs(pairs);
+    let back = format!("/contratos/{id}");
+    let (command, success) = match action {
+        NoteAction::Correct => (
+            ContratoCommand::CorrectSeguimiento {
+                actor: user.actor(),
+                index,
+                note: values.get(&format!("nota_{n}")).to_string(),
+            },
+            format!("Nota {n} corregida: el texto anterior queda en el historial."),
+        ),
+        NoteAction::Retract => (
+            ContratoCommand::RetractSeguimiento {
+                actor: user.actor(),
+                index,
+                reason: values.get(&format!("motivo_{n}")).to_string(),
+            },
+            format!("Nota {n} retirada."),
+        ),
+    };
+    act(&app, &ctx, &id, command, user.metadata(), success, &back).await
 }
 
 pub async fn terminate(

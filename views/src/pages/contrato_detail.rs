@@ -363,15 +363,46 @@ fn seguimientos_section(d: &ContratoDetail<'_>, token: &str) -> Markup {
         @if c.seguimientos.is_empty() {
             p.muted { "Sin notas de seguimiento." }
         } @else {
-            ul.alert-list { @for s in c.seguimientos.iter().rev() {
-                li.alert-entry { div.alert-entry-main { span { (s.note) } }
-                    div.alert-entry-meta { span.muted.small { (format::date(s.date)) " · " (s.author) } } }
+            ul.alert-list { @for (i, s) in c.seguimientos.iter().enumerate().rev() {
+                li class={ "alert-entry" @if !s.is_active() { " is-retracted" } } {
+                    div.alert-entry-main {
+                        @if s.is_active() { span { (s.note) } } @else { del { (s.note) } }
+                    }
+                    div.alert-entry-meta {
+                        span.muted.small {
+                            "Nota " (i + 1) " · " (format::date(s.date)) " · " (s.author)
+                            @if let Some(by) = &s.corrected_by { " · corregida por " (by) }
+                        }
+                        @if let Some(day) = s.follow_up.filter(|_| s.is_active()) {
+                            (badge(if day <= d.today { Tone::Danger } else { Tone::Warning }, &format!("Revisar el {}", format::date(day))))
+                        }
+                        @if let Some(r) = &s.retracted {
+                            span.small { (badge(Tone::Neutral, "Retirada")) " por " (r.by) ": " (r.reason) }
+                        }
+                    }
+                    @if d.can_write && c.deleted.is_none() && s.is_active() {
+                        details.note-actions {
+                            summary.small { "Corregir o retirar" }
+                            form.form method="post" action={ "/contratos/" (d.id) "/seguimientos/" (i + 1) "/corregir" } {
+                                (csrf_field(token))
+                                (textarea(&Field::new(&format!("nota_{}", i + 1), "Texto corregido").value(&s.note).required(), 2))
+                                button.btn.btn-secondary.btn-small type="submit" { "Guardar corrección" }
+                            }
+                            form.form method="post" action={ "/contratos/" (d.id) "/seguimientos/" (i + 1) "/retirar" } {
+                                (csrf_field(token))
+                                (text_field(&Field::new(&format!("motivo_{}", i + 1), "Motivo del retiro").required()))
+                                button.btn.btn-ghost.btn-small type="submit" { "Retirar la nota" }
+                            }
+                        }
+                    }
+                }
             } }
         }
         @if d.can_write && c.deleted.is_none() {
             form.form method="post" action={ "/contratos/" (d.id) "/seguimientos" } {
                 (csrf_field(token))
                 (textarea(&Field::new("nota", "Nueva nota de seguimiento").value(d.note).required().errors(d.errors), 2))
+                (date_field(&Field::new("seguimiento_fecha", "Volver a revisar el").hint("Opcional: ese día la nota aparece como alerta de seguimiento.").errors(d.errors)))
                 button.btn.btn-secondary type="submit" { "Agregar nota" }
             }
         }

@@ -133,6 +133,7 @@ pub fn date_label(kind: AlertKind) -> &'static str {
         AlertKind::TerminacionAnticipada => "Fin",
         AlertKind::RenovacionAutomatica => "Fin",
         AlertKind::InformeVentas => "Plazo",
+        AlertKind::Seguimiento => "Revisar el",
         AlertKind::Respaldo => "Último respaldo",
     }
 }
