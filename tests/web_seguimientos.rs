@@ -170,6 +170,96 @@ async fn a_follow_up_note_reminds_and_can_be_corrected_and_withdrawn(engine: Eng
         404
     );
 }
+async fn a_poliza_note_is_corrected_and_withdrawn(engine: Engine) {
+    let web = Web::start(engine).await;
+    web.add_user("gus", Role::Gestor).await;
+    let today = arriendo::app::today();
+    let tercero = tenant(&web.app, "900123456-8", "Café Andino S.A.S.").await;
+    let modality = PaymentModality::Fijo {
+        canon: money(12_500_000),
+    };
+    let id = contract(
+        &web.app,
+        terms("CT-SEG-2", tercero, None, modality, today, 30),
+    )
+    .await;
+    let pid = uuid::Uuid::now_v7();
+    run(
+        &web.app,
+        id,
+        arriendo_events::ContratoCommand::RegisterPoliza {
+            actor: admin(),
+            id: pid,
+            poliza: arriendo_events::PolizaData {
+                kind: arriendo_events::PolicyKind::Rce,
+                number: "RCE-9".into(),
+                insurer: "Sura".into(),
+                insured_value: money(600_000_000),
+                rce_sublimits: None,
+                cumplimiento_cover: None,
+                validity: arriendo_events::DateRange::new(
+                    today,
+                    today + chrono::Duration::days(365),
+                )
+                .unwrap(),
+                state: arriendo_events::PolizaState::AporteInicial,
+                required_by: arriendo_events::RequiredBy::Contract,
+                colchon_months: 0,
+            },
+        },
+    )
+    .await;
+    web.app.projector.catch_up().await.unwrap();
+    let gus = web.logged_in("gus").await;
+    let page = format!("/polizas/{pid}");
+    let day = today.format("%Y-%m-%d").to_string();
+    assert_eq!(
+        post(
+            &gus,
+            &format!("{page}/seguimientos"),
+            &[
+                ("seguimiento_fecha", &day),
+                ("seguimiento_nota", "Pedir el certificado")
+            ]
+        )
+        .await,
+        303
+    );
+    assert_eq!(
+        post(
+            &gus,
+            &format!("{page}/seguimientos/1/corregir"),
+            &[("nota_1", "Pedir el certificado y el recibo de pago")]
+        )
+        .await,
+        303
+    );
+    let corrected = text(&gus, &page).await;
+    assert!(corrected.contains("Pedir el certificado y el recibo de pago"));
+    assert!(corrected.contains("corregida por gus"));
+    assert_eq!(
+        post(
+            &gus,
+            &format!("{page}/seguimientos/1/retirar"),
+            &[("motivo_1", "Duplicada")]
+        )
+        .await,
+        303
+    );
+    let withdrawn = text(&gus, &page).await;
+    assert!(
+        withdrawn.contains("retirada por gus: Duplicada"),
+        "{withdrawn}"
+    );
+    let history = text(&gus, &format!("/contratos/{id}")).await;
+    assert!(history.contains("Corrigió la nota de seguimiento número 1 de "));
+    assert!(history.contains("Retiró la nota de seguimiento número 1 de "));
+}
+both_engines!(
+    a_poliza_note_is_corrected_and_withdrawn,
+    super::a_poliza_note_is_corrected_and_withdrawn
+);
+
 both_engines!(
     a_follow_up_note_reminds_and_can_be_corrected_and_withdrawn,
     super::a_follow_up_note_reminds_and_can_be_corrected_and_withdrawn

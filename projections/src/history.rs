@@ -162,6 +162,14 @@ pub fn describe_contrato(event: &ContratoEvent) -> String {
         PolizaCancelled { date, reason, .. } => {
             format!("Canceló una póliza el {}: {reason}", format_date(*date))
         }
+        PolizaSeguimientoCorrected { index, note, .. } => format!(
+            "Corrigió la nota de seguimiento número {} de una póliza: ahora dice «{note}»",
+            index.saturating_add(1)
+        ),
+        PolizaSeguimientoRetracted { index, reason, .. } => format!(
+            "Retiró la nota de seguimiento número {} de una póliza: {reason}",
+            index.saturating_add(1)
+        ),
         PolizaSeguimientoAdded { seguimiento, .. } => {
             format!("Agregó un seguimiento a una póliza: «{}»", seguimiento.note)
         }
@@ -247,6 +255,22 @@ pub fn describe_contrato_in(contrato: &arriendo_events::Contrato, event: &Contra
         PolizaSeguimientoAdded { id, seguimiento } => {
             poliza(id).map(|p| format!("Agregó un seguimiento a {p}: «{}»", seguimiento.note))
         }
+        PolizaSeguimientoCorrected {
+            id, index, note, ..
+        } => poliza(id).map(|p| {
+            format!(
+                "Corrigió la nota de seguimiento número {} de {p}: ahora dice «{note}»",
+                index.saturating_add(1)
+            )
+        }),
+        PolizaSeguimientoRetracted {
+            id, index, reason, ..
+        } => poliza(id).map(|p| {
+            format!(
+                "Retiró la nota de seguimiento número {} de {p}: {reason}",
+                index.saturating_add(1)
+            )
+        }),
         _ => None,
     }
     .unwrap_or_else(|| describe_contrato(event))

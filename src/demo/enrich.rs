@@ -93,6 +93,25 @@ pub(super) async fn enrich(
                     },
                 )
                 .await?;
+            // The first such note is corrected, the second withdrawn, as managers do.
+            let note_action = match i {
+                0 => Some(ContratoCommand::CorrectPolizaSeguimiento {
+                    actor: gestor.clone(),
+                    id: poliza_id,
+                    index: 0,
+                    note: "Se solicitó el certificado de renovación a la aseguradora".into(),
+                }),
+                13 => Some(ContratoCommand::RetractPolizaSeguimiento {
+                    actor: gestor.clone(),
+                    id: poliza_id,
+                    index: 0,
+                    reason: "El certificado ya había llegado".into(),
+                }),
+                _ => None,
+            };
+            if let Some(command) = note_action {
+                loader.contrato(id, "poliza note action", command).await?;
+            }
         }
         if i % 17 == 1 {
             let renewed = DateRange::new(terms.start_date, add_months(end, 4))?;

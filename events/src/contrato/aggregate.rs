@@ -197,6 +197,33 @@ impl Contrato {
                     p.data = poliza;
                 }
             }
+            PolizaSeguimientoCorrected {
+                id,
+                index,
+                note,
+                by,
+            } => {
+                if let Some(s) = self
+                    .poliza_mut(id)
+                    .and_then(|p| p.seguimientos.get_mut(usize::try_from(index).ok()?))
+                {
+                    s.note = note;
+                    s.corrected_by = Some(by);
+                }
+            }
+            PolizaSeguimientoRetracted {
+                id,
+                index,
+                reason,
+                by,
+            } => {
+                if let Some(s) = self
+                    .poliza_mut(id)
+                    .and_then(|p| p.seguimientos.get_mut(usize::try_from(index).ok()?))
+                {
+                    s.retracted = Some(super::seguimiento::Retraction { reason, by });
+                }
+            }
             PolizaRenewed { id, validity } => {
                 if let Some(p) = self.poliza_mut(id) {
                     p.data.validity = validity;

@@ -249,6 +249,8 @@ impl ContratoEvent {
                 check_text("motivo de la cancelación", reason)
             }
             PolizaSeguimientoAdded { seguimiento, .. } => check_seguimiento(seguimiento),
+            PolizaSeguimientoCorrected { note, .. } => check_text("nota de seguimiento", note),
+            PolizaSeguimientoRetracted { reason, .. } => check_text("motivo del retiro", reason),
             SalesReportRegistered { period, deadline } => {
                 check_period("periodo del informe", *period)?;
                 check_date("fecha límite del informe", *deadline)

@@ -153,6 +153,20 @@ pub enum ContratoCommand {
         date: NaiveDate,
         note: String,
     },
+    /// Replaces the text of note `index` (from 0) of póliza `id`.
+    CorrectPolizaSeguimiento {
+        actor: Actor,
+        id: Uuid,
+        index: u32,
+        note: String,
+    },
+    /// Withdraws note `index` of póliza `id` with a reason.
+    RetractPolizaSeguimiento {
+        actor: Actor,
+        id: Uuid,
+        index: u32,
+        reason: String,
+    },
 
     // ----- informes de ventas -----
     /// Only variable / híbrido; one per month. Without a deadline, it is the contract's due day
@@ -262,6 +276,8 @@ impl ContratoCommand {
             | RenewPoliza { actor, .. }
             | CancelPoliza { actor, .. }
             | AddPolizaSeguimiento { actor, .. }
+            | CorrectPolizaSeguimiento { actor, .. }
+            | RetractPolizaSeguimiento { actor, .. }
             | RegisterSalesReport { actor, .. }
             | MarkSalesReportDelivered { actor, .. }
             | MarkSalesReportPending { actor, .. }

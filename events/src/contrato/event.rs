@@ -109,6 +109,20 @@ pub enum ContratoEvent {
         id: Uuid,
         seguimiento: Seguimiento,
     },
+    /// The text of note `index` (from 0) of póliza `id` replaced.
+    PolizaSeguimientoCorrected {
+        id: Uuid,
+        index: u32,
+        note: String,
+        by: String,
+    },
+    /// Note `index` of póliza `id` withdrawn, with the reason.
+    PolizaSeguimientoRetracted {
+        id: Uuid,
+        index: u32,
+        reason: String,
+        by: String,
+    },
 
     SalesReportRegistered {
         period: YearMonth,
@@ -206,6 +220,8 @@ domain_event!(ContratoEvent, "contrato", {
     PolizaRenewed => "1.0", &["id", "validity"];
     PolizaCancelled => "1.0", &["id", "date", "reason", "by"];
     PolizaSeguimientoAdded => "1.1", &["id", "seguimiento"];
+    PolizaSeguimientoCorrected => "1.0", &["id", "index", "note", "by"];
+    PolizaSeguimientoRetracted => "1.0", &["id", "index", "reason", "by"];
     SalesReportRegistered => "1.0", &["period", "deadline"];
     SalesReportDelivered => "1.1", &["period", "date", "gross_sales", "returns", "billed"];
     SalesReportMarkedPending => "1.0", &["period"];

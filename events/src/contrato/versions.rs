@@ -99,6 +99,8 @@ impl ContratoEvent {
             | SeguimientoCorrected { .. }
             | SeguimientoRetracted { .. }
             | PolizaSeguimientoAdded { .. }
+            | PolizaSeguimientoCorrected { .. }
+            | PolizaSeguimientoRetracted { .. }
             | RenewalProposed { .. }
             | RenewalApproved { .. }
             | RenewalAnnulled { .. }

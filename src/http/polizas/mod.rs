@@ -4,6 +4,7 @@
 
 mod acciones;
 mod campos;
+mod notas;
 
 use acciones::{add_seguimiento, cancel, detail, renew};
 use campos::PolizaFields;
@@ -42,6 +43,16 @@ pub fn routes() -> Vec<Route> {
         Route::post("/polizas/{id}/renovar", Access::Write, renew),
         Route::post("/polizas/{id}/cancelar", Access::Write, cancel),
         Route::post("/polizas/{id}/seguimientos", Access::Write, add_seguimiento),
+        Route::post(
+            "/polizas/{id}/seguimientos/{n}/corregir",
+            Access::Write,
+            notas::correct,
+        ),
+        Route::post(
+            "/polizas/{id}/seguimientos/{n}/retirar",
+            Access::Write,
+            notas::retract,
+        ),
     ]
 }
 

@@ -364,12 +364,33 @@ pub fn detail_page(ctx: &PageContext, d: &PolizaDetail<'_>) -> Markup {
                     p.muted { "Sin seguimientos." }
                 } @else {
                     ol.timeline {
-                        @for s in p.seguimientos.iter().rev() {
+                        @for (i, s) in p.seguimientos.iter().enumerate().rev() {
                             li.timeline-entry {
                                 span.timeline-dot aria-hidden="true" {}
                                 div.timeline-body {
-                                    p.timeline-sentence { (s.note) }
-                                    p.timeline-meta { (format::date(s.date)) " · " (s.author) }
+                                    p.timeline-sentence {
+                                        @if s.is_active() { (s.note) } @else { del { (s.note) } }
+                                    }
+                                    p.timeline-meta {
+                                        "Nota " (i + 1) " · " (format::date(s.date)) " · " (s.author)
+                                        @if let Some(by) = &s.corrected_by { " · corregida por " (by) }
+                                        @if let Some(r) = &s.retracted { " · retirada por " (r.by) ": " (r.reason) }
+                                    }
+                                    @if editable && s.is_active() {
+                                        details.note-actions {
+                                            summary.small { "Corregir o retirar" }
+                                            form.form method="post" action={ "/polizas/" (id) "/seguimientos/" (i + 1) "/corregir" } {
+                                                (crate::components::csrf_field(&ctx.csrf_token))
+                                                (textarea(&Field::new(&format!("nota_{}", i + 1), "Texto corregido").value(&s.note).required(), 2))
+                                                button.btn.btn-secondary.btn-small type="submit" { "Guardar corrección" }
+                                            }
+                                            form.form method="post" action={ "/polizas/" (id) "/seguimientos/" (i + 1) "/retirar" } {
+                                                (crate::components::csrf_field(&ctx.csrf_token))
+                                                (crate::components::text_field(&Field::new(&format!("motivo_{}", i + 1), "Motivo del retiro").required()))
+                                                button.btn.btn-ghost.btn-small type="submit" { "Retirar la nota" }
+                                            }
+                                        }
+                                    }
                                 }
                             }
                         }

@@ -99,6 +99,18 @@ impl Contrato {
                 date,
                 note,
             } => self.add_poliza_seguimiento(&actor, id, date, note),
+            CorrectPolizaSeguimiento {
+                actor,
+                id,
+                index,
+                note,
+            } => self.correct_poliza_seguimiento(&actor, id, index, note),
+            RetractPolizaSeguimiento {
+                actor,
+                id,
+                index,
+                reason,
+            } => self.retract_poliza_seguimiento(&actor, id, index, reason),
 
             RegisterSalesReport {
                 period, deadline, ..

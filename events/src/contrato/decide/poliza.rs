@@ -116,4 +116,59 @@ impl Contrato {
             seguimiento: Seguimiento::new(date, actor.username.clone(), note.to_string(), None),
         }])
     }
+
+    /// Note `index` of póliza `id` if it can still change.
+    fn open_poliza_seguimiento(&self, id: Uuid, index: u32) -> Result<&Seguimiento, DomainError> {
+        let poliza = self.find_poliza(id).ok_or(DomainError::PolizaNotFound)?;
+        let note = usize::try_from(index)
+            .ok()
+            .and_then(|i| poliza.seguimientos.get(i))
+            .ok_or(DomainError::NoSuchNote(index.saturating_add(1)))?;
+        if note.retracted.is_some() {
+            return Err(DomainError::NoteRetracted(index.saturating_add(1)));
+        }
+        Ok(note)
+    }
+
+    pub(super) fn correct_poliza_seguimiento(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        index: u32,
+        note: String,
+    ) -> Result<Vec<ContratoEvent>, DomainError> {
+        self.existing()?;
+        let current = self.open_poliza_seguimiento(id, index)?;
+        let note = note.trim();
+        if note.is_empty() {
+            return Err(DomainError::EmptyNote);
+        }
+        if note == current.note {
+            return Ok(vec![]);
+        }
+        Ok(vec![ContratoEvent::PolizaSeguimientoCorrected {
+            id,
+            index,
+            note: note.to_string(),
+            by: actor.username.clone(),
+        }])
+    }
+
+    pub(super) fn retract_poliza_seguimiento(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        index: u32,
+        reason: String,
+    ) -> Result<Vec<ContratoEvent>, DomainError> {
+        self.existing()?;
+        self.open_poliza_seguimiento(id, index)?;
+        let reason = super::required_text(&reason, "motivo del retiro")?;
+        Ok(vec![ContratoEvent::PolizaSeguimientoRetracted {
+            id,
+            index,
+            reason,
+            by: actor.username.clone(),
+        }])
+    }
 }

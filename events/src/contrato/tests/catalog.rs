@@ -114,6 +114,18 @@ fn every_event() -> Vec<ContratoEvent> {
             date: d(2026, 1, 2),
             note: "Ok".into(),
         },
+        CorrectPolizaSeguimiento {
+            actor: gestor(),
+            id,
+            index: 0,
+            note: "Aportó la renovación".into(),
+        },
+        RetractPolizaSeguimiento {
+            actor: gestor(),
+            id,
+            index: 0,
+            reason: "Era de otra póliza".into(),
+        },
         CancelPoliza {
             actor: gestor(),
             id,
@@ -237,7 +249,7 @@ fn event_types_are_unique_across_aggregates() {
             .iter()
             .all(|doc| doc.version == "1.0" || later.contains(&doc.event_type))
     );
-    assert_eq!(catalog.len(), 2 + 2 + 26 + 1);
+    assert_eq!(catalog.len(), 2 + 2 + 28 + 1);
 }
 
 #[test]
