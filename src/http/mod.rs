@@ -22,6 +22,7 @@ pub mod panics;
 pub mod polizas;
 pub mod relacion;
 pub mod renovaciones;
+pub mod request_id;
 pub mod respaldos;
 pub mod respuestas;
 pub mod security;
@@ -83,10 +84,11 @@ pub fn router(app: App) -> Router {
     use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
     let compressible =
         DefaultPredicate::new().and(NotForContentType::const_new("application/octet-stream"));
-    security::protect(routes(), &app)
+    let router = security::protect(routes(), &app)
         .layer(axum::middleware::from_fn_with_state(
             app.clone(),
             cuarentena::notice,
         ))
-        .layer(tower_http::compression::CompressionLayer::new().compress_when(compressible))
+        .layer(tower_http::compression::CompressionLayer::new().compress_when(compressible));
+    request_id::layers(router)
 }
