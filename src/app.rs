@@ -77,6 +77,8 @@ impl App {
         database_url: Option<&str>,
         data_dir: PathBuf,
     ) -> Result<Self, AppError> {
+        // Before the first command, so `/metrics` counts every event this process appends.
+        crate::metrics::install();
         let db = store::connect(database_url, &data_dir).await?;
         store::migrate(&db).await?;
         let projector = Projector::new(db.clone());

@@ -78,3 +78,82 @@ both_engines!(
     request_id_is_returned_and_stored,
     super::the_request_id_is_returned_and_stored_with_the_events
 );
+
+async fn metrics_for_administradores_only(engine: Engine) {
+    let web = Web::start(engine).await;
+    web.add_user("ana", Role::Administrador).await;
+    web.add_user("gus", Role::Gestor).await;
+
+    // Anonymous: to the login page. Gestor: 403.
+    let anonymous = web.browser().get("/metrics").await;
+    assert_eq!(anonymous.status(), 303);
+    assert!(location(&anonymous).starts_with("/login"));
+    let gus = web.logged_in("gus").await;
+    assert_eq!(gus.get("/metrics").await.status(), 403);
+
+    // A request to a route with an id, and an event appended.
+    let ana = web.logged_in("ana").await;
+    let response = ana
+        .post(
+            "/terceros",
+            &[
+                ("nit", "800.197.268-4"),
+                ("razon_social", "Inversiones Métricas S.A.S."),
+                ("tipo", "arrendatario"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(ana.get(&location(&response)).await.status(), 200);
+
+    let scrape = ana.get("/metrics").await;
+    assert_eq!(scrape.status(), 200);
+    assert!(
+        scrape.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/plain")
+    );
+    let text = scrape.text().await.unwrap();
+    // The route as matched, with its parameter, never the raw URI with the id.
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("arriendo_http_requests_total{")
+                && l.contains("route=\"/terceros/{id}\"")
+                && l.contains("status=\"200\"")),
+        "{text}"
+    );
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("arriendo_http_requests_total{")
+                && l.contains("method=\"POST\"")
+                && l.contains("route=\"/terceros\"")
+                && l.contains("status=\"303\"")),
+        "{text}"
+    );
+    assert!(!text.contains(&location(&response)), "no raw URIs");
+    assert!(
+        text.contains("arriendo_http_request_duration_seconds_bucket{"),
+        "{text}"
+    );
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("arriendo_events_appended_total{aggregate=\"tercero\"}")),
+        "{text}"
+    );
+    // Store gauges, read from this app's store at scrape time.
+    let value = |name: &str| -> String {
+        text.lines()
+            .find(|l| l.starts_with(&format!("{name} ")))
+            .unwrap_or_else(|| panic!("{name} in {text}"))
+            .split(' ')
+            .nth(1)
+            .unwrap()
+            .to_string()
+    };
+    // The command caught the projector up before answering.
+    assert_eq!(value("arriendo_projector_lag_events"), "0");
+    // This store never made a backup: infinitely old, so an age alert fires.
+    assert_eq!(value("arriendo_backup_last_success_age_seconds"), "+Inf");
+}
+both_engines!(metrics_admin_only, super::metrics_for_administradores_only);

@@ -18,6 +18,7 @@ pub mod ingreso;
 pub mod integridad;
 pub mod lecturas;
 pub mod locales;
+pub mod metricas;
 pub mod panics;
 pub mod polizas;
 pub mod relacion;
@@ -53,6 +54,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(assets::routes());
     routes.extend(ingreso::routes());
     routes.extend(auth::routes());
+    routes.extend(metricas::routes());
     routes.push(Route::get("/salud", Access::Public, health));
     routes
 }
@@ -89,6 +91,8 @@ pub fn router(app: App) -> Router {
             app.clone(),
             cuarentena::notice,
         ))
-        .layer(tower_http::compression::CompressionLayer::new().compress_when(compressible));
+        .layer(tower_http::compression::CompressionLayer::new().compress_when(compressible))
+        .layer(axum::middleware::from_fn(crate::metrics::track));
+    crate::metrics::install();
     request_id::layers(router)
 }
