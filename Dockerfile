@@ -14,5 +14,8 @@ USER arriendo
 WORKDIR /var/lib/arriendo
 ENV ARRIENDO_DATA_DIR=/var/lib/arriendo/data ARRIENDO_BIND=0.0.0.0:8080
 EXPOSE 8080
+# `docker stop` sends SIGTERM: the server handles it in-process (it stops accepting, finishes the
+# requests in flight, stops the scheduler and exits 0), so it may run as PID 1 without an init.
+STOPSIGNAL SIGTERM
 ENTRYPOINT ["arriendo"]
 CMD ["serve"]

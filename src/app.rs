@@ -77,6 +77,8 @@ impl App {
         database_url: Option<&str>,
         data_dir: PathBuf,
     ) -> Result<Self, AppError> {
+        // Before the first command, so `/metrics` counts every event this process appends.
+        crate::metrics::install();
         let db = store::connect(database_url, &data_dir).await?;
         store::migrate(&db).await?;
         let projector = Projector::new(db.clone());
@@ -114,19 +116,30 @@ pub async fn run(cli: Cli) -> Result<(), AppError> {
                      Se muestra solo esta vez: cámbiela al entrar."
                 );
             }
-            let _sessions = crate::auth::spawn_session_cleanup(&app, Duration::from_secs(600));
+            let sessions = crate::auth::spawn_session_cleanup(&app, Duration::from_secs(600));
             let server = crate::startup::Server::bind(app.clone(), args.bind).await?;
             tracing::info!(address = %server.address(), engine = %app.db.engine(), "Arriendo listening");
             println!("Arriendo escuchando en http://{}", server.address());
             let background = app.projector.spawn_background(Duration::from_secs(2));
-            let _backups = crate::backup::schedule::spawn_from_env(
+            let mut backups = crate::backup::schedule::spawn_from_env(
                 app.clone(),
                 global.database_url.as_deref(),
             )
             .await
             .map_err(crate::backup::cli::to_app)?;
+            // Returns once a signal came and the requests in flight have finished.
             let served = server.run().await;
+            // Then the background work stops: no new projection pass, session sweep or scheduled
+            // job starts. A backup running right now is cut off; the next start marks it
+            // interrupted (`backup::liveness`).
             background.abort();
+            sessions.abort();
+            if let Err(err) = backups.shutdown().await {
+                tracing::error!(error = %err, "cannot stop the backup scheduler");
+            }
+            app.db.close().await;
+            tracing::info!("shutdown complete");
+            println!("Arriendo detenido.");
             served
         }
         Command::Migrate => {

@@ -11,6 +11,7 @@ pub mod demo;
 pub mod export;
 pub mod http;
 pub mod import;
+pub mod metrics;
 pub mod projector;
 pub mod queries;
 pub mod read_models;

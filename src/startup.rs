@@ -36,9 +36,32 @@ impl Server {
     }
 }
 
-async fn shutdown_signal() {
-    // If the handler cannot be installed we simply never shut down gracefully.
-    if tokio::signal::ctrl_c().await.is_err() {
-        std::future::pending::<()>().await;
+/// Resolves on Ctrl-C (SIGINT) or SIGTERM, the signal `docker stop`, systemd and Kubernetes send.
+/// The server then stops accepting, finishes the requests in flight and returns.
+pub async fn shutdown_signal() {
+    let interrupt = async {
+        // If a handler cannot be installed that signal simply never triggers a graceful shutdown.
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut stream) => {
+                stream.recv().await;
+            }
+            Err(err) => {
+                tracing::error!(error = %err, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => tracing::info!(signal = "SIGINT", "shutdown requested"),
+        () = terminate => tracing::info!(signal = "SIGTERM", "shutdown requested"),
     }
 }

@@ -599,35 +599,7 @@ both_engines!(
     super::the_integrity_page_shows_the_chain_to_auditors_and_administradores
 );
 
-/// Figures for docs: sealing and verifying 50 000 events on each engine (`--ignored`; debug build).
-async fn figures(engine: Engine) {
-    let store = TestStore::new(engine).await;
-    seed_raw(store.db(), 50_000).await;
-    let started = std::time::Instant::now();
-    assert_eq!(audit::seal(store.db()).await.unwrap(), 50_000);
-    let sealed = started.elapsed();
-    let started = std::time::Instant::now();
-    let report = audit::verify(store.db()).await.unwrap();
-    assert!(report.is_intact());
-    eprintln!(
-        "FIGURE chain on {:?}: sealing 50000 events {:.2} s, verifying them {:.2} s",
-        store.db().engine(),
-        sealed.as_secs_f64(),
-        started.elapsed().as_secs_f64()
-    );
-}
-mod figures {
-    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-    #[ignore = "figures for the docs: cargo test --test audit_chain -- --ignored --nocapture"]
-    async fn sqlite() {
-        super::figures(crate::common::Engine::Sqlite).await
-    }
-    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-    #[ignore = "figures for the docs: cargo test --test audit_chain -- --ignored --nocapture"]
-    async fn postgres() {
-        super::figures(crate::common::Engine::Postgres).await
-    }
-}
+// The sealing and verifying figures for the docs are a bench: `cargo bench --bench audit_chain`.
 
 fn cli(data_dir: &std::path::Path, args: &[&str]) -> (i32, String) {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_arriendo"))

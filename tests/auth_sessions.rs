@@ -5,8 +5,6 @@
 mod auth_support;
 mod common;
 
-use std::time::Instant;
-
 use arriendo::auth::{ensure_initial_admin, lockout};
 use arriendo_events::actor::Role;
 use auth_support::{PASSWORD, Web, get_with_cookie, location};
@@ -125,15 +123,11 @@ async fn unknown_user_answers_like_a_wrong_password(engine: Engine) {
         .await
         .unwrap();
 
-    let started = Instant::now();
     let known = browser.login("ana", "contraseña-equivocada").await;
-    let known_time = started.elapsed();
     let known_status = known.status();
     let known_body = known.text().await.unwrap().replace("ana", "USER");
 
-    let started = Instant::now();
     let unknown = browser.login("zoe", "contraseña-equivocada").await;
-    let unknown_time = started.elapsed();
     let unknown_status = unknown.status();
     let unknown_body = unknown.text().await.unwrap().replace("zoe", "USER");
 
@@ -152,11 +146,8 @@ async fn unknown_user_answers_like_a_wrong_password(engine: Engine) {
             .collect::<String>()
     };
     assert_eq!(strip(&known_body), strip(&unknown_body));
-    // Both ran one argon2 verification: neither answer is much faster than the other.
-    assert!(
-        unknown_time * 3 > known_time && known_time * 3 > unknown_time,
-        "known {known_time:?} unknown {unknown_time:?}"
-    );
+    // That both ran exactly one argon2 verification (so neither answers faster) is asserted on the
+    // backend itself, without timing: `auth::backend::tests::every_attempt_runs_exactly_one_verification`.
     // And an unknown user is locked after 5 failures like anyone else.
     for _ in 0..4 {
         browser.login("zoe", "contraseña-equivocada").await;

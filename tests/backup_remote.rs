@@ -97,6 +97,7 @@ async fn local_copy_folder() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[ignore = "needs moto_server: scripts/test starts it and runs ignored tests"]
 async fn s3_on_moto() {
     let Some(target) = s3_target().await else {
         return skip("moto_server");
@@ -105,6 +106,7 @@ async fn s3_on_moto() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[ignore = "needs sshd: scripts/test starts it and runs ignored tests"]
 async fn sftp_with_pinned_host_key() {
     let Some(config) = sftp_config() else {
         return skip("sshd");
@@ -115,6 +117,7 @@ async fn sftp_with_pinned_host_key() {
 /// A fingerprint copied without its `SHA256:` prefix (as some providers show it) is accepted when it
 /// matches.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[ignore = "needs sshd: scripts/test starts it and runs ignored tests"]
 async fn sftp_fingerprint_without_prefix() {
     let Some(mut config) = sftp_config() else {
         return skip("sshd");
@@ -140,6 +143,7 @@ async fn sftp_fingerprint_without_prefix() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[ignore = "needs sshd: scripts/test starts it and runs ignored tests"]
 async fn sftp_refuses_an_unknown_host_key() {
     let Some(mut config) = sftp_config() else {
         return skip("sshd");
@@ -225,6 +229,7 @@ fn mails(dir: &str) -> Vec<String> {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[ignore = "needs aiosmtpd: scripts/test starts it and runs ignored tests"]
 async fn email_on_success_and_on_failure() {
     let (Some(port), Some(dir)) = (env("BACKUP_TEST_SMTP_PORT"), env("BACKUP_TEST_SMTP_DIR"))
     else {

@@ -341,6 +341,7 @@ impl Drop for PrivateSshd {
 /// Connected, then the server stops answering mid-session (SIGSTOP on sshd and the child serving the
 /// session): upload, listing, download and delete end within their deadlines.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[ignore = "needs sshd: scripts/test starts it and runs ignored tests"]
 async fn sftp_stopped_mid_session_ends_within_the_deadline() {
     let Some(sshd) = PrivateSshd::start() else {
         return skip("sshd (BACKUP_TEST_SFTP_SSHD_CONFIG)");
@@ -482,5 +483,6 @@ async fn cli_against_a_stopped_sshd(engine: Engine) {
 }
 both_engines!(
     cli_against_a_stopped_sshd,
-    super::cli_against_a_stopped_sshd
+    super::cli_against_a_stopped_sshd,
+    ignore = "needs sshd: scripts/test starts it and runs ignored tests"
 );

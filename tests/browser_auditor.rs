@@ -3,7 +3,8 @@
 //! events; opens the log filtered to the contract and downloads its XLSX export from the page (the
 //! browser's own session fetches it); prints the contract's state with its history to PDF; and finds
 //! each of those reads in the trail. Screenshots for docs/auditoria.md go to `target/screenshots/`.
-//! Skips without Chromium unless ARRIENDO_BROWSER_TESTS is set (scripts/test sets it).
+//! `#[ignore]`d like `tests/browser.rs`: `scripts/test` runs it (and sets ARRIENDO_BROWSER_TESTS, so a
+//! missing Chromium fails it); with `--include-ignored` elsewhere it skips without Chromium.
 #![allow(clippy::unwrap_used)]
 
 mod auth_support;
@@ -20,6 +21,7 @@ use serde_json::json;
 use web_fixtures::audited_contract;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[ignore = "needs Chromium and chromedriver: scripts/test installs them and runs ignored tests"]
 async fn browser_walks_an_auditor_through_time_travel_compare_and_exports() {
     let Some((driver, c, _profile)) = open_browser().await else {
         return;

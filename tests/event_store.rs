@@ -362,7 +362,28 @@ async fn late_commit_is_not_skipped_on_postgres() {
             .await
             .unwrap();
     });
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    // The interleaving is made, not hoped for: wait until the fast writer is blocked on the slow
+    // one's advisory lock (it has not drawn its position yet) before projecting. If the lock were
+    // gone it would never block, and this fails saying so.
+    let mut polls = 0;
+    loop {
+        let blocked: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() \
+             AND wait_event_type = 'Lock' AND wait_event = 'advisory'",
+        )
+        .fetch_one(pool)
+        .await
+        .unwrap();
+        if blocked > 0 {
+            break;
+        }
+        polls += 1;
+        assert!(
+            polls < 3000,
+            "the second writer never waited for the first one's position lock"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
     store.app.projector.catch_up().await.unwrap();
 
     slow.commit().await.unwrap();

@@ -1,6 +1,7 @@
 //! axum-login's backend over `rm_users`, and the session store on either engine.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use arriendo_events::actor::{Actor, Role};
 use async_trait::async_trait;
@@ -75,6 +76,9 @@ pub struct Backend {
     db: Db,
     /// The hash checked when the username is unknown, so that answer takes as long as a wrong password.
     dummy_hash: Arc<OnceCell<String>>,
+    /// argon2 verifications run: lets a test check the "exactly one per attempt" rule itself rather
+    /// than by timing answers.
+    verifications: Arc<AtomicU64>,
 }
 
 impl Backend {
@@ -82,7 +86,13 @@ impl Backend {
         Self {
             db,
             dummy_hash: Arc::new(OnceCell::new()),
+            verifications: Arc::new(AtomicU64::new(0)),
         }
+    }
+
+    /// How many password verifications this backend has run.
+    pub fn verifications(&self) -> u64 {
+        self.verifications.load(Ordering::Relaxed)
     }
 
     async fn dummy_hash(&self) -> Result<String, AuthError> {
@@ -119,6 +129,7 @@ impl AuthnBackend for Backend {
             None => self.dummy_hash().await?,
         };
         let verified = password::verify(creds.password, phc).await?;
+        self.verifications.fetch_add(1, Ordering::Relaxed);
         Ok(match user {
             Some(user) if verified && user.active => Some(SessionUser::from_row(&user)),
             _ => None,
@@ -198,6 +209,57 @@ impl ExpiredDeletion for DbSessionStore {
         match self {
             DbSessionStore::Sqlite(s) => s.delete_expired().await,
             DbSessionStore::Postgres(s) => s.delete_expired().await,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Metadata;
+
+    /// Known user with a wrong password, unknown user, malformed name, inactive user: each attempt
+    /// runs exactly one argon2 verification, so none answers faster than the others.
+    #[tokio::test]
+    async fn every_attempt_runs_exactly_one_verification() {
+        let dir = tempfile::tempdir().unwrap();
+        let app = crate::App::open(None, dir.path().to_path_buf())
+            .await
+            .unwrap();
+        let password = "clave-de-prueba-larga".to_string();
+        for name in ["ana", "leo"] {
+            users::create(
+                &app,
+                name,
+                Role::Gestor,
+                password.clone(),
+                Metadata::system("test"),
+            )
+            .await
+            .unwrap();
+        }
+        let admin = Actor::new("root".to_string(), Role::Administrador);
+        users::deactivate(&app, &admin, "leo", Metadata::system("test"))
+            .await
+            .unwrap();
+        let backend = Backend::new(app.db.clone());
+        let attempt = |username: &str, password: &str| Credentials {
+            username: username.to_string(),
+            password: password.to_string(),
+        };
+        let cases = [
+            (attempt("ana", "equivocada-equivocada"), false),
+            (attempt("zoe", "equivocada-equivocada"), false),
+            (attempt("nombre con espacios y ;", "x"), false),
+            (attempt("leo", &password), false),
+            (attempt("ana", &password), true),
+        ];
+        for (i, (credentials, accepted)) in cases.into_iter().enumerate() {
+            let name = credentials.username.clone();
+            let before = backend.verifications();
+            let user = backend.authenticate(credentials).await.unwrap();
+            assert_eq!(user.is_some(), accepted, "{name}");
+            assert_eq!(backend.verifications(), before + 1, "attempt {i} ({name})");
         }
     }
 }

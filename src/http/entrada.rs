@@ -216,7 +216,7 @@ pub async fn spanish_input(request: Request, next: Next) -> Response {
         .extensions()
         .get::<AuthSession>()
         .and_then(|auth| auth.user.as_ref())
-        .map(CurrentUser::from_session_user);
+        .map(|user| CurrentUser::from_session_user(user, request.extensions()));
     let path = request.uri().path().to_string();
     let page = |session: Option<Session>, user: Option<CurrentUser>, path: String| async move {
         match session {

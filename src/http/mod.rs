@@ -20,10 +20,12 @@ pub mod integridad;
 pub mod lecturas;
 pub mod listas;
 pub mod locales;
+pub mod metricas;
 pub mod panics;
 pub mod polizas;
 pub mod relacion;
 pub mod renovaciones;
+pub mod request_id;
 pub mod respaldos;
 pub mod respuestas;
 pub mod security;
@@ -58,6 +60,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(assets::routes());
     routes.extend(ingreso::routes());
     routes.extend(auth::routes());
+    routes.extend(metricas::routes());
     routes.push(Route::get("/salud", Access::Public, health));
     routes
 }
@@ -89,10 +92,13 @@ pub fn router(app: App) -> Router {
     use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
     let compressible =
         DefaultPredicate::new().and(NotForContentType::const_new("application/octet-stream"));
-    security::protect(routes(), &app)
+    let router = security::protect(routes(), &app)
         .layer(axum::middleware::from_fn_with_state(
             app.clone(),
             cuarentena::notice,
         ))
         .layer(tower_http::compression::CompressionLayer::new().compress_when(compressible))
+        .layer(axum::middleware::from_fn(crate::metrics::track));
+    crate::metrics::install();
+    request_id::layers(router)
 }

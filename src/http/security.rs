@@ -17,7 +17,7 @@ use axum::Router;
 use axum::extract::{ConnectInfo, FromRequestParts, MatchedPath, Request, State};
 use axum::handler::Handler;
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
+use axum::http::{Extensions, HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::MethodRouter;
@@ -248,6 +248,8 @@ async fn take_flashes(session: &Session) -> Vec<Flash> {
 pub struct CurrentUser {
     pub username: String,
     pub role: Role,
+    /// The id of the request this user made (`http::request_id`): every event it appends carries it.
+    pub request_id: Option<String>,
 }
 
 impl CurrentUser {
@@ -255,9 +257,14 @@ impl CurrentUser {
         Actor::new(self.username.clone(), self.role)
     }
 
-    /// Event metadata for a command this user issues (a fresh request id).
+    /// Event metadata for a command this user issues: the request's id, so the events, the log
+    /// lines and the `x-request-id` the user saw match. A fresh id only outside a request.
     pub fn metadata(&self) -> Metadata {
-        Metadata::new(self.username.clone(), uuid::Uuid::now_v7().to_string())
+        let request_id = self
+            .request_id
+            .clone()
+            .unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
+        Metadata::new(self.username.clone(), request_id)
     }
 
     pub fn can_write(&self) -> bool {
@@ -268,10 +275,11 @@ impl CurrentUser {
         self.role == Role::Administrador
     }
 
-    pub(crate) fn from_session_user(user: &SessionUser) -> Self {
+    pub(crate) fn from_session_user(user: &SessionUser, extensions: &Extensions) -> Self {
         Self {
             username: user.username.clone(),
             role: user.role,
+            request_id: super::request_id::of(extensions),
         }
     }
 }
@@ -288,7 +296,7 @@ impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Response> {
         match session_user(parts) {
-            Some(user) => Ok(CurrentUser::from_session_user(&user)),
+            Some(user) => Ok(CurrentUser::from_session_user(&user, &parts.extensions)),
             None => Err(login_redirect(&parts.method, &parts.uri, false)),
         }
     }
@@ -361,7 +369,8 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
         let Some(session) = parts.extensions.get::<Session>().cloned() else {
             return Err(StatusCode::INTERNAL_SERVER_ERROR.into_response());
         };
-        let user = session_user(parts).map(|u| CurrentUser::from_session_user(&u));
+        let user =
+            session_user(parts).map(|u| CurrentUser::from_session_user(&u, &parts.extensions));
         let mut page = page_context(&session, user.as_ref(), parts.uri.path()).await;
         page.quarantined = super::cuarentena::quarantined(&parts.extensions);
         Ok(Ctx {
@@ -437,7 +446,7 @@ fn login_redirect(method: &Method, uri: &Uri, expired: bool) -> Response {
 }
 
 pub(super) async fn context_of(parts: &Parts) -> PageContext {
-    let user = session_user(parts).map(|u| CurrentUser::from_session_user(&u));
+    let user = session_user(parts).map(|u| CurrentUser::from_session_user(&u, &parts.extensions));
     let mut page = match parts.extensions.get::<Session>() {
         Some(session) => page_context(session, user.as_ref(), parts.uri.path()).await,
         None => PageContext::default(),

@@ -80,6 +80,12 @@ impl<E: std::error::Error> From<AggregateError<E>> for CommandError<E> {
     }
 }
 
+/// The only query wired into the frameworks: it counts appended events for `/metrics`. Read models
+/// are the projector's job, not the framework's.
+fn counted<A: Aggregate>() -> Vec<Box<dyn cqrs_es::Query<A>>> {
+    vec![Box::new(crate::metrics::CountAppended)]
+}
+
 type SqliteFramework<A> = CqrsFramework<A, PersistedEventStore<SqliteEventRepository, A>>;
 type PostgresFramework<A> = CqrsFramework<A, PersistedEventStore<PostgresEventRepository, A>>;
 
@@ -107,14 +113,14 @@ impl<A: Aggregate> Framework<A> {
                     PersistedEventStore::new_event_store(SqliteEventRepository::new(pool.clone()))
                         .with_upcasters(upcasters())
                 };
-                Framework::Sqlite(CqrsFramework::new(store(), vec![], services), store())
+                Framework::Sqlite(CqrsFramework::new(store(), counted(), services), store())
             }
             Db::Postgres(pool) => {
                 let store = || {
                     PersistedEventStore::new_event_store(PostgresEventRepository::new(pool.clone()))
                         .with_upcasters(upcasters())
                 };
-                Framework::Postgres(CqrsFramework::new(store(), vec![], services), store())
+                Framework::Postgres(CqrsFramework::new(store(), counted(), services), store())
             }
         }
     }

@@ -152,8 +152,10 @@ pub fn sftp_config() -> Option<SftpConfig> {
     })
 }
 
-/// Outside `scripts/test` a missing peer skips the test with a message; under `scripts/test`
-/// (which sets `ARRIENDO_REQUIRE_PEERS`) a missing peer is a failure, so CI never passes by skipping.
+/// The tests that need a peer are `#[ignore]`d, so a plain `cargo test` shows them as ignored;
+/// `scripts/test` starts the peers, runs ignored tests and sets `ARRIENDO_REQUIRE_PEERS`, so there a
+/// missing peer is a failure and CI never passes by skipping. Elsewhere (`--include-ignored` without
+/// the peers) a missing peer skips the test with this message.
 pub fn skip(peer: &str) {
     assert!(
         std::env::var_os("ARRIENDO_REQUIRE_PEERS").is_none(),

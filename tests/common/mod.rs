@@ -113,9 +113,24 @@ impl Drop for TestStore {
 }
 
 /// Declares an async test once per engine: `both_engines!(name, |engine| async { ... })` becomes
-/// `name::sqlite` and `name::postgres`.
+/// `name::sqlite` and `name::postgres`. With `ignore = "why"` both are `#[ignore]`d (tests that need a
+/// peer only `scripts/test` starts; it runs ignored tests too).
 #[macro_export]
 macro_rules! both_engines {
+    ($name:ident, $body:path, ignore = $why:literal) => {
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            #[ignore = $why]
+            async fn sqlite() {
+                $body($crate::common::Engine::Sqlite).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            #[ignore = $why]
+            async fn postgres() {
+                $body($crate::common::Engine::Postgres).await
+            }
+        }
+    };
     ($name:ident, $body:path) => {
         mod $name {
             #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
