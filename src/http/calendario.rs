@@ -10,7 +10,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use maud::html;
 
-use super::respuestas::{raw_query, server_error};
+use super::respuestas::{not_found, raw_query, server_error};
 use super::security::{Access, Ctx, CurrentUser, Route};
 use crate::app::{App, today};
 use crate::calendario::{self, feeds, ical};
@@ -140,22 +140,23 @@ async fn rotate(
     render(&app, &ctx, &user, YearMonth::of(today()), &[], Some(url)).await
 }
 
-fn feed_not_found() -> Response {
-    (
-        StatusCode::NOT_FOUND,
-        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-        "Calendario no encontrado",
-    )
-        .into_response()
+/// An unknown, malformed or revoked feed: the Spanish 404 page, like every other refusal.
+fn feed_not_found(ctx: &Ctx) -> Response {
+    not_found(&ctx.page)
 }
 
-async fn feed(State(app): State<App>, Path(archivo): Path<String>, headers: HeaderMap) -> Response {
+async fn feed(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(archivo): Path<String>,
+    headers: HeaderMap,
+) -> Response {
     let Some(token) = archivo.strip_suffix(".ics") else {
-        return feed_not_found();
+        return feed_not_found(&ctx);
     };
     let owner = match feeds::owner(&app.db, token).await {
         Ok(Some(owner)) => owner,
-        Ok(None) => return feed_not_found(),
+        Ok(None) => return feed_not_found(&ctx),
         Err(e) => {
             tracing::error!(error = %e, "calendar feed: lookup failed");
             return (StatusCode::INTERNAL_SERVER_ERROR, "Error interno").into_response();
