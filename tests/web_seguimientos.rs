@@ -213,17 +213,27 @@ async fn a_poliza_note_is_corrected_and_withdrawn(engine: Engine) {
     let gus = web.logged_in("gus").await;
     let page = format!("/polizas/{pid}");
     let day = today.format("%Y-%m-%d").to_string();
+    let in_two = (today + chrono::Duration::days(2))
+        .format("%Y-%m-%d")
+        .to_string();
     assert_eq!(
         post(
             &gus,
             &format!("{page}/seguimientos"),
             &[
                 ("seguimiento_fecha", &day),
-                ("seguimiento_nota", "Pedir el certificado")
+                ("seguimiento_nota", "Pedir el certificado"),
+                ("seguimiento_revisar", &in_two),
             ]
         )
         .await,
         303
+    );
+    web.app.projector.catch_up().await.unwrap();
+    let reminders = text(&gus, "/alertas?tipo=seguimiento").await;
+    assert!(
+        reminders.contains("Seguimiento de la póliza RCE RCE-9 del contrato CT-SEG-2"),
+        "{reminders}"
     );
     assert_eq!(
         post(

@@ -235,7 +235,29 @@ impl Ctx<'_> {
 /// Seguimiento: each note still in force whose follow-up date is at most [`SEGUIMIENTO_DAYS`] away
 /// (or past), until a later note dated that day or after records the follow-up.
 fn follow_up_alerts(ctx: &Ctx<'_>) -> Vec<Alert> {
-    let notes = &ctx.contrato.seguimientos;
+    let own = format!("del contrato {}", ctx.number);
+    let mut alerts = note_reminders(ctx, &ctx.contrato.seguimientos, &own);
+    for p in ctx
+        .contrato
+        .polizas
+        .iter()
+        .filter(|p| p.cancelled.is_none())
+    {
+        let whose = format!(
+            "de la póliza {} {} del contrato {}",
+            p.data.kind, p.data.number, ctx.number
+        );
+        alerts.extend(note_reminders(ctx, &p.seguimientos, &whose));
+    }
+    alerts
+}
+
+/// The reminders of one list of notes (a contract's or a póliza's); `whose` names the list.
+fn note_reminders(
+    ctx: &Ctx<'_>,
+    notes: &[arriendo_events::Seguimiento],
+    whose: &str,
+) -> Vec<Alert> {
     notes
         .iter()
         .enumerate()
@@ -259,8 +281,7 @@ fn follow_up_alerts(ctx: &Ctx<'_>) -> Vec<Alert> {
                 severity,
                 &Sourced::new(day, Source::Contrato),
                 format!(
-                    "Seguimiento del contrato {}: «{}» (nota {} de {}; {})",
-                    ctx.number,
+                    "Seguimiento {whose}: «{}» (nota {} de {}; {})",
                     s.note,
                     i.saturating_add(1),
                     s.author,

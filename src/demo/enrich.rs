@@ -90,6 +90,7 @@ pub(super) async fn enrich(
                         id: poliza_id,
                         date: today,
                         note: "Se solicitó certificado de renovación".into(),
+                        follow_up: None,
                     },
                 )
                 .await?;

@@ -147,11 +147,13 @@ pub enum ContratoCommand {
         date: NaiveDate,
         reason: String,
     },
+    /// `follow_up`: the day to act again (a reminder), not before the note's date.
     AddPolizaSeguimiento {
         actor: Actor,
         id: Uuid,
         date: NaiveDate,
         note: String,
+        follow_up: Option<NaiveDate>,
     },
     /// Replaces the text of note `index` (from 0) of póliza `id`.
     CorrectPolizaSeguimiento {

@@ -577,3 +577,25 @@ fn a_follow_up_date_reminds_until_a_later_note_or_a_retraction() {
     });
     assert_eq!(severity(&withdrawn, AlertKind::Seguimiento), None);
 }
+
+// A póliza's note reminds the same way, naming the póliza; a cancelled póliza's notes do not.
+#[test]
+fn a_follow_up_date_on_a_poliza_note_reminds_until_the_poliza_is_cancelled() {
+    let story = Story::of(ending(d(2026, 12, 31)))
+        .poliza(1, rce(600_000_000, d(2027, 1, 31), 0, RequiredBy::Contract))
+        .ok(ContratoCommand::AddPolizaSeguimiento {
+            actor: gestor(),
+            id: uuid::Uuid::from_u128(1),
+            date: d(2026, 2, 20),
+            note: "Pedir el certificado".into(),
+            follow_up: Some(d(2026, 3, 3)),
+        });
+    let alert = one(&story, AlertKind::Seguimiento);
+    assert_eq!((alert.severity, alert.days_left), (Severity::Warning, 2));
+    assert_eq!(
+        alert.message,
+        "Seguimiento de la póliza RCE RCE 123-45 del contrato CT-001: «Pedir el certificado» (nota 1 de gus.gestor; faltan 2 días)"
+    );
+    let cancelled = story.cancel_poliza(1, d(2026, 2, 28));
+    assert_eq!(severity(&cancelled, AlertKind::Seguimiento), None);
+}

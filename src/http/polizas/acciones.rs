@@ -68,6 +68,7 @@ pub struct ActionFields {
     cancelar_motivo: String,
     seguimiento_fecha: String,
     seguimiento_nota: String,
+    seguimiento_revisar: String,
 }
 
 impl ActionFields {
@@ -80,6 +81,7 @@ impl ActionFields {
             (&mut a.cancelar_motivo, &self.cancelar_motivo),
             (&mut a.seguimiento_fecha, &self.seguimiento_fecha),
             (&mut a.seguimiento_nota, &self.seguimiento_nota),
+            (&mut a.seguimiento_revisar, &self.seguimiento_revisar),
         ] {
             if !value.is_empty() {
                 value.clone_into(target);
@@ -181,6 +183,16 @@ fn build_seguimiento(
     if f.seguimiento_nota.trim().is_empty() {
         e.add("seguimiento_nota", "Escriba la nota de seguimiento.");
     }
+    let follow_up = match f.seguimiento_revisar.trim() {
+        "" => None,
+        typed => match parse_date(typed) {
+            Ok(day) => Some(day),
+            Err(err) => {
+                e.add("seguimiento_revisar", err.to_string());
+                None
+            }
+        },
+    };
     match date {
         Some(date) if e.is_empty() => Ok((
             ContratoCommand::AddPolizaSeguimiento {
@@ -188,6 +200,7 @@ fn build_seguimiento(
                 id,
                 date,
                 note: f.seguimiento_nota.trim().to_string(),
+                follow_up,
             },
             "Seguimiento agregado.".to_string(),
         )),

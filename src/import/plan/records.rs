@@ -283,6 +283,7 @@ impl Planner<'_> {
                 id: *id,
                 date,
                 note: detail,
+                follow_up: None,
             },
             None => {
                 self.report.convert("Seguimientos de pólizas sin póliza (sobre una póliza requerida que falta): se importan como seguimiento del contrato con el tipo de póliza al inicio");

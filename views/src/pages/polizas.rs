@@ -24,6 +24,7 @@ const ACTION_LABELS: &[(&str, &str)] = &[
     ("renovar_hasta", "Nueva vigencia hasta"),
     ("seguimiento_fecha", "Fecha del seguimiento"),
     ("seguimiento_nota", "Nota del seguimiento"),
+    ("seguimiento_revisar", "Volver a revisar el"),
     ("cancelar_fecha", "Fecha de cancelación"),
     ("cancelar_motivo", "Motivo de la cancelación"),
 ];
@@ -187,6 +188,8 @@ pub struct PolizaActions {
     pub cancelar_motivo: String,
     pub seguimiento_fecha: String,
     pub seguimiento_nota: String,
+    /// The follow-up date typed («Volver a revisar el»).
+    pub seguimiento_revisar: String,
     pub errors: FormErrors,
 }
 
@@ -292,6 +295,7 @@ fn action_forms(ctx: &PageContext, id: &str, a: &PolizaActions) -> Markup {
                     (csrf_field(&ctx.csrf_token))
                     (date_field(&Field::new("seguimiento_fecha", "Fecha").value(&a.seguimiento_fecha).required().errors(e)))
                     (textarea(&Field::new("seguimiento_nota", "Nota").value(&a.seguimiento_nota).required().errors(e), 3))
+                    (date_field(&Field::new("seguimiento_revisar", "Volver a revisar el").value(&a.seguimiento_revisar).hint("Opcional: ese día la nota aparece como alerta de seguimiento.").errors(e)))
                     (submit_button("Agregar seguimiento"))
                 }
             }))
@@ -375,6 +379,7 @@ pub fn detail_page(ctx: &PageContext, d: &PolizaDetail<'_>) -> Markup {
                                         "Nota " (i + 1) " · " (format::date(s.date)) " · " (s.author)
                                         @if let Some(by) = &s.corrected_by { " · corregida por " (by) }
                                         @if let Some(r) = &s.retracted { " · retirada por " (r.by) ": " (r.reason) }
+                                        @if let Some(day) = s.follow_up.filter(|_| s.is_active()) { " · revisar el " (format::date(day)) }
                                     }
                                     @if editable && s.is_active() {
                                         details.note-actions {

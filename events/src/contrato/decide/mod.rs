@@ -98,7 +98,8 @@ impl Contrato {
                 id,
                 date,
                 note,
-            } => self.add_poliza_seguimiento(&actor, id, date, note),
+                follow_up,
+            } => self.add_poliza_seguimiento(&actor, id, date, note, follow_up),
             CorrectPolizaSeguimiento {
                 actor,
                 id,

@@ -104,6 +104,7 @@ impl Contrato {
         id: Uuid,
         date: NaiveDate,
         note: String,
+        follow_up: Option<NaiveDate>,
     ) -> Result<Vec<ContratoEvent>, DomainError> {
         self.existing()?;
         self.find_poliza(id).ok_or(DomainError::PolizaNotFound)?;
@@ -111,9 +112,17 @@ impl Contrato {
         if note.is_empty() {
             return Err(DomainError::EmptyNote);
         }
+        if follow_up.is_some_and(|f| f < date) {
+            return Err(DomainError::FollowUpBeforeNote);
+        }
         Ok(vec![ContratoEvent::PolizaSeguimientoAdded {
             id,
-            seguimiento: Seguimiento::new(date, actor.username.clone(), note.to_string(), None),
+            seguimiento: Seguimiento::new(
+                date,
+                actor.username.clone(),
+                note.to_string(),
+                follow_up,
+            ),
         }])
     }
 

@@ -113,6 +113,7 @@ fn every_event() -> Vec<ContratoEvent> {
             id,
             date: d(2026, 1, 2),
             note: "Ok".into(),
+            follow_up: None,
         },
         CorrectPolizaSeguimiento {
             actor: gestor(),

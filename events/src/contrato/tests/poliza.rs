@@ -52,6 +52,7 @@ fn registers_renews_and_cancels_a_poliza() {
         id: Uuid::from_u128(1),
         date: d(2026, 4, 2),
         note: "Se pidió el certificado".into(),
+        follow_up: None,
     });
     assert_eq!(story.state.polizas[0].seguimientos.len(), 1);
 

@@ -119,6 +119,7 @@ fn every_command(actor: Actor) -> Vec<ContratoCommand> {
             id,
             date: d(2025, 2, 1),
             note: "x".into(),
+            follow_up: None,
         },
         RegisterSalesReport {
             actor: actor.clone(),
