@@ -30,7 +30,7 @@ fn sort_column(key: &str) -> &'static str {
 /// `%text%` for LIKE with `\` as the escape character.
 pub fn like_pattern(text: &str) -> String {
     let mut out = String::from("%");
-    for c in text.to_lowercase().chars() {
+    for c in crate::read_models::search::fold(text).chars() {
         if matches!(c, '%' | '_' | '\\') {
             out.push('\\');
         }
@@ -60,13 +60,21 @@ type ListRow = (
 pub async fn list(db: &Db, f: &ContractFilters) -> Result<(Vec<ContractListRow>, u64), StoreError> {
     let mut clauses = vec!["status <> 'eliminado'".to_string()];
     let mut binds: Vec<String> = Vec::new();
+    if !f.q.is_empty() {
+        // A NIT typed with dots finds the tercero too (the column keeps it without them).
+        let undotted: String = f.q.chars().filter(|c| *c != '.').collect();
+        binds.push(like_pattern(&f.q));
+        binds.push(like_pattern(&undotted));
+        clauses.push(format!(
+            "(search LIKE ${} ESCAPE '\\' OR search LIKE ${} ESCAPE '\\')",
+            binds.len() - 1,
+            binds.len()
+        ));
+    }
     let mut add = |clause: &str, value: String, binds: &mut Vec<String>| {
         binds.push(value);
         clauses.push(clause.replace('?', &format!("${}", binds.len())));
     };
-    if !f.q.is_empty() {
-        add("search LIKE ? ESCAPE '\\'", like_pattern(&f.q), &mut binds);
-    }
     if let Some(m) = &f.modalidad {
         add("modality = ?", m.clone(), &mut binds);
     }
@@ -241,7 +249,7 @@ mod tests {
 
     #[test]
     fn like_escapes_wildcards() {
-        assert_eq!(like_pattern("Café_50%"), "%café\\_50\\%%");
+        assert_eq!(like_pattern("Café_50%"), "%cafe\\_50\\%%");
         assert_eq!(sort_column("x; DROP"), "number");
         assert_eq!(sort_column("fin"), "end_date");
     }

@@ -60,9 +60,7 @@ impl Filters {
 /// `%text%` for a LIKE on the lower-case search column, with LIKE's wildcards taken literally
 /// where the engines allow it (they are rare in names; `%` and `_` are simply removed).
 pub fn like_pattern(text: &str) -> String {
-    let cleaned: String = text
-        .trim()
-        .to_lowercase()
+    let cleaned: String = crate::read_models::search::fold(text.trim())
         .chars()
         .filter(|c| *c != '%' && *c != '_')
         .collect();
@@ -106,6 +104,6 @@ mod tests {
         f.add("(x = ? OR y = ?)", vec![Bind::Int(1), Bind::Int(2)]);
         assert_eq!(f.where_sql(), " WHERE kind = $1 AND (x = $2 OR y = $3)");
         assert_eq!(f.limit_sql(), " LIMIT $4 OFFSET $5");
-        assert_eq!(like_pattern(" Café_% "), "%café%");
+        assert_eq!(like_pattern(" Café_% "), "%cafe%");
     }
 }

@@ -62,7 +62,7 @@ pub async fn apply_tercero(
         return Ok(());
     };
     let nit = data.nit.canonical();
-    let search = format!("{} {}", nit, data.razon_social).to_lowercase();
+    let search = super::search::key(&[&data.razon_social], &[&nit]);
     let json = serde_json::to_string(data)?;
     crate::on_tx!(tx, conn => {
         sqlx::query(
@@ -97,7 +97,7 @@ pub async fn apply_local(
         return Ok(());
     };
     let area = data.area_m2.square_metres().to_string();
-    let search = format!("{} {}", data.name, data.location).to_lowercase();
+    let search = super::search::key(&[&data.name, &data.location], &[]);
     let json = serde_json::to_string(data)?;
     crate::on_tx!(tx, conn => {
         sqlx::query(

@@ -155,14 +155,14 @@ async fn write(
         Err(_) => Vec::new(),
     };
     let status = status(state, current.in_force, terms.start_date, today);
-    let search = format!(
-        "{} {} {} {}",
-        terms.number,
-        tercero_name,
-        tercero_nit,
-        local_name.as_deref().unwrap_or_default()
-    )
-    .to_lowercase();
+    let search = super::search::key(
+        &[
+            &terms.number,
+            &tercero_name,
+            local_name.as_deref().unwrap_or_default(),
+        ],
+        &[&tercero_nit],
+    );
     let canon = current
         .canon
         .as_ref()

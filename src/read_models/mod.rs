@@ -5,6 +5,7 @@ pub mod contract_events;
 mod contracts;
 mod history;
 pub(crate) mod payload;
+pub mod search;
 mod shape;
 mod users;
 

@@ -10,7 +10,8 @@ use crate::store::{Db, StoreError, Tx};
 
 /// 1: the aggregates' serde form in `state` columns (until migration 0008).
 /// 2: contracts as their events (`rm_contract_events`), catalogs as their last event's data.
-pub const VERSION: i64 = 2;
+/// 3: search columns folded (no accents, NITs also as digits), so older rows are rebuilt.
+pub const VERSION: i64 = 3;
 
 /// Rows decoded per table when checking that stored rows still read: the shape changes for every row
 /// at once, so a few rows tell.
