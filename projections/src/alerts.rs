@@ -599,6 +599,9 @@ pub fn bogota_date(at: DateTime<Utc>) -> NaiveDate {
     at.with_timezone(&BOGOTA).date_naive()
 }
 
+/// The Respaldo alert's message when no backup ever succeeded: it has no date to show.
+pub const NO_BACKUP_MESSAGE: &str = "No hay ningún respaldo exitoso registrado";
+
 /// Respaldo: danger when there is no successful backup, it is older than 26 hours, or the last
 /// run failed.
 pub fn backup_alert(backup: Option<&BackupState>, now: DateTime<Utc>) -> Option<Alert> {
@@ -615,10 +618,7 @@ pub fn backup_alert(backup: Option<&BackupState>, now: DateTime<Utc>) -> Option<
         message,
     };
     let Some(last_success) = backup.and_then(|b| b.last_success) else {
-        return Some(alert(
-            today,
-            "No hay ningún respaldo exitoso registrado".to_string(),
-        ));
+        return Some(alert(today, NO_BACKUP_MESSAGE.to_string()));
     };
     let failed = backup.is_some_and(|b| b.last_failed);
     let age = now.signed_duration_since(last_success);

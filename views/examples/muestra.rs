@@ -49,6 +49,7 @@ fn entry(
         date_label: label.into(),
         date,
         days_left: days,
+        days_text: None,
         source: Some(src.into()),
         tone,
     }

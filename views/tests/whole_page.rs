@@ -47,6 +47,7 @@ fn composed() -> String {
         date_label: "Vence".into(),
         date,
         days_left: 3,
+        days_text: None,
         source: Some("OS-1".into()),
         tone: Tone::Danger,
     }];

@@ -21,6 +21,9 @@ pub struct AlertEntry {
     pub date: NaiveDate,
     /// Days from today to `date` (negative when past).
     pub days_left: i64,
+    /// The badge's words when «vence en…» does not fit (a backup's age); `None`: from `days_left`.
+    /// With an empty `date_label`, no date is shown.
+    pub days_text: Option<String>,
     /// The document that set the date: `contrato`, `OS-2`, `RA-1`. `None` when not applicable.
     pub source: Option<String>,
     /// This entry's own severity.
@@ -69,11 +72,15 @@ pub fn alert_card(card: &AlertCard<'_>) -> Markup {
                                 @if !e.detail.is_empty() { span.alert-detail { (e.detail) } }
                             }
                             div.alert-entry-meta {
-                                span.alert-date {
-                                    (e.date_label) " "
-                                    time datetime=(format::date_input(e.date)) { (format::date(e.date)) }
+                                @if !e.date_label.is_empty() {
+                                    span.alert-date {
+                                        (e.date_label) " "
+                                        time datetime=(format::date_input(e.date)) { (format::date(e.date)) }
+                                    }
                                 }
-                                span class={ "badge badge-" (e.tone.class()) } { (format::days_left(e.days_left)) }
+                                span class={ "badge badge-" (e.tone.class()) } {
+                                    (e.days_text.clone().unwrap_or_else(|| format::days_left(e.days_left)))
+                                }
                                 @if let Some(src) = &e.source {
                                     span.source-tag { "según " (src) }
                                 }
@@ -109,6 +116,7 @@ mod tests {
             date_label: "Vence".into(),
             date: NaiveDate::from_ymd_opt(2026, 3, 31).unwrap(),
             days_left: days,
+            days_text: None,
             source: Some("OS-2".into()),
             tone,
         }

@@ -134,7 +134,7 @@ pub fn date_label(kind: AlertKind) -> &'static str {
         AlertKind::RenovacionAutomatica => "Fin",
         AlertKind::InformeVentas => "Plazo",
         AlertKind::Seguimiento => "Revisar el",
-        AlertKind::Respaldo => "Último respaldo",
+        AlertKind::Respaldo => "Último respaldo exitoso",
     }
 }
 
@@ -154,12 +154,37 @@ fn entry(row: &AlertRow) -> AlertEntry {
         } else {
             format!("{} · {}", row.tercero_name, row.message)
         },
-        date_label: date_label(row.kind).to_string(),
+        date_label: if never_backed_up(row) {
+            String::new()
+        } else {
+            date_label(row.kind).to_string()
+        },
         date: row.trigger_date,
         days_left: row.days_left,
+        days_text: backup_age(row),
         source: Some(row.source.clone()),
         tone: tone(row.severity),
     }
+}
+
+/// The Respaldo alert when no backup ever succeeded: it has no date.
+fn never_backed_up(row: &AlertRow) -> bool {
+    row.kind == AlertKind::Respaldo
+        && row.message == arriendo_projections::alerts::NO_BACKUP_MESSAGE
+}
+
+/// A backup's date is how long ago it was, never «vence…»: `hoy`, `hace 3 días`, `sin respaldos`.
+fn backup_age(row: &AlertRow) -> Option<String> {
+    if row.kind != AlertKind::Respaldo {
+        return None;
+    }
+    Some(if never_backed_up(row) {
+        "sin respaldos".to_string()
+    } else if row.days_left >= 0 {
+        "hoy".to_string()
+    } else {
+        format::days_left(row.days_left)
+    })
 }
 
 fn filter_form(action: &str, filters: &AlertFilters, with_kind: bool) -> Markup {
@@ -312,8 +337,10 @@ pub fn alerts_page(ctx: &PageContext, list: &AlertList) -> Markup {
                                     @if !r.tercero_name.is_empty() { br; span.muted.small { (r.tercero_name) } }
                                 } @else { a href="/respaldos" { "Respaldos" } }
                             }
-                            td.nowrap { (date_label(r.kind)) " " (format::date(r.trigger_date)) }
-                            td.nowrap { (format::days_left(r.days_left)) }
+                            td.nowrap {
+                                @if never_backed_up(r) { "—" } @else { (date_label(r.kind)) " " (format::date(r.trigger_date)) }
+                            }
+                            td.nowrap { (backup_age(r).unwrap_or_else(|| format::days_left(r.days_left))) }
                             td { span.source-tag { (r.source) } }
                             td { (r.message) }
                         }
@@ -346,6 +373,53 @@ mod tests {
             source: "OS-1".into(),
             message: format!("El contrato {n} vence el 31/03/2026"),
         }
+    }
+
+    #[test]
+    fn the_backup_alert_tells_its_age_never_a_due_date() {
+        let never = AlertRow {
+            contract_id: None,
+            contract_number: String::new(),
+            tercero_name: String::new(),
+            days_left: 0,
+            source: "Sistema".into(),
+            message: arriendo_projections::alerts::NO_BACKUP_MESSAGE.into(),
+            ..row(AlertKind::Respaldo, Severity::Danger, "")
+        };
+        let e = entry(&never);
+        assert_eq!(
+            (e.date_label.as_str(), e.days_text.as_deref()),
+            ("", Some("sin respaldos"))
+        );
+        let failed_today = AlertRow {
+            message: "El último respaldo falló; el último exitoso fue hoy".into(),
+            ..never.clone()
+        };
+        assert_eq!(entry(&failed_today).days_text.as_deref(), Some("hoy"));
+        let old = AlertRow {
+            days_left: -3,
+            ..failed_today.clone()
+        };
+        assert_eq!(entry(&old).days_text.as_deref(), Some("hace 3 días"));
+        assert_eq!(
+            entry(&row(AlertKind::Vencimiento, Severity::Danger, "C-1")).days_text,
+            None
+        );
+        let html = alerts_page(
+            &PageContext::default(),
+            &AlertList {
+                filters: AlertFilters::default(),
+                rows: vec![never],
+                total: 1,
+                page: 1,
+                per_page: 25,
+            },
+        )
+        .into_string();
+        assert!(
+            html.contains("sin respaldos") && !html.contains("vence hoy"),
+            "{html}"
+        );
     }
 
     #[test]
