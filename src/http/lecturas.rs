@@ -45,7 +45,7 @@ pub async fn record(
 ) -> Result<(), Response> {
     access::record(
         &app.db,
-        chrono::Utc::now(),
+        app.auth.now(),
         &reader.username,
         &reader.ip,
         kind,

@@ -5,22 +5,17 @@
 //! Each export reads the same query the page reads, page after page, so the file holds exactly the
 //! rows the pages show; every export is recorded in the trail of reads.
 
-use std::future::Future;
-use std::pin::Pin;
-
 use arriendo_views::pages::contratos_list::ContractFilters;
 use arriendo_views::pages::dashboard::AlertFilters;
 use arriendo_views::pages::polizas::PolizaFilters;
 use arriendo_views::pages::ventas::SalesFilters;
-use axum::body::Body;
 use axum::extract::{Query, State};
-use axum::http::{HeaderValue, StatusCode, Uri, header};
-use axum::response::{IntoResponse, Response};
-use bytes::Bytes;
-use futures::SinkExt;
+use axum::http::Uri;
+use axum::response::Response;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
+use super::descarga::{self, DownloadError, Pages};
 use super::lecturas::{self, Reader};
 use super::respuestas::server_error;
 use super::security::{Access, Ctx, Route};
@@ -28,7 +23,6 @@ use crate::app::{App, today};
 use crate::audit::access::ReadKind;
 use crate::export::{self, Cell, Column, Format, Sheet, bogota_label};
 use crate::queries;
-use crate::store::StoreError;
 
 pub fn routes() -> Vec<Route> {
     vec![
@@ -38,12 +32,6 @@ pub fn routes() -> Vec<Route> {
         Route::get("/informes-ventas/exportar", Access::Authenticated, sales),
     ]
 }
-
-/// The next page of rows (1-based page number); an empty page ends the export.
-type Pages = Box<
-    dyn FnMut(u64) -> Pin<Box<dyn Future<Output = Result<Vec<Vec<Cell>>, StoreError>> + Send>>
-        + Send,
->;
 
 /// What one list export is.
 struct Table {
@@ -330,28 +318,17 @@ fn percent(text: Option<&str>) -> Cell {
         .unwrap_or(Cell::Empty)
 }
 
-/// The last page read, so a bug in a page function cannot loop forever.
-const MAX_PAGES: u64 = 1_000_000;
-
 async fn respond(
     app: App,
     ctx: Ctx,
     reader: Reader,
     format: &str,
     table: Table,
-    mut pages: Pages,
+    pages: Pages,
 ) -> Response {
     let format = match Format::from_slug(format) {
         Some(f @ (Format::Xlsx | Format::Csv)) => f,
-        _ => {
-            let page = arriendo_views::errors::error_page(
-                &ctx.page,
-                422,
-                "Formato desconocido",
-                maud::html! { p { "Elija XLSX o CSV para exportar." } },
-            );
-            return (StatusCode::UNPROCESSABLE_ENTITY, page).into_response();
-        }
+        _ => return descarga::unknown_format(&ctx, "XLSX o CSV"),
     };
     let filters = if table.query.is_empty() {
         "sin filtros".to_string()
@@ -385,78 +362,15 @@ async fn respond(
                 ],
                 columns: table.columns.clone(),
             });
-            let mut page = 1;
-            let written: Result<(), crate::export::ExportError> = loop {
-                let rows = match pages(page).await {
-                    Ok(rows) => rows,
-                    Err(e) => return server_error(&ctx.page, e),
-                };
-                if rows.is_empty() || page >= MAX_PAGES {
-                    break Ok(());
-                }
-                if let Err(e) = feed.send(rows).await {
-                    break Err(e);
-                }
-                page += 1;
-            };
-            let file = match written {
-                Ok(()) => feed.finish().await,
+            match descarga::feed_pages(&feed, pages).await {
+                Ok(()) => descarga::xlsx_body(feed).await.map_err(DownloadError::from),
                 Err(e) => Err(e),
-            };
-            match file {
-                Ok(file) => match super::exportar::file_body(file).await {
-                    Ok(body) => body,
-                    Err(e) => return server_error(&ctx.page, e),
-                },
-                Err(e) => return server_error(&ctx.page, e),
             }
         }
-        _ => {
-            let header = match export::csv_rows(&[table
-                .columns
-                .iter()
-                .map(|c| Cell::text(c.header))
-                .collect()])
-            {
-                Ok(h) => h,
-                Err(e) => return server_error(&ctx.page, e),
-            };
-            let (mut tx, rx) = futures::channel::mpsc::channel::<Result<Bytes, std::io::Error>>(4);
-            tokio::spawn(async move {
-                let mut sent = tx.send(Ok(Bytes::from(header))).await;
-                let mut page = 1;
-                while sent.is_ok() && page < MAX_PAGES {
-                    let chunk = match pages(page).await {
-                        Ok(rows) if rows.is_empty() => break,
-                        Ok(rows) => export::csv_rows(&rows)
-                            .map(Bytes::from)
-                            .map_err(|e| std::io::Error::other(e.to_string())),
-                        Err(e) => Err(std::io::Error::other(e.to_string())),
-                    };
-                    let failed = chunk.is_err();
-                    if let Err(e) = &chunk {
-                        // The headers are gone already: the download ends short and the log says why.
-                        tracing::error!(error = %e, "list export stopped before its end");
-                    }
-                    sent = tx.send(chunk).await;
-                    if failed {
-                        break;
-                    }
-                    page += 1;
-                }
-            });
-            Body::from_stream(rx)
-        }
+        _ => descarga::csv_pages(&table.columns, pages).map_err(DownloadError::from),
     };
-    let mut response = body.into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(format.content_type()),
-    );
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\"")) {
-        headers.insert(header::CONTENT_DISPOSITION, v);
+    match body {
+        Ok(body) => descarga::attachment(body, format, &filename),
+        Err(e) => server_error(&ctx.page, e),
     }
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
 }

@@ -12,6 +12,7 @@ pub mod contratos;
 pub mod csrf;
 pub mod cuarentena;
 pub mod dashboard;
+pub mod descarga;
 pub mod entrada;
 pub mod exportar;
 pub mod indices;

@@ -3,23 +3,23 @@
 //! contracts). Exports are recorded in the trail of reads.
 
 use std::str::FromStr;
+use std::sync::Arc;
 
 use arriendo_views::pages::relacion::{
     RentRollLine, RentRollPage, RentRollSum, kind_label, rent_roll_page,
 };
 use axum::extract::{Query, State};
-use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use bytes::Bytes;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
+use super::descarga::{self, DownloadError, Pages};
 use super::lecturas::{self, Reader};
 use super::respuestas::server_error;
 use super::security::{Access, Ctx, Route};
 use crate::app::{App, today};
 use crate::audit::access::ReadKind;
-use crate::export::{self, Cell, Column, ExportError, Format, Sheet, bogota_label};
+use crate::export::{self, Cell, Column, Format, Sheet, bogota_label};
 use crate::queries::relacion::{self, RentRollRow};
 
 /// Contracts per page.
@@ -151,15 +151,7 @@ async fn export_roll(
 ) -> Response {
     let format = match Format::from_slug(&q.formato) {
         Some(f @ (Format::Xlsx | Format::Csv)) => f,
-        _ => {
-            let page = arriendo_views::errors::error_page(
-                &ctx.page,
-                422,
-                "Formato desconocido",
-                maud::html! { p { "Elija XLSX o CSV para exportar la relación de cánones." } },
-            );
-            return (axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response();
-        }
+        _ => return descarga::unknown_format(&ctx, "XLSX o CSV"),
     };
     let detail = format!("formato {}; relación de cánones", format.extension());
     if let Err(page) = lecturas::record(
@@ -181,50 +173,33 @@ async fn export_roll(
     );
     let body = match format {
         Format::Xlsx => xlsx(&app, &reader).await,
-        _ => csv(&app).await,
+        _ => descarga::csv_pages(&COLUMNS, pages(&app)).map_err(DownloadError::from),
     };
-    let body = match body {
-        Ok(b) => b,
-        Err(e) => return server_error(&ctx.page, e),
-    };
-    let mut response = body.into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(format.content_type()),
-    );
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\"")) {
-        headers.insert(header::CONTENT_DISPOSITION, v);
+    match body {
+        Ok(body) => descarga::attachment(body, format, &filename),
+        Err(e) => server_error(&ctx.page, e),
     }
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
 }
 
-#[derive(Debug, thiserror::Error)]
-enum Failure {
-    #[error(transparent)]
-    Store(#[from] crate::store::StoreError),
-    #[error(transparent)]
-    Export(#[from] ExportError),
+/// The contracts of the roll as rows, page after page by number (keyset): the cursor is the last
+/// number read.
+fn pages(app: &App) -> Pages {
+    let db = app.db.clone();
+    let cursor = Arc::new(tokio::sync::Mutex::new(String::new()));
+    Box::new(move |_page| {
+        let (db, cursor) = (db.clone(), cursor.clone());
+        Box::pin(async move {
+            let mut after = cursor.lock().await;
+            let rows = relacion::page(&db, &after, BATCH).await?;
+            if let Some(last) = rows.last() {
+                last.number.clone_into(&mut after);
+            }
+            Ok(rows.iter().map(cells).collect())
+        })
+    })
 }
 
-/// Every contract of the roll, page after page, handed to `sink`.
-async fn each_page<F, Fut>(app: &App, mut sink: F) -> Result<(), Failure>
-where
-    F: FnMut(Vec<RentRollRow>) -> Fut,
-    Fut: std::future::Future<Output = Result<(), Failure>>,
-{
-    let mut after = String::new();
-    loop {
-        let rows = relacion::page(&app.db, &after, BATCH).await?;
-        let Some(last) = rows.last() else { break };
-        after = last.number.clone();
-        sink(rows).await?;
-    }
-    Ok(())
-}
-
-async fn xlsx(app: &App, reader: &Reader) -> Result<axum::body::Body, Failure> {
+async fn xlsx(app: &App, reader: &Reader) -> Result<axum::body::Body, DownloadError> {
     let now = bogota_label(chrono::Utc::now());
     let title = vec![
         "Arriendo — Relación de cánones".to_string(),
@@ -239,14 +214,7 @@ async fn xlsx(app: &App, reader: &Reader) -> Result<axum::body::Body, Failure> {
         title: title.clone(),
         columns: COLUMNS.to_vec(),
     });
-    let feed_ref = &feed;
-    each_page(app, |rows| async move {
-        feed_ref
-            .send(rows.iter().map(cells).collect())
-            .await
-            .map_err(Failure::from)
-    })
-    .await?;
+    descarga::feed_pages(&feed, pages(app)).await?;
     feed.next_sheet(Sheet {
         name: "Totales".into(),
         title,
@@ -275,40 +243,5 @@ async fn xlsx(app: &App, reader: &Reader) -> Result<axum::body::Body, Failure> {
             .collect(),
     )
     .await?;
-    let file = feed.finish().await?;
-    Ok(super::exportar::file_body(file).await?)
-}
-
-/// The CSV streams page after page: the header first, then each page of contracts as it is read.
-async fn csv(app: &App) -> Result<axum::body::Body, Failure> {
-    use futures::SinkExt;
-    let header = export::csv_rows(&[COLUMNS.iter().map(|c| Cell::text(c.header)).collect()])?;
-    let (mut tx, rx) = futures::channel::mpsc::channel::<Result<Bytes, std::io::Error>>(4);
-    let db_app = app.clone();
-    tokio::spawn(async move {
-        let mut sent = tx.send(Ok(Bytes::from(header))).await;
-        let mut after = String::new();
-        while sent.is_ok() {
-            let chunk = match relacion::page(&db_app.db, &after, BATCH).await {
-                Ok(rows) if rows.is_empty() => break,
-                Ok(rows) => {
-                    after = rows.last().map(|r| r.number.clone()).unwrap_or_default();
-                    export::csv_rows(&rows.iter().map(cells).collect::<Vec<_>>())
-                        .map(Bytes::from)
-                        .map_err(|e| std::io::Error::other(e.to_string()))
-                }
-                Err(e) => Err(std::io::Error::other(e.to_string())),
-            };
-            let failed = chunk.is_err();
-            if let Err(e) = &chunk {
-                // The headers are gone already: the download ends short and the log says why.
-                tracing::error!(error = %e, "rent roll export stopped before its end");
-            }
-            sent = tx.send(chunk).await;
-            if failed {
-                break;
-            }
-        }
-    });
-    Ok(axum::body::Body::from_stream(rx))
+    Ok(descarga::xlsx_body(feed).await?)
 }

@@ -6,10 +6,10 @@
 use arriendo_events::YearMonth;
 use arriendo_projections::billing::billing_for_month;
 use axum::extract::{Path, State};
-use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use rust_decimal::Decimal;
 
+use super::descarga;
 use super::lecturas::{self, Reader};
 use super::respuestas::{not_found, server_error};
 use super::security::{Access, Ctx, Route};
@@ -132,32 +132,19 @@ async fn calculation(
             Column::new("Cómo se obtiene", 48.0),
         ],
     });
-    let file = match feed.send(rows).await {
-        Ok(()) => feed.finish().await,
-        Err(e) => Err(e),
-    };
-    let body = match file {
-        Ok(file) => super::exportar::file_body(file).await,
+    let body = match feed.send(rows).await {
+        Ok(()) => descarga::xlsx_body(feed).await,
         Err(e) => Err(e),
     };
     let body = match body {
         Ok(body) => body,
         Err(e) => return server_error(&ctx.page, e),
     };
-    let mut response = body.into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(Format::Xlsx.content_type()),
-    );
     let filename = format!(
         "calculo-{}-{}-{:02}.xlsx",
         number.replace(|c: char| !c.is_ascii_alphanumeric() && c != '-', "_"),
         period.year(),
         period.month()
     );
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\"")) {
-        headers.insert(header::CONTENT_DISPOSITION, v);
-    }
-    response
+    descarga::attachment(body, Format::Xlsx, &filename)
 }

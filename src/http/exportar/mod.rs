@@ -7,16 +7,15 @@
 use arriendo_views::pages::auditoria::LogFilters;
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use bytes::Bytes;
 use futures::SinkExt;
 use futures::channel::mpsc;
 use serde::Deserialize;
 use serde_json::json;
-use tokio::io::AsyncReadExt;
 
 use super::auditoria::{LogQuery, filter_or_page};
+use super::descarga;
 use super::lecturas::{self, Reader};
 use super::respuestas::{not_found, server_error};
 use super::security::{Access, Ctx, Route};
@@ -65,16 +64,6 @@ struct Request {
     reader: Reader,
 }
 
-fn unknown_format(ctx: &Ctx) -> Response {
-    let page = arriendo_views::errors::error_page(
-        &ctx.page,
-        422,
-        "Formato desconocido",
-        maud::html! { p { "Elija CSV, XLSX o JSON para exportar." } },
-    );
-    (StatusCode::UNPROCESSABLE_ENTITY, page).into_response()
-}
-
 async fn log_export(
     State(app): State<App>,
     ctx: Ctx,
@@ -83,7 +72,7 @@ async fn log_export(
     Query(f): Query<FormatQuery>,
 ) -> Response {
     let Some(format) = Format::from_slug(&f.formato) else {
-        return unknown_format(&ctx);
+        return descarga::unknown_format(&ctx, "CSV, XLSX o JSON");
     };
     let (mut filter, typed) = match filter_or_page(&app, &ctx, &q).await {
         Ok(parsed) => parsed,
@@ -118,7 +107,7 @@ async fn contract_export(
     Query(f): Query<FormatQuery>,
 ) -> Response {
     let Some(format) = Format::from_slug(&f.formato) else {
-        return unknown_format(&ctx);
+        return descarga::unknown_format(&ctx, "CSV, XLSX o JSON");
     };
     let number =
         match queries::auditoria::subjects(&app.db, &[("contrato".into(), id.clone())]).await {
@@ -179,16 +168,7 @@ async fn respond(app: App, request: Request, source: Source) -> Result<Response,
             Body::from_stream(rx)
         }
     };
-    let mut response = body.into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(request.format.content_type()),
-    );
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\"")) {
-        headers.insert(header::CONTENT_DISPOSITION, v);
-    }
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    let response = descarga::attachment(body, request.format, &filename);
     tracing::info!(user = %request.reader.username, file = %filename, "export served");
     Ok(response)
 }
@@ -260,32 +240,7 @@ async fn xlsx_body(db: &Db, request: &Request, source: &Source) -> Result<Body, 
         feed_ref.send(cells(&batch)).await.map_err(Failure::from)
     })
     .await?;
-    let file = feed.finish().await?;
-    Ok(file_body(file).await?)
-}
-
-/// A finished temporary file as a response body; the file is removed once the download ends or is
-/// dropped.
-pub(super) async fn file_body(file: tempfile::NamedTempFile) -> Result<Body, ExportError> {
-    let reader = tokio::fs::File::open(file.path()).await?;
-    let stream = futures::stream::unfold(Some((reader, file)), |state| async move {
-        let (mut reader, file) = state?;
-        let mut buf = vec![0u8; 64 * 1024];
-        match reader.read(&mut buf).await {
-            Ok(0) => None,
-            Ok(n) => {
-                buf.truncate(n);
-                Some((
-                    Ok::<_, std::io::Error>(Bytes::from(buf)),
-                    Some((reader, file)),
-                ))
-            }
-            Err(e) => Some((Err(e), None)),
-        }
-    });
-    // Fused: the compression layer polls once more after the end, which `unfold` alone answers
-    // with a panic (and a truncated download in every browser).
-    Ok(Body::from_stream(futures::StreamExt::fuse(stream)))
+    Ok(descarga::xlsx_body(feed).await?)
 }
 
 fn title_lines(what: &str, reader: &Reader, filters: &str) -> Vec<String> {
