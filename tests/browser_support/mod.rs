@@ -80,12 +80,24 @@ pub async fn connect(driver: &Driver, profile: &Path) -> Result<Client, String> 
     );
     // Both rustls providers are in the dependency graph: pick one for the WebDriver client.
     let _ = rustls::crypto::ring::default_provider().install_default();
-    ClientBuilder::rustls()
-        .map_err(|e| e.to_string())?
-        .capabilities(caps)
-        .connect(&driver.url)
-        .await
-        .map_err(|e| format!("Chromium did not start through chromedriver: {e}"))
+    // chromedriver accepts TCP before it answers WebDriver requests, and two browser tests may start
+    // at once: a refused first session is retried a few times before it counts as a failure.
+    let mut last = String::new();
+    for _ in 0..5 {
+        match ClientBuilder::rustls()
+            .map_err(|e| e.to_string())?
+            .capabilities(caps.clone())
+            .connect(&driver.url)
+            .await
+        {
+            Ok(client) => return Ok(client),
+            Err(e) => last = e.to_string(),
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    Err(format!(
+        "Chromium did not start through chromedriver: {last}"
+    ))
 }
 
 pub async fn fill(c: &Client, id: &str, text: &str) {
