@@ -18,6 +18,7 @@ pub fn event_catalog() -> Vec<EventDoc> {
     all.extend(crate::local::LocalEvent::catalog());
     all.extend(crate::contrato::ContratoEvent::catalog());
     all.extend(crate::indice::IndiceEvent::catalog());
+    all.extend(crate::empresa::EmpresaEvent::catalog());
     all
 }
 
@@ -109,7 +110,7 @@ mod tests {
     }
 
     #[test]
-    fn catalogue_fields_of_tercero_local_and_indice_events() {
+    fn catalogue_fields_of_tercero_local_indice_and_empresa_events() {
         let tercero = TerceroData {
             nit: Nit::parse("900123456-8").unwrap(),
             razon_social: "X".into(),
@@ -134,5 +135,27 @@ mod tests {
             previous: None,
             by: "a".into(),
         });
+        let company = CompanyData {
+            name: "Andino".into(),
+            nit: Nit::parse("900123456-8").unwrap(),
+            legal_representative: "Ana".into(),
+            address: "Cra 11".into(),
+            phone: "601".into(),
+            email: None,
+        };
+        doc(EmpresaEvent::CompanyDataRecorded {
+            data: company,
+            by: "a".into(),
+        });
+        doc(EmpresaEvent::CompanyLogoSet {
+            logo: StoredFile {
+                sha256: "d".repeat(64),
+                size_bytes: 1,
+                media_type: MediaType::Png,
+                file_name: "logo.png".into(),
+            },
+            by: "a".into(),
+        });
+        doc(EmpresaEvent::CompanyLogoRemoved { by: "a".into() });
     }
 }

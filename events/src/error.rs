@@ -42,6 +42,12 @@ pub enum DomainError {
     InvalidYear(i32),
     #[error("el campo «{0}» es obligatorio")]
     Required(&'static str),
+    #[error("el archivo está vacío")]
+    EmptyFile,
+    #[error("el archivo supera el tamaño máximo de {}", crate::format_size(*max_bytes))]
+    FileTooLarge { max_bytes: u64 },
+    #[error("la huella SHA-256 del archivo no es válida")]
+    InvalidDigest,
 
     // ----- bounds (see `values::bounds`); `field` is the Spanish name of the field -----
     #[error("el campo «{field}» admite como máximo {} caracteres", thousands(*max as u64))]
@@ -215,6 +221,20 @@ pub enum DomainError {
     LocalChanged,
     #[error("el valor {0} del índice cambió mientras lo editaba")]
     IndiceChanged(i32),
+    #[error("los datos de la empresa cambiaron mientras los editaba")]
+    EmpresaChanged,
+
+    // ----- documentos -----
+    #[error("el documento no existe en este contrato")]
+    DocumentNotFound,
+    #[error("el documento ya fue retirado")]
+    DocumentAlreadyRemoved,
+    #[error("el documento ya está adjunto a este contrato")]
+    DocumentAlreadyAttached,
+    #[error("la empresa aún no tiene logo")]
+    NoLogo,
+    #[error("el logo debe ser una imagen PNG o JPEG")]
+    LogoNotImage,
 }
 
 impl DomainError {
@@ -230,6 +250,7 @@ impl DomainError {
                 | Self::TerceroChanged
                 | Self::LocalChanged
                 | Self::IndiceChanged(_)
+                | Self::EmpresaChanged
         )
     }
 }

@@ -2,7 +2,7 @@
 //! No I/O here: the app loads aggregates with cqrs-es and stores what they decide.
 //!
 //! Aggregates (cqrs-es `TYPE`): [`Tercero`] (`tercero`), [`Local`] (`local`),
-//! [`Contrato`] (`contrato`), [`Indice`] (`indice`). Each has a pure
+//! [`Contrato`] (`contrato`), [`Indice`] (`indice`), [`Empresa`] (`empresa`). Each has a pure
 //! `decide(&self, command) -> Result<Vec<Event>, DomainError>`; `handle` only writes its events.
 //! Event payloads are externally tagged (`{"EventName": {…}}`); every event is version `1.0`.
 
@@ -13,6 +13,7 @@
 pub mod actor;
 pub mod catalog;
 pub mod contrato;
+pub mod empresa;
 pub mod error;
 #[cfg(any(test, feature = "fuzzing"))]
 #[doc(hidden)]
@@ -28,6 +29,7 @@ pub mod values;
 pub use actor::{Actor, Role};
 pub use catalog::{EventDoc, event_catalog};
 pub use contrato::*;
+pub use empresa::{COMPANY_ID, CompanyData, Empresa, EmpresaCommand, EmpresaEvent};
 pub use error::DomainError;
 pub use indice::{IndexKind, IndexValue, Indice, IndiceCommand, IndiceEvent};
 pub use local::{Local, LocalCommand, LocalData, LocalEvent};

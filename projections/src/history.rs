@@ -2,7 +2,7 @@
 //! stores raw JSON payloads with who and when; [`describe`] turns a payload into its sentence.
 
 use arriendo_events::{
-    ContratoEvent, IndexKind, IndiceEvent, LocalEvent, OtroSiChanges, PaymentModality,
+    AttachmentSubject, ContratoEvent, format_size, IndexKind, IndiceEvent, LocalEvent, OtroSiChanges, PaymentModality,
     TerceroEvent, TerceroKind, format_date, signed_pesos,
 };
 use chrono::{DateTime, Utc};
@@ -232,6 +232,24 @@ pub fn describe_contrato(event: &ContratoEvent) -> String {
                 lines.join("; ")
             )
         }
+        DocumentAttached(a) => {
+            let to = match a.subject {
+                AttachmentSubject::Contrato => "al contrato".to_string(),
+                AttachmentSubject::OtroSi { number } => format!("al Otro Sí {number}"),
+                AttachmentSubject::Poliza { .. } => "a una póliza".to_string(),
+            };
+            let mut sentence = format!(
+                "Adjuntó «{}» ({}, {}) {to}",
+                a.file.file_name,
+                a.file.media_type.label(),
+                format_size(a.file.size_bytes)
+            );
+            if !a.description.is_empty() {
+                sentence.push_str(&format!(": {}", a.description));
+            }
+            sentence
+        }
+        DocumentRemoved { reason, .. } => format!("Retiró un documento adjunto: {reason}"),
     }
 }
 
@@ -271,6 +289,22 @@ pub fn describe_contrato_in(contrato: &arriendo_events::Contrato, event: &Contra
                 index.saturating_add(1)
             )
         }),
+        DocumentAttached(a) => match a.subject {
+            AttachmentSubject::Poliza { id } => poliza(&id).map(|p| {
+                describe_contrato(event).replace("a una póliza", &format!("a {p}"))
+            }),
+            _ => None,
+        },
+        DocumentRemoved { id, reason, .. } => contrato
+            .documents
+            .iter()
+            .find(|d| d.attachment.id == *id)
+            .map(|d| {
+                format!(
+                    "Retiró el documento «{}»: {reason}",
+                    d.attachment.file.file_name
+                )
+            }),
         _ => None,
     }
     .unwrap_or_else(|| describe_contrato(event))

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::adjustment::CanonAdjustment;
+use super::documents::Document;
 use super::event::ContratoEvent;
 use super::otro_si::{OtroSi, OtroSiNumber, OtroSiStatus};
 use super::policies::{Cancellation, Poliza, PolizaState};
@@ -30,6 +31,9 @@ pub struct Contrato {
     pub terminated: Option<Termination>,
     /// The reason, when an administrador deleted it.
     pub deleted: Option<String>,
+    /// Attached documents, withdrawn ones included.
+    #[serde(default)]
+    pub documents: Vec<Document>,
     /// Counted in `apply`: what an edit's expected version is checked against.
     #[serde(default)]
     pub versions: ContratoVersions,
@@ -296,6 +300,16 @@ impl Contrato {
             }
 
             CanonAdjusted(adjustment) => self.ajustes.push(adjustment),
+
+            DocumentAttached(attachment) => self.documents.push(Document {
+                attachment,
+                removed: None,
+            }),
+            DocumentRemoved { id, reason, by } => {
+                if let Some(d) = self.documents.iter_mut().find(|d| d.attachment.id == id) {
+                    d.removed = Some((reason, by));
+                }
+            }
         }
     }
 }

@@ -278,6 +278,11 @@ impl ContratoEvent {
             }
             SalesReportMarkedPending { period } => check_period("periodo del informe", *period),
             CanonAdjusted(adjustment) => check_adjustment(adjustment),
+            DocumentAttached(attachment) => attachment.check_bounds(),
+            DocumentRemoved { reason, by, .. } => {
+                check_text("motivo", reason)?;
+                check_line("autor", by)
+            }
         }
     }
 }

@@ -3,12 +3,13 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use super::documents::AttachmentSubject;
 use super::otro_si::{OtroSiChanges, OtroSiNumber};
 use super::policies::PolizaData;
 use super::renewal::RenewalNumber;
 use super::terms::ContractTerms;
 use super::versions::ContratoPart;
-use crate::{Actor, DateRange, Money, Percentage, YearMonth};
+use crate::{Actor, DateRange, Money, Percentage, StoredFile, YearMonth};
 
 /// Everything that can be asked of a contract. Dates such as "today" are given by the app
 /// (America/Bogota), never read from a clock here.
@@ -223,6 +224,22 @@ pub enum ContratoCommand {
         new_canon: Money,
         effective_date: NaiveDate,
     },
+
+    // ----- documentos -----
+    /// `id` is the new document's (chosen by the app); the file is already in the document store.
+    AttachDocument {
+        actor: Actor,
+        id: Uuid,
+        subject: AttachmentSubject,
+        file: StoredFile,
+        description: String,
+    },
+    /// Withdraws a document with a reason; the file and its history stay.
+    RemoveDocument {
+        actor: Actor,
+        id: Uuid,
+        reason: String,
+    },
 }
 
 impl ContratoCommand {
@@ -285,7 +302,9 @@ impl ContratoCommand {
             | MarkSalesReportPending { actor, .. }
             | RecordBilledSalesReport { actor, .. }
             | RecordCanonAdjustment { actor, .. }
-            | RecordPastCanonAdjustment { actor, .. } => actor,
+            | RecordPastCanonAdjustment { actor, .. }
+            | AttachDocument { actor, .. }
+            | RemoveDocument { actor, .. } => actor,
         }
     }
 }

@@ -3,6 +3,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::adjustment::CanonAdjustment;
+use super::documents::Attachment;
 use super::otro_si::{OtroSiChanges, OtroSiNumber};
 use super::policies::PolizaData;
 use super::renewal::RenewalNumber;
@@ -149,6 +150,13 @@ pub enum ContratoEvent {
         months: Vec<ReliquidacionMonth>,
         by: String,
     },
+
+    DocumentAttached(Attachment),
+    DocumentRemoved {
+        id: Uuid,
+        reason: String,
+        by: String,
+    },
 }
 
 const TERMS: [&str; 20] = [
@@ -227,4 +235,6 @@ domain_event!(ContratoEvent, "contrato", {
     SalesReportMarkedPending => "1.0", &["period"];
     CanonAdjusted => "1.0", &["year", "rule", "index_value", "increase", "previous_canon", "new_canon", "effective_date", "by"];
     ReliquidacionRecorded => "1.0", &["cause", "months", "by"];
+    DocumentAttached => "1.0", &["id", "subject", "file", "description", "by"];
+    DocumentRemoved => "1.0", &["id", "reason", "by"];
 });

@@ -7,6 +7,7 @@ mod bounds;
 mod coherence;
 mod command;
 mod decide;
+mod documents;
 mod event;
 mod in_force;
 mod month;
@@ -27,6 +28,7 @@ pub use coherence::{
     overlaps, tercero_contradiction,
 };
 pub use command::ContratoCommand;
+pub use documents::{Attachment, AttachmentSubject, Document};
 pub use event::{ContratoEvent, TermsUpdate};
 pub use otro_si::{OtroSi, OtroSiChanges, OtroSiNumber, OtroSiStatus};
 pub use policies::{

@@ -106,7 +106,10 @@ impl ContratoEvent {
             | RenewalAnnulled { .. }
             | CanonAdjusted(_)
             // Caused by a confirmed adjustment, never by an edit form: no form goes stale with it.
-            | ReliquidacionRecorded { .. } => None,
+            | ReliquidacionRecorded { .. }
+            // Documents are appended and withdrawn one by one: no form replaces them.
+            | DocumentAttached(_)
+            | DocumentRemoved { .. } => None,
         }
     }
 }

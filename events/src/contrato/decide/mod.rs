@@ -2,6 +2,7 @@
 
 mod adjustment;
 mod contract;
+mod document;
 mod imported;
 mod otro_si;
 mod poliza;
@@ -155,6 +156,15 @@ impl Contrato {
                 (previous_canon, new_canon),
                 effective_date,
             ),
+
+            AttachDocument {
+                actor,
+                id,
+                subject,
+                file,
+                description,
+            } => self.attach_document(&actor, id, subject, file, description),
+            RemoveDocument { actor, id, reason } => self.remove_document(&actor, id, reason),
         }
     }
 

@@ -165,6 +165,23 @@ fn every_event() -> Vec<ContratoEvent> {
             index_value: pct("5,2"),
             effective_date: d(2025, 3, 1),
         },
+        AttachDocument {
+            actor: gestor(),
+            id: Uuid::from_u128(6),
+            subject: AttachmentSubject::Poliza { id },
+            file: crate::StoredFile {
+                sha256: "c".repeat(64),
+                size_bytes: 1_024,
+                media_type: crate::MediaType::Pdf,
+                file_name: "poliza.pdf".into(),
+            },
+            description: "Certificado".into(),
+        },
+        RemoveDocument {
+            actor: gestor(),
+            id: Uuid::from_u128(6),
+            reason: "Era de otro contrato".into(),
+        },
         TerminateContract {
             actor: gestor(),
             date: d(2026, 6, 30),
@@ -250,7 +267,7 @@ fn event_types_are_unique_across_aggregates() {
             .iter()
             .all(|doc| doc.version == "1.0" || later.contains(&doc.event_type))
     );
-    assert_eq!(catalog.len(), 2 + 2 + 28 + 1);
+    assert_eq!(catalog.len(), 2 + 2 + 30 + 1 + 3);
 }
 
 #[test]

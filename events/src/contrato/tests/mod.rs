@@ -5,6 +5,7 @@ mod billing;
 mod bounds;
 mod catalog;
 mod creation;
+mod documents;
 mod imported;
 mod otro_si;
 mod poliza;
