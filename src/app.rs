@@ -51,6 +51,8 @@ pub struct App {
     pub chain: crate::audit::ChainCache,
     /// Failed logins per client IP across usernames (in memory: see `auth::throttle`).
     pub login_throttle: crate::auth::throttle::IpThrottle,
+    /// Where attachments and the logo are kept (see `documents`).
+    pub documents: crate::documents::DocumentStore,
 }
 
 /// Today's calendar date where the company works (America/Bogota).
@@ -84,6 +86,8 @@ impl App {
         let projector = Projector::new(db.clone());
         let auth = crate::auth::AuthSettings::from_env()?;
         let commands = Arc::new(Commands::new(&db));
+        let documents = crate::documents::DocumentStore::from_env(&data_dir)
+            .map_err(|e| AppError::Usage(e.to_string()))?;
         Ok(Self {
             db,
             projector,
@@ -92,6 +96,7 @@ impl App {
             auth,
             chain: crate::audit::ChainCache::default(),
             login_throttle: crate::auth::throttle::IpThrottle::default(),
+            documents,
         })
     }
 }

@@ -1,8 +1,8 @@
 //! The domain's command handlers, one cqrs-es framework per aggregate, on the app's store.
 
 use arriendo_events::{
-    Contrato, ContratoCommand, DomainError, Indice, IndiceCommand, Local, LocalCommand, Tercero,
-    TerceroCommand,
+    Contrato, ContratoCommand, DomainError, Empresa, EmpresaCommand, Indice, IndiceCommand, Local,
+    LocalCommand, Tercero, TerceroCommand,
 };
 
 use crate::store::{CommandError, Db, Framework, Metadata};
@@ -12,6 +12,7 @@ pub struct Commands {
     pub terceros: Framework<Tercero>,
     pub locales: Framework<Local>,
     pub indices: Framework<Indice>,
+    pub empresa: Framework<Empresa>,
 }
 
 impl Commands {
@@ -21,6 +22,7 @@ impl Commands {
             terceros: Framework::new(db, (), arriendo_events::upcasters),
             locales: Framework::new(db, (), arriendo_events::upcasters),
             indices: Framework::new(db, (), arriendo_events::upcasters),
+            empresa: Framework::new(db, (), arriendo_events::upcasters),
         }
     }
 
@@ -81,5 +83,15 @@ impl Commands {
         metadata: Metadata,
     ) -> Result<(), CommandError<DomainError>> {
         self.indices.execute(id, command, metadata).await
+    }
+
+    /// A command to the company's one stream.
+    pub async fn empresa(
+        &self,
+        command: EmpresaCommand,
+        metadata: Metadata,
+    ) -> Result<(), CommandError<DomainError>> {
+        let id = arriendo_events::COMPANY_ID.to_string();
+        self.empresa.execute(&id, command, metadata).await
     }
 }

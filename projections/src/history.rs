@@ -2,8 +2,9 @@
 //! stores raw JSON payloads with who and when; [`describe`] turns a payload into its sentence.
 
 use arriendo_events::{
-    AttachmentSubject, ContratoEvent, format_size, IndexKind, IndiceEvent, LocalEvent, OtroSiChanges, PaymentModality,
-    TerceroEvent, TerceroKind, format_date, signed_pesos,
+    AttachmentSubject, ContratoEvent, EmpresaEvent, IndexKind, IndiceEvent, LocalEvent,
+    OtroSiChanges, PaymentModality, TerceroEvent, TerceroKind, format_date, format_size,
+    signed_pesos,
 };
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -249,7 +250,9 @@ pub fn describe_contrato(event: &ContratoEvent) -> String {
             }
             sentence
         }
-        DocumentRemoved { reason, .. } => format!("Retiró un documento adjunto: {reason}"),
+        DocumentRemoved {
+            file_name, reason, ..
+        } => format!("Retiró el documento «{file_name}»: {reason}"),
     }
 }
 
@@ -290,21 +293,10 @@ pub fn describe_contrato_in(contrato: &arriendo_events::Contrato, event: &Contra
             )
         }),
         DocumentAttached(a) => match a.subject {
-            AttachmentSubject::Poliza { id } => poliza(&id).map(|p| {
-                describe_contrato(event).replace("a una póliza", &format!("a {p}"))
-            }),
+            AttachmentSubject::Poliza { id } => poliza(&id)
+                .map(|p| describe_contrato(event).replace("a una póliza", &format!("a {p}"))),
             _ => None,
         },
-        DocumentRemoved { id, reason, .. } => contrato
-            .documents
-            .iter()
-            .find(|d| d.attachment.id == *id)
-            .map(|d| {
-                format!(
-                    "Retiró el documento «{}»: {reason}",
-                    d.attachment.file.file_name
-                )
-            }),
         _ => None,
     }
     .unwrap_or_else(|| describe_contrato(event))
@@ -358,6 +350,22 @@ pub fn describe_indice(event: &IndiceEvent) -> String {
     }
 }
 
+pub fn describe_empresa(event: &EmpresaEvent) -> String {
+    match event {
+        EmpresaEvent::CompanyDataRecorded { data, .. } => format!(
+            "Registró los datos de la empresa: {} (NIT {})",
+            data.name, data.nit
+        ),
+        EmpresaEvent::CompanyLogoSet { logo, .. } => format!(
+            "Cambió el logo de la empresa: «{}» ({}, {})",
+            logo.file_name,
+            logo.media_type.label(),
+            format_size(logo.size_bytes)
+        ),
+        EmpresaEvent::CompanyLogoRemoved { .. } => "Quitó el logo de la empresa".to_string(),
+    }
+}
+
 /// The sentence of a stored payload (externally tagged, `{"OtroSiApproved": {…}}`) of the given
 /// aggregate type (`contrato`, `tercero`, `local`, `indice`); `None` when it does not
 /// deserialise (an old version should be upcast first).
@@ -376,6 +384,9 @@ pub fn describe(aggregate_type: &str, payload: &serde_json::Value) -> Option<Str
         "indice" => serde_json::from_value(payload)
             .ok()
             .map(|e| describe_indice(&e)),
+        "empresa" => serde_json::from_value(payload)
+            .ok()
+            .map(|e| describe_empresa(&e)),
         _ => None,
     }
 }

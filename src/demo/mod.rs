@@ -16,6 +16,7 @@ use crate::app::App;
 mod contracts;
 mod enrich;
 mod names;
+mod papeles;
 
 use crate::store::{CommandError, Metadata};
 use contracts::contract_terms;
@@ -114,6 +115,7 @@ pub async fn load_sized(
         admin: Actor::new("demo", Role::Administrador),
     };
     let admin = loader.admin.clone();
+    papeles::company(&loader).await?;
 
     for (kind, values) in [
         (IndexKind::Ipc, IPC),
@@ -263,6 +265,9 @@ pub async fn load_sized(
             )
             .await?;
         enrich(&loader, i, id, &terms, today).await?;
+        if i < 3 {
+            papeles::documents(&loader, id, &terms.number).await?;
+        }
     }
     Ok(DemoSummary {
         terceros: tenants.len(),

@@ -282,6 +282,7 @@ pub(super) fn row(e: &StoredEvent, name: Option<String>) -> LogRow {
         "tercero" => ("Tercero", Some(format!("/terceros/{}", e.aggregate_id))),
         "local" => ("Local", Some(format!("/locales/{}", e.aggregate_id))),
         "indice" => ("Índice", Some("/indices".to_string())),
+        "empresa" => ("Empresa", Some("/empresa".to_string())),
         _ => ("Otro", None),
     };
     let subject = match e.aggregate_id.as_str() {

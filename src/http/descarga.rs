@@ -59,6 +59,53 @@ pub fn attachment(body: Body, format: Format, filename: &str) -> Response {
     response
 }
 
+/// The first title line of an XLSX export: the company's name and NIT, once an administrador
+/// recorded them (`/empresa`); `None` before. A store failure here does not cost the download:
+/// it is logged and the title goes without the line.
+pub async fn company_title(db: &crate::store::Db) -> Option<String> {
+    match crate::queries::empresa::company(db).await {
+        Ok(company) => company.data.map(|d| format!("{} · NIT {}", d.name, d.nit)),
+        Err(e) => {
+            tracing::error!(error = %e, "company data unreadable for an export title");
+            None
+        }
+    }
+}
+
+/// `title` with the company's line first, when there is one.
+pub async fn with_company(db: &crate::store::Db, mut title: Vec<String>) -> Vec<String> {
+    if let Some(line) = company_title(db).await {
+        title.insert(0, line);
+    }
+    title
+}
+
+/// `Content-Disposition` for a download named `name` (any language): an ASCII fallback in
+/// `filename` and the exact name, percent-encoded, in `filename*` (RFC 6266).
+pub fn attachment_disposition(name: &str) -> String {
+    let fallback: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let encoded: String = name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    format!("attachment; filename=\"{fallback}\"; filename*=UTF-8''{encoded}")
+}
+
 /// A CSV of `columns` whose rows stream page after page as they are read. The headers are sent
 /// before the rows: a page that fails ends the download short, and the log says why.
 pub fn csv_pages(columns: &[Column], mut pages: Pages) -> Result<Body, ExportError> {

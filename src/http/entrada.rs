@@ -28,11 +28,27 @@ pub const LOGIN_BODY_LIMIT: usize = 8 * 1024;
 /// bounds, and longer texts get their field error rather than this limit.
 pub const FORM_BODY_LIMIT: usize = 256 * 1024;
 
-/// The most a POST to `path` may carry. Arriendo has no upload or import route on the web (imports
-/// run from the command line); one would get its own entry here.
+/// Room for an upload's text fields, headers and boundaries beside its file.
+const UPLOAD_OVERHEAD: usize = 64 * 1024;
+
+/// An attachment: the file's limit plus the form around it.
+pub const DOCUMENT_BODY_LIMIT: usize =
+    arriendo_events::MAX_DOCUMENT_BYTES as usize + UPLOAD_OVERHEAD;
+
+/// The company's logo.
+pub const LOGO_BODY_LIMIT: usize = arriendo_events::MAX_LOGO_BYTES as usize + UPLOAD_OVERHEAD;
+
+/// The most a POST to `path` may carry: uploads (`/contratos/{id}/documentos`, `/empresa/logo`)
+/// their file's limit, every other form 256 KiB. Imports run from the command line.
 pub fn body_limit(path: &str) -> usize {
+    let is_document_upload = path
+        .strip_prefix("/contratos/")
+        .and_then(|rest| rest.strip_suffix("/documentos"))
+        .is_some_and(|id| !id.is_empty() && !id.contains('/'));
     match path {
         "/login" => LOGIN_BODY_LIMIT,
+        "/empresa/logo" => LOGO_BODY_LIMIT,
+        _ if is_document_upload => DOCUMENT_BODY_LIMIT,
         _ => FORM_BODY_LIMIT,
     }
 }

@@ -349,17 +349,18 @@ async fn respond(
     );
     let body = match format {
         Format::Xlsx => {
+            let title = vec![
+                format!("Arriendo — {}", table.what),
+                format!(
+                    "Exportado el {} (hora de Bogotá) por {}",
+                    bogota_label(chrono::Utc::now()),
+                    reader.username
+                ),
+                format!("Filtros: {filters}"),
+            ];
             let feed = export::spawn_xlsx(Sheet {
                 name: table.what.into(),
-                title: vec![
-                    format!("Arriendo — {}", table.what),
-                    format!(
-                        "Exportado el {} (hora de Bogotá) por {}",
-                        bogota_label(chrono::Utc::now()),
-                        reader.username
-                    ),
-                    format!("Filtros: {filters}"),
-                ],
+                title: descarga::with_company(&app.db, title).await,
                 columns: table.columns.clone(),
             });
             match descarga::feed_pages(&feed, pages).await {

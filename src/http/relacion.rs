@@ -209,6 +209,7 @@ async fn xlsx(app: &App, reader: &Reader) -> Result<axum::body::Body, DownloadEr
             reader.username
         ),
     ];
+    let title = descarga::with_company(&app.db, title).await;
     let feed = export::spawn_xlsx(Sheet {
         name: "Contratos".into(),
         title: title.clone(),

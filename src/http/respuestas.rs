@@ -35,6 +35,17 @@ pub fn not_found(ctx: &PageContext) -> Response {
         .into_response()
 }
 
+/// Something Arriendo depends on (the document store) did not answer: 503 with what to do.
+pub fn service_unavailable(ctx: &PageContext, message: &str) -> Response {
+    let page = arriendo_views::errors::error_page(
+        ctx,
+        503,
+        "Servicio no disponible",
+        maud::html! { p { (message) } },
+    );
+    (StatusCode::SERVICE_UNAVAILABLE, page).into_response()
+}
+
 /// A form shown again with its errors (422, so tests and tools see it was refused).
 pub fn invalid(markup: Markup) -> Response {
     (StatusCode::UNPROCESSABLE_ENTITY, markup).into_response()

@@ -544,11 +544,14 @@ async fn security_headers(State(app): State<App>, request: Request, next: Next) 
     let set = |headers: &mut HeaderMap, name: &'static str, value: &'static str| {
         headers.insert(name, HeaderValue::from_static(value));
     };
-    set(
-        headers,
-        "content-security-policy",
-        "default-src 'self'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'; object-src 'none'",
-    );
+    // A download that set its own, stricter policy (uploaded documents: `sandbox`) keeps it.
+    if !headers.contains_key("content-security-policy") {
+        set(
+            headers,
+            "content-security-policy",
+            "default-src 'self'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'; object-src 'none'",
+        );
+    }
     set(headers, "x-frame-options", "DENY");
     set(headers, "x-content-type-options", "nosniff");
     set(headers, "referrer-policy", "same-origin");

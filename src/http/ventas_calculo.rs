@@ -114,18 +114,17 @@ async fn calculation(
         pesos(b.total),
         Cell::text("facturado más reliquidaciones"),
     ]);
+    let title = vec![
+        format!("Arriendo — Cálculo de facturación: contrato {number}, ventas de {month_label}"),
+        format!(
+            "Exportado el {} (hora de Bogotá) por {}",
+            bogota_label(chrono::Utc::now()),
+            reader.username
+        ),
+    ];
     let feed = export::spawn_xlsx(Sheet {
         name: "Cálculo".into(),
-        title: vec![
-            format!(
-                "Arriendo — Cálculo de facturación: contrato {number}, ventas de {month_label}"
-            ),
-            format!(
-                "Exportado el {} (hora de Bogotá) por {}",
-                bogota_label(chrono::Utc::now()),
-                reader.username
-            ),
-        ],
+        title: descarga::with_company(&app.db, title).await,
         columns: vec![
             Column::new("Concepto", 36.0),
             Column::new("Valor", 20.0),

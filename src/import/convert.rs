@@ -63,11 +63,16 @@ pub fn bogota_date(utc: NaiveDateTime) -> NaiveDate {
 
 /// A NIT; a wrong check digit is dropped (kept in the report) rather than refusing the row.
 pub fn nit(row: &Row) -> Result<(Nit, Option<String>), SourceError> {
-    let text = row.text("nit")?;
+    nit_in(row, "nit")
+}
+
+/// [`nit`] read from `column`.
+pub fn nit_in(row: &Row, column: &str) -> Result<(Nit, Option<String>), SourceError> {
+    let text = row.text(column)?;
     match Nit::parse(&text) {
         Ok(nit) => Ok((nit, None)),
         Err(arriendo_events::DomainError::WrongNitCheckDigit { number, expected }) => {
-            let nit = Nit::parse(&number).map_err(|e| row.problem("nit", e.to_string()))?;
+            let nit = Nit::parse(&number).map_err(|e| row.problem(column, e.to_string()))?;
             Ok((
                 nit,
                 Some(format!(
@@ -75,7 +80,7 @@ pub fn nit(row: &Row) -> Result<(Nit, Option<String>), SourceError> {
                 )),
             ))
         }
-        Err(e) => Err(row.problem("nit", e.to_string())),
+        Err(e) => Err(row.problem(column, e.to_string())),
     }
 }
 

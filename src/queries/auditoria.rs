@@ -4,7 +4,8 @@
 use std::collections::HashMap;
 
 use arriendo_events::{
-    Contrato, ContratoEvent, Indice, IndiceEvent, Local, LocalEvent, Tercero, TerceroEvent,
+    Contrato, ContratoEvent, Empresa, EmpresaEvent, Indice, IndiceEvent, Local, LocalEvent,
+    Tercero, TerceroEvent,
 };
 use arriendo_projections::diff::{FieldChange, changed_fields};
 use serde::Serialize;
@@ -92,6 +93,7 @@ pub async fn event_detail(db: &Db, position: i64) -> Result<Option<EventDetail>,
         "tercero" => states::<Tercero, TerceroEvent>(&stream, sequence, Tercero::apply_event)?,
         "local" => states::<Local, LocalEvent>(&stream, sequence, Local::apply_event)?,
         "indice" => states::<Indice, IndiceEvent>(&stream, sequence, Indice::apply_event)?,
+        "empresa" => states::<Empresa, EmpresaEvent>(&stream, sequence, Empresa::apply_event)?,
         _ => return Ok(None),
     };
     let key = (event.aggregate_type.clone(), event.aggregate_id.clone());

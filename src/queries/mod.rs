@@ -5,6 +5,7 @@ pub mod auditoria;
 pub mod catalogos;
 pub mod contratos;
 pub mod dashboard;
+pub mod empresa;
 pub mod filters;
 pub mod indices;
 pub mod polizas;

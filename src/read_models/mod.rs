@@ -1,6 +1,7 @@
 //! The read models the pages query, kept by the projector.
 
 mod catalogs;
+pub mod company;
 pub mod contract_events;
 mod contracts;
 mod history;
@@ -28,6 +29,7 @@ pub async fn apply(tx: &mut Tx, event: &StoredEvent, today: NaiveDate) -> Result
         "tercero" => catalogs::apply_tercero(tx, event, today).await,
         "local" => catalogs::apply_local(tx, event, today).await,
         "indice" => catalogs::apply_indice(tx, event).await,
+        "empresa" => company::apply(tx, event).await,
         _ => Ok(()),
     }
 }
@@ -47,6 +49,7 @@ pub async fn apply_batch_except_contracts(
             "tercero" => catalogs::apply_tercero(tx, event, today).await?,
             "local" => catalogs::apply_local(tx, event, today).await?,
             "indice" => catalogs::apply_indice(tx, event).await?,
+            "empresa" => company::apply(tx, event).await?,
             _ => {}
         }
     }

@@ -305,7 +305,7 @@ impl Contrato {
                 attachment,
                 removed: None,
             }),
-            DocumentRemoved { id, reason, by } => {
+            DocumentRemoved { id, reason, by, .. } => {
                 if let Some(d) = self.documents.iter_mut().find(|d| d.attachment.id == id) {
                     d.removed = Some((reason, by));
                 }

@@ -279,7 +279,13 @@ impl ContratoEvent {
             SalesReportMarkedPending { period } => check_period("periodo del informe", *period),
             CanonAdjusted(adjustment) => check_adjustment(adjustment),
             DocumentAttached(attachment) => attachment.check_bounds(),
-            DocumentRemoved { reason, by, .. } => {
+            DocumentRemoved {
+                reason,
+                by,
+                file_name,
+                ..
+            } => {
+                check_line("nombre del archivo", file_name)?;
                 check_text("motivo", reason)?;
                 check_line("autor", by)
             }

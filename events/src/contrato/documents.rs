@@ -13,8 +13,12 @@ use crate::{DomainError, MAX_DOCUMENT_BYTES, StoredFile};
 pub enum AttachmentSubject {
     /// The contract itself (the signed contract, its annexes).
     Contrato,
-    OtroSi { number: OtroSiNumber },
-    Poliza { id: Uuid },
+    OtroSi {
+        number: OtroSiNumber,
+    },
+    Poliza {
+        id: Uuid,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

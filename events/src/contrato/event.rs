@@ -152,8 +152,10 @@ pub enum ContratoEvent {
     },
 
     DocumentAttached(Attachment),
+    /// `file_name` repeats the document's, so the event reads on its own in the history.
     DocumentRemoved {
         id: Uuid,
+        file_name: String,
         reason: String,
         by: String,
     },
@@ -236,5 +238,5 @@ domain_event!(ContratoEvent, "contrato", {
     CanonAdjusted => "1.0", &["year", "rule", "index_value", "increase", "previous_canon", "new_canon", "effective_date", "by"];
     ReliquidacionRecorded => "1.0", &["cause", "months", "by"];
     DocumentAttached => "1.0", &["id", "subject", "file", "description", "by"];
-    DocumentRemoved => "1.0", &["id", "reason", "by"];
+    DocumentRemoved => "1.0", &["id", "file_name", "reason", "by"];
 });

@@ -7,10 +7,18 @@ use crate::{DomainError, MAX_LOGO_BYTES, StoredFile};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum EmpresaEvent {
     /// The company's data as it stands afterwards (the whole form).
-    CompanyDataRecorded { data: CompanyData, by: String },
+    CompanyDataRecorded {
+        data: CompanyData,
+        by: String,
+    },
     /// A new logo replaces the previous one (which stays in the store and in the history).
-    CompanyLogoSet { logo: StoredFile, by: String },
-    CompanyLogoRemoved { by: String },
+    CompanyLogoSet {
+        logo: StoredFile,
+        by: String,
+    },
+    CompanyLogoRemoved {
+        by: String,
+    },
 }
 
 impl EmpresaEvent {

@@ -38,7 +38,11 @@ fn only_an_administrador_records_the_company() {
         data: data(),
         expected_version: 0,
     };
-    assert!(Empresa::default().decide(command(Role::Administrador)).is_ok());
+    assert!(
+        Empresa::default()
+            .decide(command(Role::Administrador))
+            .is_ok()
+    );
     assert!(matches!(
         Empresa::default().decide(command(Role::Gestor)),
         Err(DomainError::AdminOnly(_))
@@ -102,7 +106,9 @@ fn the_company_name_is_required_and_on_one_line() {
         (no_name, DomainError::Required("nombre de la empresa")),
         (
             two_lines,
-            DomainError::ControlCharacter { field: "dirección" },
+            DomainError::ControlCharacter {
+                field: "dirección"
+            },
         ),
     ] {
         let refused = Empresa::default().decide(EmpresaCommand::RecordCompanyData {

@@ -168,7 +168,10 @@ mod tests {
             MediaType::sniff(b"\x89PNG\r\n\x1a\n...."),
             Some(MediaType::Png)
         );
-        assert_eq!(MediaType::sniff(&[0xFF, 0xD8, 0xFF, 0xE0]), Some(MediaType::Jpeg));
+        assert_eq!(
+            MediaType::sniff(&[0xFF, 0xD8, 0xFF, 0xE0]),
+            Some(MediaType::Jpeg)
+        );
         assert_eq!(MediaType::sniff(b"<html><script>"), None);
         assert_eq!(MediaType::sniff(b"<svg xmlns="), None);
         assert_eq!(MediaType::sniff(b""), None);
@@ -176,7 +179,11 @@ mod tests {
 
     #[test]
     fn a_file_over_the_limit_or_empty_is_refused() {
-        assert!(file("contrato.pdf", MAX_DOCUMENT_BYTES).check(MAX_DOCUMENT_BYTES).is_ok());
+        assert!(
+            file("contrato.pdf", MAX_DOCUMENT_BYTES)
+                .check(MAX_DOCUMENT_BYTES)
+                .is_ok()
+        );
         assert_eq!(
             file("contrato.pdf", MAX_DOCUMENT_BYTES + 1).check(MAX_DOCUMENT_BYTES),
             Err(DomainError::FileTooLarge {
@@ -189,14 +196,23 @@ mod tests {
         );
         let mut bad = file("contrato.pdf", 10);
         bad.sha256 = "../../etc/passwd".into();
-        assert_eq!(bad.check(MAX_DOCUMENT_BYTES), Err(DomainError::InvalidDigest));
+        assert_eq!(
+            bad.check(MAX_DOCUMENT_BYTES),
+            Err(DomainError::InvalidDigest)
+        );
     }
 
     #[test]
     fn the_download_name_has_no_path_and_the_real_extension() {
-        assert_eq!(file("C:\\scan\\firmado.html", 1).download_name(), "firmado.pdf");
+        assert_eq!(
+            file("C:\\scan\\firmado.html", 1).download_name(),
+            "firmado.pdf"
+        );
         assert_eq!(file("../x\";.pdf", 1).download_name(), "x.pdf");
         assert_eq!(file(".pdf", 1).download_name(), "documento.pdf");
-        assert_eq!(file("Contrato ARR-1", 1).download_name(), "Contrato ARR-1.pdf");
+        assert_eq!(
+            file("Contrato ARR-1", 1).download_name(),
+            "Contrato ARR-1.pdf"
+        );
     }
 }

@@ -159,9 +159,18 @@ async fn render(
             return page;
         }
     }
+    let company = if printing {
+        match queries::empresa::header(&app.db).await {
+            Ok(company) => company,
+            Err(e) => return server_error(&ctx.page, e),
+        }
+    } else {
+        None
+    };
     let printed = printing.then(|| Printed {
         by: reader.username.clone(),
         at: crate::export::bogota_label(chrono::Utc::now()),
+        company,
     });
     let page = contrato_page(
         &ctx.page,

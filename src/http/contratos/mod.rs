@@ -5,7 +5,7 @@ mod comparar;
 mod detail;
 pub mod form;
 mod otrosi;
-mod pages;
+pub(crate) mod pages;
 mod reglas;
 mod renovaciones;
 

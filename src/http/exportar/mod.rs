@@ -232,7 +232,7 @@ fn json_header(request: &Request) -> Vec<u8> {
 async fn xlsx_body(db: &Db, request: &Request, source: &Source) -> Result<Body, Failure> {
     let feed = export::spawn_xlsx(Sheet {
         name: "Eventos".into(),
-        title: request.title.clone(),
+        title: super::descarga::with_company(db, request.title.clone()).await,
         columns: source.columns(),
     });
     let feed_ref = &feed;

@@ -283,10 +283,6 @@ impl Planner<'_> {
                 "no importado: Arriendo aún no tiene historial de correos enviados",
             ),
             (
-                "gestion_configuracionempresa",
-                "no importado: Arriendo aún no tiene los datos de la empresa",
-            ),
-            (
                 "gestion_requerimientopoliza",
                 "no importado: tabla histórica que ninguna pantalla escribe; los requisitos salen de las columnas exige_poliza_* del contrato y de sus Otro Sí",
             ),

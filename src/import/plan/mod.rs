@@ -6,6 +6,7 @@
 mod catalogs;
 pub(crate) mod contract;
 mod documents;
+mod empresa;
 mod records;
 mod sales;
 
@@ -18,9 +19,9 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use arriendo_events::{
-    Actor, Contrato, ContratoCommand, ContratoEvent, DomainError, Indice, IndiceCommand,
-    IndiceEvent, Local, LocalCommand, LocalEvent, OtroSiNumber, RenewalNumber, Role, Tercero,
-    TerceroCommand, TerceroEvent, TerceroKind,
+    Actor, Contrato, ContratoCommand, ContratoEvent, DomainError, Empresa, EmpresaCommand,
+    EmpresaEvent, Indice, IndiceCommand, IndiceEvent, Local, LocalCommand, LocalEvent,
+    OtroSiNumber, RenewalNumber, Role, Tercero, TerceroCommand, TerceroEvent, TerceroKind,
 };
 
 use super::report::Report;
@@ -87,6 +88,7 @@ decide_via!(Contrato, ContratoCommand, ContratoEvent, "contrato");
 decide_via!(Tercero, TerceroCommand, TerceroEvent, "tercero");
 decide_via!(Local, LocalCommand, LocalEvent, "local");
 decide_via!(Indice, IndiceCommand, IndiceEvent, "indice");
+decide_via!(Empresa, EmpresaCommand, EmpresaEvent, "empresa");
 
 /// One stream being built: its id, its state so far and its last sequence.
 pub struct Stream<A> {
@@ -253,6 +255,7 @@ impl<'a> Planner<'a> {
         self.terceros();
         self.locales();
         self.contracts();
+        self.company();
         self.not_modelled();
         super::compare::differences(&mut self);
         self.report.convert("Comparación de alertas con el sistema anterior: vencimiento, preaviso, terminación anticipada y renovación automática (mismas reglas con el fin y la vigencia de cada sistema), pólizas requeridas no aportadas (cada sistema con su regla) y la alerta nueva de informes de ventas; las de pólizas críticas y ajustes no se comparan");

@@ -80,6 +80,7 @@ pub const RECORD_KINDS: &[(&str, &str)] = &[
     ("tercero", "Terceros"),
     ("local", "Locales"),
     ("indice", "Índices (IPC, salario mínimo)"),
+    ("empresa", "Datos de la empresa"),
 ];
 
 const LABELS: &[(&str, &str)] = &[

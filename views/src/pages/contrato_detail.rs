@@ -52,6 +52,8 @@ pub struct ContratoDetail<'a> {
 pub struct Printed {
     pub by: String,
     pub at: String,
+    /// The landlord, at the top of the page.
+    pub company: Option<crate::pages::empresa::CompanyHeader>,
 }
 
 /// The link to the signed contract, saved with the terms. Only `http(s)` addresses become links:
@@ -464,6 +466,7 @@ pub fn contrato_page(ctx: &PageContext, d: &ContratoDetail<'_>) -> Markup {
         (page_header(&format!("Contrato {number}"), Some(&subtitle), actions))
         @if let Some(printed) = d.printed {
             div.print-header {
+                (crate::pages::empresa::print_header(printed.company.as_ref()))
                 p { strong { "Arriendo · Contrato " (number) } }
                 p { (terms_title) @if let Some(label) = d.past.and_then(|p| p.recorded_up_to_label.as_ref()) { ", según lo registrado al " (label) " (hora de Bogotá)" } "." }
                 p { "Impreso el " (printed.at) " (hora de Bogotá) por " (printed.by) ". Historial completo al final." }
@@ -498,6 +501,7 @@ pub fn contrato_page(ctx: &PageContext, d: &ContratoDetail<'_>) -> Markup {
         }
         div.section { (card(Some("Otro Sí"), otrosi_section(d, token))) }
         div.section { (card(Some("Pólizas"), polizas_section(d))) }
+        div.section id="documentos" { (card(Some("Documentos"), crate::pages::documentos::section(d.id, d.contrato, d.can_write && d.printed.is_none(), token))) }
         @if d.vigente.modality.value.is_sales_based() || !d.contrato.informes_ventas.is_empty() {
             div.section { (card(Some("Informes de ventas y facturación"), ventas_section(d))) }
         }

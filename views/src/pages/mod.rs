@@ -12,6 +12,8 @@ pub mod contrato_terms;
 pub mod contratos_list;
 pub mod cuarentena;
 pub mod dashboard;
+pub mod documentos;
+pub mod empresa;
 pub mod form_values;
 pub mod indices;
 pub mod integridad;

@@ -68,6 +68,7 @@ impl Contrato {
         }
         Ok(vec![ContratoEvent::DocumentRemoved {
             id,
+            file_name: document.attachment.file.file_name.clone(),
             reason: required_text(&reason, "motivo")?,
             by: actor.username.clone(),
         }])

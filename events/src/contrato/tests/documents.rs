@@ -36,10 +36,16 @@ fn remove(id: u128, reason: &str) -> ContratoCommand {
 fn a_signed_contract_is_attached_and_withdrawn_with_a_reason() {
     let story = Story::of(hybrid_terms()).ok(attach(1, AttachmentSubject::Contrato, pdf('a')));
     assert_eq!(story.state.documents.len(), 1);
-    assert_eq!(story.refused(remove(1, " ")), "el campo «motivo» es obligatorio");
+    assert_eq!(
+        story.refused(remove(1, " ")),
+        "el campo «motivo» es obligatorio"
+    );
     let story = story.ok(remove(1, "Se escaneó la versión sin firmas"));
     assert!(story.state.documents[0].removed.is_some());
-    assert_eq!(story.refused(remove(1, "otra vez")), "el documento ya fue retirado");
+    assert_eq!(
+        story.refused(remove(1, "otra vez")),
+        "el documento ya fue retirado"
+    );
     assert_eq!(
         story.refused(remove(9, "no existe")),
         "el documento no existe en este contrato"
