@@ -5,6 +5,7 @@
 
 mod catalogs;
 pub(crate) mod contract;
+pub mod digests;
 mod documents;
 mod records;
 mod sales;
@@ -127,6 +128,8 @@ pub struct NewUser {
 pub struct Plan {
     pub events: Vec<Planned>,
     pub contracts: Vec<PlannedContract>,
+    /// Alert digest settings, recipients and send history: rows, written with the events.
+    pub digests: digests::DigestImport,
 }
 
 pub struct Planner<'a> {
@@ -143,6 +146,7 @@ pub struct Planner<'a> {
     pub nits: HashSet<(TerceroKind, String)>,
     pub local_names: HashSet<String>,
     pub numbers: HashSet<String>,
+    pub digests: digests::DigestImport,
 }
 
 impl<'a> Planner<'a> {
@@ -161,6 +165,7 @@ impl<'a> Planner<'a> {
             nits: HashSet::new(),
             local_names: HashSet::new(),
             numbers: HashSet::new(),
+            digests: digests::DigestImport::default(),
         }
     }
 
@@ -253,6 +258,7 @@ impl<'a> Planner<'a> {
         self.terceros();
         self.locales();
         self.contracts();
+        self.digests();
         self.not_modelled();
         super::compare::differences(&mut self);
         self.report.convert("Comparación de alertas con el sistema anterior: vencimiento, preaviso, terminación anticipada y renovación automática (mismas reglas con el fin y la vigencia de cada sistema), pólizas requeridas no aportadas (cada sistema con su regla) y la alerta nueva de informes de ventas; las de pólizas críticas y ajustes no se comparan");
@@ -260,6 +266,7 @@ impl<'a> Planner<'a> {
             Plan {
                 events: self.events,
                 contracts: self.contracts,
+                digests: self.digests,
             },
             self.report,
         )
