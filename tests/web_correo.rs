@@ -239,6 +239,32 @@ async fn settings_and_recipients_are_edited_and_logged(engine: Engine) {
     assert!(html.contains("no hay servidor SMTP configurado"));
     assert!(html.contains("Manual"));
     assert_eq!(gus.get("/alertas/correo/historial").await.status(), 403);
+
+    // A recipient tied to a user stops receiving when the user is deactivated.
+    arriendo::auth::users::deactivate(
+        &web.app,
+        &arriendo_events::Actor::new("ana", Role::Administrador),
+        "gus",
+        arriendo::store::Metadata::system("test"),
+    )
+    .await
+    .unwrap();
+    web.app.projector.catch_up().await.unwrap();
+    let list = recipients::list(&web.app.db, Some(AlertKind::Preaviso))
+        .await
+        .unwrap();
+    assert!(list.iter().all(|r| !r.receives()), "{list:?}");
+    let html = page(ana.get("/alertas/correo/preaviso").await, 200).await;
+    assert!(html.contains("Usuario inactivo"));
+    let before = arriendo::digest::history::count(&web.app.db).await.unwrap();
+    ana.post("/alertas/correo/enviar", &[("tipo", "preaviso")])
+        .await;
+    let html = page(ana.get("/alertas/correo/preaviso").await, 200).await;
+    assert!(html.contains("no tiene destinatarios activos"), "{html}");
+    assert_eq!(
+        arriendo::digest::history::count(&web.app.db).await.unwrap(),
+        before
+    );
 }
 both_engines!(
     settings_and_recipients_are_edited_and_logged,

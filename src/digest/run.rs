@@ -159,8 +159,12 @@ pub async fn send_digest(
             summary.failed += 1;
         }
     }
-    let keys: Vec<String> = alerts.iter().map(DigestAlert::key).collect();
-    settings::mark_sent(&app.db, kind, &keys, now).await?;
+    // What nobody was sent stays «new» for the next digest. A failed send is not retried: the history
+    // shows the ERROR and «Enviar ahora» sends again.
+    if summary.sent + summary.failed > 0 {
+        let keys: Vec<String> = alerts.iter().map(DigestAlert::key).collect();
+        settings::mark_sent(&app.db, kind, &keys, now).await?;
+    }
     Ok(Some(summary))
 }
 

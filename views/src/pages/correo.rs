@@ -183,7 +183,7 @@ fn settings_form(ctx: &PageContext, p: &KindPage<'_>) -> Markup {
             (error_summary(&f.errors))
             (checkbox(&Field::new("activo", "Enviar este resumen").value("1"), f.enabled))
             (select_field(&frequency, p.frequencies))
-            fieldset.field {
+            fieldset.field.field-check {
                 legend { "Días (frecuencia semanal)" }
                 @for (i, name) in p.weekday_names.iter().enumerate() {
                     label.check-row {
