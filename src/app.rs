@@ -132,6 +132,12 @@ pub async fn run(cli: Cli) -> Result<(), AppError> {
             )
             .await
             .map_err(crate::backup::cli::to_app)?;
+            // The alert digests tick in the same scheduler, over the backups' SMTP server.
+            let mailer = crate::digest::mailer::Mailer::from_env()
+                .map_err(|e| AppError::Usage(e.to_string()))?;
+            crate::digest::schedule::add(&backups, app.clone(), mailer)
+                .await
+                .map_err(|e| AppError::Failed(e.to_string()))?;
             // Returns once a signal came and the requests in flight have finished.
             let served = server.run().await;
             // Then the background work stops: no new projection pass, session sweep or scheduled

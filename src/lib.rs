@@ -8,6 +8,7 @@ pub mod calendario;
 pub mod cli;
 pub mod commands;
 pub mod demo;
+pub mod digest;
 pub mod documents;
 pub mod export;
 pub mod http;

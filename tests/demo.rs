@@ -27,6 +27,14 @@ async fn demo_exercises_every_event_and_rebuild_matches(engine: Engine) {
     let missing: Vec<_> = catalog.difference(&recorded).collect();
     assert!(missing.is_empty(), "the demo never records {missing:?}");
 
+    // A couple of alert digests are configured, with recipients.
+    let digests = arriendo::digest::settings::all(store.db()).await.unwrap();
+    assert_eq!(digests.iter().filter(|s| s.enabled).count(), 2);
+    let recipients = arriendo::digest::recipients::list(store.db(), None)
+        .await
+        .unwrap();
+    assert!(recipients.len() >= 2 && recipients.iter().all(|r| r.receives()));
+
     store.app.projector.catch_up().await.unwrap();
     let incremental = common::dump_read_models(store.db()).await;
     assert!(!incremental.is_empty());

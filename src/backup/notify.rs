@@ -116,27 +116,39 @@ pub async fn send(config: &EmailConfig, run: &BackupRun) -> Result<()> {
     let message = builder
         .body(body)
         .map_err(|e| BackupError::Email(e.to_string()))?;
-    let mut transport = match config.tls {
-        SmtpTls::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&config.host),
-        SmtpTls::StartTls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&config.host)
-            .map_err(|e| BackupError::Email(e.to_string()))?,
-        SmtpTls::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&config.host)
-            .map_err(|e| BackupError::Email(e.to_string()))?,
-    }
-    .port(config.port)
-    .timeout(Some(std::time::Duration::from_secs(30)));
-    if let (Some(user), Some(password)) = (&config.user, &config.password) {
-        transport = transport.credentials(Credentials::new(
-            user.clone(),
-            password.expose().to_string(),
-        ));
-    }
+    let transport = transport(config).map_err(BackupError::Email)?;
     transport
-        .build()
         .send(message)
         .await
         .map_err(|e| BackupError::Email(e.to_string()))?;
     Ok(())
+}
+
+/// How long one SMTP exchange may wait (connect, each reply): the backups' and the digests'.
+pub const SMTP_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// The SMTP transport of `config` (TLS mode, port, credentials, [`SMTP_TIMEOUT`]); the error in
+/// words.
+pub fn transport(
+    config: &EmailConfig,
+) -> std::result::Result<AsyncSmtpTransport<Tokio1Executor>, String> {
+    let mut builder = match config.tls {
+        SmtpTls::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&config.host),
+        SmtpTls::StartTls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&config.host)
+            .map_err(|e| e.to_string())?,
+        SmtpTls::Tls => {
+            AsyncSmtpTransport::<Tokio1Executor>::relay(&config.host).map_err(|e| e.to_string())?
+        }
+    }
+    .port(config.port)
+    .timeout(Some(SMTP_TIMEOUT));
+    if let (Some(user), Some(password)) = (&config.user, &config.password) {
+        builder = builder.credentials(Credentials::new(
+            user.clone(),
+            password.expose().to_string(),
+        ));
+    }
+    Ok(builder.build())
 }
 
 fn gethostname() -> String {

@@ -95,32 +95,16 @@ pub async fn run_scheduled(
     } else {
         LOCK_DRILL
     };
-    let lock = match &app.db {
-        Db::Postgres(pool) => {
-            let mut conn = pool.acquire().await?;
-            let got: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
-                .bind(key)
-                .fetch_one(&mut *conn)
-                .await?;
-            if !got {
-                tracing::warn!(
-                    ?kind,
-                    "skipping this scheduled job: another server (or an earlier run) holds its lock"
-                );
-                return Ok(false);
-            }
-            Some(AdvisoryLock {
-                conn: Some(conn),
-                key,
-            })
-        }
-        Db::Sqlite(_) => None,
+    let Some(lock) = try_lock(&app.db, key).await? else {
+        tracing::warn!(
+            ?kind,
+            "skipping this scheduled job: another server (or an earlier run) holds its lock"
+        );
+        return Ok(false);
     };
     let result = run_claimed(app, settings, kind, fired_at).await;
     // Released here rather than only on drop, so the next job finds the lock free at once.
-    if let Some(lock) = lock {
-        lock.release().await;
-    }
+    lock.release().await;
     result
 }
 
@@ -184,14 +168,34 @@ pub async fn drill(settings: &BackupSettings) -> Result<verify::VerifyReport> {
     verify::verify(settings, &newest.name, None, None).await
 }
 
+/// Takes the PostgreSQL session advisory lock `key` for a scheduled job; `None` when another
+/// session (another server, or an earlier run still going) holds it. On SQLite (one server) there is
+/// no lock to take and the job always gets an empty one.
+pub async fn try_lock(db: &Db, key: i64) -> std::result::Result<Option<AdvisoryLock>, sqlx::Error> {
+    match db {
+        Db::Postgres(pool) => {
+            let mut conn = pool.acquire().await?;
+            let got: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
+                .bind(key)
+                .fetch_one(&mut *conn)
+                .await?;
+            Ok(got.then_some(AdvisoryLock {
+                conn: Some(conn),
+                key,
+            }))
+        }
+        Db::Sqlite(_) => Ok(Some(AdvisoryLock { conn: None, key })),
+    }
+}
+
 /// Releases the PostgreSQL session lock when the job ends.
-struct AdvisoryLock {
+pub struct AdvisoryLock {
     conn: Option<sqlx::pool::PoolConnection<sqlx::Postgres>>,
     key: i64,
 }
 
 impl AdvisoryLock {
-    async fn release(mut self) {
+    pub async fn release(mut self) {
         if let Some(mut conn) = self.conn.take() {
             let unlocked = sqlx::query("SELECT pg_advisory_unlock($1)")
                 .bind(self.key)

@@ -262,42 +262,13 @@ impl BackupSettings {
                     "BACKUP_EMAIL_NOTIFICATIONS is on but BACKUP_EMAIL_RECIPIENTS is empty".into(),
                 ));
             }
-            let host = get("BACKUP_SMTP_HOST")
-                .or_else(|| get("EMAIL_HOST"))
-                .ok_or_else(|| {
-                    BackupError::Config(
-                        "BACKUP_EMAIL_NOTIFICATIONS is on but BACKUP_SMTP_HOST is not set".into(),
-                    )
-                })?;
-            let tls = match get("BACKUP_SMTP_TLS")
-                .unwrap_or_else(|| "starttls".into())
-                .to_ascii_lowercase()
-                .as_str()
-            {
-                "none" | "off" | "false" => SmtpTls::None,
-                "tls" | "ssl" => SmtpTls::Tls,
-                _ => SmtpTls::StartTls,
-            };
-            let default_port = match tls {
-                SmtpTls::None => 25,
-                SmtpTls::StartTls => 587,
-                SmtpTls::Tls => 465,
-            };
-            let port = match get("BACKUP_SMTP_PORT") {
-                Some(p) => p.trim().parse().map_err(|_| {
-                    BackupError::Config(format!("BACKUP_SMTP_PORT is not a port: {p:?}"))
-                })?,
-                None => default_port,
-            };
-            s.email = Some(EmailConfig {
-                recipients,
-                from: get("BACKUP_SMTP_FROM").unwrap_or_else(|| "arriendo@localhost".into()),
-                host,
-                port,
-                user: get("BACKUP_SMTP_USER"),
-                password: value_or_file(vars, "BACKUP_SMTP_PASSWORD")?.map(Secret::new),
-                tls,
-            });
+            let mut email = smtp_from_vars(vars)?.ok_or_else(|| {
+                BackupError::Config(
+                    "BACKUP_EMAIL_NOTIFICATIONS is on but BACKUP_SMTP_HOST is not set".into(),
+                )
+            })?;
+            email.recipients = recipients;
+            s.email = Some(email);
         }
         Ok(s)
     }
@@ -332,6 +303,45 @@ impl BackupSettings {
             })
             .collect()
     }
+}
+
+/// The SMTP server and sender (`BACKUP_SMTP_*`, or `EMAIL_HOST`), without recipients: the backups'
+/// notifications and the alert digests share it. `None` when no host is set.
+pub fn smtp_from_vars(vars: &HashMap<String, String>) -> Result<Option<EmailConfig>> {
+    let get = |k: &str| vars.get(k).filter(|v| !v.trim().is_empty()).cloned();
+    let Some(host) = get("BACKUP_SMTP_HOST").or_else(|| get("EMAIL_HOST")) else {
+        return Ok(None);
+    };
+    let tls = match get("BACKUP_SMTP_TLS")
+        .unwrap_or_else(|| "starttls".into())
+        .to_ascii_lowercase()
+        .as_str()
+    {
+        "none" | "off" | "false" => SmtpTls::None,
+        "tls" | "ssl" => SmtpTls::Tls,
+        _ => SmtpTls::StartTls,
+    };
+    let default_port = match tls {
+        SmtpTls::None => 25,
+        SmtpTls::StartTls => 587,
+        SmtpTls::Tls => 465,
+    };
+    let port = match get("BACKUP_SMTP_PORT") {
+        Some(p) => p
+            .trim()
+            .parse()
+            .map_err(|_| BackupError::Config(format!("BACKUP_SMTP_PORT is not a port: {p:?}")))?,
+        None => default_port,
+    };
+    Ok(Some(EmailConfig {
+        recipients: Vec::new(),
+        from: get("BACKUP_SMTP_FROM").unwrap_or_else(|| "arriendo@localhost".into()),
+        host,
+        port,
+        user: get("BACKUP_SMTP_USER"),
+        password: value_or_file(vars, "BACKUP_SMTP_PASSWORD")?.map(Secret::new),
+        tls,
+    }))
 }
 
 fn target_from_vars(destination: &str, vars: &HashMap<String, String>) -> Result<TargetConfig> {

@@ -269,9 +269,67 @@ pub async fn load_sized(
             papeles::documents(&loader, id, &terms.number).await?;
         }
     }
+    digests(app).await?;
     Ok(DemoSummary {
         terceros: tenants.len(),
         locales: premises.len(),
         contratos: contracts,
     })
+}
+
+/// Two alert digests: pólizas críticas every weekday morning (only critical ones), and vencimientos
+/// weekly on Mondays, to the demo company's addresses.
+async fn digests(app: &App) -> Result<(), DemoError> {
+    use crate::digest::{recipients, settings};
+    let failed = |e: String| DemoError::Store {
+        step: "alert digests".into(),
+        reason: e,
+    };
+    let now = chrono::Utc::now();
+    for (kind, frequency, days, critical, emails) in [
+        (
+            "polizas-criticas",
+            "semanal",
+            vec!["0", "1", "2", "3", "4"],
+            true,
+            vec![
+                "seguros@arriendo-demo.com.co",
+                "juridica@arriendo-demo.com.co",
+            ],
+        ),
+        (
+            "vencimiento",
+            "semanal",
+            vec!["0"],
+            false,
+            vec!["gerencia@arriendo-demo.com.co"],
+        ),
+    ] {
+        let input = settings::SettingsInput {
+            kind: kind.into(),
+            enabled: true,
+            frequency: frequency.into(),
+            weekdays: days.into_iter().map(String::from).collect(),
+            time: "07:30".into(),
+            only_critical: critical,
+            subject: String::new(),
+        };
+        let (kind, change) = settings::parse(&input).map_err(|e| failed(format!("{e:?}")))?;
+        settings::save(&app.db, kind, &change, "demo", now)
+            .await
+            .map_err(|e| failed(e.to_string()))?;
+        for email in emails {
+            let new = recipients::NewRecipient {
+                kind,
+                email: email.into(),
+                name: String::new(),
+                username: None,
+            };
+            match recipients::add(&app.db, &new, "demo", now).await {
+                Ok(()) | Err(recipients::AddError::Invalid(_)) => {}
+                Err(recipients::AddError::Failed(e)) => return Err(failed(e.to_string())),
+            }
+        }
+    }
+    Ok(())
 }

@@ -9,6 +9,7 @@ pub mod auditoria;
 pub mod auth;
 pub mod calendario;
 pub mod contratos;
+pub mod correo;
 pub mod csrf;
 pub mod cuarentena;
 pub mod dashboard;
@@ -44,6 +45,7 @@ pub use security::{Access, Ctx, CurrentUser, RequireAdmin, RequireWrite, Route};
 pub fn routes() -> Vec<Route> {
     let mut routes = Vec::new();
     routes.extend(dashboard::routes());
+    routes.extend(correo::routes());
     routes.extend(calendario::routes());
     routes.extend(contratos::routes());
     routes.extend(documentos::routes());

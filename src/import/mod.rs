@@ -207,7 +207,7 @@ pub async fn run(app: &App, options: &ImportOptions) -> Result<Imported, ImportE
             passwords: vec![],
         });
     }
-    if let Err(e) = write::write_all(&app.db, &plan.events).await {
+    if let Err(e) = write::write_all(&app.db, &plan.events, &plan.digests).await {
         report.outcome = Outcome::WriteFailed {
             reason: e.to_string(),
         };

@@ -5,6 +5,8 @@
 use crate::store::{Db, StoreError, Tx};
 
 use super::plan::Planned;
+use super::plan::digests::DigestImport;
+use crate::digest::settings::text;
 
 /// Business events already in the store (accounts do not count: a first start creates `admin`).
 pub async fn business_events(db: &Db) -> Result<i64, StoreError> {
@@ -50,11 +52,92 @@ async fn append(tx: &mut Tx, e: &Planned) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Appends every event, or none.
-pub async fn write_all(db: &Db, events: &[Planned]) -> Result<(), StoreError> {
+/// The alert digests' rows. `last_run_at` is the import's time, so a slot that passed before the
+/// import is not sent late by the first tick.
+async fn append_digests(tx: &mut Tx, d: &DigestImport) -> Result<(), StoreError> {
+    let now = text(chrono::Utc::now());
+    for s in &d.settings {
+        let weekdays: Vec<String> = s
+            .change
+            .schedule
+            .weekdays
+            .iter()
+            .map(u8::to_string)
+            .collect();
+        crate::on_tx!(tx, conn => {
+            sqlx::query(
+                "INSERT INTO digest_settings (kind, enabled, frequency, weekdays, send_time, \
+                 only_critical, subject, updated_at, updated_by, last_run_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            )
+            .bind(s.kind.slug())
+            .bind(i64::from(s.change.enabled))
+            .bind(s.change.schedule.frequency.slug())
+            .bind(weekdays.join(","))
+            .bind(s.change.schedule.time.format("%H:%M").to_string())
+            .bind(i64::from(s.change.only_critical))
+            .bind(s.change.subject.as_deref())
+            .bind(text(s.changed_at))
+            .bind(&s.changed_by)
+            .bind(&now)
+            .execute(&mut *conn)
+            .await?;
+            sqlx::query("INSERT INTO digest_changes (id, at, actor, kind, summary) VALUES ($1, $2, $3, $4, $5)")
+                .bind(uuid::Uuid::now_v7().to_string())
+                .bind(&now)
+                .bind(super::plan::IMPORT_USER)
+                .bind(s.kind.slug())
+                .bind(format!("importado del sistema anterior: {}", s.change.summary()))
+                .execute(&mut *conn)
+                .await?;
+        });
+    }
+    for r in &d.recipients {
+        crate::on_tx!(tx, conn => {
+            sqlx::query(
+                "INSERT INTO digest_recipients (id, kind, email, name, username, active, created_at) \
+                 VALUES ($1, $2, $3, $4, NULL, $5, $6)",
+            )
+            .bind(uuid::Uuid::now_v7().to_string())
+            .bind(r.kind.slug())
+            .bind(&r.email)
+            .bind(&r.name)
+            .bind(i64::from(r.active))
+            .bind(&now)
+            .execute(&mut *conn)
+            .await?;
+        });
+    }
+    for h in &d.history {
+        crate::on_tx!(tx, conn => {
+            sqlx::query(crate::digest::history::INSERT)
+            .bind(uuid::Uuid::now_v7().to_string())
+            .bind(&h.run_id)
+            .bind(&h.kind)
+            .bind(&h.recipient)
+            .bind(&h.subject)
+            .bind(&h.status)
+            .bind(h.error.as_deref())
+            .bind(h.alert_count)
+            .bind(text(h.at))
+            .bind(&h.trigger)
+            .execute(&mut *conn)
+            .await?;
+        });
+    }
+    Ok(())
+}
+
+/// Appends every event and the digests' rows, or nothing.
+pub async fn write_all(
+    db: &Db,
+    events: &[Planned],
+    digests: &DigestImport,
+) -> Result<(), StoreError> {
     let mut tx = db.begin().await?;
     for e in events {
         append(&mut tx, e).await?;
     }
+    append_digests(&mut tx, digests).await?;
     tx.commit().await
 }

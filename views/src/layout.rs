@@ -157,6 +157,11 @@ pub const NAV_ITEMS: &[NavItem] = &[
         admin_only: true,
     },
     NavItem {
+        label: "Correo de alertas",
+        href: "/alertas/correo",
+        admin_only: true,
+    },
+    NavItem {
         label: "Usuarios",
         href: "/usuarios",
         admin_only: true,

@@ -267,22 +267,6 @@ impl Planner<'_> {
                 "no importado: Arriendo aún no tiene la lista de chequeo de cláusulas por contrato",
             ),
             (
-                "gestion_configuracionalerta",
-                "no importado: Arriendo aún no tiene la programación de alertas por correo",
-            ),
-            (
-                "gestion_destinatarioalerta",
-                "no importado: Arriendo aún no tiene destinatarios de alertas por correo",
-            ),
-            (
-                "gestion_configuracionemail",
-                "no importado: Arriendo aún no tiene configuración de correo (además, la contraseña está cifrada con una clave que no está en la base)",
-            ),
-            (
-                "gestion_historialenvioemail",
-                "no importado: Arriendo aún no tiene historial de correos enviados",
-            ),
-            (
                 "gestion_requerimientopoliza",
                 "no importado: tabla histórica que ninguna pantalla escribe; los requisitos salen de las columnas exige_poliza_* del contrato y de sus Otro Sí",
             ),

@@ -5,6 +5,7 @@
 
 mod catalogs;
 pub(crate) mod contract;
+pub mod digests;
 mod documents;
 mod empresa;
 mod records;
@@ -129,6 +130,8 @@ pub struct NewUser {
 pub struct Plan {
     pub events: Vec<Planned>,
     pub contracts: Vec<PlannedContract>,
+    /// Alert digest settings, recipients and send history: rows, written with the events.
+    pub digests: digests::DigestImport,
 }
 
 pub struct Planner<'a> {
@@ -145,6 +148,7 @@ pub struct Planner<'a> {
     pub nits: HashSet<(TerceroKind, String)>,
     pub local_names: HashSet<String>,
     pub numbers: HashSet<String>,
+    pub digests: digests::DigestImport,
 }
 
 impl<'a> Planner<'a> {
@@ -163,6 +167,7 @@ impl<'a> Planner<'a> {
             nits: HashSet::new(),
             local_names: HashSet::new(),
             numbers: HashSet::new(),
+            digests: digests::DigestImport::default(),
         }
     }
 
@@ -256,6 +261,7 @@ impl<'a> Planner<'a> {
         self.locales();
         self.contracts();
         self.company();
+        self.digests();
         self.not_modelled();
         super::compare::differences(&mut self);
         self.report.convert("Comparación de alertas con el sistema anterior: vencimiento, preaviso, terminación anticipada y renovación automática (mismas reglas con el fin y la vigencia de cada sistema), pólizas requeridas no aportadas (cada sistema con su regla) y la alerta nueva de informes de ventas; las de pólizas críticas y ajustes no se comparan");
@@ -263,6 +269,7 @@ impl<'a> Planner<'a> {
             Plan {
                 events: self.events,
                 contracts: self.contracts,
+                digests: self.digests,
             },
             self.report,
         )

@@ -10,6 +10,7 @@ pub mod contrato_detail;
 pub mod contrato_form;
 pub mod contrato_terms;
 pub mod contratos_list;
+pub mod correo;
 pub mod cuarentena;
 pub mod dashboard;
 pub mod documentos;
