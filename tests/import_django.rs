@@ -262,6 +262,34 @@ async fn imports_the_sample(engine: Engine) {
 
     email_alerts_came_over(&store, &report, &mut src).await;
 
+    // The active company row: its name, NIT (without the wrong check digit, which the report
+    // states), representative and address, as the printed pages and exports will show them.
+    let (name, nit, representative, address): (String, String, String, String) = sqlx::query_as(
+        "SELECT nombre_empresa, nit_empresa, representante_legal, direccion \
+         FROM gestion_configuracionempresa WHERE activo = 1 ORDER BY fecha_creacion DESC LIMIT 1",
+    )
+    .fetch_one(&mut src)
+    .await
+    .unwrap();
+    let company = arriendo::queries::empresa::company(store.db())
+        .await
+        .unwrap();
+    let data = company.data.expect("the company came over");
+    assert_eq!(data.name, name);
+    assert_eq!(data.nit.number(), nit.split('-').next().unwrap());
+    assert_eq!(data.legal_representative, representative);
+    assert_eq!(data.address, address);
+    assert_eq!(report.tables["gestion_configuracionempresa"].imported, 1);
+    if arriendo_events::Nit::parse(&nit).is_err() {
+        assert!(
+            report
+                .changed
+                .iter()
+                .any(|c| c.table == "gestion_configuracionempresa"),
+            "the dropped check digit is reported"
+        );
+    }
+
     // A second import is refused and writes nothing.
     let before = arriendo::store::event_log::head(store.db()).await.unwrap();
     let again = run(&store.app, &options(&file, false)).await;

@@ -166,6 +166,11 @@ pub const NAV_ITEMS: &[NavItem] = &[
         href: "/usuarios",
         admin_only: true,
     },
+    NavItem {
+        label: "Empresa",
+        href: "/empresa",
+        admin_only: true,
+    },
 ];
 
 /// Whether `path` is inside the section at `href` (`/` only matches itself).
