@@ -197,7 +197,13 @@ async fn documents_are_attached_downloaded_and_withdrawn(engine: Engine) {
     )
     .await;
     assert_eq!(response.status().as_u16(), 413);
-    assert!(response.text().await.unwrap().contains("demasiado"));
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("El archivo supera el tamaño máximo de 10 MB")
+    );
 
     // An auditor uploads nothing.
     let response = upload(

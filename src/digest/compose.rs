@@ -65,23 +65,28 @@ pub fn default_subject(kind: AlertKind, total: usize, new: usize) -> String {
     )
 }
 
+/// What a digest is about and where it links: the alert kind, the subject chosen (if any), the
+/// company that sends it (its name heads the message, once recorded) and the public address.
+pub struct Heading<'a> {
+    pub kind: AlertKind,
+    pub subject: Option<&'a str>,
+    pub company: Option<&'a str>,
+    pub base_url: &'a str,
+}
+
 /// Builds the digest; `alerts` in the order to show (most severe first), `previous` the keys the
 /// last digest of the kind listed.
-pub fn compose(
-    kind: AlertKind,
-    subject: Option<&str>,
-    alerts: &[DigestAlert],
-    previous: &HashSet<String>,
-    base_url: &str,
-) -> Digest {
+pub fn compose(h: &Heading<'_>, alerts: &[DigestAlert], previous: &HashSet<String>) -> Digest {
+    let kind = h.kind;
     let (new, open): (Vec<&DigestAlert>, Vec<&DigestAlert>) =
         alerts.iter().partition(|a| !previous.contains(&a.key()));
-    let subject = subject
+    let subject = h
+        .subject
         .map(str::to_string)
         .unwrap_or_else(|| default_subject(kind, alerts.len(), new.len()));
     Digest {
-        text: text_part(kind, &new, &open, base_url),
-        html: html_part(kind, &subject, &new, &open, base_url).into_string(),
+        text: text_part(h, &new, &open),
+        html: html_part(h, &subject, &new, &open).into_string(),
         subject,
         alert_count: alerts.len(),
     }
@@ -99,13 +104,13 @@ fn line(a: &DigestAlert, base_url: &str) -> String {
     )
 }
 
-fn text_part(
-    kind: AlertKind,
-    new: &[&DigestAlert],
-    open: &[&DigestAlert],
-    base_url: &str,
-) -> String {
-    let mut out = format!("Alertas de «{}» en Arriendo.\n\n", kind.label());
+fn text_part(h: &Heading<'_>, new: &[&DigestAlert], open: &[&DigestAlert]) -> String {
+    let (kind, base_url) = (h.kind, h.base_url);
+    let mut out = String::new();
+    if let Some(company) = h.company {
+        out.push_str(&format!("{company}\n"));
+    }
+    out.push_str(&format!("Alertas de «{}» en Arriendo.\n\n", kind.label()));
     for (title, list) in [("Nuevas", new), ("Siguen abiertas", open)] {
         out.push_str(&format!("{title} ({}):\n", list.len()));
         if list.is_empty() {
@@ -148,17 +153,18 @@ fn rows(list: &[&DigestAlert], base_url: &str) -> Markup {
 }
 
 fn html_part(
-    kind: AlertKind,
+    h: &Heading<'_>,
     subject: &str,
     new: &[&DigestAlert],
     open: &[&DigestAlert],
-    base_url: &str,
 ) -> Markup {
+    let (kind, base_url) = (h.kind, h.base_url);
     html! {
         (maud::DOCTYPE)
         html lang="es" {
             head { meta charset="utf-8"; title { (subject) } }
             body {
+                @if let Some(company) = h.company { p { strong { (company) } } }
                 h1 { "Alertas de «" (kind.label()) "»" }
                 h2 { "Nuevas (" (new.len()) ")" }
                 (rows(new, base_url))
@@ -198,12 +204,17 @@ mod tests {
         let b = alert("C-2", "2026-12-10");
         let previous: HashSet<String> = [a.key()].into();
         let d = compose(
-            AlertKind::Preaviso,
-            None,
+            &Heading {
+                kind: AlertKind::Preaviso,
+                subject: None,
+                company: Some("Centro <Andino>"),
+                base_url: "https://arriendo.example",
+            },
             &[a, b],
             &previous,
-            "https://arriendo.example",
         );
+        assert!(d.text.starts_with("Centro <Andino>\n"));
+        assert!(d.html.contains("<strong>Centro &lt;Andino&gt;</strong>"));
         assert_eq!(d.subject, "[Arriendo] Preaviso: 2 alertas (1 nueva)");
         let new_at = d.text.find("Nuevas (1)").unwrap();
         let open_at = d.text.find("Siguen abiertas (1)").unwrap();

@@ -10,7 +10,7 @@ use arriendo_projections::alerts::backup_alert;
 use arriendo_projections::{AlertKind, Severity};
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::compose::{DigestAlert, compose};
+use super::compose::{DigestAlert, Heading, compose};
 use super::due::{Frequency, is_due};
 use super::history::{self, Entry, Trigger};
 use super::mailer::Mailer;
@@ -114,13 +114,15 @@ pub async fn send_digest(
     if nothing && trigger != Trigger::Manual {
         return Ok(None);
     }
-    let digest = compose(
+    let company = crate::queries::empresa::title_line(&app.db).await;
+    let base_url = base_url(app);
+    let heading = Heading {
         kind,
-        settings.subject.as_deref(),
-        &alerts,
-        &previous,
-        &base_url(app),
-    );
+        subject: settings.subject.as_deref(),
+        company: company.as_deref(),
+        base_url: &base_url,
+    };
+    let digest = compose(&heading, &alerts, &previous);
     let run_id = uuid::Uuid::now_v7().to_string();
     let mut summary = RunSummary {
         alerts: alerts.len(),

@@ -53,7 +53,7 @@ pub(super) async fn csrf_check(State(app): State<App>, request: Request, next: N
     if super::entrada::declared_too_large(request.headers(), limit) {
         tracing::info!(%path, "request body over the route's limit refused");
         let (parts, _) = request.into_parts();
-        return super::entrada::too_large_page(&context_of(&parts).await);
+        return super::entrada::too_large_for(&context_of(&parts).await, limit);
     }
     let expected = match &session {
         Some(session) => session.get::<String>(CSRF_KEY).await.ok().flatten(),
@@ -67,7 +67,7 @@ pub(super) async fn csrf_check(State(app): State<App>, request: Request, next: N
     let (parts, body) = request.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, limit).await else {
         tracing::info!(%path, "request body over the route's limit refused");
-        return super::entrada::too_large_page(&context_of(&parts).await);
+        return super::entrada::too_large_for(&context_of(&parts).await, limit);
     };
     let submitted = parts
         .headers

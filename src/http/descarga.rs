@@ -59,22 +59,9 @@ pub fn attachment(body: Body, format: Format, filename: &str) -> Response {
     response
 }
 
-/// The first title line of an XLSX export: the company's name and NIT, once an administrador
-/// recorded them (`/empresa`); `None` before. A store failure here does not cost the download:
-/// it is logged and the title goes without the line.
-pub async fn company_title(db: &crate::store::Db) -> Option<String> {
-    match crate::queries::empresa::company(db).await {
-        Ok(company) => company.data.map(|d| format!("{} · NIT {}", d.name, d.nit)),
-        Err(e) => {
-            tracing::error!(error = %e, "company data unreadable for an export title");
-            None
-        }
-    }
-}
-
 /// `title` with the company's line first, when there is one.
 pub async fn with_company(db: &crate::store::Db, mut title: Vec<String>) -> Vec<String> {
-    if let Some(line) = company_title(db).await {
+    if let Some(line) = crate::queries::empresa::title_line(db).await {
         title.insert(0, line);
     }
     title

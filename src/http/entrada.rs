@@ -154,6 +154,29 @@ fn bad_request(ctx: &PageContext) -> Response {
 }
 
 /// The Spanish page for a body over the route's limit.
+/// [`too_large_page`], or for an upload route the file's own limit.
+pub fn too_large_for(ctx: &PageContext, limit: usize) -> Response {
+    if limit <= FORM_BODY_LIMIT {
+        return too_large_page(ctx);
+    }
+    let file_limit = arriendo_events::format_size(limit.saturating_sub(UPLOAD_OVERHEAD) as u64);
+    let body = errors::error_page(
+        ctx,
+        413,
+        "Archivo demasiado grande",
+        html! {
+            p { "El archivo supera el tamaño máximo de " (file_limit) ", así que no se guardó." }
+            p { "Reduzca su tamaño (por ejemplo, escaneándolo a menor resolución) y adjúntelo de nuevo." }
+        },
+    );
+    (
+        StatusCode::PAYLOAD_TOO_LARGE,
+        [(header::CONNECTION, "close")],
+        body,
+    )
+        .into_response()
+}
+
 pub fn too_large_page(ctx: &PageContext) -> Response {
     let body = errors::error_page(
         ctx,

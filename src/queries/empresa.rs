@@ -33,3 +33,16 @@ pub async fn header(db: &Db) -> Result<Option<CompanyHeader>, StoreError> {
 pub async fn name(db: &Db) -> Result<Option<String>, StoreError> {
     Ok(company(db).await?.data.map(|d| d.name))
 }
+
+/// «Name · NIT n»: the line that heads exports and e-mails, once an administrador recorded the
+/// company; `None` before. A store failure here costs no download or e-mail: it is logged and the
+/// line is left out.
+pub async fn title_line(db: &Db) -> Option<String> {
+    match company(db).await {
+        Ok(company) => company.data.map(|d| format!("{} · NIT {}", d.name, d.nit)),
+        Err(e) => {
+            tracing::error!(error = %e, "company data unreadable for a title line");
+            None
+        }
+    }
+}
