@@ -289,6 +289,33 @@ async fn verify_and_database_file(engine: Engine) {
         .unwrap();
     assert_eq!(checked.kind, FileKind::Db);
     assert_eq!(manifest::list_local(backups.path()).unwrap().len(), 1);
+
+    // Verifying the set checks every file of it: one flipped byte in the database file fails,
+    // though the JSON restores perfectly (issue 14, fault 4).
+    let by_set = verify::verify(&settings, &report.manifest.name, None, None)
+        .await
+        .unwrap();
+    assert_eq!(by_set.other_files, vec![db.name.clone()]);
+    let mut bytes = std::fs::read(&db_path).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x01;
+    std::fs::write(&db_path, &bytes).unwrap();
+    let err = verify::verify(&settings, &report.manifest.name, None, None)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, BackupError::Corrupt(m) if m.contains(&db.name) && m.contains("SHA-256")),
+        "{err}"
+    );
+    // A file of the set that is gone fails too.
+    std::fs::remove_file(&db_path).unwrap();
+    let err = verify::verify(&settings, &report.manifest.name, None, None)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, BackupError::Corrupt(m) if m.contains("missing")),
+        "{err}"
+    );
 }
 both_engines!(verify_and_database_file, super::verify_and_database_file);
 

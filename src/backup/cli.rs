@@ -335,6 +335,13 @@ pub async fn run_backup_command(
             if let Some(digest) = &report.chain_digest {
                 say!(out, "Head of the chain of digests: {digest}.");
             }
+            if !report.other_files.is_empty() {
+                say!(
+                    out,
+                    "The set's other files match the manifest: {}.",
+                    report.other_files.join(", ")
+                );
+            }
             Ok(())
         }
         Some(BackupCommand::Prune {

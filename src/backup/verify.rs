@@ -23,6 +23,10 @@ pub struct VerifyReport {
     /// The chain's digest after the file's last event (JSON files), checked against the digests the
     /// file carries and against its manifest's seal when there is one.
     pub chain_digest: Option<String>,
+    /// The set's other files, each checked against the manifest's size and SHA-256 (and a plain
+    /// database file opened and counted): a flipped byte in any file of a set fails the verify.
+    #[serde(default)]
+    pub other_files: Vec<String>,
 }
 
 pub async fn verify(
@@ -98,7 +102,9 @@ pub async fn verify(
             )));
         }
     }
+    let other_files = check_rest_of_set(settings, &located, from).await?;
     Ok(VerifyReport {
+        other_files,
         file: located.file.clone(),
         kind: located.kind,
         events,
@@ -107,4 +113,63 @@ pub async fn verify(
         checked_against_manifest: located.manifest.is_some(),
         chain_digest: digest,
     })
+}
+
+/// Every file of the set besides the one verified above: present, with the manifest's size and
+/// SHA-256, and a plain SQLite file opened with at least the manifest's events (it is taken after the
+/// JSON). Remote sets are downloaded file by file to a scratch folder, under the targets' deadlines.
+async fn check_rest_of_set(
+    settings: &BackupSettings,
+    located: &locate::Located,
+    from: Option<&str>,
+) -> Result<Vec<String>> {
+    let Some(manifest) = &located.manifest else {
+        return Ok(Vec::new());
+    };
+    let used = located
+        .file
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let target = match from {
+        Some(name) => {
+            let config = settings.selected_targets(&[name.to_string()])?;
+            Some(super::targets::Target::open(&config[0], settings.remote_timeouts).await?)
+        }
+        None => None,
+    };
+    let scratch =
+        tempfile::tempdir().map_err(|e| BackupError::io("cannot create a scratch folder", e))?;
+    let mut checked = Vec::new();
+    for file in manifest.files.iter().filter(|f| f.name != used) {
+        let path = match &target {
+            Some(target) => {
+                let local = scratch.path().join(&file.name);
+                target.download(&file.name, file.size, &local).await?;
+                local
+            }
+            None => located.file.with_file_name(&file.name),
+        };
+        if !path.is_file() {
+            return Err(BackupError::Corrupt(format!(
+                "{} is listed in the manifest of {} but is missing",
+                file.name, manifest.name
+            )));
+        }
+        locate::check(manifest, &path).await?;
+        let plain_sqlite = file.kind == FileKind::Db
+            && !file.name.ends_with(".age")
+            && !file.name.ends_with(".pgdump");
+        if plain_sqlite {
+            let (events, last) = restore::check_sqlite_file(&path).await?;
+            if events < manifest.event_count || last < manifest.last_position {
+                return Err(BackupError::Corrupt(format!(
+                    "{} holds {events} events up to position {last}, fewer than the manifest's {} up to {}",
+                    file.name, manifest.event_count, manifest.last_position
+                )));
+            }
+        }
+        checked.push(file.name.clone());
+    }
+    Ok(checked)
 }
