@@ -1,8 +1,8 @@
 //! The domain's command handlers, one cqrs-es framework per aggregate, on the app's store.
 
 use arriendo_events::{
-    Contrato, ContratoCommand, DomainError, Indice, IndiceCommand, Local, LocalCommand, Tercero,
-    TerceroCommand,
+    CATALOGOS_ID, Catalogos, CatalogosCommand, Contrato, ContratoCommand, DomainError, Indice,
+    IndiceCommand, Local, LocalCommand, Tercero, TerceroCommand,
 };
 
 use crate::store::{CommandError, Db, Framework, Metadata};
@@ -12,6 +12,7 @@ pub struct Commands {
     pub terceros: Framework<Tercero>,
     pub locales: Framework<Local>,
     pub indices: Framework<Indice>,
+    pub catalogos: Framework<Catalogos>,
 }
 
 impl Commands {
@@ -21,6 +22,7 @@ impl Commands {
             terceros: Framework::new(db, (), arriendo_events::upcasters),
             locales: Framework::new(db, (), arriendo_events::upcasters),
             indices: Framework::new(db, (), arriendo_events::upcasters),
+            catalogos: Framework::new(db, (), arriendo_events::upcasters),
         }
     }
 
@@ -81,5 +83,21 @@ impl Commands {
         metadata: Metadata,
     ) -> Result<(), CommandError<DomainError>> {
         self.indices.execute(id, command, metadata).await
+    }
+
+    /// A change of the catalogs (tipos de contrato y de servicio, cláusulas): one stream.
+    pub async fn catalogos(
+        &self,
+        command: CatalogosCommand,
+        metadata: Metadata,
+    ) -> Result<(), CommandError<DomainError>> {
+        self.catalogos
+            .execute(CATALOGOS_ID, command, metadata)
+            .await
+    }
+
+    /// The catalogs as their stream says now (for edit forms).
+    pub async fn load_catalogos(&self) -> Result<Catalogos, CommandError<DomainError>> {
+        self.catalogos.load(CATALOGOS_ID).await
     }
 }

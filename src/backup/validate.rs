@@ -15,7 +15,8 @@ use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
 use crate::auth::user::{UserEvent, Usuario};
 use crate::store::event_log::StoredEvent;
 use arriendo_events::{
-    Contrato, ContratoEvent, Indice, IndiceEvent, Local, LocalEvent, Tercero, TerceroEvent,
+    Catalogos, CatalogosEvent, Contrato, ContratoEvent, Indice, IndiceEvent, Local, LocalEvent,
+    Tercero, TerceroEvent,
 };
 
 /// Positions above this are refused: the store's sequence must keep room to grow after a restore.
@@ -112,6 +113,7 @@ fn decode(event: &StoredEvent) -> Result<(), String> {
         Tercero::TYPE => within_bounds(decode_as::<TerceroEvent>(event)?.check_bounds()),
         Local::TYPE => within_bounds(decode_as::<LocalEvent>(event)?.check_bounds()),
         Indice::TYPE => within_bounds(decode_as::<IndiceEvent>(event)?.check_bounds()),
+        Catalogos::TYPE => within_bounds(decode_as::<CatalogosEvent>(event)?.check_bounds()),
         Usuario::TYPE => decode_as::<UserEvent>(event).map(|_| ()),
         other => Err(format!("unknown aggregate type {:?}", truncate(other))),
     }

@@ -282,11 +282,13 @@ pub(super) fn row(e: &StoredEvent, name: Option<String>) -> LogRow {
         "tercero" => ("Tercero", Some(format!("/terceros/{}", e.aggregate_id))),
         "local" => ("Local", Some(format!("/locales/{}", e.aggregate_id))),
         "indice" => ("Índice", Some("/indices".to_string())),
+        "catalogos" => ("Catálogos", Some("/catalogos".to_string())),
         _ => ("Otro", None),
     };
     let subject = match e.aggregate_id.as_str() {
         "ipc" => "IPC".to_string(),
         "salario_minimo" => "Salario mínimo".to_string(),
+        "catalogos" => "Tipos y cláusulas".to_string(),
         id => name.unwrap_or_else(|| id.to_string()),
     };
     LogRow {

@@ -49,6 +49,7 @@ fn subject(event: &QuarantinedEvent) -> (String, Option<String>) {
         "tercero" => "Tercero",
         "local" => "Local",
         "indice" => "Índice",
+        "catalogos" => "Catálogos",
         "usuario" => "Usuario",
         other => other,
     };

@@ -1,5 +1,6 @@
 //! The read models the pages query, kept by the projector.
 
+mod catalogos;
 mod catalogs;
 pub mod contract_events;
 mod contracts;
@@ -11,6 +12,7 @@ mod users;
 
 use chrono::NaiveDate;
 
+pub use catalogos::load as catalogos_state;
 pub use catalogs::{indices_from_rows, local_from, tercero_from};
 pub use contract_events::load as contract_state;
 pub use contracts::{kind_slug, modality_slug};
@@ -28,6 +30,7 @@ pub async fn apply(tx: &mut Tx, event: &StoredEvent, today: NaiveDate) -> Result
         "tercero" => catalogs::apply_tercero(tx, event, today).await,
         "local" => catalogs::apply_local(tx, event, today).await,
         "indice" => catalogs::apply_indice(tx, event).await,
+        "catalogos" => catalogos::apply(tx, event, today).await,
         _ => Ok(()),
     }
 }
@@ -47,6 +50,7 @@ pub async fn apply_batch_except_contracts(
             "tercero" => catalogs::apply_tercero(tx, event, today).await?,
             "local" => catalogs::apply_local(tx, event, today).await?,
             "indice" => catalogs::apply_indice(tx, event).await?,
+            "catalogos" => catalogos::apply(tx, event, today).await?,
             _ => {}
         }
     }
@@ -112,4 +116,5 @@ pub const TABLES: &[&str] = &[
     "rm_sales_reports",
     "rm_renewals",
     "rm_indices",
+    "rm_catalog_events",
 ];

@@ -30,6 +30,9 @@ pub struct Contrato {
     pub terminated: Option<Termination>,
     /// The reason, when an administrador deleted it.
     pub deleted: Option<String>,
+    /// The clauses of the catalog the contract contains (its last checklist).
+    #[serde(default)]
+    pub clauses: Vec<Uuid>,
     /// Counted in `apply`: what an edit's expected version is checked against.
     #[serde(default)]
     pub versions: ContratoVersions,
@@ -100,6 +103,7 @@ impl Contrato {
             }
             ContractTerminated(termination) => self.terminated = Some(termination),
             ContractDeleted { reason, .. } => self.deleted = Some(reason),
+            ClauseChecklistRecorded { clause_ids, .. } => self.clauses = clause_ids,
 
             OtroSiDrafted {
                 number,

@@ -1,12 +1,15 @@
 //! All the business rules of a contract: a pure function from (state, command) to new events.
 
 mod adjustment;
+mod checklist;
 mod contract;
 mod imported;
 mod otro_si;
 mod poliza;
 mod renewal;
 mod sales_report;
+
+pub(crate) use checklist::MAX_CHECKLIST;
 
 use super::aggregate::Contrato;
 use super::command::ContratoCommand;
@@ -50,6 +53,9 @@ impl Contrato {
                 reason,
             } => self.terminate(&actor, date, reason),
             DeleteContract { actor, reason } => self.delete(&actor, reason),
+            RecordClauseChecklist {
+                actor, clause_ids, ..
+            } => self.record_checklist(&actor, clause_ids),
 
             DraftOtroSi {
                 actor,

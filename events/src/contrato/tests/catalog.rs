@@ -29,12 +29,16 @@ fn every_event() -> Vec<ContratoEvent> {
     let commands = vec![
         CreateContract {
             actor: gestor(),
-            terms: hybrid_terms(),
+            terms: ContractTerms {
+                type_id: Some(Uuid::from_u128(9)),
+                ..hybrid_terms()
+            },
         },
         UpdateContractTerms {
             actor: gestor(),
             terms: ContractTerms {
                 purpose: "Otro objeto".into(),
+                type_id: Some(Uuid::from_u128(9)),
                 ..hybrid_terms()
             },
             expected_version: 0,
@@ -165,6 +169,11 @@ fn every_event() -> Vec<ContratoEvent> {
             index_value: pct("5,2"),
             effective_date: d(2025, 3, 1),
         },
+        RecordClauseChecklist {
+            actor: gestor(),
+            clause_ids: vec![Uuid::from_u128(20), Uuid::from_u128(21)],
+            expected_version: 0,
+        },
         TerminateContract {
             actor: gestor(),
             date: d(2026, 6, 30),
@@ -250,7 +259,7 @@ fn event_types_are_unique_across_aggregates() {
             .iter()
             .all(|doc| doc.version == "1.0" || later.contains(&doc.event_type))
     );
-    assert_eq!(catalog.len(), 2 + 2 + 28 + 1);
+    assert_eq!(catalog.len(), 2 + 2 + 29 + 1 + 6);
 }
 
 #[test]
