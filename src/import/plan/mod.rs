@@ -4,6 +4,7 @@
 //! error means nothing is written.
 
 mod catalogs;
+mod clausulas;
 pub(crate) mod contract;
 mod documents;
 mod records;
@@ -18,9 +19,10 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use arriendo_events::{
-    Actor, Contrato, ContratoCommand, ContratoEvent, DomainError, Indice, IndiceCommand,
-    IndiceEvent, Local, LocalCommand, LocalEvent, OtroSiNumber, RenewalNumber, Role, Tercero,
-    TerceroCommand, TerceroEvent, TerceroKind,
+    Actor, CATALOGOS_ID, Catalogos, CatalogosCommand, CatalogosEvent, Contrato, ContratoCommand,
+    ContratoEvent, DomainError, Indice, IndiceCommand, IndiceEvent, Local, LocalCommand,
+    LocalEvent, OtroSiNumber, RenewalNumber, Role, Tercero, TerceroCommand, TerceroEvent,
+    TerceroKind,
 };
 
 use super::report::Report;
@@ -87,6 +89,7 @@ decide_via!(Contrato, ContratoCommand, ContratoEvent, "contrato");
 decide_via!(Tercero, TerceroCommand, TerceroEvent, "tercero");
 decide_via!(Local, LocalCommand, LocalEvent, "local");
 decide_via!(Indice, IndiceCommand, IndiceEvent, "indice");
+decide_via!(Catalogos, CatalogosCommand, CatalogosEvent, "catalogos");
 
 /// One stream being built: its id, its state so far and its last sequence.
 pub struct Stream<A> {
@@ -143,6 +146,9 @@ pub struct Planner<'a> {
     pub nits: HashSet<(TerceroKind, String)>,
     pub local_names: HashSet<String>,
     pub numbers: HashSet<String>,
+    /// The catalogs' one stream (tipos, cláusulas) and the ids its rows got.
+    pub catalogos: Stream<Catalogos>,
+    pub catalog_ids: clausulas::CatalogIds,
 }
 
 impl<'a> Planner<'a> {
@@ -161,6 +167,8 @@ impl<'a> Planner<'a> {
             nits: HashSet::new(),
             local_names: HashSet::new(),
             numbers: HashSet::new(),
+            catalogos: Stream::new(CATALOGOS_ID),
+            catalog_ids: clausulas::CatalogIds::default(),
         }
     }
 
@@ -252,7 +260,9 @@ impl<'a> Planner<'a> {
         self.indices();
         self.terceros();
         self.locales();
+        self.catalogos();
         self.contracts();
+        self.checklists();
         self.not_modelled();
         super::compare::differences(&mut self);
         self.report.convert("Comparación de alertas con el sistema anterior: vencimiento, preaviso, terminación anticipada y renovación automática (mismas reglas con el fin y la vigencia de cada sistema), pólizas requeridas no aportadas (cada sistema con su regla) y la alerta nueva de informes de ventas; las de pólizas críticas y ajustes no se comparan");
