@@ -7,6 +7,10 @@ use arriendo_events::{
 
 use crate::store::{CommandError, Db, Framework, Metadata};
 
+/// How many times a catalog command that lost a race is decided again: each race has a winner, so
+/// this many administradores saving at the same instant all get through.
+const CATALOG_RETRIES: u32 = 16;
+
 pub struct Commands {
     pub contratos: Framework<Contrato>,
     pub terceros: Framework<Tercero>,
@@ -85,15 +89,32 @@ impl Commands {
         self.indices.execute(id, command, metadata).await
     }
 
-    /// A change of the catalogs (tipos de contrato y de servicio, cláusulas): one stream.
+    /// A change of the catalogs (tipos de contrato y de servicio, cláusulas): one stream. An
+    /// append that lost the race to another append on that stream (another entry, usually) is
+    /// decided again on the new state, a few times: the commands carry no stream version, and an
+    /// edit prepared from a stale entry is refused by that entry's own version, not by the race.
     pub async fn catalogos(
         &self,
         command: CatalogosCommand,
         metadata: Metadata,
     ) -> Result<(), CommandError<DomainError>> {
-        self.catalogos
-            .execute(CATALOGOS_ID, command, metadata)
-            .await
+        let mut retries = 0;
+        loop {
+            let result = self
+                .catalogos
+                .execute(CATALOGOS_ID, command.clone(), metadata.clone())
+                .await;
+            match result {
+                Err(CommandError::Conflict) if retries < CATALOG_RETRIES => {
+                    retries += 1;
+                    // A little apart, so the losers do not meet again at once.
+                    let pause =
+                        2 * u64::from(retries) + u64::from(uuid::Uuid::new_v4().as_bytes()[0] % 8);
+                    tokio::time::sleep(std::time::Duration::from_millis(pause)).await;
+                }
+                other => return other,
+            }
+        }
     }
 
     /// The catalogs as their stream says now (for edit forms).

@@ -575,3 +575,50 @@ both_engines!(
     clause_form,
     super::clause_form_sets_mandatory_scopes_and_refuses_unknown_ones
 );
+
+/// The catalogs are one stream: administradores registering types at the same moment all get
+/// theirs (a lost race is decided again), and of several racing for one name exactly one wins.
+async fn concurrent_registrations_neither_fail_nor_duplicate(engine: Engine) {
+    let web = Web::start(engine).await;
+    let register = |name: String| {
+        let app = web.app.clone();
+        tokio::spawn(async move {
+            app.commands
+                .catalogos(
+                    CatalogosCommand::RegisterType {
+                        actor: admin(),
+                        id: Uuid::now_v7(),
+                        catalog: TypeCatalog::Servicio,
+                        name,
+                    },
+                    Metadata::system("test"),
+                )
+                .await
+        })
+    };
+    let distinct: Vec<_> = (0..8).map(|i| register(format!("Servicio {i}"))).collect();
+    for task in distinct {
+        task.await.unwrap().unwrap();
+    }
+    let same: Vec<_> = ["Aseo", "ASEO", "aseo "]
+        .into_iter()
+        .map(|n| register(n.to_string()))
+        .collect();
+    let mut won = 0;
+    for task in same {
+        match task.await.unwrap() {
+            Ok(()) => won += 1,
+            Err(e) => assert!(
+                e.to_string()
+                    .contains("ya existe un tipo de servicio llamado"),
+                "{e}"
+            ),
+        }
+    }
+    assert_eq!(won, 1);
+    assert_eq!(catalog(&web).await.types.len(), 9);
+}
+both_engines!(
+    concurrent_registrations,
+    super::concurrent_registrations_neither_fail_nor_duplicate
+);

@@ -251,7 +251,12 @@ async fn save_type(
                 .as_deref()
                 .and_then(|i| Uuid::parse_str(i).ok())
             else {
-                return server_error(&ctx.page, "conflict registering a type");
+                // Lost the race to other saves more times than the store retries it.
+                form.errors.add(
+                    "",
+                    "Otras personas guardaron el catálogo al mismo tiempo y no se pudo registrar. Vuelva a enviar: sus datos se conservaron.",
+                );
+                return conflict(invalid(views::type_form_page(&ctx.page, &form)));
             };
             match stored_type(app, id).await {
                 Ok(Some(now)) => {
