@@ -80,6 +80,7 @@ pub const RECORD_KINDS: &[(&str, &str)] = &[
     ("tercero", "Terceros"),
     ("local", "Locales"),
     ("indice", "Índices (IPC, salario mínimo)"),
+    ("catalogos", "Catálogos (tipos y cláusulas)"),
 ];
 
 const LABELS: &[(&str, &str)] = &[
