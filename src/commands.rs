@@ -1,11 +1,15 @@
 //! The domain's command handlers, one cqrs-es framework per aggregate, on the app's store.
 
 use arriendo_events::{
-    Contrato, ContratoCommand, DomainError, Empresa, EmpresaCommand, Indice, IndiceCommand, Local,
-    LocalCommand, Tercero, TerceroCommand,
+    CATALOGOS_ID, Catalogos, CatalogosCommand, Contrato, ContratoCommand, DomainError, Empresa,
+    EmpresaCommand, Indice, IndiceCommand, Local, LocalCommand, Tercero, TerceroCommand,
 };
 
 use crate::store::{CommandError, Db, Framework, Metadata};
+
+/// How many times a catalog command that lost a race is decided again: each race has a winner, so
+/// this many administradores saving at the same instant all get through.
+const CATALOG_RETRIES: u32 = 16;
 
 pub struct Commands {
     pub contratos: Framework<Contrato>,
@@ -13,6 +17,7 @@ pub struct Commands {
     pub locales: Framework<Local>,
     pub indices: Framework<Indice>,
     pub empresa: Framework<Empresa>,
+    pub catalogos: Framework<Catalogos>,
 }
 
 impl Commands {
@@ -23,6 +28,7 @@ impl Commands {
             locales: Framework::new(db, (), arriendo_events::upcasters),
             indices: Framework::new(db, (), arriendo_events::upcasters),
             empresa: Framework::new(db, (), arriendo_events::upcasters),
+            catalogos: Framework::new(db, (), arriendo_events::upcasters),
         }
     }
 
@@ -93,5 +99,38 @@ impl Commands {
     ) -> Result<(), CommandError<DomainError>> {
         let id = arriendo_events::COMPANY_ID.to_string();
         self.empresa.execute(&id, command, metadata).await
+    }
+
+    /// A change of the catalogs (tipos de contrato y de servicio, cláusulas): one stream. An
+    /// append that lost the race to another append on that stream (another entry, usually) is
+    /// decided again on the new state, a few times: the commands carry no stream version, and an
+    /// edit prepared from a stale entry is refused by that entry's own version, not by the race.
+    pub async fn catalogos(
+        &self,
+        command: CatalogosCommand,
+        metadata: Metadata,
+    ) -> Result<(), CommandError<DomainError>> {
+        let mut retries = 0;
+        loop {
+            let result = self
+                .catalogos
+                .execute(CATALOGOS_ID, command.clone(), metadata.clone())
+                .await;
+            match result {
+                Err(CommandError::Conflict) if retries < CATALOG_RETRIES => {
+                    retries += 1;
+                    // A little apart, so the losers do not meet again at once.
+                    let pause =
+                        2 * u64::from(retries) + u64::from(uuid::Uuid::new_v4().as_bytes()[0] % 8);
+                    tokio::time::sleep(std::time::Duration::from_millis(pause)).await;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// The catalogs as their stream says now (for edit forms).
+    pub async fn load_catalogos(&self) -> Result<Catalogos, CommandError<DomainError>> {
+        self.catalogos.load(CATALOGOS_ID).await
     }
 }

@@ -289,6 +289,7 @@ async fn imports_the_sample(engine: Engine) {
             "the dropped check digit is reported"
         );
     }
+    catalogs_row_by_row(&store, &report, &imported, &mut src).await;
 
     // A second import is refused and writes nothing.
     let before = arriendo::store::event_log::head(store.db()).await.unwrap();
@@ -408,6 +409,157 @@ async fn email_alerts_came_over(
     }
 }
 
+/// Tipos, cláusulas, where each is mandatory and each contract's checklist, row by row: every row
+/// of the five tables is imported or skipped with a reason.
+async fn catalogs_row_by_row(
+    store: &TestStore,
+    report: &Report,
+    imported: &HashMap<String, Contrato>,
+    src: &mut sqlx::SqliteConnection,
+) {
+    for table in [
+        "gestion_tipocontrato",
+        "gestion_tiposervicio",
+        "gestion_clausula",
+        "gestion_clausulaobligatoria",
+        "gestion_clausulacontrato",
+    ] {
+        let rows: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+            .fetch_one(&mut *src)
+            .await
+            .unwrap();
+        let count = &report.tables[table];
+        assert_eq!(
+            (count.imported + count.skipped) as i64,
+            rows,
+            "{table}: every row imported or skipped"
+        );
+        let skipped = report.skipped.iter().filter(|f| f.table == table).count();
+        assert_eq!(
+            skipped, count.skipped,
+            "{table}: each skipped row has its reason"
+        );
+        assert!(
+            !report.not_imported.iter().any(|n| n.table == table),
+            "{table}"
+        );
+    }
+    let catalog = store.app.commands.load_catalogos().await.unwrap();
+    let type_name = |id: Option<uuid::Uuid>| {
+        id.and_then(|t| catalog.find_type(t))
+            .map(|t| t.name.clone())
+    };
+
+    // Each contract's type: tipo_contrato_id for clients, tipo_servicio_id for suppliers.
+    for row in sqlx::query(
+        "SELECT c.num_contrato, c.tipo_contrato_cliente_proveedor AS cp, tc.nombre AS tc, ts.nombre AS ts \
+         FROM gestion_contrato c LEFT JOIN gestion_tipocontrato tc ON tc.id = c.tipo_contrato_id \
+         LEFT JOIN gestion_tiposervicio ts ON ts.id = c.tipo_servicio_id",
+    )
+    .fetch_all(&mut *src)
+    .await
+    .unwrap()
+    {
+        let number: String = row.get("num_contrato");
+        let expected: Option<String> = if row.get::<String, _>("cp") == "CLIENTE" {
+            row.get("tc")
+        } else {
+            row.get("ts")
+        };
+        let terms = imported[&number].terms.as_ref().unwrap();
+        assert_eq!(type_name(terms.type_id), expected, "{number}");
+    }
+
+    // Mandatory clauses: exactly the active rows, NULL type = every contract of the kind.
+    let mut expected = Vec::new();
+    for row in sqlx::query(
+        "SELECT o.activa, o.tipo_contrato_cliente_proveedor AS cp, c.titulo, tc.nombre AS tc, ts.nombre AS ts \
+         FROM gestion_clausulaobligatoria o JOIN gestion_clausula c ON c.id = o.clausula_id \
+         LEFT JOIN gestion_tipocontrato tc ON tc.id = o.tipo_contrato_id \
+         LEFT JOIN gestion_tiposervicio ts ON ts.id = o.tipo_servicio_id",
+    )
+    .fetch_all(&mut *src)
+    .await
+    .unwrap()
+    {
+        if row.get::<i64, _>("activa") != 1 {
+            continue;
+        }
+        let client = row.get::<String, _>("cp") == "CLIENTE";
+        let named: Option<String> = row.get(if client { "tc" } else { "ts" });
+        let scope = match (client, named) {
+            (true, None) => "todos los clientes".to_string(),
+            (false, None) => "todos los proveedores".to_string(),
+            (_, Some(name)) => name,
+        };
+        expected.push((row.get::<String, _>("titulo"), scope));
+    }
+    let mut got: Vec<(String, String)> = catalog
+        .mandatory
+        .iter()
+        .map(|(clause, scope)| {
+            let title = catalog.find_clause(*clause).unwrap().data.title.clone();
+            let scope = match scope {
+                ClauseScope::AllClient => "todos los clientes".to_string(),
+                ClauseScope::AllSupplier => "todos los proveedores".to_string(),
+                ClauseScope::ContractType(t) | ClauseScope::ServiceType(t) => {
+                    type_name(Some(*t)).unwrap()
+                }
+            };
+            (title, scope)
+        })
+        .collect();
+    expected.sort();
+    got.sort();
+    assert_eq!(got, expected);
+    assert!(
+        report
+            .skipped
+            .iter()
+            .any(|f| f.table == "gestion_clausulaobligatoria"
+                && f.reason.contains("inactiva en el sistema anterior"))
+    );
+
+    // Checklists: each contract holds the titles Django lists for it; none where it has no rows.
+    let mut lists: HashMap<String, Vec<String>> = HashMap::new();
+    for row in sqlx::query(
+        "SELECT c.num_contrato, cl.titulo FROM gestion_clausulacontrato cc \
+         JOIN gestion_contrato c ON c.id = cc.contrato_id JOIN gestion_clausula cl ON cl.id = cc.clausula_id",
+    )
+    .fetch_all(&mut *src)
+    .await
+    .unwrap()
+    {
+        lists
+            .entry(row.get("num_contrato"))
+            .or_default()
+            .push(row.get("titulo"));
+    }
+    for (number, contract) in imported {
+        let mut want = lists.remove(number).unwrap_or_default();
+        let mut have: Vec<String> = contract
+            .clauses
+            .iter()
+            .map(|id| catalog.find_clause(*id).unwrap().data.title.clone())
+            .collect();
+        want.sort();
+        have.sort();
+        assert_eq!(have, want, "{number}");
+    }
+    assert!(
+        lists.is_empty(),
+        "checklists of contracts not imported: {lists:?}"
+    );
+    // Contracts in force that lack mandatory clauses get the new alert.
+    let alerts: i64 = arriendo::on_pool!(store.db(), pool => {
+        sqlx::query_scalar("SELECT COUNT(*) FROM rm_alerts WHERE kind = 'clausulas-faltantes'")
+            .fetch_one(pool)
+            .await
+            .unwrap()
+    });
+    assert!(alerts > 0);
+}
+
 async fn dry_run_writes_nothing(engine: Engine) {
     let store = TestStore::new(engine).await;
     let mut opts = options(&sample(), true);
@@ -439,7 +591,8 @@ async fn dry_run_writes_nothing(engine: Engine) {
         0
     );
     let page = std::fs::read_to_string(html).unwrap();
-    assert!(page.contains("no importado: Arriendo aún no tiene catálogo de cláusulas"));
+    assert!(page.contains("Cláusulas: el sistema anterior guarda solo el título"));
+    assert!(!page.contains("no importado: Arriendo aún no tiene catálogo de cláusulas"));
 }
 both_engines!(dry_run, crate::dry_run_writes_nothing);
 

@@ -19,6 +19,7 @@ pub fn event_catalog() -> Vec<EventDoc> {
     all.extend(crate::contrato::ContratoEvent::catalog());
     all.extend(crate::indice::IndiceEvent::catalog());
     all.extend(crate::empresa::EmpresaEvent::catalog());
+    all.extend(crate::catalogos::CatalogosEvent::catalog());
     all
 }
 
@@ -128,6 +129,38 @@ mod tests {
         };
         doc(LocalEvent::LocalRegistered(local.clone()));
         doc(LocalEvent::LocalUpdated(local));
+        let id = uuid::Uuid::from_u128(1);
+        let clause = ClauseData {
+            title: "Objeto".into(),
+            text: String::new(),
+            category: String::new(),
+            order: 1,
+            active: true,
+        };
+        let scope = ClauseScope::ContractType(id);
+        doc(CatalogosEvent::TypeRegistered {
+            id,
+            catalog: TypeCatalog::Contrato,
+            name: "BODEGAS".into(),
+        });
+        doc(CatalogosEvent::TypeUpdated {
+            id,
+            name: "Bodegas".into(),
+            active: false,
+        });
+        doc(CatalogosEvent::ClauseRegistered {
+            id,
+            clause: clause.clone(),
+        });
+        doc(CatalogosEvent::ClauseUpdated { id, clause });
+        doc(CatalogosEvent::MandatoryClauseAdded {
+            clause_id: id,
+            scope,
+        });
+        doc(CatalogosEvent::MandatoryClauseRemoved {
+            clause_id: id,
+            scope,
+        });
         doc(IndiceEvent::IndexValueRecorded {
             kind: IndexKind::Ipc,
             year: 2025,

@@ -87,6 +87,23 @@ pub enum DomainError {
     #[error("el local no existe")]
     LocalNotFound,
 
+    // ----- catálogos (tipos de contrato y de servicio, cláusulas) -----
+    /// `what`: «un tipo de contrato llamado», «una cláusula llamada».
+    #[error("ya existe {what} «{name}»")]
+    CatalogNameTaken { what: &'static str, name: String },
+    #[error("esa entrada del catálogo ya fue registrada")]
+    CatalogEntryExists,
+    #[error("el tipo no existe")]
+    TypeNotFound,
+    #[error("la cláusula no existe")]
+    ClauseNotFound,
+    #[error("el {0} indicado no existe")]
+    ScopeTypeNotFound(&'static str),
+    #[error("la cláusula {0} está repetida en la lista")]
+    DuplicateClause(String),
+    #[error("la lista admite como máximo {max} cláusulas")]
+    TooManyClauses { max: usize },
+
     // ----- contrato -----
     #[error("el contrato {0} ya existe")]
     ContractAlreadyExists(String),
@@ -235,6 +252,10 @@ pub enum DomainError {
     NoLogo,
     #[error("el logo debe ser una imagen PNG o JPEG")]
     LogoNotImage,
+    #[error("«{0}» cambió mientras lo editaba")]
+    CatalogEntryChanged(String),
+    #[error("la lista de cláusulas del contrato cambió mientras la editaba")]
+    ClausesChanged,
 }
 
 impl DomainError {
@@ -251,6 +272,8 @@ impl DomainError {
                 | Self::LocalChanged
                 | Self::IndiceChanged(_)
                 | Self::EmpresaChanged
+                | Self::CatalogEntryChanged(_)
+                | Self::ClausesChanged
         )
     }
 }

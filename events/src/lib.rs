@@ -2,7 +2,8 @@
 //! No I/O here: the app loads aggregates with cqrs-es and stores what they decide.
 //!
 //! Aggregates (cqrs-es `TYPE`): [`Tercero`] (`tercero`), [`Local`] (`local`),
-//! [`Contrato`] (`contrato`), [`Indice`] (`indice`), [`Empresa`] (`empresa`). Each has a pure
+//! [`Contrato`] (`contrato`), [`Indice`] (`indice`), [`Empresa`] (`empresa`), [`Catalogos`]
+//! (`catalogos`, one stream). Each has a pure
 //! `decide(&self, command) -> Result<Vec<Event>, DomainError>`; `handle` only writes its events.
 //! Event payloads are externally tagged (`{"EventName": {…}}`); every event is version `1.0`.
 
@@ -12,6 +13,7 @@
 
 pub mod actor;
 pub mod catalog;
+pub mod catalogos;
 pub mod contrato;
 pub mod empresa;
 pub mod error;
@@ -28,6 +30,10 @@ pub mod values;
 
 pub use actor::{Actor, Role};
 pub use catalog::{EventDoc, event_catalog};
+pub use catalogos::{
+    CATALOGOS_ID, Catalogos, CatalogosCommand, CatalogosEvent, Clause, ClauseData, ClauseScope,
+    TypeCatalog, TypeEntry,
+};
 pub use contrato::*;
 pub use empresa::{COMPANY_ID, CompanyData, Empresa, EmpresaCommand, EmpresaEvent};
 pub use error::DomainError;

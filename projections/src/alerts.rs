@@ -61,11 +61,13 @@ pub enum AlertKind {
     InformeVentas,
     /// A follow-up note's date to act again (issue 13 item 5).
     Seguimiento,
+    /// A contract in force whose checklist lacks clauses mandatory for it (issue 13 item 3).
+    ClausulasFaltantes,
     Respaldo,
 }
 
 impl AlertKind {
-    pub const ALL: [AlertKind; 10] = [
+    pub const ALL: [AlertKind; 11] = [
         AlertKind::Vencimiento,
         AlertKind::Preaviso,
         AlertKind::PolizaCritica,
@@ -75,6 +77,7 @@ impl AlertKind {
         AlertKind::RenovacionAutomatica,
         AlertKind::InformeVentas,
         AlertKind::Seguimiento,
+        AlertKind::ClausulasFaltantes,
         AlertKind::Respaldo,
     ];
 
@@ -90,6 +93,7 @@ impl AlertKind {
             AlertKind::RenovacionAutomatica => "Renovación automática",
             AlertKind::InformeVentas => "Informe de ventas",
             AlertKind::Seguimiento => "Seguimiento pendiente",
+            AlertKind::ClausulasFaltantes => "Cláusulas obligatorias faltantes",
             AlertKind::Respaldo => "Respaldo",
         }
     }
@@ -106,6 +110,7 @@ impl AlertKind {
             AlertKind::RenovacionAutomatica => "renovacion-automatica",
             AlertKind::InformeVentas => "informe-ventas",
             AlertKind::Seguimiento => "seguimiento",
+            AlertKind::ClausulasFaltantes => "clausulas-faltantes",
             AlertKind::Respaldo => "respaldo",
         }
     }

@@ -112,6 +112,11 @@ pub fn describe_contrato(event: &ContratoEvent) -> String {
             t.reason
         ),
         ContractDeleted { reason, .. } => format!("Eliminó el contrato: {reason}"),
+        ClauseChecklistRecorded { clause_ids, .. } => match clause_ids.len() {
+            0 => "Registró la lista de cláusulas: ninguna".to_string(),
+            1 => "Registró la lista de cláusulas: 1 cláusula".to_string(),
+            n => format!("Registró la lista de cláusulas: {n} cláusulas"),
+        },
         OtroSiDrafted {
             number,
             effective_from,
@@ -387,6 +392,39 @@ pub fn describe(aggregate_type: &str, payload: &serde_json::Value) -> Option<Str
         "empresa" => serde_json::from_value(payload)
             .ok()
             .map(|e| describe_empresa(&e)),
+        "catalogos" => serde_json::from_value(payload)
+            .ok()
+            .map(|e| describe_catalogos(&e)),
         _ => None,
+    }
+}
+
+/// The sentence of a change of the catalogs (tipos, cláusulas, where each clause is mandatory).
+pub fn describe_catalogos(event: &arriendo_events::CatalogosEvent) -> String {
+    use arriendo_events::{CatalogosEvent::*, ClauseScope};
+    let scope = |s: &ClauseScope| match s {
+        ClauseScope::AllClient => "todos los contratos de cliente",
+        ClauseScope::AllSupplier => "todos los contratos de proveedor",
+        ClauseScope::ContractType(_) => "un tipo de contrato",
+        ClauseScope::ServiceType(_) => "un tipo de servicio",
+    };
+    match event {
+        TypeRegistered { catalog, name, .. } => format!("Registró el {} «{name}»", catalog.label()),
+        TypeUpdated { name, active, .. } => format!(
+            "Actualizó el tipo «{name}» ({})",
+            if *active { "activo" } else { "inactivo" }
+        ),
+        ClauseRegistered { clause, .. } => format!("Registró la cláusula «{}»", clause.title),
+        ClauseUpdated { clause, .. } => format!(
+            "Actualizó la cláusula «{}» ({})",
+            clause.title,
+            if clause.active { "activa" } else { "inactiva" }
+        ),
+        MandatoryClauseAdded { scope: s, .. } => {
+            format!("Hizo obligatoria una cláusula para {}", scope(s))
+        }
+        MandatoryClauseRemoved { scope: s, .. } => {
+            format!("Dejó de exigir una cláusula para {}", scope(s))
+        }
     }
 }

@@ -12,6 +12,7 @@
 //! - [`comparison`]: the terms an Otro Sí is compared against.
 //! - [`billing`]: facturación por ventas (variable puro, híbrido).
 //! - [`history`]: a Spanish sentence for every event.
+//! - [`clausulas`]: a contract's clause checklist against the mandatory ones, and its changes.
 //! - [`dashboard`]: counts and the 12-month chart.
 //! - [`plausibility`]: values far from what is on file (the form asks first).
 //! - [`occupancy`]: the days a contract holds its local (double leasing).
@@ -25,6 +26,7 @@ pub mod alerts;
 pub mod billing;
 pub mod calendar;
 pub mod checked;
+pub mod clausulas;
 pub mod comparison;
 pub mod critical_dates;
 pub mod dashboard;

@@ -67,6 +67,7 @@ pub fn terms() -> ContractTerms {
         penalty_clause: "Tres cánones".into(),
         late_payment_interest: "Máxima legal".into(),
         signed_document_url: None,
+        type_id: None,
     }
 }
 

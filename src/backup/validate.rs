@@ -15,8 +15,8 @@ use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
 use crate::auth::user::{UserEvent, Usuario};
 use crate::store::event_log::StoredEvent;
 use arriendo_events::{
-    Contrato, ContratoEvent, Empresa, EmpresaEvent, Indice, IndiceEvent, Local, LocalEvent,
-    Tercero, TerceroEvent,
+    Catalogos, CatalogosEvent, Contrato, ContratoEvent, Empresa, EmpresaEvent, Indice, IndiceEvent,
+    Local, LocalEvent, Tercero, TerceroEvent,
 };
 
 /// Positions above this are refused: the store's sequence must keep room to grow after a restore.
@@ -114,6 +114,7 @@ fn decode(event: &StoredEvent) -> Result<(), String> {
         Local::TYPE => within_bounds(decode_as::<LocalEvent>(event)?.check_bounds()),
         Indice::TYPE => within_bounds(decode_as::<IndiceEvent>(event)?.check_bounds()),
         Empresa::TYPE => within_bounds(decode_as::<EmpresaEvent>(event)?.check_bounds()),
+        Catalogos::TYPE => within_bounds(decode_as::<CatalogosEvent>(event)?.check_bounds()),
         Usuario::TYPE => decode_as::<UserEvent>(event).map(|_| ()),
         other => Err(format!("unknown aggregate type {:?}", truncate(other))),
     }

@@ -144,6 +144,8 @@ pub(super) fn contract_terms(
             "https://documentos.example.com/contratos/CT-{:04}.pdf",
             2020 + i
         )),
+        // Set by the loader from the demo's catalogs.
+        type_id: None,
     })
 }
 

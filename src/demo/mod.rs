@@ -13,6 +13,7 @@ use arriendo_events::{
 
 use crate::app::App;
 
+mod catalogos;
 mod contracts;
 mod enrich;
 mod names;
@@ -251,9 +252,11 @@ pub async fn load_sized(
         .filter(|(_, k)| *k == TerceroKind::Proveedor)
         .map(|(id, _)| *id)
         .collect();
+    let catalog = catalogos::seed(&loader).await?;
     for i in 0..contracts {
         let id = Uuid::new_v4();
-        let terms = contract_terms(i, today, &client_tenants, &suppliers, &premises)?;
+        let mut terms = contract_terms(i, today, &client_tenants, &suppliers, &premises)?;
+        terms.type_id = catalog.type_for(i, terms.kind);
         loader
             .contrato(
                 id,
@@ -264,6 +267,7 @@ pub async fn load_sized(
                 },
             )
             .await?;
+        catalog.record(&loader, i, id, &terms).await?;
         enrich(&loader, i, id, &terms, today).await?;
         if i < 3 {
             papeles::documents(&loader, id, &terms.number).await?;

@@ -283,11 +283,13 @@ pub(super) fn row(e: &StoredEvent, name: Option<String>) -> LogRow {
         "local" => ("Local", Some(format!("/locales/{}", e.aggregate_id))),
         "indice" => ("Índice", Some("/indices".to_string())),
         "empresa" => ("Empresa", Some("/empresa".to_string())),
+        "catalogos" => ("Catálogos", Some("/catalogos".to_string())),
         _ => ("Otro", None),
     };
     let subject = match e.aggregate_id.as_str() {
         "ipc" => "IPC".to_string(),
         "salario_minimo" => "Salario mínimo".to_string(),
+        "catalogos" => "Tipos y cláusulas".to_string(),
         id => name.unwrap_or_else(|| id.to_string()),
     };
     LogRow {

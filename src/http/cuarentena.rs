@@ -50,6 +50,7 @@ fn subject(event: &QuarantinedEvent) -> (String, Option<String>) {
         "local" => "Local",
         "indice" => "Índice",
         "empresa" => "Empresa",
+        "catalogos" => "Catálogos",
         "usuario" => "Usuario",
         other => other,
     };

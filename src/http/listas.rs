@@ -66,18 +66,29 @@ async fn contracts(
 ) -> Response {
     let query = raw_query(&uri);
     let filters = ContractFilters::from_query(&query);
+    let catalog = match queries::clausulas::catalog(&app.db).await {
+        Ok(c) => std::sync::Arc::new(c),
+        Err(err) => return super::respuestas::server_error(&ctx.page, err),
+    };
     let db = app.db.clone();
     let pages: Pages = Box::new(move |page| {
-        let (db, mut filters) = (db.clone(), filters.clone());
+        let (db, mut filters, catalog) = (db.clone(), filters.clone(), catalog.clone());
         filters.page = page;
         Box::pin(async move {
             let (rows, _) = queries::contratos::list(&db, &filters).await?;
+            let type_name = |id: &Option<String>| {
+                id.as_deref()
+                    .and_then(|t| uuid::Uuid::parse_str(t).ok())
+                    .and_then(|t| catalog.find_type(t))
+                    .map_or(Cell::Empty, |t| Cell::text(&t.name))
+            };
             Ok(rows
                 .iter()
                 .map(|r| {
                     vec![
                         Cell::text(&r.number),
                         Cell::text(arriendo_views::pages::relacion::kind_label(&r.kind)),
+                        type_name(&r.type_id),
                         Cell::text(&r.tercero_name),
                         Cell::text(&r.tercero_nit),
                         r.local_name.clone().map(Cell::Text).unwrap_or(Cell::Empty),
@@ -103,6 +114,7 @@ async fn contracts(
         columns: vec![
             Column::new("Contrato", 16.0),
             Column::new("Clase", 10.0),
+            Column::new("Tipo", 20.0),
             Column::new("Arrendatario / proveedor", 32.0),
             Column::new("NIT", 14.0),
             Column::new("Local", 18.0),

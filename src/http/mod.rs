@@ -8,6 +8,8 @@ pub mod assets;
 pub mod auditoria;
 pub mod auth;
 pub mod calendario;
+pub mod catalogos;
+pub mod clausulas;
 pub mod contratos;
 pub mod correo;
 pub mod csrf;
@@ -52,6 +54,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(empresa::routes());
     routes.extend(terceros::routes());
     routes.extend(locales::routes());
+    routes.extend(catalogos::routes());
     routes.extend(polizas::routes());
     routes.extend(renovaciones::routes());
     routes.extend(ventas::routes());

@@ -94,6 +94,11 @@ pub async fn event_detail(db: &Db, position: i64) -> Result<Option<EventDetail>,
         "local" => states::<Local, LocalEvent>(&stream, sequence, Local::apply_event)?,
         "indice" => states::<Indice, IndiceEvent>(&stream, sequence, Indice::apply_event)?,
         "empresa" => states::<Empresa, EmpresaEvent>(&stream, sequence, Empresa::apply_event)?,
+        "catalogos" => states::<arriendo_events::Catalogos, arriendo_events::CatalogosEvent>(
+            &stream,
+            sequence,
+            arriendo_events::Catalogos::apply_event,
+        )?,
         _ => return Ok(None),
     };
     let key = (event.aggregate_type.clone(), event.aggregate_id.clone());

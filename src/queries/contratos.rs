@@ -54,6 +54,7 @@ type ListRow = (
     Option<String>,
     String,
     i64,
+    Option<String>,
 );
 
 /// One page of the contract list and the total with the same filters.
@@ -84,6 +85,9 @@ pub async fn list(db: &Db, f: &ContractFilters) -> Result<(Vec<ContractListRow>,
     if let Some(k) = &f.clase {
         add("kind = ?", k.clone(), &mut binds);
     }
+    if let Some(t) = &f.tipo {
+        add("type_id = ?", t.clone(), &mut binds);
+    }
     let filter = clauses.join(" AND ");
     let dir = match f.sort.dir {
         SortDir::Asc => "ASC",
@@ -93,7 +97,7 @@ pub async fn list(db: &Db, f: &ContractFilters) -> Result<(Vec<ContractListRow>,
     let offset = f.page.saturating_sub(1).saturating_mul(PER_PAGE);
     let sql = format!(
         "SELECT id, number, kind, tercero_name, tercero_nit, local_name, modality, start_date, \
-         end_date, canon, percentage, status, alert_count FROM rm_contracts WHERE {filter} \
+         end_date, canon, percentage, status, alert_count, type_id FROM rm_contracts WHERE {filter} \
          ORDER BY {column} {dir}, number ASC LIMIT {PER_PAGE} OFFSET {offset}"
     );
     let count_sql = format!("SELECT COUNT(*) FROM rm_contracts WHERE {filter}");
@@ -123,6 +127,7 @@ pub async fn list(db: &Db, f: &ContractFilters) -> Result<(Vec<ContractListRow>,
                 percentage: r.10,
                 status: r.11,
                 alert_count: r.12,
+                type_id: r.13,
             })
         })
         .collect::<Result<Vec<_>, StoreError>>()?;

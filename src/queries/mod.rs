@@ -3,6 +3,7 @@
 
 pub mod auditoria;
 pub mod catalogos;
+pub mod clausulas;
 pub mod contratos;
 pub mod dashboard;
 pub mod empresa;

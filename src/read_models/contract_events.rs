@@ -7,12 +7,11 @@
 
 use arriendo_events::{Contrato, ContratoEvent};
 
-use super::payload::typed_parts;
+use super::payload::{KeptRow, decode_kept};
 use crate::store::event_log::StoredEvent;
 use crate::store::{Db, StoreError, Tx};
 
-/// One stored row: sequence, event type, event version, payload.
-type Row = (i64, String, String, String);
+type Row = KeptRow;
 
 const SELECT_ONE: &str = "SELECT sequence, event_type, event_version, payload FROM rm_contract_events \
      WHERE contract_id = $1 ORDER BY sequence";
@@ -23,21 +22,7 @@ fn fold(id: &str, rows: Vec<Row>) -> Result<Option<Contrato>, StoreError> {
         return Ok(None);
     }
     let mut state = Contrato::default();
-    for (sequence, event_type, event_version, payload) in rows {
-        let payload = serde_json::from_str(&payload)?;
-        let event: ContratoEvent = typed_parts(
-            "contrato",
-            id,
-            sequence,
-            &event_type,
-            &event_version,
-            payload,
-        )
-        .map_err(|e| {
-            StoreError::Invalid(format!(
-                "contract {id} event {sequence} ({event_type}) does not decode: {e}"
-            ))
-        })?;
+    for event in decode_kept::<ContratoEvent>("contrato", id, rows)? {
         state.apply_event(event);
     }
     Ok(Some(state))

@@ -5,8 +5,11 @@
 use chrono::NaiveDate;
 use uuid::Uuid;
 
-use arriendo_events::{ContractKind, Contrato, ContratoEvent, PaymentModality, SalesReportStatus};
+use arriendo_events::{
+    Catalogos, ContractKind, Contrato, ContratoEvent, PaymentModality, SalesReportStatus,
+};
 use arriendo_projections::alerts::{Alert, Severity, contract_alerts};
+use arriendo_projections::clausulas::missing_clauses_alert;
 use arriendo_projections::polizas::{ComplianceStatus, poliza_views};
 use arriendo_projections::{billing, vigente};
 
@@ -42,7 +45,8 @@ pub async fn apply(tx: &mut Tx, event: &StoredEvent, today: NaiveDate) -> Result
     let mut state = contract_events::load_in(tx, &event.aggregate_id).await?;
     state.apply_event(typed::<ContratoEvent>(event)?);
     contract_events::insert(tx, &[event]).await?;
-    write(tx, &event.aggregate_id, &state, today).await
+    let catalog = super::catalogos::load_in(tx).await?;
+    write(tx, &event.aggregate_id, &state, today, &catalog).await
 }
 
 /// Every event of one contract at once, into empty read models (a rebuild): one write of its rows
@@ -60,7 +64,8 @@ pub async fn apply_whole(
         state.apply_event(typed::<ContratoEvent>(event)?);
     }
     contract_events::insert(tx, events).await?;
-    write(tx, &first.aggregate_id, &state, today).await
+    let catalog = super::catalogos::load_in(tx).await?;
+    write(tx, &first.aggregate_id, &state, today, &catalog).await
 }
 
 /// Recomputes every contract whose `column` (tercero_id or local_id) is `value`: names changed.
@@ -74,9 +79,10 @@ pub async fn refresh_where(
     let ids: Vec<String> = crate::on_tx!(tx, conn => {
         sqlx::query_scalar(&sql).bind(value).fetch_all(&mut *conn).await?
     });
+    let catalog = super::catalogos::load_in(tx).await?;
     for id in ids {
         let state = contract_events::load_in(tx, &id).await?;
-        write(tx, &id, &state, today).await?;
+        write(tx, &id, &state, today, &catalog).await?;
     }
     Ok(())
 }
@@ -84,6 +90,7 @@ pub async fn refresh_where(
 /// Recomputes every contract for a new date (terms in force, alerts and statuses change with it), a
 /// few hundred contracts in memory at a time.
 pub async fn refresh_all(tx: &mut Tx, today: NaiveDate) -> Result<(), StoreError> {
+    let catalog = super::catalogos::load_in(tx).await?;
     let mut after = String::new();
     loop {
         let contracts = contract_events::load_range(tx, &after, 200).await?;
@@ -92,7 +99,7 @@ pub async fn refresh_all(tx: &mut Tx, today: NaiveDate) -> Result<(), StoreError
         };
         after = last.clone();
         for (id, state) in &contracts {
-            write(tx, id, state, today).await?;
+            write(tx, id, state, today, &catalog).await?;
         }
     }
 }
@@ -141,6 +148,7 @@ async fn write(
     id: &str,
     state: &Contrato,
     today: NaiveDate,
+    catalog: &Catalogos,
 ) -> Result<(), StoreError> {
     let Some(terms) = &state.terms else {
         return Ok(());
@@ -151,7 +159,12 @@ async fn write(
     let (tercero_name, tercero_nit, local_name) =
         names(tx, terms.tercero_id, terms.local_id).await?;
     let alerts = match Uuid::parse_str(id) {
-        Ok(uuid) => contract_alerts(uuid, state, today),
+        Ok(uuid) => {
+            let mut alerts = contract_alerts(uuid, state, today);
+            alerts.extend(missing_clauses_alert(uuid, state, catalog, today));
+            alerts.sort_by_key(|a| a.severity);
+            alerts
+        }
         Err(_) => Vec::new(),
     };
     let status = status(state, current.in_force, terms.start_date, today);
@@ -177,12 +190,12 @@ async fn write(
         sqlx::query(
             "INSERT INTO rm_contracts (id, number, kind, modality, tercero_id, tercero_name, tercero_nit, \
              local_id, local_name, start_date, end_date, canon, percentage, status, in_force, alert_count, \
-             search, computed_for) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) \
+             search, computed_for, type_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) \
              ON CONFLICT (id) DO UPDATE SET number = $2, kind = $3, modality = $4, tercero_id = $5, \
              tercero_name = $6, tercero_nit = $7, local_id = $8, local_name = $9, start_date = $10, \
              end_date = $11, canon = $12, percentage = $13, status = $14, in_force = $15, \
-             alert_count = $16, search = $17, computed_for = $18",
+             alert_count = $16, search = $17, computed_for = $18, type_id = $19",
         )
         .bind(id)
         .bind(&terms.number)
@@ -202,6 +215,7 @@ async fn write(
         .bind(alert_count)
         .bind(&search)
         .bind(today.to_string())
+        .bind(terms.type_id.map(|t| t.to_string()))
         .execute(&mut *conn)
         .await?
         .rows_affected()

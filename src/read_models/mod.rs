@@ -1,5 +1,6 @@
 //! The read models the pages query, kept by the projector.
 
+mod catalogos;
 mod catalogs;
 pub mod company;
 pub mod contract_events;
@@ -12,6 +13,7 @@ mod users;
 
 use chrono::NaiveDate;
 
+pub use catalogos::load as catalogos_state;
 pub use catalogs::{indices_from_rows, local_from, tercero_from};
 pub use contract_events::load as contract_state;
 pub use contracts::{kind_slug, modality_slug};
@@ -30,6 +32,7 @@ pub async fn apply(tx: &mut Tx, event: &StoredEvent, today: NaiveDate) -> Result
         "local" => catalogs::apply_local(tx, event, today).await,
         "indice" => catalogs::apply_indice(tx, event).await,
         "empresa" => company::apply(tx, event).await,
+        "catalogos" => catalogos::apply(tx, event, today).await,
         _ => Ok(()),
     }
 }
@@ -50,6 +53,7 @@ pub async fn apply_batch_except_contracts(
             "local" => catalogs::apply_local(tx, event, today).await?,
             "indice" => catalogs::apply_indice(tx, event).await?,
             "empresa" => company::apply(tx, event).await?,
+            "catalogos" => catalogos::apply(tx, event, today).await?,
             _ => {}
         }
     }
@@ -115,4 +119,5 @@ pub const TABLES: &[&str] = &[
     "rm_sales_reports",
     "rm_renewals",
     "rm_indices",
+    "rm_catalog_events",
 ];

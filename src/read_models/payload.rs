@@ -50,3 +50,33 @@ pub fn typed_parts<E: DeserializeOwned>(
     }
     serde_json::from_value(serialized.payload)
 }
+
+/// One event as a read model keeps it: sequence, event type, event version, payload (JSON text).
+pub type KeptRow = (i64, String, String, String);
+
+/// Events kept in a read model (`rm_contract_events`, `rm_catalog_events`), decoded in order
+/// through the upcasters; an undecodable one names its stream and sequence.
+pub fn decode_kept<E: DeserializeOwned>(
+    aggregate_type: &str,
+    aggregate_id: &str,
+    rows: Vec<KeptRow>,
+) -> Result<Vec<E>, StoreError> {
+    rows.into_iter()
+        .map(|(sequence, event_type, event_version, payload)| {
+            let payload = serde_json::from_str(&payload)?;
+            typed_parts(
+                aggregate_type,
+                aggregate_id,
+                sequence,
+                &event_type,
+                &event_version,
+                payload,
+            )
+            .map_err(|e| {
+                StoreError::Invalid(format!(
+                    "{aggregate_type} {aggregate_id} event {sequence} ({event_type}) does not decode: {e}"
+                ))
+            })
+        })
+        .collect()
+}

@@ -11,7 +11,8 @@ use crate::store::{Db, StoreError, Tx};
 /// 1: the aggregates' serde form in `state` columns (until migration 0008).
 /// 2: contracts as their events (`rm_contract_events`), catalogs as their last event's data.
 /// 3: search columns folded (no accents, NITs also as digits), so older rows are rebuilt.
-pub const VERSION: i64 = 3;
+/// 4: the catalogs' events (`rm_catalog_events`) and the contracts' type (`rm_contracts.type_id`).
+pub const VERSION: i64 = 4;
 
 /// Rows decoded per table when checking that stored rows still read: the shape changes for every row
 /// at once, so a few rows tell.

@@ -114,6 +114,7 @@ pub fn terms(
         penalty_clause: String::new(),
         late_payment_interest: String::new(),
         signed_document_url: None,
+        type_id: None,
     }
 }
 

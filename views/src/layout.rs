@@ -127,6 +127,11 @@ pub const NAV_ITEMS: &[NavItem] = &[
         admin_only: false,
     },
     NavItem {
+        label: "Catálogos",
+        href: "/catalogos",
+        admin_only: false,
+    },
+    NavItem {
         label: "Pólizas",
         href: "/polizas",
         admin_only: false,

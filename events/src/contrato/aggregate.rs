@@ -34,6 +34,9 @@ pub struct Contrato {
     /// Attached documents, withdrawn ones included.
     #[serde(default)]
     pub documents: Vec<Document>,
+    /// The clauses of the catalog the contract contains (its last checklist).
+    #[serde(default)]
+    pub clauses: Vec<Uuid>,
     /// Counted in `apply`: what an edit's expected version is checked against.
     #[serde(default)]
     pub versions: ContratoVersions,
@@ -104,6 +107,7 @@ impl Contrato {
             }
             ContractTerminated(termination) => self.terminated = Some(termination),
             ContractDeleted { reason, .. } => self.deleted = Some(reason),
+            ClauseChecklistRecorded { clause_ids, .. } => self.clauses = clause_ids,
 
             OtroSiDrafted {
                 number,

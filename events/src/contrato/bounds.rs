@@ -207,6 +207,14 @@ impl ContratoEvent {
             SeguimientoRetracted { reason, .. } => check_text("motivo del retiro", reason),
             ContractTerminated(t) => check_termination(t),
             ContractDeleted { reason, .. } => check_text("motivo de la eliminación", reason),
+            ClauseChecklistRecorded { clause_ids, .. } => {
+                if clause_ids.len() > super::decide::MAX_CHECKLIST {
+                    return Err(DomainError::TooManyClauses {
+                        max: super::decide::MAX_CHECKLIST,
+                    });
+                }
+                Ok(())
+            }
             OtroSiDrafted {
                 effective_from,
                 effective_to,

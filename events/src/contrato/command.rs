@@ -58,6 +58,14 @@ pub enum ContratoCommand {
         actor: Actor,
         reason: String,
     },
+    /// The clauses the contract contains, replacing the last checklist. The app checks every id
+    /// names a clause of the catalog; missing mandatory clauses are allowed (and flagged).
+    RecordClauseChecklist {
+        actor: Actor,
+        clause_ids: Vec<Uuid>,
+        /// The version of the checklist the form showed.
+        expected_version: u64,
+    },
 
     // ----- Otro Sí -----
     /// Gets the next number `OS-n`.
@@ -266,6 +274,9 @@ impl ContratoCommand {
                 expected_version,
                 ..
             } => Some((ContratoPart::SalesReport(*period), *expected_version)),
+            RecordClauseChecklist {
+                expected_version, ..
+            } => Some((ContratoPart::Clauses, *expected_version)),
             _ => None,
         }
     }
@@ -280,6 +291,7 @@ impl ContratoCommand {
             | RetractSeguimiento { actor, .. }
             | TerminateContract { actor, .. }
             | DeleteContract { actor, .. }
+            | RecordClauseChecklist { actor, .. }
             | DraftOtroSi { actor, .. }
             | EditOtroSi { actor, .. }
             | DeleteOtroSi { actor, .. }

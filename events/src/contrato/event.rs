@@ -39,6 +39,11 @@ pub enum ContratoEvent {
         reason: String,
         by: String,
     },
+    /// The clauses the signed contract contains (the whole checklist, replacing the previous one).
+    ClauseChecklistRecorded {
+        clause_ids: Vec<Uuid>,
+        by: String,
+    },
 
     OtroSiDrafted {
         number: OtroSiNumber,
@@ -161,7 +166,7 @@ pub enum ContratoEvent {
     },
 }
 
-const TERMS: [&str; 20] = [
+const TERMS: [&str; 21] = [
     "number",
     "kind",
     "purpose",
@@ -182,6 +187,7 @@ const TERMS: [&str; 20] = [
     "penalty_clause",
     "late_payment_interest",
     "signed_document_url",
+    "type_id",
 ];
 
 /// The terms' fields and the reason of an edit (`ContractTermsUpdated` 1.1).
@@ -216,6 +222,7 @@ domain_event!(ContratoEvent, "contrato", {
     SeguimientoRetracted => "1.0", &["index", "reason", "by"];
     ContractTerminated => "1.0", &["date", "reason", "by"];
     ContractDeleted => "1.0", &["reason", "by"];
+    ClauseChecklistRecorded => "1.0", &["clause_ids", "by"];
     OtroSiDrafted => "1.0", &["number", "effective_from", "effective_to", "changes", "description", "by"];
     OtroSiEdited => "1.0", &["number", "effective_from", "effective_to", "changes", "description"];
     OtroSiDeleted => "1.0", &["number"];

@@ -225,6 +225,11 @@ pub struct ContractTerms {
     pub penalty_clause: String,
     pub late_payment_interest: String,
     pub signed_document_url: Option<String>,
+    /// The tipo de contrato (client contracts) or tipo de servicio (supplier contracts) of the
+    /// catalogs; the app checks it names an active entry of the right catalog. Absent in events
+    /// recorded before the catalogs existed, which read as `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub type_id: Option<Uuid>,
 }
 
 impl ContractTerms {

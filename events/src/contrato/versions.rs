@@ -23,6 +23,8 @@ pub enum ContratoPart {
     OtroSi(OtroSiNumber),
     Poliza(Uuid),
     SalesReport(YearMonth),
+    /// The clause checklist.
+    Clauses,
 }
 
 /// The stream's version (its number of events) and the version of every part that has one.
@@ -68,6 +70,7 @@ impl ContratoVersions {
             ContratoPart::SalesReport(period) => {
                 DomainError::SalesReportChanged(period.to_string())
             }
+            ContratoPart::Clauses => DomainError::ClausesChanged,
         })
     }
 }
@@ -95,6 +98,7 @@ impl ContratoEvent {
             SalesReportRegistered { period, .. }
             | SalesReportDelivered { period, .. }
             | SalesReportMarkedPending { period } => Some(ContratoPart::SalesReport(*period)),
+            ClauseChecklistRecorded { .. } => Some(ContratoPart::Clauses),
             SeguimientoAdded(_)
             | SeguimientoCorrected { .. }
             | SeguimientoRetracted { .. }
@@ -133,6 +137,9 @@ impl ContratoCommand {
             expected_version, ..
         }
         | MarkSalesReportDelivered {
+            expected_version, ..
+        }
+        | RecordClauseChecklist {
             expected_version, ..
         } = &mut self
         {

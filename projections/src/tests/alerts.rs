@@ -516,7 +516,7 @@ fn the_dashboard_lists_every_alert_most_severe_first() {
 
 #[test]
 fn kinds_have_spanish_labels_and_stable_slugs() {
-    assert_eq!(AlertKind::ALL.len(), 10);
+    assert_eq!(AlertKind::ALL.len(), 11);
     for kind in AlertKind::ALL {
         assert_eq!(AlertKind::from_slug(kind.slug()), Some(kind));
     }

@@ -162,6 +162,7 @@ fn any_terms() -> impl Strategy<Value = ContractTerms> {
                     penalty_clause: String::new(),
                     late_payment_interest: String::new(),
                     signed_document_url: None,
+                    type_id: None,
                 }
             },
         )

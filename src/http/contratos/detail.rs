@@ -109,10 +109,11 @@ async fn render(
             },
             queries::indices(&app.db).await?,
             queries::history(&app.db, "contrato", &id).await?,
+            queries::clausulas::catalog(&app.db).await?,
         ))
     }
     .await;
-    let (contrato, stored_alerts, indices, history) = match extra {
+    let (contrato, stored_alerts, indices, history, catalog) = match extra {
         Ok(x) => x,
         Err(e) => return server_error(&ctx.page, e),
     };
@@ -172,6 +173,7 @@ async fn render(
         at: crate::export::bogota_label(chrono::Utc::now()),
         company,
     });
+    let (type_line, clauses_line) = clause_lines(&contrato, &catalog);
     let page = contrato_page(
         &ctx.page,
         &ContratoDetail {
@@ -193,6 +195,8 @@ async fn render(
             note: "",
             past: asked_for_past.then_some(&past),
             printed: printed.as_ref(),
+            type_line: &type_line,
+            clauses_line: &clauses_line,
         },
     )
     .into_response();
@@ -250,4 +254,48 @@ fn alerts_on(id: &str, contrato: &Contrato, day: NaiveDate, tercero: &str) -> Ve
             message: a.message,
         })
         .collect()
+}
+
+/// The contract's type as a line («Tipo de contrato: BODEGAS», empty without one) and what its
+/// clause checklist lacks.
+fn clause_lines(
+    contrato: &arriendo_events::Contrato,
+    catalog: &arriendo_events::Catalogos,
+) -> (String, String) {
+    let type_line = contrato
+        .terms
+        .as_ref()
+        .and_then(|t| t.type_id)
+        .and_then(|id| catalog.find_type(id))
+        .map(|t| {
+            let inactive = if t.active { "" } else { " (inactivo)" };
+            match t.catalog {
+                arriendo_events::TypeCatalog::Contrato => {
+                    format!("Tipo de contrato: {}{inactive}", t.name)
+                }
+                arriendo_events::TypeCatalog::Servicio => {
+                    format!("Tipo de servicio: {}{inactive}", t.name)
+                }
+            }
+        })
+        .unwrap_or_default();
+    let missing = arriendo_projections::clausulas::missing(catalog, contrato);
+    let clauses_line = match missing.len() {
+        0 if contrato.clauses.is_empty() => "sin lista registrada".to_string(),
+        0 => format!(
+            "{} registradas, ninguna obligatoria falta",
+            contrato.clauses.len()
+        ),
+        n => format!(
+            "falta{} {n} obligatoria{}: {}",
+            if n == 1 { "" } else { "n" },
+            if n == 1 { "" } else { "s" },
+            missing
+                .iter()
+                .map(|c| c.data.title.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    (type_line, clauses_line)
 }

@@ -311,6 +311,9 @@ pub fn contract_form(v: &FormValues, errors: &mut FormErrors) -> (Option<Contrac
     let local = optional(errors, "local", v.get("local"), |t| {
         Uuid::parse_str(t).map_err(|_| DomainError::LocalNotFound)
     });
+    let type_id = optional(errors, "tipo", v.get("tipo"), |t| {
+        Uuid::parse_str(t).map_err(|_| DomainError::TypeNotFound)
+    });
     let purpose = v.get("objeto").to_string();
     if purpose.is_empty() {
         errors.add("objeto", "Indique el objeto o destinación del contrato.");
@@ -465,6 +468,7 @@ pub fn contract_form(v: &FormValues, errors: &mut FormErrors) -> (Option<Contrac
         kind,
         tercero,
         local,
+        type_id,
         signing,
         start,
         duration,
@@ -506,6 +510,7 @@ pub fn contract_form(v: &FormValues, errors: &mut FormErrors) -> (Option<Contrac
             penalty_clause: v.get("clausula_penal").to_string(),
             late_payment_interest: v.get("interes_mora").to_string(),
             signed_document_url: (!url.is_empty()).then(|| url.to_string()),
+            type_id,
         })
     })();
     // Whatever the rules above do not cover yet is still refused by the domain.
@@ -604,6 +609,10 @@ pub fn form_from_terms(t: &ContractTerms) -> FormValues {
         .with(
             "local",
             t.local_id.map(|l| l.to_string()).unwrap_or_default(),
+        )
+        .with(
+            "tipo",
+            t.type_id.map(|id| id.to_string()).unwrap_or_default(),
         )
         .with("objeto", t.purpose.clone())
         .with("fecha_firma", iso(t.signing_date))

@@ -1,6 +1,7 @@
 //! Contratos: list, detail, create and edit, seguimientos, termination, Otro Sí workflow and
 //! renovaciones automáticas. Handlers are thin: parse, check, send a command, redirect or render.
 
+mod clausulas;
 mod comparar;
 mod detail;
 pub mod form;
@@ -38,6 +39,12 @@ pub fn routes() -> Vec<Route> {
             comparar::compare,
         ),
         Route::get("/contratos/{id}/editar", Access::Write, pages::edit_form),
+        Route::get(
+            "/contratos/{id}/clausulas",
+            Access::Authenticated,
+            clausulas::show,
+        ),
+        Route::post("/contratos/{id}/clausulas", Access::Write, clausulas::save),
         Route::post("/contratos/{id}/editar", Access::Write, pages::update),
         Route::post("/contratos/{id}/terminar", Access::Write, pages::terminate),
         Route::post("/contratos/{id}/eliminar", Access::Admin, pages::delete),

@@ -55,10 +55,11 @@ async fn render_form(app: &App, ctx: &Ctx, f: FormPage<'_>, status_invalid: bool
         Ok::<_, crate::store::StoreError>((
             queries::contratos::tercero_options(&app.db).await?,
             queries::contratos::local_options(&app.db).await?,
+            queries::clausulas::type_options(&app.db, f.values.get("tipo")).await?,
         ))
     }
     .await;
-    let (terceros, locales) = match options {
+    let (terceros, locales, types) = match options {
         Ok(o) => o,
         Err(e) => return server_error(&ctx.page, e),
     };
@@ -70,6 +71,7 @@ async fn render_form(app: &App, ctx: &Ctx, f: FormPage<'_>, status_invalid: bool
             errors: f.errors,
             terceros: &terceros,
             locales: &locales,
+            types: &types,
             conflict: f.conflict,
         },
     );

@@ -3,7 +3,7 @@
 
 use arriendo_events::{
     ContractKind, Contradiction, Contrato, DateRange, DomainError, GracePeriod, PaymentModality,
-    date_contradictions, first_overlap, tercero_contradiction,
+    TypeCatalog, date_contradictions, first_overlap, tercero_contradiction,
 };
 use arriendo_projections::occupancy::lease_term;
 use arriendo_views::components::FormErrors;
@@ -36,6 +36,8 @@ pub struct Pieces {
     pub kind: Option<ContractKind>,
     pub tercero: Option<Uuid>,
     pub local: Option<Uuid>,
+    /// The tipo de contrato or de servicio chosen.
+    pub type_id: Option<Uuid>,
     pub signing: Option<NaiveDate>,
     pub start: Option<NaiveDate>,
     pub duration: Option<u32>,
@@ -140,11 +142,67 @@ pub async fn against_read_models(
             None => refuse(errors, &DomainError::TerceroNotFound),
         }
     }
+    if let (Some(kind), Some(type_id)) = (p.kind, p.type_id) {
+        type_of_kind(app, kind, type_id, own_id, errors).await?;
+    }
     if let (Some(local), Some(start), Some(end)) = (p.local, p.start, p.end)
         && end > start
         && let Some(c) = double_leasing(app, local, (start, end), own_id).await?
     {
         add_once(errors, c.field(), c.to_string());
+    }
+    Ok(())
+}
+
+/// The type names an entry of the catalog of the contract's class, active unless the contract
+/// already had it (an inactive type stays on the contracts that have it).
+async fn type_of_kind(
+    app: &App,
+    kind: ContractKind,
+    type_id: Uuid,
+    own_id: &str,
+    errors: &mut FormErrors,
+) -> Result<(), StoreError> {
+    let catalog = queries::clausulas::catalog(&app.db).await?;
+    let Some(entry) = catalog.find_type(type_id) else {
+        add_once(
+            errors,
+            "tipo",
+            "El tipo elegido no existe en el catálogo.".into(),
+        );
+        return Ok(());
+    };
+    let wanted = TypeCatalog::of(kind);
+    if entry.catalog != wanted {
+        let class = match kind {
+            ContractKind::Cliente => "de cliente",
+            ContractKind::Proveedor => "de proveedor",
+        };
+        add_once(
+            errors,
+            "tipo",
+            format!(
+                "«{}» es un {}: un contrato {class} lleva un {}.",
+                entry.name,
+                entry.catalog.label(),
+                wanted.label()
+            ),
+        );
+        return Ok(());
+    }
+    if !entry.active {
+        let had_it = !own_id.is_empty()
+            && queries::contract_state(&app.db, own_id)
+                .await?
+                .and_then(|c| c.terms)
+                .is_some_and(|t| t.type_id == Some(type_id));
+        if !had_it {
+            add_once(
+                errors,
+                "tipo",
+                format!("El tipo «{}» está inactivo: elija otro.", entry.name),
+            );
+        }
     }
     Ok(())
 }

@@ -247,26 +247,6 @@ impl Planner<'_> {
     pub(super) fn not_modelled(&mut self) {
         const WHY: &[(&str, &str)] = &[
             (
-                "gestion_tipocontrato",
-                "no importado: Arriendo aún no tiene catálogo de tipos de contrato",
-            ),
-            (
-                "gestion_tiposervicio",
-                "no importado: Arriendo aún no tiene catálogo de tipos de servicio",
-            ),
-            (
-                "gestion_clausula",
-                "no importado: Arriendo aún no tiene catálogo de cláusulas",
-            ),
-            (
-                "gestion_clausulaobligatoria",
-                "no importado: Arriendo aún no tiene cláusulas obligatorias por tipo de contrato",
-            ),
-            (
-                "gestion_clausulacontrato",
-                "no importado: Arriendo aún no tiene la lista de chequeo de cláusulas por contrato",
-            ),
-            (
                 "gestion_requerimientopoliza",
                 "no importado: tabla histórica que ninguna pantalla escribe; los requisitos salen de las columnas exige_poliza_* del contrato y de sus Otro Sí",
             ),

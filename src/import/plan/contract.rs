@@ -298,6 +298,7 @@ impl Planner<'_> {
             penalty_clause: penalty.join("; "),
             late_payment_interest: row.opt_text("interes_mora_pagos").unwrap_or_default(),
             signed_document_url: row.opt_text("url_archivo"),
+            type_id: self.contract_type(row, arriendo_events::TypeCatalog::of(kind)),
         }))
     }
 

@@ -4,6 +4,7 @@
 //! error means nothing is written.
 
 mod catalogs;
+mod clausulas;
 pub(crate) mod contract;
 pub mod digests;
 mod documents;
@@ -20,9 +21,10 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use arriendo_events::{
-    Actor, Contrato, ContratoCommand, ContratoEvent, DomainError, Empresa, EmpresaCommand,
-    EmpresaEvent, Indice, IndiceCommand, IndiceEvent, Local, LocalCommand, LocalEvent,
-    OtroSiNumber, RenewalNumber, Role, Tercero, TerceroCommand, TerceroEvent, TerceroKind,
+    Actor, CATALOGOS_ID, Catalogos, CatalogosCommand, CatalogosEvent, Contrato, ContratoCommand,
+    ContratoEvent, DomainError, Empresa, EmpresaCommand, EmpresaEvent, Indice, IndiceCommand,
+    IndiceEvent, Local, LocalCommand, LocalEvent, OtroSiNumber, RenewalNumber, Role, Tercero,
+    TerceroCommand, TerceroEvent, TerceroKind,
 };
 
 use super::report::Report;
@@ -90,6 +92,7 @@ decide_via!(Tercero, TerceroCommand, TerceroEvent, "tercero");
 decide_via!(Local, LocalCommand, LocalEvent, "local");
 decide_via!(Indice, IndiceCommand, IndiceEvent, "indice");
 decide_via!(Empresa, EmpresaCommand, EmpresaEvent, "empresa");
+decide_via!(Catalogos, CatalogosCommand, CatalogosEvent, "catalogos");
 
 /// One stream being built: its id, its state so far and its last sequence.
 pub struct Stream<A> {
@@ -149,6 +152,9 @@ pub struct Planner<'a> {
     pub local_names: HashSet<String>,
     pub numbers: HashSet<String>,
     pub digests: digests::DigestImport,
+    /// The catalogs' one stream (tipos, cláusulas) and the ids its rows got.
+    pub catalogos: Stream<Catalogos>,
+    pub catalog_ids: clausulas::CatalogIds,
 }
 
 impl<'a> Planner<'a> {
@@ -168,6 +174,8 @@ impl<'a> Planner<'a> {
             local_names: HashSet::new(),
             numbers: HashSet::new(),
             digests: digests::DigestImport::default(),
+            catalogos: Stream::new(CATALOGOS_ID),
+            catalog_ids: clausulas::CatalogIds::default(),
         }
     }
 
@@ -259,9 +267,11 @@ impl<'a> Planner<'a> {
         self.indices();
         self.terceros();
         self.locales();
+        self.catalogos();
         self.contracts();
         self.company();
         self.digests();
+        self.checklists();
         self.not_modelled();
         super::compare::differences(&mut self);
         self.report.convert("Comparación de alertas con el sistema anterior: vencimiento, preaviso, terminación anticipada y renovación automática (mismas reglas con el fin y la vigencia de cada sistema), pólizas requeridas no aportadas (cada sistema con su regla) y la alerta nueva de informes de ventas; las de pólizas críticas y ajustes no se comparan");

@@ -81,6 +81,7 @@ pub const RECORD_KINDS: &[(&str, &str)] = &[
     ("local", "Locales"),
     ("indice", "Índices (IPC, salario mínimo)"),
     ("empresa", "Datos de la empresa"),
+    ("catalogos", "Catálogos (tipos y cláusulas)"),
 ];
 
 const LABELS: &[(&str, &str)] = &[

@@ -45,6 +45,10 @@ pub struct ContratoDetail<'a> {
     pub past: Option<&'a PastView>,
     /// The printable version (every event of the history, no forms): who printed it and when.
     pub printed: Option<&'a Printed>,
+    /// `Tipo de contrato: BODEGAS`, or empty when the contract has no type.
+    pub type_line: &'a str,
+    /// What the clause checklist says: `Faltan 2 cláusulas obligatorias: …` or `Completa`.
+    pub clauses_line: &'a str,
 }
 
 /// Who printed the page and when (Bogotá), as its printed header says.
@@ -493,6 +497,11 @@ pub fn contrato_page(ctx: &PageContext, d: &ContratoDetail<'_>) -> Markup {
             (card(Some(&terms_title), html! {
                 (vigente_details(d.vigente, d.tercero_name, d.local_name, true))
                 (signed_document(d.contrato))
+                p #tipo-clausulas {
+                    @if !d.type_line.is_empty() { (d.type_line) br; }
+                    "Cláusulas: " (d.clauses_line) " · "
+                    a href={ "/contratos/" (d.id) "/clausulas" } { "Lista de cláusulas y su historial" }
+                }
             }))
             div.stack {
                 (card(Some("Renovaciones automáticas"), renewal_section(d, token)))
@@ -553,6 +562,8 @@ mod tests {
                 note: "",
                 past: None,
                 printed: None,
+                type_line: "",
+                clauses_line: "",
             },
         )
         .into_string();

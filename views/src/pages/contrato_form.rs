@@ -49,6 +49,9 @@ pub struct ContratoFormPage<'a> {
     pub terceros: &'a [(String, String)],
     /// (id, label) of the locales.
     pub locales: &'a [(String, String)],
+    /// (id, label) of the types offered: the active tipos de contrato and de servicio, and the
+    /// contract's own type even when inactive.
+    pub types: &'a [(String, String)],
     pub conflict: Option<Conflict>,
 }
 
@@ -58,6 +61,7 @@ const LABELS: &[(&str, &str)] = &[
     ("clase", "Clase"),
     ("tercero", "Arrendatario / proveedor"),
     ("local", "Local"),
+    ("tipo", "Tipo de contrato o de servicio"),
     ("objeto", "Objeto / destinación"),
     ("fecha_firma", "Fecha de firma"),
     ("fecha_inicio", "Fecha de inicio"),
@@ -114,6 +118,7 @@ pub fn contrato_form_page(ctx: &PageContext, f: &ContratoFormPage<'_>) -> Markup
     };
     let terceros = options(f.terceros);
     let locales = options(f.locales);
+    let types = options(f.types);
     let crumbs: Vec<(&str, &str)> = match f.contract {
         Some((_, number)) => vec![
             ("Contratos", "/contratos"),
@@ -138,6 +143,7 @@ pub fn contrato_form_page(ctx: &PageContext, f: &ContratoFormPage<'_>) -> Markup
                         &[("cliente", "Cliente (arrendamos un local)"), ("proveedor", "Proveedor (compramos un servicio)")]))
                     (select_field(&Field::new("tercero", "Arrendatario / proveedor").value(v.get("tercero")).placeholder("Seleccione…").required().errors(e), &terceros))
                     (select_field(&Field::new("local", "Local").value(v.get("local")).placeholder("Sin local").errors(e), &locales))
+                    (select_field(&Field::new("tipo", "Tipo de contrato o de servicio").value(v.get("tipo")).placeholder("Sin tipo").hint("Tipo de contrato para contratos de cliente; tipo de servicio para contratos de proveedor.").errors(e), &types))
                 }
                 (textarea(&Field::new("objeto", "Objeto / destinación").value(v.get("objeto")).required().errors(e), 2))
             }))
@@ -214,6 +220,7 @@ mod tests {
                 errors: &errors,
                 terceros: &terceros,
                 locales: &[],
+                types: &[],
                 conflict: Some(Conflict {
                     current: html! { p { "canon actual" } },
                 }),
@@ -243,6 +250,7 @@ mod tests {
                 errors: &FormErrors::new(),
                 terceros: &[],
                 locales: &[],
+                types: &[],
                 conflict: None,
             },
         )

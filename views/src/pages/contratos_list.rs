@@ -27,6 +27,8 @@ pub struct ContractFilters {
     pub estado: Option<String>,
     /// `cliente` | `proveedor`.
     pub clase: Option<String>,
+    /// The id of a tipo de contrato or de servicio (only a well-formed uuid is kept).
+    pub tipo: Option<String>,
     pub sort: Sort,
     pub page: u64,
 }
@@ -47,10 +49,23 @@ impl ContractFilters {
                 &["vigente", "por_iniciar", "vencido", "terminado"],
             ),
             clase: pick("clase", &["cliente", "proveedor"]),
+            tipo: q
+                .get("tipo")
+                .filter(|t| looks_like_uuid(t))
+                .map(str::to_string),
             sort: Sort::from_query(query, SORT_KEYS, ("numero", SortDir::Asc)),
             page: crate::components::page_from_query(query),
         }
     }
+}
+
+/// `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` in hexadecimal: the shape of a type's id.
+fn looks_like_uuid(text: &str) -> bool {
+    text.len() == 36
+        && text.char_indices().all(|(i, c)| match i {
+            8 | 13 | 18 | 23 => c == '-',
+            _ => c.is_ascii_hexdigit(),
+        })
 }
 
 /// One row of the list.
@@ -71,6 +86,8 @@ pub struct ContractListRow {
     pub percentage: Option<String>,
     pub status: String,
     pub alert_count: i64,
+    /// The tipo de contrato or de servicio, when it has one.
+    pub type_id: Option<String>,
 }
 
 /// The list page.
@@ -116,6 +133,7 @@ pub fn contracts_page(ctx: &PageContext, list: &ContractList, raw_query: &str) -
                 &[("vigente", "Vigente"), ("por_iniciar", "Por iniciar"), ("vencido", "Vencido"), ("terminado", "Terminado")]))
             (select_field(&Field::new("clase", "Clase").value(f.clase.as_deref().unwrap_or("")).placeholder("Clientes y proveedores"),
                 &[("cliente", "Clientes"), ("proveedor", "Proveedores")]))
+            @if let Some(t) = &f.tipo { input type="hidden" name="tipo" value=(t); }
             div.form-actions {
                 button.btn.btn-primary type="submit" { "Buscar" }
                 a.btn.btn-secondary href="/contratos" { "Limpiar" }
@@ -188,6 +206,7 @@ mod tests {
                 percentage: Some("5.5".into()),
                 status: "vigente".into(),
                 alert_count: 2,
+                type_id: None,
             }],
             total: 1,
             can_write: true,

@@ -134,6 +134,7 @@ pub fn date_label(kind: AlertKind) -> &'static str {
         AlertKind::RenovacionAutomatica => "Fin",
         AlertKind::InformeVentas => "Plazo",
         AlertKind::Seguimiento => "Revisar el",
+        AlertKind::ClausulasFaltantes => "Vigente desde",
         AlertKind::Respaldo => "Último respaldo exitoso",
     }
 }

@@ -4,8 +4,10 @@
 pub mod auditoria;
 pub mod calendario;
 pub mod catalogos;
+pub mod clausulas;
 pub mod confirmacion;
 pub mod conflicto;
+pub mod contrato_clausulas;
 pub mod contrato_detail;
 pub mod contrato_form;
 pub mod contrato_terms;

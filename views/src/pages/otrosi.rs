@@ -363,6 +363,7 @@ pub(crate) mod tests {
             penalty_clause: String::new(),
             late_payment_interest: String::new(),
             signed_document_url: None,
+            type_id: None,
         }));
         for (n, canon, end) in [
             (1, 13_000_000, Some(d(2027, 12, 31))),

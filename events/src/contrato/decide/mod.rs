@@ -1,6 +1,7 @@
 //! All the business rules of a contract: a pure function from (state, command) to new events.
 
 mod adjustment;
+mod checklist;
 mod contract;
 mod document;
 mod imported;
@@ -8,6 +9,8 @@ mod otro_si;
 mod poliza;
 mod renewal;
 mod sales_report;
+
+pub(crate) use checklist::MAX_CHECKLIST;
 
 use super::aggregate::Contrato;
 use super::command::ContratoCommand;
@@ -51,6 +54,9 @@ impl Contrato {
                 reason,
             } => self.terminate(&actor, date, reason),
             DeleteContract { actor, reason } => self.delete(&actor, reason),
+            RecordClauseChecklist {
+                actor, clause_ids, ..
+            } => self.record_checklist(&actor, clause_ids),
 
             DraftOtroSi {
                 actor,

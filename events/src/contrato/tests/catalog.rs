@@ -29,12 +29,16 @@ fn every_event() -> Vec<ContratoEvent> {
     let commands = vec![
         CreateContract {
             actor: gestor(),
-            terms: hybrid_terms(),
+            terms: ContractTerms {
+                type_id: Some(Uuid::from_u128(9)),
+                ..hybrid_terms()
+            },
         },
         UpdateContractTerms {
             actor: gestor(),
             terms: ContractTerms {
                 purpose: "Otro objeto".into(),
+                type_id: Some(Uuid::from_u128(9)),
                 ..hybrid_terms()
             },
             expected_version: 0,
@@ -182,6 +186,11 @@ fn every_event() -> Vec<ContratoEvent> {
             id: Uuid::from_u128(6),
             reason: "Era de otro contrato".into(),
         },
+        RecordClauseChecklist {
+            actor: gestor(),
+            clause_ids: vec![Uuid::from_u128(20), Uuid::from_u128(21)],
+            expected_version: 0,
+        },
         TerminateContract {
             actor: gestor(),
             date: d(2026, 6, 30),
@@ -267,7 +276,7 @@ fn event_types_are_unique_across_aggregates() {
             .iter()
             .all(|doc| doc.version == "1.0" || later.contains(&doc.event_type))
     );
-    assert_eq!(catalog.len(), 2 + 2 + 30 + 1 + 3);
+    assert_eq!(catalog.len(), 2 + 2 + 31 + 1 + 3 + 6);
 }
 
 #[test]

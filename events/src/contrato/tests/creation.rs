@@ -384,3 +384,44 @@ fn follow_up_notes_are_corrected_and_retracted_without_losing_the_original() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn a_clause_checklist_replaces_the_last_one_and_refuses_repeats_and_stale_forms() {
+    use uuid::Uuid;
+    let created = Story::of(terms());
+    let ids = vec![Uuid::from_u128(20), Uuid::from_u128(21)];
+    fn record(clause_ids: Vec<Uuid>, expected_version: u64) -> ContratoCommand {
+        ContratoCommand::RecordClauseChecklist {
+            actor: gestor(),
+            clause_ids,
+            expected_version,
+        }
+    }
+    assert_eq!(
+        created.when(record(ids.clone(), 0)),
+        Ok(vec![ContratoEvent::ClauseChecklistRecorded {
+            clause_ids: ids.clone(),
+            by: "gus.gestor".into(),
+        }])
+    );
+    let recorded = Story::of(terms()).ok(record(ids.clone(), 0));
+    assert_eq!(recorded.state.clauses, ids);
+    // The same set in another order records nothing.
+    assert_eq!(recorded.when(record(vec![ids[1], ids[0]], 2)), Ok(vec![]));
+    // A form prepared before that checklist is stale.
+    assert_eq!(
+        recorded.when(record(vec![], 0)).map_err(|e| e.to_string()),
+        Err("la lista de cláusulas del contrato cambió mientras la editaba".to_string())
+    );
+    assert_eq!(
+        created
+            .when(record(vec![ids[0], ids[1], ids[0]], 0))
+            .map_err(|e| e.to_string()),
+        Err(format!("la cláusula {} está repetida en la lista", ids[0]))
+    );
+    let many = (0..1_001u128).map(Uuid::from_u128).collect();
+    assert_eq!(
+        created.when(record(many, 0)).map_err(|e| e.to_string()),
+        Err("la lista admite como máximo 1000 cláusulas".to_string())
+    );
+}
