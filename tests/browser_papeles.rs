@@ -88,6 +88,28 @@ async fn browser_uploads_a_document_and_walks_the_company_catalogs_and_digests()
     assert!(body(&c).await.contains("Correo de alertas"));
     shot(&c, "correo-alertas.png").await;
 
+    // A sales report's billing, printed by the browser to PDF (the print stylesheet drops the
+    // navigation and forms): the page the guide shows.
+    let delivered = events
+        .iter()
+        .find(|e| e.event_type == "SalesReportDelivered")
+        .unwrap();
+    let period = &delivered.payload["SalesReportDelivered"]["period"];
+    let report = format!(
+        "/contratos/{}/informes-ventas/{}/{}",
+        delivered.aggregate_id, period["year"], period["month"]
+    );
+    c.goto(&format!("{base}{report}")).await.unwrap();
+    assert!(body(&c).await.contains("Facturación"), "{report}");
+    let pdf = c
+        .print(fantoccini::wd::PrintConfiguration::default())
+        .await
+        .unwrap();
+    assert!(pdf.starts_with(b"%PDF"), "a PDF");
+    let path = screenshots_dir().join("facturacion-impresa.pdf");
+    std::fs::write(&path, &pdf).unwrap();
+    println!("printed: {} ({} bytes)", path.display(), pdf.len());
+
     c.close().await.unwrap();
     drop(driver);
 }
