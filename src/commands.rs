@@ -7,9 +7,35 @@ use arriendo_events::{
 
 use crate::store::{CommandError, Db, Framework, Metadata};
 
-/// How many times a catalog command that lost a race is decided again: each race has a winner, so
-/// this many administradores saving at the same instant all get through.
-const CATALOG_RETRIES: u32 = 16;
+/// How many times a command that lost an append race is decided again: each race has a winner, so
+/// this many people saving on one stream at the same instant all get through.
+const APPEND_RETRIES: u32 = 16;
+
+/// Runs `attempt` again when it lost the race to another append on the same stream
+/// (`CommandError::Conflict`), up to [`APPEND_RETRIES`] times, a few milliseconds apart. Deciding
+/// again on the new state is what running the two one after the other would have done: an edit
+/// still carries the version of the part it replaces, so one prepared from a part that changed
+/// meanwhile is refused as stale by the domain, while a note, a document or an edit of another
+/// part is not lost to a race it had no reason to lose.
+async fn retrying<F, Fut>(mut attempt: F) -> Result<(), CommandError<DomainError>>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<(), CommandError<DomainError>>>,
+{
+    let mut retries = 0;
+    loop {
+        match attempt().await {
+            Err(CommandError::Conflict) if retries < APPEND_RETRIES => {
+                retries += 1;
+                // A little apart, so the losers do not meet again at once.
+                let pause =
+                    2 * u64::from(retries) + u64::from(uuid::Uuid::new_v4().as_bytes()[0] % 8);
+                tokio::time::sleep(std::time::Duration::from_millis(pause)).await;
+            }
+            other => return other,
+        }
+    }
+}
 
 pub struct Commands {
     pub contratos: Framework<Contrato>,
@@ -32,13 +58,19 @@ impl Commands {
         }
     }
 
+    /// A command to one contract's stream, decided again if it lost an append race (see
+    /// [`retrying`]): two people adding a note or a document to one contract at once both succeed.
     pub async fn contrato(
         &self,
         id: &str,
         command: ContratoCommand,
         metadata: Metadata,
     ) -> Result<(), CommandError<DomainError>> {
-        self.contratos.execute(id, command, metadata).await
+        retrying(|| {
+            self.contratos
+                .execute(id, command.clone(), metadata.clone())
+        })
+        .await
     }
 
     pub async fn tercero(
@@ -110,23 +142,11 @@ impl Commands {
         command: CatalogosCommand,
         metadata: Metadata,
     ) -> Result<(), CommandError<DomainError>> {
-        let mut retries = 0;
-        loop {
-            let result = self
-                .catalogos
+        retrying(|| {
+            self.catalogos
                 .execute(CATALOGOS_ID, command.clone(), metadata.clone())
-                .await;
-            match result {
-                Err(CommandError::Conflict) if retries < CATALOG_RETRIES => {
-                    retries += 1;
-                    // A little apart, so the losers do not meet again at once.
-                    let pause =
-                        2 * u64::from(retries) + u64::from(uuid::Uuid::new_v4().as_bytes()[0] % 8);
-                    tokio::time::sleep(std::time::Duration::from_millis(pause)).await;
-                }
-                other => return other,
-            }
-        }
+        })
+        .await
     }
 
     /// The catalogs as their stream says now (for edit forms).

@@ -197,6 +197,72 @@ both_engines!(
     super::concurrent_edits_on_two_instances_lose_nothing
 );
 
+/// Appends that no form replaces (notes, documents) from two instances at once: each lost race is
+/// decided again on the new state, so every one is stored, once, and acknowledged.
+async fn concurrent_appends_on_two_instances_are_all_kept(engine: Engine) {
+    const CLIENTS: usize = 4;
+    const EACH: usize = 8;
+    let store = TestStore::new(engine).await;
+    let instances = [store.app.clone(), store.reopen().await];
+    let id = Uuid::now_v7().to_string();
+    create_contract(&instances[0], &id, "CT-2025-030")
+        .await
+        .unwrap();
+    let start = Arc::new(Barrier::new(CLIENTS));
+    let mut clients = Vec::new();
+    for client in 0..CLIENTS {
+        let app = instances[client % 2].clone();
+        let (id, start) = (id.clone(), start.clone());
+        clients.push(tokio::spawn(async move {
+            start.wait().await;
+            for n in 0..EACH {
+                let command = if n % 2 == 0 {
+                    ContratoCommand::AddSeguimiento {
+                        actor: admin(),
+                        date: NaiveDate::from_ymd_opt(2025, 3, 1).unwrap(),
+                        note: format!("Nota {client}-{n}"),
+                        follow_up: None,
+                    }
+                } else {
+                    ContratoCommand::AttachDocument {
+                        actor: admin(),
+                        id: Uuid::now_v7(),
+                        subject: AttachmentSubject::Contrato,
+                        file: StoredFile {
+                            sha256: format!("{:064x}", client * 100 + n),
+                            size_bytes: 1_000,
+                            media_type: MediaType::Pdf,
+                            file_name: format!("anexo-{client}-{n}.pdf"),
+                        },
+                        description: String::new(),
+                    }
+                };
+                app.commands.contrato(&id, command, meta()).await.unwrap();
+            }
+        }));
+    }
+    for client in clients {
+        client.await.unwrap();
+    }
+    let contrato = instances[1]
+        .commands
+        .load_contrato(&id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(contrato.seguimientos.len(), CLIENTS * EACH / 2);
+    assert_eq!(contrato.documents.len(), CLIENTS * EACH / 2);
+    assert_eq!(
+        contract_stream(&instances[0], &id).await.len(),
+        1 + CLIENTS * EACH,
+        "the creation and every append, none doubled"
+    );
+}
+both_engines!(
+    concurrent_appends_on_two_instances_are_all_kept,
+    super::concurrent_appends_on_two_instances_are_all_kept
+);
+
 /// Runs `attempt(instance, round)` on both instances at once; returns the two results.
 async fn race<F, Fut>(
     instances: &[App; 2],

@@ -15,7 +15,7 @@ use arriendo_events::{MediaType, StoredFile};
 use bytes::Bytes;
 use object_store::local::LocalFileSystem;
 use object_store::path::Path as ObjectPath;
-use object_store::{ClientOptions, ObjectStore, ObjectStoreExt, PutPayload};
+use object_store::{ObjectStore, ObjectStoreExt, PutPayload};
 use sha2::{Digest, Sha256};
 
 /// `ARRIENDO_DOCUMENTS_URL`: where documents live (`s3://bucket/prefix`, or a folder). Unset: the
@@ -134,16 +134,33 @@ impl DocumentStore {
     }
 
     fn s3(url: &str, timeout: Duration) -> Result<DocumentStore, DocumentError> {
-        let client = ClientOptions::new()
-            .with_connect_timeout(Duration::from_secs(10))
-            .with_timeout(timeout);
-        let store = object_store::aws::AmazonS3Builder::from_env()
-            .with_url(url)
-            .with_client_options(client)
+        let builder = object_store::aws::AmazonS3Builder::from_env().with_url(url);
+        Self::s3_with(builder, url, timeout)
+    }
+
+    /// An S3 store whose every call is cut at `timeout`, whatever the client's own retries. The
+    /// time limits are set key by key: replacing the client options would drop what `AWS_*`
+    /// variables set there (`AWS_ALLOW_HTTP` for a MinIO or moto endpoint).
+    fn s3_with(
+        builder: object_store::aws::AmazonS3Builder,
+        location: &str,
+        timeout: Duration,
+    ) -> Result<DocumentStore, DocumentError> {
+        use object_store::ClientConfigKey;
+        use object_store::aws::AmazonS3ConfigKey;
+        let store = builder
+            .with_config(
+                AmazonS3ConfigKey::Client(ClientConfigKey::ConnectTimeout),
+                "10s",
+            )
+            .with_config(
+                AmazonS3ConfigKey::Client(ClientConfigKey::Timeout),
+                format!("{}ms", timeout.as_millis()),
+            )
             .build()?;
         Ok(DocumentStore {
             store: Arc::new(store),
-            location: url.to_string(),
+            location: location.to_string(),
             timeout,
         })
     }
@@ -229,6 +246,40 @@ mod tests {
             store.get(&file).await,
             Err(DocumentError::Missing(_))
         ));
+    }
+
+    /// The worst peer: an S3 endpoint that accepts the connection and never answers. The upload
+    /// and the read fail with a timeout after the limit, instead of holding the request.
+    #[tokio::test]
+    async fn a_hung_s3_endpoint_fails_within_the_limit() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        let held = tokio::spawn(async move {
+            let mut open = Vec::new();
+            while let Ok((socket, _)) = listener.accept().await {
+                open.push(socket);
+            }
+        });
+        let builder = object_store::aws::AmazonS3Builder::new()
+            .with_bucket_name("documentos")
+            .with_region("us-east-1")
+            .with_access_key_id("x")
+            .with_secret_access_key("y")
+            .with_endpoint(format!("http://{address}"))
+            .with_allow_http(true);
+        let limit = Duration::from_millis(500);
+        let store = DocumentStore::s3_with(builder, "s3://documentos", limit).unwrap();
+        let upload = pdf("contrato");
+        let started = std::time::Instant::now();
+        let put = store.put(&upload).await;
+        assert!(matches!(put, Err(DocumentError::Timeout(_))), "{put:?}");
+        let file = upload.stored_file("c.pdf").unwrap();
+        assert!(matches!(
+            store.get(&file).await,
+            Err(DocumentError::Timeout(_))
+        ));
+        assert!(started.elapsed() < Duration::from_secs(10));
+        held.abort();
     }
 
     #[test]
