@@ -232,6 +232,7 @@ async fn run_import(app: &App, args: crate::cli::DjangoArgs) -> Result<(), AppEr
         report: args.report,
         as_of: args.as_of.unwrap_or_else(today),
         roles,
+        window: crate::import::WINDOW,
     };
     match crate::import::run(app, &options).await {
         Ok(done) => {

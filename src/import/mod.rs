@@ -1,9 +1,9 @@
 //! `arriendo import django FILE.sqlite3`: moves a company in from the Django system it replaces.
 //!
-//! Phase 1 reads the whole source (read-only) and decides every command in memory with the
-//! aggregates' pure `decide`, so every rule and bound of the app applies; any row that cannot be
-//! brought over is an error and nothing is written. Phase 2 appends the decided events in one
-//! transaction into an empty store. The report says what came over, what changed, what did not,
+//! The source is read read-only and streamed a window of contracts at a time; every command is
+//! decided in memory with the aggregates' pure `decide`, so every rule and bound of the app applies,
+//! and the decided events go into one transaction on an empty store. Any row that cannot be
+//! brought over is an error, and then the transaction is rolled back: nothing is written. The report says what came over, what changed, what did not,
 //! and where the two systems disagree on the import date.
 
 pub mod compare;
@@ -26,7 +26,7 @@ use crate::auth::{password, users};
 use crate::store::StoreError;
 use plan::{NewUser, Planner};
 use report::{Outcome, Report, UserLine};
-use source::{Source, SourceError};
+use source::{Source, SourceError, SourceReader};
 
 pub use write::business_events;
 
@@ -40,6 +40,8 @@ pub struct ImportOptions {
     pub as_of: NaiveDate,
     /// Roles chosen by the operator for some usernames (lower-case), over the default mapping.
     pub roles: Vec<(String, Role)>,
+    /// Contracts planned and written at a time ([`WINDOW`] unless a test wants several windows).
+    pub window: u32,
 }
 
 /// Why the import stopped; the report (when one was asked for) has the details.
@@ -164,7 +166,16 @@ fn save(report: &Report, path: Option<&PathBuf>) -> Result<(), ImportError> {
     Ok(())
 }
 
+/// Contracts planned (and written) at a time: what a large source holds in memory of its contracts.
+pub const WINDOW: u32 = 200;
+
 /// Runs the import (or its rehearsal) and writes the report when asked.
+///
+/// The source streams: the small tables are read whole, then the contracts a window at a time
+/// with every row that hangs from them. Each window's events go into one open transaction as soon
+/// as they are decided, so memory does not grow with the source. The first row that cannot be
+/// brought over stops the writing (planning goes on, so the report names every such row), and the
+/// transaction is rolled back: all or nothing.
 pub async fn run(app: &App, options: &ImportOptions) -> Result<Imported, ImportError> {
     let mut report = Report::new(&options.file, options.as_of);
     let existing = write::business_events(&app.db).await?;
@@ -174,15 +185,40 @@ pub async fn run(app: &App, options: &ImportOptions) -> Result<Imported, ImportE
         return Err(ImportError::NotEmpty(existing));
     }
     let started = std::time::Instant::now();
-    let src = Source::read(&options.file).await?;
-    let read_ms = started.elapsed().as_millis();
+    let mut reader = SourceReader::open(&options.file).await?;
+    let whole = reader.whole();
     let (new_users, passwords) =
-        plan_users(app, &src, &mut report, !options.dry_run, &options.roles).await?;
-    let (plan, mut report) = Planner::new(&src, report, options.as_of).run(&new_users);
+        plan_users(app, &whole, &mut report, !options.dry_run, &options.roles).await?;
+    let mut writer = match options.dry_run {
+        true => None,
+        false => Some(write::Writer::begin(&app.db).await?),
+    };
+    let mut planner = Planner::new(&whole, report, options.as_of);
+    planner.before_contracts(&new_users);
+    let mut events = 0;
+    let mut batch = planner.take_events();
+    loop {
+        events += batch.len();
+        let written = match (&mut writer, planner.report.errors.is_empty()) {
+            (Some(w), true) => w.append(&batch).await,
+            _ => Ok(()),
+        };
+        if let Err(e) = written {
+            return write_failed(planner.finish().1, options, &e);
+        }
+        let Some(window) = reader.next_window(options.window.max(1)).await? else {
+            break;
+        };
+        let mut on_window = planner.on(&window);
+        on_window.contract_window();
+        batch = on_window.take_events();
+        planner = on_window.on(&whole);
+    }
+    planner.orphans(&reader.orphans().await?);
+    let (digests, mut report) = planner.finish();
     tracing::info!(
-        read_ms,
         planned_ms = started.elapsed().as_millis(),
-        events = plan.events.len(),
+        events,
         "django source read and planned"
     );
     if !report.errors.is_empty() {
@@ -192,10 +228,8 @@ pub async fn run(app: &App, options: &ImportOptions) -> Result<Imported, ImportE
         save(&report, options.report.as_ref())?;
         return Err(ImportError::Rejected(report.errors.len()));
     }
-    if options.dry_run {
-        report.outcome = Outcome::DryRun {
-            events: plan.events.len(),
-        };
+    let Some(writer) = writer else {
+        report.outcome = Outcome::DryRun { events };
         if existing > 0 {
             report.recovery = Some(format!(
                 "El almacén ya tiene {existing} eventos de negocio: la importación real se negará; use un almacén vacío."
@@ -206,18 +240,11 @@ pub async fn run(app: &App, options: &ImportOptions) -> Result<Imported, ImportE
             report,
             passwords: vec![],
         });
-    }
-    if let Err(e) = write::write_all(&app.db, &plan.events, &plan.digests).await {
-        report.outcome = Outcome::WriteFailed {
-            reason: e.to_string(),
-        };
-        report.recovery = Some("La transacción se deshizo: el almacén quedó como estaba (vacío). Corrija la causa (espacio en disco, conexión) y vuelva a ejecutar la importación.".into());
-        save(&report, options.report.as_ref())?;
-        return Err(ImportError::Write(e.to_string()));
-    }
-    report.outcome = Outcome::Imported {
-        events: plan.events.len(),
     };
+    if let Err(e) = writer.commit(&digests).await {
+        return write_failed(report, options, &e);
+    }
+    report.outcome = Outcome::Imported { events };
     tracing::info!(
         written_ms = started.elapsed().as_millis(),
         "imported events written"
@@ -231,4 +258,18 @@ pub async fn run(app: &App, options: &ImportOptions) -> Result<Imported, ImportE
     );
     save(&report, options.report.as_ref())?;
     Ok(Imported { report, passwords })
+}
+
+/// The transaction was dropped unfinished, so the store is as it was.
+fn write_failed(
+    mut report: Report,
+    options: &ImportOptions,
+    e: &StoreError,
+) -> Result<Imported, ImportError> {
+    report.outcome = Outcome::WriteFailed {
+        reason: e.to_string(),
+    };
+    report.recovery = Some("La transacción se deshizo: el almacén quedó como estaba (vacío). Corrija la causa (espacio en disco, conexión) y vuelva a ejecutar la importación.".into());
+    save(&report, options.report.as_ref())?;
+    Err(ImportError::Write(e.to_string()))
 }

@@ -5,10 +5,11 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::Arc;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use rust_decimal::{Decimal, RoundingStrategy};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteRow};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection, SqliteRow};
 use sqlx::{Column, ConnectOptions, Row as _, TypeInfo, ValueRef};
 
 /// Why the source could not be read (the report names the table, row and column).
@@ -154,45 +155,77 @@ impl Row {
     }
 }
 
-/// Every table the importer reads, in id order.
+/// Rows of some tables, in id order, with each table's rows indexed by `contrato_id`.
 #[derive(Debug, Default)]
-pub struct Source {
-    pub tables: BTreeMap<&'static str, Vec<Row>>,
+struct Tables {
+    rows: BTreeMap<&'static str, Vec<Row>>,
     /// Positions of each table's rows by `contrato_id`, so per-contract lookups stay linear.
     by_contract: BTreeMap<&'static str, HashMap<i64, Vec<usize>>>,
 }
 
-/// Tables read row by row (the others are only counted).
-pub const READ: &[&str] = &[
+impl Tables {
+    fn insert(&mut self, table: &'static str, rows: Vec<Row>) {
+        let mut index: HashMap<i64, Vec<usize>> = HashMap::new();
+        for (i, row) in rows.iter().enumerate() {
+            if let Ok(Some(contract)) = row.opt_int("contrato_id") {
+                index.entry(contract).or_default().push(i);
+            }
+        }
+        self.by_contract.insert(table, index);
+        self.rows.insert(table, rows);
+    }
+}
+
+/// What the planner sees of the source at one time: the tables read whole (accounts, terceros,
+/// locales, indices, catalogs, company, e-mail settings) and, while contracts are planned, one
+/// window of contracts with every row that hangs from them. The window is all a large database
+/// ever holds in memory of its contracts.
+#[derive(Debug, Default)]
+pub struct Source {
+    whole: Arc<Tables>,
+    window: Tables,
+    /// Rows per table in the whole source, for the report.
+    counts: Arc<BTreeMap<&'static str, usize>>,
+}
+
+/// Tables read whole, once: small, and needed by every contract.
+pub const WHOLE: &[&str] = &[
     "auth_user",
     "gestion_tercero",
     "gestion_local",
     "gestion_tipocontrato",
     "gestion_tiposervicio",
-    "gestion_contrato",
-    "gestion_otrosi",
-    "gestion_renovacionautomatica",
-    "gestion_poliza",
-    "gestion_informeventas",
-    "gestion_calculofacturacionventas",
     "gestion_ipchistorico",
     "gestion_salariominimohistorico",
-    "gestion_calculoipc",
-    "gestion_calculosalariominimo",
-    "gestion_seguimientocontrato",
-    "gestion_seguimientopoliza",
-];
-
-/// Business tables Arriendo does not model yet: counted for the report.
-pub const COUNTED: &[&str] = &[
     "gestion_clausula",
     "gestion_clausulaobligatoria",
-    "gestion_clausulacontrato",
     "gestion_configuracionalerta",
     "gestion_destinatarioalerta",
     "gestion_configuracionemail",
     "gestion_historialenvioemail",
     "gestion_configuracionempresa",
+];
+
+/// The contracts themselves, read a window at a time.
+pub const CONTRACTS: &str = "gestion_contrato";
+
+/// Tables whose rows hang from one contract (`contrato_id`), read with their contract's window.
+pub const OF_CONTRACT: &[&str] = &[
+    "gestion_otrosi",
+    "gestion_renovacionautomatica",
+    "gestion_poliza",
+    "gestion_informeventas",
+    "gestion_calculofacturacionventas",
+    "gestion_calculoipc",
+    "gestion_calculosalariominimo",
+    "gestion_seguimientocontrato",
+    "gestion_seguimientopoliza",
+    "gestion_clausulacontrato",
+];
+
+/// Tables Arriendo does not import (code catalogs, the old product's license, requirements the
+/// contract's own columns already hold): only counted for the report.
+pub const COUNTED: &[&str] = &[
     "gestion_requerimientopoliza",
     "gestion_tipocondicionipc",
     "gestion_periodicidadipc",
@@ -201,21 +234,42 @@ pub const COUNTED: &[&str] = &[
 
 impl Source {
     pub fn rows(&self, table: &str) -> &[Row] {
-        self.tables.get(table).map_or(&[], Vec::as_slice)
+        self.window
+            .rows
+            .get(table)
+            .or_else(|| self.whole.rows.get(table))
+            .map_or(&[], Vec::as_slice)
     }
 
-    /// The rows of `table` whose `contrato_id` is `contract`, in id order.
+    /// The rows of `table` whose `contrato_id` is `contract`, in id order (within the window).
     pub fn of_contract(&self, table: &str, contract: i64) -> Vec<&Row> {
         let rows = self.rows(table);
-        self.by_contract
+        self.window
+            .by_contract
             .get(table)
             .and_then(|index| index.get(&contract))
             .map(|positions| positions.iter().filter_map(|i| rows.get(*i)).collect())
             .unwrap_or_default()
     }
 
-    /// Opens `path` read-only (SQLite refuses every write on the connection) and reads the tables.
-    pub async fn read(path: &Path) -> Res<Source> {
+    /// How many rows each table of the source holds.
+    pub fn counts(&self) -> &BTreeMap<&'static str, usize> {
+        &self.counts
+    }
+}
+
+/// The Django database opened read-only (SQLite refuses every write on the connection), handing
+/// out the whole tables once and then the contracts a window at a time, in id order.
+pub struct SourceReader {
+    conn: SqliteConnection,
+    whole: Arc<Tables>,
+    counts: Arc<BTreeMap<&'static str, usize>>,
+    last_contract: Option<i64>,
+}
+
+impl SourceReader {
+    /// Opens `path`, counts every table and reads the whole ones.
+    pub async fn open(path: &Path) -> Res<SourceReader> {
         let open_err = |reason: String| SourceError::Open {
             path: path.display().to_string(),
             reason,
@@ -230,32 +284,107 @@ impl Source {
             .connect()
             .await
             .map_err(|e| open_err(e.to_string()))?;
-        let mut source = Source::default();
-        for table in READ.iter().chain(COUNTED) {
-            let sql = format!("SELECT * FROM \"{table}\" ORDER BY id");
-            let rows =
-                sqlx::query(&sql)
-                    .fetch_all(&mut conn)
-                    .await
-                    .map_err(|e| SourceError::Table {
-                        table: (*table).to_string(),
-                        reason: e.to_string(),
-                    })?;
-            let rows = rows
-                .iter()
-                .map(|r| to_row(table, r))
-                .collect::<Res<Vec<Row>>>()?;
-            let mut index: HashMap<i64, Vec<usize>> = HashMap::new();
-            for (i, row) in rows.iter().enumerate() {
-                if let Ok(Some(contract)) = row.opt_int("contrato_id") {
-                    index.entry(contract).or_default().push(i);
-                }
-            }
-            source.by_contract.insert(table, index);
-            source.tables.insert(table, rows);
+        let mut counts = BTreeMap::new();
+        for table in WHOLE
+            .iter()
+            .chain([&CONTRACTS])
+            .chain(OF_CONTRACT)
+            .chain(COUNTED)
+        {
+            let sql = format!("SELECT COUNT(*) FROM \"{table}\"");
+            let n: i64 = sqlx::query_scalar(&sql)
+                .fetch_one(&mut conn)
+                .await
+                .map_err(|e| table_err(table, &e))?;
+            counts.insert(*table, usize::try_from(n).unwrap_or(0));
         }
-        Ok(source)
+        let mut whole = Tables::default();
+        for table in WHOLE {
+            let sql = format!("SELECT * FROM \"{table}\" ORDER BY id");
+            whole.insert(table, fetch(&mut conn, table, &sql, &[]).await?);
+        }
+        Ok(SourceReader {
+            conn,
+            whole: Arc::new(whole),
+            counts: Arc::new(counts),
+            last_contract: None,
+        })
     }
+
+    /// The whole tables, with no contract in view.
+    pub fn whole(&self) -> Source {
+        Source {
+            whole: Arc::clone(&self.whole),
+            window: Tables::default(),
+            counts: Arc::clone(&self.counts),
+        }
+    }
+
+    /// The next `size` contracts in id order with every row that hangs from them; `None` after
+    /// the last one.
+    pub async fn next_window(&mut self, size: u32) -> Res<Option<Source>> {
+        let sql = format!("SELECT * FROM \"{CONTRACTS}\" WHERE id > ? ORDER BY id LIMIT {size}");
+        let after = self.last_contract.unwrap_or(i64::MIN);
+        let contracts = fetch(&mut self.conn, CONTRACTS, &sql, &[after]).await?;
+        let (Some(first), Some(last)) = (contracts.first(), contracts.last()) else {
+            return Ok(None);
+        };
+        let (first, last) = (first.id, last.id);
+        self.last_contract = Some(last);
+        let mut window = Tables::default();
+        window.insert(CONTRACTS, contracts);
+        for table in OF_CONTRACT {
+            let sql = format!(
+                "SELECT * FROM \"{table}\" WHERE contrato_id >= ? AND contrato_id <= ? ORDER BY id"
+            );
+            window.insert(
+                table,
+                fetch(&mut self.conn, table, &sql, &[first, last]).await?,
+            );
+        }
+        Ok(Some(Source {
+            whole: Arc::clone(&self.whole),
+            window,
+            counts: Arc::clone(&self.counts),
+        }))
+    }
+
+    /// Rows hanging from a contract the source does not have (or from none).
+    pub async fn orphans(&mut self) -> Res<Vec<Row>> {
+        let mut out = vec![];
+        for table in OF_CONTRACT {
+            let sql = format!(
+                "SELECT * FROM \"{table}\" WHERE contrato_id IS NULL \
+                 OR contrato_id NOT IN (SELECT id FROM \"{CONTRACTS}\") ORDER BY id"
+            );
+            out.extend(fetch(&mut self.conn, table, &sql, &[]).await?);
+        }
+        Ok(out)
+    }
+}
+
+fn table_err(table: &str, e: &sqlx::Error) -> SourceError {
+    SourceError::Table {
+        table: table.to_string(),
+        reason: e.to_string(),
+    }
+}
+
+async fn fetch(
+    conn: &mut SqliteConnection,
+    table: &'static str,
+    sql: &str,
+    binds: &[i64],
+) -> Res<Vec<Row>> {
+    let mut query = sqlx::query(sql);
+    for value in binds {
+        query = query.bind(*value);
+    }
+    let rows = query
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(|e| table_err(table, &e))?;
+    rows.iter().map(|r| to_row(table, r)).collect()
 }
 
 fn to_row(table: &'static str, row: &SqliteRow) -> Res<Row> {

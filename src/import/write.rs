@@ -1,4 +1,4 @@
-//! Phase 2: the planned events in one transaction, so a failure leaves the store as it was.
+//! The planned events in one transaction, so a failure leaves the store as it was.
 //! Positions and `recorded_at` are the store's (its triggers assign them, and the uniqueness
 //! claims of numbers, NITs and names are taken as for any command).
 
@@ -128,16 +128,29 @@ async fn append_digests(tx: &mut Tx, d: &DigestImport) -> Result<(), StoreError>
     Ok(())
 }
 
-/// Appends every event and the digests' rows, or nothing.
-pub async fn write_all(
-    db: &Db,
-    events: &[Planned],
-    digests: &DigestImport,
-) -> Result<(), StoreError> {
-    let mut tx = db.begin().await?;
-    for e in events {
-        append(&mut tx, e).await?;
+/// One transaction that receives the events a window at a time; dropped without `commit`, it
+/// rolls back and the store is as it was.
+pub struct Writer {
+    tx: Tx,
+}
+
+impl Writer {
+    pub async fn begin(db: &Db) -> Result<Writer, StoreError> {
+        Ok(Writer {
+            tx: db.begin().await?,
+        })
     }
-    append_digests(&mut tx, digests).await?;
-    tx.commit().await
+
+    pub async fn append(&mut self, events: &[Planned]) -> Result<(), StoreError> {
+        for e in events {
+            append(&mut self.tx, e).await?;
+        }
+        Ok(())
+    }
+
+    /// Writes the alert digests' rows and commits everything.
+    pub async fn commit(mut self, digests: &DigestImport) -> Result<(), StoreError> {
+        append_digests(&mut self.tx, digests).await?;
+        self.tx.commit().await
+    }
 }

@@ -1,7 +1,7 @@
-//! Phase 1: every source row becomes commands, decided in memory by the same pure `decide` the
-//! app runs, in stream order. Nothing touches the store; the result is the list of events to
-//! write and the report. Any row that cannot be brought over is an error in the report, and one
-//! error means nothing is written.
+//! Every source row becomes commands, decided in memory by the same pure `decide` the app runs, in
+//! stream order. Nothing here touches the store: the caller takes the decided events after each
+//! step (`take_events`) and writes them. Any row that cannot be brought over is an error in the
+//! report, and one error means nothing is written.
 
 mod catalogs;
 mod clausulas;
@@ -129,14 +129,6 @@ pub struct NewUser {
     pub password_hash: String,
 }
 
-/// What phase 1 produced.
-pub struct Plan {
-    pub events: Vec<Planned>,
-    pub contracts: Vec<PlannedContract>,
-    /// Alert digest settings, recipients and send history: rows, written with the events.
-    pub digests: digests::DigestImport,
-}
-
 pub struct Planner<'a> {
     pub src: &'a Source,
     pub report: Report,
@@ -257,31 +249,82 @@ impl<'a> Planner<'a> {
         }
     }
 
-    /// Runs every step in dependency order and returns the plan and the report.
-    pub fn run(mut self, users: &[NewUser]) -> (Plan, Report) {
-        for table in self.src.tables.keys() {
-            let read = self.src.rows(table).len();
-            self.report.count(table).read = read;
+    /// The steps before any contract: accounts, indices, terceros, locales, catalogs, company and
+    /// the e-mail settings, read from the whole tables.
+    pub fn before_contracts(&mut self, users: &[NewUser]) {
+        for (table, read) in self.src.counts() {
+            self.report.count(table).read = *read;
         }
         self.users(users);
         self.indices();
         self.terceros();
         self.locales();
         self.catalogos();
-        self.contracts();
         self.company();
         self.digests();
+    }
+
+    /// Plans the contracts of the source's window, each with its documents, records and
+    /// checklist, and compares each with the old system on the import date. The contracts' own
+    /// states are dropped afterwards: the next window never looks back.
+    pub fn contract_window(&mut self) {
+        self.contracts();
         self.checklists();
+        super::compare::differences(self);
+        self.contracts.clear();
+    }
+
+    /// Rows that hang from a contract the source does not have: nothing to attach them to.
+    pub fn orphans(&mut self, rows: &[Row]) {
+        for row in rows {
+            let contract = row.opt_int("contrato_id").ok().flatten();
+            let subject =
+                contract.map_or_else(|| "sin contrato".to_string(), |id| format!("contrato {id}"));
+            self.report.skip(
+                row.table,
+                row.id,
+                subject,
+                "su contrato no existe en el sistema anterior",
+            );
+        }
+    }
+
+    /// The events decided since the last call, to be written (or, in a rehearsal, counted).
+    pub fn take_events(&mut self) -> Vec<Planned> {
+        std::mem::take(&mut self.events)
+    }
+
+    /// The same planner over another view of the source (the next window of contracts).
+    pub fn on<'b>(self, src: &'b Source) -> Planner<'b> {
+        Planner {
+            src,
+            report: self.report,
+            as_of: self.as_of,
+            admin: self.admin,
+            events: self.events,
+            request_id: self.request_id,
+            now: self.now,
+            terceros: self.terceros,
+            locales: self.locales,
+            contracts: self.contracts,
+            nits: self.nits,
+            local_names: self.local_names,
+            numbers: self.numbers,
+            digests: self.digests,
+            catalogos: self.catalogos,
+            catalog_ids: self.catalog_ids,
+        }
+    }
+
+    /// The steps after the last contract; returns the alert digests' rows and the report.
+    pub fn finish(mut self) -> (digests::DigestImport, Report) {
         self.not_modelled();
-        super::compare::differences(&mut self);
+        // Grouped by contract for the reader, each contract's in the order found (its billing
+        // first, then the comparison on the import date), whatever the window.
+        self.report
+            .differences
+            .sort_by(|a, b| a.contract.cmp(&b.contract));
         self.report.convert("Comparación de alertas con el sistema anterior: vencimiento, preaviso, terminación anticipada y renovación automática (mismas reglas con el fin y la vigencia de cada sistema), pólizas requeridas no aportadas (cada sistema con su regla) y la alerta nueva de informes de ventas; las de pólizas críticas y ajustes no se comparan");
-        (
-            Plan {
-                events: self.events,
-                contracts: self.contracts,
-                digests: self.digests,
-            },
-            self.report,
-        )
+        (self.digests, self.report)
     }
 }
