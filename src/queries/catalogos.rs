@@ -2,9 +2,9 @@
 
 use arriendo_events::{Local, Nit, Tercero};
 use arriendo_views::pages::catalogos::ContractRow;
-use chrono::NaiveDate;
 
-use super::filters::{Bind, Filters, bind_all, like_pattern, limit_offset};
+use super::decode::iso_date;
+use super::filters::{Bind, Filters, bind_all, limit_offset};
 use crate::store::{Db, StoreError};
 
 /// `(id, nit canonical, kind, razón social)`.
@@ -18,16 +18,7 @@ pub async fn terceros(
     page: u64,
 ) -> Result<(Vec<TerceroListRow>, u64), StoreError> {
     let mut f = Filters::new();
-    if !q.trim().is_empty() {
-        let undotted: String = q.chars().filter(|c| *c != '.').collect();
-        f.add(
-            "(search LIKE ? OR search LIKE ?)",
-            vec![
-                Bind::Text(like_pattern(q)),
-                Bind::Text(like_pattern(&undotted)),
-            ],
-        );
-    }
+    f.search(q);
     if let Some(kind) = kind {
         f.add("kind = ?", vec![Bind::Text(kind.to_string())]);
     }
@@ -101,9 +92,7 @@ pub type LocalListRow = (String, String, String, String);
 
 pub async fn locales(db: &Db, q: &str, page: u64) -> Result<(Vec<LocalListRow>, u64), StoreError> {
     let mut f = Filters::new();
-    if !q.trim().is_empty() {
-        f.add("search LIKE ?", vec![Bind::Text(like_pattern(q))]);
-    }
+    f.search(q);
     let (limit, offset) = limit_offset(page);
     let sql = format!(
         "SELECT id, name, location, area_m2 FROM rm_locales{} ORDER BY name, id{}",
@@ -146,17 +135,18 @@ pub enum ContractsOf<'a> {
     Local(&'a str),
 }
 
-type ContractTuple = (
-    String,
-    String,
-    String,
-    String,
-    Option<String>,
-    String,
-    String,
-    String,
-    String,
-);
+#[derive(sqlx::FromRow)]
+struct ContractListed {
+    id: String,
+    number: String,
+    kind: String,
+    tercero_name: String,
+    local_name: Option<String>,
+    modality: String,
+    start_date: String,
+    end_date: String,
+    status: String,
+}
 
 /// The contracts of a tercero or a local, newest start first (at most 500).
 pub async fn contracts_of(db: &Db, of: ContractsOf<'_>) -> Result<Vec<ContractRow>, StoreError> {
@@ -168,32 +158,24 @@ pub async fn contracts_of(db: &Db, of: ContractsOf<'_>) -> Result<Vec<ContractRo
         "SELECT id, number, kind, tercero_name, local_name, modality, start_date, end_date, status \
          FROM rm_contracts WHERE {column} = $1 ORDER BY start_date DESC, number LIMIT 500"
     );
-    let rows: Vec<ContractTuple> = crate::on_pool!(db, pool => {
+    let rows: Vec<ContractListed> = crate::on_pool!(db, pool => {
         sqlx::query_as(&sql).bind(id).fetch_all(pool).await?
     });
-    Ok(rows
-        .into_iter()
-        .map(
-            |(id, number, kind, tercero_name, local_name, modality, start, end, status)| {
-                ContractRow {
-                    id,
-                    number,
-                    kind,
-                    tercero_name,
-                    local_name,
-                    modality,
-                    start_date: iso_date(&start),
-                    end_date: iso_date(&end),
-                    status,
-                }
-            },
-        )
-        .collect())
-}
-
-/// An ISO date from a read model (they are written by the projector, so always valid).
-pub fn iso_date(text: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap_or_default()
+    rows.into_iter()
+        .map(|r| {
+            Ok(ContractRow {
+                start_date: iso_date(&r.start_date)?,
+                end_date: iso_date(&r.end_date)?,
+                id: r.id,
+                number: r.number,
+                kind: r.kind,
+                tercero_name: r.tercero_name,
+                local_name: r.local_name,
+                modality: r.modality,
+                status: r.status,
+            })
+        })
+        .collect()
 }
 
 /// The number of a contract (for list headers filtered by contract).

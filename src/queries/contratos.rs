@@ -4,17 +4,12 @@
 
 use arriendo_projections::{AlertKind, Severity};
 use arriendo_views::components::SortDir;
-use arriendo_views::pages::contratos_list::{ContractFilters, ContractListRow, PER_PAGE};
+use arriendo_views::pages::contratos_list::{ContractFilters, ContractListRow};
 use arriendo_views::pages::dashboard::AlertRow;
-use chrono::NaiveDate;
 
+use super::decode::iso_date;
+use super::filters::{Bind, Filters, bind_all, limit_offset};
 use crate::store::{Db, StoreError};
-
-/// An ISO date column.
-pub fn iso(text: &str) -> Result<NaiveDate, StoreError> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .map_err(|e| StoreError::Invalid(format!("bad date {text:?}: {e}")))
-}
 
 fn sort_column(key: &str) -> &'static str {
     match key {
@@ -27,107 +22,76 @@ fn sort_column(key: &str) -> &'static str {
     }
 }
 
-/// `%text%` for LIKE with `\` as the escape character.
-pub fn like_pattern(text: &str) -> String {
-    let mut out = String::from("%");
-    for c in crate::read_models::search::fold(text).chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out.push('%');
-    out
+#[derive(sqlx::FromRow)]
+struct ContractListed {
+    id: String,
+    number: String,
+    kind: String,
+    tercero_name: String,
+    tercero_nit: String,
+    local_name: Option<String>,
+    modality: String,
+    start_date: String,
+    end_date: String,
+    canon: Option<i64>,
+    percentage: Option<String>,
+    status: String,
+    alert_count: i64,
+    type_id: Option<String>,
 }
-
-type ListRow = (
-    String,
-    String,
-    String,
-    String,
-    String,
-    Option<String>,
-    String,
-    String,
-    String,
-    Option<i64>,
-    Option<String>,
-    String,
-    i64,
-    Option<String>,
-);
 
 /// One page of the contract list and the total with the same filters.
 pub async fn list(db: &Db, f: &ContractFilters) -> Result<(Vec<ContractListRow>, u64), StoreError> {
-    let mut clauses = vec!["status <> 'eliminado'".to_string()];
-    let mut binds: Vec<String> = Vec::new();
-    if !f.q.is_empty() {
-        // A NIT typed with dots finds the tercero too (the column keeps it without them).
-        let undotted: String = f.q.chars().filter(|c| *c != '.').collect();
-        binds.push(like_pattern(&f.q));
-        binds.push(like_pattern(&undotted));
-        clauses.push(format!(
-            "(search LIKE ${} ESCAPE '\\' OR search LIKE ${} ESCAPE '\\')",
-            binds.len() - 1,
-            binds.len()
-        ));
+    let mut filters = Filters::new();
+    filters.add("status <> 'eliminado'", vec![]);
+    filters.search(&f.q);
+    for (clause, value) in [
+        ("modality = ?", &f.modalidad),
+        ("status = ?", &f.estado),
+        ("kind = ?", &f.clase),
+        ("type_id = ?", &f.tipo),
+    ] {
+        if let Some(value) = value {
+            filters.add(clause, vec![Bind::Text(value.clone())]);
+        }
     }
-    let mut add = |clause: &str, value: String, binds: &mut Vec<String>| {
-        binds.push(value);
-        clauses.push(clause.replace('?', &format!("${}", binds.len())));
-    };
-    if let Some(m) = &f.modalidad {
-        add("modality = ?", m.clone(), &mut binds);
-    }
-    if let Some(s) = &f.estado {
-        add("status = ?", s.clone(), &mut binds);
-    }
-    if let Some(k) = &f.clase {
-        add("kind = ?", k.clone(), &mut binds);
-    }
-    if let Some(t) = &f.tipo {
-        add("type_id = ?", t.clone(), &mut binds);
-    }
-    let filter = clauses.join(" AND ");
     let dir = match f.sort.dir {
         SortDir::Asc => "ASC",
         SortDir::Desc => "DESC",
     };
     let column = sort_column(&f.sort.key);
-    let offset = f.page.saturating_sub(1).saturating_mul(PER_PAGE);
+    let (limit, offset) = limit_offset(f.page);
     let sql = format!(
         "SELECT id, number, kind, tercero_name, tercero_nit, local_name, modality, start_date, \
-         end_date, canon, percentage, status, alert_count, type_id FROM rm_contracts WHERE {filter} \
-         ORDER BY {column} {dir}, number ASC LIMIT {PER_PAGE} OFFSET {offset}"
+         end_date, canon, percentage, status, alert_count, type_id FROM rm_contracts{} \
+         ORDER BY {column} {dir}, number ASC{}",
+        filters.where_sql(),
+        filters.limit_sql()
     );
-    let count_sql = format!("SELECT COUNT(*) FROM rm_contracts WHERE {filter}");
-    let (rows, total): (Vec<ListRow>, i64) = crate::on_pool!(db, pool => {
-        let mut q = sqlx::query_as::<_, ListRow>(&sql);
-        let mut c = sqlx::query_scalar::<_, i64>(&count_sql);
-        for b in &binds {
-            q = q.bind(b);
-            c = c.bind(b);
-        }
+    let count_sql = format!("SELECT COUNT(*) FROM rm_contracts{}", filters.where_sql());
+    let (rows, total): (Vec<ContractListed>, i64) = crate::on_pool!(db, pool => {
+        let q = bind_all!(sqlx::query_as(&sql), filters.binds()).bind(limit).bind(offset);
+        let c = bind_all!(sqlx::query_scalar(&count_sql), filters.binds());
         (q.fetch_all(pool).await?, c.fetch_one(pool).await?)
     });
     let rows = rows
         .into_iter()
         .map(|r| {
             Ok(ContractListRow {
-                id: r.0,
-                number: r.1,
-                kind: r.2,
-                tercero_name: r.3,
-                tercero_nit: r.4,
-                local_name: r.5,
-                modality: r.6,
-                start_date: iso(&r.7)?,
-                end_date: iso(&r.8)?,
-                canon: r.9,
-                percentage: r.10,
-                status: r.11,
-                alert_count: r.12,
-                type_id: r.13,
+                start_date: iso_date(&r.start_date)?,
+                end_date: iso_date(&r.end_date)?,
+                id: r.id,
+                number: r.number,
+                kind: r.kind,
+                tercero_name: r.tercero_name,
+                tercero_nit: r.tercero_nit,
+                local_name: r.local_name,
+                modality: r.modality,
+                canon: r.canon,
+                percentage: r.percentage,
+                status: r.status,
+                alert_count: r.alert_count,
+                type_id: r.type_id,
             })
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
@@ -207,7 +171,7 @@ pub(crate) fn alert_row(t: AlertTuple) -> Result<AlertRow, StoreError> {
         contract_id: Some(t.2),
         contract_number: t.3,
         tercero_name: t.4.unwrap_or_default(),
-        trigger_date: iso(&t.5)?,
+        trigger_date: iso_date(&t.5)?,
         days_left: t.6,
         source: t.7,
         message: t.8,
@@ -254,7 +218,6 @@ mod tests {
 
     #[test]
     fn like_escapes_wildcards() {
-        assert_eq!(like_pattern("Café_50%"), "%cafe\\_50\\%%");
         assert_eq!(sort_column("x; DROP"), "number");
         assert_eq!(sort_column("fin"), "end_date");
     }

@@ -37,6 +37,22 @@ impl Filters {
         self.binds.extend(values);
     }
 
+    /// What a person typed in a search box, over the folded `search` column: case and accents
+    /// ignored, `%` and `_` taken literally, and a NIT typed with dots found without them.
+    pub fn search(&mut self, typed: &str) {
+        if typed.trim().is_empty() {
+            return;
+        }
+        let undotted: String = typed.chars().filter(|c| *c != '.').collect();
+        self.add(
+            "(search LIKE ? ESCAPE '\\' OR search LIKE ? ESCAPE '\\')",
+            vec![
+                Bind::Text(like_pattern(typed)),
+                Bind::Text(like_pattern(&undotted)),
+            ],
+        );
+    }
+
     /// ` WHERE a AND b`, or nothing.
     pub fn where_sql(&self) -> String {
         if self.clauses.is_empty() {
@@ -57,14 +73,18 @@ impl Filters {
     }
 }
 
-/// `%text%` for a LIKE on the lower-case search column, with LIKE's wildcards taken literally
-/// where the engines allow it (they are rare in names; `%` and `_` are simply removed).
+/// `%text%` for a LIKE on the folded search column (lower case, no accents), with LIKE's
+/// wildcards and `\` escaped: use it with `ESCAPE '\'` (as [`Filters::search`] does).
 pub fn like_pattern(text: &str) -> String {
-    let cleaned: String = crate::read_models::search::fold(text.trim())
-        .chars()
-        .filter(|c| *c != '%' && *c != '_')
-        .collect();
-    format!("%{cleaned}%")
+    let mut out = String::from("%");
+    for c in crate::read_models::search::fold(text.trim()).chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('%');
+    out
 }
 
 /// Binds every value of `$binds` (a `&[Bind]`) to the query `$q`.
@@ -104,6 +124,26 @@ mod tests {
         f.add("(x = ? OR y = ?)", vec![Bind::Int(1), Bind::Int(2)]);
         assert_eq!(f.where_sql(), " WHERE kind = $1 AND (x = $2 OR y = $3)");
         assert_eq!(f.limit_sql(), " LIMIT $4 OFFSET $5");
-        assert_eq!(like_pattern(" Café_% "), "%cafe%");
+        assert_eq!(like_pattern(" Café_50% "), "%cafe\\_50\\%%");
+        assert_eq!(like_pattern("a\\b"), "%a\\\\b%");
+    }
+
+    #[test]
+    fn a_search_finds_a_nit_typed_with_dots() {
+        let mut f = Filters::new();
+        f.search("  ");
+        assert_eq!(f.where_sql(), "");
+        f.search("900.123.456-8");
+        assert_eq!(
+            f.where_sql(),
+            " WHERE (search LIKE $1 ESCAPE '\\' OR search LIKE $2 ESCAPE '\\')"
+        );
+        assert_eq!(
+            f.binds(),
+            [
+                Bind::Text("%900.123.456-8%".into()),
+                Bind::Text("%900123456-8%".into())
+            ]
+        );
     }
 }

@@ -2,7 +2,7 @@
 
 use arriendo_views::pages::indices::PendingAdjustment;
 
-use super::catalogos::iso_date;
+use super::decode::iso_date;
 use crate::store::{Db, StoreError};
 
 /// `(kind, year, value as decimal text)`, by kind and year.
@@ -27,11 +27,20 @@ pub async fn value(db: &Db, kind: &str, year: i64) -> Result<Option<String>, Sto
     Ok(value)
 }
 
-type Tuple = (String, String, String, i64, String, String, String);
+#[derive(sqlx::FromRow)]
+struct AdjustmentListed {
+    contract_id: String,
+    contract_number: String,
+    trigger_date: String,
+    days_left: i64,
+    severity: String,
+    message: String,
+    source_phrase: String,
+}
 
 /// Contracts with an adjustment due or overdue, most urgent first (at most 200).
 pub async fn pending_adjustments(db: &Db) -> Result<Vec<PendingAdjustment>, StoreError> {
-    let rows: Vec<Tuple> = crate::on_pool!(db, pool => {
+    let rows: Vec<AdjustmentListed> = crate::on_pool!(db, pool => {
         sqlx::query_as(
             "SELECT contract_id, contract_number, trigger_date, days_left, severity, message, source_phrase \
              FROM rm_alerts WHERE kind = $1 ORDER BY severity_rank, trigger_date, contract_number LIMIT 200",
@@ -40,20 +49,17 @@ pub async fn pending_adjustments(db: &Db) -> Result<Vec<PendingAdjustment>, Stor
         .fetch_all(pool)
         .await?
     });
-    Ok(rows
-        .into_iter()
-        .map(
-            |(contract_id, contract_number, date, days_left, severity, message, source_phrase)| {
-                PendingAdjustment {
-                    contract_id,
-                    contract_number,
-                    date: iso_date(&date),
-                    days_left,
-                    severity,
-                    message,
-                    source_phrase,
-                }
-            },
-        )
-        .collect())
+    rows.into_iter()
+        .map(|r| {
+            Ok(PendingAdjustment {
+                date: iso_date(&r.trigger_date)?,
+                contract_id: r.contract_id,
+                contract_number: r.contract_number,
+                days_left: r.days_left,
+                severity: r.severity,
+                message: r.message,
+                source_phrase: r.source_phrase,
+            })
+        })
+        .collect()
 }

@@ -6,6 +6,7 @@ pub mod catalogos;
 pub mod clausulas;
 pub mod contratos;
 pub mod dashboard;
+pub mod decode;
 pub mod empresa;
 pub mod filters;
 pub mod indices;

@@ -2,25 +2,26 @@
 
 use arriendo_views::pages::polizas::{PolizaFilters, PolizaRow};
 
-use super::catalogos::iso_date;
+use super::decode::iso_date;
 use super::filters::{Bind, Filters, bind_all, limit_offset};
 use crate::store::{Db, StoreError};
 
-type Tuple = (
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    i64,
-    String,
-    String,
-    String,
-    String,
-    String,
-);
+#[derive(sqlx::FromRow)]
+struct PolizaListed {
+    id: String,
+    contract_id: String,
+    contract_number: String,
+    tercero_name: String,
+    kind: String,
+    number: String,
+    insurer: String,
+    insured_value: i64,
+    valid_to: String,
+    effective_expiry: String,
+    status: String,
+    compliance: String,
+    required_by: String,
+}
 
 /// The kind as stored (its display name) for a filter slug.
 fn kind_name(slug: &str) -> Option<&'static str> {
@@ -81,7 +82,7 @@ pub async fn list(
         f.limit_sql()
     );
     let count_sql = format!("SELECT COUNT(*) FROM rm_polizas{}", f.where_sql());
-    let rows: Vec<Tuple> = crate::on_pool!(db, pool => {
+    let rows: Vec<PolizaListed> = crate::on_pool!(db, pool => {
         bind_all!(sqlx::query_as(&sql), f.binds()).bind(limit).bind(offset).fetch_all(pool).await?
     });
     let total: i64 = crate::on_pool!(db, pool => {
@@ -89,38 +90,24 @@ pub async fn list(
     });
     let rows = rows
         .into_iter()
-        .map(
-            |(
-                id,
-                contract_id,
-                contract_number,
-                tercero_name,
-                kind,
-                number,
-                insurer,
-                insured_value,
-                valid_to,
-                effective_expiry,
-                status,
-                compliance,
-                required_by,
-            )| PolizaRow {
-                id,
-                contract_id,
-                contract_number,
-                tercero_name,
-                kind,
-                number,
-                insurer,
-                insured_value,
-                valid_to: iso_date(&valid_to),
-                effective_expiry: iso_date(&effective_expiry),
-                status,
-                compliance,
-                required_by,
-            },
-        )
-        .collect();
+        .map(|r| {
+            Ok(PolizaRow {
+                valid_to: iso_date(&r.valid_to)?,
+                effective_expiry: iso_date(&r.effective_expiry)?,
+                id: r.id,
+                contract_id: r.contract_id,
+                contract_number: r.contract_number,
+                tercero_name: r.tercero_name,
+                kind: r.kind,
+                number: r.number,
+                insurer: r.insurer,
+                insured_value: r.insured_value,
+                status: r.status,
+                compliance: r.compliance,
+                required_by: r.required_by,
+            })
+        })
+        .collect::<Result<_, StoreError>>()?;
     Ok((rows, u64::try_from(total).unwrap_or(0)))
 }
 

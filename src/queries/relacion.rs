@@ -6,7 +6,7 @@
 use arriendo_events::Contrato;
 use chrono::NaiveDate;
 
-use super::contratos::iso;
+use super::decode::iso_date;
 use crate::store::{Db, StoreError};
 
 /// One contract of the rent roll.
@@ -65,7 +65,7 @@ pub async fn page(db: &Db, after: &str, limit: i64) -> Result<Vec<RentRollRow>, 
     let states = crate::read_models::contract_events::load_many(db, &ids).await?;
     rows.into_iter()
         .map(|r| {
-            let end_date = iso(&r.9)?;
+            let end_date = iso_date(&r.9)?;
             // Only a fixed canon or a minimum is adjusted; variable puro has nothing to adjust.
             let next_adjustment = r.7.and_then(|_| {
                 states

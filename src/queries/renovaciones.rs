@@ -2,22 +2,23 @@
 
 use arriendo_views::pages::renovaciones::RenewalRow;
 
-use super::catalogos::iso_date;
+use super::decode::iso_date;
 use super::filters::{Bind, Filters, bind_all, limit_offset};
 use crate::store::{Db, StoreError};
 
-type Tuple = (
-    String,
-    String,
-    String,
-    i64,
-    String,
-    String,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-);
+#[derive(sqlx::FromRow)]
+struct RenewalListed {
+    contract_id: String,
+    contract_number: String,
+    tercero_name: String,
+    number: i64,
+    status: String,
+    previous_end: String,
+    new_end: String,
+    proposed_by: String,
+    approved_by: Option<String>,
+    annulment_reason: Option<String>,
+}
 
 /// One page of renewals, proposals first, then by new end date.
 pub async fn list(db: &Db, estado: &str, page: u64) -> Result<(Vec<RenewalRow>, u64), StoreError> {
@@ -35,7 +36,7 @@ pub async fn list(db: &Db, estado: &str, page: u64) -> Result<(Vec<RenewalRow>, 
         f.limit_sql()
     );
     let count_sql = format!("SELECT COUNT(*) FROM rm_renewals{}", f.where_sql());
-    let rows: Vec<Tuple> = crate::on_pool!(db, pool => {
+    let rows: Vec<RenewalListed> = crate::on_pool!(db, pool => {
         bind_all!(sqlx::query_as(&sql), f.binds()).bind(limit).bind(offset).fetch_all(pool).await?
     });
     let total: i64 = crate::on_pool!(db, pool => {
@@ -43,31 +44,20 @@ pub async fn list(db: &Db, estado: &str, page: u64) -> Result<(Vec<RenewalRow>, 
     });
     let rows = rows
         .into_iter()
-        .map(
-            |(
-                contract_id,
-                contract_number,
-                tercero_name,
-                number,
-                status,
-                previous_end,
-                new_end,
-                proposed_by,
-                approved_by,
-                annulment_reason,
-            )| RenewalRow {
-                contract_id,
-                contract_number,
-                tercero_name,
-                number: format!("RA-{number}"),
-                status,
-                previous_end: iso_date(&previous_end),
-                new_end: iso_date(&new_end),
-                proposed_by,
-                approved_by,
-                annulment_reason,
-            },
-        )
-        .collect();
+        .map(|r| {
+            Ok(RenewalRow {
+                number: format!("RA-{}", r.number),
+                previous_end: iso_date(&r.previous_end)?,
+                new_end: iso_date(&r.new_end)?,
+                contract_id: r.contract_id,
+                contract_number: r.contract_number,
+                tercero_name: r.tercero_name,
+                status: r.status,
+                proposed_by: r.proposed_by,
+                approved_by: r.approved_by,
+                annulment_reason: r.annulment_reason,
+            })
+        })
+        .collect::<Result<_, StoreError>>()?;
     Ok((rows, u64::try_from(total).unwrap_or(0)))
 }

@@ -2,24 +2,25 @@
 
 use arriendo_views::pages::ventas::{SalesFilters, SalesRow};
 
-use super::catalogos::iso_date;
+use super::decode::{iso_date, opt_iso_date};
 use super::filters::{Bind, Filters, bind_all, limit_offset};
 use crate::store::{Db, StoreError};
 
-type Tuple = (
-    String,
-    String,
-    String,
-    i64,
-    i64,
-    String,
-    String,
-    Option<String>,
-    Option<i64>,
-    Option<i64>,
-    Option<i64>,
-    bool,
-);
+#[derive(sqlx::FromRow)]
+struct SalesListed {
+    contract_id: String,
+    contract_number: String,
+    tercero_name: String,
+    year: i64,
+    month: i64,
+    status: String,
+    deadline: String,
+    delivered_on: Option<String>,
+    gross_sales: Option<i64>,
+    returns: Option<i64>,
+    billed: Option<i64>,
+    overdue: bool,
+}
 
 /// One page of sales reports, sorted by deadline (soonest first).
 pub async fn list(
@@ -58,7 +59,7 @@ pub async fn list(
         f.limit_sql()
     );
     let count_sql = format!("SELECT COUNT(*) FROM rm_sales_reports{}", f.where_sql());
-    let rows: Vec<Tuple> = crate::on_pool!(db, pool => {
+    let rows: Vec<SalesListed> = crate::on_pool!(db, pool => {
         bind_all!(sqlx::query_as(&sql), f.binds()).bind(limit).bind(offset).fetch_all(pool).await?
     });
     let total: i64 = crate::on_pool!(db, pool => {
@@ -66,35 +67,22 @@ pub async fn list(
     });
     let rows = rows
         .into_iter()
-        .map(
-            |(
-                contract_id,
-                contract_number,
-                tercero_name,
-                year,
-                month,
-                status,
-                deadline,
-                delivered_on,
-                gross_sales,
-                returns,
-                billed,
-                overdue,
-            )| SalesRow {
-                contract_id,
-                contract_number,
-                tercero_name,
-                year: i32::try_from(year).unwrap_or_default(),
-                month: u32::try_from(month).unwrap_or(1),
-                status,
-                deadline: iso_date(&deadline),
-                delivered_on: delivered_on.as_deref().map(iso_date),
-                gross_sales,
-                returns,
-                billed,
-                overdue,
-            },
-        )
-        .collect();
+        .map(|r| {
+            Ok(SalesRow {
+                year: i32::try_from(r.year).unwrap_or_default(),
+                month: u32::try_from(r.month).unwrap_or(1),
+                deadline: iso_date(&r.deadline)?,
+                delivered_on: opt_iso_date(r.delivered_on.as_deref())?,
+                contract_id: r.contract_id,
+                contract_number: r.contract_number,
+                tercero_name: r.tercero_name,
+                status: r.status,
+                gross_sales: r.gross_sales,
+                returns: r.returns,
+                billed: r.billed,
+                overdue: r.overdue,
+            })
+        })
+        .collect::<Result<_, StoreError>>()?;
     Ok((rows, u64::try_from(total).unwrap_or(0)))
 }
