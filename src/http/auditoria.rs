@@ -10,7 +10,8 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use serde::Deserialize;
 
-use super::respuestas::{not_found, parse_date, server_error, unprocessable};
+use super::page_error::{OrNotFound, OrServerError, PageError, PageResult};
+use super::respuestas::{parse_date, server_error, unprocessable};
 use super::security::{Access, Ctx, Route};
 use crate::app::App;
 use crate::queries;
@@ -43,11 +44,8 @@ pub struct LogQuery {
     despues: String,
 }
 
-async fn log(State(app): State<App>, ctx: Ctx, Query(q): Query<LogQuery>) -> Response {
-    let (filter, typed) = match filter_or_page(&app, &ctx, &q).await {
-        Ok(parsed) => parsed,
-        Err(page) => return page,
-    };
+async fn log(State(app): State<App>, ctx: Ctx, Query(q): Query<LogQuery>) -> PageResult {
+    let (filter, typed) = filter_or_page(&app, &ctx, &q).await?;
     let chain = match app.chain.recent(&app.db).await {
         Ok((at, report)) => Some(ChainLine {
             intact: report.is_intact(),
@@ -59,7 +57,7 @@ async fn log(State(app): State<App>, ctx: Ctx, Query(q): Query<LogQuery>) -> Res
             None
         }
     };
-    match page_of(&app, &filter, &typed).await {
+    Ok(match page_of(&app, &filter, &typed).await {
         Ok((rows, newer, older)) => views::log_page(
             &ctx.page,
             &LogPage {
@@ -73,7 +71,7 @@ async fn log(State(app): State<App>, ctx: Ctx, Query(q): Query<LogQuery>) -> Res
         )
         .into_response(),
         Err(e) => server_error(&ctx.page, e),
-    }
+    })
 }
 
 /// The store filter the query asks for, with the filters as typed; or the log page with the
@@ -324,15 +322,14 @@ async fn event(
     State(app): State<App>,
     ctx: Ctx,
     axum::extract::Path(position): axum::extract::Path<String>,
-) -> Response {
+) -> PageResult {
     let Some(position) = position.trim().parse::<i64>().ok().filter(|p| *p > 0) else {
-        return not_found(&ctx.page);
+        return Err(PageError::not_found(&ctx.page));
     };
-    let detail = match queries::auditoria::event_detail(&app.db, position).await {
-        Ok(Some(d)) => d,
-        Ok(None) => return not_found(&ctx.page),
-        Err(e) => return server_error(&ctx.page, e),
-    };
+    let detail = queries::auditoria::event_detail(&app.db, position)
+        .await
+        .or_500(&ctx.page)?
+        .or_404(&ctx.page)?;
     let e = &detail.event;
     let shown = row(e, detail.subject.clone());
     let raw = serde_json::to_string_pretty(&serde_json::json!({
@@ -350,7 +347,7 @@ async fn event(
         .get("request_id")
         .and_then(serde_json::Value::as_str)
         .unwrap_or("—");
-    views::event_page(
+    Ok(views::event_page(
         &ctx.page,
         &views::EventPage {
             position: e.position,
@@ -369,5 +366,5 @@ async fn event(
             raw: &raw,
         },
     )
-    .into_response()
+    .into_response())
 }

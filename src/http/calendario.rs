@@ -10,7 +10,8 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use maud::html;
 
-use super::respuestas::{not_found, raw_query, server_error};
+use super::page_error::{OrServerError, PageResult};
+use super::respuestas::{not_found, raw_query};
 use super::security::{Access, Ctx, CurrentUser, Route};
 use crate::app::{App, today};
 use crate::calendario::{self, feeds, ical};
@@ -64,7 +65,7 @@ async fn render(
     month: YearMonth,
     kinds: &[CalendarKind],
     new_url: Option<String>,
-) -> Response {
+) -> PageResult {
     let day = today();
     let loaded = async {
         let entries =
@@ -73,10 +74,7 @@ async fn render(
         Ok::<_, calendario::CalendarError>((entries, created))
     }
     .await;
-    let (mut entries, created) = match loaded {
-        Ok(x) => x,
-        Err(e) => return server_error(&ctx.page, e),
-    };
+    let (mut entries, created) = loaded.or_500(&ctx.page)?;
     // A month of a very large portfolio: the page stays a page; the filters reach the rest.
     let total = (entries.len() > calendario::PAGE_MAX_ENTRIES).then_some(entries.len());
     entries.truncate(calendario::PAGE_MAX_ENTRIES);
@@ -96,10 +94,10 @@ async fn render(
     response
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
+    Ok(response)
 }
 
-async fn month(State(app): State<App>, ctx: Ctx, user: CurrentUser, uri: Uri) -> Response {
+async fn month(State(app): State<App>, ctx: Ctx, user: CurrentUser, uri: Uri) -> PageResult {
     let query = raw_query(&uri);
     let q = arriendo_views::query::QueryString::parse(&query);
     let month = match q.get("mes").filter(|m| !m.trim().is_empty()) {
@@ -107,7 +105,7 @@ async fn month(State(app): State<App>, ctx: Ctx, user: CurrentUser, uri: Uri) ->
         Some(text) => match calendario::parse_month(text) {
             Ok(m) => m,
             Err(e) => {
-                return (
+                return Ok((
                     StatusCode::UNPROCESSABLE_ENTITY,
                     arriendo_views::errors::error_page(
                         &ctx.page,
@@ -116,7 +114,7 @@ async fn month(State(app): State<App>, ctx: Ctx, user: CurrentUser, uri: Uri) ->
                         html! { p { (e.to_string()) } p { a href="/calendario" { "Ver el mes actual" } } },
                     ),
                 )
-                    .into_response();
+                    .into_response());
             }
         },
     };
@@ -130,11 +128,10 @@ async fn rotate(
     ctx: Ctx,
     user: CurrentUser,
     headers: HeaderMap,
-) -> Response {
-    let token = match feeds::rotate(&app.db, &user.username).await {
-        Ok(t) => t,
-        Err(e) => return server_error(&ctx.page, e),
-    };
+) -> PageResult {
+    let token = feeds::rotate(&app.db, &user.username)
+        .await
+        .or_500(&ctx.page)?;
     tracing::info!(username = %user.username, "calendar feed URL rotated");
     let url = format!("{}/calendario/ical/{token}.ics", base_url(&app, &headers));
     render(&app, &ctx, &user, YearMonth::of(today()), &[], Some(url)).await

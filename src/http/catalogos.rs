@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use uuid::Uuid;
 
+use super::page_error::{OrNotFound, OrServerError, PageError, PageResult};
 use super::respuestas::{Outcome, conflict, done, invalid, not_found, outcome, server_error};
 use super::security::{Access, Ctx, CurrentUser, RequireAdmin, Route};
 use crate::app::App;
@@ -194,15 +195,14 @@ async fn update_type(
     ctx: Ctx,
     Path(id): Path<String>,
     Form(fields): Form<TypeFields>,
-) -> Response {
+) -> PageResult {
     let Ok(id) = Uuid::parse_str(&id) else {
-        return not_found(&ctx.page);
+        return Err(PageError::not_found(&ctx.page));
     };
-    let stored = match stored_type(&app, id).await {
-        Ok(Some(form)) => form,
-        Ok(None) => return not_found(&ctx.page),
-        Err(err) => return server_error(&ctx.page, err),
-    };
+    let stored = stored_type(&app, id)
+        .await
+        .or_500(&ctx.page)?
+        .or_404(&ctx.page)?;
     let form = TypeForm {
         nombre: fields.nombre.clone(),
         activo: !fields.activo.is_empty(),
@@ -217,7 +217,7 @@ async fn update_type(
         // Missing or mangled reads as 0, which no stored type has: refused as stale.
         expected_version: fields.version.trim().parse().unwrap_or(0),
     };
-    save_type(&app, &ctx, &user, command, form).await
+    Ok(save_type(&app, &ctx, &user, command, form).await)
 }
 
 async fn save_type(

@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Response};
 use uuid::Uuid;
 
 use super::catalogos::scope_label;
+use super::page_error::{OrServerError, PageError, PageResult};
 use super::respuestas::{Outcome, conflict, done, invalid, not_found, outcome, server_error};
 use super::security::{Access, Ctx, CurrentUser, RequireAdmin, Route};
 use crate::app::App;
@@ -86,18 +87,15 @@ async fn load(app: &App) -> Result<Catalogos, String> {
         .map_err(|e| e.to_string())
 }
 
-async fn new_form(State(app): State<App>, ctx: Ctx) -> Response {
-    let catalog = match load(&app).await {
-        Ok(c) => c,
-        Err(err) => return server_error(&ctx.page, err),
-    };
+async fn new_form(State(app): State<App>, ctx: Ctx) -> PageResult {
+    let catalog = load(&app).await.or_500(&ctx.page)?;
     let form = ClauseForm {
         orden: (catalog.clauses.len().saturating_add(1)).to_string(),
         activa: true,
         scopes: scope_options(&catalog, &[]),
         ..ClauseForm::default()
     };
-    views::clause_form_page(&ctx.page, &form).into_response()
+    Ok(views::clause_form_page(&ctx.page, &form).into_response())
 }
 
 fn stored_form(catalog: &Catalogos, id: Uuid) -> Option<ClauseForm> {
@@ -189,7 +187,7 @@ async fn create(
     RequireAdmin(user): RequireAdmin,
     ctx: Ctx,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
+) -> PageResult {
     save(&app, &ctx, &user, None, &pairs).await
 }
 
@@ -199,9 +197,9 @@ async fn update(
     ctx: Ctx,
     Path(id): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
+) -> PageResult {
     let Ok(id) = Uuid::parse_str(&id) else {
-        return not_found(&ctx.page);
+        return Err(PageError::not_found(&ctx.page));
     };
     save(&app, &ctx, &user, Some(id), &pairs).await
 }
@@ -213,13 +211,10 @@ async fn save(
     user: &CurrentUser,
     editing: Option<Uuid>,
     pairs: &[(String, String)],
-) -> Response {
-    let catalog = match load(app).await {
-        Ok(c) => c,
-        Err(err) => return server_error(&ctx.page, err),
-    };
+) -> PageResult {
+    let catalog = load(app).await.or_500(&ctx.page)?;
     if editing.is_some_and(|id| catalog.find_clause(id).is_none()) {
-        return not_found(&ctx.page);
+        return Err(PageError::not_found(&ctx.page));
     }
     let Sent {
         mut form,
@@ -227,7 +222,7 @@ async fn save(
         scopes,
     } = read(&catalog, pairs, editing);
     let Some(data) = data else {
-        return invalid(views::clause_form_page(&ctx.page, &form));
+        return Ok(invalid(views::clause_form_page(&ctx.page, &form)));
     };
     let id = editing.unwrap_or_else(Uuid::now_v7);
     let title = data.title.trim().to_string();
@@ -262,7 +257,7 @@ async fn save(
             Outcome::Done => {}
             Outcome::Refused(message) => {
                 form.errors.add("", message);
-                return invalid(views::clause_form_page(&ctx.page, &form));
+                return Ok(invalid(views::clause_form_page(&ctx.page, &form)));
             }
             Outcome::Conflict => {
                 let now = load(app).await.ok().and_then(|c| stored_form(&c, id));
@@ -273,15 +268,15 @@ async fn save(
                 if let Some(now) = now {
                     form.version = now.version;
                 }
-                return conflict(invalid(views::clause_form_page(&ctx.page, &form)));
+                return Ok(conflict(invalid(views::clause_form_page(&ctx.page, &form))));
             }
-            Outcome::Failed(response) => return response,
+            Outcome::Failed(response) => return Ok(response),
         }
     }
-    done(
+    Ok(done(
         &ctx.session,
         Flash::exito(format!("Cláusula «{title}» guardada.")),
         "/catalogos",
     )
-    .await
+    .await)
 }

@@ -17,6 +17,7 @@ use chrono::Utc;
 use serde::Deserialize;
 
 use super::auth::bogota;
+use super::page_error::{OrServerError, PageError, PageResult};
 use super::respuestas::{done, invalid, not_found, page_number, server_error, unprocessable};
 use super::security::{Access, Ctx, RequireAdmin, Route};
 use crate::app::App;
@@ -63,11 +64,11 @@ fn smtp_line(mailer: &Mailer) -> Option<String> {
         .map(|s| format!("{}:{}, remitente {}", s.host, s.port, s.from))
 }
 
-async fn overview(State(app): State<App>, ctx: Ctx) -> Response {
+async fn overview(State(app): State<App>, ctx: Ctx) -> PageResult {
     render_overview(&app, &ctx, None).await
 }
 
-async fn render_overview(app: &App, ctx: &Ctx, error: Option<&str>) -> Response {
+async fn render_overview(app: &App, ctx: &Ctx, error: Option<&str>) -> PageResult {
     let loaded = async {
         let all = settings::all(&app.db).await?;
         let recipients = recipients::list(&app.db, None).await?;
@@ -75,10 +76,7 @@ async fn render_overview(app: &App, ctx: &Ctx, error: Option<&str>) -> Response 
         Ok::<_, DigestError>((all, recipients, changes))
     }
     .await;
-    let (all, recipients, changes) = match loaded {
-        Ok(l) => l,
-        Err(e) => return server_error(&ctx.page, e),
-    };
+    let (all, recipients, changes) = loaded.or_500(&ctx.page)?;
     let kinds: Vec<KindRow> = all
         .iter()
         .map(|s| KindRow {
@@ -97,7 +95,7 @@ async fn render_overview(app: &App, ctx: &Ctx, error: Option<&str>) -> Response 
     let changes: Vec<ChangeRow> = changes.iter().map(change_row).collect();
     let mailer = Mailer::from_env();
     let smtp = mailer.as_ref().ok().and_then(smtp_line);
-    views::overview_page(
+    Ok(views::overview_page(
         &ctx.page,
         &OverviewPage {
             kinds: &kinds,
@@ -107,7 +105,7 @@ async fn render_overview(app: &App, ctx: &Ctx, error: Option<&str>) -> Response 
             error,
         },
     )
-    .into_response()
+    .into_response())
 }
 
 fn form_of(s: &KindSettings) -> KindForm {
@@ -139,7 +137,7 @@ async fn render_kind(
     kind: AlertKind,
     form: Option<KindForm>,
     recipient: RecipientForm,
-) -> Response {
+) -> PageResult {
     let loaded = async {
         let s = settings::load(&app.db, kind).await?;
         let list = recipients::list(&app.db, Some(kind)).await?;
@@ -148,10 +146,7 @@ async fn render_kind(
         Ok::<_, DigestError>((s, list, users, changes))
     }
     .await;
-    let (s, list, users, changes) = match loaded {
-        Ok(l) => l,
-        Err(e) => return server_error(&ctx.page, e),
-    };
+    let (s, list, users, changes) = loaded.or_500(&ctx.page)?;
     let form = form.unwrap_or_else(|| form_of(&s));
     let rows: Vec<RecipientRow> = list
         .iter()
@@ -170,7 +165,7 @@ async fn render_kind(
         .collect();
     let changes: Vec<ChangeRow> = changes.iter().map(change_row).collect();
     let last_sent = s.last_sent_at.map(bogota);
-    views::kind_page(
+    Ok(views::kind_page(
         &ctx.page,
         &KindPage {
             form: &form,
@@ -183,14 +178,14 @@ async fn render_kind(
             last_sent: last_sent.as_deref(),
         },
     )
-    .into_response()
+    .into_response())
 }
 
-async fn kind_page(State(app): State<App>, ctx: Ctx, Path(tipo): Path<String>) -> Response {
-    match AlertKind::from_slug(&tipo) {
-        Some(kind) => render_kind(&app, &ctx, kind, None, RecipientForm::default()).await,
+async fn kind_page(State(app): State<App>, ctx: Ctx, Path(tipo): Path<String>) -> PageResult {
+    Ok(match AlertKind::from_slug(&tipo) {
+        Some(kind) => render_kind(&app, &ctx, kind, None, RecipientForm::default()).await?,
         None => not_found(&ctx.page),
-    }
+    })
 }
 
 /// The settings form as posted: repeated `dias` fields, so read as pairs.
@@ -218,8 +213,10 @@ fn settings_input(fields: &[(String, String)]) -> SettingsInput {
 }
 
 /// The overview with the errors of a form whose kind does not exist (422).
-async fn unknown_kind(app: &App, ctx: &Ctx) -> Response {
-    unprocessable(render_overview(app, ctx, Some("El tipo de alerta no existe.")).await)
+async fn unknown_kind(app: &App, ctx: &Ctx) -> PageResult {
+    Ok(unprocessable(
+        render_overview(app, ctx, Some("El tipo de alerta no existe.")).await?,
+    ))
 }
 
 async fn save(
@@ -227,7 +224,7 @@ async fn save(
     RequireAdmin(user): RequireAdmin,
     ctx: Ctx,
     Form(fields): Form<Vec<(String, String)>>,
-) -> Response {
+) -> PageResult {
     let input = settings_input(&fields);
     let (kind, change) = match settings::parse(&input) {
         Ok(parsed) => parsed,
@@ -250,19 +247,19 @@ async fn save(
                 subject: input.subject.clone(),
                 errors: errors_of(errors),
             };
-            let page = render_kind(&app, &ctx, kind, Some(form), RecipientForm::default()).await;
-            return unprocessable(page);
+            let page = render_kind(&app, &ctx, kind, Some(form), RecipientForm::default()).await?;
+            return Ok(unprocessable(page));
         }
     };
     if let Err(e) = settings::save(&app.db, kind, &change, &user.username, Utc::now()).await {
-        return server_error(&ctx.page, e);
+        return Err(PageError::server(&ctx.page, e));
     }
-    done(
+    Ok(done(
         &ctx.session,
         Flash::exito(format!("Se guardó la programación de «{}».", kind.label())),
         &format!("/alertas/correo/{}", kind.slug()),
     )
-    .await
+    .await)
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -279,7 +276,7 @@ async fn add_recipient(
     RequireAdmin(user): RequireAdmin,
     ctx: Ctx,
     Form(f): Form<RecipientFields>,
-) -> Response {
+) -> PageResult {
     let input = RecipientInput {
         kind: f.tipo.clone(),
         email: f.correo.clone(),
@@ -292,7 +289,7 @@ async fn add_recipient(
             .map(|()| new.kind),
         Err(errors) => Err(AddError::Invalid(errors)),
     };
-    match result {
+    Ok(match result {
         Ok(kind) => {
             done(
                 &ctx.session,
@@ -312,9 +309,9 @@ async fn add_recipient(
                 username: f.usuario,
                 errors: errors_of(errors),
             };
-            unprocessable(render_kind(&app, &ctx, kind, None, form).await)
+            unprocessable(render_kind(&app, &ctx, kind, None, form).await?)
         }
-    }
+    })
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -363,14 +360,11 @@ async fn send_now(
     RequireAdmin(user): RequireAdmin,
     ctx: Ctx,
     Form(f): Form<SendFields>,
-) -> Response {
+) -> PageResult {
     let Some(kind) = AlertKind::from_slug(f.tipo.trim()) else {
         return unknown_kind(&app, &ctx).await;
     };
-    let mailer = match Mailer::from_env() {
-        Ok(m) => m,
-        Err(e) => return server_error(&ctx.page, e),
-    };
+    let mailer = Mailer::from_env().or_500(&ctx.page)?;
     let result = async {
         let s = settings::load(&app.db, kind).await?;
         run::send_digest(&app, &mailer, &s, Trigger::Manual, Utc::now()).await
@@ -390,14 +384,14 @@ async fn send_now(
             s.failed
         )),
         Ok(None) => Flash::aviso("No había nada que enviar."),
-        Err(e) => return server_error(&ctx.page, e),
+        Err(e) => return Err(PageError::server(&ctx.page, e)),
     };
-    done(
+    Ok(done(
         &ctx.session,
         flash,
         &format!("/alertas/correo/{}", kind.slug()),
     )
-    .await
+    .await)
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -408,7 +402,11 @@ pub struct HistoryQuery {
 
 const PER_PAGE: u64 = 50;
 
-async fn history_page(State(app): State<App>, ctx: Ctx, Query(q): Query<HistoryQuery>) -> Response {
+async fn history_page(
+    State(app): State<App>,
+    ctx: Ctx,
+    Query(q): Query<HistoryQuery>,
+) -> PageResult {
     let page = page_number(q.pagina);
     let offset = i64::try_from(page.saturating_sub(1).saturating_mul(PER_PAGE)).unwrap_or(0);
     let loaded = async {
@@ -417,10 +415,7 @@ async fn history_page(State(app): State<App>, ctx: Ctx, Query(q): Query<HistoryQ
         Ok::<_, DigestError>((rows, total))
     }
     .await;
-    let (rows, total) = match loaded {
-        Ok(l) => l,
-        Err(e) => return server_error(&ctx.page, e),
-    };
+    let (rows, total) = loaded.or_500(&ctx.page)?;
     let rows: Vec<HistoryRow> = rows
         .into_iter()
         .map(|e| HistoryRow {
@@ -440,7 +435,7 @@ async fn history_page(State(app): State<App>, ctx: Ctx, Query(q): Query<HistoryQ
             .to_string(),
         })
         .collect();
-    views::history_page(
+    Ok(views::history_page(
         &ctx.page,
         &HistoryPage {
             rows: &rows,
@@ -449,5 +444,5 @@ async fn history_page(State(app): State<App>, ctx: Ctx, Query(q): Query<HistoryQ
             total: u64::try_from(total).unwrap_or(0),
         },
     )
-    .into_response()
+    .into_response())
 }

@@ -10,7 +10,8 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use super::auth::local_time;
-use super::respuestas::{done, server_error};
+use super::page_error::{OrServerError, PageResult};
+use super::respuestas::done;
 use super::security::{Access, Ctx, RequireAdmin, Route};
 use crate::app::App;
 use crate::projector::quarantine::{self, QuarantinedEvent};
@@ -75,24 +76,15 @@ fn row(event: &QuarantinedEvent) -> QuarantineRow {
     }
 }
 
-async fn page(State(app): State<App>, RequireAdmin(_): RequireAdmin, ctx: Ctx) -> Response {
-    let listed = match quarantine::list(&app.db, LIMIT).await {
-        Ok(events) => events,
-        Err(err) => return server_error(&ctx.page, err),
-    };
-    let total = match quarantine::count(&app.db).await {
-        Ok(total) => total,
-        Err(err) => return server_error(&ctx.page, err),
-    };
+async fn page(State(app): State<App>, RequireAdmin(_): RequireAdmin, ctx: Ctx) -> PageResult {
+    let listed = quarantine::list(&app.db, LIMIT).await.or_500(&ctx.page)?;
+    let total = quarantine::count(&app.db).await.or_500(&ctx.page)?;
     let rows: Vec<QuarantineRow> = listed.iter().map(row).collect();
-    views::cuarentena_page(&ctx.page, &CuarentenaPage { rows: &rows, total }).into_response()
+    Ok(views::cuarentena_page(&ctx.page, &CuarentenaPage { rows: &rows, total }).into_response())
 }
 
-async fn retry(State(app): State<App>, RequireAdmin(user): RequireAdmin, ctx: Ctx) -> Response {
-    let outcome = match app.projector.retry().await {
-        Ok(outcome) => outcome,
-        Err(err) => return server_error(&ctx.page, err),
-    };
+async fn retry(State(app): State<App>, RequireAdmin(user): RequireAdmin, ctx: Ctx) -> PageResult {
+    let outcome = app.projector.retry().await.or_500(&ctx.page)?;
     tracing::info!(
         user = %user.username,
         applied = outcome.applied,
@@ -110,5 +102,5 @@ async fn retry(State(app): State<App>, RequireAdmin(user): RequireAdmin, ctx: Ct
             outcome.applied, outcome.remaining
         ))
     };
-    done(&ctx.session, flash, "/cuarentena").await
+    Ok(done(&ctx.session, flash, "/cuarentena").await)
 }

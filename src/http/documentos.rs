@@ -17,7 +17,8 @@ use uuid::Uuid;
 
 use super::contratos::load;
 use super::contratos::pages::act;
-use super::respuestas::{done, not_found};
+use super::page_error::{PageError, PageResult};
+use super::respuestas::done;
 use super::security::{Access, Ctx, RequireWrite, Route};
 use super::subida;
 use crate::app::App;
@@ -139,20 +140,20 @@ async fn download(
     State(app): State<App>,
     ctx: Ctx,
     Path((id, doc)): Path<(String, String)>,
-) -> Response {
-    let loaded = match load(&app, &ctx.page, &id).await {
-        Ok(loaded) => loaded,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let loaded = load(&app, &ctx.page, &id).await?;
     let Some(document) = find(&loaded.contrato.documents, &doc) else {
-        return not_found(&ctx.page);
+        return Err(PageError::not_found(&ctx.page));
     };
     let file = &document.attachment.file;
     let bytes = match app.documents.get(file).await {
         Ok(bytes) => bytes,
         Err(e) => {
             tracing::error!(error = %e, document = %doc, "document download failed");
-            return super::respuestas::service_unavailable(&ctx.page, e.for_people());
+            return Ok(super::respuestas::service_unavailable(
+                &ctx.page,
+                e.for_people(),
+            ));
         }
     };
     let mut response = stored_file_response(bytes, file.media_type, "private, no-store");
@@ -165,7 +166,7 @@ async fn download(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static("sandbox; default-src 'none'; frame-ancestors 'none'"),
     );
-    response
+    Ok(response)
 }
 
 /// Stored bytes with the type their content was recognised as, never sniffed by the browser.
@@ -194,13 +195,10 @@ async fn withdraw(
     RequireWrite(user): RequireWrite,
     Path((id, doc)): Path<(String, String)>,
     axum::Form(pairs): axum::Form<Vec<(String, String)>>,
-) -> Response {
-    let loaded = match load(&app, &ctx.page, &id).await {
-        Ok(loaded) => loaded,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let loaded = load(&app, &ctx.page, &id).await?;
     let Some(document) = find(&loaded.contrato.documents, &doc) else {
-        return not_found(&ctx.page);
+        return Err(PageError::not_found(&ctx.page));
     };
     let field = format!("motivo_{}", document.attachment.id);
     let reason = pairs
@@ -212,7 +210,7 @@ async fn withdraw(
         id: document.attachment.id,
         reason: reason.to_string(),
     };
-    act(
+    Ok(act(
         &app,
         &ctx,
         &id,
@@ -224,7 +222,7 @@ async fn withdraw(
         ),
         &format!("/contratos/{id}#documentos"),
     )
-    .await
+    .await)
 }
 
 #[cfg(test)]

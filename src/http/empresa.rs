@@ -11,8 +11,9 @@ use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 
+use super::page_error::{OrServerError, PageError, PageResult};
 use super::respuestas::{
-    Outcome, conflict, done, invalid, not_found, outcome, server_error, service_unavailable,
+    Outcome, conflict, done, invalid, outcome, server_error, service_unavailable,
 };
 use super::security::{Access, Ctx, RequireAdmin, Route};
 use super::subida;
@@ -106,7 +107,7 @@ async fn save(
     ctx: Ctx,
     RequireAdmin(user): RequireAdmin,
     axum::Form(pairs): axum::Form<Vec<(String, String)>>,
-) -> Response {
+) -> PageResult {
     let get = |name: &str| {
         pairs
             .iter()
@@ -123,15 +124,12 @@ async fn save(
         version: get("version").trim().parse().unwrap_or(u64::MAX),
         ..CompanyForm::default()
     };
-    let company = match queries::empresa::company(&app.db).await {
-        Ok(c) => c,
-        Err(e) => return server_error(&ctx.page, e),
-    };
+    let company = queries::empresa::company(&app.db).await.or_500(&ctx.page)?;
     let data = match parse(&form) {
         Ok(data) => data,
         Err(errors) => {
             form.errors = errors;
-            return invalid(render(&ctx, &company, &form));
+            return Ok(invalid(render(&ctx, &company, &form)));
         }
     };
     let command = EmpresaCommand::RecordCompanyData {
@@ -140,7 +138,7 @@ async fn save(
         expected_version: form.version,
     };
     let result = app.commands.empresa(command, user.metadata()).await;
-    match outcome(&app, &ctx.page, result).await {
+    Ok(match outcome(&app, &ctx.page, result).await {
         Outcome::Done => {
             done(
                 &ctx.session,
@@ -160,7 +158,7 @@ async fn save(
             conflict(render(&ctx, &current, &form).into_response())
         }
         Outcome::Failed(r) => r,
-    }
+    })
 }
 
 fn field_of_message(message: &str) -> &'static str {
@@ -181,15 +179,12 @@ async fn logo(
     State(app): State<App>,
     ctx: Ctx,
     Query(_): Query<Vec<(String, String)>>,
-) -> Response {
-    let company = match queries::empresa::company(&app.db).await {
-        Ok(c) => c,
-        Err(e) => return server_error(&ctx.page, e),
-    };
+) -> PageResult {
+    let company = queries::empresa::company(&app.db).await.or_500(&ctx.page)?;
     let Some(file) = company.logo else {
-        return not_found(&ctx.page);
+        return Err(PageError::not_found(&ctx.page));
     };
-    match app.documents.get(&file).await {
+    Ok(match app.documents.get(&file).await {
         Ok(bytes) => super::documentos::stored_file_response(
             bytes,
             file.media_type,
@@ -199,7 +194,7 @@ async fn logo(
             tracing::error!(error = %e, "company logo unreadable");
             service_unavailable(&ctx.page, e.for_people())
         }
-    }
+    })
 }
 
 async fn upload_logo(

@@ -18,9 +18,10 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 
 use super::CurrentUser;
+use super::page_error::{OrServerError, PageError, PageResult};
 use super::respuestas::{
     CONFLICT, Outcome, can_write, done, existing_contract, invalid, outcome, parse_date, required,
-    sentence, server_error, unprocessable,
+    sentence, unprocessable,
 };
 use super::security::{Access, Ctx, RequireWrite, Route};
 use crate::app::{App, today};
@@ -43,15 +44,11 @@ fn kind_of(slug: &str) -> Option<IndexKind> {
     }
 }
 
-async fn render_page(app: &App, ctx: &Ctx, form: &IndexForm) -> Response {
-    let values = match queries::indices::values(&app.db).await {
-        Ok(v) => v,
-        Err(err) => return server_error(&ctx.page, err),
-    };
-    let pending = match queries::indices::pending_adjustments(&app.db).await {
-        Ok(p) => p,
-        Err(err) => return server_error(&ctx.page, err),
-    };
+async fn render_page(app: &App, ctx: &Ctx, form: &IndexForm) -> PageResult {
+    let values = queries::indices::values(&app.db).await.or_500(&ctx.page)?;
+    let pending = queries::indices::pending_adjustments(&app.db)
+        .await
+        .or_500(&ctx.page)?;
     let row = |(_, year, value): &(String, i64, String)| IndexRow {
         year: i32::try_from(*year).unwrap_or_default(),
         value: value
@@ -65,7 +62,7 @@ async fn render_page(app: &App, ctx: &Ctx, form: &IndexForm) -> Response {
         .filter(|v| v.0 == "salario_minimo")
         .map(row)
         .collect();
-    views::indices_page(
+    Ok(views::indices_page(
         &ctx.page,
         &IndicesPage {
             ipc: &ipc,
@@ -75,10 +72,10 @@ async fn render_page(app: &App, ctx: &Ctx, form: &IndexForm) -> Response {
             can_write: can_write(ctx),
         },
     )
-    .into_response()
+    .into_response())
 }
 
-async fn page(State(app): State<App>, ctx: Ctx) -> Response {
+async fn page(State(app): State<App>, ctx: Ctx) -> PageResult {
     let form = IndexForm {
         indice: "ipc".into(),
         anio: (today().year() - 1).to_string(),
@@ -156,7 +153,7 @@ async fn record(
     RequireWrite(user): RequireWrite,
     ctx: Ctx,
     Form(fields): Form<IndexFields>,
-) -> Response {
+) -> PageResult {
     let mut e = FormErrors::new();
     let kind = kind_of(&fields.indice);
     if kind.is_none() {
@@ -182,7 +179,7 @@ async fn record(
         vistos: fields.vistos.clone(),
     };
     let (Some(kind), Some(year), Some(value)) = (kind, year, value) else {
-        return unprocessable(render_page(&app, &ctx, &form(e)).await);
+        return Ok(unprocessable(render_page(&app, &ctx, &form(e)).await?));
     };
     if !confirmed(&fields.confirmar) {
         match far_from_file(&app, kind, year, value).await {
@@ -191,10 +188,10 @@ async fn record(
                     warning: Some(sentence(&warning)),
                     ..form(FormErrors::new())
                 };
-                return unprocessable(render_page(&app, &ctx, &form).await);
+                return Ok(unprocessable(render_page(&app, &ctx, &form).await?));
             }
             Ok(None) => {}
-            Err(err) => return server_error(&ctx.page, err),
+            Err(err) => return Err(PageError::server(&ctx.page, err)),
         }
     }
     let result = app
@@ -205,7 +202,7 @@ async fn record(
             user.metadata(),
         )
         .await;
-    match outcome(&app, &ctx.page, result).await {
+    Ok(match outcome(&app, &ctx.page, result).await {
         Outcome::Done => {
             done(
                 &ctx.session,
@@ -217,7 +214,7 @@ async fn record(
         Outcome::Refused(message) => {
             let mut errors = FormErrors::new();
             errors.add("anio", message);
-            unprocessable(render_page(&app, &ctx, &form(errors)).await)
+            unprocessable(render_page(&app, &ctx, &form(errors)).await?)
         }
         Outcome::Conflict => {
             let mut errors = FormErrors::new();
@@ -232,10 +229,10 @@ async fn record(
                 vistos: String::new(),
                 ..form(errors)
             };
-            unprocessable(render_page(&app, &ctx, &fresh).await)
+            unprocessable(render_page(&app, &ctx, &fresh).await?)
         }
         Outcome::Failed(response) => response,
-    }
+    })
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -339,11 +336,8 @@ async fn calculate(
     ctx: Ctx,
     Path(id): Path<String>,
     Query(fields): Query<AdjustFields>,
-) -> Response {
-    let c = match existing_contract(&app, &ctx, &id).await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let c = existing_contract(&app, &ctx, &id).await?;
     let mut form = AdjustForm {
         anio: fields.anio.clone(),
         valor: fields.valor.clone(),
@@ -361,7 +355,7 @@ async fn calculate(
         match queries::indices::value(&app.db, rule.index.kind().stream_id(), year - 1).await {
             Ok(Some(v)) => form.valor = v.replace('.', ","),
             Ok(None) => {}
-            Err(err) => return server_error(&ctx.page, err),
+            Err(err) => return Err(PageError::server(&ctx.page, err)),
         }
     }
     let complete = ![&form.anio, &form.valor, &form.fecha]
@@ -369,9 +363,16 @@ async fn calculate(
         .any(|v| v.trim().is_empty());
     match adjust_warning(&app, &c, &form).await {
         Ok(w) => form.warning = w,
-        Err(err) => return server_error(&ctx.page, err),
+        Err(err) => return Err(PageError::server(&ctx.page, err)),
     }
-    render_adjustment(&ctx, &id, &c, ctx.user.as_ref(), &form, complete)
+    Ok(render_adjustment(
+        &ctx,
+        &id,
+        &c,
+        ctx.user.as_ref(),
+        &form,
+        complete,
+    ))
 }
 
 /// The index value typed for an adjustment against the one on file for the year before.
@@ -397,11 +398,8 @@ async fn confirm(
     ctx: Ctx,
     Path(id): Path<String>,
     Form(fields): Form<AdjustFields>,
-) -> Response {
-    let c = match existing_contract(&app, &ctx, &id).await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let c = existing_contract(&app, &ctx, &id).await?;
     let mut form = AdjustForm {
         anio: fields.anio.clone(),
         valor: fields.valor.clone(),
@@ -411,13 +409,13 @@ async fn confirm(
     };
     match adjust_warning(&app, &c, &form).await {
         Ok(w) => form.warning = w,
-        Err(err) => return server_error(&ctx.page, err),
+        Err(err) => return Err(PageError::server(&ctx.page, err)),
     }
     let (year, index_value, effective_date) = match parse_adjust(&fields) {
         Ok(parsed) => parsed,
         Err(errors) => {
             let form = AdjustForm { errors, ..form };
-            return render_adjustment(&ctx, &id, &c, Some(&user), &form, false);
+            return Ok(render_adjustment(&ctx, &id, &c, Some(&user), &form, false));
         }
     };
     // Changing the canon is confirmed explicitly, on the page that shows the new canon.
@@ -426,7 +424,7 @@ async fn confirm(
             "confirmar",
             "Marque la casilla para confirmar el nuevo canon.",
         );
-        return render_adjustment(&ctx, &id, &c, Some(&user), &form, true);
+        return Ok(render_adjustment(&ctx, &id, &c, Some(&user), &form, true));
     }
     // What the confirmation page showed: the months already billed that the adjustment changes.
     let reliquidated = c
@@ -446,7 +444,7 @@ async fn confirm(
             user.metadata(),
         )
         .await;
-    match outcome(&app, &ctx.page, result).await {
+    Ok(match outcome(&app, &ctx.page, result).await {
         Outcome::Done => {
             let number = c.number().to_string();
             let reliquidacion = match reliquidated.len() {
@@ -469,14 +467,11 @@ async fn confirm(
             render_adjustment(&ctx, &id, &c, Some(&user), &form, false)
         }
         Outcome::Conflict => {
-            let current = match existing_contract(&app, &ctx, &id).await {
-                Ok(c) => c,
-                Err(r) => return r,
-            };
+            let current = existing_contract(&app, &ctx, &id).await?;
             let mut form = form;
             form.errors.add("", CONFLICT);
             render_adjustment(&ctx, &id, &current, Some(&user), &form, false)
         }
         Outcome::Failed(response) => response,
-    }
+    })
 }

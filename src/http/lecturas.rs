@@ -5,6 +5,7 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::response::Response;
 
+use super::page_error::{OrServerError, PageResult};
 use super::respuestas::server_error;
 use super::security::{Ctx, CurrentUser, client_ip, peer_address};
 use crate::app::App;
@@ -79,14 +80,13 @@ async fn trail(
     _auditor: super::security::RequireAudit,
     ctx: Ctx,
     axum::extract::Query(q): axum::extract::Query<TrailQuery>,
-) -> Response {
+) -> PageResult {
     use arriendo_views::pages::lecturas::{ReadRow, reads_page};
     use axum::response::IntoResponse;
     let before = q.antes.trim().parse::<i64>().ok().filter(|id| *id > 0);
-    let mut reads = match access::latest(&app.db, before, PAGE + 1).await {
-        Ok(r) => r,
-        Err(e) => return server_error(&ctx.page, e),
-    };
+    let mut reads = access::latest(&app.db, before, PAGE + 1)
+        .await
+        .or_500(&ctx.page)?;
     let more = reads.len() > PAGE as usize;
     reads.truncate(PAGE as usize);
     let older = more
@@ -107,5 +107,5 @@ async fn trail(
             detail: r.detail,
         })
         .collect();
-    reads_page(&ctx.page, &rows, older.as_deref()).into_response()
+    Ok(reads_page(&ctx.page, &rows, older.as_deref()).into_response())
 }

@@ -13,6 +13,7 @@ use axum::response::{IntoResponse, Response};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
+use super::page_error::{OrNotFound, OrServerError, PageError, PageResult};
 use super::respuestas::{
     CONFLICT, Outcome, can_write, conflict, done, invalid, not_found, outcome, page_number,
     raw_query, required, sentence, server_error,
@@ -46,12 +47,11 @@ async fn list(
     ctx: Ctx,
     uri: Uri,
     Query(query): Query<ListQuery>,
-) -> Response {
+) -> PageResult {
     let page = page_number(query.pagina);
-    let (rows, total) = match q::locales(&app.db, &query.q, page).await {
-        Ok(found) => found,
-        Err(err) => return server_error(&ctx.page, err),
-    };
+    let (rows, total) = q::locales(&app.db, &query.q, page)
+        .await
+        .or_500(&ctx.page)?;
     let rows = rows
         .into_iter()
         .map(|(id, name, location, area)| LocalRow {
@@ -75,24 +75,22 @@ async fn list(
         },
         can_write: can_write(&ctx),
     };
-    views::list_page(&ctx.page, &list).into_response()
+    Ok(views::list_page(&ctx.page, &list).into_response())
 }
 
 async fn current(app: &App, id: &str) -> Result<Option<LocalData>, crate::store::StoreError> {
     Ok(q::local(&app.db, id).await?.and_then(|l| l.data))
 }
 
-async fn detail(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> Response {
-    let data = match current(&app, &id).await {
-        Ok(Some(d)) => d,
-        Ok(None) => return not_found(&ctx.page),
-        Err(err) => return server_error(&ctx.page, err),
-    };
-    let contracts = match q::contracts_of(&app.db, ContractsOf::Local(&id)).await {
-        Ok(c) => c,
-        Err(err) => return server_error(&ctx.page, err),
-    };
-    views::detail_page(&ctx.page, &id, &data, &contracts, can_write(&ctx)).into_response()
+async fn detail(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> PageResult {
+    let data = current(&app, &id)
+        .await
+        .or_500(&ctx.page)?
+        .or_404(&ctx.page)?;
+    let contracts = q::contracts_of(&app.db, ContractsOf::Local(&id))
+        .await
+        .or_500(&ctx.page)?;
+    Ok(views::detail_page(&ctx.page, &id, &data, &contracts, can_write(&ctx)).into_response())
 }
 
 async fn new_form(ctx: Ctx) -> Response {
@@ -189,21 +187,21 @@ async fn save(
     id: &str,
     fields: &LocalFields,
     editing: Option<(&str, &str)>,
-) -> Response {
+) -> PageResult {
     let again =
         |errors: FormErrors| invalid(views::form_page(&ctx.page, &fields.form(errors), editing));
     let data = match fields.parse() {
         Ok(d) => d,
-        Err(errors) => return again(errors),
+        Err(errors) => return Ok(again(errors)),
     };
     match q::local_name_taken(&app.db, &data.name, editing.map(|(id, _)| id)).await {
         Ok(Some(_)) => {
             let mut errors = FormErrors::new();
             errors.add("nombre", name_taken(&data.name));
-            return again(errors);
+            return Ok(again(errors));
         }
         Ok(None) => {}
-        Err(err) => return server_error(&ctx.page, err),
+        Err(err) => return Err(PageError::server(&ctx.page, err)),
     }
     let name = data.name.clone();
     let command = match editing {
@@ -222,9 +220,9 @@ async fn save(
     if let Err(CommandError::Taken(ClaimScope::LocalNombre)) = result {
         let mut errors = FormErrors::new();
         errors.add("nombre", name_taken(&name));
-        return again(errors);
+        return Ok(again(errors));
     }
-    match outcome(app, &ctx.page, result).await {
+    Ok(match outcome(app, &ctx.page, result).await {
         Outcome::Done => {
             let text = if editing.is_some() {
                 "Cambios guardados.".to_string()
@@ -239,11 +237,7 @@ async fn save(
             again(errors)
         }
         Outcome::Conflict => {
-            let (now_data, now) = match stored(app, id).await {
-                Ok(Some(found)) => found,
-                Ok(None) => return not_found(&ctx.page),
-                Err(err) => return server_error(&ctx.page, err),
-            };
+            let (now_data, now) = stored(app, id).await.or_500(&ctx.page)?.or_404(&ctx.page)?;
             let mut errors = FormErrors::new();
             errors.add("", CONFLICT.replace("El contrato", "El local"));
             let mut form = fields.form(errors);
@@ -256,7 +250,7 @@ async fn save(
             )))
         }
         Outcome::Failed(response) => response,
-    }
+    })
 }
 
 async fn create(
@@ -264,7 +258,7 @@ async fn create(
     RequireWrite(user): RequireWrite,
     ctx: Ctx,
     Form(fields): Form<LocalFields>,
-) -> Response {
+) -> PageResult {
     let id = uuid::Uuid::now_v7().to_string();
     save(&app, &ctx, &user, &id, &fields, None).await
 }
@@ -275,11 +269,10 @@ async fn update(
     ctx: Ctx,
     Path(id): Path<String>,
     Form(fields): Form<LocalFields>,
-) -> Response {
-    let data = match current(&app, &id).await {
-        Ok(Some(d)) => d,
-        Ok(None) => return not_found(&ctx.page),
-        Err(err) => return server_error(&ctx.page, err),
-    };
+) -> PageResult {
+    let data = current(&app, &id)
+        .await
+        .or_500(&ctx.page)?
+        .or_404(&ctx.page)?;
     save(&app, &ctx, &user, &id, &fields, Some((&id, &data.name))).await
 }

@@ -27,6 +27,7 @@ pub mod lecturas;
 pub mod listas;
 pub mod locales;
 pub mod metricas;
+pub mod page_error;
 pub mod panics;
 pub mod polizas;
 pub mod relacion;

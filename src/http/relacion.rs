@@ -15,6 +15,7 @@ use serde::Deserialize;
 
 use super::descarga::{self, DownloadError, Pages};
 use super::lecturas::{self, Reader};
+use super::page_error::{OrServerError, PageResult};
 use super::respuestas::server_error;
 use super::security::{Access, Ctx, Route};
 use crate::app::{App, today};
@@ -60,16 +61,13 @@ fn line(r: RentRollRow) -> RentRollLine {
     }
 }
 
-async fn page(State(app): State<App>, ctx: Ctx, Query(q): Query<RollQuery>) -> Response {
+async fn page(State(app): State<App>, ctx: Ctx, Query(q): Query<RollQuery>) -> PageResult {
     let after: String = q.despues.trim().chars().take(200).collect();
     let loaded = tokio::try_join!(
         relacion::page(&app.db, &after, PAGE + 1),
         relacion::totals(&app.db)
     );
-    let (mut rows, totals) = match loaded {
-        Ok(x) => x,
-        Err(e) => return server_error(&ctx.page, e),
-    };
+    let (mut rows, totals) = loaded.or_500(&ctx.page)?;
     let more = rows.len() > PAGE as usize;
     rows.truncate(PAGE as usize);
     let next = more
@@ -89,7 +87,7 @@ async fn page(State(app): State<App>, ctx: Ctx, Query(q): Query<RollQuery>) -> R
             canon: t.canon,
         })
         .collect();
-    rent_roll_page(
+    Ok(rent_roll_page(
         &ctx.page,
         &RentRollPage {
             lines: &lines,
@@ -98,7 +96,7 @@ async fn page(State(app): State<App>, ctx: Ctx, Query(q): Query<RollQuery>) -> R
             today: today(),
         },
     )
-    .into_response()
+    .into_response())
 }
 
 const COLUMNS: [Column; 11] = [

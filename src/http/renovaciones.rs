@@ -5,10 +5,11 @@ use arriendo_views::pages::catalogos::Paging;
 use arriendo_views::pages::renovaciones::{self as views, RenewalList};
 use axum::extract::{Query, State};
 use axum::http::Uri;
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use serde::Deserialize;
 
-use super::respuestas::{page_number, raw_query, server_error};
+use super::page_error::{OrServerError, PageResult};
+use super::respuestas::{page_number, raw_query};
 use super::security::{Access, Ctx, Route};
 use crate::app::App;
 use crate::queries::filters::PER_PAGE;
@@ -29,13 +30,11 @@ async fn list(
     ctx: Ctx,
     uri: Uri,
     Query(query): Query<ListQuery>,
-) -> Response {
+) -> PageResult {
     let page = page_number(query.pagina);
-    let (rows, total) = match crate::queries::renovaciones::list(&app.db, &query.estado, page).await
-    {
-        Ok(found) => found,
-        Err(err) => return server_error(&ctx.page, err),
-    };
+    let (rows, total) = crate::queries::renovaciones::list(&app.db, &query.estado, page)
+        .await
+        .or_500(&ctx.page)?;
     let list = RenewalList {
         rows,
         estado: query.estado,
@@ -46,5 +45,5 @@ async fn list(
             query: raw_query(&uri),
         },
     };
-    views::list_page(&ctx.page, &list).into_response()
+    Ok(views::list_page(&ctx.page, &list).into_response())
 }

@@ -13,6 +13,7 @@ use axum::http::Uri;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
+use super::page_error::{OrNotFound, OrServerError, PageError, PageResult};
 use super::respuestas::{
     CONFLICT, Outcome, can_write, conflict, done, invalid, not_found, outcome, page_number,
     raw_query, server_error,
@@ -47,13 +48,12 @@ async fn list(
     ctx: Ctx,
     uri: Uri,
     Query(query): Query<ListQuery>,
-) -> Response {
+) -> PageResult {
     let page = page_number(query.pagina);
     let kind = kind_from_slug(&query.tipo).map(views::kind_slug);
-    let (rows, total) = match q::terceros(&app.db, &query.q, kind, page).await {
-        Ok(found) => found,
-        Err(err) => return server_error(&ctx.page, err),
-    };
+    let (rows, total) = q::terceros(&app.db, &query.q, kind, page)
+        .await
+        .or_500(&ctx.page)?;
     let rows = rows
         .into_iter()
         .filter_map(|(id, nit, kind, razon_social)| {
@@ -77,23 +77,22 @@ async fn list(
         },
         can_write: can_write(&ctx),
     };
-    views::list_page(&ctx.page, &list).into_response()
+    Ok(views::list_page(&ctx.page, &list).into_response())
 }
 
-async fn detail(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> Response {
+async fn detail(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> PageResult {
     let data = match q::tercero(&app.db, &id).await {
         Ok(Some(t)) => t.data,
         Ok(None) => None,
-        Err(err) => return server_error(&ctx.page, err),
+        Err(err) => return Err(PageError::server(&ctx.page, err)),
     };
     let Some(data) = data else {
-        return not_found(&ctx.page);
+        return Err(PageError::not_found(&ctx.page));
     };
-    let contracts = match q::contracts_of(&app.db, ContractsOf::Tercero(&id)).await {
-        Ok(c) => c,
-        Err(err) => return server_error(&ctx.page, err),
-    };
-    views::detail_page(&ctx.page, &id, &data, &contracts, can_write(&ctx)).into_response()
+    let contracts = q::contracts_of(&app.db, ContractsOf::Tercero(&id))
+        .await
+        .or_500(&ctx.page)?;
+    Ok(views::detail_page(&ctx.page, &id, &data, &contracts, can_write(&ctx)).into_response())
 }
 
 async fn new_form(ctx: Ctx) -> Response {
@@ -268,28 +267,38 @@ async fn update(
     ctx: Ctx,
     Path(id): Path<String>,
     Form(fields): Form<TerceroFields>,
-) -> Response {
+) -> PageResult {
     let current = match q::tercero(&app.db, &id).await {
         Ok(Some(t)) => t.data,
         Ok(None) => None,
-        Err(err) => return server_error(&ctx.page, err),
+        Err(err) => return Err(PageError::server(&ctx.page, err)),
     };
     let Some(current) = current else {
-        return not_found(&ctx.page);
+        return Err(PageError::not_found(&ctx.page));
     };
     let editing = Some((id.as_str(), current.razon_social.as_str()));
     let data = match fields.parse() {
         Ok(d) => d,
-        Err(errors) => return invalid(views::form_page(&ctx.page, &fields.form(errors), editing)),
+        Err(errors) => {
+            return Ok(invalid(views::form_page(
+                &ctx.page,
+                &fields.form(errors),
+                editing,
+            )));
+        }
     };
     match check_unique(&app, &data, Some(&id)).await {
         Ok(Some(message)) => {
             let mut errors = FormErrors::new();
             errors.add("nit", message);
-            return invalid(views::form_page(&ctx.page, &fields.form(errors), editing));
+            return Ok(invalid(views::form_page(
+                &ctx.page,
+                &fields.form(errors),
+                editing,
+            )));
         }
         Ok(None) => {}
-        Err(err) => return server_error(&ctx.page, err),
+        Err(err) => return Err(PageError::server(&ctx.page, err)),
     }
     let taken = nit_taken(&data);
     let result = app
@@ -308,9 +317,13 @@ async fn update(
     if let Err(CommandError::Taken(_)) = result {
         let mut errors = FormErrors::new();
         errors.add("nit", taken);
-        return invalid(views::form_page(&ctx.page, &fields.form(errors), editing));
+        return Ok(invalid(views::form_page(
+            &ctx.page,
+            &fields.form(errors),
+            editing,
+        )));
     }
-    match outcome(&app, &ctx.page, result).await {
+    Ok(match outcome(&app, &ctx.page, result).await {
         Outcome::Done => {
             done(
                 &ctx.session,
@@ -325,11 +338,10 @@ async fn update(
             invalid(views::form_page(&ctx.page, &fields.form(errors), editing))
         }
         Outcome::Conflict => {
-            let (now_data, now) = match stored(&app, &id).await {
-                Ok(Some(found)) => found,
-                Ok(None) => return not_found(&ctx.page),
-                Err(err) => return server_error(&ctx.page, err),
-            };
+            let (now_data, now) = stored(&app, &id)
+                .await
+                .or_500(&ctx.page)?
+                .or_404(&ctx.page)?;
             let mut errors = FormErrors::new();
             errors.add("", CONFLICT.replace("El contrato", "El tercero"));
             let mut form = fields.form(errors);
@@ -342,5 +354,5 @@ async fn update(
             )))
         }
         Outcome::Failed(response) => response,
-    }
+    })
 }

@@ -21,9 +21,10 @@ use axum::response::{IntoResponse, Response};
 use chrono::Datelike;
 use serde::Deserialize;
 
+use super::page_error::{OrServerError, PageError, PageResult};
 use super::respuestas::{
     CONFLICT, Outcome, can_write, conflict, done, existing_contract, invalid, not_found, optional,
-    outcome, page_number, parse_date, raw_query, required, server_error, unprocessable,
+    outcome, page_number, parse_date, raw_query, required, unprocessable,
 };
 use super::security::{Access, Ctx, RequireWrite, Route};
 use crate::app::{App, today};
@@ -77,7 +78,7 @@ async fn list(
     ctx: Ctx,
     uri: Uri,
     Query(query): Query<ListQuery>,
-) -> Response {
+) -> PageResult {
     let page = page_number(query.pagina);
     let filters = SalesFilters {
         estado: query.estado,
@@ -89,15 +90,13 @@ async fn list(
     let contract_number = if filters.contrato.is_empty() {
         None
     } else {
-        match queries::catalogos::contract_number(&app.db, &filters.contrato).await {
-            Ok(n) => n,
-            Err(err) => return server_error(&ctx.page, err),
-        }
+        queries::catalogos::contract_number(&app.db, &filters.contrato)
+            .await
+            .or_500(&ctx.page)?
     };
-    let (rows, total) = match queries::ventas::list(&app.db, &filters, page).await {
-        Ok(found) => found,
-        Err(err) => return server_error(&ctx.page, err),
-    };
+    let (rows, total) = queries::ventas::list(&app.db, &filters, page)
+        .await
+        .or_500(&ctx.page)?;
     let list = SalesList {
         rows,
         filters,
@@ -110,17 +109,14 @@ async fn list(
         },
         can_write: can_write(&ctx),
     };
-    views::list_page(&ctx.page, &list).into_response()
+    Ok(views::list_page(&ctx.page, &list).into_response())
 }
 
 // ---------------------------------------------------------------------------------------------------
 // Register
 
-async fn new_form(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> Response {
-    let c = match existing_contract(&app, &ctx, &id).await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+async fn new_form(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> PageResult {
+    let c = existing_contract(&app, &ctx, &id).await?;
     let proposed = proposed_month(&c, today());
     let form = NewReportForm {
         anio: proposed.year().to_string(),
@@ -128,7 +124,7 @@ async fn new_form(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> R
         term: term_phrase(&c),
         ..NewReportForm::default()
     };
-    views::new_page(&ctx.page, &id, c.number(), &form).into_response()
+    Ok(views::new_page(&ctx.page, &id, c.number(), &form).into_response())
 }
 
 /// The month just closed is the usual one to register, kept within the contract's term: a
@@ -171,11 +167,8 @@ async fn register(
     ctx: Ctx,
     Path(id): Path<String>,
     Form(fields): Form<NewFields>,
-) -> Response {
-    let c = match existing_contract(&app, &ctx, &id).await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let c = existing_contract(&app, &ctx, &id).await?;
     let again = |errors: FormErrors| {
         let form = NewReportForm {
             anio: fields.anio.clone(),
@@ -212,7 +205,7 @@ async fn register(
         _ => None,
     };
     let Some(period) = period.filter(|_| e.is_empty()) else {
-        return again(e);
+        return Ok(again(e));
     };
     let result = app
         .commands
@@ -226,7 +219,7 @@ async fn register(
             user.metadata(),
         )
         .await;
-    match outcome(&app, &ctx.page, result).await {
+    Ok(match outcome(&app, &ctx.page, result).await {
         Outcome::Done => {
             done(
                 &ctx.session,
@@ -249,7 +242,7 @@ async fn register(
             again(errors)
         }
         Outcome::Failed(response) => response,
-    }
+    })
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -317,15 +310,12 @@ async fn detail(
     State(app): State<App>,
     ctx: Ctx,
     Path((id, year, month)): Path<(String, String, String)>,
-) -> Response {
+) -> PageResult {
     let Some(period) = period_of(&year, &month) else {
-        return not_found(&ctx.page);
+        return Err(PageError::not_found(&ctx.page));
     };
-    let c = match from_stream(&app, &ctx, &id).await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    render(&ctx, &id, &c, period, &deliver_defaults(&c, period))
+    let c = from_stream(&app, &ctx, &id).await?;
+    Ok(render(&ctx, &id, &c, period, &deliver_defaults(&c, period)))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -344,14 +334,11 @@ async fn deliver(
     ctx: Ctx,
     Path((id, year, month)): Path<(String, String, String)>,
     Form(fields): Form<DeliverFields>,
-) -> Response {
+) -> PageResult {
     let Some(period) = period_of(&year, &month) else {
-        return not_found(&ctx.page);
+        return Err(PageError::not_found(&ctx.page));
     };
-    let c = match existing_contract(&app, &ctx, &id).await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+    let c = existing_contract(&app, &ctx, &id).await?;
     let form = |errors: FormErrors| DeliverForm {
         fecha: fields.fecha.clone(),
         ventas_brutas: fields.ventas_brutas.clone(),
@@ -378,10 +365,10 @@ async fn deliver(
     let returns =
         optional(&mut e, "devoluciones", &fields.devoluciones, Money::parse).unwrap_or(Money::ZERO);
     let (Some(date), Some(gross_sales)) = (date, gross) else {
-        return unprocessable(render(&ctx, &id, &c, period, &form(e)));
+        return Ok(unprocessable(render(&ctx, &id, &c, period, &form(e))));
     };
     if !e.is_empty() {
-        return unprocessable(render(&ctx, &id, &c, period, &form(e)));
+        return Ok(unprocessable(render(&ctx, &id, &c, period, &form(e))));
     }
     // Safety net: a future date, an unfinished month or implausible sales are confirmed first.
     if fields.confirmar.is_empty() {
@@ -395,7 +382,7 @@ async fn deliver(
                     .collect(),
                 ..form(FormErrors::new())
             };
-            return unprocessable(render(&ctx, &id, &c, period, &form));
+            return Ok(unprocessable(render(&ctx, &id, &c, period, &form)));
         }
     }
     let result = app
@@ -415,7 +402,7 @@ async fn deliver(
         )
         .await;
     let href = report_href(&id, period.year(), period.month());
-    match outcome(&app, &ctx.page, result).await {
+    Ok(match outcome(&app, &ctx.page, result).await {
         Outcome::Done => {
             done(
                 &ctx.session,
@@ -437,10 +424,7 @@ async fn deliver(
         Outcome::Conflict => {
             // The page shows the report as stored now; the form keeps what the user typed and
             // takes the current version, so saving again is a deliberate overwrite.
-            let current = match from_stream(&app, &ctx, &id).await {
-                Ok(c) => c,
-                Err(r) => return r,
-            };
+            let current = from_stream(&app, &ctx, &id).await?;
             let mut errors = FormErrors::new();
             errors.add("", CONFLICT.replace("El contrato", "El informe de ventas"));
             let typed = DeliverForm {
@@ -450,7 +434,7 @@ async fn deliver(
             conflict(render(&ctx, &id, &current, period, &typed))
         }
         Outcome::Failed(response) => response,
-    }
+    })
 }
 
 async fn mark_pending(

@@ -6,12 +6,11 @@
 use arriendo_events::YearMonth;
 use arriendo_projections::billing::billing_for_month;
 use axum::extract::{Path, State};
-use axum::response::Response;
 use rust_decimal::Decimal;
 
 use super::descarga;
 use super::lecturas::{self, Reader};
-use super::respuestas::{not_found, server_error};
+use super::page_error::{OrNotFound, OrServerError, PageError, PageResult};
 use super::security::{Access, Ctx, Route};
 use crate::app::App;
 use crate::audit::access::ReadKind;
@@ -35,23 +34,22 @@ async fn calculation(
     ctx: Ctx,
     reader: Reader,
     Path((id, year, month)): Path<(String, String, String)>,
-) -> Response {
+) -> PageResult {
     let Some(period) = year
         .parse()
         .ok()
         .zip(month.parse().ok())
         .and_then(|(y, m)| YearMonth::new(y, m).ok())
     else {
-        return not_found(&ctx.page);
+        return Err(PageError::not_found(&ctx.page));
     };
-    let contrato = match queries::contract_state(&app.db, &id).await {
-        Ok(Some(c)) => c,
-        Ok(None) => return not_found(&ctx.page),
-        Err(e) => return server_error(&ctx.page, e),
-    };
+    let contrato = queries::contract_state(&app.db, &id)
+        .await
+        .or_500(&ctx.page)?
+        .or_404(&ctx.page)?;
     // A pending report, or a month without one, has no calculation: the report page says why.
     let Ok(b) = billing_for_month(&contrato, period) else {
-        return not_found(&ctx.page);
+        return Err(PageError::not_found(&ctx.page));
     };
     let month_label = arriendo_views::format::month_year(period.year(), period.month());
     let number = contrato.number().to_string();
@@ -59,7 +57,7 @@ async fn calculation(
     if let Err(page) =
         lecturas::record(&app, &ctx, &reader, ReadKind::Export, &number, &detail).await
     {
-        return page;
+        return Ok(page);
     }
     let mut rows = vec![
         vec![
@@ -135,15 +133,12 @@ async fn calculation(
         Ok(()) => descarga::xlsx_body(feed).await,
         Err(e) => Err(e),
     };
-    let body = match body {
-        Ok(body) => body,
-        Err(e) => return server_error(&ctx.page, e),
-    };
+    let body = body.or_500(&ctx.page)?;
     let filename = format!(
         "calculo-{}-{}-{:02}.xlsx",
         number.replace(|c: char| !c.is_ascii_alphanumeric() && c != '-', "_"),
         period.year(),
         period.month()
     );
-    descarga::attachment(body, Format::Xlsx, &filename)
+    Ok(descarga::attachment(body, Format::Xlsx, &filename))
 }

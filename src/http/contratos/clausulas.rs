@@ -20,6 +20,7 @@ use super::super::respuestas::{
 use super::super::security::{Ctx, RequireWrite};
 use super::load_for_edit;
 use crate::app::App;
+use crate::http::page_error::PageResult;
 use crate::queries::clausulas as q;
 
 /// Who changed the checklist, when, and what: the titles of the clauses added and removed.
@@ -117,15 +118,14 @@ async fn current(app: &App, ctx: &Ctx, id: &str) -> Result<(Contrato, Catalogos)
     }
 }
 
-pub(super) async fn show(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> Response {
-    let (contrato, catalog) = match current(&app, &ctx, &id).await {
-        Ok(found) => found,
-        Err(response) => return response,
-    };
-    match page_data(&app, &ctx, &id, (&contrato, &catalog), &contrato.clauses).await {
-        Ok(data) => views::checklist_page(&ctx.page, &data).into_response(),
-        Err(err) => server_error(&ctx.page, err),
-    }
+pub(super) async fn show(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> PageResult {
+    let (contrato, catalog) = current(&app, &ctx, &id).await?;
+    Ok(
+        match page_data(&app, &ctx, &id, (&contrato, &catalog), &contrato.clauses).await {
+            Ok(data) => views::checklist_page(&ctx.page, &data).into_response(),
+            Err(err) => server_error(&ctx.page, err),
+        },
+    )
 }
 
 /// The ids sent, each a clause of the catalog that is active or already on the contract; the
@@ -160,11 +160,8 @@ pub(super) async fn save(
     ctx: Ctx,
     Path(id): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
-    let (contrato, catalog) = match current(&app, &ctx, &id).await {
-        Ok(found) => found,
-        Err(response) => return response,
-    };
+) -> PageResult {
+    let (contrato, catalog) = current(&app, &ctx, &id).await?;
     let contrato = &contrato;
     let again = |ticked: Vec<Uuid>, message: String, stale: bool| {
         let app = app.clone();
@@ -184,7 +181,7 @@ pub(super) async fn save(
     };
     let ids = match parse_ids(&pairs, &catalog, contrato) {
         Ok(ids) => ids,
-        Err(message) => return again(contrato.clauses.clone(), message, false).await,
+        Err(message) => return Ok(again(contrato.clauses.clone(), message, false).await),
     };
     let version = pairs
         .iter()
@@ -198,7 +195,7 @@ pub(super) async fn save(
         expected_version: version,
     };
     let result = app.commands.contrato(&id, command, user.metadata()).await;
-    match outcome(&app, &ctx.page, result).await {
+    Ok(match outcome(&app, &ctx.page, result).await {
         Outcome::Done => {
             let mut after = contrato.clone();
             after.clauses = ids;
@@ -225,5 +222,5 @@ pub(super) async fn save(
             .await
         }
         Outcome::Failed(response) => response,
-    }
+    })
 }

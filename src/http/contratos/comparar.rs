@@ -12,7 +12,7 @@ use arriendo_views::components::FormErrors;
 use arriendo_views::pages::auditoria::{ComparePage, EventChoice, compare_page};
 use arriendo_views::pages::contrato_terms::{TermLine, terms_lines};
 use axum::extract::{Path, Query, State};
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
@@ -20,7 +20,8 @@ use super::load;
 use crate::app::{App, today};
 use crate::audit::access::ReadKind;
 use crate::http::lecturas::{self, Reader};
-use crate::http::respuestas::{parse_date, server_error, unprocessable};
+use crate::http::page_error::{OrServerError, PageResult};
+use crate::http::respuestas::{parse_date, unprocessable};
 use crate::http::security::Ctx;
 use crate::queries;
 use crate::read_models::payload::typed;
@@ -49,18 +50,13 @@ pub async fn compare(
     reader: Reader,
     Path(id): Path<String>,
     Query(q): Query<CompareQuery>,
-) -> Response {
-    let loaded = match load(&app, &ctx.page, &id).await {
-        Ok(l) => l,
-        Err(r) => return r,
-    };
-    let (stream, indices) = match tokio::try_join!(
+) -> PageResult {
+    let loaded = load(&app, &ctx.page, &id).await?;
+    let (stream, indices) = tokio::try_join!(
         event_log::read_stream(&app.db, "contrato", &id),
         queries::indices(&app.db)
-    ) {
-        Ok(x) => x,
-        Err(e) => return server_error(&ctx.page, e),
-    };
+    )
+    .or_500(&ctx.page)?;
     let mut errors = FormErrors::new();
     let mut date = |field: &str, typed: &str, default: NaiveDate| {
         if typed.trim().is_empty() {
@@ -125,7 +121,7 @@ pub async fn compare(
         if let Err(page) =
             lecturas::record(&app, &ctx, &reader, ReadKind::Compare, &target, &detail).await
         {
-            return page;
+            return Ok(page);
         }
     }
     let typed = |d: Option<NaiveDate>, t: &str| {
@@ -161,11 +157,11 @@ pub async fn compare(
         },
     )
     .into_response();
-    if errors.is_empty() {
+    Ok(if errors.is_empty() {
         page
     } else {
         unprocessable(page)
-    }
+    })
 }
 
 fn sentence(e: &StoredEvent) -> String {

@@ -16,6 +16,7 @@ use super::form::{contract_form, form_from_terms};
 use super::reglas;
 use super::{load, load_for_edit, seen_version};
 use crate::app::{App, today};
+use crate::http::page_error::{OrServerError, PageResult};
 use crate::http::respuestas::{
     Outcome, can_write, conflict, done, invalid, outcome, parse_date, raw_query, sentence,
     server_error,
@@ -50,7 +51,7 @@ struct FormPage<'a> {
     conflict: Option<Conflict>,
 }
 
-async fn render_form(app: &App, ctx: &Ctx, f: FormPage<'_>, status_invalid: bool) -> Response {
+async fn render_form(app: &App, ctx: &Ctx, f: FormPage<'_>, status_invalid: bool) -> PageResult {
     let options = async {
         Ok::<_, crate::store::StoreError>((
             queries::contratos::tercero_options(&app.db).await?,
@@ -59,10 +60,7 @@ async fn render_form(app: &App, ctx: &Ctx, f: FormPage<'_>, status_invalid: bool
         ))
     }
     .await;
-    let (terceros, locales, types) = match options {
-        Ok(o) => o,
-        Err(e) => return server_error(&ctx.page, e),
-    };
+    let (terceros, locales, types) = options.or_500(&ctx.page)?;
     let markup = contrato_form_page(
         &ctx.page,
         &ContratoFormPage {
@@ -75,14 +73,14 @@ async fn render_form(app: &App, ctx: &Ctx, f: FormPage<'_>, status_invalid: bool
             conflict: f.conflict,
         },
     );
-    if status_invalid {
+    Ok(if status_invalid {
         invalid(markup)
     } else {
         markup.into_response()
-    }
+    })
 }
 
-pub async fn new_form(State(app): State<App>, ctx: Ctx) -> Response {
+pub async fn new_form(State(app): State<App>, ctx: Ctx) -> PageResult {
     let values = FormValues::new()
         .with("clase", "cliente")
         .with("modalidad", "fijo")
@@ -102,14 +100,14 @@ pub async fn create(
     ctx: Ctx,
     RequireWrite(user): RequireWrite,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
+) -> PageResult {
     let mut values = FormValues::from_pairs(pairs);
     let typed_end = values.get("fecha_fin").to_string();
     let mut errors = FormErrors::new();
     let terms = match validated_terms(&app, &ctx, &mut values, &mut errors, "").await {
         Ok(Some(terms)) => terms,
         Ok(None) => return form_again(&app, &ctx, None, &values, &errors).await,
-        Err(response) => return response,
+        Err(response) => return Err(response.into()),
     };
     let id = uuid::Uuid::now_v7().to_string();
     let number = terms.number.clone();
@@ -122,7 +120,7 @@ pub async fn create(
         errors.add("numero", number_taken(&number));
         return form_again(&app, &ctx, None, &values, &errors).await;
     }
-    match outcome(&app, &ctx.page, result).await {
+    Ok(match outcome(&app, &ctx.page, result).await {
         Outcome::Done => {
             done(
                 &ctx.session,
@@ -137,14 +135,14 @@ pub async fn create(
         }
         Outcome::Refused(message) => {
             errors.add("", message);
-            form_again(&app, &ctx, None, &values, &errors).await
+            form_again(&app, &ctx, None, &values, &errors).await?
         }
         Outcome::Conflict => {
             errors.add("", crate::http::respuestas::CONFLICT);
-            form_again(&app, &ctx, None, &values, &errors).await
+            form_again(&app, &ctx, None, &values, &errors).await?
         }
         Outcome::Failed(r) => r,
-    }
+    })
 }
 
 /// The terms the form describes, once every rule holds: the fields parse and agree with each
@@ -194,7 +192,7 @@ async fn form_again(
     contract: Option<(&str, &str)>,
     values: &FormValues,
     errors: &FormErrors,
-) -> Response {
+) -> PageResult {
     let f = FormPage {
         contract,
         values,
@@ -204,13 +202,10 @@ async fn form_again(
     render_form(app, ctx, f, true).await
 }
 
-pub async fn edit_form(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> Response {
-    let loaded = match load_for_edit(&app, &ctx.page, &id).await {
-        Ok(l) => l,
-        Err(r) => return r,
-    };
+pub async fn edit_form(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> PageResult {
+    let loaded = load_for_edit(&app, &ctx.page, &id).await?;
     let Some(terms) = &loaded.contrato.terms else {
-        return crate::http::respuestas::not_found(&ctx.page);
+        return Ok(crate::http::respuestas::not_found(&ctx.page));
     };
     let values = form_from_terms(terms).with("version", loaded.version_of(ContratoPart::Terms));
     let f = FormPage {
@@ -233,11 +228,8 @@ pub async fn update(
     RequireWrite(user): RequireWrite,
     Path(id): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
-    let loaded = match load(&app, &ctx.page, &id).await {
-        Ok(l) => l,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let loaded = load(&app, &ctx.page, &id).await?;
     let mut values = FormValues::from_pairs(pairs);
     let number = loaded.contrato.number().to_string();
     let mut errors = FormErrors::new();
@@ -251,7 +243,7 @@ pub async fn update(
             }
             return form_again(&app, &ctx, Some((&id, &number)), &values, &errors).await;
         }
-        Err(response) => return response,
+        Err(response) => return Ok(response),
     };
     let new_number = terms.number.clone();
     let changes_terms = loaded.contrato.terms.as_ref() != Some(&terms);
@@ -270,7 +262,7 @@ pub async fn update(
         errors.add("numero", number_taken(&new_number));
         return form_again(&app, &ctx, Some((&id, &number)), &values, &errors).await;
     }
-    match outcome(&app, &ctx.page, result).await {
+    Ok(match outcome(&app, &ctx.page, result).await {
         Outcome::Done => {
             done(
                 &ctx.session,
@@ -285,13 +277,10 @@ pub async fn update(
         }
         Outcome::Refused(message) => {
             errors.add("", message);
-            form_again(&app, &ctx, Some((&id, &number)), &values, &errors).await
+            form_again(&app, &ctx, Some((&id, &number)), &values, &errors).await?
         }
         Outcome::Conflict => {
-            let fresh = match load_for_edit(&app, &ctx.page, &id).await {
-                Ok(l) => l,
-                Err(r) => return r,
-            };
+            let fresh = load_for_edit(&app, &ctx.page, &id).await?;
             values.set("version", fresh.version_of(ContratoPart::Terms));
             let f = FormPage {
                 contract: Some((&id, &number)),
@@ -299,10 +288,10 @@ pub async fn update(
                 errors: &errors,
                 conflict: Some(fresh.conflict()),
             };
-            conflict(render_form(&app, &ctx, f, true).await)
+            conflict(render_form(&app, &ctx, f, true).await?)
         }
         Outcome::Failed(r) => r,
-    }
+    })
 }
 
 /// Sends a simple command from the contract page and comes back to it with a flash.
@@ -455,24 +444,23 @@ pub async fn terminate(
     RequireWrite(user): RequireWrite,
     Path(id): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
-    let loaded = match load(&app, &ctx.page, &id).await {
-        Ok(l) => l,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let loaded = load(&app, &ctx.page, &id).await?;
     let values = FormValues::from_pairs(pairs);
     let back = format!("/contratos/{id}");
     let date = match parse_date(values.get("fecha_terminacion")) {
         Ok(d) => d,
-        Err(e) => return done(&ctx.session, Flash::error(sentence(&e.to_string())), &back).await,
+        Err(e) => {
+            return Ok(done(&ctx.session, Flash::error(sentence(&e.to_string())), &back).await);
+        }
     };
     if values.get("motivo").is_empty() {
-        return done(
+        return Ok(done(
             &ctx.session,
             Flash::error("Indique el motivo de la terminación."),
             &back,
         )
-        .await;
+        .await);
     }
     if !values.checked(CONFIRM_FIELD) {
         // Ending a contract ends its canon and its alerts: asked on a page, not by a script.
@@ -490,7 +478,7 @@ pub async fn terminate(
             ),
             ("motivo".to_string(), values.get("motivo").to_string()),
         ];
-        return confirmation_page(
+        return Ok(confirmation_page(
             &ctx.page,
             &Confirmation {
                 title: &title,
@@ -502,14 +490,14 @@ pub async fn terminate(
                 style: "btn-danger",
             },
         )
-        .into_response();
+        .into_response());
     }
     let command = ContratoCommand::TerminateContract {
         actor: user.actor(),
         date,
         reason: values.get("motivo").to_string(),
     };
-    act(
+    Ok(act(
         &app,
         &ctx,
         &id,
@@ -518,7 +506,7 @@ pub async fn terminate(
         "Contrato terminado.".into(),
         &back,
     )
-    .await
+    .await)
 }
 
 /// Deletes a contract (administrador only): the stream stays, the contract leaves the lists.
@@ -528,20 +516,17 @@ pub async fn delete(
     RequireAdmin(user): RequireAdmin,
     Path(id): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
-    let loaded = match load(&app, &ctx.page, &id).await {
-        Ok(l) => l,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let loaded = load(&app, &ctx.page, &id).await?;
     let values = FormValues::from_pairs(pairs);
     let back = format!("/contratos/{id}");
     if values.get("motivo_eliminacion").is_empty() {
-        return done(
+        return Ok(done(
             &ctx.session,
             Flash::error("Indique el motivo de la eliminación."),
             &back,
         )
-        .await;
+        .await);
     }
     let number = loaded.contrato.number().to_string();
     if !values.checked(CONFIRM_FIELD) {
@@ -555,7 +540,7 @@ pub async fn delete(
             "motivo_eliminacion".to_string(),
             values.get("motivo_eliminacion").to_string(),
         )];
-        return confirmation_page(
+        return Ok(confirmation_page(
             &ctx.page,
             &Confirmation {
                 title: &title,
@@ -567,14 +552,14 @@ pub async fn delete(
                 style: "btn-danger",
             },
         )
-        .into_response();
+        .into_response());
     }
     let command = ContratoCommand::DeleteContract {
         actor: user.actor(),
         reason: values.get("motivo_eliminacion").to_string(),
     };
     let result = app.commands.contrato(&id, command, user.metadata()).await;
-    match outcome(&app, &ctx.page, result).await {
+    Ok(match outcome(&app, &ctx.page, result).await {
         Outcome::Done => {
             done(
                 &ctx.session,
@@ -593,5 +578,5 @@ pub async fn delete(
             .await
         }
         Outcome::Failed(r) => r,
-    }
+    })
 }

@@ -17,6 +17,7 @@ use serde_json::json;
 use super::auditoria::{LogQuery, filter_or_page};
 use super::descarga;
 use super::lecturas::{self, Reader};
+use super::page_error::PageResult;
 use super::respuestas::{not_found, server_error};
 use super::security::{Access, Ctx, Route};
 use crate::app::App;
@@ -70,14 +71,11 @@ async fn log_export(
     reader: Reader,
     Query(q): Query<LogQuery>,
     Query(f): Query<FormatQuery>,
-) -> Response {
+) -> PageResult {
     let Some(format) = Format::from_slug(&f.formato) else {
-        return descarga::unknown_format(&ctx, "CSV, XLSX o JSON");
+        return Ok(descarga::unknown_format(&ctx, "CSV, XLSX o JSON"));
     };
-    let (mut filter, typed) = match filter_or_page(&app, &ctx, &q).await {
-        Ok(parsed) => parsed,
-        Err(page) => return page,
-    };
+    let (mut filter, typed) = filter_or_page(&app, &ctx, &q).await?;
     filter.before = None;
     filter.after = None;
     let filters = describe_filters(&typed);
@@ -85,7 +83,7 @@ async fn log_export(
     if let Err(page) =
         lecturas::record(&app, &ctx, &reader, ReadKind::Export, "registro", &detail).await
     {
-        return page;
+        return Ok(page);
     }
     let request = Request {
         format,
@@ -93,10 +91,10 @@ async fn log_export(
         title: title_lines("Registro de eventos", &reader, &filters),
         reader,
     };
-    match respond(app, request, Source::Log(filter)).await {
+    Ok(match respond(app, request, Source::Log(filter)).await {
         Ok(response) => response,
         Err(e) => server_error(&ctx.page, e),
-    }
+    })
 }
 
 async fn contract_export(

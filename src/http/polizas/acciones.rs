@@ -15,6 +15,7 @@ use uuid::Uuid;
 use super::load;
 use crate::app::{App, today};
 use crate::http::CurrentUser;
+use crate::http::page_error::PageResult;
 use crate::http::respuestas::existing_contract;
 use crate::http::respuestas::{
     CONFLICT, Outcome, can_write, done, not_found, outcome, parse_date, required, unprocessable,
@@ -216,28 +217,25 @@ async fn act(
     fields: ActionFields,
     build: Build,
     field: &str,
-) -> Response {
-    let (contract_id, c, id) = match load(&app, &ctx, &pid).await {
-        Ok(found) => found,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let (contract_id, c, id) = load(&app, &ctx, &pid).await?;
     let (command, message) = match build(&fields, &user, id) {
         Ok(built) => built,
         Err(errors) => {
-            return unprocessable(render_detail(
+            return Ok(unprocessable(render_detail(
                 &ctx,
                 &contract_id,
                 &c,
                 id,
                 &fields.actions(errors),
-            ));
+            )));
         }
     };
     let result = app
         .commands
         .contrato(&contract_id, command, user.metadata())
         .await;
-    match outcome(&app, &ctx.page, result).await {
+    Ok(match outcome(&app, &ctx.page, result).await {
         Outcome::Done => {
             done(
                 &ctx.session,
@@ -258,10 +256,7 @@ async fn act(
             ))
         }
         Outcome::Conflict => {
-            let current = match existing_contract(&app, &ctx, &contract_id).await {
-                Ok(now) => now,
-                Err(r) => return r,
-            };
+            let current = existing_contract(&app, &ctx, &contract_id).await?;
             let mut errors = FormErrors::new();
             errors.add("", CONFLICT);
             unprocessable(render_detail(
@@ -273,7 +268,7 @@ async fn act(
             ))
         }
         Outcome::Failed(response) => response,
-    }
+    })
 }
 
 pub(super) async fn renew(
@@ -282,7 +277,7 @@ pub(super) async fn renew(
     ctx: Ctx,
     Path(pid): Path<String>,
     Form(fields): Form<ActionFields>,
-) -> Response {
+) -> PageResult {
     act(app, user, ctx, pid, fields, build_renew, "renovar_hasta").await
 }
 
@@ -292,7 +287,7 @@ pub(super) async fn cancel(
     ctx: Ctx,
     Path(pid): Path<String>,
     Form(fields): Form<ActionFields>,
-) -> Response {
+) -> PageResult {
     act(app, user, ctx, pid, fields, build_cancel, "cancelar_motivo").await
 }
 
@@ -302,7 +297,7 @@ pub(super) async fn add_seguimiento(
     ctx: Ctx,
     Path(pid): Path<String>,
     Form(fields): Form<ActionFields>,
-) -> Response {
+) -> PageResult {
     act(
         app,
         user,

@@ -6,12 +6,12 @@ use arriendo_views::layout::Flash;
 use arriendo_views::pages::form_values::FormValues;
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::response::Response;
 
 use super::load;
 use crate::app::App;
 use crate::http::CurrentUser;
-use crate::http::respuestas::{CONFLICT, Outcome, done, not_found, outcome};
+use crate::http::page_error::{PageError, PageResult};
+use crate::http::respuestas::{CONFLICT, Outcome, done, outcome};
 use crate::http::security::{Ctx, RequireWrite};
 
 pub(super) async fn correct(
@@ -20,7 +20,7 @@ pub(super) async fn correct(
     ctx: Ctx,
     Path((pid, n)): Path<(String, String)>,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
+) -> PageResult {
     note_action(app, user, ctx, pid, n, pairs, true).await
 }
 
@@ -30,7 +30,7 @@ pub(super) async fn retract(
     ctx: Ctx,
     Path((pid, n)): Path<(String, String)>,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
+) -> PageResult {
     note_action(app, user, ctx, pid, n, pairs, false).await
 }
 
@@ -42,13 +42,10 @@ async fn note_action(
     n: String,
     pairs: Vec<(String, String)>,
     correcting: bool,
-) -> Response {
-    let (contract_id, _, id) = match load(&app, &ctx, &pid).await {
-        Ok(found) => found,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let (contract_id, _, id) = load(&app, &ctx, &pid).await?;
     let Some(index) = n.trim().parse::<u32>().ok().and_then(|n| n.checked_sub(1)) else {
-        return not_found(&ctx.page);
+        return Err(PageError::not_found(&ctx.page));
     };
     let values = FormValues::from_pairs(pairs);
     let (command, success) = if correcting {
@@ -77,10 +74,10 @@ async fn note_action(
         .commands
         .contrato(&contract_id, command, user.metadata())
         .await;
-    match outcome(&app, &ctx.page, result).await {
+    Ok(match outcome(&app, &ctx.page, result).await {
         Outcome::Done => done(&ctx.session, Flash::exito(success), &back).await,
         Outcome::Refused(text) => done(&ctx.session, Flash::error(text), &back).await,
         Outcome::Conflict => done(&ctx.session, Flash::error(CONFLICT), &back).await,
         Outcome::Failed(r) => r,
-    }
+    })
 }
