@@ -275,8 +275,7 @@ async fn load_portfolio_if_empty(app: &App, contracts: usize, seed: u64) -> Resu
     app.projector.catch_up().await?;
     println!(
         "Portfolio loaded (seed {seed}): {} contratos, {} terceros, {} locales, {} events in {:.1} s \
-         ({:.0} events/s, {:.1} contracts/s, read models kept up to date by each command); \
-         final catch-up {:.1} s.",
+         ({:.0} events/s, {:.1} contracts/s); read models projected afterwards in {:.1} s.",
         summary.contracts,
         summary.terceros,
         summary.locales,

@@ -136,17 +136,14 @@ async fn drive(
             let mut latencies = Vec::new();
             while Instant::now() < until {
                 let started = Instant::now();
-                match client.get(&url).send().await {
-                    Ok(response) if response.status() == 200 => {
-                        if response.bytes().await.is_ok() {
-                            latencies.push(started.elapsed());
-                        } else {
-                            errors.fetch_add(1, Ordering::Relaxed);
-                        }
-                    }
-                    _ => {
-                        errors.fetch_add(1, Ordering::Relaxed);
-                    }
+                let answered = match client.get(&url).send().await {
+                    Ok(response) if response.status() == 200 => response.bytes().await.is_ok(),
+                    _ => false,
+                };
+                if answered {
+                    latencies.push(started.elapsed());
+                } else {
+                    errors.fetch_add(1, Ordering::Relaxed);
                 }
             }
             latencies
