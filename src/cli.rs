@@ -50,7 +50,7 @@ pub enum Command {
     /// Create or update the database schema.
     Migrate,
     /// Load the demo portfolio (only into a store with no contracts).
-    Demo,
+    Demo(DemoArgs),
     /// Read models: rebuild from the event log, show how far they are, retry quarantined events.
     Projections {
         #[command(subcommand)]
@@ -107,6 +107,17 @@ pub struct DjangoArgs {
     /// `USERNAME=administrador|gestor|auditor` (repeatable).
     #[arg(long = "role", value_name = "USERNAME=ROLE")]
     pub roles: Vec<String>,
+}
+
+#[derive(Clone, Debug, Args)]
+pub struct DemoArgs {
+    /// Build a portfolio of this many contracts with the old system's shape (modality mix, ~2
+    /// pólizas and ~1 Otro Sí a contract, monthly sales reports) instead of the 60-contract demo.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub contracts: Option<u32>,
+    /// Seed of the generated portfolio: the same seed on the same day gives the same events.
+    #[arg(long, default_value_t = 17, requires = "contracts")]
+    pub seed: u64,
 }
 
 #[derive(Clone, Debug, Args)]

@@ -111,12 +111,12 @@ impl<A: cqrs_es::Aggregate> cqrs_es::Query<A> for CountAppended {
 /// A gauge whose query fails is left out (and logged) rather than failing the whole scrape.
 pub async fn render(app: &App) -> String {
     let mut text = install().map(PrometheusHandle::render).unwrap_or_default();
-    match app.projector.status().await {
-        Ok(status) => gauge(
+    match app.projector.lag().await {
+        Ok(lag) => gauge(
             &mut text,
             PROJECTOR_LAG,
             "Events in the log not yet applied to the read models",
-            status.lag() as f64,
+            lag as f64,
         ),
         Err(err) => tracing::error!(error = %err, "metrics: cannot read the projector status"),
     }

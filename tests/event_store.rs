@@ -397,3 +397,39 @@ async fn late_commit_is_not_skipped_on_postgres() {
             .unwrap();
     assert_eq!(projected, vec!["slow".to_string(), "fast".to_string()]);
 }
+
+/// Every connection of the embedded store's pool runs with the settings `store::connect` documents:
+/// WAL, `synchronous = NORMAL`, a 64 MiB page cache, a 256 MiB memory map, a 10 s busy timeout and
+/// foreign keys. Several connections are held at once, so the pool has to open more than one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sqlite_connections_carry_the_store_settings() {
+    let store = TestStore::new(Engine::Sqlite).await;
+    let arriendo::store::Db::Sqlite(pool) = store.db() else {
+        panic!("a SQLite store")
+    };
+    let mut held = Vec::new();
+    for _ in 0..4 {
+        held.push(pool.acquire().await.unwrap());
+    }
+    for conn in &mut held {
+        let pragma = |name: &'static str| format!("PRAGMA {name}");
+        let journal: String = sqlx::query_scalar(&pragma("journal_mode"))
+            .fetch_one(&mut **conn)
+            .await
+            .unwrap();
+        assert_eq!(journal, "wal");
+        for (name, expected) in [
+            ("synchronous", 1),
+            ("cache_size", -65_536),
+            ("mmap_size", 268_435_456),
+            ("busy_timeout", 10_000),
+            ("foreign_keys", 1),
+        ] {
+            let value: i64 = sqlx::query_scalar(&pragma(name))
+                .fetch_one(&mut **conn)
+                .await
+                .unwrap();
+            assert_eq!(value, expected, "PRAGMA {name}");
+        }
+    }
+}

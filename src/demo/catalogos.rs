@@ -74,7 +74,7 @@ impl Loader<'_> {
 /// once removes) mandatory scopes.
 pub(super) async fn seed(loader: &Loader<'_>) -> Result<DemoCatalog, DemoError> {
     let actor = loader.admin.clone();
-    let ids = |names: &[&str]| names.iter().map(|_| Uuid::new_v4()).collect::<Vec<_>>();
+    let ids = |names: &[&str]| names.iter().map(|_| loader.id()).collect::<Vec<_>>();
     let catalog = DemoCatalog {
         contract_types: ids(CONTRACT_TYPES),
         service_types: ids(SERVICE_TYPES),
@@ -100,7 +100,7 @@ pub(super) async fn seed(loader: &Loader<'_>) -> Result<DemoCatalog, DemoError> 
         }
     }
     // A type renamed and then retired: old contracts would keep showing it.
-    let retired = Uuid::new_v4();
+    let retired = loader.id();
     loader
         .catalogos(
             "tipo retirado",

@@ -8,34 +8,50 @@ use arriendo_events::*;
 use super::*;
 
 /// Days from today to the end of contract `i`: the first ones are placed so every alert kind fires.
-fn end_offset(i: usize) -> i64 {
+/// The demo's others end in six months to three and a half years; a portfolio's from ten days to
+/// three and a half years, so its bulk also reaches the preaviso and expiry alerts.
+fn end_offset(i: usize, shape: Shape) -> i64 {
     const CRAFTED: &[i64] = &[20, 45, 75, 50, 100, 25, 10, -5, 85, 28, 55, 140];
-    CRAFTED
-        .get(i)
-        .copied()
-        .unwrap_or(180 + (i as i64 * 53) % 1100)
+    let spread = match shape {
+        Shape::Demo => 180 + (i as i64 * 53) % 1100,
+        Shape::Portfolio => 10 + (i as i64 * 53) % 1270,
+    };
+    CRAFTED.get(i).copied().unwrap_or(spread)
+}
+
+/// The modality of contract `i`: thirds in the demo, the old system's mix in a portfolio.
+fn modality_index(i: usize, shape: Shape) -> u8 {
+    match shape {
+        Shape::Demo => match i % 3 {
+            0 => 0,
+            1 => 2,
+            _ => 1,
+        },
+        Shape::Portfolio => super::portfolio::modality_of(i),
+    }
 }
 
 pub(super) fn contract_terms(
     i: usize,
     today: NaiveDate,
+    shape: Shape,
     tenants: &[Uuid],
     suppliers: &[Uuid],
     premises: &[Uuid],
 ) -> Result<ContractTerms, DomainError> {
     let supplier = i % 10 == 9;
     let mut duration = [12u32, 24, 36, 60][i % 4];
-    let end = day(today, end_offset(i));
+    let end = day(today, end_offset(i, shape));
     // Every demo contract is already running (started at least two months ago).
     while day(add_months(end, -(duration as i32)), 1) > day(today, -60) {
         duration += 12;
     }
     let start = day(add_months(end, -(duration as i32)), 1);
-    let modality = match i % 3 {
+    let modality = match modality_index(i, shape) {
         0 => PaymentModality::Fijo {
             canon: money(4_000_000 + (i as i64 % 9) * 1_750_000)?,
         },
-        1 => PaymentModality::VariablePuro {
+        2 => PaymentModality::VariablePuro {
             percentage: pct(["6", "7,5", "8", "10"][i % 4])?,
         },
         _ => PaymentModality::Hibrido {

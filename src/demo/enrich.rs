@@ -35,7 +35,7 @@ pub(super) async fn enrich(
         } else {
             PolicyKind::Rce
         };
-        let poliza_id = Uuid::new_v4();
+        let poliza_id = loader.id();
         let data = poliza(
             first.clone(),
             format!(
@@ -144,34 +144,23 @@ pub(super) async fn enrich(
                     "register cumplimiento",
                     ContratoCommand::RegisterPoliza {
                         actor: gestor.clone(),
-                        id: Uuid::new_v4(),
+                        id: loader.id(),
                         poliza: cumplimiento,
                     },
                 )
                 .await?;
         }
+        if loader.shape == Shape::Portfolio
+            && terms.kind == ContractKind::Cliente
+            && i.is_multiple_of(4)
+        {
+            // The old system's ~2 pólizas a contract: some tenants also carry a todo riesgo.
+            let number = format!("TR-{:05}", 1000 + i);
+            todo_riesgo(loader, id, loader.id(), number, terms, insurer).await?;
+        }
         if i == 23 {
-            let extra = Uuid::new_v4();
-            let todo_riesgo = poliza(
-                PolicyKind::TodoRiesgo,
-                "TR-0001".into(),
-                80_000_000,
-                terms.start_date,
-                add_months(end, 1),
-                0,
-                insurer,
-            )?;
-            loader
-                .contrato(
-                    id,
-                    "register todo riesgo",
-                    ContratoCommand::RegisterPoliza {
-                        actor: gestor.clone(),
-                        id: extra,
-                        poliza: todo_riesgo,
-                    },
-                )
-                .await?;
+            let extra = loader.id();
+            todo_riesgo(loader, id, extra, "TR-0001".into(), terms, insurer).await?;
             loader
                 .contrato(
                     id,
@@ -187,10 +176,20 @@ pub(super) async fn enrich(
         }
     }
 
-    // Sales reports for the last three months of variable and híbrido contracts.
-    if terms.modality.is_sales_based() && terms.start_date < day(today, -100) {
-        let this_month = YearMonth::of(today);
-        let mut period = YearMonth::of(add_months(today, -3));
+    // Sales reports of variable and híbrido contracts: the last three months in the demo, every
+    // month of the last ten (since the contract started) in a portfolio.
+    let months_back = match loader.shape {
+        Shape::Demo => 3,
+        Shape::Portfolio => 10,
+    };
+    let first_report =
+        YearMonth::of(add_months(today, -months_back)).max(YearMonth::of(terms.start_date));
+    let this_month = YearMonth::of(today);
+    if terms.modality.is_sales_based()
+        && terms.start_date < day(today, -100)
+        && first_report < this_month
+    {
+        let mut period = first_report;
         while period < this_month {
             let deadline = if period.next() == this_month {
                 // The most recent report: overdue for some, due within days for others.
@@ -232,7 +231,7 @@ pub(super) async fn enrich(
             }
             period = period.next();
         }
-        if i == 4 {
+        if i == 4 && first_report <= YearMonth::of(add_months(today, -3)) {
             let first = YearMonth::of(add_months(today, -3));
             loader
                 .contrato(
@@ -255,7 +254,7 @@ pub(super) async fn enrich(
         .filter(|_| terms.modality.is_sales_based())
     {
         let period = YearMonth::of(grace.period.from());
-        if period < YearMonth::of(add_months(today, -3)) {
+        if period < first_report.min(YearMonth::of(add_months(today, -3))) {
             loader
                 .contrato(
                     id,
@@ -288,6 +287,7 @@ pub(super) async fn enrich(
     // last year's: every third contract (fixed canon) and a few híbridos, whose sales reports
     // delivered above got a reliquidación when the minimum rose under them.
     if (i.is_multiple_of(3) || i % 9 == 5)
+        && terms.modality.fixed_amount().is_some()
         && let Some(rule) = terms.adjustment
     {
         let salario = matches!(rule.index, AdjustmentIndex::SalarioMinimo { .. });
@@ -451,6 +451,8 @@ pub(super) async fn enrich(
                     .await?;
             }
         }
+    } else if loader.shape == Shape::Portfolio {
+        super::portfolio::otro_si(loader, id, terms, today).await?;
     }
 
     // Automatic renewals: one approved, one annulled, the rest left for the alert.
@@ -589,4 +591,30 @@ pub(super) async fn enrich(
             .await?;
     }
     Ok(())
+}
+
+/// Registers a todo riesgo póliza `poliza_id` on contract `id`, covering it to a month after its end.
+async fn todo_riesgo(
+    loader: &Loader<'_>,
+    id: Uuid,
+    poliza_id: Uuid,
+    number: String,
+    terms: &ContractTerms,
+    insurer: &str,
+) -> Result<(), DemoError> {
+    let data = poliza(
+        PolicyKind::TodoRiesgo,
+        number,
+        80_000_000,
+        terms.start_date,
+        add_months(terms.end_date, 1),
+        0,
+        insurer,
+    )?;
+    let command = ContratoCommand::RegisterPoliza {
+        actor: Actor::new("gestora.demo", Role::Gestor),
+        id: poliza_id,
+        poliza: data,
+    };
+    loader.contrato(id, "register todo riesgo", command).await
 }

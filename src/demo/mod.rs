@@ -1,8 +1,16 @@
 //! A realistic demo portfolio: tens of tenants and premises, ~60 contracts of every modality, with
 //! amendments, renewals, policies, sales reports and adjustments, dated relative to today so that every
 //! alert kind of the dashboard fires. Every command of the domain is exercised at least once.
+//!
+//! [`load_portfolio`] builds the same kind of portfolio at any size with the old system's shape
+//! ([`Shape::Portfolio`], see `portfolio.rs`), from a seed: the same seed and day give the same events.
+
+use std::sync::Mutex;
 
 use chrono::{Duration, NaiveDate};
+use indicatif::ProgressBar;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
@@ -18,6 +26,9 @@ mod contracts;
 mod enrich;
 mod names;
 mod papeles;
+mod portfolio;
+
+pub use portfolio::{PortfolioSummary, load_portfolio};
 
 use crate::store::{CommandError, Metadata};
 use contracts::contract_terms;
@@ -58,14 +69,36 @@ pub(super) fn day(date: NaiveDate, days: i64) -> NaiveDate {
     date + Duration::days(days)
 }
 
+/// Which portfolio the loader builds: the hand-made demo (every modality in thirds, a few reports)
+/// or the old system's shape at scale (its modality mix, ~2 pólizas and ~1 Otro Sí a contract,
+/// monthly sales reports).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    Demo,
+    Portfolio,
+}
+
 pub(super) struct Loader<'a> {
     pub(super) app: &'a App,
     pub(super) admin: Actor,
+    pub(super) shape: Shape,
+    /// Every id the portfolio creates comes from here, so a seed decides them all.
+    ids: Mutex<StdRng>,
 }
 
 impl Loader<'_> {
     fn meta(&self) -> Metadata {
         Metadata::system("demo")
+    }
+
+    /// A fresh random (version 4) id drawn from the loader's seeded generator.
+    pub(super) fn id(&self) -> Uuid {
+        let bytes: [u8; 16] = match self.ids.lock() {
+            Ok(mut rng) => rng.random(),
+            // A panic elsewhere while drawing: the generator itself is still usable.
+            Err(poisoned) => poisoned.into_inner().random(),
+        };
+        uuid::Builder::from_random_bytes(bytes).into_uuid()
     }
 
     fn check(step: String, result: Result<(), CommandError<DomainError>>) -> Result<(), DemoError> {
@@ -111,9 +144,35 @@ pub async fn load_sized(
     today: NaiveDate,
     contracts: usize,
 ) -> Result<DemoSummary, DemoError> {
+    let options = Options {
+        contracts,
+        seed: rand::random(),
+        shape: Shape::Demo,
+    };
+    load_with(app, today, &options, &ProgressBar::hidden()).await
+}
+
+/// What to build: how many contracts, from which seed, in which shape.
+#[derive(Clone, Copy, Debug)]
+pub struct Options {
+    pub contracts: usize,
+    pub seed: u64,
+    pub shape: Shape,
+}
+
+/// Loads a portfolio; `progress` advances by one per contract.
+pub async fn load_with(
+    app: &App,
+    today: NaiveDate,
+    options: &Options,
+    progress: &ProgressBar,
+) -> Result<DemoSummary, DemoError> {
+    let contracts = options.contracts;
     let loader = Loader {
         app,
         admin: Actor::new("demo", Role::Administrador),
+        shape: options.shape,
+        ids: Mutex::new(StdRng::seed_from_u64(options.seed)),
     };
     let admin = loader.admin.clone();
     papeles::company(&loader).await?;
@@ -137,15 +196,12 @@ pub async fn load_sized(
         }
     }
 
+    let names = portfolio::Names::for_shape(options.shape, contracts);
     let mut tenants = Vec::new();
-    for (i, name) in TENANTS.iter().chain(SUPPLIERS).enumerate() {
-        let id = Uuid::new_v4();
-        let kind = if i < TENANTS.len() {
-            TerceroKind::Arrendatario
-        } else {
-            TerceroKind::Proveedor
-        };
-        let base = 900_100_000 + i as u64 * 7_919;
+    for i in 0..names.terceros() {
+        let (name, kind) = names.tercero(i);
+        let id = loader.id();
+        let base = portfolio::nit_base(i);
         let nit = Nit::parse(&format!(
             "{base}-{}",
             arriendo_events::check_digit_of(&base.to_string())
@@ -158,7 +214,7 @@ pub async fn load_sized(
             .to_lowercase();
         let data = TerceroData {
             nit,
-            razon_social: (*name).to_string(),
+            razon_social: name.clone(),
             kind,
             legal_representative: Some(format!("Representante {}", i + 1)),
             supervisor_name: Some(format!("Supervisor {}", i + 1)),
@@ -200,11 +256,12 @@ pub async fn load_sized(
     }
 
     let mut premises = Vec::new();
-    for (i, name) in PREMISES.iter().enumerate() {
-        let id = Uuid::new_v4();
+    for i in 0..names.locales() {
+        let name = names.local(i);
+        let id = loader.id();
         let data = LocalData {
-            name: (*name).to_string(),
-            location: format!("Centro Comercial Andino, piso {}", 1 + i / 10),
+            name: name.clone(),
+            location: format!("Centro Comercial Andino, piso {}", 1 + (i / 10) % 4),
             area_m2: Area::new(Decimal::from(40 + (i as i64 * 13) % 260))?,
         };
         let result = app
@@ -254,8 +311,15 @@ pub async fn load_sized(
         .collect();
     let catalog = catalogos::seed(&loader).await?;
     for i in 0..contracts {
-        let id = Uuid::new_v4();
-        let mut terms = contract_terms(i, today, &client_tenants, &suppliers, &premises)?;
+        let id = loader.id();
+        let mut terms = contract_terms(
+            i,
+            today,
+            options.shape,
+            &client_tenants,
+            &suppliers,
+            &premises,
+        )?;
         terms.type_id = catalog.type_for(i, terms.kind);
         loader
             .contrato(
@@ -272,6 +336,7 @@ pub async fn load_sized(
         if i < 3 {
             papeles::documents(&loader, id, &terms.number).await?;
         }
+        progress.inc(1);
     }
     digests(app).await?;
     Ok(DemoSummary {

@@ -163,11 +163,11 @@ pub(super) async fn documents(
     )
     .await?;
     let actor = loader.admin.clone();
-    let wrong_id = Uuid::new_v4();
+    let wrong_id = loader.id();
     let commands = [
         ContratoCommand::AttachDocument {
             actor: actor.clone(),
-            id: Uuid::new_v4(),
+            id: loader.id(),
             subject: AttachmentSubject::Contrato,
             file: file_of(&signed, &format!("{number} firmado.pdf"), "signed contract")?,
             description: "Contrato firmado".into(),

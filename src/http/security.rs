@@ -220,7 +220,15 @@ pub async fn push_flash(session: &Session, flash: Flash) {
     }
 }
 
+/// The queued messages, removed from the session. Only a session that holds some is changed:
+/// `Session::remove` marks the session modified even when the key is absent, and a modified session
+/// is written back to the store, so taking nothing must not remove anything (a page view that
+/// changes nothing writes nothing; on PostgreSQL a write is a durable commit).
 async fn take_flashes(session: &Session) -> Vec<Flash> {
+    let present = matches!(session.get_value(FLASH_KEY).await, Ok(Some(_)));
+    if !present {
+        return Vec::new();
+    }
     let queued: Vec<(String, String)> = session
         .remove(FLASH_KEY)
         .await

@@ -146,18 +146,29 @@ impl Projector {
 
     pub async fn status(&self) -> Result<ProjectionStatus, StoreError> {
         let (events, head) = event_log::head(&self.db).await?;
+        Ok(ProjectionStatus {
+            checkpoint: self.checkpoint().await?,
+            head,
+            events,
+            quarantined: quarantine::count(&self.db).await?,
+        })
+    }
+
+    /// The position the read models reflect (0 before the first event).
+    pub async fn checkpoint(&self) -> Result<i64, StoreError> {
         let checkpoint: Option<i64> = crate::on_pool!(&self.db, pool => {
             sqlx::query_scalar("SELECT position FROM projection_checkpoints WHERE name = $1")
                 .bind(CHECKPOINT)
                 .fetch_optional(pool)
                 .await?
         });
-        Ok(ProjectionStatus {
-            checkpoint: checkpoint.unwrap_or(0),
-            head,
-            events,
-            quarantined: quarantine::count(&self.db).await?,
-        })
+        Ok(checkpoint.unwrap_or(0))
+    }
+
+    /// Events in the log not yet applied: two indexed reads, no count of the log (the metrics scrape).
+    pub async fn lag(&self) -> Result<i64, StoreError> {
+        let head = event_log::last_position(&self.db).await?;
+        Ok(head - self.checkpoint().await?)
     }
 
     /// Catches up every `period` so changes made by other processes (CLI, other servers) show up.

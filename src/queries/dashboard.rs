@@ -64,8 +64,13 @@ fn alert_filter(f: &AlertFilters, kind: Option<AlertKind>) -> (String, Vec<Strin
 // skip an alert that ties on the visible columns.
 const ORDER: &str =
     "ORDER BY a.severity_rank, a.days_left, a.contract_number, a.contract_id, a.ordinal";
-const FROM: &str = "FROM rm_alerts a LEFT JOIN rm_contracts c ON c.id = a.contract_id";
+/// Counts read the alerts alone: every filter is on a column of `rm_alerts` (the contract's number and
+/// kind are kept on the alert row), so joining the contracts would only cost a lookup per alert.
+const FROM: &str = "FROM rm_alerts a";
 
+/// One page of alerts in the list's order. The page is cut from `rm_alerts` first (walking the
+/// `rm_alerts_kind_order` / `rm_alerts_order` index, so the first entries are read, not every alert
+/// sorted), and only its rows are joined to their contract for the tenant's name.
 async fn alert_rows(
     db: &Db,
     where_sql: &str,
@@ -74,7 +79,8 @@ async fn alert_rows(
     offset: u64,
 ) -> Result<Vec<AlertRow>, StoreError> {
     let sql = format!(
-        "SELECT {ALERT_COLUMNS} {FROM} WHERE {where_sql} {ORDER} LIMIT {limit} OFFSET {offset}"
+        "SELECT {ALERT_COLUMNS} FROM (SELECT * {FROM} WHERE {where_sql} {ORDER} \
+         LIMIT {limit} OFFSET {offset}) a LEFT JOIN rm_contracts c ON c.id = a.contract_id {ORDER}"
     );
     let rows: Vec<AlertTuple> = crate::on_pool!(db, pool => {
         let mut q = sqlx::query_as::<_, AlertTuple>(&sql);
@@ -161,7 +167,8 @@ pub async fn alert_page(
 type MonthCounts = Vec<(String, i64)>;
 
 /// The 12 months from `today`'s: (year-month, contracts ending, pólizas expiring), grouped in SQL
-/// over `rm_contracts.end_date` and `rm_polizas.effective_expiry`.
+/// over `rm_contracts.end_date` and `rm_polizas.effective_expiry` (the póliza row carries its
+/// contract's kind and status, so the second count reads one index and no contract).
 pub async fn monthly_chart(
     db: &Db,
     today: NaiveDate,
@@ -180,9 +187,9 @@ pub async fn monthly_chart(
          WHERE status NOT IN ('eliminado', 'terminado') AND end_date >= $1 AND end_date <= $2 \
          AND (CAST($3 AS text) = '' OR kind = $3) GROUP BY substr(end_date, 1, 7)";
     let polizas_sql = "SELECT substr(p.effective_expiry, 1, 7), COUNT(*) FROM rm_polizas p \
-         JOIN rm_contracts c ON c.id = p.contract_id \
-         WHERE p.status <> 'cancelada' AND c.status NOT IN ('eliminado', 'terminado') \
-         AND p.effective_expiry >= $1 AND p.effective_expiry <= $2 AND (CAST($3 AS text) = '' OR c.kind = $3) \
+         WHERE p.status <> 'cancelada' AND p.contract_status NOT IN ('eliminado', 'terminado') \
+         AND p.effective_expiry >= $1 AND p.effective_expiry <= $2 \
+         AND (CAST($3 AS text) = '' OR p.contract_kind = $3) \
          GROUP BY substr(p.effective_expiry, 1, 7)";
     let (contracts, polizas): (MonthCounts, MonthCounts) = crate::on_pool!(db, pool => {
         let c = sqlx::query_as(contracts_sql).bind(&from).bind(&to).bind(kind).fetch_all(pool).await?;

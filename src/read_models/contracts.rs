@@ -221,7 +221,14 @@ async fn write(
         .rows_affected()
     });
     write_alerts(tx, id, &alerts).await?;
-    write_polizas(tx, id, state, &terms.number, &tercero_name, today).await?;
+    let contract = PolizaContract {
+        id,
+        number: &terms.number,
+        tercero_name: &tercero_name,
+        kind: kind_slug(terms.kind),
+        status,
+    };
+    write_polizas(tx, &contract, state, today).await?;
     write_renewals(tx, id, state, &terms.number, &tercero_name).await?;
     write_sales_reports(tx, id, state, &terms.number, &tercero_name, today).await
 }
@@ -297,14 +304,23 @@ async fn write_alerts(tx: &mut Tx, id: &str, alerts: &[Alert]) -> Result<(), Sto
     Ok(())
 }
 
+/// What a póliza row repeats of its contract: the lists show the number and tenant, the dashboard's
+/// chart filters on the kind and status without a join.
+struct PolizaContract<'a> {
+    id: &'a str,
+    number: &'a str,
+    tercero_name: &'a str,
+    kind: &'a str,
+    status: &'a str,
+}
+
 async fn write_polizas(
     tx: &mut Tx,
-    id: &str,
+    contract: &PolizaContract<'_>,
     state: &Contrato,
-    number: &str,
-    tercero_name: &str,
     today: NaiveDate,
 ) -> Result<(), StoreError> {
+    let id = contract.id;
     clear(tx, "rm_polizas", id).await?;
     for view in poliza_views(state, today) {
         let compliance = match view.compliance.status {
@@ -319,13 +335,14 @@ async fn write_polizas(
         crate::on_tx!(tx, conn => {
             sqlx::query(
                 "INSERT INTO rm_polizas (id, contract_id, contract_number, tercero_name, kind, number, insurer, \
-                 insured_value, valid_from, valid_to, effective_expiry, status, compliance, required_by) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+                 insured_value, valid_from, valid_to, effective_expiry, status, compliance, required_by, \
+                 contract_kind, contract_status) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
             )
             .bind(view.id.to_string())
             .bind(id)
-            .bind(number)
-            .bind(tercero_name)
+            .bind(contract.number)
+            .bind(contract.tercero_name)
             .bind(view.kind.to_string())
             .bind(&view.number)
             .bind(&view.insurer)
@@ -336,6 +353,8 @@ async fn write_polizas(
             .bind(view.status.slug())
             .bind(compliance)
             .bind(&required_by)
+            .bind(contract.kind)
+            .bind(contract.status)
             .execute(&mut *conn)
             .await?
             .rows_affected()

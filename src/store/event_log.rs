@@ -183,6 +183,14 @@ pub async fn head(db: &Db) -> Result<(i64, i64), StoreError> {
     Ok((count, last))
 }
 
+/// The last global position (0 when empty): one step down the `position` index, whatever the size
+/// of the log (no `COUNT(*)`).
+pub async fn last_position(db: &Db) -> Result<i64, StoreError> {
+    let sql = "SELECT CAST(COALESCE(MAX(position), 0) AS BIGINT) FROM events";
+    let last: i64 = crate::on_pool!(db, pool => sqlx::query_scalar(sql).fetch_one(pool).await?);
+    Ok(last)
+}
+
 /// Appends an event exactly as it was recorded elsewhere (restores): position, sequence, metadata and
 /// time are kept.
 pub async fn append_raw(tx: &mut Tx, event: &StoredEvent) -> Result<(), StoreError> {
