@@ -53,6 +53,9 @@ pub struct App {
     pub login_throttle: crate::auth::throttle::IpThrottle,
     /// Where attachments and the logo are kept (see `documents`).
     pub documents: crate::documents::DocumentStore,
+    /// Backup settings in force for the web pages and the button; `None` (the server) reads the
+    /// `BACKUP_*` variables at each use. Tests set it to point at their folders and peers.
+    pub backup_settings: Option<Arc<crate::backup::BackupSettings>>,
 }
 
 /// Today's calendar date where the company works (America/Bogota).
@@ -97,7 +100,18 @@ impl App {
             chain: crate::audit::ChainCache::default(),
             login_throttle: crate::auth::throttle::IpThrottle::default(),
             documents,
+            backup_settings: None,
         })
+    }
+
+    /// The backup settings in force: [`App::backup_settings`] when set, else the environment's.
+    pub fn backup_settings(
+        &self,
+    ) -> Result<crate::backup::BackupSettings, crate::backup::BackupError> {
+        match &self.backup_settings {
+            Some(settings) => Ok(settings.as_ref().clone()),
+            None => crate::backup::BackupSettings::from_env(&self.data_dir),
+        }
     }
 }
 

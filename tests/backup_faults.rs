@@ -220,13 +220,17 @@ async fn full_disk_is_reported_as_such(engine: Engine) {
         &partial,
         &dir.path().join("backup_x.json"),
         false,
-        None,
+        &[],
     )
     .unwrap();
-    let err =
-        arriendo::backup::json::write_log(store.db(), writer, &indicatif::ProgressBar::hidden())
-            .await
-            .unwrap_err();
+    let err = arriendo::backup::json::write_log(
+        store.db(),
+        writer,
+        &indicatif::ProgressBar::hidden(),
+        None,
+    )
+    .await
+    .unwrap_err();
     let BackupError::Io { source, .. } = &err else {
         panic!("an I/O error, got {err}");
     };

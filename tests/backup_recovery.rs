@@ -228,7 +228,7 @@ async fn stale_plaintext_is_removed_at_the_next_start() {
             .unwrap();
     }
     let mut settings = settings(backups.path());
-    settings.encryption_recipient = Some(age_recipient());
+    settings.encryption_recipients = vec![age_recipient()];
     run_backup_with(&store.app, &settings, BackupOptions::default())
         .await
         .unwrap();
@@ -276,7 +276,7 @@ async fn failed_snapshot_leaves_no_plaintext() {
         .database_url
         .clone()
         .map(arriendo::backup::settings::Secret::new);
-    settings.encryption_recipient = Some(age_recipient());
+    settings.encryption_recipients = vec![age_recipient()];
     let err = run_backup_with(&store.app, &settings, BackupOptions::default())
         .await
         .unwrap_err();

@@ -26,7 +26,7 @@ async fn encrypted_backup_restores_only_with_the_identity() {
     )
     .unwrap();
     let mut settings = settings(backups.path());
-    settings.encryption_recipient = Some(identity.to_public().to_string());
+    settings.encryption_recipients = vec![identity.to_public().to_string()];
     let report = run_backup_with(
         &source.app,
         &settings,
@@ -153,4 +153,133 @@ async fn scheduler_starts_with_the_default_schedule() {
         panic!("a bad schedule must be refused")
     };
     assert!(err.is_usage(), "{err}");
+}
+
+/// `ssh-keygen` writes a key pair of `kind` in `dir`; returns (private key file, public key line).
+fn ssh_key(dir: &std::path::Path, kind: &str) -> (std::path::PathBuf, String) {
+    let private = dir.join(format!("id_{kind}"));
+    let mut command = std::process::Command::new("ssh-keygen");
+    command.args(["-q", "-t", kind, "-N", "", "-C", "ops@arriendo", "-f"]);
+    command.arg(&private);
+    if kind == "rsa" {
+        command.args(["-b", "2048"]);
+    }
+    assert!(command.status().unwrap().success(), "ssh-keygen {kind}");
+    let public = std::fs::read_to_string(private.with_extension("pub")).unwrap();
+    (private, public.trim().to_string())
+}
+
+/// Several recipients (issue 14, fault 3): a set encrypted to two age keys and two SSH keys
+/// (ssh-ed25519, ssh-rsa) verifies and restores with each identity alone, and not with another.
+/// The list comes from the single variable, the list variable and a file together.
+async fn encrypted_to_several_recipients(engine: Engine) {
+    let store = TestStore::new(engine).await;
+    seed_raw(store.db(), 60).await;
+    let keys = tempfile::tempdir().unwrap();
+    let age_identity = |name: &str| {
+        let identity = age::x25519::Identity::generate();
+        let file = keys.path().join(name);
+        std::fs::write(&file, format!("{}\n", identity.to_string().expose_secret())).unwrap();
+        (file, identity.to_public().to_string())
+    };
+    let (first_file, first) = age_identity("primera.key");
+    let (second_file, second) = age_identity("segunda.key");
+    let (stranger_file, _) = age_identity("ajena.key");
+    let (ed25519_file, ed25519) = ssh_key(keys.path(), "ed25519");
+    let (rsa_file, rsa) = ssh_key(keys.path(), "rsa");
+    let list = keys.path().join("recipients.txt");
+    std::fs::write(&list, format!("# llaves de operaciones\n{rsa}\n\n")).unwrap();
+    let vars: std::collections::HashMap<String, String> = [
+        ("BACKUP_ENCRYPTION_RECIPIENT", first.clone()),
+        (
+            "BACKUP_ENCRYPTION_RECIPIENTS",
+            format!("{second}, {ed25519}\n{first}"),
+        ),
+        (
+            "BACKUP_ENCRYPTION_RECIPIENTS_FILE",
+            list.display().to_string(),
+        ),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    let backups = tempfile::tempdir().unwrap();
+    let mut settings = arriendo::backup::BackupSettings::from_vars(backups.path(), &vars).unwrap();
+    assert_eq!(
+        settings.encryption_recipients,
+        vec![first.clone(), second.clone(), ed25519.clone(), rsa.clone()],
+        "each key once, in order"
+    );
+    settings.output_dir = backups.path().to_path_buf();
+    let report = run_backup_with(&store.app, &settings, BackupOptions::default())
+        .await
+        .unwrap();
+    let db_file = report.manifest.file(FileKind::Db).unwrap().name.clone();
+    assert!(db_file.ends_with(".age"), "{db_file}");
+
+    for identity in [&first_file, &second_file, &ed25519_file, &rsa_file] {
+        settings.encryption_identity_file = Some(identity.clone());
+        let checked = verify::verify(&settings, &report.manifest.name, None, None)
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", identity.display()));
+        assert_eq!(checked.events, 60);
+        assert_eq!(checked.other_files, vec![db_file.clone()]);
+        // The database file decrypts with it too.
+        let mut plain = Vec::new();
+        std::io::Read::read_to_end(
+            &mut arriendo::backup::pipeline::open_content(
+                &backups.path().join(&db_file),
+                Some(identity),
+            )
+            .unwrap(),
+            &mut plain,
+        )
+        .unwrap();
+        let magic: &[u8] = match engine_of(&store) {
+            Engine::Sqlite => b"SQLite format 3\0",
+            Engine::Postgres => b"PGDMP",
+        };
+        assert!(plain.starts_with(magic), "{}", identity.display());
+    }
+    // Restored with an SSH key alone, on the other engine.
+    settings.encryption_identity_file = Some(ed25519_file.clone());
+    let target = TestStore::new(match engine_of(&store) {
+        Engine::Sqlite => Engine::Postgres,
+        Engine::Postgres => Engine::Sqlite,
+    })
+    .await;
+    let options = RestoreOptions {
+        source: report.manifest.name.clone(),
+        ..Default::default()
+    };
+    restore::restore(&target.app, &settings, &options)
+        .await
+        .unwrap();
+    assert_eq!(all_events(target.db()).await, all_events(store.db()).await);
+
+    settings.encryption_identity_file = Some(stranger_file);
+    let err = verify::verify(&settings, &report.manifest.name, None, None)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("cannot decrypt"), "{err}");
+
+    // A key that is neither is refused when the settings are read, naming it.
+    let mut bad = vars.clone();
+    bad.insert(
+        "BACKUP_ENCRYPTION_RECIPIENTS".into(),
+        "ssh-dss AAAAB3NzaC1kc3M".into(),
+    );
+    let err = arriendo::backup::BackupSettings::from_vars(backups.path(), &bad).unwrap_err();
+    assert!(err.to_string().contains("ssh-dss"), "{err}");
+}
+both_engines!(
+    encrypted_to_several_recipients,
+    super::encrypted_to_several_recipients
+);
+
+fn engine_of(store: &TestStore) -> Engine {
+    match store.db() {
+        arriendo::store::Db::Sqlite(_) => Engine::Sqlite,
+        arriendo::store::Db::Postgres(_) => Engine::Postgres,
+    }
 }

@@ -96,27 +96,6 @@ async fn portfolio(app: &App) -> (String, String) {
     (urgent.to_string(), soon.to_string())
 }
 
-/// Quoted-printable decoded (soft breaks joined, `=XX` bytes).
-fn unqp(raw: &str) -> String {
-    let joined = raw.replace("=\r\n", "").replace("=\n", "");
-    let bytes = joined.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'=' && i + 2 < bytes.len() {
-            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("");
-            if let Ok(b) = u8::from_str_radix(hex, 16) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 fn mails_to(dir: &str, recipient: &str) -> Vec<String> {
     std::fs::read_dir(dir)
         .unwrap()
@@ -125,7 +104,7 @@ fn mails_to(dir: &str, recipient: &str) -> Vec<String> {
         .filter(|p| p.extension().is_some_and(|e| e == "eml"))
         .map(|p| std::fs::read_to_string(p).unwrap())
         .filter(|m| m.contains(&format!("To: {recipient}")))
-        .map(|m| unqp(&m))
+        .map(|m| common::unqp(&m))
         .collect()
 }
 

@@ -181,6 +181,8 @@ async fn downloads_arrive_whole_and_planted_manifests_serve_nothing(engine: Engi
         sha256: String::new(),
         compressed: false,
         encrypted: false,
+        event_count: None,
+        last_position: None,
     };
     let mut fake = real.clone();
     fake.name = planted.to_string();
@@ -266,4 +268,139 @@ async fn a_dead_run_does_not_block_the_button(engine: Engine) {
 both_engines!(
     a_dead_run_does_not_block_the_button,
     super::a_dead_run_does_not_block_the_button
+);
+
+/// The page says how backups run (issue 14, "ops in the UI"): the schedule and the next run in
+/// Bogotá time, the drill's, retention, destinations without their secrets, encryption, the last
+/// drill, the warnings (remote copies off; every copy on the database's disk), and it reloads itself
+/// while a backup runs.
+async fn the_page_shows_how_backups_run(engine: Engine) {
+    use arriendo::backup::overview;
+    use arriendo::backup::runs::{self, RunKind, RunOutcome, Trigger};
+    use arriendo::backup::settings::{BackupSettings, Secret, TargetConfig};
+
+    let folder = tempfile::tempdir().unwrap();
+    let secret = "s3-secreto-que-nunca-se-muestra";
+    let mut settings = BackupSettings::defaults(folder.path());
+    settings.output_dir = folder.path().to_path_buf();
+    settings.keep_days = 45;
+    settings.targets = vec![TargetConfig::S3 {
+        bucket: "respaldos-empresa".into(),
+        access_key: Some(Secret::new("AKIA-LLAVE-DE-ACCESO")),
+        secret_key: Some(Secret::new(secret)),
+        region: "us-east-1".into(),
+        endpoint: None,
+        prefix: "arriendo".into(),
+    }];
+    settings.remote_enabled = false;
+    settings.encryption_recipients = (0..2)
+        .map(|_| age::x25519::Identity::generate().to_public().to_string())
+        .collect();
+    let configured = std::sync::Arc::new(settings.clone());
+    let web = Web::start_with_app(engine, move |app| {
+        app.backup_settings = Some(configured);
+    })
+    .await;
+    web.add_user("ana", Role::Administrador).await;
+    let ana = web.logged_in("ana").await;
+
+    let before = overview::next_run(&settings.schedule, settings.timezone, chrono::Utc::now());
+    let html = page(ana.get("/respaldos").await, 200).await;
+    let after = overview::next_run(&settings.schedule, settings.timezone, chrono::Utc::now());
+    let shown = |t: Option<chrono::DateTime<chrono_tz::Tz>>| {
+        format!(
+            "Próximo respaldo: <strong>{}</strong>",
+            t.unwrap().format("%d/%m/%Y 02:00")
+        )
+    };
+    assert!(
+        html.contains(&shown(before)) || html.contains(&shown(after)),
+        "{html}"
+    );
+    for expected in [
+        "<code>0 0 2 * * *</code> (America/Bogota)",
+        "<code>0 0 4 * * Sun</code>",
+        "Próximo simulacro: <strong>",
+        "45 días",
+        "s3://respaldos-empresa/arriendo",
+        "Copias externas desactivadas",
+        "las copias \
+         externas están desactivadas",
+        "age, 2 llaves",
+        "Todavía no se ha hecho ningún simulacro.",
+    ] {
+        assert!(html.contains(expected), "{expected}: {html}");
+    }
+    assert!(!html.contains(secret) && !html.contains("AKIA-LLAVE-DE-ACCESO"));
+    assert!(!html.contains("http-equiv=\"refresh\""), "nothing runs");
+
+    // Every copy on the database's disk: the SQLite file and the backup folder share /tmp here; on
+    // PostgreSQL it depends on where the server keeps its data, read the way the page reads it.
+    let database_device = match &web.app.db {
+        arriendo::store::Db::Sqlite(pool) => {
+            overview::device_of(pool.connect_options().get_filename())
+        }
+        arriendo::store::Db::Postgres(pool) => {
+            let dir: String = sqlx::query_scalar("SHOW data_directory")
+                .fetch_one(pool)
+                .await
+                .unwrap();
+            overview::device_of(std::path::Path::new(&dir))
+        }
+    };
+    let same = database_device.is_some() && database_device == overview::device_of(folder.path());
+    let warning = "Todas las copias de los respaldos están en el mismo disco que la base de datos";
+    assert_eq!(html.contains(warning), same, "{html}");
+    if matches!(web.app.db, arriendo::store::Db::Sqlite(_)) {
+        assert!(
+            same,
+            "a SQLite test store and its backups share the temporary folder's disk"
+        );
+    }
+    // With the S3 copies on, a copy lives elsewhere: no warning.
+    let mut remote_on = settings.clone();
+    remote_on.remote_enabled = true;
+    assert!(
+        !overview::overview(&web.app.db, &remote_on, chrono::Utc::now())
+            .await
+            .same_disk
+    );
+
+    // The newest drill, failed, with its reason.
+    let drill = runs::start(&web.app.db, RunKind::Drill, Trigger::Scheduled, None)
+        .await
+        .unwrap()
+        .unwrap();
+    let outcome = RunOutcome {
+        error: Some("restore drill failed: s3 (backup_20260101_070000): SHA-256 distinto".into()),
+        ..Default::default()
+    };
+    runs::finish(&web.app.db, &drill.id, &outcome)
+        .await
+        .unwrap();
+    drill.lock.release().await;
+
+    // A backup running (its process alive: it holds its lock): the page reloads itself.
+    let running = runs::start(&web.app.db, RunKind::Backup, Trigger::Web, None)
+        .await
+        .unwrap()
+        .unwrap();
+    let html = page(ana.get("/respaldos").await, 200).await;
+    assert!(
+        html.contains("<meta http-equiv=\"refresh\" content=\"5\">"),
+        "{html}"
+    );
+    assert!(html.contains("Esta página se actualiza sola"), "{html}");
+    assert!(html.contains("SHA-256 distinto"), "{html}");
+    assert!(!html.contains("Todavía no se ha hecho ningún simulacro."));
+    runs::finish(&web.app.db, &running.id, &RunOutcome::default())
+        .await
+        .unwrap();
+    running.lock.release().await;
+    let html = page(ana.get("/respaldos").await, 200).await;
+    assert!(!html.contains("http-equiv=\"refresh\""), "the backup ended");
+}
+both_engines!(
+    the_page_shows_how_backups_run,
+    super::the_page_shows_how_backups_run
 );

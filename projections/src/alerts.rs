@@ -178,6 +178,10 @@ pub struct Alert {
 pub struct BackupState {
     pub last_success: Option<DateTime<Utc>>,
     pub last_failed: bool,
+    /// When the newest restore drill failed: its start. A backup that cannot be restored is no
+    /// backup, so this raises the alert like a failed backup.
+    #[serde(default)]
+    pub drill_failed_at: Option<DateTime<Utc>>,
 }
 
 /// `"vence hoy"`, `"faltan 12 días"`, `"hace 3 días"`.
@@ -607,8 +611,8 @@ pub fn bogota_date(at: DateTime<Utc>) -> NaiveDate {
 /// The Respaldo alert's message when no backup ever succeeded: it has no date to show.
 pub const NO_BACKUP_MESSAGE: &str = "No hay ningún respaldo exitoso registrado";
 
-/// Respaldo: danger when there is no successful backup, it is older than 26 hours, or the last
-/// run failed.
+/// Respaldo: danger when there is no successful backup, it is older than 26 hours, the last
+/// run failed, or the last restore drill failed.
 pub fn backup_alert(backup: Option<&BackupState>, now: DateTime<Utc>) -> Option<Alert> {
     let today = bogota_date(now);
     let alert = |trigger_date: NaiveDate, message: String| Alert {
@@ -644,6 +648,17 @@ pub fn backup_alert(backup: Option<&BackupState>, now: DateTime<Utc>) -> Option<
             last,
             format!(
                 "El último respaldo exitoso tiene más de {BACKUP_MAX_AGE_HOURS} horas (fue el {when})"
+            ),
+        ));
+    }
+    if let Some(at) = backup.and_then(|b| b.drill_failed_at) {
+        return Some(alert(
+            bogota_date(at),
+            format!(
+                "El último simulacro de restauración falló ({} a las {}): un respaldo que no se \
+                 puede restaurar no protege los datos",
+                format_date(bogota_date(at)),
+                at.with_timezone(&BOGOTA).format("%H:%M")
             ),
         ));
     }

@@ -55,29 +55,37 @@ pub async fn estimated_json_size(db: &Db) -> Result<u64> {
     Ok(size.max(0) as u64)
 }
 
+/// The events a database file holds: how many, and the last position.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SnapshotHead {
+    pub count: i64,
+    pub last_position: i64,
+}
+
 /// Writes the set's database file at `final_path`: the snapshot, then with a `recipient` its
 /// encrypted copy. The snapshot is plaintext until encrypted: a private file (0600), removed on
-/// every exit path, errors and cancellation included (see [`PrivateFile`]).
+/// every exit path, errors and cancellation included (see [`PrivateFile`]). Returns the file and
+/// the events it holds (read from the snapshot itself, so the set's JSON can stop at the same one).
 pub async fn write_set_file(
     db: &Db,
     settings: &BackupSettings,
     final_path: &Path,
-    recipient: Option<&str>,
-) -> Result<WrittenFile> {
+    recipients: &[String],
+) -> Result<(WrittenFile, SnapshotHead)> {
     let file_name = final_path
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_default();
     let dir = final_path.parent().unwrap_or(Path::new("."));
     let raw = PrivateFile::create(&dir.join(naming::partial_name(&format!("{file_name}.raw"))))?;
-    snapshot(db, settings, raw.path()).await?;
+    let head = snapshot(db, settings, raw.path()).await?;
     let final_path = final_path.to_path_buf();
-    if let Some(r) = recipient {
+    if !recipients.is_empty() {
         let partial = dir.join(naming::partial_name(&file_name));
         let raw_path = raw.path().to_path_buf();
-        let r = r.to_string();
+        let recipients = recipients.to_vec();
         let written = tokio::task::spawn_blocking(move || -> Result<WrittenFile> {
-            let mut writer = FileWriter::create(&partial, &final_path, false, Some(&r))?;
+            let mut writer = FileWriter::create(&partial, &final_path, false, &recipients)?;
             let mut input = std::fs::File::open(&raw_path)
                 .map_err(|e| BackupError::io("cannot reopen the database snapshot", e))?;
             std::io::copy(&mut input, &mut writer)
@@ -87,23 +95,30 @@ pub async fn write_set_file(
         .await
         .map_err(|e| BackupError::Failed(e.to_string()));
         drop(raw);
-        written?
+        Ok((written??, head))
     } else {
         let raw_path = raw.path().to_path_buf();
         let (size, sha256) = tokio::task::spawn_blocking(move || pipeline::hash_file(&raw_path))
             .await
             .map_err(|e| BackupError::Failed(e.to_string()))??;
         raw.persist(&final_path)?;
-        Ok(WrittenFile {
-            path: final_path,
-            size,
-            sha256,
-        })
+        Ok((
+            WrittenFile {
+                path: final_path,
+                size,
+                sha256,
+            },
+            head,
+        ))
     }
 }
 
-/// Writes the raw database snapshot into `dest` (absent, or empty: VACUUM INTO accepts no other).
-pub async fn snapshot(db: &Db, settings: &BackupSettings, dest: &Path) -> Result<()> {
+/// Writes the raw database snapshot into `dest` (absent, or empty: VACUUM INTO accepts no other)
+/// and returns the events it holds. On SQLite the snapshot file is opened and counted (and its
+/// integrity checked); on PostgreSQL the count is read in a repeatable-read transaction whose
+/// snapshot `pg_dump` shares (`--snapshot`), so the archive holds exactly those events however many
+/// commands commit meanwhile.
+pub async fn snapshot(db: &Db, settings: &BackupSettings, dest: &Path) -> Result<SnapshotHead> {
     match db {
         Db::Sqlite(pool) => {
             let target = dest.to_str().ok_or_else(|| {
@@ -113,9 +128,34 @@ pub async fn snapshot(db: &Db, settings: &BackupSettings, dest: &Path) -> Result
                 .bind(target)
                 .execute(pool)
                 .await?;
-            Ok(())
+            let (count, last_position) = super::sqlite_file::check_sqlite_file(dest).await?;
+            Ok(SnapshotHead {
+                count,
+                last_position,
+            })
         }
-        Db::Postgres(pool) => pg_dump(pool, settings, dest).await,
+        Db::Postgres(pool) => {
+            let mut tx = pool.begin().await?;
+            sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                .execute(&mut *tx)
+                .await?;
+            let exported: String = sqlx::query_scalar("SELECT pg_export_snapshot()")
+                .fetch_one(&mut *tx)
+                .await?;
+            let (count, last_position): (i64, i64) = sqlx::query_as(
+                "SELECT COUNT(*), CAST(COALESCE(MAX(position), 0) AS BIGINT) FROM events",
+            )
+            .fetch_one(&mut *tx)
+            .await?;
+            // The exported snapshot lives as long as this transaction: it ends after pg_dump.
+            let dumped = pg_dump(pool, settings, dest, &exported).await;
+            let _ = tx.rollback().await;
+            dumped?;
+            Ok(SnapshotHead {
+                count,
+                last_position,
+            })
+        }
     }
 }
 
@@ -266,10 +306,16 @@ async fn run_pg_tool(tool: &Path, mut args: Vec<String>, passfile: &PassFile) ->
     Ok(())
 }
 
-async fn pg_dump(pool: &sqlx::PgPool, settings: &BackupSettings, dest: &Path) -> Result<()> {
+async fn pg_dump(
+    pool: &sqlx::PgPool,
+    settings: &BackupSettings,
+    dest: &Path,
+    snapshot: &str,
+) -> Result<()> {
     check_tool(&settings.pg_dump, pool).await?;
     let (mut args, passfile) = connection_args(settings, pool)?;
     args.extend([
+        format!("--snapshot={snapshot}"),
         "--format=custom".into(),
         "--no-owner".into(),
         "--file".into(),

@@ -70,14 +70,20 @@ struct LineIn {
     digest: Option<String>,
 }
 
-/// Streams every event up to the head seen at the start (a consistent prefix of the log: positions
-/// become visible in order on both engines) into `writer`. Memory holds one batch at a time.
+/// Streams every event up to the head seen at the start, or up to position `upto` (the database
+/// file's last position, so both files of a set hold the same events), into `writer`: a consistent
+/// prefix of the log, since positions become visible in order on both engines. Memory holds one
+/// batch at a time.
 pub async fn write_log(
     db: &Db,
     writer: FileWriter,
     progress: &indicatif::ProgressBar,
+    upto: Option<i64>,
 ) -> Result<(WrittenFile, End)> {
-    let (_, head) = event_log::head(db).await?;
+    let head = match upto {
+        Some(position) => position,
+        None => event_log::head(db).await?.1,
+    };
     let header = Header {
         format: FORMAT.into(),
         format_version: FORMAT_VERSION,

@@ -29,6 +29,12 @@ pub struct ManifestFile {
     pub sha256: String,
     pub compressed: bool,
     pub encrypted: bool,
+    /// How many events this file holds and the last one's position: the JSON and the database
+    /// file of one set hold the same events (absent in manifests written before this was stated).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_count: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_position: Option<i64>,
 }
 
 /// The head of the chain of event digests the set seals (see [`crate::audit`]).

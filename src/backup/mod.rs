@@ -8,6 +8,7 @@
 pub mod cli;
 pub mod dbfile;
 pub mod deadline;
+pub mod drill;
 pub mod error;
 pub mod fuzzing;
 pub mod json;
@@ -16,6 +17,7 @@ pub mod locate;
 pub mod manifest;
 pub mod naming;
 pub mod notify;
+pub mod overview;
 pub mod pipeline;
 pub mod restore;
 pub mod retention;

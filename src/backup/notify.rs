@@ -6,8 +6,9 @@ use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use super::error::{BackupError, Result};
-use super::runs::{BackupRun, RunStatus};
-use super::settings::{EmailConfig, SmtpTls};
+use super::runs::{self, BackupRun, RunKind, RunStatus};
+use super::settings::{BackupSettings, EmailConfig, SmtpTls};
+use crate::App;
 
 pub fn human_size(bytes: i64) -> String {
     let b = bytes as f64;
@@ -25,22 +26,33 @@ pub fn human_size(bytes: i64) -> String {
 /// Subject and body of the notification for a finished run.
 pub fn compose(run: &BackupRun, host: &str) -> (String, String) {
     let ok = run.status == RunStatus::Success;
+    let drill = run.kind == RunKind::Drill;
+    let what = if drill {
+        "simulacro de restauración"
+    } else {
+        "respaldo"
+    };
     let subject = if ok {
         format!(
-            "[Arriendo] Respaldo exitoso {}",
+            "[Arriendo] {} exitoso {}",
+            if drill {
+                "Simulacro de restauración"
+            } else {
+                "Respaldo"
+            },
             run.name.as_deref().unwrap_or("")
         )
     } else {
         format!(
-            "[Arriendo] ERROR en el respaldo {}",
+            "[Arriendo] ERROR en el {what} {}",
             run.name.as_deref().unwrap_or("")
         )
     };
     let mut body = String::new();
-    body.push_str(if ok {
-        "El respaldo terminó correctamente.\n\n"
+    body.push_str(&if ok {
+        format!("El {what} terminó correctamente.\n\n")
     } else {
-        "El respaldo FALLÓ.\n\n"
+        format!("El {what} FALLÓ.\n\n")
     });
     body.push_str(&format!("Servidor: {host}\n"));
     body.push_str(&format!(
@@ -75,10 +87,15 @@ pub fn compose(run: &BackupRun, host: &str) -> (String, String) {
         }
     }
     if !run.targets.is_empty() {
-        body.push_str("\nDestinos remotos:\n");
+        body.push_str(if drill {
+            "\nCopias restauradas:\n"
+        } else {
+            "\nDestinos remotos:\n"
+        });
+        let done = if drill { "restaurado" } else { "copiado" };
         for t in &run.targets {
             match &t.error {
-                None => body.push_str(&format!("  - {} ({}): copiado\n", t.target, t.location)),
+                None => body.push_str(&format!("  - {} ({}): {done}\n", t.target, t.location)),
                 Some(e) => {
                     body.push_str(&format!("  - {} ({}): ERROR {e}\n", t.target, t.location))
                 }
@@ -90,6 +107,30 @@ pub fn compose(run: &BackupRun, host: &str) -> (String, String) {
         body.push_str("\nRevise la guía docs/respaldos.md, sección «Solución de problemas».\n");
     }
     (subject, body)
+}
+
+/// Mails the outcome of the recorded run `id` when e-mail is configured; returns why it was not
+/// sent (logged too). A missing mail never fails the run itself.
+pub async fn send_for_run(app: &App, settings: &BackupSettings, id: &str) -> Option<String> {
+    let email = settings.email.as_ref()?;
+    let run = match runs::by_id(&app.db, id).await {
+        Ok(Some(run)) => run,
+        Ok(None) => return None,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot read the run to mail");
+            return Some(e.to_string());
+        }
+    };
+    match send(email, &run).await {
+        Ok(()) => {
+            tracing::info!(recipients = email.recipients.len(), kind = ?run.kind, "backup email sent");
+            None
+        }
+        Err(e) => {
+            tracing::error!(error = %e, kind = ?run.kind, "backup email not sent");
+            Some(e.to_string())
+        }
+    }
 }
 
 pub async fn send(config: &EmailConfig, run: &BackupRun) -> Result<()> {

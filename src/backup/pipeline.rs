@@ -70,12 +70,43 @@ pub struct WrittenFile {
     pub sha256: String,
 }
 
-pub fn parse_recipient(recipient: &str) -> Result<age::x25519::Recipient> {
-    recipient.trim().parse().map_err(|e| {
-        BackupError::Config(format!(
-            "BACKUP_ENCRYPTION_RECIPIENT is not an age public key: {e}"
-        ))
-    })
+/// One recipient of the encrypted files: an age public key (`age1…`) or an SSH public key
+/// (`ssh-ed25519 AAAA…` or `ssh-rsa AAAA…`, as in `~/.ssh/id_ed25519.pub`, comment allowed).
+pub fn parse_recipient(recipient: &str) -> Result<Box<dyn age::Recipient + Send>> {
+    let text = recipient.trim();
+    if text.starts_with("ssh-") {
+        return text
+            .parse::<age::ssh::Recipient>()
+            .map(|r| Box::new(r) as Box<dyn age::Recipient + Send>)
+            .map_err(|e| {
+                BackupError::Config(format!(
+                    "encryption recipient {}: not a usable SSH public key (ssh-ed25519 or ssh-rsa): {e:?}",
+                    shorten(text)
+                ))
+            });
+    }
+    text.parse::<age::x25519::Recipient>()
+        .map(|r| Box::new(r) as Box<dyn age::Recipient + Send>)
+        .map_err(|e| {
+            BackupError::Config(format!(
+                "encryption recipient {}: not an age public key (age1…) nor an SSH public key: {e}",
+                shorten(text)
+            ))
+        })
+}
+
+/// Every recipient parsed; the first bad one is the error.
+pub fn parse_recipients(recipients: &[String]) -> Result<Vec<Box<dyn age::Recipient + Send>>> {
+    recipients.iter().map(|r| parse_recipient(r)).collect()
+}
+
+/// A key shown in an error: its start, enough to tell which one.
+fn shorten(text: &str) -> String {
+    let mut short: String = text.chars().take(24).collect();
+    if text.chars().count() > 24 {
+        short.push('…');
+    }
+    format!("{short:?}")
 }
 
 impl FileWriter {
@@ -83,7 +114,7 @@ impl FileWriter {
         partial: &Path,
         final_path: &Path,
         gzip: bool,
-        recipient: Option<&str>,
+        recipients: &[String],
     ) -> Result<Self> {
         let file = File::create(partial)
             .map_err(|e| BackupError::io(format!("cannot create {}", partial.display()), e))?;
@@ -92,20 +123,19 @@ impl FileWriter {
             hasher: Sha256::new(),
             bytes: 0,
         };
-        let encrypted = match recipient {
-            None => Encrypted::Plain(hashing),
-            Some(r) => {
-                let recipient = parse_recipient(r)?;
-                let encryptor = age::Encryptor::with_recipients(std::iter::once(
-                    &recipient as &dyn age::Recipient,
-                ))
-                .map_err(|e| BackupError::Encryption(e.to_string()))?;
-                Encrypted::Age(
-                    encryptor
-                        .wrap_output(hashing)
-                        .map_err(|e| BackupError::io("cannot start encryption", e))?,
-                )
-            }
+        let encrypted = if recipients.is_empty() {
+            Encrypted::Plain(hashing)
+        } else {
+            let parsed = parse_recipients(recipients)?;
+            let encryptor = age::Encryptor::with_recipients(
+                parsed.iter().map(|r| r.as_ref() as &dyn age::Recipient),
+            )
+            .map_err(|e| BackupError::Encryption(e.to_string()))?;
+            Encrypted::Age(
+                encryptor
+                    .wrap_output(hashing)
+                    .map_err(|e| BackupError::io("cannot start encryption", e))?,
+            )
         };
         let buffered = BufWriter::with_capacity(256 * 1024, encrypted);
         let top = if gzip {
@@ -277,7 +307,30 @@ fn load_identities(identity_file: Option<&Path>) -> Result<Vec<Box<dyn age::Iden
                 .into(),
         )
     })?;
-    age::IdentityFile::from_file(path.display().to_string())
+    let text = std::fs::read(path)
+        .map_err(|e| BackupError::io(format!("cannot read identity file {}", path.display()), e))?;
+    if text.starts_with(b"-----BEGIN OPENSSH PRIVATE KEY-----")
+        || text.starts_with(b"-----BEGIN RSA PRIVATE KEY-----")
+    {
+        // The private half of an SSH recipient (ssh-ed25519 or ssh-rsa).
+        let identity = age::ssh::Identity::from_buffer(
+            std::io::Cursor::new(text),
+            Some(path.display().to_string()),
+        )
+        .map_err(|e| BackupError::io(format!("cannot read SSH key {}", path.display()), e))?;
+        return match identity {
+            age::ssh::Identity::Unencrypted(_) => Ok(vec![Box::new(identity)]),
+            age::ssh::Identity::Encrypted(_) => Err(BackupError::Config(format!(
+                "the SSH key {} is protected by a passphrase: give an unprotected copy kept offline",
+                path.display()
+            ))),
+            age::ssh::Identity::Unsupported(k) => Err(BackupError::Config(format!(
+                "the SSH key {} is of an unsupported kind ({k:?}): use ssh-ed25519 or ssh-rsa",
+                path.display()
+            ))),
+        };
+    }
+    age::IdentityFile::from_buffer(std::io::Cursor::new(text))
         .map_err(|e| BackupError::io(format!("cannot read identity file {}", path.display()), e))?
         .into_identities()
         .map_err(|e| BackupError::Encryption(e.to_string()))

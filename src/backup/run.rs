@@ -80,7 +80,7 @@ impl BackupReport {
 
 /// Runs a backup with the settings from the environment: what the web page's button calls.
 pub async fn run_backup(app: &App, options: BackupOptions) -> Result<BackupReport> {
-    let settings = BackupSettings::from_env(&app.data_dir)?;
+    let settings = app.backup_settings()?;
     run_backup_with(app, &settings, options).await
 }
 
@@ -148,27 +148,9 @@ async fn record(
         tracing::error!(error = %e, "backup failed");
     }
     let mut email_error = None;
-    if !quiet {
-        if let Some(id) = &run_id {
-            runs::finish(&app.db, id, &outcome).await?;
-        }
-        if let Some(email) = &settings.email {
-            let run = match &run_id {
-                Some(id) => runs::list(&app.db, 50)
-                    .await?
-                    .into_iter()
-                    .find(|r| &r.id == id),
-                None => None,
-            };
-            if let Some(run) = run {
-                if let Err(e) = notify::send(email, &run).await {
-                    tracing::error!(error = %e, "backup email not sent");
-                    email_error = Some(e.to_string());
-                } else {
-                    tracing::info!(recipients = email.recipients.len(), "backup email sent");
-                }
-            }
-        }
+    if !quiet && let Some(id) = &run_id {
+        runs::finish(&app.db, id, &outcome).await?;
+        email_error = notify::send_for_run(app, settings, id).await;
     }
     let mut report = result?;
     report.run_id = run_id;
@@ -266,9 +248,7 @@ async fn execute(
             targets.push(Target::open(config, settings.remote_timeouts).await?);
         }
     }
-    if let Some(r) = &settings.encryption_recipient {
-        pipeline::parse_recipient(r)?;
-    }
+    pipeline::parse_recipients(&settings.encryption_recipients)?;
 
     // Free disk: the JSON and the database file, with a margin.
     let mut needed = 16 * 1024 * 1024;
@@ -277,7 +257,7 @@ async fn execute(
     }
     if options.format.db() {
         needed += dbfile::estimated_size(&app.db).await?
-            * if settings.encryption_recipient.is_some() {
+            * if !settings.encryption_recipients.is_empty() {
                 2
             } else {
                 1
@@ -305,8 +285,8 @@ async fn execute(
     }
 
     let compress = options.compress.unwrap_or(settings.compress);
-    let recipient = settings.encryption_recipient.as_deref();
-    let encrypted = recipient.is_some();
+    let recipients = settings.encryption_recipients.as_slice();
+    let encrypted = !recipients.is_empty();
     // Every event the set will hold gets its digest first, so the set seals the whole chain.
     if let Err(e) = crate::audit::seal(&app.db).await {
         tracing::error!(error = %e, "sealing the events before the backup failed");
@@ -317,19 +297,50 @@ async fn execute(
     let mut event_count = count;
     let mut last_position = head;
 
+    // One set, one moment: the database file is taken first and the events it holds are read
+    // from the snapshot itself; the JSON then stops at its last position. Both files hold the same
+    // events however many commands commit meanwhile, and the manifest states each file's position.
+    let mut db_file = None;
+    if options.format.db() {
+        let file_name = naming::db_name(&name, dbfile::extension(&app.db), encrypted);
+        tracing::info!(file = %file_name, engine = %app.db.engine(), "writing the database file");
+        let (written, held) =
+            dbfile::write_set_file(&app.db, settings, &dir.join(&file_name), recipients).await?;
+        event_count = held.count;
+        last_position = held.last_position;
+        db_file = Some(ManifestFile {
+            name: file_name,
+            kind: FileKind::Db,
+            size: written.size,
+            sha256: written.sha256,
+            compressed: false,
+            encrypted,
+            event_count: Some(held.count),
+            last_position: Some(held.last_position),
+        });
+    }
+
     if options.format.json() {
         let file_name = naming::json_name(&name, compress, encrypted);
         tracing::info!(file = %file_name, "writing the event log (JSON)");
-        let bar = progress_bar(options, count.max(0) as u64);
+        let bar = progress_bar(options, event_count.max(0) as u64);
         bar.set_message("JSON");
         let writer = FileWriter::create(
             &dir.join(naming::partial_name(&file_name)),
             &dir.join(&file_name),
             compress,
-            recipient,
+            recipients,
         )?;
-        let (written, end) = json::write_log(&app.db, writer, &bar).await?;
+        let upto = db_file.as_ref().and(Some(last_position));
+        let (written, end) = json::write_log(&app.db, writer, &bar, upto).await?;
         bar.finish_and_clear();
+        if db_file.is_some() && (end.count, end.last_position) != (event_count, last_position) {
+            return Err(BackupError::Failed(format!(
+                "the JSON holds {} events up to position {}, the database file {event_count} up to \
+                 {last_position}: the event log changed under the backup",
+                end.count, end.last_position
+            )));
+        }
         event_count = end.count;
         last_position = end.last_position;
         chain = end
@@ -346,11 +357,14 @@ async fn execute(
             sha256: written.sha256,
             compressed: compress,
             encrypted,
+            event_count: Some(end.count),
+            last_position: Some(end.last_position),
         });
     }
+    files.extend(db_file);
 
     if chain.is_none() && last_position > 0 {
-        // The database file holds at least the events up to the head read before it was taken.
+        // A set without JSON: the chain's digest at the database file's last position.
         chain = crate::audit::seal::digest_at(&app.db, last_position)
             .await?
             .map(|digest| ChainSeal {
@@ -366,21 +380,6 @@ async fn execute(
             "the backup's chain of digests differs from the one sealed in the store: \
              the log was changed after it was sealed; run `arriendo audit verify`"
         );
-    }
-
-    if options.format.db() {
-        let file_name = naming::db_name(&name, dbfile::extension(&app.db), encrypted);
-        tracing::info!(file = %file_name, engine = %app.db.engine(), "writing the database file");
-        let written =
-            dbfile::write_set_file(&app.db, settings, &dir.join(&file_name), recipient).await?;
-        files.push(ManifestFile {
-            name: file_name,
-            kind: FileKind::Db,
-            size: written.size,
-            sha256: written.sha256,
-            compressed: false,
-            encrypted,
-        });
     }
 
     let manifest = Manifest {

@@ -221,6 +221,41 @@ pub async fn list(db: &Db, limit: i64) -> Result<Vec<BackupRun>> {
     }
 }
 
+/// One run by its id.
+pub async fn by_id(db: &Db, id: &str) -> Result<Option<BackupRun>> {
+    first(db, &format!("{SELECT} WHERE id = $1"), Some(id)).await
+}
+
+/// The first row of `sql` (with its one optional text parameter) as a run.
+async fn first(db: &Db, sql: &str, param: Option<&str>) -> Result<Option<BackupRun>> {
+    Ok(match db {
+        Db::Sqlite(pool) => {
+            let mut query = sqlx::query(sql);
+            if let Some(p) = param {
+                query = query.bind(p.to_string());
+            }
+            query
+                .fetch_optional(pool)
+                .await?
+                .as_ref()
+                .map(build)
+                .transpose()?
+        }
+        Db::Postgres(pool) => {
+            let mut query = sqlx::query(sql);
+            if let Some(p) = param {
+                query = query.bind(p.to_string());
+            }
+            query
+                .fetch_optional(pool)
+                .await?
+                .as_ref()
+                .map(build)
+                .transpose()?
+        }
+    })
+}
+
 /// The newest backup run (not drills), for the dashboard's "Respaldo" alert.
 pub async fn latest(db: &Db) -> Result<Option<BackupRun>> {
     latest_of(db, RunKind::Backup).await
@@ -229,23 +264,7 @@ pub async fn latest(db: &Db) -> Result<Option<BackupRun>> {
 /// The newest run of a kind.
 pub async fn latest_of(db: &Db, kind: RunKind) -> Result<Option<BackupRun>> {
     let sql = format!("{SELECT} WHERE kind = $1 ORDER BY started_at DESC, id DESC LIMIT 1");
-    let kind = to_str(&kind);
-    Ok(match db {
-        Db::Sqlite(pool) => sqlx::query(&sql)
-            .bind(kind)
-            .fetch_optional(pool)
-            .await?
-            .as_ref()
-            .map(build)
-            .transpose()?,
-        Db::Postgres(pool) => sqlx::query(&sql)
-            .bind(kind)
-            .fetch_optional(pool)
-            .await?
-            .as_ref()
-            .map(build)
-            .transpose()?,
-    })
+    first(db, &sql, Some(&to_str(&kind))).await
 }
 
 /// The newest successful backup run.
@@ -253,18 +272,5 @@ pub async fn latest_success(db: &Db) -> Result<Option<BackupRun>> {
     let sql = format!(
         "{SELECT} WHERE kind = 'backup' AND status = 'success' ORDER BY started_at DESC, id DESC LIMIT 1"
     );
-    Ok(match db {
-        Db::Sqlite(pool) => sqlx::query(&sql)
-            .fetch_optional(pool)
-            .await?
-            .as_ref()
-            .map(build)
-            .transpose()?,
-        Db::Postgres(pool) => sqlx::query(&sql)
-            .fetch_optional(pool)
-            .await?
-            .as_ref()
-            .map(build)
-            .transpose()?,
-    })
+    first(db, &sql, None).await
 }

@@ -10,9 +10,9 @@ use tokio_cron_scheduler::{Job, JobScheduler};
 
 use super::error::{BackupError, Result};
 use super::run::{self, BackupOptions};
-use super::runs::{self, RunKind, RunOutcome, Trigger};
+use super::runs::{self, RunKind, Trigger};
 use super::settings::BackupSettings;
-use super::{manifest, verify};
+use super::{drill, notify};
 use crate::App;
 use crate::store::Db;
 
@@ -137,35 +137,20 @@ async fn run_claimed(
             run::run_recorded(app, settings, options, Some(started)).await?;
         }
         RunKind::Drill => {
-            let outcome = match drill(settings).await {
-                Ok(report) => RunOutcome {
-                    name: Some(report.file.display().to_string()),
-                    event_count: Some(report.events),
-                    last_position: Some(report.last_position),
-                    ..Default::default()
-                },
-                Err(e) => RunOutcome {
-                    error: Some(format!("restore drill failed: {e}")),
-                    ..Default::default()
-                },
-            };
-            let finished = runs::finish(&app.db, &started.id, &outcome).await;
-            started.lock.release().await;
+            let checks = drill::drill(settings).await;
+            let outcome = drill::outcome(&checks);
+            if let Some(error) = &outcome.error {
+                tracing::error!(%error, "restore drill failed");
+            }
+            let runs::Started { id, lock } = started;
+            let finished = runs::finish(&app.db, &id, &outcome).await;
+            lock.release().await;
             finished?;
+            // Mailed like a backup: a failed drill is as urgent as a failed backup.
+            notify::send_for_run(app, settings, &id).await;
         }
     }
     Ok(true)
-}
-
-/// The restore drill: the newest local backup, fully verified.
-pub async fn drill(settings: &BackupSettings) -> Result<verify::VerifyReport> {
-    let newest = manifest::list_local(&settings.output_dir)?
-        .into_iter()
-        .next()
-        .ok_or_else(|| {
-            BackupError::NotFound(format!("no backup in {}", settings.output_dir.display()))
-        })?;
-    verify::verify(settings, &newest.name, None, None).await
 }
 
 /// Takes the PostgreSQL session advisory lock `key` for a scheduled job; `None` when another

@@ -105,8 +105,11 @@ pub struct BackupSettings {
     pub output_dir: PathBuf,
     pub keep_days: u32,
     pub compress: bool,
-    /// age public key (`age1…`): files are encrypted before they are written.
-    pub encryption_recipient: Option<String>,
+    /// Who can decrypt the files (age `age1…` or SSH `ssh-ed25519`/`ssh-rsa` public keys); files
+    /// are encrypted as they are written when there is at least one. From
+    /// `BACKUP_ENCRYPTION_RECIPIENT` (one), `BACKUP_ENCRYPTION_RECIPIENTS` (comma- or
+    /// newline-separated) and `BACKUP_ENCRYPTION_RECIPIENTS_FILE` (one a line, `#` comments).
+    pub encryption_recipients: Vec<String>,
     /// age identity file, needed to restore or verify encrypted backups.
     pub encryption_identity_file: Option<PathBuf>,
     pub remote_enabled: bool,
@@ -165,7 +168,7 @@ impl BackupSettings {
             output_dir: data_dir.join("backups"),
             keep_days: 30,
             compress: false,
-            encryption_recipient: None,
+            encryption_recipients: Vec::new(),
             encryption_identity_file: None,
             remote_enabled: false,
             targets: Vec::new(),
@@ -199,7 +202,7 @@ impl BackupSettings {
             })?;
         }
         s.compress = truthy(vars.get("BACKUP_COMPRESS"));
-        s.encryption_recipient = get("BACKUP_ENCRYPTION_RECIPIENT");
+        s.encryption_recipients = recipients_from_vars(vars)?;
         s.encryption_identity_file = get("BACKUP_ENCRYPTION_IDENTITY_FILE").map(PathBuf::from);
         s.remote_enabled = truthy(vars.get("BACKUP_REMOTE_ENABLED"));
         s.remote_timeouts = RemoteTimeouts::from_vars(vars)?;
@@ -303,6 +306,44 @@ impl BackupSettings {
             })
             .collect()
     }
+}
+
+/// The encryption recipients of every `BACKUP_ENCRYPTION_RECIPIENT*` variable, each once, checked.
+fn recipients_from_vars(vars: &HashMap<String, String>) -> Result<Vec<String>> {
+    let mut all: Vec<String> = Vec::new();
+    let mut add = |text: &str| {
+        for line in text.lines() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            // Keys hold no comma: a comma separates keys given on one line.
+            for key in line.split(',').map(str::trim).filter(|k| !k.is_empty()) {
+                if !all.iter().any(|k| k == key) {
+                    all.push(key.to_string());
+                }
+            }
+        }
+    };
+    if let Some(one) = vars.get("BACKUP_ENCRYPTION_RECIPIENT") {
+        add(one);
+    }
+    if let Some(list) = vars.get("BACKUP_ENCRYPTION_RECIPIENTS") {
+        add(list);
+    }
+    if let Some(path) = vars
+        .get("BACKUP_ENCRYPTION_RECIPIENTS_FILE")
+        .filter(|p| !p.trim().is_empty())
+    {
+        let text = std::fs::read_to_string(path.trim()).map_err(|e| {
+            BackupError::Config(format!(
+                "cannot read BACKUP_ENCRYPTION_RECIPIENTS_FILE {path}: {e}"
+            ))
+        })?;
+        add(&text);
+    }
+    super::pipeline::parse_recipients(&all)?;
+    Ok(all)
 }
 
 /// The SMTP server and sender (`BACKUP_SMTP_*`, or `EMAIL_HOST`), without recipients: the backups'

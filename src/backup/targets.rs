@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use futures::TryStreamExt;
 use object_store::path::Path as ObjectPath;
-use object_store::{ClientOptions, ObjectStore, ObjectStoreExt, RetryConfig, WriteMultipart};
+use object_store::{ClientOptions, ObjectStore, ObjectStoreExt, RetryConfig};
 use tokio::io::AsyncReadExt;
 
 use super::deadline::{RemoteTimeouts, within};
@@ -30,6 +30,8 @@ pub struct Target {
 
 /// The size of each part of an upload.
 const PART_SIZE: usize = 8 * 1024 * 1024;
+/// How many parts of one upload travel at once.
+const PARTS_IN_FLIGHT: usize = 4;
 
 fn remote_err(target: &str, e: impl std::fmt::Display) -> BackupError {
     BackupError::Remote {
@@ -106,7 +108,7 @@ fn cloud_store(
 }
 
 /// The prefix inside the store and where the target is, for people (no credential).
-fn describe(config: &TargetConfig) -> (ObjectPath, String) {
+pub fn describe(config: &TargetConfig) -> (ObjectPath, String) {
     match config {
         TargetConfig::LocalCopy { path, .. } => (ObjectPath::default(), path.display().to_string()),
         TargetConfig::S3 { bucket, prefix, .. } => (
@@ -204,49 +206,96 @@ impl Target {
         self.prefix.clone().join(file_name)
     }
 
-    /// Streams a local file to `file_name` on the target, within the deadline of its size.
+    /// Streams a local file to `file_name` on the target, within the deadline of its size. An
+    /// upload that fails or runs out of time is aborted on the target (within the operation
+    /// deadline): an interrupted S3 multipart upload otherwise stays in the bucket, invisible in
+    /// listings and billed, until a lifecycle rule removes it.
     pub async fn upload(&self, local: &Path, file_name: &str) -> Result<()> {
         let size = tokio::fs::metadata(local)
             .await
             .map_err(|e| BackupError::io(format!("cannot read {}", local.display()), e))?
             .len();
-        within(
+        let location = self.path_of(file_name);
+        let mut upload = within(
+            &self.name,
+            || format!("start of the upload of {file_name}"),
+            self.timeouts.operation,
+            async {
+                self.store
+                    .put_multipart(&location)
+                    .await
+                    .map_err(|e| remote_err(&self.name, e))
+            },
+        )
+        .await?;
+        let sent = within(
             &self.name,
             || format!("upload of {file_name}"),
             self.timeouts.for_size(size),
-            self.upload_unbounded(local, file_name),
+            self.send_parts(local, &mut upload),
         )
-        .await
+        .await;
+        if let Err(e) = &sent {
+            let aborted = within(
+                &self.name,
+                || format!("abort of the upload of {file_name}"),
+                self.timeouts.operation,
+                async { upload.abort().await.map_err(|e| remote_err(&self.name, e)) },
+            )
+            .await;
+            match aborted {
+                Ok(()) => tracing::warn!(target_name = %self.name, file = file_name, error = %e,
+                    "the interrupted upload was aborted on the target"),
+                Err(abort) => {
+                    tracing::error!(target_name = %self.name, file = file_name, error = %abort,
+                    "the interrupted upload could not be aborted: its parts may remain on the target")
+                }
+            }
+        }
+        sent
     }
 
-    async fn upload_unbounded(&self, local: &Path, file_name: &str) -> Result<()> {
-        let location = self.path_of(file_name);
-        let upload = self
-            .store
-            .put_multipart(&location)
-            .await
-            .map_err(|e| remote_err(&self.name, e))?;
-        let mut writer = WriteMultipart::new_with_chunk_size(upload, PART_SIZE);
+    /// Sends the file in parts of [`PART_SIZE`], at most [`PARTS_IN_FLIGHT`] at a time, then
+    /// completes the upload. The upload stays the caller's, to abort when this fails or is cut.
+    async fn send_parts(
+        &self,
+        local: &Path,
+        upload: &mut Box<dyn object_store::MultipartUpload>,
+    ) -> Result<()> {
         let mut file = tokio::fs::File::open(local)
             .await
             .map_err(|e| BackupError::io(format!("cannot open {}", local.display()), e))?;
-        let mut buf = vec![0u8; 1024 * 1024];
+        // Each part uploads in its own task while the next one is read; dropped (the deadline cut
+        // this future), the set cancels them.
+        let mut in_flight = tokio::task::JoinSet::new();
         loop {
-            let n = file
-                .read(&mut buf)
-                .await
-                .map_err(|e| BackupError::io(format!("cannot read {}", local.display()), e))?;
-            if n == 0 {
+            let mut part = Vec::with_capacity(PART_SIZE);
+            while part.len() < PART_SIZE {
+                let read = (&mut file)
+                    .take((PART_SIZE - part.len()) as u64)
+                    .read_to_end(&mut part)
+                    .await
+                    .map_err(|e| BackupError::io(format!("cannot read {}", local.display()), e))?;
+                if read == 0 {
+                    break;
+                }
+            }
+            let last = part.len() < PART_SIZE;
+            if !part.is_empty() {
+                in_flight.spawn(upload.put_part(object_store::PutPayload::from(part)));
+            }
+            while in_flight.len() >= PARTS_IN_FLIGHT || (last && !in_flight.is_empty()) {
+                if let Some(done) = in_flight.join_next().await {
+                    done.map_err(|e| remote_err(&self.name, e))?
+                        .map_err(|e| remote_err(&self.name, e))?;
+                }
+            }
+            if last {
                 break;
             }
-            writer
-                .wait_for_capacity(4)
-                .await
-                .map_err(|e| remote_err(&self.name, e))?;
-            writer.write(&buf[..n]);
         }
-        writer
-            .finish()
+        upload
+            .complete()
             .await
             .map_err(|e| remote_err(&self.name, e))?;
         Ok(())

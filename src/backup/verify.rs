@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::error::{BackupError, Result};
 use super::locate;
-use super::manifest::FileKind;
+use super::manifest::{FileKind, Manifest};
 use super::settings::BackupSettings;
 use super::{dbfile, restore};
 use crate::App;
@@ -80,10 +80,9 @@ pub async fn verify(
         }
     };
     if let Some(m) = &located.manifest {
-        // The database file is taken after the JSON, so it may hold more events, never fewer.
         let consistent = match located.kind {
             FileKind::Json => events == m.event_count && last_position == m.last_position,
-            FileKind::Db => events >= m.event_count && last_position >= m.last_position,
+            FileKind::Db => holds_what_it_states(m, located.kind, events, last_position),
         };
         if !consistent {
             return Err(BackupError::Corrupt(format!(
@@ -113,6 +112,19 @@ pub async fn verify(
         checked_against_manifest: located.manifest.is_some(),
         chain_digest: digest,
     })
+}
+
+/// Whether a file of `kind` holding `events` up to `last` is what the manifest says. Since the
+/// manifest states each file's position, the database file must hold exactly the set's events; in
+/// older manifests it was taken after the JSON and may hold more, never fewer.
+fn holds_what_it_states(manifest: &Manifest, kind: FileKind, events: i64, last: i64) -> bool {
+    match manifest
+        .file(kind)
+        .and_then(|f| f.event_count.zip(f.last_position))
+    {
+        Some((count, position)) => events == count && last == position,
+        None => events >= manifest.event_count && last >= manifest.last_position,
+    }
 }
 
 /// Every file of the set besides the one verified above: present, with the manifest's size and
@@ -162,10 +174,12 @@ async fn check_rest_of_set(
             && !file.name.ends_with(".pgdump");
         if plain_sqlite {
             let (events, last) = restore::check_sqlite_file(&path).await?;
-            if events < manifest.event_count || last < manifest.last_position {
+            if !holds_what_it_states(manifest, file.kind, events, last) {
                 return Err(BackupError::Corrupt(format!(
-                    "{} holds {events} events up to position {last}, fewer than the manifest's {} up to {}",
-                    file.name, manifest.event_count, manifest.last_position
+                    "{} holds {events} events up to position {last}, the manifest says {} up to {}",
+                    file.name,
+                    file.event_count.unwrap_or(manifest.event_count),
+                    file.last_position.unwrap_or(manifest.last_position)
                 )));
             }
         }

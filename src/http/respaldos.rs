@@ -2,7 +2,9 @@
 //! of a complete set (only files the backups wrote: see `servable`), verify a set.
 
 use arriendo_views::layout::Flash;
-use arriendo_views::pages::respaldos::{self as views, RespaldosPage, RunRow, SetFile, SetRow};
+use arriendo_views::pages::respaldos::{
+    self as views, Operacion, RespaldosPage, RunRow, SetFile, SetRow,
+};
 use axum::Form;
 use axum::body::Body;
 use axum::extract::{Path, State};
@@ -17,10 +19,10 @@ use super::respuestas::{done, not_found, server_error};
 use super::security::{Access, Ctx, RequireAdmin, Route};
 use crate::app::App;
 use crate::backup::manifest::{self, FileKind, Manifest, ManifestFile};
-use crate::backup::naming;
 use crate::backup::notify::human_size;
 use crate::backup::runs::{self, BackupRun, RunKind, RunStatus, Trigger};
 use crate::backup::{BackupOptions, BackupSettings};
+use crate::backup::{naming, overview};
 
 pub fn routes() -> Vec<Route> {
     vec![
@@ -101,31 +103,35 @@ async fn page(State(app): State<App>, RequireAdmin(_): RequireAdmin, ctx: Ctx) -
         Ok(l) => l,
         Err(err) => return server_error(&ctx.page, err),
     };
+    let last_drill = match runs::latest_of(&app.db, RunKind::Drill).await {
+        Ok(d) => d,
+        Err(err) => return server_error(&ctx.page, err),
+    };
     let running = list
         .iter()
         .any(|r| r.kind == RunKind::Backup && r.status == RunStatus::Running);
     let rows: Vec<RunRow> = list.iter().map(run_row).collect();
-    let (sets, output_dir, settings_error, settings_warning) = match BackupSettings::from_env(
-        &app.data_dir,
-    ) {
+    let (sets, output_dir, settings_error, settings_warning, ops) = match app.backup_settings() {
         Ok(settings) => {
             let sets = match manifest::list_local(&settings.output_dir) {
                 Ok(found) => found.iter().map(set_row).collect(),
                 Err(err) => return server_error(&ctx.page, err),
             };
             let warning = settings.remote_disabled_warning().map(|_| {
-                    "Hay destinos externos configurados (BACKUP_REMOTE_DESTINATION) pero las copias \
-                     externas están desactivadas (BACKUP_REMOTE_ENABLED): los respaldos quedan solo en \
-                     este servidor."
-                });
+                "Hay destinos externos configurados (BACKUP_REMOTE_DESTINATION) pero las copias \
+                 externas están desactivadas (BACKUP_REMOTE_ENABLED): los respaldos quedan solo en \
+                 este servidor."
+            });
+            let overview = overview::overview(&app.db, &settings, chrono::Utc::now()).await;
             (
                 sets,
                 settings.output_dir.display().to_string(),
                 None,
                 warning,
+                Some(operacion(&overview, last_drill.as_ref())),
             )
         }
-        Err(err) => (Vec::new(), String::new(), Some(err.to_string()), None),
+        Err(err) => (Vec::new(), String::new(), Some(err.to_string()), None, None),
     };
     views::respaldos_page(
         &ctx.page,
@@ -136,9 +142,45 @@ async fn page(State(app): State<App>, RequireAdmin(_): RequireAdmin, ctx: Ctx) -
             running,
             settings_error: settings_error.as_deref(),
             settings_warning,
+            ops: ops.as_ref(),
         },
     )
     .into_response()
+}
+
+/// The overview in words, times in the schedule's time zone.
+fn operacion(o: &overview::Overview, last_drill: Option<&BackupRun>) -> Operacion {
+    let at = |t: &chrono::DateTime<chrono_tz::Tz>| t.format("%d/%m/%Y %H:%M").to_string();
+    Operacion {
+        schedule: o.schedule.clone(),
+        next_backup: o.next_backup.as_ref().map(at),
+        drill_schedule: o.drill_schedule.clone(),
+        next_drill: o.next_drill.as_ref().map(at),
+        timezone: o.timezone.name().to_string(),
+        retention: match o.keep_days {
+            0 => "Sin límite: no se borra ningún respaldo".to_string(),
+            1 => "1 día".to_string(),
+            days => format!("{days} días"),
+        },
+        destinations: o
+            .destinations
+            .iter()
+            .map(|d| (d.name.clone(), d.location.clone()))
+            .chain(
+                o.destination_errors
+                    .iter()
+                    .map(|e| ("mal configurado".to_string(), e.clone())),
+            )
+            .collect(),
+        remote_enabled: o.remote_enabled,
+        encryption: match o.encryption_recipients {
+            0 => None,
+            1 => Some("age, 1 llave".to_string()),
+            n => Some(format!("age, {n} llaves")),
+        },
+        last_drill: last_drill.map(run_row),
+        same_disk: o.same_disk,
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -268,7 +310,7 @@ async fn download(
     ctx: Ctx,
     Path(name): Path<String>,
 ) -> Response {
-    let settings = match BackupSettings::from_env(&app.data_dir) {
+    let settings = match app.backup_settings() {
         Ok(s) => s,
         Err(err) => return server_error(&ctx.page, err),
     };
@@ -317,7 +359,7 @@ async fn verify(
     ctx: Ctx,
     Path(name): Path<String>,
 ) -> Response {
-    let settings = match BackupSettings::from_env(&app.data_dir) {
+    let settings = match app.backup_settings() {
         Ok(s) => s,
         Err(err) => return server_error(&ctx.page, err),
     };

@@ -97,8 +97,14 @@ pub async fn backup_state(
         return Ok(None);
     };
     let last_success = runs::latest_success(db).await.map_err(failure)?;
+    let drill = runs::latest_of(db, runs::RunKind::Drill)
+        .await
+        .map_err(failure)?;
     Ok(Some(arriendo_projections::alerts::BackupState {
         last_success: last_success.map(|run| run.finished_at.unwrap_or(run.started_at)),
         last_failed: matches!(latest.status, RunStatus::Failed | RunStatus::Interrupted),
+        drill_failed_at: drill
+            .filter(|d| matches!(d.status, RunStatus::Failed | RunStatus::Interrupted))
+            .map(|d| d.started_at),
     }))
 }

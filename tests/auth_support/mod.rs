@@ -34,6 +34,11 @@ impl Web {
     }
 
     pub async fn start_with(engine: Engine, tweak: impl FnOnce(&mut AuthSettings)) -> Web {
+        Self::start_with_app(engine, |app| tweak(&mut app.auth)).await
+    }
+
+    /// A server whose App is adjusted first (its backup settings, its auth settings…).
+    pub async fn start_with_app(engine: Engine, tweak: impl FnOnce(&mut App)) -> Web {
         let store = TestStore::new(engine).await;
         let mut app = store.app.clone();
         let clock = Clock::manual(chrono::Utc::now());
@@ -41,7 +46,7 @@ impl Web {
             clock: clock.clone(),
             ..AuthSettings::default()
         };
-        tweak(&mut app.auth);
+        tweak(&mut app);
         let server = Server::bind(app.clone(), "127.0.0.1:0".parse().unwrap())
             .await
             .unwrap();

@@ -169,3 +169,25 @@ pub async fn dump_read_models(db: &Db) -> Vec<String> {
     rows.sort();
     rows
 }
+
+/// A mail as read from the SMTP sink, its body as written whatever encoding lettre chose:
+/// quoted-printable soft breaks joined and escapes decoded.
+pub fn unqp(raw: &str) -> String {
+    let joined = raw.replace("=\r\n", "").replace("=\n", "");
+    let bytes = joined.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'=' && i + 2 < bytes.len() {
+            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("");
+            if let Ok(b) = u8::from_str_radix(hex, 16) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}

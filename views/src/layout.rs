@@ -256,6 +256,11 @@ fn brand() -> Markup {
 /// A whole page: `title` goes in `<title>` (as "title · Arriendo"); `body` goes inside `<main>`
 /// and should start with the page's `<h1>` (see [`crate::components::page_header`]).
 pub fn page(ctx: &PageContext, title: &str, body: Markup) -> Markup {
+    page_with_head(ctx, title, html! {}, body)
+}
+
+/// [`page`] with more in its `<head>` (a `meta` refresh while something runs: no script needed).
+pub fn page_with_head(ctx: &PageContext, title: &str, extra_head: Markup, body: Markup) -> Markup {
     let version_css = asset_url(CSS_PATH);
     let version_js = asset_url(JS_PATH);
     let version_icon = asset_url(FAVICON_PATH);
@@ -270,6 +275,7 @@ pub fn page(ctx: &PageContext, title: &str, body: Markup) -> Markup {
                 link rel="icon" type="image/svg+xml" href=(version_icon);
                 link rel="stylesheet" href=(version_css);
                 script src=(version_js) defer {}
+                (extra_head)
             }
             body {
                 a.skip-link href="#contenido" { "Saltar al contenido" }

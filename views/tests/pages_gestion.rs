@@ -233,6 +233,7 @@ fn backups_page_lists_runs_and_files() {
             running: false,
             settings_error: None,
             settings_warning: Some("Copias externas desactivadas"),
+            ops: None,
         },
     )
     .into_string();

@@ -477,6 +477,7 @@ fn respaldo_is_danger_after_26_hours_or_a_failure() {
     let state = |hours_ago: i64, failed| BackupState {
         last_success: Some(now - Duration::hours(hours_ago)),
         last_failed: failed,
+        drill_failed_at: None,
     };
     assert_eq!(backup_alert(Some(&state(26, false)), now), None);
     let old = backup_alert(Some(&state(27, false)), now).unwrap();
@@ -495,6 +496,21 @@ fn respaldo_is_danger_after_26_hours_or_a_failure() {
     assert_eq!(
         backup_alert(None, now).unwrap().message,
         "No hay ningún respaldo exitoso registrado"
+    );
+    // Backups fresh, but the newest restore drill failed: still an alert, with the drill's time.
+    let drill = BackupState {
+        drill_failed_at: Some(now - Duration::hours(8)),
+        ..state(2, false)
+    };
+    let alert = backup_alert(Some(&drill), now).unwrap();
+    assert_eq!(alert.severity, Severity::Danger);
+    // 8 hours before 12:00 UTC on 01/03 is 04:00 UTC, 23:00 on 28/02 in Bogotá.
+    assert!(
+        alert
+            .message
+            .starts_with("El último simulacro de restauración falló (28/02/2026 a las 23:00)"),
+        "{}",
+        alert.message
     );
 }
 

@@ -7,7 +7,7 @@ use crate::components::{
     Column, Tone, badge, card, csrf_field, empty_state, page_header, post_button, table_head,
     table_wrap,
 };
-use crate::layout::{PageContext, page};
+use crate::layout::{PageContext, page_with_head};
 
 /// One backup run or restore drill, already in words.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -45,6 +45,29 @@ pub struct SetRow {
     pub files: Vec<SetFile>,
 }
 
+/// How backups run, in words (see `backup::overview`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Operacion {
+    /// The cron expression and its time zone.
+    pub schedule: String,
+    /// `02/12/2026 02:00` in the schedule's time zone.
+    pub next_backup: Option<String>,
+    pub drill_schedule: String,
+    pub next_drill: Option<String>,
+    pub timezone: String,
+    /// `30 días`, or that nothing is deleted.
+    pub retention: String,
+    /// Name and where (never a credential).
+    pub destinations: Vec<(String, String)>,
+    pub remote_enabled: bool,
+    /// `None`: the files are not encrypted; else how (`age, 2 llaves`).
+    pub encryption: Option<String>,
+    /// The newest restore drill.
+    pub last_drill: Option<RunRow>,
+    /// Every copy is on the database's disk.
+    pub same_disk: bool,
+}
+
 pub struct RespaldosPage<'a> {
     pub runs: &'a [RunRow],
     pub sets: &'a [SetRow],
@@ -57,7 +80,12 @@ pub struct RespaldosPage<'a> {
     /// Something in the settings the administrador should know (remote destinations configured but
     /// remote copies off).
     pub settings_warning: Option<&'a str>,
+    /// How backups run; `None` when the settings could not be read.
+    pub ops: Option<&'a Operacion>,
 }
+
+/// Seconds between reloads of the page while a backup runs.
+pub const REFRESH_SECS: u32 = 5;
 
 fn status_badge(status: &str) -> Markup {
     match status {
@@ -145,6 +173,57 @@ fn sets_table(ctx: &PageContext, sets: &[SetRow]) -> Markup {
     }
 }
 
+fn ops_section(o: &Operacion) -> Markup {
+    html! {
+        dl.details {
+            dt { "Respaldo programado" }
+            dd {
+                code { (o.schedule) } " (" (o.timezone) ")"
+                @if let Some(next) = &o.next_backup { br; "Próximo respaldo: " strong { (next) } }
+            }
+            dt { "Simulacro de restauración" }
+            dd {
+                code { (o.drill_schedule) }
+                @if let Some(next) = &o.next_drill { br; "Próximo simulacro: " strong { (next) } }
+            }
+            dt { "Último simulacro" }
+            dd {
+                @match &o.last_drill {
+                    Some(d) => {
+                        (status_badge(&d.status)) " " (d.started)
+                        @if let Some(n) = &d.name { " · " (n) }
+                        @if let Some(e) = &d.error { br; span.small.tone-danger { (e) } }
+                    }
+                    None => { span.muted { "Todavía no se ha hecho ningún simulacro." } }
+                }
+            }
+            dt { "Retención" }
+            dd { (o.retention) }
+            dt { "Destinos externos" }
+            dd {
+                @if o.destinations.is_empty() {
+                    span.muted { "Ninguno: los respaldos quedan solo en este servidor." }
+                } @else {
+                    ul.stack {
+                        @for (name, location) in &o.destinations {
+                            li { strong { (name) } " " span.muted.small { (location) } }
+                        }
+                    }
+                    @if o.remote_enabled { (badge(Tone::Ok, "Copias externas activadas")) }
+                    @else { (badge(Tone::Warning, "Copias externas desactivadas")) }
+                }
+            }
+            dt { "Cifrado" }
+            dd {
+                @match &o.encryption {
+                    Some(how) => { (badge(Tone::Ok, "Activado")) " " span.muted.small { (how) } }
+                    None => { (badge(Tone::Neutral, "Desactivado")) }
+                }
+            }
+        }
+    }
+}
+
 pub fn respaldos_page(ctx: &PageContext, p: &RespaldosPage<'_>) -> Markup {
     let actions = html! {
         @if p.settings_error.is_none() {
@@ -155,9 +234,13 @@ pub fn respaldos_page(ctx: &PageContext, p: &RespaldosPage<'_>) -> Markup {
             }
         }
     };
-    page(
+    let refresh = html! {
+        @if p.running { meta http-equiv="refresh" content=(REFRESH_SECS); }
+    };
+    page_with_head(
         ctx,
         "Respaldos",
+        refresh,
         html! {
             (page_header("Respaldos", Some(&format!("Carpeta de salida: {}", p.output_dir)), actions))
             @if let Some(e) = p.settings_error {
@@ -167,7 +250,17 @@ pub fn respaldos_page(ctx: &PageContext, p: &RespaldosPage<'_>) -> Markup {
                 p.notice role="status" { (w) }
             }
             @if p.running {
-                p.notice role="status" { "Hay un respaldo en curso. Actualice la página en unos segundos para ver el resultado." }
+                p.notice role="status" { "Hay un respaldo en curso. Esta página se actualiza sola cada " (REFRESH_SECS) " segundos hasta que termine." }
+            }
+            @if let Some(o) = p.ops {
+                @if o.same_disk {
+                    p.field-error role="alert" {
+                        "Todas las copias de los respaldos están en el mismo disco que la base de datos: si ese disco \
+                         falla se pierden a la vez los datos y sus respaldos. Configure un destino externo \
+                         (BACKUP_REMOTE_DESTINATION y BACKUP_REMOTE_ENABLED) o una carpeta de respaldos en otro disco."
+                    }
+                }
+                (card(Some("Cómo se respalda"), ops_section(o)))
             }
             p.muted {
                 "Cada respaldo sella la cadena de huellas del registro: "
