@@ -15,6 +15,7 @@ use crate::app::App;
 
 mod catalogos;
 mod contracts;
+mod decisiones;
 mod enrich;
 mod names;
 mod papeles;
@@ -253,6 +254,7 @@ pub async fn load_sized(
         .map(|(id, _)| *id)
         .collect();
     let catalog = catalogos::seed(&loader).await?;
+    let mut ids = Vec::with_capacity(contracts);
     for i in 0..contracts {
         let id = Uuid::new_v4();
         let mut terms = contract_terms(i, today, &client_tenants, &suppliers, &premises)?;
@@ -272,7 +274,9 @@ pub async fn load_sized(
         if i < 3 {
             papeles::documents(&loader, id, &terms.number).await?;
         }
+        ids.push(id);
     }
+    decisiones::record(&loader, &ids, today).await?;
     digests(app).await?;
     Ok(DemoSummary {
         terceros: tenants.len(),
