@@ -96,6 +96,38 @@ async fn serve_demo_prints_a_login_and_serves_the_dashboard() {
         .await
         .unwrap();
     assert_eq!(posted.status(), 303);
+    // The printed password is temporary: the first login goes to choose one's own (issue 16).
+    let first = client.get(format!("{base}/")).send().await.unwrap();
+    assert_eq!(first.status(), 303);
+    assert_eq!(first.headers()["location"], "/cuenta/contrasena");
+    let form = client
+        .get(format!("{base}/cuenta/contrasena"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let token = form
+        .split("name=\"csrf_token\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
+    let own = "una-clave-propia-del-admin";
+    let changed = client
+        .post(format!("{base}/cuenta/contrasena"))
+        .form(&[
+            ("actual", password),
+            ("nueva", own),
+            ("confirmacion", own),
+            ("csrf_token", token),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(changed.status(), 303);
     let dashboard = client.get(format!("{base}/")).send().await.unwrap();
     assert_eq!(dashboard.status(), 200);
     let body = dashboard.text().await.unwrap();

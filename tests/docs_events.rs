@@ -16,6 +16,7 @@ fn user_events() -> Vec<(String, String, Vec<String>)> {
             username: "ana".into(),
             role: Role::Gestor,
             password_hash: hash.clone(),
+            temporary: true,
         },
         UserEvent::RoleChanged {
             role: Role::Auditor,
@@ -27,6 +28,7 @@ fn user_events() -> Vec<(String, String, Vec<String>)> {
         },
         UserEvent::PasswordReset {
             password_hash: hash,
+            temporary: true,
         },
         UserEvent::SessionsEnded,
     ];

@@ -135,6 +135,12 @@ pub enum DomainError {
     EmptyNote,
     #[error("la fecha de seguimiento no puede ser anterior a la fecha de la nota")]
     FollowUpBeforeNote,
+    #[error(
+        "la fecha hasta la que se pospone la alerta debe ser posterior a hoy y a lo sumo un año después"
+    )]
+    PostponeOutOfRange,
+    #[error("indique de qué alerta se trata")]
+    NoSuchAlert,
     #[error("no existe la nota de seguimiento número {0}")]
     NoSuchNote(u32),
     #[error("la nota de seguimiento número {0} ya fue retirada")]

@@ -4,7 +4,9 @@
 //! Which contracts raise alerts: created, not deleted, not terminated (termination date ≤ today),
 //! and either not past their end (see [`upcoming_end`]) or with prórroga automática (a contract
 //! past its end with automatic extension and no approved renewal still needs one). Contracts
-//! that have not started yet raise alerts too (their pólizas are due before the start).
+//! that have not started yet raise alerts too (their pólizas are due before the start). A contract
+//! past its end without prórroga automática, renewal or termination raises one alert: Contrato
+//! vencido.
 //!
 //! Severities where the table leaves a gap (documented choices):
 //! - Preaviso: warning while the deadline is ahead (within 60 days), danger once past.
@@ -12,7 +14,9 @@
 //! - Ajuste: overdue or ≤ 7 days danger, ≤ 30 warning, 31–90 info.
 //! - Informe de ventas: overdue danger, due within 5 days warning.
 
-use arriendo_events::{ContractKind, Contrato, SalesReportStatus, YearMonth, format_date};
+use arriendo_events::{
+    AlertHandling, ContractKind, Contrato, SalesReportStatus, YearMonth, format_date,
+};
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -28,8 +32,8 @@ use crate::vigente::{modality_at, upcoming_end};
 
 /// Vencimiento: end date within this many days.
 pub const VENCIMIENTO_DAYS: i64 = 90;
-/// Vencimiento turns danger at this many days or fewer.
-pub const VENCIMIENTO_DANGER_DAYS: i64 = 30;
+/// Vencimiento turns warning at this many days or fewer (danger within [`WEEK_DAYS`]).
+pub const VENCIMIENTO_WARNING_DAYS: i64 = 30;
 /// Preaviso: the notice deadline within this many days (or past).
 pub const PREAVISO_WINDOW_DAYS: i64 = 60;
 /// Pólizas críticas: effective expiry within this many days (or past).
@@ -38,7 +42,6 @@ pub const POLIZA_WINDOW_DAYS: i64 = 60;
 pub const POLIZA_WARNING_DAYS: i64 = 30;
 /// Ajuste: next adjustment date within this many days (or overdue).
 pub const AJUSTE_WINDOW_DAYS: i64 = 90;
-pub const AJUSTE_DANGER_DAYS: i64 = 7;
 pub const AJUSTE_WARNING_DAYS: i64 = 30;
 /// Renovación automática: end within this many days (or past).
 pub const RENOVACION_DAYS: i64 = 30;
@@ -63,11 +66,13 @@ pub enum AlertKind {
     Seguimiento,
     /// A contract in force whose checklist lacks clauses mandatory for it (issue 13 item 3).
     ClausulasFaltantes,
+    /// Past its end without prórroga automática, renewal or termination (issue 16).
+    ContratoVencido,
     Respaldo,
 }
 
 impl AlertKind {
-    pub const ALL: [AlertKind; 11] = [
+    pub const ALL: [AlertKind; 12] = [
         AlertKind::Vencimiento,
         AlertKind::Preaviso,
         AlertKind::PolizaCritica,
@@ -78,6 +83,7 @@ impl AlertKind {
         AlertKind::InformeVentas,
         AlertKind::Seguimiento,
         AlertKind::ClausulasFaltantes,
+        AlertKind::ContratoVencido,
         AlertKind::Respaldo,
     ];
 
@@ -94,6 +100,7 @@ impl AlertKind {
             AlertKind::InformeVentas => "Informe de ventas",
             AlertKind::Seguimiento => "Seguimiento pendiente",
             AlertKind::ClausulasFaltantes => "Cláusulas obligatorias faltantes",
+            AlertKind::ContratoVencido => "Contrato vencido sin renovar ni terminar",
             AlertKind::Respaldo => "Respaldo",
         }
     }
@@ -111,12 +118,71 @@ impl AlertKind {
             AlertKind::InformeVentas => "informe-ventas",
             AlertKind::Seguimiento => "seguimiento",
             AlertKind::ClausulasFaltantes => "clausulas-faltantes",
+            AlertKind::ContratoVencido => "contrato-vencido",
             AlertKind::Respaldo => "respaldo",
         }
     }
 
     pub fn from_slug(slug: &str) -> Option<AlertKind> {
         AlertKind::ALL.into_iter().find(|k| k.slug() == slug)
+    }
+
+    /// When it is «crítica», «advertencia» or «información»: the rule the guide states.
+    pub fn severity_rule(self) -> &'static str {
+        match self {
+            AlertKind::Vencimiento => {
+                "crítica a 7 días o menos del fin; advertencia de 8 a 30 días; información de 31 a 90 días"
+            }
+            AlertKind::Preaviso => {
+                "crítica si el plazo para dar el preaviso vence en 7 días o menos; advertencia de 8 a 60 días; información si ya pasó (ya no puede darse a tiempo)"
+            }
+            AlertKind::PolizaCritica => {
+                "crítica si la póliza ya venció o vence en 7 días o menos; advertencia de 8 a 30 días; información de 31 a 60 días"
+            }
+            AlertKind::PolizaNoAportada => {
+                "crítica si la póliza ya es exigible o lo será en 7 días o menos; advertencia si es exigible más adelante"
+            }
+            AlertKind::Ajuste => {
+                "crítica si el ajuste está vencido o corresponde en 7 días o menos; advertencia de 8 a 30 días; información de 31 a 90 días"
+            }
+            AlertKind::TerminacionAnticipada => {
+                "información: el plazo de aviso de terminación anticipada está abierto"
+            }
+            AlertKind::RenovacionAutomatica => {
+                "crítica si el contrato termina en 7 días o menos (o ya terminó) sin renovación aprobada; advertencia de 8 a 30 días"
+            }
+            AlertKind::InformeVentas => {
+                "crítica si el plazo del informe ya venció; advertencia si vence en 5 días o menos"
+            }
+            AlertKind::Seguimiento => {
+                "crítica el día de la fecha de seguimiento y después; advertencia en los 7 días anteriores"
+            }
+            AlertKind::ClausulasFaltantes => {
+                "información: completar la lista de cláusulas del contrato firmado"
+            }
+            AlertKind::ContratoVencido => {
+                "advertencia: registre la terminación (entrega del local) o un Otro Sí de prórroga"
+            }
+            AlertKind::Respaldo => {
+                "crítica siempre: sin respaldo reciente una falla del servidor pierde datos"
+            }
+        }
+    }
+}
+
+/// Where an alert is resolved: the form or page and what the link says.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlertAction {
+    pub label: String,
+    pub href: String,
+}
+
+impl AlertAction {
+    fn new(label: &str, href: String) -> Option<AlertAction> {
+        Some(AlertAction {
+            label: label.to_string(),
+            href,
+        })
     }
 }
 
@@ -171,6 +237,26 @@ pub struct Alert {
     pub source: Source,
     /// Spanish sentence for the dashboard and the email digest.
     pub message: String,
+    /// What the alert is about within its kind and contract (`contrato`, a póliza's id, a policy
+    /// type, a year, a period `2026-03`, a note `nota-3`): with the kind, what a decision names.
+    pub subject: String,
+    /// The user whose follow-up note raised it (Seguimiento), for «Mis tareas».
+    pub owner: Option<String>,
+    /// Where it is resolved (`None` when there is no single place).
+    pub action: Option<AlertAction>,
+    /// The decision that keeps it off the panel today (postponed, acknowledged), if any.
+    pub handled: Option<AlertHandling>,
+}
+
+impl Alert {
+    /// The decision about this alert recorded on `contrato`, when it holds on `today`.
+    pub fn decided(mut self, contrato: &Contrato, today: NaiveDate) -> Alert {
+        self.handled = contrato
+            .alert_handling(self.kind.slug(), &self.subject)
+            .filter(|h| h.hides(self.trigger_date, today))
+            .cloned();
+        self
+    }
 }
 
 /// What the backup job last reported.
@@ -237,14 +323,43 @@ impl Ctx<'_> {
             days_left: days_between(self.today, trigger.value),
             source: trigger.source.clone(),
             message,
+            subject: CONTRACT_SUBJECT.to_string(),
+            owner: None,
+            action: None,
+            handled: None,
         }
     }
+
+    fn page(&self, rest: &str) -> String {
+        format!("/contratos/{}{rest}", self.id)
+    }
 }
+
+/// The subject of the alerts a contract raises once (vencimiento, preaviso, renovación…).
+pub const CONTRACT_SUBJECT: &str = "contrato";
+
+/// Crítica within a week (or past), advertencia within `warning` days, información beyond.
+fn by_days(days: i64, warning: i64) -> Severity {
+    if days <= WEEK_DAYS {
+        Severity::Danger
+    } else if days <= warning {
+        Severity::Warning
+    } else {
+        Severity::Info
+    }
+}
+
+/// «Act this week».
+pub const WEEK_DAYS: i64 = 7;
 
 /// Seguimiento: each note still in force whose follow-up date is at most [`SEGUIMIENTO_DAYS`] away
 /// (or past), until a later note dated that day or after records the follow-up.
 fn follow_up_alerts(ctx: &Ctx<'_>) -> Vec<Alert> {
-    let own = format!("del contrato {}", ctx.number);
+    let own = NoteList {
+        whose: format!("del contrato {}", ctx.number),
+        subject: "nota".to_string(),
+        href: ctx.page("#seguimiento"),
+    };
     let mut alerts = note_reminders(ctx, &ctx.contrato.seguimientos, &own);
     for p in ctx
         .contrato
@@ -252,20 +367,31 @@ fn follow_up_alerts(ctx: &Ctx<'_>) -> Vec<Alert> {
         .iter()
         .filter(|p| p.cancelled.is_none())
     {
-        let whose = format!(
-            "de la póliza {} {} del contrato {}",
-            p.data.kind, p.data.number, ctx.number
-        );
-        alerts.extend(note_reminders(ctx, &p.seguimientos, &whose));
+        let list = NoteList {
+            whose: format!(
+                "de la póliza {} {} del contrato {}",
+                p.data.kind, p.data.number, ctx.number
+            ),
+            subject: format!("poliza-{}-nota", p.id),
+            href: format!("/polizas/{}", p.id),
+        };
+        alerts.extend(note_reminders(ctx, &p.seguimientos, &list));
     }
     alerts
 }
 
-/// The reminders of one list of notes (a contract's or a póliza's); `whose` names the list.
+/// One list of notes (a contract's or a póliza's): how it is named, its subjects' prefix, its page.
+struct NoteList {
+    whose: String,
+    subject: String,
+    href: String,
+}
+
+/// The reminders of one list of notes.
 fn note_reminders(
     ctx: &Ctx<'_>,
     notes: &[arriendo_events::Seguimiento],
-    whose: &str,
+    list: &NoteList,
 ) -> Vec<Alert> {
     notes
         .iter()
@@ -285,24 +411,68 @@ fn note_reminders(
             } else {
                 Severity::Warning
             };
-            Some(ctx.alert(
+            let mut alert = ctx.alert(
                 AlertKind::Seguimiento,
                 severity,
                 &Sourced::new(day, Source::Contrato),
                 format!(
-                    "Seguimiento {whose}: «{}» (nota {} de {}; {})",
+                    "Seguimiento {}: «{}» (nota {} de {}; {})",
+                    list.whose,
                     s.note,
                     i.saturating_add(1),
                     s.author,
                     days_phrase(days)
                 ),
-            ))
+            );
+            alert.subject = format!("{}-{}", list.subject, i.saturating_add(1));
+            alert.owner = Some(s.author.clone());
+            alert.action = AlertAction::new("Registrar el seguimiento", list.href.clone());
+            Some(alert)
         })
         .collect()
 }
 
+/// Contrato vencido: past its end, without prórroga automática (that one raises Renovación
+/// automática), renewal or termination.
+pub fn expired_alert(contract_id: Uuid, contrato: &Contrato, today: NaiveDate) -> Option<Alert> {
+    let terms = contrato.terms.as_ref()?;
+    if contrato.deleted.is_some() || contrato.terminated.is_some() || terms.automatic_extension {
+        return None;
+    }
+    let end = upcoming_end(contrato, today)?;
+    if end.value >= today {
+        return None;
+    }
+    let ctx = Ctx {
+        id: contract_id,
+        contrato,
+        number: terms.number.clone(),
+        kind: terms.kind,
+        today,
+    };
+    let mut alert = ctx.alert(
+        AlertKind::ContratoVencido,
+        Severity::Warning,
+        &end,
+        format!(
+            "El contrato {} venció el {} ({}) y no tiene renovación ni terminación registrada",
+            terms.number,
+            format_date(end.value),
+            days_phrase(days_between(today, end.value))
+        ),
+    );
+    alert.action = AlertAction::new(
+        "Registrar la terminación o un Otro Sí",
+        ctx.page("#terminacion"),
+    );
+    Some(alert.decided(contrato, today))
+}
+
 /// Every alert of one contract on `today`, most severe first.
 pub fn contract_alerts(contract_id: Uuid, contrato: &Contrato, today: NaiveDate) -> Vec<Alert> {
+    if let Some(expired) = expired_alert(contract_id, contrato, today) {
+        return vec![expired];
+    }
     let (Some(terms), true) = (contrato.terms.as_ref(), raises_alerts(contrato, today)) else {
         return vec![];
     };
@@ -321,14 +491,10 @@ pub fn contract_alerts(contract_id: Uuid, contrato: &Contrato, today: NaiveDate)
     let end_text = format_date(end.value);
     let n = &ctx.number;
 
-    // Vencimiento de contrato: in force, end within 90 days (≤ 30 danger).
+    // Vencimiento de contrato: in force, end within 90 days.
     if terms.start_date <= today && (0..=VENCIMIENTO_DAYS).contains(&days_to_end) {
-        let severity = if days_to_end <= VENCIMIENTO_DANGER_DAYS {
-            Severity::Danger
-        } else {
-            Severity::Warning
-        };
-        alerts.push(ctx.alert(
+        let severity = by_days(days_to_end, VENCIMIENTO_WARNING_DAYS);
+        let mut alert = ctx.alert(
             AlertKind::Vencimiento,
             severity,
             &end,
@@ -337,7 +503,13 @@ pub fn contract_alerts(contract_id: Uuid, contrato: &Contrato, today: NaiveDate)
                 days_phrase(days_to_end),
                 end.source.phrase()
             ),
-        ));
+        );
+        alert.action = if terms.automatic_extension {
+            AlertAction::new("Proponer la renovación", ctx.page("#renovaciones"))
+        } else {
+            AlertAction::new("Nuevo Otro Sí de prórroga", ctx.page("/otrosi/nuevo"))
+        };
+        alerts.push(alert);
     }
 
     // Preaviso: no automatic extension; deadline = end − notice days within 60 days or past.
@@ -347,7 +519,7 @@ pub fn contract_alerts(contract_id: Uuid, contrato: &Contrato, today: NaiveDate)
         if days <= PREAVISO_WINDOW_DAYS {
             let (severity, message) = if days < 0 {
                 (
-                    Severity::Danger,
+                    Severity::Info,
                     format!(
                         "El plazo de preaviso de no renovación del contrato {n} venció el {} ({} días antes del fin, {end_text})",
                         format_date(deadline.value),
@@ -356,7 +528,7 @@ pub fn contract_alerts(contract_id: Uuid, contrato: &Contrato, today: NaiveDate)
                 )
             } else {
                 (
-                    Severity::Warning,
+                    by_days(days, PREAVISO_WINDOW_DAYS),
                     format!(
                         "El preaviso de no renovación del contrato {n} debe darse a más tardar el {} ({}; {} días antes del fin, {end_text})",
                         format_date(deadline.value),
@@ -365,7 +537,12 @@ pub fn contract_alerts(contract_id: Uuid, contrato: &Contrato, today: NaiveDate)
                     ),
                 )
             };
-            alerts.push(ctx.alert(AlertKind::Preaviso, severity, &deadline, message));
+            let mut alert = ctx.alert(AlertKind::Preaviso, severity, &deadline, message);
+            alert.action = AlertAction::new(
+                "Registrar el preaviso como nota de seguimiento",
+                ctx.page("#seguimiento"),
+            );
+            alerts.push(alert);
         }
     }
 
@@ -375,13 +552,7 @@ pub fn contract_alerts(contract_id: Uuid, contrato: &Contrato, today: NaiveDate)
         if days > POLIZA_WINDOW_DAYS {
             continue;
         }
-        let severity = if days < 0 {
-            Severity::Danger
-        } else if days <= POLIZA_WARNING_DAYS {
-            Severity::Warning
-        } else {
-            Severity::Info
-        };
+        let severity = by_days(days, POLIZA_WARNING_DAYS);
         let expiry = poliza_expiry(poliza);
         let colchon = if poliza.data.colchon_months > 0 {
             format!(
@@ -397,7 +568,7 @@ pub fn contract_alerts(contract_id: Uuid, contrato: &Contrato, today: NaiveDate)
             String::new()
         };
         let verb = if days < 0 { "venció" } else { "vence" };
-        alerts.push(ctx.alert(
+        let mut alert = ctx.alert(
             AlertKind::PolizaCritica,
             severity,
             &expiry,
@@ -409,10 +580,16 @@ pub fn contract_alerts(contract_id: Uuid, contrato: &Contrato, today: NaiveDate)
                 format_date(expiry.value),
                 days_phrase(days)
             ),
-        ));
+        );
+        alert.subject = poliza.id.to_string();
+        alert.action = AlertAction::new(
+            "Registrar la renovación de la póliza",
+            format!("/polizas/{}", poliza.id),
+        );
+        alerts.push(alert);
     }
 
-    // Pólizas requeridas no aportadas: danger.
+    // Pólizas requeridas no aportadas: danger once exigible within a week.
     // The trigger is the day the póliza is due; the message says until when it must cover.
     for missing in missing_policies(contrato, today) {
         let by = match missing.document() {
@@ -437,12 +614,26 @@ pub fn contract_alerts(contract_id: Uuid, contrato: &Contrato, today: NaiveDate)
                 missing.reasons.join("; ")
             )
         };
-        alerts.push(ctx.alert(
+        let severity = if days_between(today, missing.due) <= WEEK_DAYS {
+            Severity::Danger
+        } else {
+            Severity::Warning
+        };
+        let mut alert = ctx.alert(
             AlertKind::PolizaNoAportada,
-            Severity::Danger,
+            severity,
             &Sourced::new(missing.due, missing.document().clone()),
             message,
-        ));
+        );
+        alert.subject = missing.kind.to_string();
+        alert.action = AlertAction::new(
+            "Registrar la póliza",
+            ctx.page(&format!(
+                "/polizas/nueva?tipo={}",
+                policy_slug(&missing.kind)
+            )),
+        );
+        alerts.push(alert);
     }
 
     // Ajuste IPC / salario mínimo.
@@ -451,13 +642,7 @@ pub fn contract_alerts(contract_id: Uuid, contrato: &Contrato, today: NaiveDate)
     {
         let days = days_between(today, date.value);
         if days <= AJUSTE_WINDOW_DAYS {
-            let severity = if days <= AJUSTE_DANGER_DAYS {
-                Severity::Danger
-            } else if days <= AJUSTE_WARNING_DAYS {
-                Severity::Warning
-            } else {
-                Severity::Info
-            };
+            let severity = by_days(days, AJUSTE_WARNING_DAYS);
             let state = if days < 0 {
                 format!("está vencido desde el {}", format_date(date.value))
             } else {
@@ -467,7 +652,7 @@ pub fn contract_alerts(contract_id: Uuid, contrato: &Contrato, today: NaiveDate)
                     days_phrase(days)
                 )
             };
-            alerts.push(ctx.alert(
+            let mut alert = ctx.alert(
                 AlertKind::Ajuste,
                 severity,
                 date,
@@ -477,7 +662,18 @@ pub fn contract_alerts(contract_id: Uuid, contrato: &Contrato, today: NaiveDate)
                     date.value.year(),
                     pending_count_phrase(&pending)
                 ),
-            ));
+            );
+            alert.subject = date.value.year().to_string();
+            alert.action = AlertAction::new(
+                "Calcular ajuste",
+                format!(
+                    "/indices/ajustes/{}?anio={}&fecha={}",
+                    ctx.id,
+                    date.value.year(),
+                    date.value.format("%Y-%m-%d")
+                ),
+            );
+            alerts.push(alert);
         }
     }
 
@@ -489,7 +685,7 @@ pub fn contract_alerts(contract_id: Uuid, contrato: &Contrato, today: NaiveDate)
     {
         alerts.push(ctx.alert(
             AlertKind::TerminacionAnticipada,
-            Severity::Warning,
+            Severity::Info,
             &end,
             format!(
                 "Quedan {days_to_end} días para el fin del contrato {n} ({end_text}), dentro del plazo de aviso de terminación anticipada de {} días",
@@ -511,12 +707,17 @@ pub fn contract_alerts(contract_id: Uuid, contrato: &Contrato, today: NaiveDate)
             .find(|r| r.status == arriendo_events::RenewalStatus::Propuesta)
             .map(|r| format!("; la renovación {} está pendiente de aprobación", r.number))
             .unwrap_or_else(|| "; no tiene renovación aprobada".to_string());
-        alerts.push(ctx.alert(
+        let mut alert = ctx.alert(
             AlertKind::RenovacionAutomatica,
-            Severity::Warning,
+            by_days(days_to_end, RENOVACION_DAYS),
             &end,
             format!("El contrato {n} tiene prórroga automática y {when}{pending}"),
-        ));
+        );
+        alert.action = AlertAction::new(
+            "Proponer o aprobar la renovación",
+            ctx.page("#renovaciones"),
+        );
+        alerts.push(alert);
     }
 
     // Informe de ventas.
@@ -524,8 +725,24 @@ pub fn contract_alerts(contract_id: Uuid, contrato: &Contrato, today: NaiveDate)
 
     alerts.extend(follow_up_alerts(&ctx));
 
+    let mut alerts: Vec<Alert> = alerts
+        .into_iter()
+        .map(|a| a.decided(contrato, today))
+        .collect();
     alerts.sort_by_key(|a| (a.severity, a.days_left));
     alerts
+}
+
+/// The `tipo` of the póliza form for a policy type.
+fn policy_slug(kind: &arriendo_events::PolicyKind) -> &'static str {
+    use arriendo_events::PolicyKind;
+    match kind {
+        PolicyKind::Cumplimiento => "cumplimiento",
+        PolicyKind::Rce => "rce",
+        PolicyKind::Arrendamiento => "arrendamiento",
+        PolicyKind::TodoRiesgo => "todo_riesgo",
+        PolicyKind::Otra(_) => "otra",
+    }
 }
 
 /// "; hay 2 ajustes pendientes (2025 y 2026): se acumulan, por eso se aplican en orden,
@@ -569,12 +786,26 @@ fn sales_report_alerts(ctx: &Ctx<'_>) -> Vec<Alert> {
         } else {
             format!("vence el {} ({})", format_date(deadline), days_phrase(days))
         };
-        alerts.push(ctx.alert(
+        let mut alert = ctx.alert(
             AlertKind::InformeVentas,
             severity,
             &Sourced::contrato(deadline),
             format!("El informe de ventas de {period} del contrato {n} {what}; {when}"),
-        ));
+        );
+        alert.subject = format!("{:04}-{:02}", period.year(), period.month());
+        alert.action = if registered {
+            AlertAction::new(
+                "Registrar la entrega del informe",
+                ctx.page(&format!(
+                    "/informes-ventas/{}/{}",
+                    period.year(),
+                    period.month()
+                )),
+            )
+        } else {
+            AlertAction::new("Registrar el informe", ctx.page("/informes-ventas/nuevo"))
+        };
+        alerts.push(alert);
     };
     for report in &ctx.contrato.informes_ventas {
         if report.status == SalesReportStatus::Pendiente {
@@ -625,6 +856,10 @@ pub fn backup_alert(backup: Option<&BackupState>, now: DateTime<Utc>) -> Option<
         days_left: days_between(today, trigger_date),
         source: Source::Sistema,
         message,
+        subject: "respaldo".to_string(),
+        owner: None,
+        action: AlertAction::new("Ver los respaldos", "/respaldos".to_string()),
+        handled: None,
     };
     let Some(last_success) = backup.and_then(|b| b.last_success) else {
         return Some(alert(today, NO_BACKUP_MESSAGE.to_string()));

@@ -75,21 +75,31 @@ pub fn missing_clauses_alert(
     } else {
         format!("faltan {} cláusulas obligatorias", missing.len())
     };
-    Some(Alert {
-        kind: AlertKind::ClausulasFaltantes,
-        severity: Severity::Warning,
-        contract_id: Some(contract_id),
-        contract_number: Some(terms.number.clone()),
-        contract_kind: Some(terms.kind),
-        trigger_date: terms.start_date,
-        days_left: days_between(today, terms.start_date),
-        source: Source::Contrato,
-        message: format!(
-            "Al contrato {} le {count}: {}",
-            terms.number,
-            titles.join(", ")
-        ),
-    })
+    Some(
+        Alert {
+            kind: AlertKind::ClausulasFaltantes,
+            severity: Severity::Info,
+            contract_id: Some(contract_id),
+            contract_number: Some(terms.number.clone()),
+            contract_kind: Some(terms.kind),
+            trigger_date: terms.start_date,
+            days_left: days_between(today, terms.start_date),
+            source: Source::Contrato,
+            message: format!(
+                "Al contrato {} le {count}: {}",
+                terms.number,
+                titles.join(", ")
+            ),
+            subject: crate::alerts::CONTRACT_SUBJECT.to_string(),
+            owner: None,
+            action: Some(crate::alerts::AlertAction {
+                label: "Completar la lista de cláusulas".to_string(),
+                href: format!("/contratos/{contract_id}/clausulas"),
+            }),
+            handled: None,
+        }
+        .decided(contrato, today),
+    )
 }
 
 /// What one recorded checklist changed against the one before it.
@@ -192,7 +202,7 @@ mod tests {
         let today = start + chrono::Days::new(10);
         let bodega = contract(Some(Uuid::from_u128(1)), vec![]);
         let alert = missing_clauses_alert(Uuid::nil(), &bodega, &catalog, today).unwrap();
-        assert_eq!(alert.severity, Severity::Warning);
+        assert_eq!(alert.severity, Severity::Info);
         assert_eq!(alert.trigger_date, start);
         assert!(
             alert

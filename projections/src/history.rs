@@ -258,7 +258,25 @@ pub fn describe_contrato(event: &ContratoEvent) -> String {
         DocumentRemoved {
             file_name, reason, ..
         } => format!("Retiró el documento «{file_name}»: {reason}"),
+        AlertPostponed {
+            kind, until, note, ..
+        } => format!(
+            "Pospuso la alerta «{}» hasta el {}: {note}",
+            alert_label(kind),
+            format_date(*until)
+        ),
+        AlertAcknowledged { kind, note, .. } => {
+            format!(
+                "Marcó como atendida la alerta «{}»: {note}",
+                alert_label(kind)
+            )
+        }
     }
+}
+
+/// The Spanish name of an alert kind recorded by its slug (the slug itself if unknown).
+fn alert_label(slug: &str) -> &str {
+    crate::alerts::AlertKind::from_slug(slug).map_or(slug, |k| k.label())
 }
 
 /// Like [`describe_contrato`], naming the póliza of póliza events by its kind and number

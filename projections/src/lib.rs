@@ -45,7 +45,7 @@ mod testing;
 #[cfg(test)]
 mod tests;
 
-pub use alerts::{Alert, AlertKind, BackupState, Severity};
+pub use alerts::{Alert, AlertAction, AlertKind, BackupState, Severity};
 pub use fold::{fold_contrato, fold_indice, fold_local, fold_tercero};
 pub use source::{Source, Sourced};
 pub use vigente::{ContratoVigente, vigente};

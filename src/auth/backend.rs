@@ -20,6 +20,8 @@ use crate::store::Db;
 pub struct SessionUser {
     pub username: String,
     pub role: Role,
+    /// The password was set by someone else: every page leads to `/cuenta/contrasena` until changed.
+    pub must_change_password: bool,
     /// SHA-256 of (password hash, session epoch): a password change, a reset or "end sessions"
     /// changes it, and axum-login then drops every session made with the old value.
     auth_hash: Vec<u8>,
@@ -43,6 +45,7 @@ impl SessionUser {
         Self {
             username: row.username.clone(),
             role: row.role,
+            must_change_password: row.must_change_password,
             auth_hash: digest.finalize().to_vec(),
         }
     }

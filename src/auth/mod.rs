@@ -71,7 +71,7 @@ pub async fn ensure_initial_admin(app: &App) -> Result<Option<(String, String)>,
         return Ok(None);
     }
     let password = password::generate(20);
-    let username = users::create(
+    let username = users::create_temporary(
         app,
         "admin",
         Role::Administrador,

@@ -14,6 +14,8 @@ pub enum UserCommand {
     Create {
         role: Role,
         password_hash: String,
+        /// Set by someone else (the first start, an administrador): to change at the first login.
+        temporary: bool,
     },
     ChangeRole {
         role: Role,
@@ -27,6 +29,8 @@ pub enum UserCommand {
     /// An administrador (or the CLI) set a new password.
     ResetPassword {
         password_hash: String,
+        /// An administrador's temporary password: to change at the next login.
+        temporary: bool,
     },
     /// Every open session of the user ends at its next request.
     EndSessions,
@@ -34,10 +38,14 @@ pub enum UserCommand {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum UserEvent {
+    /// 1.1: `temporary` (absent in 1.0, written only when true): the password must be changed at
+    /// login.
     UserCreated {
         username: String,
         role: Role,
         password_hash: String,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        temporary: bool,
     },
     RoleChanged {
         role: Role,
@@ -47,8 +55,11 @@ pub enum UserEvent {
     PasswordChanged {
         password_hash: String,
     },
+    /// 1.1: `temporary`, as in `UserCreated`.
     PasswordReset {
         password_hash: String,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        temporary: bool,
     },
     SessionsEnded,
 }
@@ -67,8 +78,19 @@ impl DomainEvent for UserEvent {
         .to_string()
     }
 
+    /// 1.1 only for a payload that carries `temporary` (a 1.0 payload reads as not temporary), so
+    /// the version stored always describes the payload's shape and old backups restore unchanged.
     fn event_version(&self) -> String {
-        "1.0".to_string()
+        match self {
+            UserEvent::UserCreated {
+                temporary: true, ..
+            }
+            | UserEvent::PasswordReset {
+                temporary: true, ..
+            } => "1.1",
+            _ => "1.0",
+        }
+        .to_string()
     }
 }
 
@@ -115,6 +137,7 @@ impl Usuario {
         if let UserCommand::Create {
             role,
             password_hash,
+            temporary,
         } = command
         {
             if self.username.is_some() {
@@ -124,6 +147,7 @@ impl Usuario {
                 username: username.to_string(),
                 role,
                 password_hash,
+                temporary,
             }]);
         }
         self.exists()?;
@@ -153,9 +177,13 @@ impl Usuario {
                 }
                 UserEvent::PasswordChanged { password_hash }
             }
-            UserCommand::ResetPassword { password_hash } => {
-                UserEvent::PasswordReset { password_hash }
-            }
+            UserCommand::ResetPassword {
+                password_hash,
+                temporary,
+            } => UserEvent::PasswordReset {
+                password_hash,
+                temporary,
+            },
             UserCommand::EndSessions => UserEvent::SessionsEnded,
         };
         Ok(vec![event])
@@ -219,6 +247,7 @@ mod tests {
                 UserCommand::Create {
                     role: Role::Gestor,
                     password_hash: "h".into(),
+                    temporary: false,
                 },
             )
             .unwrap()
@@ -237,7 +266,8 @@ mod tests {
                 "ana",
                 UserCommand::Create {
                     role: Role::Gestor,
-                    password_hash: "h".into()
+                    password_hash: "h".into(),
+                    temporary: true,
                 }
             ),
             Err(UserError::AlreadyExists)
@@ -263,5 +293,34 @@ mod tests {
             Usuario::default().decide("bob", UserCommand::EndSessions),
             Err(UserError::NotFound)
         );
+    }
+
+    #[test]
+    fn a_password_set_by_someone_else_is_temporary_and_reads_as_1_0_without_the_flag() {
+        let event = UserEvent::PasswordReset {
+            password_hash: "h".into(),
+            temporary: true,
+        };
+        assert_eq!(event.event_version(), "1.1");
+        let own_choice = UserEvent::PasswordReset {
+            password_hash: "h".into(),
+            temporary: false,
+        };
+        assert_eq!(own_choice.event_version(), "1.0");
+        let old: UserEvent =
+            serde_json::from_str(r#"{"PasswordReset":{"password_hash":"h"}}"#).unwrap();
+        assert_eq!(
+            old,
+            UserEvent::PasswordReset {
+                password_hash: "h".into(),
+                temporary: false
+            }
+        );
+        let own = serde_json::to_string(&UserEvent::PasswordReset {
+            password_hash: "h".into(),
+            temporary: false,
+        })
+        .unwrap();
+        assert_eq!(own, r#"{"PasswordReset":{"password_hash":"h"}}"#);
     }
 }

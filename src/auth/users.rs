@@ -20,10 +20,12 @@ pub struct UserRow {
     pub created_at: String,
     pub updated_at: String,
     pub password_changed_at: String,
+    /// The password was set by someone else: the user must change it before anything else.
+    pub must_change_password: bool,
 }
 
 const SELECT: &str = "SELECT username, role, active, password_hash, session_epoch, created_at, \
-     updated_at, password_changed_at FROM rm_users";
+     updated_at, password_changed_at, must_change_password FROM rm_users";
 
 fn from_row<'r, R>(row: &'r R) -> Result<UserRow, AuthError>
 where
@@ -43,6 +45,7 @@ where
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
         password_changed_at: row.try_get("password_changed_at")?,
+        must_change_password: row.try_get::<i64, _>("must_change_password")? != 0,
     })
 }
 
@@ -109,11 +112,35 @@ async fn execute(
     Ok(())
 }
 
+/// An account whose password its user chose (the CLI, with the password typed by the operator).
 pub async fn create(
     app: &App,
     username: &str,
     role: Role,
     new_password: String,
+    metadata: Metadata,
+) -> Result<String, AuthError> {
+    create_with(app, username, role, new_password, false, metadata).await
+}
+
+/// An account with a password someone else chose (the first start, an administrador): its user must
+/// change it at the first login.
+pub async fn create_temporary(
+    app: &App,
+    username: &str,
+    role: Role,
+    new_password: String,
+    metadata: Metadata,
+) -> Result<String, AuthError> {
+    create_with(app, username, role, new_password, true, metadata).await
+}
+
+async fn create_with(
+    app: &App,
+    username: &str,
+    role: Role,
+    new_password: String,
+    temporary: bool,
     metadata: Metadata,
 ) -> Result<String, AuthError> {
     let username = normalize_username(username)?;
@@ -124,6 +151,7 @@ pub async fn create(
         UserCommand::Create {
             role,
             password_hash,
+            temporary,
         },
         metadata,
     )
@@ -157,18 +185,42 @@ pub async fn change_own_password(
     .await
 }
 
-/// An administrador (or the CLI) sets a new password; the user's open sessions end.
+/// The operator sets a new password from the CLI; the user's open sessions end.
 pub async fn reset_password(
     app: &App,
     username: &str,
     new_password: String,
     metadata: Metadata,
 ) -> Result<(), AuthError> {
+    reset_with(app, username, new_password, false, metadata).await
+}
+
+/// An administrador sets a temporary password from the users page: the user's open sessions end and
+/// the user must choose a new one at the next login.
+pub async fn reset_temporary_password(
+    app: &App,
+    username: &str,
+    new_password: String,
+    metadata: Metadata,
+) -> Result<(), AuthError> {
+    reset_with(app, username, new_password, true, metadata).await
+}
+
+async fn reset_with(
+    app: &App,
+    username: &str,
+    new_password: String,
+    temporary: bool,
+    metadata: Metadata,
+) -> Result<(), AuthError> {
     let password_hash = password::hash(new_password).await?;
     execute(
         app,
         username,
-        UserCommand::ResetPassword { password_hash },
+        UserCommand::ResetPassword {
+            password_hash,
+            temporary,
+        },
         metadata,
     )
     .await

@@ -23,6 +23,7 @@ use crate::app::App;
 
 mod catalogos;
 mod contracts;
+mod decisiones;
 mod enrich;
 mod names;
 mod papeles;
@@ -310,6 +311,7 @@ pub async fn load_with(
         .map(|(id, _)| *id)
         .collect();
     let catalog = catalogos::seed(&loader).await?;
+    let mut ids = Vec::with_capacity(contracts);
     for i in 0..contracts {
         let id = loader.id();
         let mut terms = contract_terms(
@@ -337,7 +339,9 @@ pub async fn load_with(
             papeles::documents(&loader, id, &terms.number).await?;
         }
         progress.inc(1);
+        ids.push(id);
     }
+    decisiones::record(&loader, &ids, today).await?;
     digests(app).await?;
     Ok(DemoSummary {
         terceros: tenants.len(),

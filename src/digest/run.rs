@@ -43,7 +43,7 @@ pub async fn alerts_of(db: &Db, kind: AlertKind, now: DateTime<Utc>) -> Result<V
     let rows: Vec<AlertRow> = crate::on_pool!(db, pool => {
         sqlx::query_as(
             "SELECT contract_id, contract_number, severity, trigger_date, days_left, source, message \
-             FROM rm_alerts WHERE kind = $1 \
+             FROM rm_alerts WHERE kind = $1 AND handled IS NULL \
              ORDER BY severity_rank, days_left, contract_number, contract_id, ordinal",
         )
         .bind(kind.slug())

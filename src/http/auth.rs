@@ -65,12 +65,18 @@ pub(super) fn bogota(at: DateTime<Utc>) -> String {
 // ---------------------------------------------------------------------------------------------------
 // Own password
 
-async fn password_form(ctx: Ctx) -> Response {
+/// Whether the signed-in user still has a password someone else set.
+fn must_change(auth: &AuthSession) -> bool {
+    auth.user.as_ref().is_some_and(|u| u.must_change_password)
+}
+
+async fn password_form(auth: AuthSession, ctx: Ctx) -> Response {
     views::password_page(
         &ctx.page,
         &PasswordForm {
             errors: vec![],
             min_length: password::MIN_LENGTH,
+            must_change: must_change(&auth),
         },
     )
     .into_response()
@@ -93,6 +99,7 @@ async fn change_password(
     let Some(user) = ctx.user.clone() else {
         return Redirect::to("/login").into_response();
     };
+    let temporary = must_change(&auth);
     let refuse = |message: String| {
         (
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -101,6 +108,7 @@ async fn change_password(
                 &PasswordForm {
                     errors: vec![message],
                     min_length: password::MIN_LENGTH,
+                    must_change: temporary,
                 },
             ),
         )
@@ -108,6 +116,9 @@ async fn change_password(
     };
     if fields.nueva != fields.confirmacion {
         return refuse("la contraseña nueva y su repetición no coinciden".into());
+    }
+    if fields.nueva == fields.actual {
+        return refuse("la contraseña nueva debe ser distinta de la actual".into());
     }
     match users::change_own_password(
         &app,
@@ -139,7 +150,8 @@ async fn change_password(
         Flash::exito("Contraseña cambiada. Sus otras sesiones se cerraron."),
     )
     .await;
-    Redirect::to("/cuenta/contrasena").into_response()
+    // A first login goes on to the panel; a change from the account menu stays on the page.
+    Redirect::to(if temporary { "/" } else { "/cuenta/contrasena" }).into_response()
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -221,7 +233,7 @@ async fn create_user(
         .await;
     };
     let temporary = password::generate(16);
-    match users::create(
+    match users::create_temporary(
         &app,
         &fields.usuario,
         role,
@@ -376,7 +388,9 @@ async fn reset_password(
         return page;
     }
     let temporary = password::generate(16);
-    match users::reset_password(&app, &username, temporary.clone(), admin.metadata()).await {
+    match users::reset_temporary_password(&app, &username, temporary.clone(), admin.metadata())
+        .await
+    {
         Ok(()) => {
             tracing::info!(by = %admin.username, %username, "password reset");
             render_users(&app, &ctx, &admin.username, Some((username, temporary))).await

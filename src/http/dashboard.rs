@@ -8,11 +8,12 @@ use arriendo_views::pages::dashboard::{
     AlertFilters, AlertList, AlertRow, BackupSummary, Dashboard, KindSummary, alerts_page,
     dashboard_page,
 };
+use arriendo_views::pages::tareas::{MyTasks, WEEK_DAYS};
 use axum::extract::State;
 use axum::http::Uri;
 use axum::response::{IntoResponse, Response};
 
-use super::respuestas::{raw_query, server_error};
+use super::respuestas::{can_write, raw_query, server_error};
 use super::security::{Access, Ctx, Route};
 use crate::app::{App, today};
 use crate::backup::runs::{self, RunStatus};
@@ -36,18 +37,31 @@ fn backup_row(
     state: Option<&arriendo_projections::BackupState>,
 ) -> Option<AlertRow> {
     let alert = backup_alert(state, now)?;
-    Some(AlertRow {
-        kind: AlertKind::Respaldo,
-        severity: alert.severity,
-        contract_id: None,
-        contract_number: String::new(),
-        tercero_name: String::new(),
-        trigger_date: alert.trigger_date,
-        days_left: alert.days_left,
-        source: alert.source.short(),
-        message: alert.message,
+    Some(AlertRow::from_alert(alert, None, ""))
+        .filter(|_| f.clase.is_none() && f.severidad.is_none_or(|s| s == Severity::Danger))
+}
+
+/// What the signed-in user must do today and this week (see `arriendo_views::pages::tareas`).
+async fn my_tasks(app: &App, ctx: &Ctx) -> Result<MyTasks, crate::store::StoreError> {
+    let Some(user) = ctx.user.as_ref() else {
+        return Ok(MyTasks::default());
+    };
+    let approvals = if user.is_admin() {
+        queries::bandeja::pending_count(&app.db).await?
+    } else {
+        0
+    };
+    let sent = queries::bandeja::sent_by(&app.db, &user.username)
+        .await?
+        .into_iter()
+        .filter(|i| i.pending || matches!(i.status.as_str(), "rechazado" | "anulada"))
+        .collect();
+    let alerts = queries::dashboard::task_alerts(&app.db, &user.username, WEEK_DAYS).await?;
+    Ok(MyTasks {
+        approvals,
+        sent,
+        alerts,
     })
-    .filter(|_| f.clase.is_none() && f.severidad.is_none_or(|s| s == Severity::Danger))
 }
 
 async fn dashboard(State(app): State<App>, ctx: Ctx, uri: Uri) -> Response {
@@ -67,6 +81,10 @@ async fn dashboard(State(app): State<App>, ctx: Ctx, uri: Uri) -> Response {
     .await;
     let (counts, mut cards, chart, state, last) = match result {
         Ok(r) => r,
+        Err(e) => return server_error(&ctx.page, e),
+    };
+    let tasks = match my_tasks(&app, &ctx).await {
+        Ok(t) => t,
         Err(e) => return server_error(&ctx.page, e),
     };
     let backup = backup_row(&filters, chrono::Utc::now(), state.as_ref());
@@ -113,6 +131,8 @@ async fn dashboard(State(app): State<App>, ctx: Ctx, uri: Uri) -> Response {
             chart,
             last_backup,
             backup_alert: backup,
+            can_write: can_write(&ctx),
+            tasks,
         },
     )
     .into_response()
@@ -148,6 +168,7 @@ async fn alerts(State(app): State<App>, ctx: Ctx, uri: Uri) -> Response {
             total,
             page,
             per_page: PER_PAGE,
+            can_write: can_write(&ctx),
         },
     )
     .into_response()

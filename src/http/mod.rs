@@ -5,8 +5,10 @@ use axum::Router;
 use crate::app::App;
 
 pub mod assets;
+pub mod atender;
 pub mod auditoria;
 pub mod auth;
+pub mod bandeja;
 pub mod calendario;
 pub mod catalogos;
 pub mod clausulas;
@@ -48,6 +50,8 @@ pub use security::{Access, Ctx, CurrentUser, RequireAdmin, RequireWrite, Route};
 pub fn routes() -> Vec<Route> {
     let mut routes = Vec::new();
     routes.extend(dashboard::routes());
+    routes.extend(bandeja::routes());
+    routes.extend(atender::routes());
     routes.extend(correo::routes());
     routes.extend(calendario::routes());
     routes.extend(contratos::routes());

@@ -154,6 +154,10 @@ pub fn protect(routes: Vec<Route>, app: &App) -> Router {
     router
         .route_layer(middleware::from_fn_with_state(
             app.clone(),
+            super::bandeja::count,
+        ))
+        .route_layer(middleware::from_fn_with_state(
+            app.clone(),
             super::csrf::csrf_check,
         ))
         .route_layer(middleware::from_fn_with_state(Arc::new(policies), guard))
@@ -381,6 +385,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
             session_user(parts).map(|u| CurrentUser::from_session_user(&u, &parts.extensions));
         let mut page = page_context(&session, user.as_ref(), parts.uri.path()).await;
         page.quarantined = super::cuarentena::quarantined(&parts.extensions);
+        page.inbox = super::bandeja::pending_on(&parts.extensions);
         Ok(Ctx {
             user,
             session,
@@ -418,6 +423,7 @@ pub async fn page_context(
         flash: take_flashes(session).await,
         current_path: path.to_string(),
         quarantined: 0,
+        inbox: 0,
     }
 }
 
@@ -460,6 +466,7 @@ pub(super) async fn context_of(parts: &Parts) -> PageContext {
         None => PageContext::default(),
     };
     page.quarantined = super::cuarentena::quarantined(&parts.extensions);
+    page.inbox = super::bandeja::pending_on(&parts.extensions);
     page
 }
 
@@ -482,6 +489,11 @@ async fn not_found(request: Request) -> Response {
 // ---------------------------------------------------------------------------------------------------
 // Middleware
 
+/// Where a user whose password was set by someone else is sent until they choose their own.
+pub const CHANGE_PASSWORD: &str = "/cuenta/contrasena";
+/// What such a user may still reach: the change itself and logging out.
+const PASSWORD_EXEMPT: &[&str] = &[CHANGE_PASSWORD, "/logout"];
+
 /// Applies the route's [`Access`] rule (route layer: runs once the route is matched).
 async fn guard(State(policies): State<Arc<Policies>>, request: Request, next: Next) -> Response {
     let method = if request.method() == Method::HEAD {
@@ -494,11 +506,20 @@ async fn guard(State(policies): State<Arc<Policies>>, request: Request, next: Ne
         .get::<MatchedPath>()
         .and_then(|path| policies.get(&(method.clone(), path.as_str())).copied())
         .unwrap_or_else(|| Access::default_for(&method));
-    let role = request
+    let user = request
         .extensions()
         .get::<AuthSession>()
-        .and_then(|auth| auth.user.as_ref().map(|u| u.role));
+        .and_then(|auth| auth.user.as_ref());
+    let role = user.map(|u| u.role);
+    let must_change = user.is_some_and(|u| u.must_change_password);
     match access.check(role) {
+        Ok(())
+            if must_change
+                && access != Access::Public
+                && !PASSWORD_EXEMPT.contains(&request.uri().path()) =>
+        {
+            Redirect::to(CHANGE_PASSWORD).into_response()
+        }
         Ok(()) => next.run(request).await,
         Err(Denial::Login) => {
             let expired = request.extensions().get::<SessionExpired>().is_some();

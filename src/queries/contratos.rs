@@ -2,12 +2,12 @@
 //! `rm_history`: the searchable list (whitelisted sort columns, LIMIT/OFFSET and one COUNT),
 //! the select options of the forms and uniqueness of the number.
 
-use arriendo_projections::{AlertKind, Severity};
+use arriendo_projections::{AlertAction, AlertKind, Severity};
 use arriendo_views::components::SortDir;
 use arriendo_views::pages::contratos_list::{ContractFilters, ContractListRow};
-use arriendo_views::pages::dashboard::AlertRow;
+use arriendo_views::pages::dashboard::{AlertRow, Handled};
 
-use super::decode::iso_date;
+use super::decode::{iso_date, opt_iso_date};
 use super::filters::{Bind, Filters, bind_all, limit_offset};
 use crate::store::{Db, StoreError};
 
@@ -157,13 +157,33 @@ pub(crate) type AlertTuple = (
     i64,
     String,
     String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
 );
 
 /// The columns of an alert row (`a` = rm_alerts, `c` = rm_contracts).
 pub(crate) const ALERT_COLUMNS: &str = "a.kind, a.severity, a.contract_id, a.contract_number, \
-     c.tercero_name, a.trigger_date, a.days_left, a.source, a.message";
+     c.tercero_name, a.trigger_date, a.days_left, a.source, a.message, a.subject, a.action_label, \
+     a.action_href, a.handled, a.handled_until, a.handled_by, a.handled_note";
 
 pub(crate) fn alert_row(t: AlertTuple) -> Result<AlertRow, StoreError> {
+    let action = match (t.10, t.11) {
+        (Some(label), Some(href)) => Some(AlertAction { label, href }),
+        _ => None,
+    };
+    let handled = match t.12 {
+        Some(_) => Some(Handled {
+            until: opt_iso_date(t.13.as_deref())?,
+            by: t.14.unwrap_or_default(),
+            note: t.15.unwrap_or_default(),
+        }),
+        None => None,
+    };
     Ok(AlertRow {
         kind: AlertKind::from_slug(&t.0)
             .ok_or_else(|| StoreError::Invalid(format!("unknown alert kind {:?}", t.0)))?,
@@ -175,6 +195,9 @@ pub(crate) fn alert_row(t: AlertTuple) -> Result<AlertRow, StoreError> {
         days_left: t.6,
         source: t.7,
         message: t.8,
+        subject: t.9.unwrap_or_default(),
+        action,
+        handled,
     })
 }
 

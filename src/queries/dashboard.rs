@@ -42,7 +42,12 @@ pub async fn in_force_counts(db: &Db, clase: Option<&str>) -> Result<InForceCoun
 
 /// `WHERE …` of the alert filters and its bind values (`$1`… in order).
 fn alert_filter(f: &AlertFilters, kind: Option<AlertKind>) -> (String, Vec<String>) {
-    let mut clauses = vec!["1 = 1".to_string()];
+    // Alerts acknowledged or postponed leave the panel; the list shows them on request.
+    let mut clauses = vec![if f.atendidas {
+        "1 = 1".to_string()
+    } else {
+        "a.handled IS NULL".to_string()
+    }];
     let mut binds = Vec::new();
     let mut add = |clause: &str, value: &str| {
         binds.push(value.to_string());
@@ -208,4 +213,27 @@ pub async fn monthly_chart(
             .map_or(0, |(_, n)| u32::try_from(*n).unwrap_or(0));
     }
     Ok(months)
+}
+
+/// At most this many alerts in «Mis tareas».
+const TASKS_LIMIT: i64 = 20;
+
+/// «Mis tareas» of `username`: sales reports overdue or due within `week` days (contracts have no
+/// owner, so every gestor sees them), and the follow-up dates of `username`'s own notes; alerts
+/// acknowledged or postponed are left out. Most urgent first.
+pub async fn task_alerts(db: &Db, username: &str, week: i64) -> Result<Vec<AlertRow>, StoreError> {
+    let sql = format!(
+        "SELECT {ALERT_COLUMNS} {FROM} WHERE a.handled IS NULL AND a.days_left <= $1 \
+         AND (a.kind = 'informe-ventas' OR (a.kind = 'seguimiento' AND a.owner = $2)) \
+         {ORDER} LIMIT $3"
+    );
+    let rows: Vec<AlertTuple> = crate::on_pool!(db, pool => {
+        sqlx::query_as(&sql)
+            .bind(week)
+            .bind(username)
+            .bind(TASKS_LIMIT)
+            .fetch_all(pool)
+            .await?
+    });
+    rows.into_iter().map(alert_row).collect()
 }

@@ -2,6 +2,7 @@
 //! Area-specific list queries live in their own modules here.
 
 pub mod auditoria;
+pub mod bandeja;
 pub mod catalogos;
 pub mod clausulas;
 pub mod contratos;

@@ -6,7 +6,8 @@ use chrono::NaiveDate;
 use uuid::Uuid;
 
 use arriendo_events::{
-    Catalogos, ContractKind, Contrato, ContratoEvent, PaymentModality, SalesReportStatus,
+    AlertDecision, Catalogos, ContractKind, Contrato, ContratoEvent, OtroSiStatus, PaymentModality,
+    SalesReportStatus,
 };
 use arriendo_projections::alerts::{Alert, Severity, contract_alerts};
 use arriendo_projections::clausulas::missing_clauses_alert;
@@ -185,7 +186,8 @@ async fn write(
         .percentage
         .as_ref()
         .map(|p| p.value.as_decimal().to_string());
-    let alert_count = i64::try_from(alerts.len()).unwrap_or(i64::MAX);
+    let visible = alerts.iter().filter(|a| a.handled.is_none()).count();
+    let alert_count = i64::try_from(visible).unwrap_or(i64::MAX);
     crate::on_tx!(tx, conn => {
         sqlx::query(
             "INSERT INTO rm_contracts (id, number, kind, modality, tercero_id, tercero_name, tercero_nit, \
@@ -230,6 +232,7 @@ async fn write(
     };
     write_polizas(tx, &contract, state, today).await?;
     write_renewals(tx, id, state, &terms.number, &tercero_name).await?;
+    write_otrosi(tx, id, state, &terms.number, &tercero_name).await?;
     write_sales_reports(tx, id, state, &terms.number, &tercero_name, today).await
 }
 
@@ -266,6 +269,50 @@ async fn write_renewals(
     Ok(())
 }
 
+/// `en_revision` for the inbox's queries (the Spanish display form has a space and an accent).
+fn otrosi_status_slug(status: OtroSiStatus) -> &'static str {
+    match status {
+        OtroSiStatus::Borrador => "borrador",
+        OtroSiStatus::EnRevision => "en_revision",
+        OtroSiStatus::Aprobado => "aprobado",
+        OtroSiStatus::Rechazado => "rechazado",
+    }
+}
+
+async fn write_otrosi(
+    tx: &mut Tx,
+    id: &str,
+    state: &Contrato,
+    number: &str,
+    tercero_name: &str,
+) -> Result<(), StoreError> {
+    clear(tx, "rm_otrosi", id).await?;
+    for o in &state.otro_si {
+        crate::on_tx!(tx, conn => {
+            sqlx::query(
+                "INSERT INTO rm_otrosi (contract_id, number, contract_number, tercero_name, status, \
+                 effective_from, description, drafted_by, submitted_by, decided_by, rejection_reason) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+            )
+            .bind(id)
+            .bind(i64::from(o.number.0))
+            .bind(number)
+            .bind(tercero_name)
+            .bind(otrosi_status_slug(o.status))
+            .bind(o.effective_from.to_string())
+            .bind(&o.description)
+            .bind(&o.drafted_by)
+            .bind(&o.submitted_by)
+            .bind(&o.decided_by)
+            .bind(&o.rejection_reason)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected()
+        });
+    }
+    Ok(())
+}
+
 async fn clear(tx: &mut Tx, table: &str, id: &str) -> Result<(), StoreError> {
     let sql = format!("DELETE FROM {table} WHERE contract_id = $1");
     crate::on_tx!(tx, conn => {
@@ -278,11 +325,20 @@ async fn write_alerts(tx: &mut Tx, id: &str, alerts: &[Alert]) -> Result<(), Sto
     clear(tx, "rm_alerts", id).await?;
     for (ordinal, alert) in alerts.iter().enumerate() {
         let ordinal = i64::try_from(ordinal).unwrap_or(i64::MAX);
+        let handled = alert.handled.as_ref().map(|h| match h.decision {
+            AlertDecision::Postponed { until } => ("pospuesta", Some(until.to_string())),
+            AlertDecision::Acknowledged { .. } => ("enterada", None),
+        });
+        let handled = handled
+            .as_ref()
+            .map(|(how, until)| (*how, until.as_deref()));
         crate::on_tx!(tx, conn => {
             sqlx::query(
                 "INSERT INTO rm_alerts (contract_id, ordinal, contract_number, contract_kind, kind, severity, \
-                 severity_rank, trigger_date, days_left, source, source_phrase, message) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                 severity_rank, trigger_date, days_left, source, source_phrase, message, subject, owner, \
+                 action_label, action_href, handled, handled_until, handled_by, handled_note) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
+                 $18, $19, $20)",
             )
             .bind(id)
             .bind(ordinal)
@@ -296,6 +352,14 @@ async fn write_alerts(tx: &mut Tx, id: &str, alerts: &[Alert]) -> Result<(), Sto
             .bind(alert.source.short())
             .bind(alert.source.phrase())
             .bind(&alert.message)
+            .bind(&alert.subject)
+            .bind(&alert.owner)
+            .bind(alert.action.as_ref().map(|a| a.label.as_str()))
+            .bind(alert.action.as_ref().map(|a| a.href.as_str()))
+            .bind(handled.map(|(how, _)| how))
+            .bind(handled.and_then(|(_, until)| until))
+            .bind(alert.handled.as_ref().map(|h| h.by.as_str()))
+            .bind(alert.handled.as_ref().map(|h| h.note.as_str()))
             .execute(&mut *conn)
             .await?
             .rows_affected()

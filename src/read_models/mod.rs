@@ -118,6 +118,7 @@ pub const TABLES: &[&str] = &[
     "rm_polizas",
     "rm_sales_reports",
     "rm_renewals",
+    "rm_otrosi",
     "rm_indices",
     "rm_catalog_events",
 ];

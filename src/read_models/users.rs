@@ -16,17 +16,20 @@ pub async fn apply(tx: &mut Tx, event: &StoredEvent) -> Result<(), StoreError> {
         UserEvent::UserCreated {
             role,
             password_hash,
+            temporary,
             ..
         } => {
             crate::on_tx!(tx, conn => {
                 sqlx::query(
                     "INSERT INTO rm_users (username, role, active, password_hash, session_epoch, \
-                     created_at, updated_at, password_changed_at) VALUES ($1, $2, 1, $3, 0, $4, $4, $4)",
+                     created_at, updated_at, password_changed_at, must_change_password) \
+                     VALUES ($1, $2, 1, $3, 0, $4, $4, $4, $5)",
                 )
                 .bind(username)
                 .bind(crate::auth::role_name(role))
                 .bind(&password_hash)
                 .bind(&at)
+                .bind(i64::from(temporary))
                 .execute(&mut *conn)
                 .await?
                 .rows_affected()
@@ -45,10 +48,22 @@ pub async fn apply(tx: &mut Tx, event: &StoredEvent) -> Result<(), StoreError> {
             "UPDATE rm_users SET active = 1, updated_at = $2 WHERE username = $1",
             None,
         ),
-        UserEvent::PasswordChanged { password_hash }
-        | UserEvent::PasswordReset { password_hash } => (
-            "UPDATE rm_users SET password_hash = $3, updated_at = $2, password_changed_at = $2 \
-             WHERE username = $1",
+        UserEvent::PasswordChanged { password_hash } => (
+            "UPDATE rm_users SET password_hash = $3, updated_at = $2, password_changed_at = $2, \
+             must_change_password = 0 WHERE username = $1",
+            Some(password_hash),
+        ),
+        UserEvent::PasswordReset {
+            password_hash,
+            temporary,
+        } => (
+            if temporary {
+                "UPDATE rm_users SET password_hash = $3, updated_at = $2, password_changed_at = $2, \
+                 must_change_password = 1 WHERE username = $1"
+            } else {
+                "UPDATE rm_users SET password_hash = $3, updated_at = $2, password_changed_at = $2, \
+                 must_change_password = 0 WHERE username = $1"
+            },
             Some(password_hash),
         ),
         UserEvent::SessionsEnded => (

@@ -26,6 +26,7 @@ fn ctx(path: &str, flash: Vec<Flash>) -> PageContext {
         flash,
         current_path: path.into(),
         quarantined: 0,
+        inbox: 0,
     }
 }
 
@@ -52,6 +53,8 @@ fn entry(
         days_text: None,
         source: Some(src.into()),
         tone,
+        action: None,
+        handle_href: None,
     }
 }
 

@@ -89,6 +89,8 @@ pub struct PageContext {
     pub current_path: String,
     /// Events the projector set aside; administradores see a banner while there are any.
     pub quarantined: i64,
+    /// Otro Sí and renewals waiting for approval (administradores): the count beside «Bandeja».
+    pub inbox: u64,
 }
 
 /// One entry of the main navigation.
@@ -104,6 +106,11 @@ pub const NAV_ITEMS: &[NavItem] = &[
     NavItem {
         label: "Panel",
         href: "/",
+        admin_only: false,
+    },
+    NavItem {
+        label: "Bandeja",
+        href: "/bandeja",
         admin_only: false,
     },
     NavItem {
@@ -193,14 +200,24 @@ fn nav_list(ctx: &PageContext, user: &UserBadge) -> Markup {
     html! {
         ul.nav-list {
             @for item in NAV_ITEMS.iter().filter(|i| !i.admin_only || user.is_admin) {
+                @let count = (item.href == "/bandeja" && ctx.inbox > 0).then_some(ctx.inbox);
                 li {
                     @if is_current(item.href, &ctx.current_path) {
-                        a.nav-link.is-current href=(item.href) aria-current="page" { (item.label) }
+                        a.nav-link.is-current href=(item.href) aria-current="page" { (item.label) (nav_count(count)) }
                     } @else {
-                        a.nav-link href=(item.href) { (item.label) }
+                        a.nav-link href=(item.href) { (item.label) (nav_count(count)) }
                     }
                 }
             }
+        }
+    }
+}
+
+/// `3` beside a navigation entry, read as «3 pendientes».
+fn nav_count(count: Option<u64>) -> Markup {
+    html! {
+        @if let Some(n) = count {
+            " " span.nav-count { span.visually-hidden { "(" } (n) span.visually-hidden { (if n == 1 { " pendiente)" } else { " pendientes)" }) } }
         }
     }
 }
@@ -339,6 +356,7 @@ mod tests {
             flash: vec![Flash::exito("Contrato creado")],
             current_path: "/contratos/42".into(),
             quarantined: 0,
+            inbox: 0,
         }
     }
 

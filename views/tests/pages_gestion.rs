@@ -31,6 +31,7 @@ fn ctx() -> PageContext {
         flash: vec![],
         current_path: "/".into(),
         quarantined: 0,
+        inbox: 0,
     }
 }
 

@@ -24,6 +24,7 @@ fn ctx() -> PageContext {
         flash: vec![Flash::exito("Guardado"), Flash::error("Falló")],
         current_path: "/".into(),
         quarantined: 0,
+        inbox: 0,
     }
 }
 
@@ -50,6 +51,8 @@ fn composed() -> String {
         days_text: None,
         source: Some("OS-1".into()),
         tone: Tone::Danger,
+        action: None,
+        handle_href: None,
     }];
     let mut errs = FormErrors::new();
     errs.add("canon", "Valor inválido.");

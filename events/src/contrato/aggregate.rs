@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::adjustment::CanonAdjustment;
+use super::alerts::{AlertDecision, AlertHandling};
 use super::documents::Document;
 use super::event::ContratoEvent;
 use super::otro_si::{OtroSi, OtroSiNumber, OtroSiStatus};
@@ -37,6 +38,9 @@ pub struct Contrato {
     /// The clauses of the catalog the contract contains (its last checklist).
     #[serde(default)]
     pub clauses: Vec<Uuid>,
+    /// What people decided about its alerts (acknowledged, postponed): the latest per alert.
+    #[serde(default)]
+    pub alert_decisions: Vec<AlertHandling>,
     /// Counted in `apply`: what an edit's expected version is checked against.
     #[serde(default)]
     pub versions: ContratoVersions,
@@ -314,6 +318,32 @@ impl Contrato {
                     d.removed = Some((reason, by));
                 }
             }
+            AlertPostponed {
+                kind,
+                subject,
+                until,
+                note,
+                by,
+            } => self.record_alert_handling(AlertHandling {
+                kind,
+                subject,
+                decision: AlertDecision::Postponed { until },
+                note,
+                by,
+            }),
+            AlertAcknowledged {
+                kind,
+                subject,
+                date,
+                note,
+                by,
+            } => self.record_alert_handling(AlertHandling {
+                kind,
+                subject,
+                decision: AlertDecision::Acknowledged { date },
+                note,
+                by,
+            }),
         }
     }
 }

@@ -287,6 +287,26 @@ impl ContratoEvent {
             SalesReportMarkedPending { period } => check_period("periodo del informe", *period),
             CanonAdjusted(adjustment) => check_adjustment(adjustment),
             DocumentAttached(attachment) => attachment.check_bounds(),
+            AlertPostponed {
+                kind,
+                subject,
+                until: date,
+                note,
+                by,
+            }
+            | AlertAcknowledged {
+                kind,
+                subject,
+                date,
+                note,
+                by,
+            } => {
+                check_line("tipo de alerta", kind)?;
+                check_line("alerta", subject)?;
+                check_date("fecha", *date)?;
+                check_text("nota", note)?;
+                check_line("autor", by)
+            }
             DocumentRemoved {
                 reason,
                 by,

@@ -248,6 +248,23 @@ pub enum ContratoCommand {
         id: Uuid,
         reason: String,
     },
+    /// Sets an alert aside from `today` until `until` (kind slug and subject, see `contrato::alerts`).
+    PostponeAlert {
+        actor: Actor,
+        kind: String,
+        subject: String,
+        today: NaiveDate,
+        until: NaiveDate,
+        note: String,
+    },
+    /// Marks an alert as seen while its date stays `date`.
+    AcknowledgeAlert {
+        actor: Actor,
+        kind: String,
+        subject: String,
+        date: NaiveDate,
+        note: String,
+    },
 }
 
 impl ContratoCommand {
@@ -316,7 +333,9 @@ impl ContratoCommand {
             | RecordCanonAdjustment { actor, .. }
             | RecordPastCanonAdjustment { actor, .. }
             | AttachDocument { actor, .. }
-            | RemoveDocument { actor, .. } => actor,
+            | RemoveDocument { actor, .. }
+            | PostponeAlert { actor, .. }
+            | AcknowledgeAlert { actor, .. } => actor,
         }
     }
 }

@@ -164,6 +164,23 @@ pub enum ContratoEvent {
         reason: String,
         by: String,
     },
+
+    /// An alert (kind slug and subject, see `contrato::alerts`) set aside until `until`, with a note.
+    AlertPostponed {
+        kind: String,
+        subject: String,
+        until: NaiveDate,
+        note: String,
+        by: String,
+    },
+    /// An alert seen and being handled: off the panel while its date stays `date`.
+    AlertAcknowledged {
+        kind: String,
+        subject: String,
+        date: NaiveDate,
+        note: String,
+        by: String,
+    },
 }
 
 const TERMS: [&str; 21] = [
@@ -246,4 +263,6 @@ domain_event!(ContratoEvent, "contrato", {
     ReliquidacionRecorded => "1.0", &["cause", "months", "by"];
     DocumentAttached => "1.0", &["id", "subject", "file", "description", "by"];
     DocumentRemoved => "1.0", &["id", "file_name", "reason", "by"];
+    AlertPostponed => "1.0", &["kind", "subject", "until", "note", "by"];
+    AlertAcknowledged => "1.0", &["kind", "subject", "date", "note", "by"];
 });

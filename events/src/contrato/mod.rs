@@ -3,6 +3,7 @@
 
 mod adjustment;
 mod aggregate;
+mod alerts;
 mod bounds;
 mod coherence;
 mod command;
@@ -23,6 +24,7 @@ mod versions;
 
 pub use adjustment::{CanonAdjustment, adjust_canon};
 pub use aggregate::Contrato;
+pub use alerts::{AlertDecision, AlertHandling, MAX_POSTPONE_DAYS};
 pub use coherence::{
     Contradiction, Overlap, date_contradictions, duration_agrees, end_from_duration, first_overlap,
     overlaps, tercero_contradiction,

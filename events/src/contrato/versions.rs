@@ -113,7 +113,10 @@ impl ContratoEvent {
             | ReliquidacionRecorded { .. }
             // Documents are appended and withdrawn one by one: no form replaces them.
             | DocumentAttached(_)
-            | DocumentRemoved { .. } => None,
+            | DocumentRemoved { .. }
+            // A decision about an alert replaces the previous one without a form to go stale.
+            | AlertPostponed { .. }
+            | AlertAcknowledged { .. } => None,
         }
     }
 }

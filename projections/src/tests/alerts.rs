@@ -33,12 +33,12 @@ fn with_auto_extension(end: chrono::NaiveDate) -> ContractTerms {
     }
 }
 
-// Vencimiento de contrato: end date within the next 90 days; ≤ 30 days danger.
+// Vencimiento de contrato: end date within the next 90 days; ≤ 30 days warning, ≤ 7 danger.
 #[test]
-fn vencimiento_warns_90_days_ahead_and_is_danger_from_30() {
+fn vencimiento_informs_90_days_ahead_warns_from_30_and_is_danger_within_a_week() {
     // 01/03/2026 + 90 days = 30/05/2026.
     let alert = one(&Story::of(ending(d(2026, 5, 30))), AlertKind::Vencimiento);
-    assert_eq!(alert.severity, Severity::Warning);
+    assert_eq!(alert.severity, Severity::Info);
     assert_eq!(alert.days_left, 90);
     assert_eq!(alert.trigger_date, d(2026, 5, 30));
     assert_eq!(alert.source, Source::Contrato);
@@ -54,10 +54,18 @@ fn vencimiento_warns_90_days_ahead_and_is_danger_from_30() {
     );
     assert_eq!(
         severity(&Story::of(ending(d(2026, 4, 1))), AlertKind::Vencimiento),
-        Some(Severity::Warning)
+        Some(Severity::Info)
     );
     assert_eq!(
         severity(&Story::of(ending(d(2026, 3, 31))), AlertKind::Vencimiento),
+        Some(Severity::Warning)
+    );
+    assert_eq!(
+        severity(&Story::of(ending(d(2026, 3, 9))), AlertKind::Vencimiento),
+        Some(Severity::Warning)
+    );
+    assert_eq!(
+        severity(&Story::of(ending(d(2026, 3, 8))), AlertKind::Vencimiento),
         Some(Severity::Danger)
     );
 }
@@ -77,7 +85,7 @@ fn vencimiento_names_the_otro_si_that_set_the_end_date() {
 
 // Preaviso: no automatic extension; deadline = end − notice days within 60 days or past.
 #[test]
-fn preaviso_deadline_within_60_days_warns_and_once_past_is_danger() {
+fn preaviso_deadline_within_60_days_warns_within_a_week_is_danger_and_once_past_informs() {
     // End 29/06/2026 − 60 days = 30/04/2026, 60 days from today.
     let alert = one(&Story::of(ending(d(2026, 6, 29))), AlertKind::Preaviso);
     assert_eq!(alert.trigger_date, d(2026, 4, 30));
@@ -90,7 +98,16 @@ fn preaviso_deadline_within_60_days_warns_and_once_past_is_danger() {
     );
     // End 15/04/2026: deadline 14/02/2026 already past.
     let past = one(&Story::of(ending(d(2026, 4, 15))), AlertKind::Preaviso);
-    assert_eq!(past.severity, Severity::Danger);
+    assert_eq!(
+        past.severity,
+        Severity::Info,
+        "it can no longer be given in time"
+    );
+    // End 06/05/2026: deadline 07/03/2026, 6 days away.
+    assert_eq!(
+        severity(&Story::of(ending(d(2026, 5, 6))), AlertKind::Preaviso),
+        Some(Severity::Danger)
+    );
     assert_eq!(past.trigger_date, d(2026, 2, 14));
     assert_eq!(past.days_left, -15);
     assert!(
@@ -121,7 +138,7 @@ fn preaviso_uses_the_contracts_own_notice_days() {
 
 // Pólizas críticas: effective expiry (colchón applied) within 60 days or past.
 #[test]
-fn polizas_criticas_expired_danger_30_days_warning_60_days_info() {
+fn polizas_criticas_expired_or_within_a_week_danger_30_days_warning_60_days_info() {
     let with = |to, colchon| {
         Story::of(terms()).poliza(1, rce(80_000_000, to, colchon, RequiredBy::Contract))
     };
@@ -131,6 +148,14 @@ fn polizas_criticas_expired_danger_30_days_warning_60_days_info() {
     );
     assert_eq!(
         severity(&with(d(2026, 3, 1), 0), AlertKind::PolizaCritica),
+        Some(Severity::Danger)
+    );
+    assert_eq!(
+        severity(&with(d(2026, 3, 8), 0), AlertKind::PolizaCritica),
+        Some(Severity::Danger)
+    );
+    assert_eq!(
+        severity(&with(d(2026, 3, 9), 0), AlertKind::PolizaCritica),
         Some(Severity::Warning)
     );
     assert_eq!(
@@ -350,13 +375,13 @@ fn ajuste_by_salario_minimo_and_never_for_variable_puro() {
 
 // Terminación anticipada: days to the end ≤ early-termination notice days.
 #[test]
-fn terminacion_anticipada_within_the_notice_days_warns() {
+fn terminacion_anticipada_within_the_notice_days_informs() {
     // 01/03/2026 + 60 = 30/04/2026.
     let alert = one(
         &Story::of(ending(d(2026, 4, 30))),
         AlertKind::TerminacionAnticipada,
     );
-    assert_eq!(alert.severity, Severity::Warning);
+    assert_eq!(alert.severity, Severity::Info);
     assert_eq!(alert.days_left, 60);
     assert_eq!(
         severity(
@@ -371,7 +396,7 @@ fn terminacion_anticipada_within_the_notice_days_warns() {
     };
     assert_eq!(
         severity(&Story::of(longer), AlertKind::TerminacionAnticipada),
-        Some(Severity::Warning)
+        Some(Severity::Info)
     );
 }
 
@@ -458,11 +483,13 @@ fn the_last_months_report_counts_even_before_it_is_registered() {
 fn terminated_deleted_and_finished_contracts_raise_nothing() {
     let terminated = Story::of(ending(d(2026, 3, 31))).terminated(d(2026, 2, 1));
     assert!(alerts_of(&terminated).is_empty());
+    // Past its end with nothing recorded: only «Contrato vencido» (issue 16).
     let finished = Story::of(ContractTerms {
         adjustment: None,
         ..ending(d(2026, 2, 1))
     });
-    assert!(alerts_of(&finished).is_empty());
+    let kinds: Vec<AlertKind> = alerts_of(&finished).iter().map(|a| a.kind).collect();
+    assert_eq!(kinds, vec![AlertKind::ContratoVencido]);
     let deleted = Story::of(ending(d(2026, 3, 31))).ok(ContratoCommand::DeleteContract {
         actor: Actor::new("ana.admin", Role::Administrador),
         reason: "Duplicado".into(),
@@ -532,7 +559,7 @@ fn the_dashboard_lists_every_alert_most_severe_first() {
 
 #[test]
 fn kinds_have_spanish_labels_and_stable_slugs() {
-    assert_eq!(AlertKind::ALL.len(), 11);
+    assert_eq!(AlertKind::ALL.len(), 12);
     for kind in AlertKind::ALL {
         assert_eq!(AlertKind::from_slug(kind.slug()), Some(kind));
     }
@@ -614,4 +641,89 @@ fn a_follow_up_date_on_a_poliza_note_reminds_until_the_poliza_is_cancelled() {
     );
     let cancelled = story.cancel_poliza(1, d(2026, 2, 28));
     assert_eq!(severity(&cancelled, AlertKind::Seguimiento), None);
+}
+
+// Issue 16: a contract past its end without prórroga automática, renewal or termination.
+#[test]
+fn an_expired_contract_without_renewal_or_termination_is_one_alert() {
+    let story = Story::of(ending(d(2026, 2, 10)));
+    let alerts = alerts_of(&story);
+    assert_eq!(alerts.len(), 1, "{alerts:#?}");
+    let alert = &alerts[0];
+    assert_eq!(
+        (alert.kind, alert.severity, alert.days_left),
+        (AlertKind::ContratoVencido, Severity::Warning, -19)
+    );
+    assert_eq!(
+        alert.message,
+        "El contrato CT-001 venció el 10/02/2026 (hace 19 días) y no tiene renovación ni terminación registrada"
+    );
+    assert_eq!(
+        alert.action.as_ref().map(|a| a.href.as_str()),
+        Some(format!("/contratos/{}#terminacion", id()).as_str())
+    );
+    let ended = Story::of(ending(d(2026, 2, 10))).terminated(d(2026, 2, 10));
+    assert!(alerts_of(&ended).is_empty());
+    let automatic = Story::of(with_auto_extension(d(2026, 2, 10)));
+    assert!(only(&automatic, AlertKind::ContratoVencido).is_empty());
+    assert_eq!(
+        severity(&automatic, AlertKind::RenovacionAutomatica),
+        Some(Severity::Danger),
+        "past its end without an approved renewal: act this week"
+    );
+}
+
+// Issue 16: each alert names its subject and leads to where it is resolved.
+#[test]
+fn alerts_name_their_subject_and_their_action() {
+    let story = Story::of(ending(d(2026, 3, 5)));
+    let v = one(&story, AlertKind::Vencimiento);
+    assert_eq!(v.subject, CONTRACT_SUBJECT);
+    assert_eq!(v.severity, Severity::Danger, "4 days: this week");
+    assert_eq!(
+        v.action.map(|a| (a.label, a.href)),
+        Some((
+            "Nuevo Otro Sí de prórroga".to_string(),
+            format!("/contratos/{}/otrosi/nuevo", id())
+        ))
+    );
+    for kind in AlertKind::ALL {
+        assert!(!kind.severity_rule().is_empty(), "{kind:?}");
+    }
+}
+
+// Issue 16: postponed until a date, the alert is still computed but marked; it returns that day.
+#[test]
+fn a_postponed_alert_is_marked_until_its_date_and_an_acknowledged_one_while_its_date_stays() {
+    let postpone = |until| ContratoCommand::PostponeAlert {
+        actor: gestor(),
+        kind: "vencimiento".into(),
+        subject: CONTRACT_SUBJECT.into(),
+        today: today(),
+        until,
+        note: "Se negocia".into(),
+    };
+    let story = Story::of(ending(d(2026, 3, 20))).ok(postpone(d(2026, 3, 10)));
+    let v = one(&story, AlertKind::Vencimiento);
+    let handled = v.handled.as_ref().map(|h| (h.by.as_str(), h.note.as_str()));
+    assert_eq!(handled, Some(("gus.gestor", "Se negocia")));
+    let later = contract_alerts(id(), &story.state, d(2026, 3, 10));
+    let back = later
+        .iter()
+        .find(|a| a.kind == AlertKind::Vencimiento)
+        .map(|a| a.handled.is_none());
+    assert_eq!(back, Some(true), "back on the date");
+    let seen = Story::of(ending(d(2026, 3, 20))).ok(ContratoCommand::AcknowledgeAlert {
+        actor: gestor(),
+        kind: "vencimiento".into(),
+        subject: CONTRACT_SUBJECT.into(),
+        date: d(2026, 3, 20),
+        note: "Visto".into(),
+    });
+    assert!(one(&seen, AlertKind::Vencimiento).handled.is_some());
+    let moved = seen.otro_si(d(2026, 3, 1), new_end(d(2026, 5, 20)));
+    assert!(
+        one(&moved, AlertKind::Vencimiento).handled.is_none(),
+        "another date is another alert"
+    );
 }

@@ -63,14 +63,14 @@ fn a_preaviso_of_100_000_000_days_projects_without_panicking() {
         ..terms()
     })]);
     project_everything(&contrato, &Indices::default(), &extreme_days());
-    // The notice deadline lies before the calendar: it is past, so the alert is a danger one
-    // (and the user sees the absurd value to correct it).
+    // The notice deadline lies before the calendar: it is past, so the alert informs that it
+    // can no longer be given (and the user sees the absurd value to correct it).
     let alerts = contract_alerts(id(), &contrato, today());
     let preaviso = alerts
         .iter()
         .find(|a| a.kind == AlertKind::Preaviso)
         .unwrap();
-    assert_eq!(preaviso.severity, Severity::Danger);
+    assert_eq!(preaviso.severity, Severity::Info);
     assert!(preaviso.days_left < 0);
 }
 

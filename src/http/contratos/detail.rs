@@ -242,17 +242,7 @@ fn alerts_on(id: &str, contrato: &Contrato, day: NaiveDate, tercero: &str) -> Ve
     };
     contract_alerts(uuid, contrato, day)
         .into_iter()
-        .map(|a| AlertRow {
-            kind: a.kind,
-            severity: a.severity,
-            contract_id: Some(id.to_string()),
-            contract_number: a.contract_number.unwrap_or_default(),
-            tercero_name: tercero.to_string(),
-            trigger_date: a.trigger_date,
-            days_left: a.days_left,
-            source: a.source.to_string(),
-            message: a.message,
-        })
+        .map(|a| AlertRow::from_alert(a, Some(id.to_string()), tercero))
         .collect()
 }
 

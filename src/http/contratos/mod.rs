@@ -5,10 +5,10 @@ mod clausulas;
 mod comparar;
 mod detail;
 pub mod form;
-mod otrosi;
+pub(crate) mod otrosi;
 pub(crate) mod pages;
 mod reglas;
-mod renovaciones;
+pub(crate) mod renovaciones;
 
 use arriendo_events::{Contrato, ContratoPart};
 use arriendo_projections::{ContratoVigente, vigente};

@@ -406,43 +406,80 @@ fn takes_effect(from: chrono::NaiveDate) -> String {
     }
 }
 
-/// Approving changes money: the first POST shows what will change and from when, the second
-/// (with `confirmar`) approves, unless the new end would lease the local twice.
-pub async fn approve(
-    State(app): State<App>,
-    ctx: Ctx,
-    RequireAdmin(user): RequireAdmin,
-    Path((id, n)): Path<(String, String)>,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
-    let values = FormValues::from_pairs(pairs);
-    let l = match load(&app, &ctx.page, &id).await {
-        Ok(l) => l,
-        Err(r) => return r,
-    };
-    let Some(o) = number(&n).and_then(|n| l.contrato.find_otro_si(n)) else {
-        return not_found(&ctx.page);
-    };
-    let page = format!("/contratos/{id}/otrosi/{}", o.number.0);
+/// Where an approval's confirmation posts to and where the user goes back: the contract page's own
+/// routes, or the approval inbox's.
+pub(crate) struct ApprovalPlace<'a> {
+    pub action: &'a str,
+    pub hidden: &'a [(String, String)],
+    pub back: &'a str,
+    /// Whether the POST carries `confirmar` (the second step).
+    pub confirmed: bool,
+}
+
+/// What an approval request leads to: a page to answer with (the confirmation, a refusal), or the
+/// command to send and the message to show once it is done.
+pub(crate) enum Approval {
+    Respond(Response),
+    Send(Box<ContratoCommand>, String),
+}
+
+/// The page that asks before approving, posting again to `place.action` with `confirmar`.
+pub(crate) fn confirm(
+    ctx: &Ctx,
+    place: &ApprovalPlace<'_>,
+    title: &str,
+    body: maud::Markup,
+    label: &str,
+) -> Approval {
+    Approval::Respond(
+        confirmation_page(
+            &ctx.page,
+            &Confirmation {
+                title,
+                body,
+                action: place.action,
+                hidden: place.hidden,
+                confirm_label: label,
+                cancel_href: place.back,
+                style: "btn-primary",
+            },
+        )
+        .into_response(),
+    )
+}
+
+/// Approving changes money: without `confirmed`, the page that shows what will change and from
+/// when; with it, the command, unless the new end would lease the local twice.
+pub(crate) async fn prepare_approval(
+    app: &App,
+    ctx: &Ctx,
+    user: &crate::http::CurrentUser,
+    id: &str,
+    l: &Loaded,
+    o: &OtroSi,
+    place: &ApprovalPlace<'_>,
+) -> Approval {
     if o.changes.end_date.is_some()
         && let (Some(local), Some(term)) = (
             l.contrato.terms.as_ref().and_then(|t| t.local_id),
             term_with_otro_si(&l.contrato, o.number),
         )
     {
-        match double_leasing(&app, local, term, &id).await {
+        match double_leasing(app, local, term, id).await {
             Ok(Some(c)) => {
                 let message = format!(
                     "No se puede aprobar {}: con su fecha de terminación, {c}.",
                     o.number
                 );
-                return done(&ctx.session, Flash::error(message), &page).await;
+                return Approval::Respond(
+                    done(&ctx.session, Flash::error(message), place.back).await,
+                );
             }
             Ok(None) => {}
-            Err(e) => return server_error(&ctx.page, e),
+            Err(e) => return Approval::Respond(server_error(&ctx.page, e)),
         }
     }
-    if !values.checked(CONFIRM_FIELD) {
+    if !place.confirmed {
         let before = terms_without(&l.contrato, Some(o.number), o.effective_from);
         let title = format!("Aprobar {} del contrato {}", o.number, l.contrato.number());
         let reliquidacion = l
@@ -457,20 +494,7 @@ pub async fn approve(
             }
         };
         let label = format!("Sí, aprobar {}", o.number);
-        let action = format!("{page}/aprobar");
-        return confirmation_page(
-            &ctx.page,
-            &Confirmation {
-                title: &title,
-                body,
-                action: &action,
-                hidden: &[],
-                confirm_label: &label,
-                cancel_href: &page,
-                style: "btn-primary",
-            },
-        )
-        .into_response();
+        return confirm(ctx, place, &title, body, &label);
     }
     let reliquidated = l
         .contrato
@@ -488,8 +512,39 @@ pub async fn approve(
         actor: user.actor(),
         number: o.number,
     };
-    let back = format!("/contratos/{id}");
-    act(&app, &ctx, &id, command, user.metadata(), message, &back).await
+    Approval::Send(Box::new(command), message)
+}
+
+pub async fn approve(
+    State(app): State<App>,
+    ctx: Ctx,
+    RequireAdmin(user): RequireAdmin,
+    Path((id, n)): Path<(String, String)>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let values = FormValues::from_pairs(pairs);
+    let l = match load(&app, &ctx.page, &id).await {
+        Ok(l) => l,
+        Err(r) => return r,
+    };
+    let Some(o) = number(&n).and_then(|n| l.contrato.find_otro_si(n)) else {
+        return not_found(&ctx.page);
+    };
+    let page = format!("/contratos/{id}/otrosi/{}", o.number.0);
+    let action = format!("{page}/aprobar");
+    let place = ApprovalPlace {
+        action: &action,
+        hidden: &[],
+        back: &page,
+        confirmed: values.checked(CONFIRM_FIELD),
+    };
+    match prepare_approval(&app, &ctx, &user, &id, &l, o, &place).await {
+        Approval::Respond(r) => r,
+        Approval::Send(command, message) => {
+            let back = format!("/contratos/{id}");
+            act(&app, &ctx, &id, *command, user.metadata(), message, &back).await
+        }
+    }
 }
 
 pub async fn reject(

@@ -1,17 +1,18 @@
 //! Renovaciones automáticas from the contract page: propose, approve (administrador), annul.
 
-use arriendo_events::{ContratoCommand, RenewalNumber, format_date};
+use arriendo_events::{ContratoCommand, Renewal, RenewalNumber, format_date};
 use arriendo_projections::occupancy::term_with_renewal;
 use arriendo_views::layout::Flash;
-use arriendo_views::pages::confirmacion::{CONFIRM_FIELD, Confirmation, confirmation_page};
+use arriendo_views::pages::confirmacion::CONFIRM_FIELD;
 use arriendo_views::pages::form_values::FormValues;
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 
-use super::load;
+use super::otrosi::{Approval, ApprovalPlace, confirm};
 use super::pages::act;
 use super::reglas::double_leasing;
+use super::{Loaded, load};
 use crate::app::App;
 use crate::http::respuestas::{done, not_found, server_error};
 use crate::http::security::{Ctx, RequireAdmin, RequireWrite};
@@ -58,8 +59,56 @@ async fn renewal(app: &App, ctx: &Ctx, id: &str, n: &str) -> Result<RenewalNumbe
         .ok_or_else(|| not_found(&ctx.page))
 }
 
-/// Approving extends the term: the first POST says to when, the second (with `confirmar`)
-/// approves, unless the extension would lease the local twice.
+/// Approving extends the term: without `confirmed`, the page that says to when; with it, the
+/// command, unless the extension would lease the local twice.
+pub(crate) async fn prepare_approval(
+    app: &App,
+    ctx: &Ctx,
+    user: &crate::http::CurrentUser,
+    id: &str,
+    l: &Loaded,
+    r: &Renewal,
+    place: &ApprovalPlace<'_>,
+) -> Approval {
+    if let (Some(local), Some(term)) = (
+        l.contrato.terms.as_ref().and_then(|t| t.local_id),
+        term_with_renewal(&l.contrato, r.number),
+    ) {
+        match double_leasing(app, local, term, id).await {
+            Ok(Some(c)) => {
+                let message = format!("No se puede aprobar {}: con la prórroga, {c}.", r.number);
+                return Approval::Respond(
+                    done(&ctx.session, Flash::error(message), place.back).await,
+                );
+            }
+            Ok(None) => {}
+            Err(e) => return Approval::Respond(server_error(&ctx.page, e)),
+        }
+    }
+    if !place.confirmed {
+        let title = format!("Aprobar {} del contrato {}", r.number, l.contrato.number());
+        let body = maud::html! {
+            p {
+                "Hoy el contrato termina el " strong { (format_date(r.previous_end)) } ". Con "
+                (r.number) " se prorroga desde el " (format_date(r.effective_from()))
+                " hasta el " strong { (format_date(r.new_end)) } "."
+            }
+        };
+        let label = format!("Sí, aprobar {}", r.number);
+        return confirm(ctx, place, &title, body, &label);
+    }
+    let command = ContratoCommand::ApproveRenewal {
+        actor: user.actor(),
+        number: r.number,
+    };
+    let message = format!(
+        "Renovación {} aprobada: el contrato sigue hasta el {}.",
+        r.number,
+        format_date(r.new_end)
+    );
+    Approval::Send(Box::new(command), message)
+}
+
 pub async fn approve(
     State(app): State<App>,
     ctx: Ctx,
@@ -79,54 +128,19 @@ pub async fn approve(
         return not_found(&ctx.page);
     };
     let back = format!("/contratos/{id}");
-    if let (Some(local), Some(term)) = (
-        l.contrato.terms.as_ref().and_then(|t| t.local_id),
-        term_with_renewal(&l.contrato, r.number),
-    ) {
-        match double_leasing(&app, local, term, &id).await {
-            Ok(Some(c)) => {
-                let message = format!("No se puede aprobar {}: con la prórroga, {c}.", r.number);
-                return done(&ctx.session, Flash::error(message), &back).await;
-            }
-            Ok(None) => {}
-            Err(e) => return server_error(&ctx.page, e),
+    let action = format!("/contratos/{id}/renovaciones/{}/aprobar", r.number.0);
+    let place = ApprovalPlace {
+        action: &action,
+        hidden: &[],
+        back: &back,
+        confirmed: FormValues::from_pairs(pairs).checked(CONFIRM_FIELD),
+    };
+    match prepare_approval(&app, &ctx, &user, &id, &l, r, &place).await {
+        Approval::Respond(response) => response,
+        Approval::Send(command, message) => {
+            act(&app, &ctx, &id, *command, user.metadata(), message, &back).await
         }
     }
-    if !FormValues::from_pairs(pairs).checked(CONFIRM_FIELD) {
-        let title = format!("Aprobar {} del contrato {}", r.number, l.contrato.number());
-        let body = maud::html! {
-            p {
-                "Hoy el contrato termina el " strong { (format_date(r.previous_end)) } ". Con "
-                (r.number) " se prorroga desde el " (format_date(r.effective_from()))
-                " hasta el " strong { (format_date(r.new_end)) } "."
-            }
-        };
-        let label = format!("Sí, aprobar {}", r.number);
-        let action = format!("/contratos/{id}/renovaciones/{}/aprobar", r.number.0);
-        return confirmation_page(
-            &ctx.page,
-            &Confirmation {
-                title: &title,
-                body,
-                action: &action,
-                hidden: &[],
-                confirm_label: &label,
-                cancel_href: &back,
-                style: "btn-primary",
-            },
-        )
-        .into_response();
-    }
-    let command = ContratoCommand::ApproveRenewal {
-        actor: user.actor(),
-        number: r.number,
-    };
-    let message = format!(
-        "Renovación {} aprobada: el contrato sigue hasta el {}.",
-        r.number,
-        format_date(r.new_end)
-    );
-    act(&app, &ctx, &id, command, user.metadata(), message, &back).await
 }
 
 pub async fn annul(

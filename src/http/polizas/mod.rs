@@ -177,15 +177,32 @@ fn form_context(contract_id: &str, c: &Contrato, editing: Option<String>) -> Pol
 // ---------------------------------------------------------------------------------------------------
 // Register and edit
 
-async fn new_form(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> Response {
+/// `?tipo=rce`: the type preselected (the «Registrar la póliza» link of a missing-póliza alert).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct NewQuery {
+    tipo: String,
+}
+
+async fn new_form(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(query): Query<NewQuery>,
+) -> Response {
     let c = match existing_contract(&app, &ctx, &id).await {
         Ok(c) => c,
         Err(r) => return r,
+    };
+    let tipo = match query.tipo.as_str() {
+        t @ ("cumplimiento" | "rce" | "arrendamiento" | "todo_riesgo" | "otra") => t.to_string(),
+        _ => String::new(),
     };
     let form = PolizaForm {
         estado: "aporte_inicial".into(),
         exigida_por: "contrato".into(),
         colchon: "0".into(),
+        tipo,
         ..PolizaForm::default()
     };
     form_views::form_page(&ctx.page, &form, &form_context(&id, &c, None)).into_response()

@@ -220,6 +220,7 @@ impl<'a> Planner<'a> {
             username: user.username.clone(),
             role: user.role,
             password_hash: user.password_hash.clone(),
+            temporary: false,
         };
         self.events.push(Planned {
             aggregate_type: "usuario",

@@ -77,6 +77,9 @@ pub fn locked_page(ctx: &PageContext, until: &str, minutes: i64) -> Markup {
 pub struct PasswordForm {
     pub errors: Vec<String>,
     pub min_length: usize,
+    /// The password was set by someone else (the first start, an administrador): nothing else opens
+    /// until the user chooses their own.
+    pub must_change: bool,
 }
 
 pub fn password_page(ctx: &PageContext, form: &PasswordForm) -> Markup {
@@ -85,6 +88,12 @@ pub fn password_page(ctx: &PageContext, form: &PasswordForm) -> Markup {
         "Cambiar contraseña",
         html! {
             h1 { "Cambiar contraseña" }
+            @if form.must_change {
+                div.flash.flash-aviso role="status" {
+                    p { "Su contraseña es temporal: la asignó un administrador o se generó al instalar Arriendo. "
+                        "Elija una contraseña propia para continuar; hasta entonces las demás páginas lo traen aquí." }
+                }
+            }
             @for error in &form.errors {
                 p.field-error role="alert" { (error) }
             }

@@ -28,6 +28,26 @@ pub struct AlertEntry {
     pub source: Option<String>,
     /// This entry's own severity.
     pub tone: Tone,
+    /// Where it is resolved: (link text, address), e.g. («Calcular ajuste», `/indices/ajustes/…`).
+    pub action: Option<(String, String)>,
+    /// The page to postpone it or mark it as handled (`None`: not for this user or this alert).
+    pub handle_href: Option<String>,
+}
+
+/// The links under an alert: where it is resolved, and where it is postponed or marked handled.
+pub fn alert_actions(action: Option<&(String, String)>, handle_href: Option<&str>) -> Markup {
+    html! {
+        @if action.is_some() || handle_href.is_some() {
+            div.alert-entry-actions {
+                @if let Some((label, href)) = action {
+                    a.alert-action href=(href) { (label) }
+                }
+                @if let Some(href) = handle_href {
+                    a.alert-handle href=(href) { "Posponer o marcar atendida" }
+                }
+            }
+        }
+    }
 }
 
 /// One alert kind on the dashboard.
@@ -85,6 +105,7 @@ pub fn alert_card(card: &AlertCard<'_>) -> Markup {
                                     span.source-tag { "según " (src) }
                                 }
                             }
+                            (alert_actions(e.action.as_ref(), e.handle_href.as_deref()))
                         }
                     }
                 }
@@ -119,6 +140,8 @@ mod tests {
             days_text: None,
             source: Some("OS-2".into()),
             tone,
+            action: None,
+            handle_href: None,
         }
     }
 

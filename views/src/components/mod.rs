@@ -8,7 +8,7 @@ pub mod flash;
 pub mod forms;
 pub mod table;
 
-pub use alert_card::{AlertCard, AlertEntry, alert_card};
+pub use alert_card::{AlertCard, AlertEntry, alert_actions, alert_card};
 pub use chart::{month_chart, month_chart_titled};
 pub use detail::{Detail, TimelineEntry, detail_list, source_tag, timeline};
 pub use flash::flash_messages;

@@ -275,6 +275,7 @@ mod tests {
             flash: vec![],
             current_path: "/calendario".into(),
             quarantined: 0,
+            inbox: 0,
         };
         let date = NaiveDate::from_ymd_opt(2026, 12, 31).unwrap();
         let entries: Vec<CalendarEntry> = (0..same_day)

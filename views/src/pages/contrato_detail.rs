@@ -483,6 +483,8 @@ pub fn contrato_page(ctx: &PageContext, d: &ContratoDetail<'_>) -> Markup {
             span.muted { (if d.vigente.kind == arriendo_events::ContractKind::Proveedor { "Contrato de proveedor" } else { "Contrato de cliente" }) } }
         @if !d.alerts.is_empty() {
             (card(Some("Alertas"), html! { ul.alert-list { @for a in d.alerts {
+                @let action = a.action.as_ref().map(|x| (x.label.clone(), x.href.clone()));
+                @let handle = crate::pages::dashboard::handle_href(a).filter(|_| d.can_write && d.printed.is_none());
                 li class={ "alert-entry tone-" (tone(a.severity).class()) } {
                     div.alert-entry-main { strong { (a.kind.label()) } span.alert-detail { (a.message) } }
                     div.alert-entry-meta {
@@ -490,6 +492,8 @@ pub fn contrato_page(ctx: &PageContext, d: &ContratoDetail<'_>) -> Markup {
                         (badge(tone(a.severity), &format::days_left(a.days_left)))
                         span.source-tag { "según " (a.source) }
                     }
+                    @if let Some(h) = &a.handled { p.muted.small { (h.sentence()) } }
+                    (crate::components::alert_actions(action.as_ref().filter(|_| d.printed.is_none()), handle.as_deref()))
                 }
             } } }))
         }
@@ -504,8 +508,8 @@ pub fn contrato_page(ctx: &PageContext, d: &ContratoDetail<'_>) -> Markup {
                 }
             }))
             div.stack {
-                (card(Some("Renovaciones automáticas"), renewal_section(d, token)))
-                (card(Some("Seguimiento"), seguimientos_section(d, token)))
+                div #renovaciones { (card(Some("Renovaciones automáticas"), renewal_section(d, token))) }
+                div #seguimiento { (card(Some("Seguimiento"), seguimientos_section(d, token))) }
             }
         }
         div.section { (card(Some("Otro Sí"), otrosi_section(d, token))) }
@@ -515,7 +519,7 @@ pub fn contrato_page(ctx: &PageContext, d: &ContratoDetail<'_>) -> Markup {
             div.section { (card(Some("Informes de ventas y facturación"), ventas_section(d))) }
         }
         div.section { (card(Some("Calendario de cánones"), schedule_section(d.schedule, d.today))) }
-        div.section { (card(Some("Terminación"), termination_section(d, token))) }
+        div.section #terminacion { (card(Some("Terminación"), termination_section(d, token))) }
         div.section { (card(Some("Historial"), history_section(d))) }
     };
     page(ctx, &format!("Contrato {number}"), body)

@@ -2,14 +2,17 @@
 //! one card per alert kind with its most urgent entries, the 12-month chart and the last backup.
 //! Everything here is plain data read from the read models (`rm_contracts`, `rm_alerts`).
 
-use arriendo_projections::{AlertKind, Severity};
+use arriendo_events::AlertDecision;
+use arriendo_projections::{Alert, AlertAction, AlertKind, Severity};
 use chrono::NaiveDate;
 use maud::{Markup, html};
 
 use crate::components::{
-    AlertCard, AlertEntry, Column, Field, Tone, alert_card, badge, card, empty_state, month_chart,
-    page_header, pagination, select_field, stat_tile, table_head, table_wrap,
+    AlertCard, AlertEntry, Column, Field, Tone, alert_actions, alert_card, badge, card,
+    empty_state, month_chart, page_header, pagination, select_field, stat_tile, table_head,
+    table_wrap,
 };
+use crate::pages::tareas::MyTasks;
 use crate::query::QueryString;
 use crate::{PageContext, format, page};
 
@@ -20,6 +23,8 @@ pub struct AlertFilters {
     pub clase: Option<String>,
     pub tipo: Option<AlertKind>,
     pub severidad: Option<Severity>,
+    /// Include the alerts acknowledged or postponed (`atendidas=si`; the list only).
+    pub atendidas: bool,
 }
 
 impl AlertFilters {
@@ -33,6 +38,7 @@ impl AlertFilters {
                 .map(str::to_string),
             tipo: q.get("tipo").and_then(AlertKind::from_slug),
             severidad: q.get("severidad").and_then(Severity::from_slug),
+            atendidas: q.get("atendidas") == Some("si"),
         }
     }
 
@@ -47,6 +53,9 @@ impl AlertFilters {
         }
         if let Some(s) = self.severidad {
             q = q.with("severidad", s.slug());
+        }
+        if self.atendidas {
+            q = q.with("atendidas", "si");
         }
         q
     }
@@ -66,6 +75,63 @@ pub struct AlertRow {
     /// `OS-2`, `Contrato`, `Sistema`.
     pub source: String,
     pub message: String,
+    /// What the alert is about within its kind and contract (see `Alert::subject`).
+    pub subject: String,
+    /// Where it is resolved.
+    pub action: Option<AlertAction>,
+    /// Set aside: postponed or acknowledged, by whom and why.
+    pub handled: Option<Handled>,
+}
+
+/// An alert set aside, as the pages show it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Handled {
+    /// `None`: acknowledged (while its date stays); `Some`: postponed until that day.
+    pub until: Option<NaiveDate>,
+    pub by: String,
+    pub note: String,
+}
+
+impl Handled {
+    /// «Pospuesta hasta el 20/03/2026 por gus: …» / «Atendida por gus: …».
+    pub fn sentence(&self) -> String {
+        match self.until {
+            Some(day) => format!(
+                "Pospuesta hasta el {} por {}: «{}»",
+                format::date(day),
+                self.by,
+                self.note
+            ),
+            None => format!("Marcada como atendida por {}: «{}»", self.by, self.note),
+        }
+    }
+}
+
+impl AlertRow {
+    /// A computed alert (the contract page at a past date, the backup's), named with `tercero`.
+    pub fn from_alert(a: Alert, contract_id: Option<String>, tercero: &str) -> AlertRow {
+        AlertRow {
+            kind: a.kind,
+            severity: a.severity,
+            contract_id,
+            contract_number: a.contract_number.unwrap_or_default(),
+            tercero_name: tercero.to_string(),
+            trigger_date: a.trigger_date,
+            days_left: a.days_left,
+            source: a.source.short(),
+            message: a.message,
+            subject: a.subject,
+            action: a.action,
+            handled: a.handled.map(|h| Handled {
+                until: match h.decision {
+                    AlertDecision::Postponed { until } => Some(until),
+                    AlertDecision::Acknowledged { .. } => None,
+                },
+                by: h.by,
+                note: h.note,
+            }),
+        }
+    }
 }
 
 /// One kind's card: its total count (with the filters), its worst severity and its first entries.
@@ -111,6 +177,10 @@ pub struct Dashboard {
     pub last_backup: Option<BackupSummary>,
     /// The Respaldo alert, when the backups are late or failed.
     pub backup_alert: Option<AlertRow>,
+    /// Gestores and administradores may postpone alerts or mark them handled.
+    pub can_write: bool,
+    /// What the signed-in user must do today and this week, above everything else.
+    pub tasks: MyTasks,
 }
 
 /// The tone of an alert severity.
@@ -135,12 +205,28 @@ pub fn date_label(kind: AlertKind) -> &'static str {
         AlertKind::InformeVentas => "Plazo",
         AlertKind::Seguimiento => "Revisar el",
         AlertKind::ClausulasFaltantes => "Vigente desde",
+        AlertKind::ContratoVencido => "Venció",
         AlertKind::Respaldo => "Último respaldo exitoso",
     }
 }
 
-fn entry(row: &AlertRow) -> AlertEntry {
+/// The page to postpone an alert or mark it handled (contract alerts only).
+pub fn handle_href(row: &AlertRow) -> Option<String> {
+    let id = row.contract_id.as_ref()?;
+    let q = QueryString::default()
+        .with("contrato", id)
+        .with("tipo", row.kind.slug())
+        .with("asunto", &row.subject);
+    Some(format!("/alertas/atender?{}", q.encoded()))
+}
+
+fn entry(row: &AlertRow, can_write: bool) -> AlertEntry {
     AlertEntry {
+        action: row
+            .action
+            .as_ref()
+            .map(|a| (a.label.clone(), a.href.clone())),
+        handle_href: handle_href(row).filter(|_| can_write),
         contract: if row.contract_number.is_empty() {
             "Respaldos".to_string()
         } else {
@@ -262,6 +348,7 @@ pub fn dashboard_page(ctx: &PageContext, d: &Dashboard) -> Markup {
     let base = d.filters.query();
     let body = html! {
         (page_header("Panel de control", Some(&format!("Alertas al {}", format::date_long(d.today))), html! {}))
+        (crate::pages::tareas::tasks_section(&d.tasks, d.can_write))
         (filter_form("/", &d.filters, true))
         (counts_section(&d.counts, &d.filters))
         section.section aria-labelledby="alertas-titulo" {
@@ -271,7 +358,7 @@ pub fn dashboard_page(ctx: &PageContext, d: &Dashboard) -> Markup {
             } @else {
                 div.alert-grid {
                     @for c in &d.cards {
-                        @let entries: Vec<AlertEntry> = c.entries.iter().map(entry).collect();
+                        @let entries: Vec<AlertEntry> = c.entries.iter().map(|r| entry(r, d.can_write)).collect();
                         @let href = format!("/alertas{}", base.with("tipo", c.kind.slug()).href());
                         (alert_card(&AlertCard {
                             id: c.kind.slug(),
@@ -303,6 +390,7 @@ pub struct AlertList {
     pub total: u64,
     pub page: u64,
     pub per_page: u64,
+    pub can_write: bool,
 }
 
 /// `/alertas?tipo=…&severidad=…&clase=…&pagina=n`.
@@ -322,6 +410,15 @@ pub fn alerts_page(ctx: &PageContext, list: &AlertList) -> Markup {
         nav.breadcrumbs aria-label="Ruta" { ol { li { a href="/" { "Panel" } } li { span aria-current="page" { "Alertas" } } } }
         (page_header(title, Some(&format!("{} en total", format::thousands(list.total))), html! {}))
         (filter_form("/alertas", &list.filters, true))
+        p.small {
+            @if list.filters.atendidas {
+                "Incluye las alertas pospuestas y las marcadas como atendidas. "
+                a href={ "/alertas" (list.filters.query().without("atendidas").href()) } { "Ver solo las pendientes" }
+            } @else {
+                "Las alertas pospuestas o marcadas como atendidas no se listan. "
+                a href={ "/alertas" (list.filters.query().with("atendidas", "si").href()) } { "Incluirlas" }
+            }
+        }
         (crate::components::list_export_links("/alertas/exportar", &query))
         @if list.rows.is_empty() {
             (empty_state("No hay alertas con esos filtros."))
@@ -343,7 +440,12 @@ pub fn alerts_page(ctx: &PageContext, list: &AlertList) -> Markup {
                             }
                             td.nowrap { (backup_age(r).unwrap_or_else(|| format::days_left(r.days_left))) }
                             td { span.source-tag { (r.source) } }
-                            td { (r.message) }
+                            td {
+                                (r.message)
+                                @if let Some(h) = &r.handled { br; span.muted.small { (h.sentence()) } }
+                                @let action = r.action.as_ref().map(|a| (a.label.clone(), a.href.clone()));
+                                (alert_actions(action.as_ref(), handle_href(r).filter(|_| list.can_write).as_deref()))
+                            }
                         }
                     }
                 }
@@ -373,7 +475,56 @@ mod tests {
             days_left: 12,
             source: "OS-1".into(),
             message: format!("El contrato {n} vence el 31/03/2026"),
+            subject: "contrato".into(),
+            action: Some(AlertAction {
+                label: "Nuevo Otro Sí de prórroga".into(),
+                href: format!("/contratos/id-{n}/otrosi/nuevo"),
+            }),
+            handled: None,
         }
+    }
+
+    #[test]
+    fn each_alert_leads_to_where_it_is_resolved_and_to_postponing_it() {
+        let r = row(AlertKind::Vencimiento, Severity::Danger, "CT-001");
+        let e = entry(&r, true);
+        assert_eq!(
+            e.action,
+            Some((
+                "Nuevo Otro Sí de prórroga".to_string(),
+                "/contratos/id-CT-001/otrosi/nuevo".to_string()
+            ))
+        );
+        assert_eq!(
+            e.handle_href.as_deref(),
+            Some("/alertas/atender?contrato=id-CT-001&tipo=vencimiento&asunto=contrato")
+        );
+        assert_eq!(entry(&r, false).handle_href, None, "auditors only read");
+        let postponed = AlertRow {
+            handled: Some(Handled {
+                until: Some(d(2026, 4, 1)),
+                by: "gus".into(),
+                note: "Llega el 31".into(),
+            }),
+            ..r
+        };
+        let html = alerts_page(
+            &PageContext::default(),
+            &AlertList {
+                filters: AlertFilters::from_query("atendidas=si"),
+                rows: vec![postponed],
+                total: 1,
+                page: 1,
+                per_page: 25,
+                can_write: true,
+            },
+        )
+        .into_string();
+        assert!(
+            html.contains("Pospuesta hasta el 01/04/2026 por gus: «Llega el 31»"),
+            "{html}"
+        );
+        assert!(html.contains("href=\"/contratos/id-CT-001/otrosi/nuevo\""));
     }
 
     #[test]
@@ -387,7 +538,7 @@ mod tests {
             message: arriendo_projections::alerts::NO_BACKUP_MESSAGE.into(),
             ..row(AlertKind::Respaldo, Severity::Danger, "")
         };
-        let e = entry(&never);
+        let e = entry(&never, true);
         assert_eq!(
             (e.date_label.as_str(), e.days_text.as_deref()),
             ("", Some("sin respaldos"))
@@ -396,14 +547,14 @@ mod tests {
             message: "El último respaldo falló; el último exitoso fue hoy".into(),
             ..never.clone()
         };
-        assert_eq!(entry(&failed_today).days_text.as_deref(), Some("hoy"));
+        assert_eq!(entry(&failed_today, true).days_text.as_deref(), Some("hoy"));
         let old = AlertRow {
             days_left: -3,
             ..failed_today.clone()
         };
-        assert_eq!(entry(&old).days_text.as_deref(), Some("hace 3 días"));
+        assert_eq!(entry(&old, true).days_text.as_deref(), Some("hace 3 días"));
         assert_eq!(
-            entry(&row(AlertKind::Vencimiento, Severity::Danger, "C-1")).days_text,
+            entry(&row(AlertKind::Vencimiento, Severity::Danger, "C-1"), true).days_text,
             None
         );
         let html = alerts_page(
@@ -414,6 +565,7 @@ mod tests {
                 total: 1,
                 page: 1,
                 per_page: 25,
+                can_write: false,
             },
         )
         .into_string();
@@ -467,6 +619,8 @@ mod tests {
                 detail: None,
             }),
             backup_alert: None,
+            can_write: true,
+            tasks: MyTasks::default(),
         };
         let html = dashboard_page(&PageContext::default(), &dash).into_string();
         assert!(html.contains("Panel de control"));
@@ -491,6 +645,7 @@ mod tests {
             total: 60,
             page: 2,
             per_page: 25,
+            can_write: true,
         };
         let html = alerts_page(&PageContext::default(), &list).into_string();
         assert!(html.contains("<h1>Preaviso</h1>"));

@@ -1,7 +1,9 @@
 //! Pages of the application, one module per area. Pure functions of plain data (or events and
 //! projections types) rendered in the common layout.
 
+pub mod atender;
 pub mod auditoria;
+pub mod bandeja;
 pub mod calendario;
 pub mod catalogos;
 pub mod clausulas;
@@ -28,5 +30,6 @@ pub mod polizas;
 pub mod relacion;
 pub mod renovaciones;
 pub mod respaldos;
+pub mod tareas;
 pub mod terceros;
 pub mod ventas;

@@ -171,6 +171,21 @@ impl Contrato {
                 description,
             } => self.attach_document(&actor, id, subject, file, description),
             RemoveDocument { actor, id, reason } => self.remove_document(&actor, id, reason),
+            PostponeAlert {
+                actor,
+                kind,
+                subject,
+                today,
+                until,
+                note,
+            } => self.postpone_alert(&actor, (kind, subject), today, until, note),
+            AcknowledgeAlert {
+                actor,
+                kind,
+                subject,
+                date,
+                note,
+            } => self.acknowledge_alert(&actor, (kind, subject), date, note),
         }
     }
 

@@ -191,6 +191,21 @@ fn every_event() -> Vec<ContratoEvent> {
             clause_ids: vec![Uuid::from_u128(20), Uuid::from_u128(21)],
             expected_version: 0,
         },
+        PostponeAlert {
+            actor: gestor(),
+            kind: "polizas-criticas".into(),
+            subject: id.to_string(),
+            today: d(2026, 1, 5),
+            until: d(2026, 2, 1),
+            note: "La aseguradora envía la renovación".into(),
+        },
+        AcknowledgeAlert {
+            actor: gestor(),
+            kind: "vencimiento".into(),
+            subject: "contrato".into(),
+            date: d(2026, 6, 30),
+            note: "Se negocia la renovación".into(),
+        },
         TerminateContract {
             actor: gestor(),
             date: d(2026, 6, 30),
@@ -276,7 +291,8 @@ fn event_types_are_unique_across_aggregates() {
             .iter()
             .all(|doc| doc.version == "1.0" || later.contains(&doc.event_type))
     );
-    assert_eq!(catalog.len(), 2 + 2 + 31 + 1 + 3 + 6);
+    // Issue 16: AlertPostponed and AlertAcknowledged.
+    assert_eq!(catalog.len(), 2 + 2 + 33 + 1 + 3 + 6);
 }
 
 #[test]

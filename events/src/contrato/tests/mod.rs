@@ -1,6 +1,7 @@
 //! Contract rules, told like the domain brief.
 
 mod adjustment;
+mod alerts;
 mod billing;
 mod bounds;
 mod catalog;
