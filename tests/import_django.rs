@@ -940,6 +940,25 @@ async fn the_app_shows_the_imported_portfolio(engine: Engine) {
         "{}",
         login.status()
     );
+    // The temporary password the import showed must be changed before anything else.
+    let held = browser.get("/").await;
+    assert_eq!(held.status().as_u16(), 303);
+    assert_eq!(
+        held.headers()[reqwest::header::LOCATION],
+        "/cuenta/contrasena"
+    );
+    let own = "una-clave-propia-del-admin";
+    let changed = browser
+        .post(
+            "/cuenta/contrasena",
+            &[
+                ("actual", password.as_str()),
+                ("nueva", own),
+                ("confirmacion", own),
+            ],
+        )
+        .await;
+    assert_eq!(changed.status().as_u16(), 303);
     let get = |path: String| {
         let browser = &browser;
         async move {

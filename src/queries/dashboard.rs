@@ -223,7 +223,8 @@ const TASKS_LIMIT: i64 = 20;
 /// acknowledged or postponed are left out. Most urgent first.
 pub async fn task_alerts(db: &Db, username: &str, week: i64) -> Result<Vec<AlertRow>, StoreError> {
     let sql = format!(
-        "SELECT {ALERT_COLUMNS} {FROM} WHERE a.handled IS NULL AND a.days_left <= $1 \
+        "SELECT {ALERT_COLUMNS} {FROM} LEFT JOIN rm_contracts c ON c.id = a.contract_id \
+         WHERE a.handled IS NULL AND a.days_left <= $1 \
          AND (a.kind = 'informe-ventas' OR (a.kind = 'seguimiento' AND a.owner = $2)) \
          {ORDER} LIMIT $3"
     );

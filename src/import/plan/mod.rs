@@ -220,7 +220,8 @@ impl<'a> Planner<'a> {
             username: user.username.clone(),
             role: user.role,
             password_hash: user.password_hash.clone(),
-            temporary: false,
+            // Shown once by the import: the user chooses their own at the first login.
+            temporary: true,
         };
         self.events.push(Planned {
             aggregate_type: "usuario",
