@@ -91,7 +91,9 @@ async fn portfolio(app: &App) -> (String, String) {
     let fijo = || PaymentModality::Fijo {
         canon: money(1_000_000),
     };
-    let urgent = contract(app, terms("C-URG", t, None, fijo(), today, 1070)).await;
+    // C-URG ends in about 63 days, so its preaviso is due within the week (crítica); C-PROX's
+    // is due in about 15 days (advertencia).
+    let urgent = contract(app, terms("C-URG", t, None, fijo(), today, 1032)).await;
     let soon = contract(app, terms("C-PROX", t, None, fijo(), today, 1020)).await;
     (urgent.to_string(), soon.to_string())
 }
