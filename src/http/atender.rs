@@ -14,6 +14,7 @@ use axum::extract::State;
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 
+use super::page_error::{PageError, PageResult};
 use super::respuestas::{
     CONFLICT, Outcome, done, not_found, outcome, parse_date, raw_query, server_error,
 };
@@ -73,12 +74,9 @@ async fn decide(
     ctx: Ctx,
     RequireWrite(user): RequireWrite,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
+) -> PageResult {
     let values = FormValues::from_pairs(pairs);
-    let alert = match find(&app, &ctx, &values).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
+    let alert = find(&app, &ctx, &values).await?;
     let refuse = |errors: &FormErrors, status: StatusCode| {
         let mut r = render(&ctx, &alert, &values, errors);
         *r.status_mut() = status;
@@ -116,10 +114,10 @@ async fn decide(
         None
     };
     if !errors.is_empty() {
-        return refuse(&errors, StatusCode::UNPROCESSABLE_ENTITY);
+        return Ok(refuse(&errors, StatusCode::UNPROCESSABLE_ENTITY));
     }
     let Some(id) = alert.contract_id.clone() else {
-        return not_found(&ctx.page);
+        return Err(PageError::not_found(&ctx.page));
     };
     let kind = alert.kind.slug().to_string();
     let subject = alert.subject.clone();
@@ -156,7 +154,7 @@ async fn decide(
         ),
     };
     let result = app.commands.contrato(&id, command, user.metadata()).await;
-    match outcome(&app, &ctx.page, result).await {
+    Ok(match outcome(&app, &ctx.page, result).await {
         Outcome::Done => done(&ctx.session, Flash::exito(message), "/").await,
         Outcome::Refused(m) => {
             errors.add("", m);
@@ -167,5 +165,5 @@ async fn decide(
             refuse(&errors, StatusCode::CONFLICT)
         }
         Outcome::Failed(r) => r,
-    }
+    })
 }

@@ -11,9 +11,10 @@ use arriendo_views::pages::dashboard::{
 use arriendo_views::pages::tareas::{MyTasks, WEEK_DAYS};
 use axum::extract::State;
 use axum::http::Uri;
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 
-use super::respuestas::{can_write, raw_query, server_error};
+use super::page_error::{OrServerError, PageResult};
+use super::respuestas::{can_write, raw_query};
 use super::security::{Access, Ctx, Route};
 use crate::app::{App, today};
 use crate::backup::runs::{self, RunStatus};
@@ -64,7 +65,7 @@ async fn my_tasks(app: &App, ctx: &Ctx) -> Result<MyTasks, crate::store::StoreEr
     })
 }
 
-async fn dashboard(State(app): State<App>, ctx: Ctx, uri: Uri) -> Response {
+async fn dashboard(State(app): State<App>, ctx: Ctx, uri: Uri) -> PageResult {
     let filters = AlertFilters::from_query(&raw_query(&uri));
     let day = today();
     let result = async {
@@ -79,14 +80,8 @@ async fn dashboard(State(app): State<App>, ctx: Ctx, uri: Uri) -> Response {
         Ok::<_, crate::store::StoreError>((counts, cards, chart, state, last))
     }
     .await;
-    let (counts, mut cards, chart, state, last) = match result {
-        Ok(r) => r,
-        Err(e) => return server_error(&ctx.page, e),
-    };
-    let tasks = match my_tasks(&app, &ctx).await {
-        Ok(t) => t,
-        Err(e) => return server_error(&ctx.page, e),
-    };
+    let (counts, mut cards, chart, state, last) = result.or_500(&ctx.page)?;
+    let tasks = my_tasks(&app, &ctx).await.or_500(&ctx.page)?;
     let backup = backup_row(&filters, chrono::Utc::now(), state.as_ref());
     if filters.tipo.is_none_or(|t| t == AlertKind::Respaldo) {
         let entries: Vec<AlertRow> = backup.iter().cloned().collect();
@@ -121,7 +116,7 @@ async fn dashboard(State(app): State<App>, ctx: Ctx, uri: Uri) -> Response {
         .into_iter()
         .map(|(m, c, p)| (format::month_short(m.year(), m.month()), c, p))
         .collect();
-    dashboard_page(
+    Ok(dashboard_page(
         &ctx.page,
         &Dashboard {
             today: day,
@@ -135,32 +130,28 @@ async fn dashboard(State(app): State<App>, ctx: Ctx, uri: Uri) -> Response {
             tasks,
         },
     )
-    .into_response()
+    .into_response())
 }
 
-async fn alerts(State(app): State<App>, ctx: Ctx, uri: Uri) -> Response {
+async fn alerts(State(app): State<App>, ctx: Ctx, uri: Uri) -> PageResult {
     let query = raw_query(&uri);
     let filters = AlertFilters::from_query(&query);
     let page = page_from_query(&query);
     let (mut rows, mut total) = if filters.tipo == Some(AlertKind::Respaldo) {
         (Vec::new(), 0)
     } else {
-        match queries::dashboard::alert_page(&app.db, &filters, page, PER_PAGE).await {
-            Ok(r) => r,
-            Err(e) => return server_error(&ctx.page, e),
-        }
+        queries::dashboard::alert_page(&app.db, &filters, page, PER_PAGE)
+            .await
+            .or_500(&ctx.page)?
     };
     if filters.tipo.is_none_or(|t| t == AlertKind::Respaldo) && page == 1 {
-        let state = match queries::backup_state(&app.db).await {
-            Ok(s) => s,
-            Err(e) => return server_error(&ctx.page, e),
-        };
+        let state = queries::backup_state(&app.db).await.or_500(&ctx.page)?;
         if let Some(b) = backup_row(&filters, chrono::Utc::now(), state.as_ref()) {
             rows.insert(0, b);
             total += 1;
         }
     }
-    alerts_page(
+    Ok(alerts_page(
         &ctx.page,
         &AlertList {
             filters,
@@ -171,5 +162,5 @@ async fn alerts(State(app): State<App>, ctx: Ctx, uri: Uri) -> Response {
             can_write: can_write(&ctx),
         },
     )
-    .into_response()
+    .into_response())
 }

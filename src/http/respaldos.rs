@@ -15,7 +15,8 @@ use serde::Deserialize;
 use tokio::io::AsyncReadExt;
 
 use super::auth::local_time;
-use super::respuestas::{done, not_found, server_error};
+use super::page_error::{OrServerError, PageError, PageResult};
+use super::respuestas::{done, server_error};
 use super::security::{Access, Ctx, RequireAdmin, Route};
 use crate::app::App;
 use crate::backup::manifest::{self, FileKind, Manifest, ManifestFile};
@@ -97,16 +98,12 @@ async fn reap(app: &App) {
     }
 }
 
-async fn page(State(app): State<App>, RequireAdmin(_): RequireAdmin, ctx: Ctx) -> Response {
+async fn page(State(app): State<App>, RequireAdmin(_): RequireAdmin, ctx: Ctx) -> PageResult {
     reap(&app).await;
-    let list = match runs::list(&app.db, 50).await {
-        Ok(l) => l,
-        Err(err) => return server_error(&ctx.page, err),
-    };
-    let last_drill = match runs::latest_of(&app.db, RunKind::Drill).await {
-        Ok(d) => d,
-        Err(err) => return server_error(&ctx.page, err),
-    };
+    let list = runs::list(&app.db, 50).await.or_500(&ctx.page)?;
+    let last_drill = runs::latest_of(&app.db, RunKind::Drill)
+        .await
+        .or_500(&ctx.page)?;
     let running = list
         .iter()
         .any(|r| r.kind == RunKind::Backup && r.status == RunStatus::Running);
@@ -115,7 +112,7 @@ async fn page(State(app): State<App>, RequireAdmin(_): RequireAdmin, ctx: Ctx) -
         Ok(settings) => {
             let sets = match manifest::list_local(&settings.output_dir) {
                 Ok(found) => found.iter().map(set_row).collect(),
-                Err(err) => return server_error(&ctx.page, err),
+                Err(err) => return Err(PageError::server(&ctx.page, err)),
             };
             let warning = settings.remote_disabled_warning().map(|_| {
                 "Hay destinos externos configurados (BACKUP_REMOTE_DESTINATION) pero las copias \
@@ -133,7 +130,7 @@ async fn page(State(app): State<App>, RequireAdmin(_): RequireAdmin, ctx: Ctx) -
         }
         Err(err) => (Vec::new(), String::new(), Some(err.to_string()), None, None),
     };
-    views::respaldos_page(
+    Ok(views::respaldos_page(
         &ctx.page,
         &RespaldosPage {
             runs: &rows,
@@ -145,7 +142,7 @@ async fn page(State(app): State<App>, RequireAdmin(_): RequireAdmin, ctx: Ctx) -
             ops: ops.as_ref(),
         },
     )
-    .into_response()
+    .into_response())
 }
 
 /// The overview in words, times in the schedule's time zone.
@@ -309,21 +306,18 @@ async fn download(
     RequireAdmin(_): RequireAdmin,
     ctx: Ctx,
     Path(name): Path<String>,
-) -> Response {
-    let settings = match app.backup_settings() {
-        Ok(s) => s,
-        Err(err) => return server_error(&ctx.page, err),
-    };
+) -> PageResult {
+    let settings = app.backup_settings().or_500(&ctx.page)?;
     let Some(path) = servable(&settings, &name) else {
-        return not_found(&ctx.page);
+        return Err(PageError::not_found(&ctx.page));
     };
     let file = match tokio::fs::File::open(&path).await {
         Ok(f) => f,
-        Err(_) => return not_found(&ctx.page),
+        Err(_) => return Err(PageError::not_found(&ctx.page)),
     };
     let size = match file.metadata().await {
         Ok(meta) if meta.is_file() => meta.len(),
-        _ => return not_found(&ctx.page),
+        _ => return Err(PageError::not_found(&ctx.page)),
     };
     // Fused: a layer that polls the body once more after its end gets `None` again instead of the
     // panic `unfold` raises then.
@@ -350,7 +344,7 @@ async fn download(
     if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
         headers.insert(header::CONTENT_DISPOSITION, v);
     }
-    response
+    Ok(response)
 }
 
 async fn verify(
@@ -358,21 +352,18 @@ async fn verify(
     RequireAdmin(_): RequireAdmin,
     ctx: Ctx,
     Path(name): Path<String>,
-) -> Response {
-    let settings = match app.backup_settings() {
-        Ok(s) => s,
-        Err(err) => return server_error(&ctx.page, err),
-    };
+) -> PageResult {
+    let settings = app.backup_settings().or_500(&ctx.page)?;
     let listed = manifest::list_local(&settings.output_dir)
         .map(|sets| sets.iter().any(|m| m.name == name))
         .unwrap_or(false);
     if !listed {
-        return done(
+        return Ok(done(
             &ctx.session,
             Flash::error(format!("No hay un conjunto de respaldo llamado «{name}».")),
             "/respaldos",
         )
-        .await;
+        .await);
     }
     let flash = match crate::backup::verify::verify(
         &settings,
@@ -388,5 +379,5 @@ async fn verify(
         )),
         Err(err) => Flash::error(format!("La verificación de {name} falló: {err}")),
     };
-    done(&ctx.session, flash, "/respaldos").await
+    Ok(done(&ctx.session, flash, "/respaldos").await)
 }

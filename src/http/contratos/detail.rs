@@ -13,7 +13,7 @@ use arriendo_views::components::{FormErrors, TimelineEntry};
 use arriendo_views::pages::contrato_detail::{ContratoDetail, PastView, Printed, contrato_page};
 use arriendo_views::pages::dashboard::AlertRow;
 use axum::extract::{Path, Query, State};
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
@@ -21,7 +21,8 @@ use super::load;
 use crate::app::{App, today};
 use crate::audit::access::ReadKind;
 use crate::http::lecturas::{self, Reader};
-use crate::http::respuestas::{can_write, not_found, parse_date, server_error, unprocessable};
+use crate::http::page_error::{OrServerError, PageError, PageResult};
+use crate::http::respuestas::{can_write, parse_date, unprocessable};
 use crate::http::security::Ctx;
 use crate::queries;
 use crate::queries::time_travel;
@@ -39,7 +40,7 @@ pub async fn show(
     reader: Reader,
     Path(id): Path<String>,
     Query(tt): Query<TimeTravel>,
-) -> Response {
+) -> PageResult {
     render(app, ctx, reader, id, tt, false).await
 }
 
@@ -51,7 +52,7 @@ pub async fn print(
     reader: Reader,
     Path(id): Path<String>,
     Query(tt): Query<TimeTravel>,
-) -> Response {
+) -> PageResult {
     render(app, ctx, reader, id, tt, true).await
 }
 
@@ -78,11 +79,8 @@ async fn render(
     id: String,
     tt: TimeTravel,
     printing: bool,
-) -> Response {
-    let loaded = match load(&app, &ctx.page, &id).await {
-        Ok(l) => l,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let loaded = load(&app, &ctx.page, &id).await?;
     let past = past_view(&tt);
     let asked_for_past = !tt.vigente.trim().is_empty() || !tt.registrado.trim().is_empty();
     let valid_past = asked_for_past && past.errors.is_empty();
@@ -113,16 +111,13 @@ async fn render(
         ))
     }
     .await;
-    let (contrato, stored_alerts, indices, history, catalog) = match extra {
-        Ok(x) => x,
-        Err(e) => return server_error(&ctx.page, e),
-    };
+    let (contrato, stored_alerts, indices, history, catalog) = extra.or_500(&ctx.page)?;
     // Recorded later than the moment asked for, or not yet in force on the day: nothing to show.
     let Some(contrato) = contrato else {
-        return not_found(&ctx.page);
+        return Err(PageError::not_found(&ctx.page));
     };
     let Some(in_force) = vigente(&contrato, day) else {
-        return not_found(&ctx.page);
+        return Err(PageError::not_found(&ctx.page));
     };
     let alerts = if valid_past {
         alerts_on(&id, &contrato, day, &loaded.tercero_name)
@@ -157,14 +152,11 @@ async fn render(
         if let Err(page) =
             lecturas::record(&app, &ctx, &reader, kind, &target, &read_detail(&tt)).await
         {
-            return page;
+            return Ok(page);
         }
     }
     let company = if printing {
-        match queries::empresa::header(&app.db).await {
-            Ok(company) => company,
-            Err(e) => return server_error(&ctx.page, e),
-        }
+        queries::empresa::header(&app.db).await.or_500(&ctx.page)?
     } else {
         None
     };
@@ -200,11 +192,11 @@ async fn render(
         },
     )
     .into_response();
-    if asked_for_past && !valid_past {
+    Ok(if asked_for_past && !valid_past {
         unprocessable(page)
     } else {
         page
-    }
+    })
 }
 
 /// The time-travel fields as typed, read; errors stay on the view, beside each field.

@@ -23,9 +23,9 @@ use super::pages::act;
 use super::reglas::{add_once, double_leasing};
 use super::{Loaded, load, load_for_edit, seen_version};
 use crate::app::{App, today};
+use crate::http::page_error::{PageError, PageResult};
 use crate::http::respuestas::{
-    CONFLICT, Outcome, can_write, conflict, done, invalid, not_found, outcome, parse_date,
-    server_error,
+    CONFLICT, Outcome, can_write, conflict, done, invalid, outcome, parse_date, server_error,
 };
 use crate::http::security::{Ctx, RequireAdmin, RequireWrite};
 
@@ -79,17 +79,14 @@ fn render(
     }
 }
 
-pub async fn new_form(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> Response {
-    let l = match load(&app, &ctx.page, &id).await {
-        Ok(l) => l,
-        Err(r) => return r,
-    };
+pub async fn new_form(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> PageResult {
+    let l = load(&app, &ctx.page, &id).await?;
     // A new draft is an append (it takes the next number): it carries no version.
     let values = FormValues::new().with(
         "vigencia_desde",
         arriendo_views::format::date_input(crate::app::today()),
     );
-    render(
+    Ok(render(
         &ctx,
         &id,
         &l,
@@ -97,7 +94,7 @@ pub async fn new_form(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) 
         &values,
         &FormErrors::new(),
         Show::Fresh,
-    )
+    ))
 }
 
 pub async fn create(
@@ -106,7 +103,7 @@ pub async fn create(
     RequireWrite(user): RequireWrite,
     Path(id): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
+) -> PageResult {
     save(app, ctx, user, id, None, pairs).await
 }
 
@@ -116,9 +113,9 @@ pub async fn update(
     RequireWrite(user): RequireWrite,
     Path((id, n)): Path<(String, String)>,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
+) -> PageResult {
     let Some(n) = number(&n) else {
-        return not_found(&ctx.page);
+        return Err(PageError::not_found(&ctx.page));
     };
     save(app, ctx, user, id, Some(n), pairs).await
 }
@@ -130,13 +127,10 @@ async fn save(
     id: String,
     n: Option<OtroSiNumber>,
     pairs: Vec<(String, String)>,
-) -> Response {
-    let l = match load(&app, &ctx.page, &id).await {
-        Ok(l) => l,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let l = load(&app, &ctx.page, &id).await?;
     if n.is_some_and(|n| l.contrato.find_otro_si(n).is_none()) {
-        return not_found(&ctx.page);
+        return Err(PageError::not_found(&ctx.page));
     }
     let raw = n.map(|n| n.0);
     let mut values = FormValues::from_pairs(pairs);
@@ -152,15 +146,15 @@ async fn save(
         Some(&in_force.modality.value),
     );
     let Some(input) = input else {
-        return render(&ctx, &id, &l, raw, &values, &errors, Show::Invalid);
+        return Ok(render(&ctx, &id, &l, raw, &values, &errors, Show::Invalid));
     };
     match moves_into_another_lease(&app, &id, &l.contrato, n, &input).await {
         Ok(Some(message)) => {
             add_once(&mut errors, "fecha_fin", message);
-            return render(&ctx, &id, &l, raw, &values, &errors, Show::Invalid);
+            return Ok(render(&ctx, &id, &l, raw, &values, &errors, Show::Invalid));
         }
         Ok(None) => {}
-        Err(e) => return server_error(&ctx.page, e),
+        Err(e) => return Err(PageError::server(&ctx.page, e)),
     }
     let command = match n {
         None => ContratoCommand::DraftOtroSi {
@@ -181,7 +175,7 @@ async fn save(
         },
     };
     let result = app.commands.contrato(&id, command, user.metadata()).await;
-    match outcome(&app, &ctx.page, result).await {
+    Ok(match outcome(&app, &ctx.page, result).await {
         Outcome::Done => {
             let number = n.map_or_else(
                 || {
@@ -207,10 +201,7 @@ async fn save(
             render(&ctx, &id, &l, raw, &values, &errors, Show::Invalid)
         }
         Outcome::Conflict => {
-            let fresh = match load_for_edit(&app, &ctx.page, &id).await {
-                Ok(f) => f,
-                Err(r) => return r,
-            };
+            let fresh = load_for_edit(&app, &ctx.page, &id).await?;
             if let Some(n) = n {
                 values.set("version", fresh.version_of(ContratoPart::OtroSi(n)));
             }
@@ -226,7 +217,7 @@ async fn save(
             ))
         }
         Outcome::Failed(r) => r,
-    }
+    })
 }
 
 /// The contract as it would stand with this Otro Sí approved (a draft not saved yet included).
@@ -277,17 +268,14 @@ pub async fn show(
     State(app): State<App>,
     ctx: Ctx,
     Path((id, n)): Path<(String, String)>,
-) -> Response {
-    let l = match load(&app, &ctx.page, &id).await {
-        Ok(l) => l,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let l = load(&app, &ctx.page, &id).await?;
     let Some(o) = number(&n).and_then(|n| l.contrato.find_otro_si(n)) else {
-        return not_found(&ctx.page);
+        return Err(PageError::not_found(&ctx.page));
     };
     let last = l.contrato.otro_si.iter().map(|o| o.number).max();
     let before = terms_without(&l.contrato, Some(o.number), o.effective_from);
-    otrosi_page(
+    Ok(otrosi_page(
         &ctx.page,
         &OtroSiDetail {
             contract_id: &id,
@@ -304,23 +292,20 @@ pub async fn show(
             errors: &FormErrors::new(),
         },
     )
-    .into_response()
+    .into_response())
 }
 
 pub async fn edit_form(
     State(app): State<App>,
     ctx: Ctx,
     Path((id, n)): Path<(String, String)>,
-) -> Response {
-    let l = match load_for_edit(&app, &ctx.page, &id).await {
-        Ok(l) => l,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let l = load_for_edit(&app, &ctx.page, &id).await?;
     let Some(o) = number(&n).and_then(|n| l.contrato.find_otro_si(n)) else {
-        return not_found(&ctx.page);
+        return Err(PageError::not_found(&ctx.page));
     };
     let values = form_from_otrosi(o).with("version", l.version_of(ContratoPart::OtroSi(o.number)));
-    render(
+    Ok(render(
         &ctx,
         &id,
         &l,
@@ -328,7 +313,7 @@ pub async fn edit_form(
         &values,
         &FormErrors::new(),
         Show::Fresh,
-    )
+    ))
 }
 
 enum Step {
@@ -344,13 +329,10 @@ async fn step(
     id: String,
     n: String,
     step: Step,
-) -> Response {
-    let l = match load(&app, &ctx.page, &id).await {
-        Ok(l) => l,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let l = load(&app, &ctx.page, &id).await?;
     let Some(number) = number(&n).filter(|n| l.contrato.find_otro_si(*n).is_some()) else {
-        return not_found(&ctx.page);
+        return Err(PageError::not_found(&ctx.page));
     };
     let actor = user.actor();
     let page = format!("/contratos/{id}/otrosi/{}", number.0);
@@ -362,12 +344,12 @@ async fn step(
         ),
         Step::Reject(reason) => {
             if reason.is_empty() {
-                return done(
+                return Ok(done(
                     &ctx.session,
                     Flash::error("Indique el motivo del rechazo."),
                     &page,
                 )
-                .await;
+                .await);
             }
             (
                 ContratoCommand::RejectOtroSi {
@@ -385,7 +367,7 @@ async fn step(
             format!("/contratos/{id}"),
         ),
     };
-    act(&app, &ctx, &id, command, user.metadata(), message, &back).await
+    Ok(act(&app, &ctx, &id, command, user.metadata(), message, &back).await)
 }
 
 pub async fn submit(
@@ -393,7 +375,7 @@ pub async fn submit(
     ctx: Ctx,
     RequireWrite(user): RequireWrite,
     Path((id, n)): Path<(String, String)>,
-) -> Response {
+) -> PageResult {
     step(app, ctx, user, id, n, Step::Submit).await
 }
 
@@ -521,14 +503,11 @@ pub async fn approve(
     RequireAdmin(user): RequireAdmin,
     Path((id, n)): Path<(String, String)>,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
+) -> PageResult {
     let values = FormValues::from_pairs(pairs);
-    let l = match load(&app, &ctx.page, &id).await {
-        Ok(l) => l,
-        Err(r) => return r,
-    };
+    let l = load(&app, &ctx.page, &id).await?;
     let Some(o) = number(&n).and_then(|n| l.contrato.find_otro_si(n)) else {
-        return not_found(&ctx.page);
+        return Err(PageError::not_found(&ctx.page));
     };
     let page = format!("/contratos/{id}/otrosi/{}", o.number.0);
     let action = format!("{page}/aprobar");
@@ -538,13 +517,15 @@ pub async fn approve(
         back: &page,
         confirmed: values.checked(CONFIRM_FIELD),
     };
-    match prepare_approval(&app, &ctx, &user, &id, &l, o, &place).await {
-        Approval::Respond(r) => r,
-        Approval::Send(command, message) => {
-            let back = format!("/contratos/{id}");
-            act(&app, &ctx, &id, *command, user.metadata(), message, &back).await
-        }
-    }
+    Ok(
+        match prepare_approval(&app, &ctx, &user, &id, &l, o, &place).await {
+            Approval::Respond(r) => r,
+            Approval::Send(command, message) => {
+                let back = format!("/contratos/{id}");
+                act(&app, &ctx, &id, *command, user.metadata(), message, &back).await
+            }
+        },
+    )
 }
 
 pub async fn reject(
@@ -553,7 +534,7 @@ pub async fn reject(
     RequireAdmin(user): RequireAdmin,
     Path((id, n)): Path<(String, String)>,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
+) -> PageResult {
     let values = FormValues::from_pairs(pairs);
     let reason = values.get("motivo").to_string();
     step(app, ctx, user, id, n, Step::Reject(reason)).await
@@ -564,6 +545,6 @@ pub async fn delete(
     ctx: Ctx,
     RequireWrite(user): RequireWrite,
     Path((id, n)): Path<(String, String)>,
-) -> Response {
+) -> PageResult {
     step(app, ctx, user, id, n, Step::Delete).await
 }

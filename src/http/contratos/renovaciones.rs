@@ -14,6 +14,7 @@ use super::pages::act;
 use super::reglas::double_leasing;
 use super::{Loaded, load};
 use crate::app::App;
+use crate::http::page_error::{PageError, PageResult};
 use crate::http::respuestas::{done, not_found, server_error};
 use crate::http::security::{Ctx, RequireAdmin, RequireWrite};
 
@@ -22,11 +23,8 @@ pub async fn propose(
     ctx: Ctx,
     RequireWrite(user): RequireWrite,
     Path(id): Path<String>,
-) -> Response {
-    let l = match load(&app, &ctx.page, &id).await {
-        Ok(l) => l,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let l = load(&app, &ctx.page, &id).await?;
     let next = l
         .contrato
         .renovaciones
@@ -39,7 +37,7 @@ pub async fn propose(
         actor: user.actor(),
     };
     let message = format!("Renovación RA-{next} propuesta: un administrador debe aprobarla.");
-    act(
+    Ok(act(
         &app,
         &ctx,
         &id,
@@ -48,7 +46,7 @@ pub async fn propose(
         message,
         &format!("/contratos/{id}"),
     )
-    .await
+    .await)
 }
 
 async fn renewal(app: &App, ctx: &Ctx, id: &str, n: &str) -> Result<RenewalNumber, Response> {
@@ -115,17 +113,14 @@ pub async fn approve(
     RequireAdmin(user): RequireAdmin,
     Path((id, n)): Path<(String, String)>,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
-    let l = match load(&app, &ctx.page, &id).await {
-        Ok(l) => l,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let l = load(&app, &ctx.page, &id).await?;
     let Some(r) = n
         .parse::<RenewalNumber>()
         .ok()
         .and_then(|n| l.contrato.find_renewal(n))
     else {
-        return not_found(&ctx.page);
+        return Err(PageError::not_found(&ctx.page));
     };
     let back = format!("/contratos/{id}");
     let action = format!("/contratos/{id}/renovaciones/{}/aprobar", r.number.0);
@@ -135,12 +130,14 @@ pub async fn approve(
         back: &back,
         confirmed: FormValues::from_pairs(pairs).checked(CONFIRM_FIELD),
     };
-    match prepare_approval(&app, &ctx, &user, &id, &l, r, &place).await {
-        Approval::Respond(response) => response,
-        Approval::Send(command, message) => {
-            act(&app, &ctx, &id, *command, user.metadata(), message, &back).await
-        }
-    }
+    Ok(
+        match prepare_approval(&app, &ctx, &user, &id, &l, r, &place).await {
+            Approval::Respond(response) => response,
+            Approval::Send(command, message) => {
+                act(&app, &ctx, &id, *command, user.metadata(), message, &back).await
+            }
+        },
+    )
 }
 
 pub async fn annul(
@@ -149,20 +146,17 @@ pub async fn annul(
     RequireWrite(user): RequireWrite,
     Path((id, n)): Path<(String, String)>,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
-    let number = match renewal(&app, &ctx, &id, &n).await {
-        Ok(n) => n,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let number = renewal(&app, &ctx, &id, &n).await?;
     let back = format!("/contratos/{id}");
     let values = FormValues::from_pairs(pairs);
     if values.get("motivo").is_empty() {
-        return done(
+        return Ok(done(
             &ctx.session,
             Flash::error("Indique el motivo de la anulación."),
             &back,
         )
-        .await;
+        .await);
     }
     let command = ContratoCommand::AnnulRenewal {
         actor: user.actor(),
@@ -170,5 +164,5 @@ pub async fn annul(
         reason: values.get("motivo").to_string(),
     };
     let message = format!("Renovación {number} anulada.");
-    act(&app, &ctx, &id, command, user.metadata(), message, &back).await
+    Ok(act(&app, &ctx, &id, command, user.metadata(), message, &back).await)
 }

@@ -23,6 +23,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::CurrentUser;
+use super::page_error::{OrServerError, PageError, PageResult};
 use super::respuestas::{
     CONFLICT, Outcome, can_write, conflict, done, existing_contract, invalid, not_found, outcome,
     page_number, raw_query, server_error,
@@ -74,7 +75,7 @@ async fn list(
     ctx: Ctx,
     uri: Uri,
     Query(query): Query<ListQuery>,
-) -> Response {
+) -> PageResult {
     let page = page_number(query.pagina);
     let filters = PolizaFilters {
         estado: query.estado,
@@ -85,15 +86,13 @@ async fn list(
     let contract_number = if filters.contrato.is_empty() {
         None
     } else {
-        match queries::catalogos::contract_number(&app.db, &filters.contrato).await {
-            Ok(n) => n,
-            Err(err) => return server_error(&ctx.page, err),
-        }
+        queries::catalogos::contract_number(&app.db, &filters.contrato)
+            .await
+            .or_500(&ctx.page)?
     };
-    let (rows, total) = match queries::polizas::list(&app.db, &filters, page).await {
-        Ok(found) => found,
-        Err(err) => return server_error(&ctx.page, err),
-    };
+    let (rows, total) = queries::polizas::list(&app.db, &filters, page)
+        .await
+        .or_500(&ctx.page)?;
     let list = PolizaList {
         rows,
         filters,
@@ -106,7 +105,7 @@ async fn list(
         },
         can_write: can_write(&ctx),
     };
-    views::list_page(&ctx.page, &list).into_response()
+    Ok(views::list_page(&ctx.page, &list).into_response())
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -189,11 +188,8 @@ async fn new_form(
     ctx: Ctx,
     Path(id): Path<String>,
     Query(query): Query<NewQuery>,
-) -> Response {
-    let c = match existing_contract(&app, &ctx, &id).await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let c = existing_contract(&app, &ctx, &id).await?;
     let tipo = match query.tipo.as_str() {
         t @ ("cumplimiento" | "rce" | "arrendamiento" | "todo_riesgo" | "otra") => t.to_string(),
         _ => String::new(),
@@ -205,23 +201,19 @@ async fn new_form(
         tipo,
         ..PolizaForm::default()
     };
-    form_views::form_page(&ctx.page, &form, &form_context(&id, &c, None)).into_response()
+    Ok(form_views::form_page(&ctx.page, &form, &form_context(&id, &c, None)).into_response())
 }
 
-async fn edit_form(State(app): State<App>, ctx: Ctx, Path(pid): Path<String>) -> Response {
-    let (contract_id, _, id) = match load(&app, &ctx, &pid).await {
-        Ok(found) => found,
-        Err(r) => return r,
-    };
-    let c = match from_stream(&app, &ctx, &contract_id).await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+async fn edit_form(State(app): State<App>, ctx: Ctx, Path(pid): Path<String>) -> PageResult {
+    let (contract_id, _, id) = load(&app, &ctx, &pid).await?;
+    let c = from_stream(&app, &ctx, &contract_id).await?;
     let Some(form) = stored_form(&c, id) else {
-        return not_found(&ctx.page);
+        return Err(PageError::not_found(&ctx.page));
     };
-    form_views::form_page(&ctx.page, &form, &form_context(&contract_id, &c, Some(pid)))
-        .into_response()
+    Ok(
+        form_views::form_page(&ctx.page, &form, &form_context(&contract_id, &c, Some(pid)))
+            .into_response(),
+    )
 }
 
 /// Which póliza a save is about: a new one (`editing: false`) or an existing one.
@@ -240,7 +232,7 @@ async fn save(
     user: &CurrentUser,
     target: Target<'_>,
     fields: &PolizaFields,
-) -> Response {
+) -> PageResult {
     let Target {
         contract_id,
         contrato: c,
@@ -250,7 +242,13 @@ async fn save(
     let fc = form_context(contract_id, c, editing.then(|| poliza_id.to_string()));
     let data = match fields.parse() {
         Ok(d) => d,
-        Err(errors) => return invalid(form_views::form_page(&ctx.page, &fields.form(errors), &fc)),
+        Err(errors) => {
+            return Ok(invalid(form_views::form_page(
+                &ctx.page,
+                &fields.form(errors),
+                &fc,
+            )));
+        }
     };
     let number = data.number.clone();
     let command = if editing {
@@ -272,7 +270,7 @@ async fn save(
         .commands
         .contrato(contract_id, command, user.metadata())
         .await;
-    match outcome(app, &ctx.page, result).await {
+    Ok(match outcome(app, &ctx.page, result).await {
         Outcome::Done => {
             let text = if editing {
                 format!("Póliza {number} actualizada.")
@@ -297,10 +295,7 @@ async fn save(
             invalid(form_views::form_page(&ctx.page, &fields.form(errors), &fc))
         }
         Outcome::Conflict => {
-            let now = match from_stream(app, ctx, contract_id).await {
-                Ok(now) => now,
-                Err(r) => return r,
-            };
+            let now = from_stream(app, ctx, contract_id).await?;
             let fc = form_context(contract_id, &now, fc.editing.clone());
             let mut errors = FormErrors::new();
             let form = if editing {
@@ -322,7 +317,7 @@ async fn save(
             conflict(invalid(form_views::form_page(&ctx.page, &form, &fc)))
         }
         Outcome::Failed(response) => response,
-    }
+    })
 }
 
 async fn register(
@@ -331,11 +326,8 @@ async fn register(
     ctx: Ctx,
     Path(id): Path<String>,
     Form(fields): Form<PolizaFields>,
-) -> Response {
-    let c = match existing_contract(&app, &ctx, &id).await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let c = existing_contract(&app, &ctx, &id).await?;
     let target = Target {
         contract_id: &id,
         contrato: &c,
@@ -351,11 +343,8 @@ async fn update(
     ctx: Ctx,
     Path(pid): Path<String>,
     Form(fields): Form<PolizaFields>,
-) -> Response {
-    let (contract_id, c, id) = match load(&app, &ctx, &pid).await {
-        Ok(found) => found,
-        Err(r) => return r,
-    };
+) -> PageResult {
+    let (contract_id, c, id) = load(&app, &ctx, &pid).await?;
     let target = Target {
         contract_id: &contract_id,
         contrato: &c,
