@@ -67,12 +67,15 @@ pub async fn spawn(app: App, settings: BackupSettings) -> Result<JobScheduler> {
     Ok(scheduler)
 }
 
-/// The slot of a job fired at `at`: its minute, the same on every server.
+/// The slot of a job fired at `at`: the nearest whole minute, the same on every server. Cron fires
+/// on the minute, so rounding (rather than truncating) keeps two servers whose clocks differ by less
+/// than 30 s in one slot even when one of them fires a little before the minute.
 pub fn slot(kind: RunKind, at: DateTime<Utc>) -> String {
-    let minute = at
+    let nearest = at + chrono::Duration::seconds(30);
+    let minute = nearest
         .with_second(0)
         .and_then(|t| t.with_nanosecond(0))
-        .unwrap_or(at);
+        .unwrap_or(nearest);
     let name = match kind {
         RunKind::Backup => "backup",
         RunKind::Drill => "drill",
@@ -205,5 +208,33 @@ impl Drop for AdvisoryLock {
                     .await;
             });
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(s: &str) -> DateTime<Utc> {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn servers_a_little_apart_share_the_slot_of_their_minute() {
+        let on_time = slot(RunKind::Backup, at("2026-12-02T07:00:00.120Z"));
+        assert_eq!(on_time, "backup@2026-12-02T07:00:00Z");
+        assert_eq!(
+            slot(RunKind::Backup, at("2026-12-02T06:59:59.800Z")),
+            on_time
+        );
+        assert_eq!(
+            slot(RunKind::Backup, at("2026-12-02T07:00:29.900Z")),
+            on_time
+        );
+        assert_ne!(slot(RunKind::Backup, at("2026-12-02T07:00:30Z")), on_time);
+        assert_eq!(
+            slot(RunKind::Drill, at("2026-12-06T23:59:59.900Z")),
+            "drill@2026-12-07T00:00:00Z"
+        );
     }
 }
