@@ -170,7 +170,7 @@ async fn fill_events(db: &Db, c: &mut Cursor<StoredEvent>, upto: i64) -> Result<
 
 async fn fill_sealed(db: &Db, c: &mut Cursor<SealedRow>, upto: i64) -> Result<(), StoreError> {
     if c.buffer.is_empty() && !c.done {
-        let rows: Vec<(i64, String, String, i64, String)> = crate::on_pool!(db, pool => {
+        let rows: Vec<SealedRecord> = crate::on_pool!(db, pool => {
             sqlx::query_as(
                 "SELECT position, aggregate_type, aggregate_id, sequence, digest FROM event_digests \
                  WHERE position > $1 AND position <= $2 ORDER BY position LIMIT $3",
@@ -182,21 +182,27 @@ async fn fill_sealed(db: &Db, c: &mut Cursor<SealedRow>, upto: i64) -> Result<()
             .await?
         });
         c.done = rows.len() < BATCH as usize;
-        c.after = rows.last().map_or(c.after, |r| r.0);
-        c.buffer.extend(
-            rows.into_iter()
-                .map(|(position, t, id, sequence, digest)| SealedRow {
-                    position,
-                    event: EventRef {
-                        aggregate_type: t,
-                        aggregate_id: id,
-                        sequence,
-                    },
-                    digest,
-                }),
-        );
+        c.after = rows.last().map_or(c.after, |r| r.position);
+        c.buffer.extend(rows.into_iter().map(|r| SealedRow {
+            position: r.position,
+            event: EventRef {
+                aggregate_type: r.aggregate_type,
+                aggregate_id: r.aggregate_id,
+                sequence: r.sequence,
+            },
+            digest: r.digest,
+        }));
     }
     Ok(())
+}
+
+#[derive(sqlx::FromRow)]
+struct SealedRecord {
+    position: i64,
+    aggregate_type: String,
+    aggregate_id: String,
+    sequence: i64,
+    digest: String,
 }
 
 /// Recomputes the whole chain and checks every seal. Reads in batches; memory holds two batches.

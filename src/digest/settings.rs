@@ -4,8 +4,8 @@
 use arriendo_projections::AlertKind;
 use chrono::{DateTime, NaiveTime, Utc};
 
-use super::Result;
 use super::due::{Frequency, Schedule, WEEKDAYS};
+use super::{DigestError, Result};
 use crate::store::{Db, StoreError};
 
 /// One kind's settings. A kind never configured is [`KindSettings::off`].
@@ -211,49 +211,67 @@ impl KindSettingsChange {
     }
 }
 
-type Row = (
-    String,
-    i64,
-    String,
-    String,
-    String,
-    i64,
-    Option<String>,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-    String,
-);
+/// One row of `digest_settings` as [`COLUMNS`] reads it.
+#[derive(sqlx::FromRow)]
+struct Row {
+    kind: String,
+    enabled: i64,
+    frequency: String,
+    weekdays: String,
+    send_time: String,
+    only_critical: i64,
+    subject: Option<String>,
+    updated_at: String,
+    updated_by: String,
+    last_run_at: Option<String>,
+    last_sent_at: Option<String>,
+    last_keys: String,
+}
 
 fn time_of(text: Option<&str>) -> Option<DateTime<Utc>> {
     text.and_then(|t| DateTime::parse_from_rfc3339(t).ok())
         .map(|t| t.with_timezone(&Utc))
 }
 
-fn from_row(r: Row) -> Option<KindSettings> {
-    let kind = AlertKind::from_slug(&r.0)?;
-    Some(KindSettings {
+/// A recorded time, or the error that says which column held what (never a silent 1970).
+fn recorded_time(column: &str, text: &str) -> Result<DateTime<Utc>> {
+    time_of(Some(text)).ok_or_else(|| {
+        DigestError::Store(StoreError::Invalid(format!(
+            "digest {column} is not an RFC 3339 time: {text:?}"
+        )))
+    })
+}
+
+fn optional_time(column: &str, text: Option<&str>) -> Result<Option<DateTime<Utc>>> {
+    text.map(|t| recorded_time(column, t)).transpose()
+}
+
+/// The settings of a row; `None` for a kind this version no longer knows.
+fn from_row(r: Row) -> Result<Option<KindSettings>> {
+    let Some(kind) = AlertKind::from_slug(&r.kind) else {
+        return Ok(None);
+    };
+    Ok(Some(KindSettings {
         kind,
-        enabled: r.1 != 0,
+        enabled: r.enabled != 0,
         schedule: Schedule {
-            frequency: Frequency::from_slug(&r.2).unwrap_or(Frequency::Daily),
+            frequency: Frequency::from_slug(&r.frequency).unwrap_or(Frequency::Daily),
             weekdays: r
-                .3
+                .weekdays
                 .split(',')
                 .filter_map(|d| d.trim().parse::<u8>().ok())
                 .filter(|d| *d < 7)
                 .collect(),
-            time: parse_time(&r.4).unwrap_or(DEFAULT_TIME),
+            time: parse_time(&r.send_time).unwrap_or(DEFAULT_TIME),
         },
-        only_critical: r.5 != 0,
-        subject: r.6.filter(|s| !s.trim().is_empty()),
-        updated_at: time_of(Some(&r.7)).unwrap_or(DateTime::<Utc>::MIN_UTC),
-        updated_by: r.8,
-        last_run_at: time_of(r.9.as_deref()),
-        last_sent_at: time_of(r.10.as_deref()),
-        last_keys: serde_json::from_str(&r.11).unwrap_or_default(),
-    })
+        only_critical: r.only_critical != 0,
+        subject: r.subject.filter(|s| !s.trim().is_empty()),
+        updated_at: recorded_time("updated_at", &r.updated_at)?,
+        updated_by: r.updated_by,
+        last_run_at: optional_time("last_run_at", r.last_run_at.as_deref())?,
+        last_sent_at: optional_time("last_sent_at", r.last_sent_at.as_deref())?,
+        last_keys: serde_json::from_str(&r.last_keys).unwrap_or_default(),
+    }))
 }
 
 const COLUMNS: &str = "kind, enabled, frequency, weekdays, send_time, only_critical, subject, \
@@ -265,7 +283,10 @@ pub async fn all(db: &Db) -> Result<Vec<KindSettings>> {
     let rows: Vec<Row> = crate::on_pool!(db, pool => {
         sqlx::query_as(&sql).fetch_all(pool).await?
     });
-    let stored: Vec<KindSettings> = rows.into_iter().filter_map(from_row).collect();
+    let mut stored = Vec::with_capacity(rows.len());
+    for row in rows {
+        stored.extend(from_row(row)?);
+    }
     Ok(AlertKind::ALL
         .into_iter()
         .map(|kind| {
@@ -283,9 +304,11 @@ pub async fn load(db: &Db, kind: AlertKind) -> Result<KindSettings> {
     let row: Option<Row> = crate::on_pool!(db, pool => {
         sqlx::query_as(&sql).bind(kind.slug()).fetch_optional(pool).await?
     });
-    Ok(row
-        .and_then(from_row)
-        .unwrap_or_else(|| KindSettings::off(kind)))
+    let stored = match row {
+        Some(row) => from_row(row)?,
+        None => None,
+    };
+    Ok(stored.unwrap_or_else(|| KindSettings::off(kind)))
 }
 
 pub fn text(at: DateTime<Utc>) -> String {
@@ -358,7 +381,7 @@ pub struct Change {
 
 /// The latest changes, newest first.
 pub async fn changes(db: &Db, kind: Option<AlertKind>, limit: i64) -> Result<Vec<Change>> {
-    let rows: Vec<(String, String, String, String)> = crate::on_pool!(db, pool => {
+    let rows: Vec<ChangeRow> = crate::on_pool!(db, pool => {
         sqlx::query_as(
             "SELECT at, actor, kind, summary FROM digest_changes \
              WHERE CAST($1 AS text) = '' OR kind = $1 ORDER BY at DESC, id DESC LIMIT $2",
@@ -368,15 +391,24 @@ pub async fn changes(db: &Db, kind: Option<AlertKind>, limit: i64) -> Result<Vec
         .fetch_all(pool)
         .await?
     });
-    Ok(rows
-        .into_iter()
-        .map(|(at, actor, kind, summary)| Change {
-            at: time_of(Some(&at)).unwrap_or(DateTime::<Utc>::MIN_UTC),
-            actor,
-            kind: AlertKind::from_slug(&kind),
-            summary,
+    rows.into_iter()
+        .map(|r| {
+            Ok(Change {
+                at: recorded_time("change time", &r.at)?,
+                actor: r.actor,
+                kind: AlertKind::from_slug(&r.kind),
+                summary: r.summary,
+            })
         })
-        .collect())
+        .collect()
+}
+
+#[derive(sqlx::FromRow)]
+struct ChangeRow {
+    at: String,
+    actor: String,
+    kind: String,
+    summary: String,
 }
 
 /// Claims a scheduled run of `kind`: sets `last_run_at` to `now` only if nobody ran it since

@@ -54,14 +54,15 @@ async fn list(
         .or_500(&ctx.page)?;
     let rows = rows
         .into_iter()
-        .map(|(id, name, location, area)| LocalRow {
-            id,
-            name,
-            location,
-            area: area
+        .map(|row| LocalRow {
+            area: row
+                .area_m2
                 .parse::<Decimal>()
                 .map(|a| format!("{} m²", format::decimal(a)))
-                .unwrap_or(area),
+                .unwrap_or(row.area_m2),
+            id: row.id,
+            name: row.name,
+            location: row.location,
         })
         .collect();
     let list = LocalList {

@@ -56,12 +56,14 @@ async fn list(
         .or_500(&ctx.page)?;
     let rows = rows
         .into_iter()
-        .filter_map(|(id, nit, kind, razon_social)| {
+        .filter_map(|row| {
             Some(TerceroRow {
-                id,
-                nit: Nit::parse(&nit).map(|n| n.to_string()).unwrap_or(nit),
-                razon_social,
-                kind: kind_from_slug(&kind)?,
+                kind: kind_from_slug(&row.kind)?,
+                nit: Nit::parse(&row.nit)
+                    .map(|n| n.to_string())
+                    .unwrap_or(row.nit),
+                id: row.id,
+                razon_social: row.razon_social,
             })
         })
         .collect();
@@ -81,14 +83,11 @@ async fn list(
 }
 
 async fn detail(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> PageResult {
-    let data = match q::tercero(&app.db, &id).await {
-        Ok(Some(t)) => t.data,
-        Ok(None) => None,
-        Err(err) => return Err(PageError::server(&ctx.page, err)),
-    };
-    let Some(data) = data else {
-        return Err(PageError::not_found(&ctx.page));
-    };
+    let data = q::tercero(&app.db, &id)
+        .await
+        .or_500(&ctx.page)?
+        .and_then(|t| t.data)
+        .or_404(&ctx.page)?;
     let contracts = q::contracts_of(&app.db, ContractsOf::Tercero(&id))
         .await
         .or_500(&ctx.page)?;
@@ -268,14 +267,11 @@ async fn update(
     Path(id): Path<String>,
     Form(fields): Form<TerceroFields>,
 ) -> PageResult {
-    let current = match q::tercero(&app.db, &id).await {
-        Ok(Some(t)) => t.data,
-        Ok(None) => None,
-        Err(err) => return Err(PageError::server(&ctx.page, err)),
-    };
-    let Some(current) = current else {
-        return Err(PageError::not_found(&ctx.page));
-    };
+    let current = q::tercero(&app.db, &id)
+        .await
+        .or_500(&ctx.page)?
+        .and_then(|t| t.data)
+        .or_404(&ctx.page)?;
     let editing = Some((id.as_str(), current.razon_social.as_str()));
     let data = match fields.parse() {
         Ok(d) => d,

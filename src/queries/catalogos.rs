@@ -7,8 +7,14 @@ use super::decode::iso_date;
 use super::filters::{Bind, Filters, bind_all, limit_offset};
 use crate::store::{Db, StoreError};
 
-/// `(id, nit canonical, kind, razón social)`.
-pub type TerceroListRow = (String, String, String, String);
+/// One tercero of the list: the NIT in canonical form, the kind as its slug.
+#[derive(Debug, sqlx::FromRow)]
+pub struct TerceroListRow {
+    pub id: String,
+    pub nit: String,
+    pub kind: String,
+    pub razon_social: String,
+}
 
 /// One page of terceros matching a search (NIT with or without dots, or razón social) and a kind.
 pub async fn terceros(
@@ -87,8 +93,14 @@ pub async fn nit_taken(
     Ok(id)
 }
 
-/// `(id, name, location, area in m² as decimal text)`.
-pub type LocalListRow = (String, String, String, String);
+/// One local of the list, its area in m² as decimal text.
+#[derive(Debug, sqlx::FromRow)]
+pub struct LocalListRow {
+    pub id: String,
+    pub name: String,
+    pub location: String,
+    pub area_m2: String,
+}
 
 pub async fn locales(db: &Db, q: &str, page: u64) -> Result<(Vec<LocalListRow>, u64), StoreError> {
     let mut f = Filters::new();

@@ -98,16 +98,27 @@ pub async fn list(db: &Db, f: &ContractFilters) -> Result<(Vec<ContractListRow>,
     Ok((rows, u64::try_from(total).unwrap_or(0)))
 }
 
+#[derive(sqlx::FromRow)]
+struct TerceroOption {
+    id: String,
+    razon_social: String,
+    nit: String,
+    kind: String,
+}
+
 /// (id, "Razón social · NIT") of every tercero, for the contract form.
 pub async fn tercero_options(db: &Db) -> Result<Vec<(String, String)>, StoreError> {
-    let rows: Vec<(String, String, String, String)> = crate::on_pool!(db, pool => {
+    let rows: Vec<TerceroOption> = crate::on_pool!(db, pool => {
         sqlx::query_as("SELECT id, razon_social, nit, kind FROM rm_terceros ORDER BY razon_social")
             .fetch_all(pool)
             .await?
     });
     Ok(rows
         .into_iter()
-        .map(|(id, name, nit, kind)| (id, format!("{name} · NIT {nit} · {kind}")))
+        .map(|t| {
+            let label = format!("{} · NIT {} · {}", t.razon_social, t.nit, t.kind);
+            (t.id, label)
+        })
         .collect())
 }
 
@@ -147,55 +158,57 @@ pub async fn names(
     })
 }
 
-pub(crate) type AlertTuple = (
-    String,
-    String,
-    String,
-    String,
-    Option<String>,
-    String,
-    i64,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-);
+/// One alert as [`ALERT_COLUMNS`] reads it.
+#[derive(sqlx::FromRow)]
+pub(crate) struct AlertRecord {
+    kind: String,
+    severity: String,
+    contract_id: String,
+    contract_number: String,
+    tercero_name: Option<String>,
+    trigger_date: String,
+    days_left: i64,
+    source: String,
+    message: String,
+    subject: Option<String>,
+    action_label: Option<String>,
+    action_href: Option<String>,
+    handled: Option<String>,
+    handled_until: Option<String>,
+    handled_by: Option<String>,
+    handled_note: Option<String>,
+}
 
 /// The columns of an alert row (`a` = rm_alerts, `c` = rm_contracts).
 pub(crate) const ALERT_COLUMNS: &str = "a.kind, a.severity, a.contract_id, a.contract_number, \
      c.tercero_name, a.trigger_date, a.days_left, a.source, a.message, a.subject, a.action_label, \
      a.action_href, a.handled, a.handled_until, a.handled_by, a.handled_note";
 
-pub(crate) fn alert_row(t: AlertTuple) -> Result<AlertRow, StoreError> {
-    let action = match (t.10, t.11) {
+pub(crate) fn alert_row(r: AlertRecord) -> Result<AlertRow, StoreError> {
+    let action = match (r.action_label, r.action_href) {
         (Some(label), Some(href)) => Some(AlertAction { label, href }),
         _ => None,
     };
-    let handled = match t.12 {
+    let handled = match r.handled {
         Some(_) => Some(Handled {
-            until: opt_iso_date(t.13.as_deref())?,
-            by: t.14.unwrap_or_default(),
-            note: t.15.unwrap_or_default(),
+            until: opt_iso_date(r.handled_until.as_deref())?,
+            by: r.handled_by.unwrap_or_default(),
+            note: r.handled_note.unwrap_or_default(),
         }),
         None => None,
     };
     Ok(AlertRow {
-        kind: AlertKind::from_slug(&t.0)
-            .ok_or_else(|| StoreError::Invalid(format!("unknown alert kind {:?}", t.0)))?,
-        severity: Severity::from_slug(&t.1).unwrap_or(Severity::Info),
-        contract_id: Some(t.2),
-        contract_number: t.3,
-        tercero_name: t.4.unwrap_or_default(),
-        trigger_date: iso_date(&t.5)?,
-        days_left: t.6,
-        source: t.7,
-        message: t.8,
-        subject: t.9.unwrap_or_default(),
+        kind: AlertKind::from_slug(&r.kind)
+            .ok_or_else(|| StoreError::Invalid(format!("unknown alert kind {:?}", r.kind)))?,
+        severity: Severity::from_slug(&r.severity).unwrap_or(Severity::Info),
+        contract_id: Some(r.contract_id),
+        contract_number: r.contract_number,
+        tercero_name: r.tercero_name.unwrap_or_default(),
+        trigger_date: iso_date(&r.trigger_date)?,
+        days_left: r.days_left,
+        source: r.source,
+        message: r.message,
+        subject: r.subject.unwrap_or_default(),
         action,
         handled,
     })
@@ -207,7 +220,7 @@ pub async fn contract_alerts(db: &Db, id: &str) -> Result<Vec<AlertRow>, StoreEr
         "SELECT {ALERT_COLUMNS} FROM rm_alerts a LEFT JOIN rm_contracts c ON c.id = a.contract_id \
          WHERE a.contract_id = $1 ORDER BY a.severity_rank, a.days_left"
     );
-    let rows: Vec<AlertTuple> = crate::on_pool!(db, pool => {
+    let rows: Vec<AlertRecord> = crate::on_pool!(db, pool => {
         sqlx::query_as(&sql).bind(id).fetch_all(pool).await?
     });
     rows.into_iter().map(alert_row).collect()

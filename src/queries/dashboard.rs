@@ -7,21 +7,28 @@ use arriendo_projections::{AlertKind, Severity};
 use arriendo_views::pages::dashboard::{AlertFilters, AlertRow, InForceCounts, KindSummary};
 use chrono::NaiveDate;
 
-use super::contratos::{ALERT_COLUMNS, AlertTuple, alert_row};
+use super::contratos::{ALERT_COLUMNS, AlertRecord, alert_row};
 use crate::store::{Db, StoreError};
+
+#[derive(sqlx::FromRow)]
+struct InForceGroup {
+    modality: String,
+    kind: String,
+    n: i64,
+}
 
 /// Contracts in force today by modality and by kind (`clase` filter applied to the modality counts).
 pub async fn in_force_counts(db: &Db, clase: Option<&str>) -> Result<InForceCounts, StoreError> {
-    let rows: Vec<(String, String, i64)> = crate::on_pool!(db, pool => {
+    let rows: Vec<InForceGroup> = crate::on_pool!(db, pool => {
         sqlx::query_as(
-            "SELECT modality, kind, COUNT(*) FROM rm_contracts WHERE status = 'vigente' \
+            "SELECT modality, kind, COUNT(*) AS n FROM rm_contracts WHERE status = 'vigente' \
              GROUP BY modality, kind",
         )
         .fetch_all(pool)
         .await?
     });
     let mut c = InForceCounts::default();
-    for (modality, kind, n) in rows {
+    for InForceGroup { modality, kind, n } in rows {
         let n = u64::try_from(n).unwrap_or(0);
         match kind.as_str() {
             "proveedor" => c.proveedor += n,
@@ -87,14 +94,21 @@ async fn alert_rows(
         "SELECT {ALERT_COLUMNS} FROM (SELECT * {FROM} WHERE {where_sql} {ORDER} \
          LIMIT {limit} OFFSET {offset}) a LEFT JOIN rm_contracts c ON c.id = a.contract_id {ORDER}"
     );
-    let rows: Vec<AlertTuple> = crate::on_pool!(db, pool => {
-        let mut q = sqlx::query_as::<_, AlertTuple>(&sql);
+    let rows: Vec<AlertRecord> = crate::on_pool!(db, pool => {
+        let mut q = sqlx::query_as::<_, AlertRecord>(&sql);
         for b in binds {
             q = q.bind(b);
         }
         q.fetch_all(pool).await?
     });
     rows.into_iter().map(alert_row).collect()
+}
+
+#[derive(sqlx::FromRow)]
+struct KindCount {
+    kind: String,
+    n: i64,
+    worst_rank: i64,
 }
 
 /// One card per contract alert kind (in the order of the domain table), with at most `per_card`
@@ -106,10 +120,11 @@ pub async fn alert_cards(
 ) -> Result<Vec<KindSummary>, StoreError> {
     let (where_sql, binds) = alert_filter(f, None);
     let sql = format!(
-        "SELECT a.kind, COUNT(*), MIN(a.severity_rank) {FROM} WHERE {where_sql} GROUP BY a.kind"
+        "SELECT a.kind, COUNT(*) AS n, MIN(a.severity_rank) AS worst_rank {FROM} \
+         WHERE {where_sql} GROUP BY a.kind"
     );
-    let counts: Vec<(String, i64, i64)> = crate::on_pool!(db, pool => {
-        let mut q = sqlx::query_as::<_, (String, i64, i64)>(&sql);
+    let counts: Vec<KindCount> = crate::on_pool!(db, pool => {
+        let mut q = sqlx::query_as::<_, KindCount>(&sql);
         for b in &binds {
             q = q.bind(b);
         }
@@ -120,18 +135,17 @@ pub async fn alert_cards(
         if kind == AlertKind::Respaldo || f.tipo.is_some_and(|t| t != kind) {
             continue;
         }
-        let (count, worst) =
-            counts
-                .iter()
-                .find(|(k, _, _)| k == kind.slug())
-                .map_or((0, None), |(_, n, rank)| {
-                    let worst = match rank {
-                        0 => Severity::Danger,
-                        1 => Severity::Warning,
-                        _ => Severity::Info,
-                    };
-                    (u64::try_from(*n).unwrap_or(0), Some(worst))
-                });
+        let (count, worst) = counts
+            .iter()
+            .find(|c| c.kind == kind.slug())
+            .map_or((0, None), |c| {
+                let worst = match c.worst_rank {
+                    0 => Severity::Danger,
+                    1 => Severity::Warning,
+                    _ => Severity::Info,
+                };
+                (u64::try_from(c.n).unwrap_or(0), Some(worst))
+            });
         let entries = if count > 0 {
             let (w, b) = alert_filter(f, Some(kind));
             alert_rows(db, &w, &b, per_card, 0).await?
@@ -228,7 +242,7 @@ pub async fn task_alerts(db: &Db, username: &str, week: i64) -> Result<Vec<Alert
          AND (a.kind = 'informe-ventas' OR (a.kind = 'seguimiento' AND a.owner = $2)) \
          {ORDER} LIMIT $3"
     );
-    let rows: Vec<AlertTuple> = crate::on_pool!(db, pool => {
+    let rows: Vec<AlertRecord> = crate::on_pool!(db, pool => {
         sqlx::query_as(&sql)
             .bind(week)
             .bind(username)

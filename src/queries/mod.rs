@@ -57,7 +57,7 @@ pub async fn history(
     aggregate_type: &str,
     aggregate_id: &str,
 ) -> Result<Vec<HistoryRow>, StoreError> {
-    let rows: Vec<(i64, i64, String, String, String, String)> = crate::on_pool!(db, pool => {
+    let rows: Vec<HistoryRecord> = crate::on_pool!(db, pool => {
         sqlx::query_as(
             "SELECT position, sequence, event_type, actor, recorded_at, summary FROM rm_history \
              WHERE aggregate_type = $1 AND aggregate_id = $2 ORDER BY sequence",
@@ -68,24 +68,32 @@ pub async fn history(
         .await?
     });
     rows.into_iter()
-        .map(
-            |(position, sequence, event_type, actor, recorded_at, summary)| {
-                let recorded_at = DateTime::parse_from_rfc3339(&recorded_at)
-                    .map_err(|e| {
-                        StoreError::Invalid(format!("bad recorded_at {recorded_at:?}: {e}"))
-                    })?
-                    .with_timezone(&Utc);
-                Ok(HistoryRow {
-                    position,
-                    sequence,
-                    event_type,
-                    actor,
-                    recorded_at,
-                    summary,
-                })
-            },
-        )
+        .map(|r| {
+            let recorded_at = DateTime::parse_from_rfc3339(&r.recorded_at)
+                .map_err(|e| {
+                    StoreError::Invalid(format!("bad recorded_at {:?}: {e}", r.recorded_at))
+                })?
+                .with_timezone(&Utc);
+            Ok(HistoryRow {
+                position: r.position,
+                sequence: r.sequence,
+                event_type: r.event_type,
+                actor: r.actor,
+                recorded_at,
+                summary: r.summary,
+            })
+        })
         .collect()
+}
+
+#[derive(sqlx::FromRow)]
+struct HistoryRecord {
+    position: i64,
+    sequence: i64,
+    event_type: String,
+    actor: String,
+    recorded_at: String,
+    summary: String,
 }
 
 /// What the Respaldo alert needs: the last successful backup and whether the last run failed.

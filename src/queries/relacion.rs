@@ -91,17 +91,26 @@ pub async fn page(db: &Db, after: &str, limit: i64) -> Result<Vec<RentRollRow>, 
 
 /// Totals per class and modality of the contracts in force.
 pub async fn totals(db: &Db) -> Result<Vec<RentRollTotal>, StoreError> {
-    let sql = "SELECT kind, modality, COUNT(*), CAST(COALESCE(SUM(canon), 0) AS BIGINT) FROM rm_contracts \
+    let sql = "SELECT kind, modality, COUNT(*) AS contracts, \
+               CAST(COALESCE(SUM(canon), 0) AS BIGINT) AS canon FROM rm_contracts \
                WHERE status = 'vigente' GROUP BY kind, modality ORDER BY kind, modality";
-    let rows: Vec<(String, String, i64, i64)> =
+    let rows: Vec<TotalRecord> =
         crate::on_pool!(db, pool => sqlx::query_as(sql).fetch_all(pool).await?);
     Ok(rows
         .into_iter()
-        .map(|(kind, modality, contracts, canon)| RentRollTotal {
-            kind,
-            modality,
-            contracts,
-            canon,
+        .map(|r| RentRollTotal {
+            kind: r.kind,
+            modality: r.modality,
+            contracts: r.contracts,
+            canon: r.canon,
         })
         .collect())
+}
+
+#[derive(sqlx::FromRow)]
+struct TotalRecord {
+    kind: String,
+    modality: String,
+    contracts: i64,
+    canon: i64,
 }
