@@ -14,7 +14,8 @@ use axum::response::{IntoResponse, Response};
 
 use super::contratos::otrosi::{self, Approval, ApprovalPlace};
 use super::contratos::{Loaded, load, renovaciones};
-use super::respuestas::{CONFLICT, Outcome, done, not_found, outcome, server_error};
+use super::page_error::{OrNotFound, OrServerError, PageError, PageResult};
+use super::respuestas::{CONFLICT, Outcome, done, outcome};
 use super::security::{Access, Ctx, RequireAdmin, Route};
 use crate::app::App;
 use crate::http::CurrentUser;
@@ -37,21 +38,12 @@ async fn render(
     status: StatusCode,
     error: Option<String>,
     error_item: Option<String>,
-) -> Response {
-    let Some(user) = ctx.user.as_ref() else {
-        return not_found(&ctx.page);
-    };
-    let lists = async {
-        Ok::<_, crate::store::StoreError>((
-            queries::bandeja::pending(&app.db).await?,
-            queries::bandeja::sent_by(&app.db, &user.username).await?,
-        ))
-    }
-    .await;
-    let (pending, mine) = match lists {
-        Ok(l) => l,
-        Err(e) => return server_error(&ctx.page, e),
-    };
+) -> PageResult {
+    let user = ctx.user.as_ref().or_404(&ctx.page)?;
+    let pending = queries::bandeja::pending(&app.db).await.or_500(&ctx.page)?;
+    let mine = queries::bandeja::sent_by(&app.db, &user.username)
+        .await
+        .or_500(&ctx.page)?;
     let inbox = Inbox {
         pending,
         mine,
@@ -59,10 +51,10 @@ async fn render(
         error,
         error_item,
     };
-    (status, inbox_page(&ctx.page, &inbox)).into_response()
+    Ok((status, inbox_page(&ctx.page, &inbox)).into_response())
 }
 
-async fn show(State(app): State<App>, ctx: Ctx) -> Response {
+async fn show(State(app): State<App>, ctx: Ctx) -> PageResult {
     render(&app, &ctx, StatusCode::OK, None, None).await
 }
 
@@ -126,14 +118,14 @@ impl Target {
 }
 
 /// The item and its contract, or the response that says why not (404, or 409 when decided).
-async fn target(app: &App, ctx: &Ctx, values: &FormValues) -> Result<(Target, Loaded), Response> {
-    let Some(t) = Target::read(values) else {
-        return Err(not_found(&ctx.page));
-    };
+async fn target(app: &App, ctx: &Ctx, values: &FormValues) -> Result<(Target, Loaded), PageError> {
+    let t = Target::read(values).or_404(&ctx.page)?;
     let l = load(app, &ctx.page, &t.contract_id).await?;
     match t.stale(&l) {
-        Err(()) => Err(not_found(&ctx.page)),
-        Ok(Some(message)) => Err(render(app, ctx, StatusCode::CONFLICT, Some(message), None).await),
+        Err(()) => Err(PageError::not_found(&ctx.page)),
+        Ok(Some(message)) => Err(render(app, ctx, StatusCode::CONFLICT, Some(message), None)
+            .await?
+            .into()),
         Ok(None) => Ok((t, l)),
     }
 }
@@ -146,15 +138,15 @@ async fn send(
     id: &str,
     command: ContratoCommand,
     message: String,
-) -> Response {
+) -> PageResult {
     let result = app.commands.contrato(id, command, user.metadata()).await;
     match outcome(app, &ctx.page, result).await {
-        Outcome::Done => done(&ctx.session, Flash::exito(message), HERE).await,
+        Outcome::Done => Ok(done(&ctx.session, Flash::exito(message), HERE).await),
         Outcome::Refused(m) => render(app, ctx, StatusCode::CONFLICT, Some(m), None).await,
         Outcome::Conflict => {
             render(app, ctx, StatusCode::CONFLICT, Some(CONFLICT.into()), None).await
         }
-        Outcome::Failed(r) => r,
+        Outcome::Failed(r) => Err(r.into()),
     }
 }
 
@@ -163,12 +155,9 @@ async fn approve(
     ctx: Ctx,
     RequireAdmin(user): RequireAdmin,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
+) -> PageResult {
     let values = FormValues::from_pairs(pairs.clone());
-    let (t, l) = match target(&app, &ctx, &values).await {
-        Ok(found) => found,
-        Err(r) => return r,
-    };
+    let (t, l) = target(&app, &ctx, &values).await?;
     let place = ApprovalPlace {
         action: "/bandeja/aprobar",
         hidden: &pairs,
@@ -177,17 +166,23 @@ async fn approve(
     };
     let id = t.contract_id.as_str();
     let prepared = match t.kind {
-        InboxKind::OtroSi => match l.contrato.find_otro_si(OtroSiNumber(t.number)) {
-            Some(o) => otrosi::prepare_approval(&app, &ctx, &user, id, &l, o, &place).await,
-            None => return not_found(&ctx.page),
-        },
-        InboxKind::Renovacion => match l.contrato.find_renewal(RenewalNumber(t.number)) {
-            Some(r) => renovaciones::prepare_approval(&app, &ctx, &user, id, &l, r, &place).await,
-            None => return not_found(&ctx.page),
-        },
+        InboxKind::OtroSi => {
+            let o = l
+                .contrato
+                .find_otro_si(OtroSiNumber(t.number))
+                .or_404(&ctx.page)?;
+            otrosi::prepare_approval(&app, &ctx, &user, id, &l, o, &place).await
+        }
+        InboxKind::Renovacion => {
+            let r = l
+                .contrato
+                .find_renewal(RenewalNumber(t.number))
+                .or_404(&ctx.page)?;
+            renovaciones::prepare_approval(&app, &ctx, &user, id, &l, r, &place).await
+        }
     };
     match prepared {
-        Approval::Respond(r) => r,
+        Approval::Respond(r) => Ok(r),
         Approval::Send(command, message) => send(&app, &ctx, &user, id, *command, message).await,
     }
 }
@@ -198,12 +193,9 @@ async fn reject(
     ctx: Ctx,
     RequireAdmin(user): RequireAdmin,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
+) -> PageResult {
     let values = FormValues::from_pairs(pairs);
-    let (t, l) = match target(&app, &ctx, &values).await {
-        Ok(found) => found,
-        Err(r) => return r,
-    };
+    let (t, l) = target(&app, &ctx, &values).await?;
     let reason = values.get("motivo").trim().to_string();
     if reason.is_empty() {
         let message = "Indique el motivo del rechazo.".to_string();

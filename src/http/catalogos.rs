@@ -44,14 +44,9 @@ pub fn scope_label(catalog: &Catalogos, scope: ClauseScope) -> String {
     }
 }
 
-async fn list(State(app): State<App>, ctx: Ctx) -> Response {
-    let (catalog, counts) = match (
-        q::catalog(&app.db).await,
-        q::contracts_per_type(&app.db).await,
-    ) {
-        (Ok(c), Ok(n)) => (c, n),
-        (Err(err), _) | (_, Err(err)) => return server_error(&ctx.page, err),
-    };
+async fn list(State(app): State<App>, ctx: Ctx) -> PageResult {
+    let catalog = q::catalog(&app.db).await.or_500(&ctx.page)?;
+    let counts = q::contracts_per_type(&app.db).await.or_500(&ctx.page)?;
     let rows = |which| -> Vec<TypeRow> {
         catalog
             .types_of(which)
@@ -85,7 +80,7 @@ async fn list(State(app): State<App>, ctx: Ctx) -> Response {
             .collect(),
         can_admin: ctx.user.as_ref().is_some_and(|u| u.is_admin()),
     };
-    views::catalog_page(&ctx.page, &data).into_response()
+    Ok(views::catalog_page(&ctx.page, &data).into_response())
 }
 
 fn catalog_of(slug: &str) -> Option<TypeCatalog> {

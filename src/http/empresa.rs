@@ -9,12 +9,10 @@ use arriendo_views::pages::empresa::{CompanyForm, LogoView, company_page};
 use axum::body::Body;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 
 use super::page_error::{OrServerError, PageError, PageResult};
-use super::respuestas::{
-    Outcome, conflict, done, invalid, outcome, server_error, service_unavailable,
-};
+use super::respuestas::{Outcome, conflict, done, invalid, outcome, service_unavailable};
 use super::security::{Access, Ctx, RequireAdmin, Route};
 use super::subida;
 use crate::app::App;
@@ -69,11 +67,9 @@ fn render(ctx: &Ctx, company: &Empresa, form: &CompanyForm) -> maud::Markup {
     company_page(&ctx.page, form, logo_view(company).as_ref(), is_admin)
 }
 
-async fn show(State(app): State<App>, ctx: Ctx) -> Response {
-    match queries::empresa::company(&app.db).await {
-        Ok(company) => render(&ctx, &company, &form_of(&company)).into_response(),
-        Err(e) => server_error(&ctx.page, e),
-    }
+async fn show(State(app): State<App>, ctx: Ctx) -> PageResult {
+    let company = queries::empresa::company(&app.db).await.or_500(&ctx.page)?;
+    Ok(render(&ctx, &company, &form_of(&company)).into_response())
 }
 
 /// The typed form, parsed: every field's error at once.
@@ -203,10 +199,10 @@ async fn upload_logo(
     RequireAdmin(user): RequireAdmin,
     headers: HeaderMap,
     body: Body,
-) -> Response {
+) -> PageResult {
     let refuse = |message: String| {
         let session = ctx.session.clone();
-        async move { done(&session, Flash::error(message), "/empresa").await }
+        async move { Ok(done(&session, Flash::error(message), "/empresa").await) }
     };
     let form = match subida::read(&headers, body, "logo", super::entrada::LOGO_BODY_LIMIT).await {
         Ok(form) => form,
@@ -243,7 +239,7 @@ async fn remove_logo(
     State(app): State<App>,
     ctx: Ctx,
     RequireAdmin(user): RequireAdmin,
-) -> Response {
+) -> PageResult {
     let command = EmpresaCommand::RemoveCompanyLogo {
         actor: user.actor(),
     };
@@ -256,14 +252,14 @@ async fn finish(
     ctx: &Ctx,
     result: Result<(), crate::store::CommandError<DomainError>>,
     success: &str,
-) -> Response {
+) -> PageResult {
     let flash = match outcome(app, &ctx.page, result).await {
         Outcome::Done => Flash::exito(success.to_string()),
         Outcome::Refused(message) => Flash::error(message),
         Outcome::Conflict => {
             Flash::error("Otra persona cambió la empresa al mismo tiempo; intente de nuevo.")
         }
-        Outcome::Failed(r) => return r,
+        Outcome::Failed(r) => return Err(r.into()),
     };
-    done(&ctx.session, flash, "/empresa").await
+    Ok(done(&ctx.session, flash, "/empresa").await)
 }

@@ -22,6 +22,7 @@ pub mod documentos;
 pub mod empresa;
 pub mod entrada;
 pub mod exportar;
+pub mod extractors;
 pub mod indices;
 pub mod ingreso;
 pub mod integridad;
@@ -40,6 +41,7 @@ pub mod respuestas;
 pub mod security;
 pub mod subida;
 pub mod terceros;
+pub mod usuarios;
 pub mod ventas;
 pub mod ventas_calculo;
 
@@ -76,6 +78,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(assets::routes());
     routes.extend(ingreso::routes());
     routes.extend(auth::routes());
+    routes.extend(usuarios::routes());
     routes.extend(metricas::routes());
     routes.push(Route::get("/salud", Access::Public, health));
     routes

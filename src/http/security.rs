@@ -10,14 +10,14 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use arriendo_events::actor::{Actor, Role};
+use arriendo_events::actor::Role;
 use arriendo_views::errors;
-use arriendo_views::layout::{Flash, FlashKind, PageContext, UserBadge};
+use arriendo_views::layout::{Flash, FlashKind, PageContext};
 use axum::Router;
-use axum::extract::{ConnectInfo, FromRequestParts, MatchedPath, Request, State};
+use axum::extract::{ConnectInfo, MatchedPath, Request, State};
 use axum::handler::Handler;
 use axum::http::request::Parts;
-use axum::http::{Extensions, HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::MethodRouter;
@@ -26,8 +26,12 @@ use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, Session, SessionManagerLayer};
 
 use crate::app::App;
-use crate::auth::{Backend, DbSessionStore, SessionUser, password};
-use crate::store::Metadata;
+use crate::auth::{Backend, DbSessionStore, password};
+
+use super::extractors::session_user;
+pub use super::extractors::{
+    Ctx, CurrentUser, RequireAdmin, RequireAudit, RequireWrite, page_context, role_label,
+};
 
 /// The session as axum-login sees it (user, backend, session).
 pub type AuthSession = axum_login::AuthSession<Backend>;
@@ -228,7 +232,7 @@ pub async fn push_flash(session: &Session, flash: Flash) {
 /// `Session::remove` marks the session modified even when the key is absent, and a modified session
 /// is written back to the store, so taking nothing must not remove anything (a page view that
 /// changes nothing writes nothing; on PostgreSQL a write is a durable commit).
-async fn take_flashes(session: &Session) -> Vec<Flash> {
+pub(super) async fn take_flashes(session: &Session) -> Vec<Flash> {
     let present = matches!(session.get_value(FLASH_KEY).await, Ok(Some(_)));
     if !present {
         return Vec::new();
@@ -253,181 +257,6 @@ async fn take_flashes(session: &Session) -> Vec<Flash> {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Extractors
-
-/// The logged-in user. Anonymous requests are redirected (303) to `/login?next=…`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CurrentUser {
-    pub username: String,
-    pub role: Role,
-    /// The id of the request this user made (`http::request_id`): every event it appends carries it.
-    pub request_id: Option<String>,
-}
-
-impl CurrentUser {
-    pub fn actor(&self) -> Actor {
-        Actor::new(self.username.clone(), self.role)
-    }
-
-    /// Event metadata for a command this user issues: the request's id, so the events, the log
-    /// lines and the `x-request-id` the user saw match. A fresh id only outside a request.
-    pub fn metadata(&self) -> Metadata {
-        let request_id = self
-            .request_id
-            .clone()
-            .unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
-        Metadata::new(self.username.clone(), request_id)
-    }
-
-    pub fn can_write(&self) -> bool {
-        self.role != Role::Auditor
-    }
-
-    pub fn is_admin(&self) -> bool {
-        self.role == Role::Administrador
-    }
-
-    pub(crate) fn from_session_user(user: &SessionUser, extensions: &Extensions) -> Self {
-        Self {
-            username: user.username.clone(),
-            role: user.role,
-            request_id: super::request_id::of(extensions),
-        }
-    }
-}
-
-fn session_user(parts: &Parts) -> Option<SessionUser> {
-    parts
-        .extensions
-        .get::<AuthSession>()
-        .and_then(|auth| auth.user.clone())
-}
-
-impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
-    type Rejection = Response;
-
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Response> {
-        match session_user(parts) {
-            Some(user) => Ok(CurrentUser::from_session_user(&user, &parts.extensions)),
-            None => Err(login_redirect(&parts.method, &parts.uri, false)),
-        }
-    }
-}
-
-/// A gestor or an administrador; auditors get 403 (defence in depth beside [`Access::Write`]).
-#[derive(Clone, Debug)]
-pub struct RequireWrite(pub CurrentUser);
-
-impl<S: Send + Sync> FromRequestParts<S> for RequireWrite {
-    type Rejection = Response;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
-        let user = CurrentUser::from_request_parts(parts, state).await?;
-        if user.can_write() {
-            Ok(RequireWrite(user))
-        } else {
-            Err(forbidden(parts).await)
-        }
-    }
-}
-
-/// An administrador; everyone else gets 403 (defence in depth beside [`Access::Admin`]).
-#[derive(Clone, Debug)]
-pub struct RequireAdmin(pub CurrentUser);
-
-impl<S: Send + Sync> FromRequestParts<S> for RequireAdmin {
-    type Rejection = Response;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
-        let user = CurrentUser::from_request_parts(parts, state).await?;
-        if user.is_admin() {
-            Ok(RequireAdmin(user))
-        } else {
-            Err(forbidden(parts).await)
-        }
-    }
-}
-
-/// An administrador or an auditor; gestores get 403 (defence in depth beside [`Access::Audit`]).
-#[derive(Clone, Debug)]
-pub struct RequireAudit(pub CurrentUser);
-
-impl<S: Send + Sync> FromRequestParts<S> for RequireAudit {
-    type Rejection = Response;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
-        let user = CurrentUser::from_request_parts(parts, state).await?;
-        if user.is_admin() || user.role == Role::Auditor {
-            Ok(RequireAudit(user))
-        } else {
-            Err(forbidden(parts).await)
-        }
-    }
-}
-
-/// What a page handler needs to render the layout: the user (if any), the session (for flashes), and
-/// the [`PageContext`] (badge, CSRF token, pending flash messages, current path).
-#[derive(Clone, Debug)]
-pub struct Ctx {
-    pub user: Option<CurrentUser>,
-    pub session: Session,
-    pub page: PageContext,
-}
-
-impl<S: Send + Sync> FromRequestParts<S> for Ctx {
-    type Rejection = Response;
-
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Response> {
-        let Some(session) = parts.extensions.get::<Session>().cloned() else {
-            return Err(StatusCode::INTERNAL_SERVER_ERROR.into_response());
-        };
-        let user =
-            session_user(parts).map(|u| CurrentUser::from_session_user(&u, &parts.extensions));
-        let mut page = page_context(&session, user.as_ref(), parts.uri.path()).await;
-        page.quarantined = super::cuarentena::quarantined(&parts.extensions);
-        page.inbox = super::bandeja::pending_on(&parts.extensions);
-        Ok(Ctx {
-            user,
-            session,
-            page,
-        })
-    }
-}
-
-/// The role in Spanish, as the header shows it.
-pub fn role_label(role: Role) -> &'static str {
-    match role {
-        Role::Administrador => "Administrador",
-        Role::Gestor => "Gestor",
-        Role::Auditor => "Auditor",
-    }
-}
-
-pub async fn page_context(
-    session: &Session,
-    user: Option<&CurrentUser>,
-    path: &str,
-) -> PageContext {
-    PageContext {
-        user: user.map(|u| UserBadge {
-            username: u.username.clone(),
-            role_label: role_label(u.role).to_string(),
-            is_admin: u.is_admin(),
-        }),
-        // Only a logged-in user's session holds a CSRF token: an anonymous visitor gets no session
-        // row (the login form's token is a cookie, see `http::ingreso`).
-        csrf_token: match user {
-            Some(_) => csrf_token(session).await,
-            None => String::new(),
-        },
-        flash: take_flashes(session).await,
-        current_path: path.to_string(),
-        quarantined: 0,
-        inbox: 0,
-    }
-}
-
-// ---------------------------------------------------------------------------------------------------
 // Refusals
 
 /// Only local paths are followed after login (no `//host` or `/\host` tricks).
@@ -439,7 +268,7 @@ pub fn safe_next(next: &str) -> Option<&str> {
     ok.then_some(next)
 }
 
-fn login_redirect(method: &Method, uri: &Uri, expired: bool) -> Response {
+pub(super) fn login_redirect(method: &Method, uri: &Uri, expired: bool) -> Response {
     let mut target = url::form_urlencoded::Serializer::new(String::new());
     if method == Method::GET || method == Method::HEAD {
         let next = uri.path_and_query().map(|pq| pq.as_str()).unwrap_or("/");
@@ -470,7 +299,7 @@ pub(super) async fn context_of(parts: &Parts) -> PageContext {
     page
 }
 
-async fn forbidden(parts: &Parts) -> Response {
+pub(super) async fn forbidden(parts: &Parts) -> Response {
     let ctx = context_of(parts).await;
     (StatusCode::FORBIDDEN, errors::forbidden(&ctx)).into_response()
 }

@@ -16,7 +16,7 @@ use super::form::{contract_form, form_from_terms};
 use super::reglas;
 use super::{load, load_for_edit, seen_version};
 use crate::app::{App, today};
-use crate::http::page_error::{OrServerError, PageResult};
+use crate::http::page_error::{OrServerError, PageError, PageResult};
 use crate::http::respuestas::{
     Outcome, can_write, conflict, done, invalid, outcome, parse_date, raw_query, sentence,
     server_error,
@@ -107,7 +107,7 @@ pub async fn create(
     let terms = match validated_terms(&app, &ctx, &mut values, &mut errors, "").await {
         Ok(Some(terms)) => terms,
         Ok(None) => return form_again(&app, &ctx, None, &values, &errors).await,
-        Err(response) => return Err(response.into()),
+        Err(stopped) => return Err(stopped),
     };
     let id = uuid::Uuid::now_v7().to_string();
     let number = terms.number.clone();
@@ -156,11 +156,11 @@ async fn validated_terms(
     values: &mut FormValues,
     errors: &mut FormErrors,
     own_id: &str,
-) -> Result<Option<arriendo_events::ContractTerms>, Response> {
+) -> Result<Option<arriendo_events::ContractTerms>, PageError> {
     let (terms, pieces) = contract_form(values, errors);
-    if let Err(e) = reglas::against_read_models(app, &pieces, own_id, errors).await {
-        return Err(server_error(&ctx.page, e));
-    }
+    reglas::against_read_models(app, &pieces, own_id, errors)
+        .await
+        .or_500(&ctx.page)?;
     if let Some(end) = pieces.computed_end {
         values.set("fecha_fin", arriendo_views::format::date_input(end));
     }
@@ -243,7 +243,7 @@ pub async fn update(
             }
             return form_again(&app, &ctx, Some((&id, &number)), &values, &errors).await;
         }
-        Err(response) => return Ok(response),
+        Err(stopped) => return Err(stopped),
     };
     let new_number = terms.number.clone();
     let changes_terms = loaded.contrato.terms.as_ref() != Some(&terms);

@@ -53,11 +53,19 @@ fn default_actions() -> PolizaActions {
     }
 }
 
-pub(super) async fn detail(State(app): State<App>, ctx: Ctx, Path(pid): Path<String>) -> Response {
-    match load(&app, &ctx, &pid).await {
-        Ok((contract_id, c, id)) => render_detail(&ctx, &contract_id, &c, id, &default_actions()),
-        Err(r) => r,
-    }
+pub(super) async fn detail(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(pid): Path<String>,
+) -> PageResult {
+    let (contract_id, c, id) = load(&app, &ctx, &pid).await?;
+    Ok(render_detail(
+        &ctx,
+        &contract_id,
+        &c,
+        id,
+        &default_actions(),
+    ))
 }
 
 #[derive(Debug, Default, Deserialize)]

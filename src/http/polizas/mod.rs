@@ -18,15 +18,15 @@ use arriendo_views::pages::polizas::{self as views, PolizaFilters, PolizaList};
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::Uri;
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use serde::Deserialize;
 use uuid::Uuid;
 
 use super::CurrentUser;
-use super::page_error::{OrServerError, PageError, PageResult};
+use super::page_error::{OrNotFound, OrServerError, PageError, PageResult};
 use super::respuestas::{
-    CONFLICT, Outcome, can_write, conflict, done, existing_contract, invalid, not_found, outcome,
-    page_number, raw_query, server_error,
+    CONFLICT, Outcome, can_write, conflict, done, existing_contract, invalid, outcome, page_number,
+    raw_query,
 };
 use super::security::{Access, Ctx, RequireWrite, Route};
 use crate::app::{App, today};
@@ -112,30 +112,29 @@ async fn list(
 // Loading
 
 /// The contract id, the contract and the póliza id of a póliza.
-async fn load(app: &App, ctx: &Ctx, poliza_id: &str) -> Result<(String, Contrato, Uuid), Response> {
-    let Ok(pid) = Uuid::parse_str(poliza_id) else {
-        return Err(not_found(&ctx.page));
-    };
-    let contract_id = match queries::polizas::contract_of(&app.db, poliza_id).await {
-        Ok(Some(id)) => id,
-        Ok(None) => return Err(not_found(&ctx.page)),
-        Err(err) => return Err(server_error(&ctx.page, err)),
-    };
+async fn load(
+    app: &App,
+    ctx: &Ctx,
+    poliza_id: &str,
+) -> Result<(String, Contrato, Uuid), PageError> {
+    let pid = Uuid::parse_str(poliza_id).ok().or_404(&ctx.page)?;
+    let contract_id = queries::polizas::contract_of(&app.db, poliza_id)
+        .await
+        .or_500(&ctx.page)?
+        .or_404(&ctx.page)?;
     let contrato = existing_contract(app, ctx, &contract_id).await?;
-    if contrato.find_poliza(pid).is_none() {
-        return Err(not_found(&ctx.page));
-    }
+    contrato.find_poliza(pid).or_404(&ctx.page)?;
     Ok((contract_id, contrato, pid))
 }
 
 /// The contract as its stream says now: an edit form shows the póliza and sends back its version
 /// from this one read.
-async fn from_stream(app: &App, ctx: &Ctx, contract_id: &str) -> Result<Contrato, Response> {
-    match app.commands.load_contrato(contract_id).await {
-        Ok(Some(c)) => Ok(c),
-        Ok(None) => Err(not_found(&ctx.page)),
-        Err(err) => Err(server_error(&ctx.page, err)),
-    }
+async fn from_stream(app: &App, ctx: &Ctx, contract_id: &str) -> Result<Contrato, PageError> {
+    app.commands
+        .load_contrato(contract_id)
+        .await
+        .or_500(&ctx.page)?
+        .or_404(&ctx.page)
 }
 
 /// The edit form of a póliza as stored in `c`, with its version.
