@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::Barrier;
 
 /// A tiny aggregate that keeps a total, enough to exercise the store without the lease domain.
-#[derive(Default, Serialize, Deserialize)]
+#[derive(Clone, Default, Serialize, Deserialize)]
 struct Counter {
     total: i64,
 }
@@ -163,6 +163,49 @@ async fn snapshots_stay_off(engine: Engine) {
     assert_eq!(snapshots, 0, "snapshots must never be written");
 }
 both_engines!(snapshots_stay_off, super::snapshots_stay_off);
+
+async fn kept_aggregates_see_what_another_instance_appended(engine: Engine) {
+    // Two servers on one database, each keeping in memory the aggregates its commands used.
+    let store = TestStore::new(engine).await;
+    let first = counters(&store);
+    let second = counters(&store);
+    first
+        .execute("s", CounterCommand::Add(5), meta())
+        .await
+        .unwrap();
+    first
+        .execute("s", CounterCommand::ExpectTotal(5), meta())
+        .await
+        .unwrap();
+    second
+        .execute("s", CounterCommand::Add(7), meta())
+        .await
+        .unwrap();
+    first
+        .execute("s", CounterCommand::ExpectTotal(12), meta())
+        .await
+        .expect("the first server decides on the other's addition too");
+    assert!(
+        first
+            .execute("s", CounterCommand::ExpectTotal(99), meta())
+            .await
+            .is_err()
+    );
+    first
+        .execute("s", CounterCommand::Add(1), meta())
+        .await
+        .unwrap();
+    second
+        .execute("s", CounterCommand::ExpectTotal(13), meta())
+        .await
+        .expect("the second server decides on the first's addition");
+    assert_eq!(first.load("s").await.unwrap().total, 13);
+    assert_eq!(second.load("s").await.unwrap().total, 13);
+}
+both_engines!(
+    kept_aggregates_see_what_another_instance_appended,
+    super::kept_aggregates_see_what_another_instance_appended
+);
 
 async fn global_order_keeps_each_aggregate_order(engine: Engine) {
     let store = TestStore::new(engine).await;

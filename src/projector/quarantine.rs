@@ -192,10 +192,7 @@ async fn apply_all(
     events: &[StoredEvent],
     today: NaiveDate,
 ) -> Result<(), StoreError> {
-    for event in events {
-        read_models::apply(tx, event, today).await?;
-    }
-    Ok(())
+    read_models::apply_batch(tx, events, today).await
 }
 
 /// The outcome of work run under `catch_unwind`: its own result, or the panic's payload.

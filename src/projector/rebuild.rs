@@ -163,7 +163,8 @@ async fn build(
     }
 
     // Contracts in stream order: a contract's events are contiguous, and the one still being read
-    // at the end of a batch is carried into the next.
+    // at the end of a batch is carried into the next. The contracts completed in a batch are
+    // written together.
     let mut pending: Vec<StoredEvent> = Vec::new();
     loop {
         let after = pending.last().map_or((String::new(), -1), |e| {
@@ -173,34 +174,27 @@ async fn build(
             event_log::read_streams_after(live, "contrato", (&after.0, after.1), head, BATCH)
                 .await?;
         let done = events.is_empty();
-        let mut tx = shadow.begin().await?;
+        let mut complete: Vec<Vec<StoredEvent>> = Vec::new();
         for event in events {
             if pending
                 .first()
                 .is_some_and(|first| first.aggregate_id != event.aggregate_id)
             {
-                write_contract(&mut tx, &pending, today).await?;
-                pending.clear();
+                complete.push(std::mem::take(&mut pending));
             }
             pending.push(event);
         }
-        if done {
-            write_contract(&mut tx, &pending, today).await?;
+        if done && !pending.is_empty() {
+            complete.push(std::mem::take(&mut pending));
         }
+        let groups: Vec<Vec<&StoredEvent>> = complete.iter().map(|c| c.iter().collect()).collect();
+        let mut tx = shadow.begin().await?;
+        read_models::apply_contracts(&mut tx, &groups, today).await?;
         tx.commit().await?;
         if done {
             return Ok(built);
         }
     }
-}
-
-async fn write_contract(
-    tx: &mut Tx,
-    events: &[StoredEvent],
-    today: NaiveDate,
-) -> Result<(), StoreError> {
-    let events: Vec<&StoredEvent> = events.iter().collect();
-    read_models::apply_contract(tx, &events, today).await
 }
 
 /// Where a rebuild writes: a separate database file next to the SQLite store (its writes take no lock

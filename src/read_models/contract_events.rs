@@ -28,14 +28,6 @@ fn fold(id: &str, rows: Vec<Row>) -> Result<Option<Contrato>, StoreError> {
     Ok(Some(state))
 }
 
-/// The contract as the projector last folded it, inside the projector's transaction.
-pub async fn load_in(tx: &mut Tx, id: &str) -> Result<Contrato, StoreError> {
-    let rows: Vec<Row> = crate::on_tx!(tx, conn => {
-        sqlx::query_as(SELECT_ONE).bind(id).fetch_all(&mut *conn).await?
-    });
-    Ok(fold(id, rows)?.unwrap_or_default())
-}
-
 /// The contract as the pages see it, or `None` for an unknown id.
 pub async fn load(db: &Db, id: &str) -> Result<Option<Contrato>, StoreError> {
     let rows: Vec<Row> = crate::on_pool!(db, pool => {
@@ -116,28 +108,20 @@ pub async fn insert(tx: &mut Tx, events: &[&StoredEvent]) -> Result<(), StoreErr
     Ok(())
 }
 
-/// The contracts `ids` (at most a few hundred: one statement), folded, by id; ids without events are
-/// left out.
-pub async fn load_many(
-    db: &Db,
-    ids: &[String],
-) -> Result<std::collections::HashMap<String, Contrato>, StoreError> {
-    if ids.is_empty() {
-        return Ok(Default::default());
-    }
-    let marks: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
-    let sql = format!(
+/// `SELECT … WHERE contract_id IN ($1, …)` for `n` ids, in stream order.
+fn select_many(n: usize) -> String {
+    let marks: Vec<String> = (1..=n).map(|i| format!("${i}")).collect();
+    format!(
         "SELECT contract_id, sequence, event_type, event_version, payload FROM rm_contract_events \
          WHERE contract_id IN ({}) ORDER BY contract_id, sequence",
         marks.join(", ")
-    );
-    let rows: Vec<(String, i64, String, String, String)> = crate::on_pool!(db, pool => {
-        let mut q = sqlx::query_as(&sql);
-        for id in ids {
-            q = q.bind(id.as_str());
-        }
-        q.fetch_all(pool).await?
-    });
+    )
+}
+
+/// Rows of several contracts, folded by contract; contracts without rows are left out.
+fn fold_many(
+    rows: Vec<(String, i64, String, String, String)>,
+) -> Result<std::collections::HashMap<String, Contrato>, StoreError> {
     let mut by_contract: std::collections::HashMap<String, Vec<Row>> =
         std::collections::HashMap::new();
     for (contract_id, sequence, event_type, event_version, payload) in rows {
@@ -153,6 +137,46 @@ pub async fn load_many(
         if let Some(state) = fold(&id, rows)? {
             folded.insert(id, state);
         }
+    }
+    Ok(folded)
+}
+
+/// The contracts `ids` (at most a few hundred: one statement), folded, by id; ids without events are
+/// left out.
+pub async fn load_many(
+    db: &Db,
+    ids: &[String],
+) -> Result<std::collections::HashMap<String, Contrato>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let sql = select_many(ids.len());
+    let rows: Vec<(String, i64, String, String, String)> = crate::on_pool!(db, pool => {
+        let mut q = sqlx::query_as(&sql);
+        for id in ids {
+            q = q.bind(id.as_str());
+        }
+        q.fetch_all(pool).await?
+    });
+    fold_many(rows)
+}
+
+/// [`load_many`] inside the projector's transaction, for any number of ids (a statement per 500).
+pub async fn load_many_in(
+    tx: &mut Tx,
+    ids: &[String],
+) -> Result<std::collections::HashMap<String, Contrato>, StoreError> {
+    let mut folded = std::collections::HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let sql = select_many(chunk.len());
+        let rows: Vec<(String, i64, String, String, String)> = crate::on_tx!(tx, conn => {
+            let mut q = sqlx::query_as(&sql);
+            for id in chunk {
+                q = q.bind(id.as_str());
+            }
+            q.fetch_all(&mut *conn).await?
+        });
+        folded.extend(fold_many(rows)?);
     }
     Ok(folded)
 }

@@ -32,31 +32,6 @@ fn summary(event: &StoredEvent) -> String {
     format!("{sentence} (importado de {system}: {table} {id}{original})")
 }
 
-pub async fn apply(tx: &mut Tx, event: &StoredEvent) -> Result<(), StoreError> {
-    let recorded_at = event
-        .recorded_at
-        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    let summary = summary(event);
-    crate::on_tx!(tx, conn => {
-        sqlx::query(
-            "INSERT INTO rm_history (position, aggregate_type, aggregate_id, sequence, event_type, actor, \
-             recorded_at, summary) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(event.position)
-        .bind(&event.aggregate_type)
-        .bind(&event.aggregate_id)
-        .bind(event.sequence)
-        .bind(&event.event_type)
-        .bind(event.actor())
-        .bind(&recorded_at)
-        .bind(&summary)
-        .execute(&mut *conn)
-        .await?
-        .rows_affected()
-    });
-    Ok(())
-}
-
 /// Many events' lines in one statement per few hundred events (a rebuild).
 pub async fn insert_many(tx: &mut Tx, events: &[StoredEvent]) -> Result<(), StoreError> {
     // 8 binds a row: 500 rows stay far below both engines' limit on bound parameters.

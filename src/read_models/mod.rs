@@ -4,6 +4,7 @@ mod catalogos;
 mod catalogs;
 pub mod company;
 pub mod contract_events;
+mod contract_rows;
 mod contracts;
 mod history;
 pub(crate) mod payload;
@@ -24,22 +25,37 @@ use crate::store::{StoreError, Tx};
 
 /// Applies one event to every read model; `today` is the date the "in force today" columns are for.
 pub async fn apply(tx: &mut Tx, event: &StoredEvent, today: NaiveDate) -> Result<(), StoreError> {
-    history::apply(tx, event).await?;
-    users::apply(tx, event).await?;
-    match event.aggregate_type.as_str() {
-        "contrato" => contracts::apply(tx, event, today).await,
-        "tercero" => catalogs::apply_tercero(tx, event, today).await,
-        "local" => catalogs::apply_local(tx, event, today).await,
-        "indice" => catalogs::apply_indice(tx, event).await,
-        "empresa" => company::apply(tx, event).await,
-        "catalogos" => catalogos::apply(tx, event, today).await,
-        _ => Ok(()),
-    }
+    apply_batch(tx, std::slice::from_ref(event), today).await
 }
 
-/// What a rebuild writes for one batch of events in log order, except contracts: their history lines
-/// (one statement per few hundred), accounts, catalogs and indices. Contracts come whole, afterwards,
-/// through [`apply_contract`]; they are written once each instead of once per event.
+/// Applies a batch of events in log order to every read model. History lines go in one statement
+/// per few hundred events; accounts, catalogs and indices event by event; each contract touched is
+/// folded once with all its events of the batch and written once, after the catalogs (its rows
+/// depend only on its final state and on the final names of its tercero and local, so this equals
+/// applying the batch event by event).
+pub async fn apply_batch(
+    tx: &mut Tx,
+    events: &[StoredEvent],
+    today: NaiveDate,
+) -> Result<(), StoreError> {
+    apply_batch_except_contracts(tx, events, today).await?;
+    let mut groups: Vec<Vec<&StoredEvent>> = Vec::new();
+    let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for event in events.iter().filter(|e| e.aggregate_type == "contrato") {
+        let slot = *index.entry(event.aggregate_id.as_str()).or_insert_with(|| {
+            groups.push(Vec::new());
+            groups.len() - 1
+        });
+        if let Some(group) = groups.get_mut(slot) {
+            group.push(event);
+        }
+    }
+    contracts::apply_groups(tx, &groups, today).await
+}
+
+/// What a batch of events in log order writes except contracts: their history lines (one statement
+/// per few hundred), accounts, catalogs and indices. A rebuild writes contracts afterwards, whole,
+/// through [`apply_contracts`].
 pub async fn apply_batch_except_contracts(
     tx: &mut Tx,
     events: &[StoredEvent],
@@ -60,13 +76,14 @@ pub async fn apply_batch_except_contracts(
     Ok(())
 }
 
-/// Every event of one contract, in order, into read models that do not hold it yet.
-pub async fn apply_contract(
+/// Several contracts, each with all its events in order (a group per contract), into read models:
+/// one fold and one write of rows per contract, the rows of all of them in a few statements.
+pub async fn apply_contracts(
     tx: &mut Tx,
-    events: &[&StoredEvent],
+    groups: &[Vec<&StoredEvent>],
     today: NaiveDate,
 ) -> Result<(), StoreError> {
-    contracts::apply_whole(tx, events, today).await
+    contracts::apply_groups(tx, groups, today).await
 }
 
 /// The date the today-dependent columns were last computed for.

@@ -11,6 +11,7 @@ use postgres_es::PostgresEventRepository;
 use sqlite_es::SqliteEventRepository;
 
 use super::Db;
+use super::cache::Cached;
 use super::claims::ClaimScope;
 
 /// Who caused a change, when, and within which request: stored with every event.
@@ -86,22 +87,19 @@ fn counted<A: Aggregate>() -> Vec<Box<dyn cqrs_es::Query<A>>> {
     vec![Box::new(crate::metrics::CountAppended)]
 }
 
-type SqliteFramework<A> = CqrsFramework<A, PersistedEventStore<SqliteEventRepository, A>>;
-type PostgresFramework<A> = CqrsFramework<A, PersistedEventStore<PostgresEventRepository, A>>;
+type SqliteStore<A> = Cached<PersistedEventStore<SqliteEventRepository, A>, A>;
+type PostgresStore<A> = Cached<PersistedEventStore<PostgresEventRepository, A>, A>;
+type SqliteFramework<A> = CqrsFramework<A, SqliteStore<A>>;
+type PostgresFramework<A> = CqrsFramework<A, PostgresStore<A>>;
 
 /// The command side of one aggregate type, and a reader of single streams for edit forms.
-pub enum Framework<A: Aggregate> {
-    Sqlite(
-        SqliteFramework<A>,
-        PersistedEventStore<SqliteEventRepository, A>,
-    ),
-    Postgres(
-        PostgresFramework<A>,
-        PersistedEventStore<PostgresEventRepository, A>,
-    ),
+/// Both keep the aggregates they load in memory between commands (see [`Cached`]).
+pub enum Framework<A: Aggregate + Clone> {
+    Sqlite(SqliteFramework<A>, SqliteStore<A>),
+    Postgres(PostgresFramework<A>, PostgresStore<A>),
 }
 
-impl<A: Aggregate> Framework<A> {
+impl<A: Aggregate + Clone> Framework<A> {
     pub fn new(
         db: &Db,
         services: A::Services,
@@ -113,14 +111,18 @@ impl<A: Aggregate> Framework<A> {
                     PersistedEventStore::new_event_store(SqliteEventRepository::new(pool.clone()))
                         .with_upcasters(upcasters())
                 };
-                Framework::Sqlite(CqrsFramework::new(store(), counted(), services), store())
+                let reader = Cached::new(store(), db.clone());
+                let commands = reader.sharing(store());
+                Framework::Sqlite(CqrsFramework::new(commands, counted(), services), reader)
             }
             Db::Postgres(pool) => {
                 let store = || {
                     PersistedEventStore::new_event_store(PostgresEventRepository::new(pool.clone()))
                         .with_upcasters(upcasters())
                 };
-                Framework::Postgres(CqrsFramework::new(store(), counted(), services), store())
+                let reader = Cached::new(store(), db.clone());
+                let commands = reader.sharing(store());
+                Framework::Postgres(CqrsFramework::new(commands, counted(), services), reader)
             }
         }
     }

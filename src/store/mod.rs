@@ -3,6 +3,7 @@
 //! SQL is written once with `$1`-style placeholders, which both sqlx-postgres and sqlx-sqlite accept;
 //! the [`on_pool!`] and [`on_tx!`] macros expand the same body once per engine.
 
+mod cache;
 pub mod claims;
 mod connect;
 pub mod event_log;

@@ -1,0 +1,182 @@
+//! Aggregates kept in memory between commands, so a command on a contract does not replay its whole
+//! stream every time.
+//!
+//! [`Cached`] wraps cqrs-es's event store. Loading first reads the stream's head (its last sequence
+//! and global position: one step down the primary key) and uses the kept aggregate only when it was
+//! folded up to exactly that event; otherwise it replays the stream as before and keeps the result.
+//! After a commit the aggregate the command produced (the loaded one with the new events applied by
+//! `decide`'s sink) is kept at its new sequence; a failed commit (a conflict, a claim refused) drops
+//! the entry. Whatever another process or instance appends, the head no longer matches and the
+//! stream is replayed: the cache can be stale only in memory, never in what a command decides on.
+//! This is not cqrs-es's snapshot mode (which applies events twice): nothing is written.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use cqrs_es::persist::EventStoreAggregateContext;
+use cqrs_es::{Aggregate, AggregateError, EventEnvelope, EventStore};
+
+use super::Db;
+
+/// Aggregates kept per aggregate type: a few megabytes at most for contracts.
+const CAPACITY: usize = 512;
+
+struct Entry<A> {
+    aggregate: A,
+    sequence: usize,
+    /// The global position of the event at `sequence`, once read back (unknown right after our
+    /// own commit, whose position the store assigns).
+    position: Option<i64>,
+}
+
+/// An event store that keeps the aggregates it loaded or committed (see the module's doc).
+pub struct Cached<S, A> {
+    inner: S,
+    db: Db,
+    entries: Arc<Mutex<HashMap<String, Entry<A>>>>,
+}
+
+impl<S, A: Aggregate + Clone> Cached<S, A> {
+    pub fn new(inner: S, db: Db) -> Self {
+        Self {
+            inner,
+            db,
+            entries: Arc::new(Mutex::new(HashMap::new())),
+        }
+    }
+
+    /// Another store over `inner` that shares this one's kept aggregates (the framework's and the
+    /// edit forms' reader).
+    pub fn sharing(&self, inner: S) -> Self {
+        Self {
+            inner,
+            db: self.db.clone(),
+            entries: Arc::clone(&self.entries),
+        }
+    }
+
+    /// The kept aggregate when it stands at `head`.
+    fn hit(&self, aggregate_id: &str, head: (usize, i64)) -> Option<A> {
+        let mut entries = self.entries.lock().ok()?;
+        let entry = entries.get_mut(aggregate_id)?;
+        if entry.sequence != head.0 || entry.position.is_some_and(|p| p != head.1) {
+            return None;
+        }
+        entry.position = Some(head.1);
+        Some(entry.aggregate.clone())
+    }
+
+    fn keep(&self, aggregate_id: &str, entry: Entry<A>) {
+        if let Ok(mut entries) = self.entries.lock() {
+            if entries.len() >= CAPACITY && !entries.contains_key(aggregate_id) {
+                // Any entry makes room: a missed one only costs a replay.
+                if let Some(evicted) = entries.keys().next().cloned() {
+                    entries.remove(&evicted);
+                }
+            }
+            entries.insert(aggregate_id.to_string(), entry);
+        }
+    }
+
+    fn forget(&self, aggregate_id: &str) {
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.remove(aggregate_id);
+        }
+    }
+
+    /// The stream's last sequence and its global position; `None` for an empty stream.
+    async fn head(&self, aggregate_id: &str) -> Result<Option<(usize, i64)>, sqlx::Error> {
+        const SQL: &str = "SELECT sequence, position FROM events \
+             WHERE aggregate_type = $1 AND aggregate_id = $2 ORDER BY sequence DESC LIMIT 1";
+        let row: Option<(i64, i64)> = crate::on_pool!(&self.db, pool => {
+            sqlx::query_as(SQL)
+                .bind(A::TYPE)
+                .bind(aggregate_id)
+                .fetch_optional(pool)
+                .await?
+        });
+        Ok(row.map(|(sequence, position)| (usize::try_from(sequence).unwrap_or(0), position)))
+    }
+}
+
+impl<S, A> EventStore<A> for Cached<S, A>
+where
+    S: EventStore<A, AC = EventStoreAggregateContext<A>>,
+    A: Aggregate + Clone,
+{
+    type AC = EventStoreAggregateContext<A>;
+
+    async fn load_events(
+        &self,
+        aggregate_id: &str,
+    ) -> Result<Vec<EventEnvelope<A>>, AggregateError<A::Error>> {
+        self.inner.load_events(aggregate_id).await
+    }
+
+    async fn load_aggregate(
+        &self,
+        aggregate_id: &str,
+    ) -> Result<Self::AC, AggregateError<A::Error>> {
+        let head = self
+            .head(aggregate_id)
+            .await
+            .map_err(|e| AggregateError::DatabaseConnectionError(Box::new(e)))?;
+        if let Some(head) = head
+            && let Some(aggregate) = self.hit(aggregate_id, head)
+        {
+            return Ok(EventStoreAggregateContext {
+                aggregate_id: aggregate_id.to_string(),
+                aggregate,
+                current_sequence: head.0,
+                current_snapshot: None,
+            });
+        }
+        let context = self.inner.load_aggregate(aggregate_id).await?;
+        // Kept only when nothing was appended between reading the head and replaying.
+        if let Some((sequence, position)) = head
+            && context.current_sequence == sequence
+        {
+            self.keep(
+                aggregate_id,
+                Entry {
+                    aggregate: context.aggregate.clone(),
+                    sequence,
+                    position: Some(position),
+                },
+            );
+        }
+        Ok(context)
+    }
+
+    async fn commit(
+        &self,
+        events: Vec<A::Event>,
+        context: Self::AC,
+        metadata: HashMap<String, String>,
+    ) -> Result<Vec<EventEnvelope<A>>, AggregateError<A::Error>> {
+        if events.is_empty() {
+            return self.inner.commit(events, context, metadata).await;
+        }
+        let aggregate_id = context.aggregate_id.clone();
+        // The command's handler applied its events to the loaded aggregate as it decided them.
+        let after = context.aggregate.clone();
+        let sequence = context.current_sequence.saturating_add(events.len());
+        match self.inner.commit(events, context, metadata).await {
+            Ok(committed) => {
+                self.keep(
+                    &aggregate_id,
+                    Entry {
+                        aggregate: after,
+                        sequence,
+                        position: None,
+                    },
+                );
+                Ok(committed)
+            }
+            Err(err) => {
+                self.forget(&aggregate_id);
+                Err(err)
+            }
+        }
+    }
+}
