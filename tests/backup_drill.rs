@@ -239,3 +239,63 @@ both_engines!(
     a_drill_with_nothing_to_restore_fails_clearly,
     super::a_drill_with_nothing_to_restore_fails_clearly
 );
+
+/// Without a destination only the server that wrote the newest set holds it, and the drill runs
+/// there: a server whose folder lacks the set leaves the scheduled drill to the writer; when the
+/// writer does not take it (it is down), that server takes it after waiting and fails naming the
+/// server that holds the set, instead of drilling an older copy of its own.
+async fn without_a_destination_the_writer_drills(engine: Engine) {
+    let store = common::TestStore::new(engine).await;
+    seed_raw(store.db(), 5).await;
+    let folder_a = tempfile::tempdir().unwrap();
+    let folder_b = tempfile::tempdir().unwrap();
+    let writer = settings(folder_a.path());
+    run_backup_with(&store.app, &writer, BackupOptions::default())
+        .await
+        .unwrap();
+    // The set came from another machine, servidor-a; this test plays both servers.
+    let sql = "UPDATE backup_runs SET host = 'servidor-a' WHERE kind = 'backup'";
+    match store.db() {
+        arriendo::store::Db::Sqlite(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()),
+        arriendo::store::Db::Postgres(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()),
+    }
+    .unwrap();
+    let second = store.reopen().await;
+    let mut elsewhere = settings(folder_b.path());
+    elsewhere.drill_defer = std::time::Duration::from_millis(500);
+
+    let fired = chrono::Utc::now();
+    let (on_b, on_a) = tokio::join!(
+        schedule::run_scheduled(&second, &elsewhere, RunKind::Drill, fired),
+        schedule::run_scheduled(&store.app, &writer, RunKind::Drill, fired),
+    );
+    assert!(on_a.unwrap(), "the server holding the set drills");
+    assert!(!on_b.unwrap(), "the other one leaves it");
+    let drill = runs::latest_of(store.db(), RunKind::Drill)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(drill.status, RunStatus::Success, "{:?}", drill.error);
+
+    // servidor-a is down at the next drill: the other server takes it and says why it cannot.
+    let later = fired + chrono::Duration::minutes(1);
+    assert!(
+        schedule::run_scheduled(&second, &elsewhere, RunKind::Drill, later)
+            .await
+            .unwrap()
+    );
+    let drill = runs::latest_of(store.db(), RunKind::Drill)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(drill.status, RunStatus::Failed);
+    let error = drill.error.unwrap();
+    assert!(
+        error.contains("servidor-a") && error.contains("BACKUP_REMOTE_DESTINATION"),
+        "{error}"
+    );
+}
+both_engines!(
+    without_a_destination_the_writer_drills,
+    super::without_a_destination_the_writer_drills
+);

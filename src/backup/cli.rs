@@ -88,6 +88,9 @@ pub enum BackupCommand {
         #[arg(long)]
         output_dir: Option<PathBuf>,
     },
+    /// Ship the events not yet shipped to every remote destination now, as `serve` does every
+    /// BACKUP_SHIP_INTERVAL_SECS (before a planned stop, or from cron on a server without `serve`).
+    Ship,
     /// Apply the retention policy (local folder and remote targets).
     Prune {
         #[command(flatten)]
@@ -105,7 +108,8 @@ pub enum BackupCommand {
 
 #[derive(Debug, Args)]
 pub struct RestoreArgs {
-    /// File, manifest or set name (backup_YYYYMMDD_HHMMSS).
+    /// File, manifest or set name (backup_YYYYMMDD_HHMMSS), or `latest`: the newest set (with
+    /// --from, plus every segment shipped after it).
     pub source: String,
     /// Remote target to fetch the set from (s3, sftp, local_copy, …).
     #[arg(long)]
@@ -123,6 +127,9 @@ pub struct RestoreArgs {
     /// Restore the set's database file instead of its JSON (same engine only).
     #[arg(long)]
     pub db_file: bool,
+    /// With --from: add the segments shipped after the set (always so for the source `latest`).
+    #[arg(long, requires = "from")]
+    pub segments: bool,
     #[arg(long)]
     pub output_dir: Option<PathBuf>,
 }
@@ -344,6 +351,36 @@ pub async fn run_backup_command(
             }
             Ok(())
         }
+        Some(BackupCommand::Ship) => {
+            let shipper = super::shipping::Shipper::open(&s)
+                .await
+                .map_err(to_app)?
+                .ok_or_else(|| {
+                    AppError::Usage(
+                        "log shipping is off: it needs BACKUP_REMOTE_ENABLED=true, a BACKUP_REMOTE_DESTINATION \
+                         and BACKUP_SHIP_INTERVAL_SECS other than 0"
+                            .into(),
+                    )
+                })?;
+            let Some(outcomes) = shipper.tick(&app.db).await.map_err(to_app)? else {
+                say!(out, "Another server is shipping right now; nothing done.");
+                return Ok(());
+            };
+            let mut failed = None;
+            for (target, outcome) in outcomes {
+                match outcome {
+                    Ok(position) => say!(out, "{target}: shipped up to position {position}."),
+                    Err(e) => {
+                        say!(out, "{target}: shipping failed: {e}");
+                        failed = Some(e);
+                    }
+                }
+            }
+            if let Some(e) = failed {
+                return Err(to_app(e));
+            }
+            Ok(())
+        }
         Some(BackupCommand::Prune {
             retention: r,
             dry_run,
@@ -422,6 +459,7 @@ pub async fn run_restore_command(
         from_db_file: args.db_file,
         allow_empty: args.allow_empty,
         output_dir: args.output_dir,
+        segments: args.segments,
     };
     let options_had_until = options.until.is_some();
     let report = restore::restore(&app, &s, &options).await.map_err(to_app)?;
@@ -446,6 +484,12 @@ pub async fn run_restore_command(
         say!(
             out,
             "No event kept (--allow-empty): the event log is empty."
+        );
+    }
+    if let Some(at) = report.hole {
+        say!(
+            out,
+            "Warning: a shipped segment after position {at} is missing on the destination: the restore stops there."
         );
     }
     if report.restart_needed {

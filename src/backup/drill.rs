@@ -4,14 +4,37 @@
 //! With remote destinations configured the drill restores the newest set of **each** destination,
 //! downloaded from it: with several servers on one database the drill may run on a server whose own
 //! folder holds no backup (another server wrote them), and what must be proven is that the copies
-//! kept away from the servers restore. Without destinations it drills the newest set in this
-//! server's folder. A failed drill is recorded with its error, mailed like a failed backup, and
+//! kept away from the servers restore. Without destinations only the server that wrote the newest
+//! set holds it: the drill runs there (the scheduler lets that server claim the drill first, see
+//! [`needs_writer`]), and a drill that lands elsewhere fails saying which server holds the set
+//! rather than drilling an older copy. A failed drill is recorded with its error, mailed like a failed backup, and
 //! raises the dashboard's «Respaldo» alert.
 
-use super::runs::{RunOutcome, TargetOutcome};
+use super::runs::{self, RunOutcome, TargetOutcome};
 use super::settings::BackupSettings;
 use super::targets::Target;
-use super::{manifest, verify};
+use super::{manifest, naming, verify};
+use crate::store::Db;
+
+/// Without destinations: the newest set (recorded in the shared database) when this server's folder
+/// does not hold it, with the server that wrote it. `None` when the drill can run here.
+pub async fn needs_writer(db: &Db, settings: &BackupSettings) -> Option<(String, String)> {
+    if !settings.targets.is_empty() {
+        return None;
+    }
+    let (name, host) = match runs::newest_set(db).await {
+        Ok(newest) => newest?,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot read the newest backup set");
+            return None;
+        }
+    };
+    let here = settings
+        .output_dir
+        .join(naming::manifest_name(&name))
+        .is_file();
+    (!here).then(|| (name, host.unwrap_or_else(|| "desconocido".into())))
+}
 
 /// What the drill checked at one place.
 #[derive(Debug)]
@@ -26,8 +49,22 @@ pub struct DrillCheck {
 }
 
 /// Runs the drill; every place is checked even when an earlier one failed.
-pub async fn drill(settings: &BackupSettings) -> Vec<DrillCheck> {
+pub async fn drill(db: &Db, settings: &BackupSettings) -> Vec<DrillCheck> {
     if settings.targets.is_empty() {
+        if let Some((set, host)) = needs_writer(db, settings).await {
+            let location = settings.output_dir.display().to_string();
+            return vec![DrillCheck {
+                source: "local".into(),
+                result: Err(format!(
+                    "the newest backup set {set} was written by server {host}, and there is no backup \
+                     set in this server's folder {location} with it: the drill runs on the server that \
+                     wrote it, and that server did not take it (is it down?). With several servers, \
+                     configure a remote destination (BACKUP_REMOTE_DESTINATION) so any server can drill it"
+                )),
+                location,
+                set: Some(set),
+            }];
+        }
         return vec![drill_local(settings).await];
     }
     let mut checks = Vec::new();
@@ -62,7 +99,7 @@ async fn drill_local(settings: &BackupSettings) -> DrillCheck {
             set: None,
         };
     };
-    let result = verify::verify(settings, &newest.name, None, None)
+    let result = verify::verify_by_restoring(settings, &newest.name, None, None)
         .await
         .map_err(|e| e.to_string());
     DrillCheck {
@@ -111,7 +148,7 @@ async fn drill_target(
             set: None,
         };
     };
-    let result = verify::verify(settings, &newest.name, Some(&name), None)
+    let result = verify::verify_by_restoring(settings, &newest.name, Some(&name), None)
         .await
         .map_err(|e| e.to_string());
     DrillCheck {

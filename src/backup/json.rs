@@ -332,6 +332,17 @@ fn size(bytes: u64) -> String {
 /// Parses and checks the document, handing batches and then the end to `deliver`, which answers
 /// whether to go on (a restore that stopped listening ends the read).
 fn parse(reader: impl Read, limits: Limits, deliver: &mut dyn FnMut(Item) -> bool) -> Result<()> {
+    parse_checked(reader, limits, &mut LogCheck::new(Utc::now()), deliver)
+}
+
+/// [`parse`] with the events checked by `check`, which goes on from the events it checked before
+/// (a restore that reads a full set and then the segments after it checks them as one log).
+pub fn parse_checked(
+    reader: impl Read,
+    limits: Limits,
+    check: &mut LogCheck,
+    deliver: &mut dyn FnMut(Item) -> bool,
+) -> Result<()> {
     let mut lines = Lines {
         reader: BufReader::with_capacity(256 * 1024, reader),
         limits,
@@ -356,7 +367,6 @@ fn parse(reader: impl Read, limits: Limits, deliver: &mut dyn FnMut(Item) -> boo
     }
     let chained = header.format_version >= CHAINED_SINCE;
     let mut previous = GENESIS;
-    let mut check = LogCheck::new(Utc::now());
     let mut batch = Vec::with_capacity(BATCH as usize);
     let mut batch_bytes = 0usize;
     let mut count = 0i64;

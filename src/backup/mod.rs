@@ -5,6 +5,8 @@
 //! For the web layer: [`run_backup`] starts a backup, [`runs::latest`] and [`runs::list`] read the
 //! records, [`verify::verify`] checks one; [`schedule::spawn`] runs them on a schedule.
 
+pub mod batch;
+pub mod chain;
 pub mod cli;
 pub mod dbfile;
 pub mod deadline;
@@ -24,8 +26,10 @@ pub mod retention;
 pub mod run;
 pub mod runs;
 pub mod schedule;
+pub mod segments;
 pub mod settings;
 pub mod sftp;
+pub mod shipping;
 pub mod sqlite_file;
 pub mod targets;
 pub mod until;

@@ -192,7 +192,7 @@ pub fn transport(
     Ok(builder.build())
 }
 
-fn gethostname() -> String {
+pub(crate) fn gethostname() -> String {
     std::fs::read_to_string("/etc/hostname")
         .map(|s| s.trim().to_string())
         .ok()

@@ -37,6 +37,10 @@ pub struct Overview {
     /// Every copy (the backup folder, and folder destinations) is on the database's disk, and no
     /// destination elsewhere is on: one failing disk takes the data and its backups.
     pub same_disk: bool,
+    /// Seconds between shipments of new events to the destinations; `None`: shipping is off.
+    pub ship_interval_secs: Option<u64>,
+    /// How far behind each destination is (when shipping is on).
+    pub shipping: Vec<super::shipping::Lag>,
 }
 
 /// The next time after `after` that `cron` (six fields, seconds first, as the scheduler reads it)
@@ -66,7 +70,24 @@ pub async fn overview(db: &Db, settings: &BackupSettings, now: DateTime<Utc>) ->
         Some(device) => every_copy_on(device, settings),
         None => false,
     };
+    let shipping_on = settings.remote_enabled && !settings.targets.is_empty();
+    let ship_interval_secs = settings
+        .ship_interval
+        .filter(|_| shipping_on)
+        .map(|i| i.as_secs());
+    let shipping = if ship_interval_secs.is_some() {
+        super::shipping::lags(db, settings, now)
+            .await
+            .unwrap_or_else(|e| {
+                tracing::error!(error = %e, "cannot read the log shipping lag");
+                Vec::new()
+            })
+    } else {
+        Vec::new()
+    };
     Overview {
+        ship_interval_secs,
+        shipping,
         next_backup: next_run(&settings.schedule, settings.timezone, now),
         next_drill: next_run(&settings.drill_schedule, settings.timezone, now),
         schedule: settings.schedule.clone(),

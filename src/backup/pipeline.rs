@@ -336,6 +336,22 @@ fn load_identities(identity_file: Option<&Path>) -> Result<Vec<Box<dyn age::Iden
         .map_err(|e| BackupError::Encryption(e.to_string()))
 }
 
+/// `reader` (an age file named `what`) decrypted with the identities of `identity_file`.
+pub fn decrypting<'a, R: Read + Send + 'a>(
+    reader: R,
+    identity_file: Option<&Path>,
+    what: &str,
+) -> Result<Box<dyn Read + Send + 'a>> {
+    let identities = load_identities(identity_file)?;
+    let decryptor = age::Decryptor::new(reader)
+        .map_err(|e| BackupError::Corrupt(format!("not an age file: {e}")))?;
+    Ok(Box::new(
+        decryptor
+            .decrypt(identities.iter().map(|i| i.as_ref() as &dyn age::Identity))
+            .map_err(|e| BackupError::Encryption(format!("cannot decrypt {what}: {e}")))?,
+    ))
+}
+
 /// Opens a backup file for reading its content: age-decrypted when it ends in `.age`, gunzipped when
 /// (then) it ends in `.gz`.
 pub fn open_content(path: &Path, identity_file: Option<&Path>) -> Result<Box<dyn Read + Send>> {
@@ -347,16 +363,7 @@ pub fn open_content(path: &Path, identity_file: Option<&Path>) -> Result<Box<dyn
         .unwrap_or_default();
     let mut reader: Box<dyn Read + Send> = Box::new(BufReader::with_capacity(256 * 1024, file));
     if let Some(stripped) = name.strip_suffix(".age") {
-        let identities = load_identities(identity_file)?;
-        let decryptor = age::Decryptor::new(reader)
-            .map_err(|e| BackupError::Corrupt(format!("not an age file: {e}")))?;
-        reader = Box::new(
-            decryptor
-                .decrypt(identities.iter().map(|i| i.as_ref() as &dyn age::Identity))
-                .map_err(|e| {
-                    BackupError::Encryption(format!("cannot decrypt {}: {e}", path.display()))
-                })?,
-        );
+        reader = decrypting(reader, identity_file, &path.display().to_string())?;
         name = stripped.to_string();
     }
     if name.ends_with(".gz") {

@@ -10,15 +10,16 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use super::chain::{self, Pieces};
 use super::error::{BackupError, Result};
-use super::json::{self, Item, Limits};
+use super::json::Limits;
 use super::locate::{self, Located};
 use super::manifest::FileKind;
 use super::pipeline;
 use super::run::{self, BackupOptions, Format};
 use super::settings::BackupSettings;
 use super::sqlite_file::{interrupt_runs_in_file, swap_sqlite_file};
-use super::{dbfile, naming};
+use super::{dbfile, naming, segments};
 
 pub use super::sqlite_file::check_sqlite_file;
 use crate::store::{Db, event_log};
@@ -39,7 +40,12 @@ pub struct RestoreOptions {
     pub allow_empty: bool,
     /// Where backups live (and safety backups go).
     pub output_dir: Option<PathBuf>,
+    /// With `from`: add the segments shipped after the set (always so for the source `latest`).
+    pub segments: bool,
 }
+
+/// The source that names the newest set (with `from`: plus every segment shipped after it).
+pub const LATEST: &str = "latest";
 
 #[derive(Clone, Debug, Serialize)]
 pub struct RestoreReport {
@@ -51,6 +57,23 @@ pub struct RestoreReport {
     pub safety_backup: Option<String>,
     /// For database-file restores: the application must be restarted.
     pub restart_needed: bool,
+    /// The shipped segments broke after this position (one is missing): the restore stopped there.
+    pub hole: Option<i64>,
+}
+
+/// The newest set in the local backup folder.
+fn latest_local(settings: &BackupSettings, options: &RestoreOptions) -> Result<String> {
+    let dir = options
+        .output_dir
+        .clone()
+        .unwrap_or_else(|| settings.output_dir.clone());
+    super::manifest::list_local(&dir)?
+        .into_iter()
+        .next()
+        .map(|m| m.name)
+        .ok_or_else(|| {
+            BackupError::NotFound(format!("no complete backup set in {}", dir.display()))
+        })
 }
 
 pub async fn restore(
@@ -58,6 +81,36 @@ pub async fn restore(
     settings: &BackupSettings,
     options: &RestoreOptions,
 ) -> Result<RestoreReport> {
+    if let Some(target) = options.from.as_deref()
+        && !options.from_db_file
+        && (options.segments || options.source == LATEST)
+    {
+        let set = (options.source != LATEST).then_some(options.source.as_str());
+        let pieces = chain::fetch(settings, target, set).await?;
+        if pieces.manifest.is_none() && pieces.segments.is_empty() {
+            return Err(BackupError::NotFound(format!(
+                "neither a backup set nor shipped segments on target {target}"
+            )));
+        }
+        let file = match &pieces.manifest {
+            Some(m) => PathBuf::from(format!("{target}:{}", m.name)),
+            None => PathBuf::from(format!("{target}:{}", segments::FOLDER)),
+        };
+        let mut report = restore_pieces(app, settings, options, &pieces, file).await?;
+        if let Some(at) = pieces.hole {
+            report.hole = Some(at);
+        }
+        return Ok(report);
+    }
+    let source = if options.source == LATEST {
+        latest_local(settings, options)?
+    } else {
+        options.source.clone()
+    };
+    let options = &RestoreOptions {
+        source,
+        ..options.clone()
+    };
     let prefer = if options.from_db_file {
         FileKind::Db
     } else {
@@ -124,25 +177,8 @@ async fn refuse_or_safety(
     ))
 }
 
-/// What a checking read of a JSON backup found.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Checked {
-    pub events: i64,
-    pub last_position: i64,
-    /// When the last event was recorded.
-    pub last_recorded_at: Option<DateTime<Utc>>,
-    /// The chain's digest after the file's last event (checked against the file's own digests from
-    /// format 2 on; computed from the events for format 1).
-    pub digest: Option<String>,
-}
-
-async fn open_json(file: &Path, identity: Option<&Path>) -> Result<Box<dyn std::io::Read + Send>> {
-    let file = file.to_path_buf();
-    let identity = identity.map(Path::to_path_buf);
-    tokio::task::spawn_blocking(move || pipeline::open_content(&file, identity.as_deref()))
-        .await
-        .map_err(|e| BackupError::Failed(e.to_string()))?
-}
+/// What a checking read of a JSON backup found (or a load wrote).
+pub type Checked = chain::Summary;
 
 /// Reads the whole JSON backup through the checking reader and writes nothing: every event decoded
 /// and checked, the closing line matched. A restore does this before it touches the store.
@@ -158,46 +194,7 @@ pub async fn check_json_until(
     limits: Limits,
     until: Option<DateTime<Utc>>,
 ) -> Result<(Checked, Checked)> {
-    let mut rx = json::read_log(open_json(file, identity).await?, limits);
-    let mut kept = Checked {
-        events: 0,
-        last_position: 0,
-        last_recorded_at: None,
-        digest: None,
-    };
-    let mut stopped = false;
-    let mut last_recorded_at = None;
-    while let Some(item) = rx.recv().await {
-        match item? {
-            Item::Events(batch) => {
-                for event in &batch {
-                    last_recorded_at = Some(event.recorded_at);
-                    if stopped || until.is_some_and(|u| event.recorded_at > u) {
-                        stopped = true;
-                        continue;
-                    }
-                    kept.events += 1;
-                    kept.last_position = event.position;
-                    kept.last_recorded_at = Some(event.recorded_at);
-                }
-            }
-            Item::End(_, end) => {
-                let whole = Checked {
-                    events: end.count,
-                    last_position: end.last_position,
-                    last_recorded_at,
-                    digest: end.digest,
-                };
-                if !stopped {
-                    kept.digest = whole.digest.clone();
-                }
-                return Ok((whole, kept));
-            }
-        }
-    }
-    Err(BackupError::Corrupt(
-        "the file ended before its closing line".into(),
-    ))
+    chain::check(&Pieces::file(file), identity, limits, until).await
 }
 
 /// Restores a JSON event log into `db` (restores, verify and drills) in one transaction, which only
@@ -214,65 +211,7 @@ pub async fn load_json(
     until: Option<DateTime<Utc>>,
     replace: bool,
 ) -> Result<Checked> {
-    let mut rx = json::read_log(open_json(file, identity).await?, limits);
-    let mut tx = db.begin().await?;
-    if replace {
-        crate::on_tx!(&mut tx, conn => {
-            sqlx::query("DELETE FROM events").execute(&mut *conn).await?;
-            sqlx::query("DELETE FROM snapshots").execute(&mut *conn).await?;
-        });
-    }
-    audit::seal::clear_in(&mut tx).await?;
-    let mut inserted = 0i64;
-    let mut last = 0i64;
-    let mut last_recorded_at = None;
-    let mut stopped = false;
-    while let Some(item) = rx.recv().await {
-        match item? {
-            Item::Events(batch) => {
-                for event in &batch {
-                    if stopped || until.is_some_and(|u| event.recorded_at > u) {
-                        stopped = true;
-                        continue;
-                    }
-                    event_log::append_raw(&mut tx, event).await?;
-                    inserted += 1;
-                    last = event.position;
-                    last_recorded_at = Some(event.recorded_at);
-                }
-            }
-            Item::End(_, end) => {
-                event_log::resync_position_sequence(&mut tx).await?;
-                audit::seal::seal_all_in(&mut tx).await?;
-                let dropped = audit::seals::drop_unmatched_in(&mut tx).await?;
-                let digest = audit::seal::sealed_head_in(&mut tx)
-                    .await?
-                    .map(|(_, d)| audit::canonical::to_hex(&d));
-                if !stopped && inserted > 0 && digest != end.digest {
-                    tracing::error!(
-                        "the restored chain of digests differs from the backup's own: \
-                         run `arriendo audit verify`"
-                    );
-                }
-                tx.commit().await?;
-                if dropped > 0 {
-                    tracing::warn!(
-                        seals = dropped,
-                        "seals of backups of the replaced history were dropped"
-                    );
-                }
-                return Ok(Checked {
-                    events: inserted,
-                    last_position: last,
-                    last_recorded_at,
-                    digest,
-                });
-            }
-        }
-    }
-    Err(BackupError::Corrupt(
-        "the file ended before its closing line".into(),
-    ))
+    chain::load(db, &Pieces::file(file), identity, limits, until, replace).await
 }
 
 async fn restore_json(
@@ -281,15 +220,29 @@ async fn restore_json(
     options: &RestoreOptions,
     located: &Located,
 ) -> Result<RestoreReport> {
+    let mut pieces = Pieces::file(&located.file);
+    pieces.manifest = located.manifest.clone();
+    restore_pieces(app, settings, options, &pieces, located.file.clone()).await
+}
+
+/// Restores a set's JSON, and the segments after it when there are, into the store.
+async fn restore_pieces(
+    app: &App,
+    settings: &BackupSettings,
+    options: &RestoreOptions,
+    pieces: &Pieces,
+    file: PathBuf,
+) -> Result<RestoreReport> {
     // Every event is checked before the safety backup and before the transaction: a damaged or
-    // foreign file changes nothing, with or without --force. The load reads the file again through
+    // foreign file changes nothing, with or without --force. The load reads the pieces again through
     // the same checks, so a file changed in between still rolls back instead of committing.
     let identity = settings.encryption_identity_file.as_deref();
     let limits = settings.restore_limits;
-    let (checked, kept) = check_json_until(&located.file, identity, limits, options.until).await?;
+    let (checked, kept) = chain::check(pieces, identity, limits, options.until).await?;
     tracing::info!(
         events = checked.events,
         last_position = checked.last_position,
+        segments = pieces.segments.len(),
         "every event of the backup checked"
     );
     if let Some(until) = options.until
@@ -305,22 +258,23 @@ async fn restore_json(
         )));
     }
     let safety = refuse_or_safety(app, settings, options, Format::Json).await?;
-    let Checked {
+    let chain::Summary {
         events,
         last_position,
         last_recorded_at,
         digest,
-    } = load_json(
+    } = chain::load(
         &app.db,
-        &located.file,
+        pieces,
         identity,
         limits,
         options.until,
         options.force,
     )
     .await?;
-    // The set's own seal holds for the restored chain when the whole set was restored.
-    if let Some(m) = &located.manifest
+    // The set's own seal holds for the restored chain when the whole set (and nothing after it) was
+    // restored.
+    if let Some(m) = &pieces.manifest
         && let Some(chain) = &m.chain
         && chain.position == last_position
         && digest.as_deref() == Some(chain.digest.as_str())
@@ -334,6 +288,8 @@ async fn restore_json(
         };
         audit::seals::record(&app.db, &seal).await?;
     }
+    // The log was replaced: shipping starts again after what each destination holds.
+    super::shipping::forget(&app.db).await?;
     tracing::info!(
         events,
         last_position,
@@ -341,12 +297,13 @@ async fn restore_json(
     );
     app.projector.rebuild().await?;
     Ok(RestoreReport {
-        file: located.file.clone(),
+        file,
         events,
         last_position,
         last_recorded_at,
         safety_backup: safety,
         restart_needed: false,
+        hole: None,
     })
 }
 
@@ -400,6 +357,7 @@ async fn restore_db_file(
                 last_recorded_at: None,
                 safety_backup: safety,
                 restart_needed: true,
+                hole: None,
             })
         }
         (Db::Postgres(pool), false) => {
@@ -416,6 +374,7 @@ async fn restore_db_file(
                 last_recorded_at: None,
                 safety_backup: safety,
                 restart_needed: true,
+                hole: None,
             })
         }
         _ => Err(BackupError::Config(format!(

@@ -178,6 +178,26 @@ pub async fn prune_remote(
                 target.delete_set(m).await?;
             }
         }
+        // Shipped segments that end before the oldest set kept serve no restore any more.
+        let oldest_kept = manifests
+            .iter()
+            .filter(|m| !expired.contains(&m.name))
+            .filter(|m| m.file(super::manifest::FileKind::Json).is_some())
+            .map(|m| m.last_position)
+            .min();
+        if let Some(floor) = oldest_kept {
+            let mut removed = 0;
+            for segment in super::segments::list(target).await? {
+                if segment.last <= floor {
+                    super::segments::delete(target, &segment).await?;
+                    removed += 1;
+                }
+            }
+            if removed > 0 {
+                tracing::info!(target_name = %target.name, removed, floor,
+                    "shipped segments older than the oldest set kept removed");
+            }
+        }
     }
     Ok(expired)
 }

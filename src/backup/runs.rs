@@ -115,8 +115,8 @@ pub async fn start(
     let now = Utc::now();
     // The lock comes first: a reaper that sees the record always sees it locked.
     let lock = RunLock::acquire(db, &id).await?;
-    let sql = "INSERT INTO backup_runs (id, kind, run_trigger, slot, started_at, status) \
-               VALUES ($1, $2, $3, $4, $5, 'running') ON CONFLICT (slot) DO NOTHING";
+    let sql = "INSERT INTO backup_runs (id, kind, run_trigger, slot, started_at, status, host) \
+               VALUES ($1, $2, $3, $4, $5, 'running', $6) ON CONFLICT (slot) DO NOTHING";
     let inserted = crate::on_pool!(db, pool => {
         sqlx::query(sql)
             .bind(&id)
@@ -124,6 +124,7 @@ pub async fn start(
             .bind(to_str(&trigger))
             .bind(slot)
             .bind(text(now))
+            .bind(host())
             .execute(pool)
             .await?
             .rows_affected()
@@ -273,4 +274,19 @@ pub async fn latest_success(db: &Db) -> Result<Option<BackupRun>> {
         "{SELECT} WHERE kind = 'backup' AND status = 'success' ORDER BY started_at DESC, id DESC LIMIT 1"
     );
     first(db, &sql, None).await
+}
+
+/// This server's name, as runs record it (`/etc/hostname`).
+pub fn host() -> String {
+    super::notify::gethostname()
+}
+
+/// The newest set a backup wrote, and the server that wrote it (unknown for runs recorded before
+/// servers were).
+pub async fn newest_set(db: &Db) -> Result<Option<(String, Option<String>)>> {
+    let sql = "SELECT name, host FROM backup_runs WHERE kind = 'backup' AND status = 'success' \
+               AND name IS NOT NULL ORDER BY started_at DESC, id DESC LIMIT 1";
+    let row: Option<(String, Option<String>)> =
+        crate::on_pool!(db, pool => sqlx::query_as(sql).fetch_optional(pool).await?);
+    Ok(row)
 }

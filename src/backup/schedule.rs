@@ -64,6 +64,8 @@ pub async fn spawn(app: App, settings: BackupSettings) -> Result<JobScheduler> {
         .start()
         .await
         .map_err(|e| BackupError::Schedule(e.to_string()))?;
+    // Between the nightly sets, new events go to the remote destinations within seconds.
+    super::shipping::spawn(app, &settings);
     Ok(scheduler)
 }
 
@@ -98,6 +100,16 @@ pub async fn run_scheduled(
     } else {
         LOCK_DRILL
     };
+    if kind == RunKind::Drill
+        && let Some((set, host)) = drill::needs_writer(&app.db, settings).await
+        && host != super::runs::host()
+    {
+        // Without a destination only the server that wrote the set holds it: it claims the drill
+        // first; this server takes the slot only if that one did not (and then says why it fails).
+        tracing::info!(%set, writer = %host, seconds = settings.drill_defer.as_secs(),
+            "the newest set is on another server: leaving the drill to it first");
+        tokio::time::sleep(settings.drill_defer).await;
+    }
     let Some(lock) = try_lock(&app.db, key).await? else {
         tracing::warn!(
             ?kind,
@@ -140,7 +152,7 @@ async fn run_claimed(
             run::run_recorded(app, settings, options, Some(started)).await?;
         }
         RunKind::Drill => {
-            let checks = drill::drill(settings).await;
+            let checks = drill::drill(&app.db, settings).await;
             let outcome = drill::outcome(&checks);
             if let Some(error) = &outcome.error {
                 tracing::error!(%error, "restore drill failed");

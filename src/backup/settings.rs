@@ -128,6 +128,13 @@ pub struct BackupSettings {
     pub pg_restore: PathBuf,
     /// How much of a JSON backup restores, verify and drills read (`BACKUP_RESTORE_MAX_*`).
     pub restore_limits: Limits,
+    /// How often `serve` ships new events to the remote destinations as segments
+    /// (`BACKUP_SHIP_INTERVAL_SECS`, 10 s; 0 turns shipping off). Only with remote copies on.
+    pub ship_interval: Option<std::time::Duration>,
+    /// Without destinations, how long a server that does not hold the newest set waits before it
+    /// takes the scheduled drill itself (`BACKUP_DRILL_DEFER_SECS`, 120 s): the server that wrote the
+    /// set claims it first.
+    pub drill_defer: std::time::Duration,
 }
 
 fn truthy(value: Option<&String>) -> bool {
@@ -182,6 +189,8 @@ impl BackupSettings {
             pg_dump: "pg_dump".into(),
             pg_restore: "pg_restore".into(),
             restore_limits: Limits::default(),
+            ship_interval: Some(std::time::Duration::from_secs(10)),
+            drill_defer: std::time::Duration::from_secs(120),
         }
     }
 
@@ -240,6 +249,21 @@ impl BackupSettings {
                         "BACKUP_RESTORE_MAX_LINE_KIB is too large: {kib:?}"
                     ))
                 })?;
+        }
+        if let Some(secs) = get("BACKUP_SHIP_INTERVAL_SECS") {
+            let secs: u64 = secs.trim().parse().map_err(|_| {
+                BackupError::Config(format!(
+                    "BACKUP_SHIP_INTERVAL_SECS is not a number of seconds: {secs:?}"
+                ))
+            })?;
+            s.ship_interval = (secs > 0).then(|| std::time::Duration::from_secs(secs));
+        }
+        if let Some(secs) = get("BACKUP_DRILL_DEFER_SECS") {
+            s.drill_defer = std::time::Duration::from_secs(secs.trim().parse().map_err(|_| {
+                BackupError::Config(format!(
+                    "BACKUP_DRILL_DEFER_SECS is not a number of seconds: {secs:?}"
+                ))
+            })?);
         }
         for destination in get("BACKUP_REMOTE_DESTINATION")
             .unwrap_or_default()

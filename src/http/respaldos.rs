@@ -3,7 +3,7 @@
 
 use arriendo_views::layout::Flash;
 use arriendo_views::pages::respaldos::{
-    self as views, Operacion, RespaldosPage, RunRow, SetFile, SetRow,
+    self as views, Envio, EnvioDestino, Operacion, RespaldosPage, RunRow, SetFile, SetRow,
 };
 use axum::Form;
 use axum::body::Body;
@@ -177,6 +177,32 @@ fn operacion(o: &overview::Overview, last_drill: Option<&BackupRun>) -> Operacio
         },
         last_drill: last_drill.map(run_row),
         same_disk: o.same_disk,
+        shipping: o.ship_interval_secs.map(|secs| Envio {
+            every: format!("cada {secs} s"),
+            destinations: o
+                .shipping
+                .iter()
+                .map(|lag| shipping_row(lag, secs))
+                .collect(),
+        }),
+    }
+}
+
+/// How shipping stands for one destination: up to date, behind (by how long and how many events),
+/// or failing. Behind by more than three intervals is a problem.
+fn shipping_row(lag: &crate::backup::shipping::Lag, interval: u64) -> EnvioDestino {
+    let state = match (&lag.error, lag.pending) {
+        (Some(e), _) => format!(
+            "falla el envío ({} eventos pendientes, el más antiguo de hace {} s): {e}",
+            lag.pending, lag.seconds
+        ),
+        (None, 0) => "al día".to_string(),
+        (None, n) => format!("retraso de {} s ({n} eventos por enviar)", lag.seconds),
+    };
+    EnvioDestino {
+        name: lag.target.clone(),
+        state,
+        problem: lag.error.is_some() || lag.seconds > 3 * interval as i64,
     }
 }
 

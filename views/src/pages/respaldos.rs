@@ -66,6 +66,25 @@ pub struct Operacion {
     pub last_drill: Option<RunRow>,
     /// Every copy is on the database's disk.
     pub same_disk: bool,
+    /// Continuous shipping of new events: `None` when off.
+    pub shipping: Option<Envio>,
+}
+
+/// Continuous shipping: how often, and how each destination stands.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Envio {
+    /// `cada 10 s`.
+    pub every: String,
+    pub destinations: Vec<EnvioDestino>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EnvioDestino {
+    pub name: String,
+    /// `al día`, `retraso de 35 s (12 eventos por enviar)`, or the failure.
+    pub state: String,
+    /// Failing, or behind by more than three intervals.
+    pub problem: bool,
 }
 
 pub struct RespaldosPage<'a> {
@@ -211,6 +230,26 @@ fn ops_section(o: &Operacion) -> Markup {
                     }
                     @if o.remote_enabled { (badge(Tone::Ok, "Copias externas activadas")) }
                     @else { (badge(Tone::Warning, "Copias externas desactivadas")) }
+                }
+            }
+            dt { "Envío continuo" }
+            dd {
+                @match &o.shipping {
+                    Some(envio) => {
+                        "Los eventos nuevos salen a los destinos externos " (envio.every) "."
+                        ul.stack {
+                            @for d in &envio.destinations {
+                                li {
+                                    strong { (d.name) } " "
+                                    @if d.problem { span.small.tone-danger { (d.state) } }
+                                    @else { span.muted.small { (d.state) } }
+                                }
+                            }
+                        }
+                    }
+                    None => {
+                        span.muted { "Desactivado: entre un respaldo y el siguiente, los eventos nuevos solo están en este servidor." }
+                    }
                 }
             }
             dt { "Cifrado" }
