@@ -112,10 +112,6 @@ async fn dashboard(State(app): State<App>, ctx: Ctx, uri: Uri) -> PageResult {
             })
         }),
     });
-    let chart = chart
-        .into_iter()
-        .map(|(m, c, p)| (format::month_short(m.year(), m.month()), c, p))
-        .collect();
     Ok(dashboard_page(
         &ctx.page,
         &Dashboard {

@@ -2,15 +2,15 @@
 //! one card per alert kind with its most urgent entries, the 12-month chart and the last backup.
 //! Everything here is plain data read from the read models (`rm_contracts`, `rm_alerts`).
 
-use arriendo_events::AlertDecision;
+use arriendo_events::{AlertDecision, YearMonth};
 use arriendo_projections::{Alert, AlertAction, AlertKind, Severity};
 use chrono::NaiveDate;
 use maud::{Markup, html};
 
 use crate::components::{
-    AlertCard, AlertEntry, Column, Field, Tone, alert_actions, alert_card, badge, card,
-    empty_state, month_chart, page_header, pagination, select_field, stat_tile, table_head,
-    table_wrap,
+    AlertCard, AlertEntry, ChartMonth, Column, Field, Tone, alert_actions, alert_card, badge, card,
+    chart, empty_state, month_chart_linked, page_header, pagination, select_field, stat_tile,
+    table_head, table_wrap,
 };
 use crate::pages::tareas::MyTasks;
 use crate::query::QueryString;
@@ -172,8 +172,8 @@ pub struct Dashboard {
     pub counts: InForceCounts,
     pub filters: AlertFilters,
     pub cards: Vec<KindSummary>,
-    /// (month label, contracts ending, pólizas expiring), 12 months from this one.
-    pub chart: Vec<(String, u32, u32)>,
+    /// (month, contracts ending, pólizas expiring), 12 months from this one.
+    pub chart: Vec<(YearMonth, u32, u32)>,
     pub last_backup: Option<BackupSummary>,
     /// The Respaldo alert, when the backups are late or failed.
     pub backup_alert: Option<AlertRow>,
@@ -343,6 +343,28 @@ fn backup_section(last: Option<&BackupSummary>, alert: Option<&AlertRow>) -> Mar
     )
 }
 
+/// The chart's months, each bar linking to the list of the contracts ending (`/contratos?vence=`)
+/// or the pólizas expiring (`/polizas?vence=`) that month, with the dashboard's `clase`: the list
+/// shows exactly the rows the bar counts.
+fn chart_months(d: &Dashboard) -> Vec<ChartMonth> {
+    d.chart
+        .iter()
+        .map(|(month, contracts, policies)| {
+            let mut q = QueryString::default().with("vence", &crate::query::month_value(*month));
+            if let Some(c) = &d.filters.clase {
+                q = q.with("clase", c);
+            }
+            ChartMonth {
+                label: format::month_short(month.year(), month.month()),
+                contracts: *contracts,
+                policies: *policies,
+                contracts_href: Some(format!("/contratos{}", q.href())),
+                policies_href: Some(format!("/polizas{}", q.href())),
+            }
+        })
+        .collect()
+}
+
 /// The dashboard page.
 pub fn dashboard_page(ctx: &PageContext, d: &Dashboard) -> Markup {
     let base = d.filters.query();
@@ -374,7 +396,7 @@ pub fn dashboard_page(ctx: &PageContext, d: &Dashboard) -> Markup {
         }
         section.section {
             div.grid-2 {
-                (card(Some("Próximos 12 meses"), month_chart(&d.chart)))
+                (card(Some("Próximos 12 meses"), month_chart_linked(chart::DEFAULT_TITLE, &chart_months(d))))
                 (backup_section(d.last_backup.as_ref(), d.backup_alert.as_ref()))
             }
         }
@@ -462,6 +484,10 @@ mod tests {
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default()
+    }
+
+    fn ym(y: i32, m: u32) -> YearMonth {
+        YearMonth::of(d(y, m, 1))
     }
 
     fn row(kind: AlertKind, severity: Severity, n: &str) -> AlertRow {
@@ -611,7 +637,7 @@ mod tests {
                     row(AlertKind::Vencimiento, Severity::Warning, "CT-002"),
                 ],
             }],
-            chart: vec![("mar 2026".into(), 2, 1), ("abr 2026".into(), 0, 3)],
+            chart: vec![(ym(2026, 3), 2, 1), (ym(2026, 4), 0, 3)],
             last_backup: Some(BackupSummary {
                 started_at: "19/03/2026 02:00".into(),
                 status: "exitoso".into(),
@@ -631,6 +657,9 @@ mod tests {
         assert!(html.contains("href=\"/alertas?clase=cliente&amp;tipo=vencimiento\""));
         assert!(html.contains("alert-card-danger"));
         assert!(html.contains("<svg"));
+        // Each bar leads to the list of what it counts, with the dashboard's filter.
+        assert!(html.contains("href=\"/contratos?vence=2026-03&amp;clase=cliente\""));
+        assert!(html.contains("href=\"/polizas?vence=2026-04&amp;clase=cliente\""));
         assert!(html.contains("19/03/2026 02:00"));
         assert!(html.contains("Los respaldos están al día."));
         assert!(html.contains("/contratos?estado=vigente&amp;modalidad=fijo&amp;clase=cliente"));
