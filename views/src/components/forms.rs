@@ -244,6 +244,7 @@ fn input(
             min=[extra.min]
             max=[extra.max]
             step=[extra.step]
+            pattern=[extra.pattern]
             data-money[extra.money];
     }
 }
@@ -253,6 +254,7 @@ struct InputExtra<'a> {
     min: Option<&'a str>,
     max: Option<&'a str>,
     step: Option<&'a str>,
+    pattern: Option<&'a str>,
     money: bool,
 }
 
@@ -309,7 +311,7 @@ pub fn number_field(f: &Field<'_>, min: Option<i64>, max: Option<i64>) -> Markup
         min: min.as_deref(),
         max: max.as_deref(),
         step: Some("1"),
-        money: false,
+        ..InputExtra::default()
     };
     wrapper(
         f,
@@ -318,14 +320,36 @@ pub fn number_field(f: &Field<'_>, min: Option<i64>, max: Option<i64>) -> Markup
     )
 }
 
-/// A date with the browser's date picker: `type="date"`; the value is ISO (`2025-12-31`,
-/// see [`crate::format::date_input`]).
+/// What a date field accepts, as its `pattern`: `31/12/2025`, `31-12-2025` or ISO `2025-12-31`
+/// (what the server's `parse_date` reads). No character classes: browsers compile patterns with
+/// the `v` flag, where `[/-]` is a syntax error.
+pub const DATE_PATTERN: &str = r"\d{1,2}/\d{1,2}/\d{4}|\d{1,2}-\d{1,2}-\d{4}|\d{4}-\d{2}-\d{2}";
+
+/// A date typed as `dd/mm/aaaa`, whatever the browser's language: a text input with a numeric
+/// keyboard, the format as placeholder and in the hint, and a `pattern` the browser checks before
+/// sending (the server parses it again). A stored value given as ISO (`2025-12-31`, from
+/// [`crate::format::date_input`]) is shown as `31/12/2025`. No script, no native picker: a native
+/// `type="date"` reads `mm/dd/yyyy` in an English browser.
 pub fn date_field(f: &Field<'_>) -> Markup {
-    wrapper(
-        f,
-        "field-date",
-        input(f, "date", None, InputExtra::default()),
-    )
+    let shown = chrono::NaiveDate::parse_from_str(f.value.trim(), "%Y-%m-%d")
+        .map(crate::format::date)
+        .unwrap_or_else(|_| f.value.to_string());
+    let hint = match f.hint {
+        Some(h) => format!("{h} Formato dd/mm/aaaa."),
+        None => "Formato dd/mm/aaaa.".to_string(),
+    };
+    let f = Field {
+        value: &shown,
+        hint: Some(&hint),
+        placeholder: f.placeholder.or(Some("dd/mm/aaaa")),
+        autocomplete: f.autocomplete.or(Some("off")),
+        ..*f
+    };
+    let extra = InputExtra {
+        pattern: Some(DATE_PATTERN),
+        ..InputExtra::default()
+    };
+    wrapper(&f, "field-date", input(&f, "text", Some("numeric"), extra))
 }
 
 /// A `<select>`; the option whose value equals the field's value is selected. With a
@@ -560,10 +584,23 @@ mod tests {
     }
 
     #[test]
-    fn date_field_uses_native_picker() {
+    fn date_fields_read_dd_mm_aaaa_in_any_browser_language() {
         let html = date_field(&Field::new("fecha_inicio", "Fecha de inicio").value("2025-01-31"))
             .into_string();
-        assert!(html.contains("type=\"date\" value=\"2025-01-31\""));
+        assert!(html.contains("type=\"text\" value=\"31/01/2025\" inputmode=\"numeric\""));
+        assert!(html.contains("placeholder=\"dd/mm/aaaa\""));
+        assert!(html.contains("Formato dd/mm/aaaa."));
+        assert!(html.contains("pattern=\"\\d{1,2}/\\d{1,2}/\\d{4}|"));
+        assert!(!html.contains("type=\"date\""));
+        // What the user typed comes back as typed; a hint of the page's own goes first.
+        let typed = date_field(
+            &Field::new("hasta", "Hasta")
+                .value("31/2/2025")
+                .hint("Opcional."),
+        )
+        .into_string();
+        assert!(typed.contains("value=\"31/2/2025\""));
+        assert!(typed.contains("Opcional. Formato dd/mm/aaaa."));
     }
 
     #[test]
