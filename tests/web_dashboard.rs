@@ -303,8 +303,8 @@ async fn chart_bars_lead_to_the_rows_they_count(engine: Engine) {
         let html = text(&gus, dashboard).await;
         for link in html.split("<a class=\"chart-link\" href=\"").skip(1) {
             let href = link[..link.find('"').unwrap()].replace("&amp;", "&");
-            let label = &link[link.find("aria-label=\"").unwrap() + 12..];
-            let label = &label[..label.find('"').unwrap()];
+            let label = &link[link.find("<title>").unwrap() + 7..];
+            let label = &label[..label.find("</title>").unwrap()];
             let counted: u64 = label[label.find(": ").unwrap() + 2..]
                 .split(' ')
                 .next()
