@@ -13,60 +13,12 @@
 
 use maud::{Markup, html};
 
-/// A validation message for one field (`field` is the input's `name`; empty for the whole form).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FieldError {
-    pub field: String,
-    pub message: String,
-}
-
-/// Every validation message of a submitted form.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct FormErrors {
-    errors: Vec<FieldError>,
-}
-
-impl FormErrors {
-    pub fn new() -> FormErrors {
-        FormErrors::default()
-    }
-
-    /// Adds a message for a field (use `""` for a message about the whole form).
-    pub fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
-        self.errors.push(FieldError {
-            field: field.into(),
-            message: message.into(),
-        });
-    }
-
-    /// The first message for a field.
-    pub fn get(&self, field: &str) -> Option<&str> {
-        self.errors
-            .iter()
-            .find(|e| e.field == field)
-            .map(|e| e.message.as_str())
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.errors.is_empty()
-    }
-
-    pub fn len(&self) -> usize {
-        self.errors.len()
-    }
-
-    pub fn iter(&self) -> impl Iterator<Item = &FieldError> {
-        self.errors.iter()
-    }
-}
-
-impl FromIterator<FieldError> for FormErrors {
-    fn from_iter<T: IntoIterator<Item = FieldError>>(iter: T) -> FormErrors {
-        FormErrors {
-            errors: iter.into_iter().collect(),
-        }
-    }
-}
+pub use super::form_actions::{
+    csrf_field, fieldset, form_actions, post_button, required_note, submit_button,
+};
+pub use super::form_errors::{
+    FieldError, FormErrors, error_summary, error_summary_with, labels, summary_line,
+};
 
 /// A `<select>` option: `(value, label)`.
 pub type SelectOption<'a> = (&'a str, &'a str);
@@ -412,113 +364,6 @@ pub fn textarea(f: &Field<'_>, rows: u32) -> Markup {
     )
 }
 
-/// The hidden CSRF token every POST form carries.
-pub fn csrf_field(token: &str) -> Markup {
-    html! { input type="hidden" name="csrf_token" value=(token); }
-}
-
-/// A primary submit button.
-pub fn submit_button(label: &str) -> Markup {
-    html! { button.btn.btn-primary type="submit" { (label) } }
-}
-
-/// The row of buttons at the end of a form: submit and an optional "Cancelar" link.
-pub fn form_actions(submit_label: &str, cancel_href: Option<&str>) -> Markup {
-    html! {
-        div.form-actions {
-            (submit_button(submit_label))
-            @if let Some(h) = cancel_href { a.btn.btn-secondary href=(h) { "Cancelar" } }
-        }
-    }
-}
-
-/// A button that POSTs to `action` with the CSRF token (approve, reject, delete…). With `confirm`,
-/// the script asks first (`form[data-confirm]`); without script it submits directly.
-/// `style` is a button class: `btn-primary`, `btn-secondary`, `btn-danger`.
-pub fn post_button(
-    action: &str,
-    csrf_token: &str,
-    label: &str,
-    style: &str,
-    confirm: Option<&str>,
-) -> Markup {
-    html! {
-        form.inline-form method="post" action=(action) data-confirm=[confirm] {
-            (csrf_field(csrf_token))
-            button class={ "btn " (style) } type="submit" { (label) }
-        }
-    }
-}
-
-/// A group of fields with a legend.
-pub fn fieldset(legend: &str, body: Markup) -> Markup {
-    html! {
-        fieldset.fieldset {
-            legend { (legend) }
-            div.fieldset-body { (body) }
-        }
-    }
-}
-
-/// The note that explains the `*` marker.
-pub fn required_note() -> Markup {
-    html! { p.required-note { "Los campos marcados con " span.req { "*" } " son obligatorios." } }
-}
-
-/// A box at the top of a form listing every error, each linking to its field. Renders nothing
-/// when there are no errors. Put it first in the form.
-pub fn error_summary(errors: &FormErrors) -> Markup {
-    error_summary_with(errors, |_| None)
-}
-
-/// Like [`error_summary`], each line led by its field's label, so the summary reads on its own:
-/// "Fecha de terminación: la fecha final debe ser posterior a la inicial."
-pub fn error_summary_with(errors: &FormErrors, label: impl Fn(&str) -> Option<String>) -> Markup {
-    html! {
-        @if !errors.is_empty() {
-            div.error-summary role="alert" aria-labelledby="resumen-errores" tabindex="-1" {
-                h2 #resumen-errores {
-                    @if errors.len() == 1 { "Hay un error en el formulario" }
-                    @else { "Hay " (errors.len()) " errores en el formulario" }
-                }
-                ul {
-                    @for e in errors.iter() {
-                        li {
-                            @if e.field.is_empty() { (e.message) }
-                            @else { a href={ "#" (field_id(&e.field)) } { (summary_line(label(&e.field).as_deref(), &e.message)) } }
-                        }
-                    }
-                }
-            }
-        }
-    }
-}
-
-/// The label of each field name of a form, for [`error_summary_with`]: `labels(POLIZA_LABELS)`.
-pub fn labels(table: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
-    move |name| {
-        table
-            .iter()
-            .find(|(field, _)| *field == name)
-            .map(|(_, label)| (*label).to_string())
-    }
-}
-
-/// `Label: message` with the message's first letter lowered (it continues the sentence).
-pub fn summary_line(label: Option<&str>, message: &str) -> String {
-    match label {
-        Some(label) => {
-            let mut chars = message.chars();
-            let rest: String = match chars.next() {
-                Some(first) => first.to_lowercase().chain(chars).collect(),
-                None => String::new(),
-            };
-            format!("{label}: {rest}")
-        }
-        None => message.to_string(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -659,61 +504,5 @@ mod tests {
     #[test]
     fn ids_are_sanitized() {
         assert_eq!(field_id("polizas[0].valor"), "campo-polizas-0--valor");
-    }
-
-    #[test]
-    fn csrf_and_summary() {
-        assert_eq!(
-            csrf_field("abc").into_string(),
-            "<input type=\"hidden\" name=\"csrf_token\" value=\"abc\">"
-        );
-        let mut errors = FormErrors::new();
-        errors.add("canon", "El canon es obligatorio.");
-        errors.add("", "Otro usuario modificó el contrato.");
-        let html = error_summary(&errors).into_string();
-        assert!(html.contains("Hay 2 errores en el formulario"));
-        assert!(html.contains("<a href=\"#campo-canon\">El canon es obligatorio.</a>"));
-        assert!(html.contains("<li>Otro usuario modificó el contrato.</li>"));
-        assert_eq!(error_summary(&FormErrors::new()).into_string(), "");
-        let labelled = error_summary_with(&errors, |name| {
-            (name == "canon").then(|| "Canon mensual".to_string())
-        })
-        .into_string();
-        assert!(
-            labelled
-                .contains("<a href=\"#campo-canon\">Canon mensual: el canon es obligatorio.</a>")
-        );
-        assert!(labelled.contains("<li>Otro usuario modificó el contrato.</li>"));
-    }
-
-    #[test]
-    fn post_button_carries_token_and_confirm() {
-        let html = post_button(
-            "/contratos/7/eliminar",
-            "tok",
-            "Eliminar",
-            "btn-danger",
-            Some("¿Eliminar el contrato C-007?"),
-        )
-        .into_string();
-        assert!(html.contains("method=\"post\" action=\"/contratos/7/eliminar\" data-confirm=\"¿Eliminar el contrato C-007?\""));
-        assert!(html.contains("name=\"csrf_token\" value=\"tok\""));
-        assert!(
-            html.contains("<button class=\"btn btn-danger\" type=\"submit\">Eliminar</button>")
-        );
-        let html = post_button("/x", "t", "Aprobar", "btn-primary", None).into_string();
-        assert!(!html.contains("data-confirm"));
-    }
-
-    #[test]
-    fn form_helpers() {
-        let html = form_actions("Guardar", Some("/contratos")).into_string();
-        assert!(
-            html.contains("<button class=\"btn btn-primary\" type=\"submit\">Guardar</button>")
-        );
-        assert!(html.contains("href=\"/contratos\">Cancelar"));
-        let html = fieldset("Pólizas requeridas", html! { p { "x" } }).into_string();
-        assert!(html.contains("<legend>Pólizas requeridas</legend>"));
-        assert!(required_note().into_string().contains("obligatorios"));
     }
 }

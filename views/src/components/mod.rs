@@ -5,6 +5,8 @@ pub mod alert_card;
 pub mod chart;
 pub mod detail;
 pub mod flash;
+pub mod form_actions;
+pub mod form_errors;
 pub mod forms;
 pub mod table;
 
