@@ -190,8 +190,8 @@ async fn an_event_shows_what_it_changed(engine: Engine) {
         "Corrección del preaviso pactado",
         "<dd>test</dd>",
         "terms.preaviso_days",
-        "<td>60</td>",
-        "<td>90</td>",
+        "<td data-label=\"Antes\">60</td>",
+        "<td data-label=\"Después\">90</td>",
         "&quot;request_id&quot;",
     ] {
         assert!(html.contains(text), "{text}\n{html}");
@@ -320,7 +320,7 @@ async fn the_contract_page_travels_in_time(engine: Engine) {
         "En vigor el 01/07/2026",
         "2 filas cambian entre las dos fechas.",
         "Canon del mes (calendario)",
-        "<td>$ 12.500.000</td><td>$ 14.000.000 (OS-1)</td>",
+        "<td data-label=\"En vigor el 01/03/2026\">$ 12.500.000</td><td data-label=\"En vigor el 01/07/2026\">$ 14.000.000 (OS-1)</td>",
     ] {
         assert!(compared.contains(text), "{text}\n{compared}");
     }

@@ -276,7 +276,7 @@ async fn the_history_and_the_log_export_and_agree(engine: Engine) {
         "en vigor el 2024-03-01",
         "Comparación",
         "Impresión",
-        "<td>aud</td>",
+        "<td data-label=\"Usuario\">aud</td>",
     ] {
         assert!(trail.contains(text), "{text}\n{trail}");
     }

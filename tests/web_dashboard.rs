@@ -275,3 +275,67 @@ async fn ten_thousand_contracts_stay_fast() {
     assert!(list.contains("CT-09999"));
     assert!(list.contains("Mostrando 1–1 de 1"));
 }
+
+/// The number after «de» in «Mostrando 1–3 de 3» (the whole list, over every page).
+fn listed_total(html: &str) -> u64 {
+    let Some(at) = html.find("Mostrando ") else {
+        assert!(html.contains("No hay "), "an empty list says so");
+        return 0;
+    };
+    let rest = &html[at..];
+    let rest = &rest[rest.find(" de ").unwrap() + 4..];
+    let digits: String = rest
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '.')
+        .filter(char::is_ascii_digit)
+        .collect();
+    digits.parse().unwrap()
+}
+
+/// Each bar of the 12-month chart links to the list of what it counts: following the link shows
+/// exactly as many contracts (or pólizas) as the bar says, with and without the dashboard's `clase`.
+async fn chart_bars_lead_to_the_rows_they_count(engine: Engine) {
+    let web = demo_web_on(engine).await;
+    web.add_user("gus-gestor", Role::Gestor).await;
+    let gus = web.logged_in("gus-gestor").await;
+    let mut followed = 0;
+    for dashboard in ["/", "/?clase=cliente", "/?clase=proveedor"] {
+        let html = text(&gus, dashboard).await;
+        for link in html.split("<a class=\"chart-link\" href=\"").skip(1) {
+            let href = link[..link.find('"').unwrap()].replace("&amp;", "&");
+            let label = &link[link.find("<title>").unwrap() + 7..];
+            let label = &label[..label.find("</title>").unwrap()];
+            let counted: u64 = label[label.find(": ").unwrap() + 2..]
+                .split(' ')
+                .next()
+                .unwrap()
+                .replace('.', "")
+                .parse()
+                .unwrap();
+            let list = text(&gus, &href).await;
+            assert_eq!(
+                listed_total(&list),
+                counted,
+                "{dashboard}: {label} → {href}"
+            );
+            if counted <= 25 {
+                let body = &list[list.find("<tbody>").unwrap()..];
+                assert_eq!(
+                    body.matches("<tr>").count() as u64,
+                    counted,
+                    "{label}: rows on the page"
+                );
+            }
+            assert!(list.contains("Quitar el mes"), "the list says which month");
+            followed += 1;
+        }
+    }
+    assert!(
+        followed >= 6,
+        "the demo has bars of both kinds ({followed})"
+    );
+}
+both_engines!(
+    chart_bars_lead_to_the_rows_they_count,
+    super::chart_bars_lead_to_the_rows_they_count
+);

@@ -147,7 +147,10 @@ async fn five_mistakes_in_one_round(engine: Engine) {
             "{field} beside"
         );
     }
-    assert!(html.contains("value=\"2026-12-15\""), "input kept");
+    assert!(
+        html.contains("value=\"15/12/2026\""),
+        "input kept, shown as dd/mm/aaaa"
+    );
 
     // The end left blank is computed from start + duration and shown.
     let fields = form_fields("CT-2", &tenant, &local, d(2027, 1, 1), "12", "");
@@ -163,7 +166,7 @@ async fn five_mistakes_in_one_round(engine: Engine) {
     let mut again = form_fields("CT-3", &tenant, "", d(2027, 1, 1), "6", "");
     set(&mut again, "canon", "");
     let html = page(gus.post("/contratos", &pairs(&again)).await, 422).await;
-    assert!(html.contains("value=\"2027-06-30\""), "computed end shown");
+    assert!(html.contains("value=\"30/06/2027\""), "computed end shown");
     assert!(html.contains("Canon mensual o mínimo garantizado: indique el canon mensual."));
 
     // Editing checks the same rules in one round (its own term does not count as a lease).
@@ -522,3 +525,38 @@ async fn terms_version(app: &arriendo::App, id: &str) -> String {
         .of(arriendo_events::ContratoPart::Terms)
         .to_string()
 }
+
+/// Issue 16 item 8: date fields read dd/mm/aaaa in any browser language, so the server takes the
+/// dates as a person types them (`31/12/2026`, `1/2/2026`) and the edit form shows them back the same way.
+async fn dates_typed_as_dd_mm_aaaa(engine: Engine) {
+    let web = Web::start(engine).await;
+    web.add_user("gus", Role::Gestor).await;
+    let tenant = tenant(&web.app, "900123456-8", "Café Andino S.A.S.")
+        .await
+        .to_string();
+    let local = local(&web.app, "Local 12").await.to_string();
+    web.app.projector.catch_up().await.unwrap();
+    let gus = web.logged_in("gus").await;
+    let mut fields = form_fields("CT-DMY", &tenant, &local, d(2026, 2, 1), "11", "31/12/2026");
+    set(&mut fields, "fecha_firma", "15/01/2026");
+    set(&mut fields, "fecha_inicio", "1/2/2026");
+    let id = created(&gus, &fields).await;
+    let page = gus
+        .get(&format!("/contratos/{id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("01/02/2026"), "start");
+    assert!(page.contains("31/12/2026"), "end");
+    let edit = gus
+        .get(&format!("/contratos/{id}/editar"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(edit.contains("value=\"01/02/2026\""), "shown as dd/mm/aaaa");
+    assert!(edit.contains("placeholder=\"dd/mm/aaaa\""));
+    assert!(!edit.contains("type=\"date\""));
+}
+both_engines!(dates_typed_as_dd_mm_aaaa, super::dates_typed_as_dd_mm_aaaa);

@@ -160,7 +160,7 @@ async fn every_list_exports_what_its_pages_list(engine: Engine) {
         "Pólizas",
         "Informes de ventas",
         "tipo=preaviso",
-        "<td>gus</td>",
+        "<td data-label=\"Usuario\">gus</td>",
     ] {
         assert!(trail.contains(text), "{text}");
     }

@@ -34,6 +34,18 @@ pub fn local_time(at: &str) -> String {
         .unwrap_or_else(|_| at.to_string())
 }
 
+/// An RFC 3339 time as Bogotá time with seconds, `01/12/2026 10:15:42`: where the order of close
+/// events matters (backups, the access log, the audit).
+pub fn local_time_seconds(at: &str) -> String {
+    DateTime::parse_from_rfc3339(at)
+        .map(|t| {
+            t.with_timezone(&chrono_tz::America::Bogota)
+                .format("%d/%m/%Y %H:%M:%S")
+                .to_string()
+        })
+        .unwrap_or_else(|_| at.to_string())
+}
+
 pub(super) fn bogota(at: DateTime<Utc>) -> String {
     at.with_timezone(&chrono_tz::America::Bogota)
         .format("%d/%m/%Y %H:%M")

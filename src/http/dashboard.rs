@@ -93,7 +93,7 @@ async fn dashboard(State(app): State<App>, ctx: Ctx, uri: Uri) -> PageResult {
         });
     }
     let last_backup = last.map(|run| BackupSummary {
-        started_at: super::auth::local_time(&run.started_at.to_rfc3339()),
+        started_at: super::auth::local_time_seconds(&run.started_at.to_rfc3339()),
         status: match run.status {
             RunStatus::Success => "exitoso",
             RunStatus::Failed => "fallido",
@@ -105,17 +105,17 @@ async fn dashboard(State(app): State<App>, ctx: Ctx, uri: Uri) -> PageResult {
         detail: run.error.clone().or_else(|| {
             run.total_bytes.map(|b| {
                 format!(
-                    "{} KB, {} eventos",
-                    format::thousands(u64::try_from(b / 1024).unwrap_or(0)),
-                    run.event_count.unwrap_or(0)
+                    "{}, {}",
+                    arriendo_events::format_size(u64::try_from(b).unwrap_or(0)),
+                    format::count_noun(
+                        u64::try_from(run.event_count.unwrap_or(0)).unwrap_or(0),
+                        "evento",
+                        "eventos"
+                    )
                 )
             })
         }),
     });
-    let chart = chart
-        .into_iter()
-        .map(|(m, c, p)| (format::month_short(m.year(), m.month()), c, p))
-        .collect();
     Ok(dashboard_page(
         &ctx.page,
         &Dashboard {

@@ -187,6 +187,8 @@ pub struct PolizaQuery {
     cumplimiento: String,
     contrato: String,
     tipo: String,
+    vence: String,
+    clase: String,
 }
 
 async fn polizas(
@@ -202,6 +204,8 @@ async fn polizas(
         cumplimiento: q.cumplimiento,
         contrato: q.contrato,
         tipo: q.tipo,
+        vence: q.vence,
+        clase: q.clase,
     };
     let db = app.db.clone();
     let pages: Pages = Box::new(move |page| {

@@ -14,13 +14,12 @@ use futures::StreamExt;
 use serde::Deserialize;
 use tokio::io::AsyncReadExt;
 
-use super::auth::local_time;
+use super::auth::local_time_seconds;
 use super::page_error::{OrServerError, PageError, PageResult};
 use super::respuestas::{done, server_error};
 use super::security::{Access, Ctx, RequireAdmin, Route};
 use crate::app::App;
 use crate::backup::manifest::{self, FileKind, Manifest, ManifestFile};
-use crate::backup::notify::human_size;
 use crate::backup::runs::{self, BackupRun, RunKind, RunStatus, Trigger};
 use crate::backup::{BackupOptions, BackupSettings};
 use crate::backup::{naming, overview};
@@ -42,7 +41,7 @@ fn run_row(run: &BackupRun) -> RunRow {
         RunStatus::Interrupted => "interrupted",
     };
     RunRow {
-        started: local_time(&run.started_at.to_rfc3339()),
+        started: local_time_seconds(&run.started_at.to_rfc3339()),
         kind: match run.kind {
             RunKind::Backup => "Respaldo",
             RunKind::Drill => "Simulacro de restauración",
@@ -56,7 +55,7 @@ fn run_row(run: &BackupRun) -> RunRow {
         .to_string(),
         status: status.to_string(),
         name: run.name.clone(),
-        size: run.total_bytes.map(human_size),
+        size: run.total_bytes.map(size),
         events: run.event_count,
         duration: run.duration().map(|d| {
             let secs = d.num_seconds().max(0);
@@ -73,7 +72,7 @@ fn run_row(run: &BackupRun) -> RunRow {
 fn set_row(m: &Manifest) -> SetRow {
     SetRow {
         name: m.name.clone(),
-        created: local_time(&m.created_at.to_rfc3339()),
+        created: local_time_seconds(&m.created_at.to_rfc3339()),
         events: m.event_count,
         files: m
             .files
@@ -85,10 +84,15 @@ fn set_row(m: &Manifest) -> SetRow {
                     FileKind::Db => "Base de datos",
                 }
                 .to_string(),
-                size: human_size(i64::try_from(f.size).unwrap_or(i64::MAX)),
+                size: arriendo_events::format_size(f.size),
             })
             .collect(),
     }
+}
+
+/// A size in bytes as every page shows one (`arriendo_events::format_size`: `850 KB`, `1,5 MB`).
+fn size(bytes: i64) -> String {
+    arriendo_events::format_size(u64::try_from(bytes).unwrap_or(0))
 }
 
 /// Marks runs left "running" by a dead process, so they neither show as running nor block a new one.

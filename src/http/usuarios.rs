@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use super::auth::local_time;
+use super::auth::{local_time, local_time_seconds};
 use super::page_error::{OrServerError, PageResult};
 use super::security::{Access, Ctx, RequireAdmin, Route, push_flash};
 use crate::app::App;
@@ -337,7 +337,7 @@ async fn access_log(
     let attempts: Vec<AttemptItem> = attempts
         .into_iter()
         .map(|a| AttemptItem {
-            at: local_time(&a.at),
+            at: local_time_seconds(&a.at),
             outcome_label: outcome_label(&a.outcome),
             username: a.username,
             ip: a.ip,

@@ -55,6 +55,16 @@ pub async fn list(db: &Db, f: &ContractFilters) -> Result<(Vec<ContractListRow>,
             filters.add(clause, vec![Bind::Text(value.clone())]);
         }
     }
+    if let Some(month) = f.vence {
+        // What the dashboard chart's bar counts: not terminated, ending in the month.
+        filters.add(
+            "status <> 'terminado' AND end_date >= ? AND end_date <= ?",
+            vec![
+                Bind::Text(month.first_day().format("%Y-%m-%d").to_string()),
+                Bind::Text(month.last_day().format("%Y-%m-%d").to_string()),
+            ],
+        );
+    }
     let dir = match f.sort.dir {
         SortDir::Asc => "ASC",
         SortDir::Desc => "DESC",

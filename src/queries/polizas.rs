@@ -73,6 +73,20 @@ pub async fn list(
     } else if filters.tipo == "otra" {
         f.add(&format!("kind NOT IN {KNOWN_KINDS}"), vec![]);
     }
+    if let Some(month) = filters.month() {
+        // What the dashboard chart's bar counts (see `queries::dashboard::monthly_chart`).
+        f.add(
+            "status <> 'cancelada' AND contract_status NOT IN ('eliminado', 'terminado') \
+             AND effective_expiry >= ? AND effective_expiry <= ?",
+            vec![
+                Bind::Text(month.first_day().format("%Y-%m-%d").to_string()),
+                Bind::Text(month.last_day().format("%Y-%m-%d").to_string()),
+            ],
+        );
+    }
+    if matches!(filters.clase.as_str(), "cliente" | "proveedor") {
+        f.add("contract_kind = ?", vec![Bind::Text(filters.clase.clone())]);
+    }
     let (limit, offset) = limit_offset(page);
     let sql = format!(
         "SELECT id, contract_id, contract_number, tercero_name, kind, number, insurer, insured_value, \

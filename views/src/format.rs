@@ -19,6 +19,16 @@ pub fn thousands(value: u64) -> String {
     out
 }
 
+/// A count and its noun, singular for exactly one: `1 contrato`, `0 contratos`, `1.204 contratos`.
+/// The one way the UI says how many of something there are (`count_noun(n, "contrato", "contratos")`).
+pub fn count_noun(count: u64, one: &str, many: &str) -> String {
+    if count == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{} {many}", thousands(count))
+    }
+}
+
 /// Whole pesos as es-CO money: `$ 1.234.567`; negatives `-$ 1.234.567`.
 pub fn money(pesos: i64) -> String {
     let grouped = thousands(pesos.unsigned_abs());
@@ -123,6 +133,11 @@ pub fn month_short(year: i32, month: u32) -> String {
     let name = month_name(month);
     let short: String = name.chars().take(3).collect();
     format!("{short} {year}")
+}
+
+/// A month in words: `marzo de 2026`.
+pub fn month_long(year: i32, month: u32) -> String {
+    format!("{} de {year}", month_name(month))
 }
 
 /// A long date: `31 de diciembre de 2025`.

@@ -138,6 +138,21 @@ fn decode(text: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// `AAAA-MM` (the month filters of the lists: `vence=2026-03`) as a month; anything else is no
+/// filter.
+pub fn month_param(text: &str) -> Option<arriendo_events::YearMonth> {
+    let (year, month) = text.trim().split_once('-')?;
+    if year.len() != 4 || month.len() != 2 {
+        return None;
+    }
+    arriendo_events::YearMonth::new(year.parse().ok()?, month.parse().ok()?).ok()
+}
+
+/// A month as the lists' month filter reads it: `2026-03`.
+pub fn month_value(month: arriendo_events::YearMonth) -> String {
+    format!("{:04}-{:02}", month.year(), month.month())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -169,5 +184,14 @@ mod tests {
     fn encodes_reserved_characters() {
         let q = QueryString::from_pairs([("q", "a&b=c/d?")]);
         assert_eq!(q.encoded(), "q=a%26b%3Dc%2Fd%3F");
+    }
+
+    #[test]
+    fn month_filters_read_aaaa_mm() {
+        let m = month_param("2026-03").map(month_value);
+        assert_eq!(m.as_deref(), Some("2026-03"));
+        for bad in ["", "2026-3", "2026-13", "26-03", "2026-0x", "marzo"] {
+            assert!(month_param(bad).is_none(), "{bad}");
+        }
     }
 }

@@ -67,6 +67,8 @@ pub struct ListQuery {
     cumplimiento: String,
     contrato: String,
     tipo: String,
+    vence: String,
+    clase: String,
     pagina: Option<String>,
 }
 
@@ -82,6 +84,8 @@ async fn list(
         cumplimiento: query.cumplimiento,
         contrato: query.contrato,
         tipo: query.tipo,
+        vence: query.vence,
+        clase: query.clase,
     };
     let contract_number = if filters.contrato.is_empty() {
         None

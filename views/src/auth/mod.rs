@@ -3,6 +3,7 @@
 
 use maud::{Markup, html};
 
+use crate::components::table_wrap;
 use crate::layout::{PageContext, page};
 
 fn csrf(ctx: &PageContext) -> Markup {
@@ -170,9 +171,8 @@ pub fn users_page(ctx: &PageContext, view: &UsersView) -> Markup {
                     p { "Se muestra solo esta vez. Entréguela por un canal seguro y pida que la cambie al ingresar." }
                 }
             }
-            div.table-wrap { table.data-table {
-                caption { "Cuentas" }
-                thead { tr { th { "Usuario" } th { "Rol" } th { "Estado" } th { "Creado" } th { "Contraseña cambiada" } th { "Acciones" } } }
+            h2 { "Cuentas" }
+            (table_wrap("Cuentas", html! { thead { tr { th scope="col" { "Usuario" } th scope="col" { "Rol" } th scope="col" { "Estado" } th scope="col" { "Creado" } th scope="col" { "Contraseña cambiada" } th scope="col" { "Acciones" } } } }, html! {
                 tbody {
                     @for user in &view.users {
                         @let base = format!("/usuarios/{}", user.username);
@@ -205,7 +205,7 @@ pub fn users_page(ctx: &PageContext, view: &UsersView) -> Markup {
                         }
                     }
                 }
-            } }
+            }))
             h2 { "Crear usuario" }
             form.form method="post" action="/usuarios" {
                 (csrf(ctx))
@@ -263,8 +263,7 @@ pub fn access_page(
             @if lockouts.is_empty() {
                 p.empty-state { "No hay bloqueos vigentes." }
             } @else {
-                div.table-wrap { table.data-table {
-                    thead { tr { th { "Usuario" } th { "IP" } th { "Intentos fallidos" } th { "Bloqueado hasta" } th { "Acción" } } }
+                (table_wrap("Bloqueos vigentes", html! { thead { tr { th scope="col" { "Usuario" } th scope="col" { "IP" } th scope="col" { "Intentos fallidos" } th scope="col" { "Bloqueado hasta" } th scope="col" { "Acción" } } } }, html! {
                     tbody {
                         @for lock in lockouts {
                             tr {
@@ -281,14 +280,13 @@ pub fn access_page(
                             }
                         }
                     }
-                } }
+                }))
             }
             h2 { "Últimos intentos de ingreso" }
             @if attempts.is_empty() {
                 p.empty-state { "Todavía no hay intentos registrados." }
             } @else {
-                div.table-wrap { table.data-table {
-                    thead { tr { th { "Fecha y hora" } th { "Usuario" } th { "IP" } th { "Navegador" } th { "Resultado" } } }
+                (table_wrap("Últimos intentos de ingreso", html! { thead { tr { th scope="col" { "Fecha y hora" } th scope="col" { "Usuario" } th scope="col" { "IP" } th scope="col" { "Navegador" } th scope="col" { "Resultado" } } } }, html! {
                     tbody {
                         @for attempt in attempts {
                             tr {
@@ -300,7 +298,7 @@ pub fn access_page(
                             }
                         }
                     }
-                } }
+                }))
             }
         },
     )

@@ -77,7 +77,7 @@ pub fn alert_card(card: &AlertCard<'_>) -> Markup {
             header.alert-card-header {
                 h2.alert-card-title id=(heading_id) { (card.title) }
                 span class={ "alert-count count-" (tone.class()) }
-                    aria-label=(format!("{} {}", card.count, if card.count == 1 { "alerta" } else { "alertas" })) {
+                    aria-label=(crate::format::count_noun(card.count as u64, "alerta", "alertas")) {
                     (format::thousands(card.count as u64))
                 }
             }

@@ -13,60 +13,12 @@
 
 use maud::{Markup, html};
 
-/// A validation message for one field (`field` is the input's `name`; empty for the whole form).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FieldError {
-    pub field: String,
-    pub message: String,
-}
-
-/// Every validation message of a submitted form.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct FormErrors {
-    errors: Vec<FieldError>,
-}
-
-impl FormErrors {
-    pub fn new() -> FormErrors {
-        FormErrors::default()
-    }
-
-    /// Adds a message for a field (use `""` for a message about the whole form).
-    pub fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
-        self.errors.push(FieldError {
-            field: field.into(),
-            message: message.into(),
-        });
-    }
-
-    /// The first message for a field.
-    pub fn get(&self, field: &str) -> Option<&str> {
-        self.errors
-            .iter()
-            .find(|e| e.field == field)
-            .map(|e| e.message.as_str())
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.errors.is_empty()
-    }
-
-    pub fn len(&self) -> usize {
-        self.errors.len()
-    }
-
-    pub fn iter(&self) -> impl Iterator<Item = &FieldError> {
-        self.errors.iter()
-    }
-}
-
-impl FromIterator<FieldError> for FormErrors {
-    fn from_iter<T: IntoIterator<Item = FieldError>>(iter: T) -> FormErrors {
-        FormErrors {
-            errors: iter.into_iter().collect(),
-        }
-    }
-}
+pub use super::form_actions::{
+    csrf_field, fieldset, form_actions, post_button, required_note, submit_button,
+};
+pub use super::form_errors::{
+    FieldError, FormErrors, error_summary, error_summary_with, labels, summary_line,
+};
 
 /// A `<select>` option: `(value, label)`.
 pub type SelectOption<'a> = (&'a str, &'a str);
@@ -244,6 +196,7 @@ fn input(
             min=[extra.min]
             max=[extra.max]
             step=[extra.step]
+            pattern=[extra.pattern]
             data-money[extra.money];
     }
 }
@@ -253,6 +206,7 @@ struct InputExtra<'a> {
     min: Option<&'a str>,
     max: Option<&'a str>,
     step: Option<&'a str>,
+    pattern: Option<&'a str>,
     money: bool,
 }
 
@@ -309,7 +263,7 @@ pub fn number_field(f: &Field<'_>, min: Option<i64>, max: Option<i64>) -> Markup
         min: min.as_deref(),
         max: max.as_deref(),
         step: Some("1"),
-        money: false,
+        ..InputExtra::default()
     };
     wrapper(
         f,
@@ -318,14 +272,36 @@ pub fn number_field(f: &Field<'_>, min: Option<i64>, max: Option<i64>) -> Markup
     )
 }
 
-/// A date with the browser's date picker: `type="date"`; the value is ISO (`2025-12-31`,
-/// see [`crate::format::date_input`]).
+/// What a date field accepts, as its `pattern`: `31/12/2025`, `31-12-2025` or ISO `2025-12-31`
+/// (what the server's `parse_date` reads). No character classes: browsers compile patterns with
+/// the `v` flag, where `[/-]` is a syntax error.
+pub const DATE_PATTERN: &str = r"\d{1,2}/\d{1,2}/\d{4}|\d{1,2}-\d{1,2}-\d{4}|\d{4}-\d{2}-\d{2}";
+
+/// A date typed as `dd/mm/aaaa`, whatever the browser's language: a text input with a numeric
+/// keyboard, the format as placeholder and in the hint, and a `pattern` the browser checks before
+/// sending (the server parses it again). A stored value given as ISO (`2025-12-31`, from
+/// [`crate::format::date_input`]) is shown as `31/12/2025`. No script, no native picker: a native
+/// `type="date"` reads `mm/dd/yyyy` in an English browser.
 pub fn date_field(f: &Field<'_>) -> Markup {
-    wrapper(
-        f,
-        "field-date",
-        input(f, "date", None, InputExtra::default()),
-    )
+    let shown = chrono::NaiveDate::parse_from_str(f.value.trim(), "%Y-%m-%d")
+        .map(crate::format::date)
+        .unwrap_or_else(|_| f.value.to_string());
+    let hint = match f.hint {
+        Some(h) => format!("{h} Formato dd/mm/aaaa."),
+        None => "Formato dd/mm/aaaa.".to_string(),
+    };
+    let f = Field {
+        value: &shown,
+        hint: Some(&hint),
+        placeholder: f.placeholder.or(Some("dd/mm/aaaa")),
+        autocomplete: f.autocomplete.or(Some("off")),
+        ..*f
+    };
+    let extra = InputExtra {
+        pattern: Some(DATE_PATTERN),
+        ..InputExtra::default()
+    };
+    wrapper(&f, "field-date", input(&f, "text", Some("numeric"), extra))
 }
 
 /// A `<select>`; the option whose value equals the field's value is selected. With a
@@ -386,113 +362,6 @@ pub fn textarea(f: &Field<'_>, rows: u32) -> Markup {
                 readonly[f.readonly] { (f.value) }
         },
     )
-}
-
-/// The hidden CSRF token every POST form carries.
-pub fn csrf_field(token: &str) -> Markup {
-    html! { input type="hidden" name="csrf_token" value=(token); }
-}
-
-/// A primary submit button.
-pub fn submit_button(label: &str) -> Markup {
-    html! { button.btn.btn-primary type="submit" { (label) } }
-}
-
-/// The row of buttons at the end of a form: submit and an optional "Cancelar" link.
-pub fn form_actions(submit_label: &str, cancel_href: Option<&str>) -> Markup {
-    html! {
-        div.form-actions {
-            (submit_button(submit_label))
-            @if let Some(h) = cancel_href { a.btn.btn-secondary href=(h) { "Cancelar" } }
-        }
-    }
-}
-
-/// A button that POSTs to `action` with the CSRF token (approve, reject, delete…). With `confirm`,
-/// the script asks first (`form[data-confirm]`); without script it submits directly.
-/// `style` is a button class: `btn-primary`, `btn-secondary`, `btn-danger`.
-pub fn post_button(
-    action: &str,
-    csrf_token: &str,
-    label: &str,
-    style: &str,
-    confirm: Option<&str>,
-) -> Markup {
-    html! {
-        form.inline-form method="post" action=(action) data-confirm=[confirm] {
-            (csrf_field(csrf_token))
-            button class={ "btn " (style) } type="submit" { (label) }
-        }
-    }
-}
-
-/// A group of fields with a legend.
-pub fn fieldset(legend: &str, body: Markup) -> Markup {
-    html! {
-        fieldset.fieldset {
-            legend { (legend) }
-            div.fieldset-body { (body) }
-        }
-    }
-}
-
-/// The note that explains the `*` marker.
-pub fn required_note() -> Markup {
-    html! { p.required-note { "Los campos marcados con " span.req { "*" } " son obligatorios." } }
-}
-
-/// A box at the top of a form listing every error, each linking to its field. Renders nothing
-/// when there are no errors. Put it first in the form.
-pub fn error_summary(errors: &FormErrors) -> Markup {
-    error_summary_with(errors, |_| None)
-}
-
-/// Like [`error_summary`], each line led by its field's label, so the summary reads on its own:
-/// "Fecha de terminación: la fecha final debe ser posterior a la inicial."
-pub fn error_summary_with(errors: &FormErrors, label: impl Fn(&str) -> Option<String>) -> Markup {
-    html! {
-        @if !errors.is_empty() {
-            div.error-summary role="alert" aria-labelledby="resumen-errores" tabindex="-1" {
-                h2 #resumen-errores {
-                    @if errors.len() == 1 { "Hay un error en el formulario" }
-                    @else { "Hay " (errors.len()) " errores en el formulario" }
-                }
-                ul {
-                    @for e in errors.iter() {
-                        li {
-                            @if e.field.is_empty() { (e.message) }
-                            @else { a href={ "#" (field_id(&e.field)) } { (summary_line(label(&e.field).as_deref(), &e.message)) } }
-                        }
-                    }
-                }
-            }
-        }
-    }
-}
-
-/// The label of each field name of a form, for [`error_summary_with`]: `labels(POLIZA_LABELS)`.
-pub fn labels(table: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
-    move |name| {
-        table
-            .iter()
-            .find(|(field, _)| *field == name)
-            .map(|(_, label)| (*label).to_string())
-    }
-}
-
-/// `Label: message` with the message's first letter lowered (it continues the sentence).
-pub fn summary_line(label: Option<&str>, message: &str) -> String {
-    match label {
-        Some(label) => {
-            let mut chars = message.chars();
-            let rest: String = match chars.next() {
-                Some(first) => first.to_lowercase().chain(chars).collect(),
-                None => String::new(),
-            };
-            format!("{label}: {rest}")
-        }
-        None => message.to_string(),
-    }
 }
 
 #[cfg(test)]
@@ -560,10 +429,23 @@ mod tests {
     }
 
     #[test]
-    fn date_field_uses_native_picker() {
+    fn date_fields_read_dd_mm_aaaa_in_any_browser_language() {
         let html = date_field(&Field::new("fecha_inicio", "Fecha de inicio").value("2025-01-31"))
             .into_string();
-        assert!(html.contains("type=\"date\" value=\"2025-01-31\""));
+        assert!(html.contains("type=\"text\" value=\"31/01/2025\" inputmode=\"numeric\""));
+        assert!(html.contains("placeholder=\"dd/mm/aaaa\""));
+        assert!(html.contains("Formato dd/mm/aaaa."));
+        assert!(html.contains("pattern=\"\\d{1,2}/\\d{1,2}/\\d{4}|"));
+        assert!(!html.contains("type=\"date\""));
+        // What the user typed comes back as typed; a hint of the page's own goes first.
+        let typed = date_field(
+            &Field::new("hasta", "Hasta")
+                .value("31/2/2025")
+                .hint("Opcional."),
+        )
+        .into_string();
+        assert!(typed.contains("value=\"31/2/2025\""));
+        assert!(typed.contains("Opcional. Formato dd/mm/aaaa."));
     }
 
     #[test]
@@ -622,61 +504,5 @@ mod tests {
     #[test]
     fn ids_are_sanitized() {
         assert_eq!(field_id("polizas[0].valor"), "campo-polizas-0--valor");
-    }
-
-    #[test]
-    fn csrf_and_summary() {
-        assert_eq!(
-            csrf_field("abc").into_string(),
-            "<input type=\"hidden\" name=\"csrf_token\" value=\"abc\">"
-        );
-        let mut errors = FormErrors::new();
-        errors.add("canon", "El canon es obligatorio.");
-        errors.add("", "Otro usuario modificó el contrato.");
-        let html = error_summary(&errors).into_string();
-        assert!(html.contains("Hay 2 errores en el formulario"));
-        assert!(html.contains("<a href=\"#campo-canon\">El canon es obligatorio.</a>"));
-        assert!(html.contains("<li>Otro usuario modificó el contrato.</li>"));
-        assert_eq!(error_summary(&FormErrors::new()).into_string(), "");
-        let labelled = error_summary_with(&errors, |name| {
-            (name == "canon").then(|| "Canon mensual".to_string())
-        })
-        .into_string();
-        assert!(
-            labelled
-                .contains("<a href=\"#campo-canon\">Canon mensual: el canon es obligatorio.</a>")
-        );
-        assert!(labelled.contains("<li>Otro usuario modificó el contrato.</li>"));
-    }
-
-    #[test]
-    fn post_button_carries_token_and_confirm() {
-        let html = post_button(
-            "/contratos/7/eliminar",
-            "tok",
-            "Eliminar",
-            "btn-danger",
-            Some("¿Eliminar el contrato C-007?"),
-        )
-        .into_string();
-        assert!(html.contains("method=\"post\" action=\"/contratos/7/eliminar\" data-confirm=\"¿Eliminar el contrato C-007?\""));
-        assert!(html.contains("name=\"csrf_token\" value=\"tok\""));
-        assert!(
-            html.contains("<button class=\"btn btn-danger\" type=\"submit\">Eliminar</button>")
-        );
-        let html = post_button("/x", "t", "Aprobar", "btn-primary", None).into_string();
-        assert!(!html.contains("data-confirm"));
-    }
-
-    #[test]
-    fn form_helpers() {
-        let html = form_actions("Guardar", Some("/contratos")).into_string();
-        assert!(
-            html.contains("<button class=\"btn btn-primary\" type=\"submit\">Guardar</button>")
-        );
-        assert!(html.contains("href=\"/contratos\">Cancelar"));
-        let html = fieldset("Pólizas requeridas", html! { p { "x" } }).into_string();
-        assert!(html.contains("<legend>Pólizas requeridas</legend>"));
-        assert!(required_note().into_string().contains("obligatorios"));
     }
 }

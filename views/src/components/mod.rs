@@ -5,11 +5,13 @@ pub mod alert_card;
 pub mod chart;
 pub mod detail;
 pub mod flash;
+pub mod form_actions;
+pub mod form_errors;
 pub mod forms;
 pub mod table;
 
 pub use alert_card::{AlertCard, AlertEntry, alert_actions, alert_card};
-pub use chart::{month_chart, month_chart_titled};
+pub use chart::{ChartMonth, month_chart, month_chart_linked, month_chart_titled};
 pub use detail::{Detail, TimelineEntry, detail_list, source_tag, timeline};
 pub use flash::flash_messages;
 pub use forms::{

@@ -3,7 +3,7 @@
 //! Query parameters: [`SORT_PARAM`] (`orden`), [`DIR_PARAM`] (`dir` = `asc`|`desc`) and
 //! [`PAGE_PARAM`] (`pagina`, from 1). Links are relative (`?q=x&pagina=2`), so they stay on the page.
 
-use maud::{Markup, html};
+use maud::{Markup, PreEscaped, html};
 
 use crate::format;
 use crate::query::QueryString;
@@ -145,9 +145,13 @@ pub fn table_head(columns: &[Column<'_>], sort: Option<&Sort>, query: &str) -> M
     }
 }
 
-/// A table inside a horizontally scrollable, keyboard-focusable region, with a caption for
-/// screen readers. `head` is usually [`table_head`]; `body` is the `<tbody>`.
+/// A table inside a keyboard-focusable region that scrolls sideways when a wide table does not fit
+/// (never up and down: the page scrolls), with a caption for screen readers. `head` is usually
+/// [`table_head`]; `body` is the `<tbody>`. Every body cell gets the `data-label` of its column
+/// (see [`label_cells`]): on a phone the rows become stacked cards that name each value.
 pub fn table_wrap(caption: &str, head: Markup, body: Markup) -> Markup {
+    let labels = header_labels(&head.0);
+    let body = PreEscaped(label_cells(&body.0, &labels));
     html! {
         div.table-wrap role="region" aria-label=(caption) tabindex="0" {
             table.data-table {
@@ -157,6 +161,113 @@ pub fn table_wrap(caption: &str, head: Markup, body: Markup) -> Markup {
             }
         }
     }
+}
+
+/// Where the next cell start tag (`<td` or `<th`, followed by a space or `>`) is in `html`.
+fn next_cell(html: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(i) = html[from..].find("<t") {
+        let at = from + i;
+        let rest = &html[at..];
+        if (rest.starts_with("<td") || rest.starts_with("<th"))
+            && matches!(rest.as_bytes().get(3), Some(b' ' | b'>'))
+        {
+            return Some(at);
+        }
+        from = at + 2;
+    }
+    None
+}
+
+/// The text of each header cell of the last row of `head` (rendered HTML: tags dropped, the sort
+/// arrows left out, entities kept as they are, which is how an attribute wants them).
+fn header_labels(head: &str) -> Vec<String> {
+    let last_row = head.rfind("<tr").map_or(head, |i| &head[i..]);
+    let mut labels = Vec::new();
+    let mut rest = last_row;
+    while let Some(start) = next_cell(rest) {
+        let after = &rest[start..];
+        let Some(open_end) = after.find('>') else {
+            break;
+        };
+        let inner_end = after
+            .find("</th>")
+            .or_else(|| after.find("</td>"))
+            .unwrap_or(after.len());
+        let inner = &after[(open_end + 1).min(inner_end)..inner_end];
+        let mut text = String::new();
+        let mut in_tag = false;
+        for c in inner.chars() {
+            match c {
+                '<' => in_tag = true,
+                '>' => in_tag = false,
+                '▲' | '▼' | '↕' => {}
+                c if !in_tag => text.push(c),
+                _ => {}
+            }
+        }
+        let span = colspan(&after[..open_end]);
+        labels.push(text.split_whitespace().collect::<Vec<_>>().join(" "));
+        for _ in 1..span {
+            labels.push(String::new());
+        }
+        rest = &after[inner_end..];
+    }
+    labels
+}
+
+/// The `colspan` of a start tag (1 when absent).
+fn colspan(tag: &str) -> usize {
+    tag.find("colspan=\"")
+        .and_then(|i| {
+            let v = &tag[i + 9..];
+            v[..v.find('"')?].parse().ok()
+        })
+        .unwrap_or(1)
+}
+
+/// `body` (rendered `<tbody>` HTML) with `data-label="…"` on each cell of each row, from `labels`
+/// by column. A cell that already has one keeps it; a cell that spans columns (an empty-state row)
+/// gets none.
+pub fn label_cells(body: &str, labels: &[String]) -> String {
+    let mut out = String::with_capacity(body.len() + body.len() / 4);
+    let mut column = 0;
+    let mut rest = body;
+    loop {
+        let row = rest
+            .find("<tr")
+            .filter(|i| matches!(rest.as_bytes().get(i + 3), Some(b' ' | b'>')));
+        let cell = next_cell(rest);
+        let at = match (row, cell) {
+            (Some(r), Some(c)) if r < c => {
+                column = 0;
+                out.push_str(&rest[..r + 3]);
+                rest = &rest[r + 3..];
+                continue;
+            }
+            (Some(r), None) => {
+                out.push_str(&rest[..r + 3]);
+                rest = &rest[r + 3..];
+                continue;
+            }
+            (_, Some(c)) => c,
+            (None, None) => break,
+        };
+        let tag_end = rest[at..].find('>').map_or(rest.len(), |e| at + e);
+        let tag = &rest[at..tag_end];
+        let span = colspan(tag);
+        out.push_str(&rest[..at + 3]);
+        let label = labels.get(column).filter(|l| !l.is_empty());
+        if let Some(label) = label.filter(|_| span == 1 && !tag.contains("data-label=")) {
+            out.push_str(" data-label=\"");
+            out.push_str(label);
+            out.push('"');
+        }
+        column += span;
+        rest = &rest[at + 3..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// How many pages `total` items fill (at least 1).
@@ -318,6 +429,41 @@ mod tests {
             "class=\"table-wrap\" role=\"region\" aria-label=\"Contratos\" tabindex=\"0\""
         ));
         assert!(html.contains("<caption class=\"visually-hidden\">Contratos</caption>"));
+    }
+
+    #[test]
+    fn body_cells_carry_their_column_label() {
+        let cols = [
+            Column::new("Número").sortable("numero"),
+            Column::new("Arrendatario"),
+            Column::new("Canon").numeric(),
+        ];
+        let html = table_wrap(
+            "Contratos",
+            table_head(&cols, None, ""),
+            html! { tbody {
+                tr { td { a href="/c/1" { "CT-1" } } td { "Café & Cía" br; span.small { "NIT 1" } } td.num { "$ 1" } }
+                tr { th scope="row" { "CT-2" } td data-label="Propio" { "B" } td { "$ 2" } }
+                tr { td colspan="3" { "Sin filas" } }
+            } },
+        )
+        .into_string();
+        assert!(html.contains("<td data-label=\"Número\"><a href=\"/c/1\">CT-1</a></td>"));
+        assert!(html.contains("<td data-label=\"Arrendatario\">Café &amp; Cía<br>"));
+        assert!(html.contains("<td data-label=\"Canon\" class=\"num\">$ 1</td>"));
+        assert!(html.contains("<th data-label=\"Número\" scope=\"row\">CT-2</th>"));
+        assert!(html.contains("<td data-label=\"Propio\">B</td>"), "kept");
+        assert!(
+            html.contains("<td colspan=\"3\">Sin filas</td>"),
+            "a spanning cell has none"
+        );
+        assert_eq!(html.matches("data-label=").count(), 6);
+    }
+
+    #[test]
+    fn labels_come_from_hand_written_heads_too() {
+        let head = html! { thead { tr { th { "Mes" } th.num colspan="2" { "Totales" } th { span.visually-hidden { "Acciones" } } } } };
+        assert_eq!(header_labels(&head.0), ["Mes", "Totales", "", "Acciones"]);
     }
 
     #[test]

@@ -87,7 +87,7 @@ mod tests {
         )
         .into_string();
         assert!(html.contains("name=\"asunto\" value=\"RCE\""), "{html}");
-        assert!(html.contains("value=\"2026-03-20\""));
+        assert!(html.contains("value=\"20/03/2026\""));
         assert!(html.contains("Indique la nota."));
     }
 }

@@ -314,7 +314,7 @@ mod tests {
         assert!(cell.contains("href=\"/contratos/00000000-0000-0000-0000-00000000002a\""));
         assert!(html.contains("class=\"cal-day is-today\" data-date=\"2026-12-01\""));
         assert!(html.contains("class=\"cal-day is-outside\" data-date=\"2026-11-30\""));
-        assert!(html.contains("<td>Vence el contrato CT-001</td>"));
+        assert!(html.contains("<td data-label=\"Detalle\">Vence el contrato CT-001</td>"));
         assert!(html.contains("value=\"vencimiento\" checked"));
         assert!(html.contains("value=\"http://h/calendario/ical/abc.ics\""));
         assert!(html.contains("href=\"/calendario?mes=2027-01&amp;tipo=vencimiento\""));

@@ -98,10 +98,6 @@ impl Paging {
 
     /// "12 terceros" style subtitle.
     pub fn count(&self, one: &str, many: &str) -> String {
-        if self.total == 1 {
-            format!("1 {one}")
-        } else {
-            format!("{} {many}", format::thousands(self.total))
-        }
+        format::count_noun(self.total, one, many)
     }
 }

@@ -516,11 +516,11 @@ pub fn contrato_page(ctx: &PageContext, d: &ContratoDetail<'_>) -> Markup {
         div.section { (card(Some("Pólizas"), polizas_section(d))) }
         div.section id="documentos" { (card(Some("Documentos"), crate::pages::documentos::section(d.id, d.contrato, d.can_write && d.printed.is_none(), token))) }
         @if d.vigente.modality.value.is_sales_based() || !d.contrato.informes_ventas.is_empty() {
-            div.section { (card(Some("Informes de ventas y facturación"), ventas_section(d))) }
+            div.section.print-page-break { (card(Some("Informes de ventas y facturación"), ventas_section(d))) }
         }
-        div.section { (card(Some("Calendario de cánones"), schedule_section(d.schedule, d.today))) }
+        div.section.print-page-break { (card(Some("Calendario de cánones"), schedule_section(d.schedule, d.today))) }
         div.section #terminacion { (card(Some("Terminación"), termination_section(d, token))) }
-        div.section { (card(Some("Historial"), history_section(d))) }
+        div.section.print-page-break { (card(Some("Historial"), history_section(d))) }
     };
     page(ctx, &format!("Contrato {number}"), body)
 }

@@ -1,6 +1,7 @@
 //! `/contratos`: search (number, tenant, NIT, premises), filters (modalidad, estado, clase),
 //! sortable columns and pagination. Rows come from `rm_contracts` (columns only, no JSON).
 
+use arriendo_events::YearMonth;
 use chrono::NaiveDate;
 use maud::{Markup, html};
 
@@ -29,6 +30,9 @@ pub struct ContractFilters {
     pub clase: Option<String>,
     /// The id of a tipo de contrato or de servicio (only a well-formed uuid is kept).
     pub tipo: Option<String>,
+    /// `vence=AAAA-MM`: the contracts not terminated whose end falls in that month (a bar of the
+    /// dashboard's chart).
+    pub vence: Option<YearMonth>,
     pub sort: Sort,
     pub page: u64,
 }
@@ -53,6 +57,7 @@ impl ContractFilters {
                 .get("tipo")
                 .filter(|t| looks_like_uuid(t))
                 .map(str::to_string),
+            vence: q.get("vence").and_then(crate::query::month_param),
             sort: Sort::from_query(query, SORT_KEYS, ("numero", SortDir::Asc)),
             page: crate::components::page_from_query(query),
         }
@@ -122,7 +127,7 @@ pub fn contracts_page(ctx: &PageContext, list: &ContractList, raw_query: &str) -
         @if list.can_write { (link_button("/contratos/nuevo", "Nuevo contrato", true)) }
     };
     let body = html! {
-        (page_header("Contratos", Some(&format!("{} contratos", format::thousands(list.total))), actions))
+        (page_header("Contratos", Some(&format::count_noun(list.total, "contrato", "contratos")), actions))
         (crate::components::list_export_links("/contratos/exportar", raw_query))
         form.filters method="get" action="/contratos" role="search" aria-label="Buscar contratos" {
             (text_field(&Field::new("q", "Buscar").value(&f.q).input_type("search")
@@ -134,9 +139,18 @@ pub fn contracts_page(ctx: &PageContext, list: &ContractList, raw_query: &str) -
             (select_field(&Field::new("clase", "Clase").value(f.clase.as_deref().unwrap_or("")).placeholder("Clientes y proveedores"),
                 &[("cliente", "Clientes"), ("proveedor", "Proveedores")]))
             @if let Some(t) = &f.tipo { input type="hidden" name="tipo" value=(t); }
+            @if let Some(m) = f.vence {
+                input type="hidden" name="vence" value=(crate::query::month_value(m));
+            }
             div.form-actions {
                 button.btn.btn-primary type="submit" { "Buscar" }
                 a.btn.btn-secondary href="/contratos" { "Limpiar" }
+            }
+        }
+        @if let Some(m) = f.vence {
+            p.filter-note {
+                "Contratos sin terminar cuyo fin cae en " (format::month_long(m.year(), m.month())) ". "
+                a href={ "/contratos" (QueryString::parse(raw_query).without("vence").without(crate::components::PAGE_PARAM).href()) } { "Quitar el mes" }
             }
         }
         @if list.rows.is_empty() {

@@ -1,138 +1,24 @@
-//! The dashboard (`/`) and the full list of alerts (`/alertas`): counts of contracts in force,
-//! one card per alert kind with its most urgent entries, the 12-month chart and the last backup.
+//! The dashboard (`/`): counts of contracts in force, one card per alert kind with its most urgent
+//! entries, the 12-month chart and the last backup. The alert list and the alert types it shares
+//! with the dashboard are in [`crate::pages::alertas`] (re-exported here).
 //! Everything here is plain data read from the read models (`rm_contracts`, `rm_alerts`).
 
-use arriendo_events::AlertDecision;
-use arriendo_projections::{Alert, AlertAction, AlertKind, Severity};
+use arriendo_events::YearMonth;
+use arriendo_projections::{AlertKind, Severity};
 use chrono::NaiveDate;
 use maud::{Markup, html};
 
 use crate::components::{
-    AlertCard, AlertEntry, Column, Field, Tone, alert_actions, alert_card, badge, card,
-    empty_state, month_chart, page_header, pagination, select_field, stat_tile, table_head,
-    table_wrap,
+    AlertCard, AlertEntry, ChartMonth, Tone, alert_card, badge, card, chart, empty_state,
+    month_chart_linked, page_header, stat_tile,
 };
+pub use crate::pages::alertas::{
+    AlertFilters, AlertList, AlertRow, Handled, alerts_page, date_label, handle_href, tone,
+};
+use crate::pages::alertas::{backup_age, filter_form, never_backed_up};
 use crate::pages::tareas::MyTasks;
 use crate::query::QueryString;
 use crate::{PageContext, format, page};
-
-/// The filters of the dashboard and of the alert list (query string: `clase`, `tipo`, `severidad`).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct AlertFilters {
-    /// `cliente` | `proveedor`.
-    pub clase: Option<String>,
-    pub tipo: Option<AlertKind>,
-    pub severidad: Option<Severity>,
-    /// Include the alerts acknowledged or postponed (`atendidas=si`; the list only).
-    pub atendidas: bool,
-}
-
-impl AlertFilters {
-    /// Reads the filters from a raw query string; unknown values are ignored.
-    pub fn from_query(query: &str) -> AlertFilters {
-        let q = QueryString::parse(query);
-        AlertFilters {
-            clase: q
-                .get("clase")
-                .filter(|c| matches!(*c, "cliente" | "proveedor"))
-                .map(str::to_string),
-            tipo: q.get("tipo").and_then(AlertKind::from_slug),
-            severidad: q.get("severidad").and_then(Severity::from_slug),
-            atendidas: q.get("atendidas") == Some("si"),
-        }
-    }
-
-    /// The query string of these filters (without `?`), to keep them in links.
-    pub fn query(&self) -> QueryString {
-        let mut q = QueryString::default();
-        if let Some(c) = &self.clase {
-            q = q.with("clase", c);
-        }
-        if let Some(t) = self.tipo {
-            q = q.with("tipo", t.slug());
-        }
-        if let Some(s) = self.severidad {
-            q = q.with("severidad", s.slug());
-        }
-        if self.atendidas {
-            q = q.with("atendidas", "si");
-        }
-        q
-    }
-}
-
-/// One alert, as stored in `rm_alerts` (joined with the contract's tenant).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AlertRow {
-    pub kind: AlertKind,
-    pub severity: Severity,
-    /// `None` for the Respaldo alert.
-    pub contract_id: Option<String>,
-    pub contract_number: String,
-    pub tercero_name: String,
-    pub trigger_date: NaiveDate,
-    pub days_left: i64,
-    /// `OS-2`, `Contrato`, `Sistema`.
-    pub source: String,
-    pub message: String,
-    /// What the alert is about within its kind and contract (see `Alert::subject`).
-    pub subject: String,
-    /// Where it is resolved.
-    pub action: Option<AlertAction>,
-    /// Set aside: postponed or acknowledged, by whom and why.
-    pub handled: Option<Handled>,
-}
-
-/// An alert set aside, as the pages show it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Handled {
-    /// `None`: acknowledged (while its date stays); `Some`: postponed until that day.
-    pub until: Option<NaiveDate>,
-    pub by: String,
-    pub note: String,
-}
-
-impl Handled {
-    /// «Pospuesta hasta el 20/03/2026 por gus: …» / «Atendida por gus: …».
-    pub fn sentence(&self) -> String {
-        match self.until {
-            Some(day) => format!(
-                "Pospuesta hasta el {} por {}: «{}»",
-                format::date(day),
-                self.by,
-                self.note
-            ),
-            None => format!("Marcada como atendida por {}: «{}»", self.by, self.note),
-        }
-    }
-}
-
-impl AlertRow {
-    /// A computed alert (the contract page at a past date, the backup's), named with `tercero`.
-    pub fn from_alert(a: Alert, contract_id: Option<String>, tercero: &str) -> AlertRow {
-        AlertRow {
-            kind: a.kind,
-            severity: a.severity,
-            contract_id,
-            contract_number: a.contract_number.unwrap_or_default(),
-            tercero_name: tercero.to_string(),
-            trigger_date: a.trigger_date,
-            days_left: a.days_left,
-            source: a.source.short(),
-            message: a.message,
-            subject: a.subject,
-            action: a.action,
-            handled: a.handled.map(|h| Handled {
-                until: match h.decision {
-                    AlertDecision::Postponed { until } => Some(until),
-                    AlertDecision::Acknowledged { .. } => None,
-                },
-                by: h.by,
-                note: h.note,
-            }),
-        }
-    }
-}
 
 /// One kind's card: its total count (with the filters), its worst severity and its first entries.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -172,8 +58,8 @@ pub struct Dashboard {
     pub counts: InForceCounts,
     pub filters: AlertFilters,
     pub cards: Vec<KindSummary>,
-    /// (month label, contracts ending, pólizas expiring), 12 months from this one.
-    pub chart: Vec<(String, u32, u32)>,
+    /// (month, contracts ending, pólizas expiring), 12 months from this one.
+    pub chart: Vec<(YearMonth, u32, u32)>,
     pub last_backup: Option<BackupSummary>,
     /// The Respaldo alert, when the backups are late or failed.
     pub backup_alert: Option<AlertRow>,
@@ -181,43 +67,6 @@ pub struct Dashboard {
     pub can_write: bool,
     /// What the signed-in user must do today and this week, above everything else.
     pub tasks: MyTasks,
-}
-
-/// The tone of an alert severity.
-pub fn tone(severity: Severity) -> Tone {
-    match severity {
-        Severity::Danger => Tone::Danger,
-        Severity::Warning => Tone::Warning,
-        Severity::Info => Tone::Info,
-    }
-}
-
-/// What the trigger date is, per kind: `Vence`, `Límite de preaviso`…
-pub fn date_label(kind: AlertKind) -> &'static str {
-    match kind {
-        AlertKind::Vencimiento => "Vence",
-        AlertKind::Preaviso => "Límite de preaviso",
-        AlertKind::PolizaCritica => "Vigencia efectiva hasta",
-        AlertKind::PolizaNoAportada => "Exigible desde",
-        AlertKind::Ajuste => "Ajuste",
-        AlertKind::TerminacionAnticipada => "Fin",
-        AlertKind::RenovacionAutomatica => "Fin",
-        AlertKind::InformeVentas => "Plazo",
-        AlertKind::Seguimiento => "Revisar el",
-        AlertKind::ClausulasFaltantes => "Vigente desde",
-        AlertKind::ContratoVencido => "Venció",
-        AlertKind::Respaldo => "Último respaldo exitoso",
-    }
-}
-
-/// The page to postpone an alert or mark it handled (contract alerts only).
-pub fn handle_href(row: &AlertRow) -> Option<String> {
-    let id = row.contract_id.as_ref()?;
-    let q = QueryString::default()
-        .with("contrato", id)
-        .with("tipo", row.kind.slug())
-        .with("asunto", &row.subject);
-    Some(format!("/alertas/atender?{}", q.encoded()))
 }
 
 fn entry(row: &AlertRow, can_write: bool) -> AlertEntry {
@@ -251,51 +100,6 @@ fn entry(row: &AlertRow, can_write: bool) -> AlertEntry {
         days_text: backup_age(row),
         source: Some(row.source.clone()),
         tone: tone(row.severity),
-    }
-}
-
-/// The Respaldo alert when no backup ever succeeded: it has no date.
-fn never_backed_up(row: &AlertRow) -> bool {
-    row.kind == AlertKind::Respaldo
-        && row.message == arriendo_projections::alerts::NO_BACKUP_MESSAGE
-}
-
-/// A backup's date is how long ago it was, never «vence…»: `hoy`, `hace 3 días`, `sin respaldos`.
-fn backup_age(row: &AlertRow) -> Option<String> {
-    if row.kind != AlertKind::Respaldo {
-        return None;
-    }
-    Some(if never_backed_up(row) {
-        "sin respaldos".to_string()
-    } else if row.days_left >= 0 {
-        "hoy".to_string()
-    } else {
-        format::days_left(row.days_left)
-    })
-}
-
-fn filter_form(action: &str, filters: &AlertFilters, with_kind: bool) -> Markup {
-    let clase = filters.clase.clone().unwrap_or_default();
-    let tipo = filters.tipo.map(|t| t.slug()).unwrap_or_default();
-    let severidad = filters.severidad.map(|s| s.slug()).unwrap_or_default();
-    let kinds: Vec<(&str, &str)> = AlertKind::ALL
-        .iter()
-        .map(|k| (k.slug(), k.label()))
-        .collect();
-    html! {
-        form.filters method="get" action=(action) role="search" aria-label="Filtrar alertas" {
-            (select_field(&Field::new("clase", "Contratos").value(&clase).placeholder("Clientes y proveedores"),
-                &[("cliente", "Clientes"), ("proveedor", "Proveedores")]))
-            @if with_kind {
-                (select_field(&Field::new("tipo", "Tipo de alerta").value(tipo).placeholder("Todos los tipos"), &kinds))
-            }
-            (select_field(&Field::new("severidad", "Severidad").value(severidad).placeholder("Todas"),
-                &[("danger", "Crítica"), ("warning", "Advertencia"), ("info", "Información")]))
-            div.form-actions {
-                button.btn.btn-primary type="submit" { "Filtrar" }
-                a.btn.btn-secondary href=(action) { "Quitar filtros" }
-            }
-        }
     }
 }
 
@@ -343,6 +147,28 @@ fn backup_section(last: Option<&BackupSummary>, alert: Option<&AlertRow>) -> Mar
     )
 }
 
+/// The chart's months, each bar linking to the list of the contracts ending (`/contratos?vence=`)
+/// or the pólizas expiring (`/polizas?vence=`) that month, with the dashboard's `clase`: the list
+/// shows exactly the rows the bar counts.
+fn chart_months(d: &Dashboard) -> Vec<ChartMonth> {
+    d.chart
+        .iter()
+        .map(|(month, contracts, policies)| {
+            let mut q = QueryString::default().with("vence", &crate::query::month_value(*month));
+            if let Some(c) = &d.filters.clase {
+                q = q.with("clase", c);
+            }
+            ChartMonth {
+                label: format::month_short(month.year(), month.month()),
+                contracts: *contracts,
+                policies: *policies,
+                contracts_href: Some(format!("/contratos{}", q.href())),
+                policies_href: Some(format!("/polizas{}", q.href())),
+            }
+        })
+        .collect()
+}
+
 /// The dashboard page.
 pub fn dashboard_page(ctx: &PageContext, d: &Dashboard) -> Markup {
     let base = d.filters.query();
@@ -374,7 +200,7 @@ pub fn dashboard_page(ctx: &PageContext, d: &Dashboard) -> Markup {
         }
         section.section {
             div.grid-2 {
-                (card(Some("Próximos 12 meses"), month_chart(&d.chart)))
+                (card(Some("Próximos 12 meses"), month_chart_linked(chart::DEFAULT_TITLE, &chart_months(d))))
                 (backup_section(d.last_backup.as_ref(), d.backup_alert.as_ref()))
             }
         }
@@ -382,86 +208,17 @@ pub fn dashboard_page(ctx: &PageContext, d: &Dashboard) -> Markup {
     page(ctx, "Panel", body)
 }
 
-/// The full, filtered, paginated list of alerts (`/alertas`).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct AlertList {
-    pub filters: AlertFilters,
-    pub rows: Vec<AlertRow>,
-    pub total: u64,
-    pub page: u64,
-    pub per_page: u64,
-    pub can_write: bool,
-}
-
-/// `/alertas?tipo=…&severidad=…&clase=…&pagina=n`.
-pub fn alerts_page(ctx: &PageContext, list: &AlertList) -> Markup {
-    let title = list.filters.tipo.map_or("Todas las alertas", |k| k.label());
-    let query = list.filters.query().encoded();
-    let cols = [
-        Column::new("Severidad"),
-        Column::new("Tipo"),
-        Column::new("Contrato"),
-        Column::new("Fecha"),
-        Column::new("Días"),
-        Column::new("Documento"),
-        Column::new("Detalle"),
-    ];
-    let body = html! {
-        nav.breadcrumbs aria-label="Ruta" { ol { li { a href="/" { "Panel" } } li { span aria-current="page" { "Alertas" } } } }
-        (page_header(title, Some(&format!("{} en total", format::thousands(list.total))), html! {}))
-        (filter_form("/alertas", &list.filters, true))
-        p.small {
-            @if list.filters.atendidas {
-                "Incluye las alertas pospuestas y las marcadas como atendidas. "
-                a href={ "/alertas" (list.filters.query().without("atendidas").href()) } { "Ver solo las pendientes" }
-            } @else {
-                "Las alertas pospuestas o marcadas como atendidas no se listan. "
-                a href={ "/alertas" (list.filters.query().with("atendidas", "si").href()) } { "Incluirlas" }
-            }
-        }
-        (crate::components::list_export_links("/alertas/exportar", &query))
-        @if list.rows.is_empty() {
-            (empty_state("No hay alertas con esos filtros."))
-        } @else {
-            (table_wrap("Alertas", table_head(&cols, None, ""), html! {
-                tbody {
-                    @for r in &list.rows {
-                        tr {
-                            td { (badge(tone(r.severity), r.severity.label())) }
-                            td { (r.kind.label()) }
-                            td {
-                                @if let Some(id) = &r.contract_id {
-                                    a href={ "/contratos/" (id) } { (r.contract_number) }
-                                    @if !r.tercero_name.is_empty() { br; span.muted.small { (r.tercero_name) } }
-                                } @else { a href="/respaldos" { "Respaldos" } }
-                            }
-                            td.nowrap {
-                                @if never_backed_up(r) { "—" } @else { (date_label(r.kind)) " " (format::date(r.trigger_date)) }
-                            }
-                            td.nowrap { (backup_age(r).unwrap_or_else(|| format::days_left(r.days_left))) }
-                            td { span.source-tag { (r.source) } }
-                            td {
-                                (r.message)
-                                @if let Some(h) = &r.handled { br; span.muted.small { (h.sentence()) } }
-                                @let action = r.action.as_ref().map(|a| (a.label.clone(), a.href.clone()));
-                                (alert_actions(action.as_ref(), handle_href(r).filter(|_| list.can_write).as_deref()))
-                            }
-                        }
-                    }
-                }
-            }))
-        }
-        (pagination(list.page, list.per_page, list.total, &query))
-    };
-    page(ctx, title, body)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use arriendo_projections::AlertAction;
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default()
+    }
+
+    fn ym(y: i32, m: u32) -> YearMonth {
+        YearMonth::of(d(y, m, 1))
     }
 
     fn row(kind: AlertKind, severity: Severity, n: &str) -> AlertRow {
@@ -611,7 +368,7 @@ mod tests {
                     row(AlertKind::Vencimiento, Severity::Warning, "CT-002"),
                 ],
             }],
-            chart: vec![("mar 2026".into(), 2, 1), ("abr 2026".into(), 0, 3)],
+            chart: vec![(ym(2026, 3), 2, 1), (ym(2026, 4), 0, 3)],
             last_backup: Some(BackupSummary {
                 started_at: "19/03/2026 02:00".into(),
                 status: "exitoso".into(),
@@ -631,6 +388,9 @@ mod tests {
         assert!(html.contains("href=\"/alertas?clase=cliente&amp;tipo=vencimiento\""));
         assert!(html.contains("alert-card-danger"));
         assert!(html.contains("<svg"));
+        // Each bar leads to the list of what it counts, with the dashboard's filter.
+        assert!(html.contains("href=\"/contratos?vence=2026-03&amp;clase=cliente\""));
+        assert!(html.contains("href=\"/polizas?vence=2026-04&amp;clase=cliente\""));
         assert!(html.contains("19/03/2026 02:00"));
         assert!(html.contains("Los respaldos están al día."));
         assert!(html.contains("/contratos?estado=vigente&amp;modalidad=fijo&amp;clase=cliente"));

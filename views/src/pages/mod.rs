@@ -1,6 +1,7 @@
 //! Pages of the application, one module per area. Pure functions of plain data (or events and
 //! projections types) rendered in the common layout.
 
+pub mod alertas;
 pub mod atender;
 pub mod auditoria;
 pub mod bandeja;

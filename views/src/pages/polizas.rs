@@ -58,6 +58,34 @@ pub struct PolizaFilters {
     pub cumplimiento: String,
     pub contrato: String,
     pub tipo: String,
+    /// `AAAA-MM`: the pólizas of open contracts, not cancelled, whose effective expiry falls in that
+    /// month (a bar of the dashboard's chart); anything else is no filter.
+    pub vence: String,
+    /// `cliente` | `proveedor`: the contract's kind.
+    pub clase: String,
+}
+
+impl PolizaFilters {
+    /// The month of the `vence` filter, when it is a month.
+    pub fn month(&self) -> Option<arriendo_events::YearMonth> {
+        crate::query::month_param(&self.vence)
+    }
+
+    /// The filters as a query string, for the export links.
+    pub fn query(&self) -> crate::query::QueryString {
+        crate::query::QueryString::from_pairs(
+            [
+                ("estado", self.estado.as_str()),
+                ("cumplimiento", self.cumplimiento.as_str()),
+                ("contrato", self.contrato.as_str()),
+                ("tipo", self.tipo.as_str()),
+                ("vence", self.vence.as_str()),
+                ("clase", self.clase.as_str()),
+            ]
+            .into_iter()
+            .filter(|(_, v)| !v.is_empty()),
+        )
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -138,10 +166,13 @@ pub fn list_page(ctx: &PageContext, list: &PolizaList) -> Markup {
         "Pólizas",
         html! {
             (page_header("Pólizas", Some(&subtitle), actions))
-            (crate::components::list_export_links("/polizas/exportar", &crate::query::QueryString::from_pairs([("estado", f.estado.as_str()), ("cumplimiento", f.cumplimiento.as_str()), ("contrato", f.contrato.as_str()), ("tipo", f.tipo.as_str())].into_iter().filter(|(_, v)| !v.is_empty())).encoded()))
+            (crate::components::list_export_links("/polizas/exportar", &f.query().encoded()))
             form.filters method="get" action="/polizas" role="search" {
                 @if !f.contrato.is_empty() {
                     input type="hidden" name="contrato" value=(f.contrato);
+                }
+                @for (name, value) in [("vence", &f.vence), ("clase", &f.clase)] {
+                    @if !value.is_empty() { input type="hidden" name=(name) value=(value); }
                 }
                 (select_field(&Field::new("estado", "Estado").value(&f.estado).placeholder("Todos"), ESTADOS))
                 (select_field(&Field::new("cumplimiento", "Cumplimiento").value(&f.cumplimiento).placeholder("Todos"), CUMPLIMIENTO))
@@ -152,6 +183,12 @@ pub fn list_page(ctx: &PageContext, list: &PolizaList) -> Markup {
                 p.cluster {
                     "Solo el contrato " a href={ "/contratos/" (f.contrato) } { (n) } ". "
                     a href="/polizas" { "Ver todas las pólizas" }
+                }
+            }
+            @if let Some(m) = f.month() {
+                p.filter-note {
+                    "Pólizas de contratos sin terminar que vencen en " (format::month_long(m.year(), m.month())) ". "
+                    a href={ "/polizas" (f.query().without("vence").href()) } { "Quitar el mes" }
                 }
             }
             @if list.rows.is_empty() {

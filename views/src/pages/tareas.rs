@@ -65,7 +65,7 @@ pub fn tasks_section(t: &MyTasks, can_write: bool) -> Markup {
             @if t.approvals > 0 {
                 p.task-approvals {
                     a.btn.btn-primary href="/bandeja" {
-                        @if t.approvals == 1 { "1 aprobación pendiente" } @else { (t.approvals) " aprobaciones pendientes" }
+                        (format::count_noun(t.approvals, "aprobación pendiente", "aprobaciones pendientes"))
                     }
                 }
             }
