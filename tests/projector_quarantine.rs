@@ -312,7 +312,7 @@ async fn administrador_sees_a_red_banner_and_the_quarantine_page(engine: Engine)
     let gestor = web.logged_in("gus-gestor").await;
     for path in ["/", "/contratos", "/respaldos"] {
         let html = admin.get(path).await.text().await.unwrap();
-        assert!(html.contains("Hay 2 evento(s) en cuarentena."), "{path}");
+        assert!(html.contains("Hay 2 eventos en cuarentena."), "{path}");
     }
     let html = gestor.get("/").await.text().await.unwrap();
     assert!(!html.contains("quarantine-banner"));

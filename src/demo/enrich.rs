@@ -6,6 +6,8 @@ use uuid::Uuid;
 use arriendo_events::*;
 
 use super::contracts::poliza;
+use super::enrich_otrosi::otros_si;
+use super::enrich_polizas::polizas;
 use super::*;
 
 /// Amendments, renewals, policies, sales reports and adjustments for contract `i`.
@@ -19,162 +21,8 @@ pub(super) async fn enrich(
     let actor = loader.admin.clone();
     let gestor = Actor::new("gestora.demo", Role::Gestor);
     let insurer = INSURERS[i % INSURERS.len()];
-    let end = terms.end_date;
 
-    // Policies: most comply; some expire soon, some expired, some required ones are never delivered.
-    let missing = i % 11 == 4;
-    if !missing {
-        let (rce_to, colchon) = match i % 7 {
-            3 => (day(today, 20), 0),
-            5 => (day(today, -10), 0),
-            6 => (day(today, 45), 1),
-            _ => (add_months(end, 2), if i.is_multiple_of(2) { 1 } else { 0 }),
-        };
-        let first = if terms.kind == ContractKind::Proveedor {
-            PolicyKind::Cumplimiento
-        } else {
-            PolicyKind::Rce
-        };
-        let poliza_id = loader.id();
-        let data = poliza(
-            first.clone(),
-            format!(
-                "{}-{:05}",
-                if first == PolicyKind::Rce {
-                    "RCE"
-                } else {
-                    "CUM"
-                },
-                1000 + i
-            ),
-            500_000_000,
-            terms.start_date,
-            rce_to.max(day(terms.start_date, 1)),
-            colchon,
-            insurer,
-        )?;
-        loader
-            .contrato(
-                id,
-                "register poliza",
-                ContratoCommand::RegisterPoliza {
-                    actor: gestor.clone(),
-                    id: poliza_id,
-                    poliza: data.clone(),
-                },
-            )
-            .await?;
-        if i.is_multiple_of(13) {
-            let updated = PolizaData {
-                insurer: "Seguros del Estado".into(),
-                ..data.clone()
-            };
-            loader
-                .contrato(
-                    id,
-                    "update poliza",
-                    ContratoCommand::UpdatePoliza {
-                        actor: gestor.clone(),
-                        id: poliza_id,
-                        poliza: updated,
-                        expected_version: 0,
-                    },
-                )
-                .await?;
-            loader
-                .contrato(
-                    id,
-                    "poliza note",
-                    ContratoCommand::AddPolizaSeguimiento {
-                        actor: gestor.clone(),
-                        id: poliza_id,
-                        date: today,
-                        note: "Se solicitó certificado de renovación".into(),
-                        follow_up: None,
-                    },
-                )
-                .await?;
-            // The first such note is corrected, the second withdrawn, as managers do.
-            let note_action = match i {
-                0 => Some(ContratoCommand::CorrectPolizaSeguimiento {
-                    actor: gestor.clone(),
-                    id: poliza_id,
-                    index: 0,
-                    note: "Se solicitó el certificado de renovación a la aseguradora".into(),
-                }),
-                13 => Some(ContratoCommand::RetractPolizaSeguimiento {
-                    actor: gestor.clone(),
-                    id: poliza_id,
-                    index: 0,
-                    reason: "El certificado ya había llegado".into(),
-                }),
-                _ => None,
-            };
-            if let Some(command) = note_action {
-                loader.contrato(id, "poliza note action", command).await?;
-            }
-        }
-        if i % 17 == 1 {
-            let renewed = DateRange::new(terms.start_date, add_months(end, 4))?;
-            loader
-                .contrato(
-                    id,
-                    "renew poliza",
-                    ContratoCommand::RenewPoliza {
-                        actor: gestor.clone(),
-                        id: poliza_id,
-                        validity: renewed,
-                    },
-                )
-                .await?;
-        }
-        if terms.kind == ContractKind::Cliente {
-            let cumplimiento = poliza(
-                PolicyKind::Cumplimiento,
-                format!("CUM-{:05}", 5000 + i),
-                150_000_000,
-                terms.start_date,
-                add_months(end, 3),
-                0,
-                insurer,
-            )?;
-            loader
-                .contrato(
-                    id,
-                    "register cumplimiento",
-                    ContratoCommand::RegisterPoliza {
-                        actor: gestor.clone(),
-                        id: loader.id(),
-                        poliza: cumplimiento,
-                    },
-                )
-                .await?;
-        }
-        if loader.shape == Shape::Portfolio
-            && terms.kind == ContractKind::Cliente
-            && i.is_multiple_of(4)
-        {
-            // The old system's ~2 pólizas a contract: some tenants also carry a todo riesgo.
-            let number = format!("TR-{:05}", 1000 + i);
-            todo_riesgo(loader, id, loader.id(), number, terms, insurer).await?;
-        }
-        if i == 23 {
-            let extra = loader.id();
-            todo_riesgo(loader, id, extra, "TR-0001".into(), terms, insurer).await?;
-            loader
-                .contrato(
-                    id,
-                    "cancel poliza",
-                    ContratoCommand::CancelPoliza {
-                        actor: gestor.clone(),
-                        id: extra,
-                        date: today,
-                        reason: "Reemplazada por póliza colectiva".into(),
-                    },
-                )
-                .await?;
-        }
-    }
+    polizas(loader, i, id, terms, today, insurer).await?;
 
     // Sales reports of variable and híbrido contracts: the last three months in the demo, every
     // month of the last ten (since the contract started) in a portfolio.
@@ -320,140 +168,7 @@ pub(super) async fn enrich(
         }
     }
 
-    // Otros Sí: approved, in review, rejected, drafts edited and deleted.
-    if i.is_multiple_of(5)
-        && matches!(
-            terms.modality,
-            PaymentModality::Fijo { .. } | PaymentModality::Hibrido { .. }
-        )
-    {
-        let raise = OtroSiChanges {
-            canon: terms
-                .modality
-                .fixed_amount()
-                .map(|m| m.saturating_add(Money::from_pesos(500_000).unwrap_or(Money::ZERO))),
-            ..Default::default()
-        };
-        let from = day(today, -60).max(day(terms.start_date, 1));
-        loader
-            .contrato(
-                id,
-                "draft OS-1",
-                ContratoCommand::DraftOtroSi {
-                    actor: gestor.clone(),
-                    effective_from: from,
-                    effective_to: None,
-                    changes: raise,
-                    description: "Incremento del canon por ampliación del local".into(),
-                },
-            )
-            .await?;
-        loader
-            .contrato(
-                id,
-                "submit OS-1",
-                ContratoCommand::SubmitOtroSi {
-                    actor: gestor.clone(),
-                    number: OtroSiNumber(1),
-                },
-            )
-            .await?;
-        loader
-            .contrato(
-                id,
-                "approve OS-1",
-                ContratoCommand::ApproveOtroSi {
-                    actor: actor.clone(),
-                    number: OtroSiNumber(1),
-                },
-            )
-            .await?;
-        let extend = OtroSiChanges {
-            end_date: Some(add_months(terms.end_date, 12)),
-            ..Default::default()
-        };
-        loader
-            .contrato(
-                id,
-                "draft OS-2",
-                ContratoCommand::DraftOtroSi {
-                    actor: gestor.clone(),
-                    effective_from: today,
-                    effective_to: None,
-                    changes: extend.clone(),
-                    description: "Prórroga de un año".into(),
-                },
-            )
-            .await?;
-        match i % 4 {
-            0 => {
-                loader
-                    .contrato(
-                        id,
-                        "submit OS-2",
-                        ContratoCommand::SubmitOtroSi {
-                            actor: gestor.clone(),
-                            number: OtroSiNumber(2),
-                        },
-                    )
-                    .await?;
-            }
-            1 => {
-                loader
-                    .contrato(
-                        id,
-                        "submit OS-2",
-                        ContratoCommand::SubmitOtroSi {
-                            actor: gestor.clone(),
-                            number: OtroSiNumber(2),
-                        },
-                    )
-                    .await?;
-                loader
-                    .contrato(
-                        id,
-                        "reject OS-2",
-                        ContratoCommand::RejectOtroSi {
-                            actor: actor.clone(),
-                            number: OtroSiNumber(2),
-                            reason: "Falta el visto bueno de gerencia".into(),
-                        },
-                    )
-                    .await?;
-            }
-            2 => {
-                loader
-                    .contrato(
-                        id,
-                        "edit OS-2",
-                        ContratoCommand::EditOtroSi {
-                            actor: gestor.clone(),
-                            number: OtroSiNumber(2),
-                            effective_from: today,
-                            effective_to: None,
-                            changes: extend,
-                            description: "Prórroga de un año (ajustada)".into(),
-                            expected_version: 0,
-                        },
-                    )
-                    .await?;
-            }
-            _ => {
-                loader
-                    .contrato(
-                        id,
-                        "delete OS-2",
-                        ContratoCommand::DeleteOtroSi {
-                            actor: gestor.clone(),
-                            number: OtroSiNumber(2),
-                        },
-                    )
-                    .await?;
-            }
-        }
-    } else if loader.shape == Shape::Portfolio {
-        super::portfolio::otro_si(loader, id, terms, today).await?;
-    }
+    otros_si(loader, i, id, terms, today).await?;
 
     // Automatic renewals: one approved, one annulled, the rest left for the alert.
     if terms.automatic_extension && (i == 12 || i == 14) {
@@ -594,7 +309,7 @@ pub(super) async fn enrich(
 }
 
 /// Registers a todo riesgo póliza `poliza_id` on contract `id`, covering it to a month after its end.
-async fn todo_riesgo(
+pub(super) async fn todo_riesgo(
     loader: &Loader<'_>,
     id: Uuid,
     poliza_id: Uuid,

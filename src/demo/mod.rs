@@ -25,6 +25,8 @@ mod catalogos;
 mod contracts;
 mod decisiones;
 mod enrich;
+mod enrich_otrosi;
+mod enrich_polizas;
 mod names;
 mod papeles;
 mod portfolio;

@@ -14,10 +14,8 @@ use axum::extract::State;
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 
-use super::page_error::{PageError, PageResult};
-use super::respuestas::{
-    CONFLICT, Outcome, done, not_found, outcome, parse_date, raw_query, server_error,
-};
+use super::page_error::{OrNotFound, OrServerError, PageError, PageResult};
+use super::respuestas::{CONFLICT, Outcome, done, outcome, parse_date, raw_query};
 use super::security::{Access, Ctx, RequireWrite, Route};
 use crate::app::{App, today};
 use crate::queries;
@@ -30,19 +28,16 @@ pub fn routes() -> Vec<Route> {
 }
 
 /// The alert the form names (`contrato`, `tipo`, `asunto`), as the read model has it today.
-async fn find(app: &App, ctx: &Ctx, values: &FormValues) -> Result<AlertRow, Response> {
+async fn find(app: &App, ctx: &Ctx, values: &FormValues) -> Result<AlertRow, PageError> {
     let id = values.get("contrato").trim();
-    let Some(kind) = AlertKind::from_slug(values.get("tipo").trim()) else {
-        return Err(not_found(&ctx.page));
-    };
+    let kind = AlertKind::from_slug(values.get("tipo").trim()).or_404(&ctx.page)?;
     let subject = values.get("asunto").trim();
-    match queries::contratos::contract_alerts(&app.db, id).await {
-        Ok(rows) => rows
-            .into_iter()
-            .find(|r| r.kind == kind && r.subject == subject)
-            .ok_or_else(|| not_found(&ctx.page)),
-        Err(e) => Err(server_error(&ctx.page, e)),
-    }
+    queries::contratos::contract_alerts(&app.db, id)
+        .await
+        .or_500(&ctx.page)?
+        .into_iter()
+        .find(|r| r.kind == kind && r.subject == subject)
+        .or_404(&ctx.page)
 }
 
 fn render(ctx: &Ctx, alert: &AlertRow, values: &FormValues, errors: &FormErrors) -> Response {
@@ -57,16 +52,14 @@ fn render(ctx: &Ctx, alert: &AlertRow, values: &FormValues, errors: &FormErrors)
     .into_response()
 }
 
-async fn show(State(app): State<App>, ctx: Ctx, uri: Uri) -> Response {
+async fn show(State(app): State<App>, ctx: Ctx, uri: Uri) -> PageResult {
     let values = FormValues::from_pairs(
         url::form_urlencoded::parse(raw_query(&uri).as_bytes())
             .map(|(k, v)| (k.into_owned(), v.into_owned()))
             .collect(),
     );
-    match find(&app, &ctx, &values).await {
-        Ok(alert) => render(&ctx, &alert, &FormValues::new(), &FormErrors::new()),
-        Err(r) => r,
-    }
+    let alert = find(&app, &ctx, &values).await?;
+    Ok(render(&ctx, &alert, &FormValues::new(), &FormErrors::new()))
 }
 
 async fn decide(

@@ -6,12 +6,12 @@ use arriendo_views::pages::auditoria::{
 };
 use arriendo_views::query::QueryString;
 use axum::extract::{Query, State};
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use serde::Deserialize;
 
 use super::page_error::{OrNotFound, OrServerError, PageError, PageResult};
-use super::respuestas::{parse_date, server_error, unprocessable};
+use super::respuestas::{parse_date, unprocessable};
 use super::security::{Access, Ctx, Route};
 use crate::app::App;
 use crate::queries;
@@ -57,21 +57,19 @@ async fn log(State(app): State<App>, ctx: Ctx, Query(q): Query<LogQuery>) -> Pag
             None
         }
     };
-    Ok(match page_of(&app, &filter, &typed).await {
-        Ok((rows, newer, older)) => views::log_page(
-            &ctx.page,
-            &LogPage {
-                rows: &rows,
-                filters: &typed,
-                newer,
-                older,
-                chain: chain.as_ref(),
-                filter_query: &filter_query(&typed).encoded(),
-            },
-        )
-        .into_response(),
-        Err(e) => server_error(&ctx.page, e),
-    })
+    let (rows, newer, older) = page_of(&app, &filter, &typed).await.or_500(&ctx.page)?;
+    Ok(views::log_page(
+        &ctx.page,
+        &LogPage {
+            rows: &rows,
+            filters: &typed,
+            newer,
+            older,
+            chain: chain.as_ref(),
+            filter_query: &filter_query(&typed).encoded(),
+        },
+    )
+    .into_response())
 }
 
 /// The store filter the query asks for, with the filters as typed; or the log page with the
@@ -80,7 +78,7 @@ pub(super) async fn filter_or_page(
     app: &App,
     ctx: &Ctx,
     q: &LogQuery,
-) -> Result<(LogFilter, LogFilters), Response> {
+) -> Result<(LogFilter, LogFilters), PageError> {
     let mut typed = LogFilters {
         contrato: q.contrato.trim().to_string(),
         tipo: q.tipo.trim().to_string(),
@@ -90,9 +88,9 @@ pub(super) async fn filter_or_page(
         hasta: q.hasta.trim().to_string(),
         ..LogFilters::default()
     };
-    match filter_from(app, &mut typed, q).await {
-        Ok(Some(filter)) => Ok((filter, typed)),
-        Ok(None) => {
+    match filter_from(app, &mut typed, q).await.or_500(&ctx.page)? {
+        Some(filter) => Ok((filter, typed)),
+        None => {
             let page = views::log_page(
                 &ctx.page,
                 &LogPage {
@@ -104,9 +102,8 @@ pub(super) async fn filter_or_page(
                     filter_query: "",
                 },
             );
-            Err(unprocessable(page.into_response()))
+            Err(unprocessable(page.into_response()).into())
         }
-        Err(e) => Err(server_error(&ctx.page, e)),
     }
 }
 

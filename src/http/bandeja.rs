@@ -12,7 +12,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
-use super::contratos::otrosi::{self, Approval, ApprovalPlace};
+use super::contratos::approval::{Approval, ApprovalPlace};
+use super::contratos::otrosi;
 use super::contratos::{Loaded, load, renovaciones};
 use super::page_error::{OrNotFound, OrServerError, PageError, PageResult};
 use super::respuestas::{CONFLICT, Outcome, done, outcome};
@@ -171,14 +172,14 @@ async fn approve(
                 .contrato
                 .find_otro_si(OtroSiNumber(t.number))
                 .or_404(&ctx.page)?;
-            otrosi::prepare_approval(&app, &ctx, &user, id, &l, o, &place).await
+            otrosi::prepare_approval(&app, &ctx, &user, id, &l, o, &place).await?
         }
         InboxKind::Renovacion => {
             let r = l
                 .contrato
                 .find_renewal(RenewalNumber(t.number))
                 .or_404(&ctx.page)?;
-            renovaciones::prepare_approval(&app, &ctx, &user, id, &l, r, &place).await
+            renovaciones::prepare_approval(&app, &ctx, &user, id, &l, r, &place).await?
         }
     };
     match prepared {

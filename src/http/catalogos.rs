@@ -12,7 +12,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::page_error::{OrNotFound, OrServerError, PageError, PageResult};
-use super::respuestas::{Outcome, conflict, done, invalid, not_found, outcome, server_error};
+use super::respuestas::{Outcome, conflict, done, invalid, not_found, outcome};
 use super::security::{Access, Ctx, CurrentUser, RequireAdmin, Route};
 use crate::app::App;
 use crate::queries::clausulas as q;
@@ -138,15 +138,13 @@ async fn stored_type(app: &App, id: Uuid) -> Result<Option<TypeForm>, String> {
     }))
 }
 
-async fn edit_type(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> Response {
-    let Ok(id) = Uuid::parse_str(&id) else {
-        return not_found(&ctx.page);
-    };
-    match stored_type(&app, id).await {
-        Ok(Some(form)) => views::type_form_page(&ctx.page, &form).into_response(),
-        Ok(None) => not_found(&ctx.page),
-        Err(err) => server_error(&ctx.page, err),
-    }
+async fn edit_type(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> PageResult {
+    let id = Uuid::parse_str(&id).ok().or_404(&ctx.page)?;
+    let form = stored_type(&app, id)
+        .await
+        .or_500(&ctx.page)?
+        .or_404(&ctx.page)?;
+    Ok(views::type_form_page(&ctx.page, &form).into_response())
 }
 
 async fn create_type(
@@ -154,11 +152,11 @@ async fn create_type(
     RequireAdmin(user): RequireAdmin,
     ctx: Ctx,
     Form(fields): Form<TypeFields>,
-) -> Response {
+) -> PageResult {
     let Some(catalog) = catalog_of(&fields.catalogo) else {
         let mut errors = FormErrors::new();
         errors.add("", "Elija si es un tipo de contrato o de servicio.");
-        return invalid(views::type_form_page(
+        return Ok(invalid(views::type_form_page(
             &ctx.page,
             &TypeForm {
                 what: "tipo".into(),
@@ -166,7 +164,7 @@ async fn create_type(
                 errors,
                 ..TypeForm::default()
             },
-        ));
+        )));
     };
     let form = TypeForm {
         what: catalog.label().to_string(),
@@ -212,7 +210,7 @@ async fn update_type(
         // Missing or mangled reads as 0, which no stored type has: refused as stale.
         expected_version: fields.version.trim().parse().unwrap_or(0),
     };
-    Ok(save_type(&app, &ctx, &user, command, form).await)
+    save_type(&app, &ctx, &user, command, form).await
 }
 
 async fn save_type(
@@ -221,9 +219,9 @@ async fn save_type(
     user: &CurrentUser,
     command: CatalogosCommand,
     mut form: TypeForm,
-) -> Response {
+) -> PageResult {
     let result = app.commands.catalogos(command, user.metadata()).await;
-    match outcome(app, &ctx.page, result).await {
+    Ok(match outcome(app, &ctx.page, result).await {
         Outcome::Done => {
             done(
                 &ctx.session,
@@ -251,27 +249,25 @@ async fn save_type(
                     "",
                     "Otras personas guardaron el catálogo al mismo tiempo y no se pudo registrar. Vuelva a enviar: sus datos se conservaron.",
                 );
-                return conflict(invalid(views::type_form_page(&ctx.page, &form)));
+                return Ok(conflict(invalid(views::type_form_page(&ctx.page, &form))));
             };
-            match stored_type(app, id).await {
-                Ok(Some(now)) => {
-                    form.version = now.version;
-                    form.errors.add(
-                        "",
-                        format!(
-                            "Otra persona cambió este tipo mientras usted lo editaba: ahora se llama «{}» y está {}. Revise y vuelva a guardar.",
-                            now.nombre,
-                            if now.activo { "activo" } else { "inactivo" }
-                        ),
-                    );
-                    conflict(invalid(views::type_form_page(&ctx.page, &form)))
-                }
-                Ok(None) => not_found(&ctx.page),
-                Err(err) => server_error(&ctx.page, err),
-            }
+            let now = stored_type(app, id)
+                .await
+                .or_500(&ctx.page)?
+                .or_404(&ctx.page)?;
+            form.version = now.version;
+            form.errors.add(
+                "",
+                format!(
+                    "Otra persona cambió este tipo mientras usted lo editaba: ahora se llama «{}» y está {}. Revise y vuelva a guardar.",
+                    now.nombre,
+                    if now.activo { "activo" } else { "inactivo" }
+                ),
+            );
+            conflict(invalid(views::type_form_page(&ctx.page, &form)))
         }
         Outcome::Failed(response) => response,
-    }
+    })
 }
 
 fn capitalised(text: &str) -> String {

@@ -7,12 +7,12 @@ use arriendo_views::layout::Flash;
 use arriendo_views::pages::clausulas::{self as views, ClauseForm, ScopeOption};
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use uuid::Uuid;
 
 use super::catalogos::scope_label;
-use super::page_error::{OrServerError, PageError, PageResult};
-use super::respuestas::{Outcome, conflict, done, invalid, not_found, outcome, server_error};
+use super::page_error::{OrNotFound, OrServerError, PageError, PageResult};
+use super::respuestas::{Outcome, conflict, done, invalid, outcome};
 use super::security::{Access, Ctx, CurrentUser, RequireAdmin, Route};
 use crate::app::App;
 
@@ -113,15 +113,11 @@ fn stored_form(catalog: &Catalogos, id: Uuid) -> Option<ClauseForm> {
     })
 }
 
-async fn edit_form(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> Response {
-    let Ok(id) = Uuid::parse_str(&id) else {
-        return not_found(&ctx.page);
-    };
-    match load(&app).await.map(|c| stored_form(&c, id)) {
-        Ok(Some(form)) => views::clause_form_page(&ctx.page, &form).into_response(),
-        Ok(None) => not_found(&ctx.page),
-        Err(err) => server_error(&ctx.page, err),
-    }
+async fn edit_form(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> PageResult {
+    let id = Uuid::parse_str(&id).ok().or_404(&ctx.page)?;
+    let catalog = load(&app).await.or_500(&ctx.page)?;
+    let form = stored_form(&catalog, id).or_404(&ctx.page)?;
+    Ok(views::clause_form_page(&ctx.page, &form).into_response())
 }
 
 /// The form as sent: its fields, the scopes ticked, and what does not parse.

@@ -5,6 +5,7 @@
 
 use arriendo_projections::AlertKind;
 use arriendo_views::components::FormErrors;
+use arriendo_views::format::count_noun;
 use arriendo_views::layout::Flash;
 use arriendo_views::pages::correo::{
     self as views, ChangeRow, HistoryPage, HistoryRow, KindForm, KindPage, KindRow, OverviewPage,
@@ -12,13 +13,13 @@ use arriendo_views::pages::correo::{
 };
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use chrono::Utc;
 use serde::Deserialize;
 
 use super::auth::bogota;
-use super::page_error::{OrServerError, PageError, PageResult};
-use super::respuestas::{done, invalid, not_found, page_number, server_error, unprocessable};
+use super::page_error::{OrNotFound, OrServerError, PageError, PageResult};
+use super::respuestas::{done, invalid, not_found, page_number, unprocessable};
 use super::security::{Access, Ctx, RequireAdmin, Route};
 use crate::app::App;
 use crate::digest::due::{Frequency, WEEKDAYS};
@@ -298,7 +299,7 @@ async fn add_recipient(
             )
             .await
         }
-        Err(AddError::Failed(e)) => server_error(&ctx.page, e),
+        Err(AddError::Failed(e)) => return Err(PageError::server(&ctx.page, e)),
         Err(AddError::Invalid(errors)) => {
             let Some(kind) = AlertKind::from_slug(f.tipo.trim()) else {
                 return unknown_kind(&app, &ctx).await;
@@ -326,27 +327,25 @@ async fn recipient_action(
     ctx: Ctx,
     Path(id): Path<String>,
     Form(f): Form<ActionFields>,
-) -> Response {
+) -> PageResult {
     let Some(action) = Action::from_slug(&f.accion) else {
-        return invalid(arriendo_views::errors::error_page(
+        return Ok(invalid(arriendo_views::errors::error_page(
             &ctx.page,
             422,
             "Acción desconocida",
             maud::html! { p { "Use los botones Activar, Desactivar o Quitar." } },
-        ));
+        )));
     };
-    match recipients::apply(&app.db, &id, action, &user.username, Utc::now()).await {
-        Ok(Some(kind)) => {
-            done(
-                &ctx.session,
-                Flash::exito("Destinatario actualizado."),
-                &format!("/alertas/correo/{}", kind.slug()),
-            )
-            .await
-        }
-        Ok(None) => not_found(&ctx.page),
-        Err(e) => server_error(&ctx.page, e),
-    }
+    let kind = recipients::apply(&app.db, &id, action, &user.username, Utc::now())
+        .await
+        .or_500(&ctx.page)?
+        .or_404(&ctx.page)?;
+    Ok(done(
+        &ctx.session,
+        Flash::exito("Destinatario actualizado."),
+        &format!("/alertas/correo/{}", kind.slug()),
+    )
+    .await)
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -371,20 +370,20 @@ async fn send_now(
     }
     .await;
     tracing::info!(user = %user.username, kind = kind.slug(), "alert digest sent from the web");
-    let flash = match result {
-        Ok(Some(s)) if s.sent + s.failed == 0 => {
+    let flash = match result.or_500(&ctx.page)? {
+        Some(s) if s.sent + s.failed == 0 => {
             Flash::aviso("El resumen no tiene destinatarios activos: no se envió nada.")
         }
-        Ok(Some(s)) if s.failed == 0 => Flash::exito(format!(
-            "Resumen enviado a {} destinatario(s) con {} alerta(s).",
-            s.sent, s.alerts
+        Some(s) if s.failed == 0 => Flash::exito(format!(
+            "Resumen enviado a {} con {}.",
+            count_noun(s.sent as u64, "destinatario", "destinatarios"),
+            count_noun(s.alerts as u64, "alerta", "alertas")
         )),
-        Ok(Some(s)) => Flash::error(format!(
-            "{} envío(s) fallaron; vea el historial de envíos.",
-            s.failed
+        Some(s) => Flash::error(format!(
+            "{} sin enviar; vea el historial de envíos.",
+            count_noun(s.failed as u64, "envío quedó", "envíos quedaron")
         )),
-        Ok(None) => Flash::aviso("No había nada que enviar."),
-        Err(e) => return Err(PageError::server(&ctx.page, e)),
+        None => Flash::aviso("No había nada que enviar."),
     };
     Ok(done(
         &ctx.session,

@@ -2,6 +2,7 @@
 //! apply them again after a fix. Also the middleware that tells every page how many there are, for
 //! the administrador's banner.
 
+use arriendo_views::format::count_noun;
 use arriendo_views::layout::Flash;
 use arriendo_views::pages::cuarentena::{self as views, CuarentenaPage, QuarantineRow};
 use axum::extract::{Request, State};
@@ -91,15 +92,15 @@ async fn retry(State(app): State<App>, RequireAdmin(user): RequireAdmin, ctx: Ct
         remaining = outcome.remaining,
         "quarantined events retried from the web"
     );
+    let applied = count_noun(outcome.applied as u64, "evento", "eventos");
     let flash = if outcome.remaining == 0 {
         Flash::exito(format!(
-            "Se aplicaron {} evento(s); ya no hay eventos en cuarentena.",
-            outcome.applied
+            "Eventos aplicados: {applied}; ya no hay eventos en cuarentena."
         ))
     } else {
         Flash::error(format!(
-            "Se aplicaron {} evento(s); {} siguen en cuarentena.",
-            outcome.applied, outcome.remaining
+            "Eventos aplicados: {applied}; en cuarentena todavía: {}.",
+            count_noun(outcome.remaining as u64, "evento", "eventos")
         ))
     };
     Ok(done(&ctx.session, flash, "/cuarentena").await)

@@ -64,15 +64,13 @@ async fn upload(
     Path(id): Path<String>,
     headers: HeaderMap,
     body: Body,
-) -> Response {
-    if let Err(r) = load(&app, &ctx.page, &id).await {
-        return r;
-    }
+) -> PageResult {
+    load(&app, &ctx.page, &id).await?;
     let back = format!("/contratos/{id}#documentos");
     let refuse = |message: String| {
         let session = ctx.session.clone();
         let back = back.clone();
-        async move { done(&session, Flash::error(message), &back).await }
+        async move { Ok(done(&session, Flash::error(message), &back).await) }
     };
     let limit = super::entrada::DOCUMENT_BODY_LIMIT;
     let form = match subida::read(&headers, body, "archivo", limit).await {
@@ -117,7 +115,7 @@ async fn upload(
         file,
         description,
     };
-    act(
+    Ok(act(
         &app,
         &ctx,
         &id,
@@ -126,7 +124,7 @@ async fn upload(
         format!("Documento «{file_name}» adjuntado."),
         &back,
     )
-    .await
+    .await)
 }
 
 fn find<'a>(documents: &'a [Document], doc: &str) -> Option<&'a Document> {

@@ -18,7 +18,7 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 
 use super::CurrentUser;
-use super::page_error::{OrServerError, PageError, PageResult};
+use super::page_error::{OrServerError, PageResult};
 use super::respuestas::{
     CONFLICT, Outcome, can_write, done, existing_contract, invalid, outcome, parse_date, required,
     sentence, unprocessable,
@@ -26,6 +26,7 @@ use super::respuestas::{
 use super::security::{Access, Ctx, RequireWrite, Route};
 use crate::app::{App, today};
 use crate::queries;
+use crate::read_models::IndexValueRow;
 
 pub fn routes() -> Vec<Route> {
     vec![
@@ -49,17 +50,18 @@ async fn render_page(app: &App, ctx: &Ctx, form: &IndexForm) -> PageResult {
     let pending = queries::indices::pending_adjustments(&app.db)
         .await
         .or_500(&ctx.page)?;
-    let row = |(_, year, value): &(String, i64, String)| IndexRow {
-        year: i32::try_from(*year).unwrap_or_default(),
-        value: value
+    let row = |v: &IndexValueRow| IndexRow {
+        year: i32::try_from(v.year).unwrap_or_default(),
+        value: v
+            .value
             .parse::<Decimal>()
             .map(format::percent)
-            .unwrap_or_else(|_| value.clone()),
+            .unwrap_or_else(|_| v.value.clone()),
     };
-    let ipc: Vec<IndexRow> = values.iter().filter(|v| v.0 == "ipc").map(row).collect();
+    let ipc: Vec<IndexRow> = values.iter().filter(|v| v.kind == "ipc").map(row).collect();
     let salario: Vec<IndexRow> = values
         .iter()
-        .filter(|v| v.0 == "salario_minimo")
+        .filter(|v| v.kind == "salario_minimo")
         .map(row)
         .collect();
     Ok(views::indices_page(
@@ -181,18 +183,16 @@ async fn record(
     let (Some(kind), Some(year), Some(value)) = (kind, year, value) else {
         return Ok(unprocessable(render_page(&app, &ctx, &form(e)).await?));
     };
-    if !confirmed(&fields.confirmar) {
-        match far_from_file(&app, kind, year, value).await {
-            Ok(Some(warning)) => {
-                let form = IndexForm {
-                    warning: Some(sentence(&warning)),
-                    ..form(FormErrors::new())
-                };
-                return Ok(unprocessable(render_page(&app, &ctx, &form).await?));
-            }
-            Ok(None) => {}
-            Err(err) => return Err(PageError::server(&ctx.page, err)),
-        }
+    if !confirmed(&fields.confirmar)
+        && let Some(warning) = far_from_file(&app, kind, year, value)
+            .await
+            .or_500(&ctx.page)?
+    {
+        let form = IndexForm {
+            warning: Some(sentence(&warning)),
+            ..form(FormErrors::new())
+        };
+        return Ok(unprocessable(render_page(&app, &ctx, &form).await?));
     }
     let result = app
         .commands
@@ -351,20 +351,16 @@ async fn calculate(
             form.anio.trim().parse::<i64>(),
             c.adjustment_rule_in_force(today()),
         )
+        && let Some(v) = queries::indices::value(&app.db, rule.index.kind().stream_id(), year - 1)
+            .await
+            .or_500(&ctx.page)?
     {
-        match queries::indices::value(&app.db, rule.index.kind().stream_id(), year - 1).await {
-            Ok(Some(v)) => form.valor = v.replace('.', ","),
-            Ok(None) => {}
-            Err(err) => return Err(PageError::server(&ctx.page, err)),
-        }
+        form.valor = v.replace('.', ",");
     }
     let complete = ![&form.anio, &form.valor, &form.fecha]
         .iter()
         .any(|v| v.trim().is_empty());
-    match adjust_warning(&app, &c, &form).await {
-        Ok(w) => form.warning = w,
-        Err(err) => return Err(PageError::server(&ctx.page, err)),
-    }
+    form.warning = adjust_warning(&app, &c, &form).await.or_500(&ctx.page)?;
     Ok(render_adjustment(
         &ctx,
         &id,
@@ -407,10 +403,7 @@ async fn confirm(
         errors: FormErrors::new(),
         warning: None,
     };
-    match adjust_warning(&app, &c, &form).await {
-        Ok(w) => form.warning = w,
-        Err(err) => return Err(PageError::server(&ctx.page, err)),
-    }
+    form.warning = adjust_warning(&app, &c, &form).await.or_500(&ctx.page)?;
     let (year, index_value, effective_date) = match parse_adjust(&fields) {
         Ok(parsed) => parsed,
         Err(errors) => {

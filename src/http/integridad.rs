@@ -4,9 +4,9 @@
 
 use arriendo_views::pages::integridad::{self as views, IntegridadPage, SealRow};
 use axum::extract::State;
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 
-use super::respuestas::server_error;
+use super::page_error::{OrServerError, PageResult};
 use super::security::{Access, Ctx, RequireAudit, Route};
 use crate::app::App;
 use crate::audit::{self, ChainReport, Seal};
@@ -53,12 +53,8 @@ async fn load(app: &App) -> Result<IntegridadPage, StoreError> {
     })
 }
 
-async fn page(State(app): State<App>, RequireAudit(user): RequireAudit, ctx: Ctx) -> Response {
-    match load(&app).await {
-        Ok(data) => {
-            tracing::info!(user = %user.username, intact = data.intact, "integrity of the log checked from the web");
-            views::integridad_page(&ctx.page, &data).into_response()
-        }
-        Err(err) => server_error(&ctx.page, err),
-    }
+async fn page(State(app): State<App>, RequireAudit(user): RequireAudit, ctx: Ctx) -> PageResult {
+    let data = load(&app).await.or_500(&ctx.page)?;
+    tracing::info!(user = %user.username, intact = data.intact, "integrity of the log checked from the web");
+    Ok(views::integridad_page(&ctx.page, &data).into_response())
 }

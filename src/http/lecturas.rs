@@ -5,8 +5,7 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::response::Response;
 
-use super::page_error::{OrServerError, PageResult};
-use super::respuestas::server_error;
+use super::page_error::{OrServerError, PageError, PageResult};
 use super::security::{Ctx, CurrentUser, client_ip, peer_address};
 use crate::app::App;
 use crate::audit::access::{self, ReadKind};
@@ -43,7 +42,7 @@ pub async fn record(
     kind: ReadKind,
     target: &str,
     detail: &str,
-) -> Result<(), Response> {
+) -> Result<(), PageError> {
     access::record(
         &app.db,
         app.auth.now(),
@@ -54,7 +53,7 @@ pub async fn record(
         detail,
     )
     .await
-    .map_err(|e| server_error(&ctx.page, e))
+    .or_500(&ctx.page)
 }
 
 /// Reads per page of the trail.

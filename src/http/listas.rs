@@ -11,13 +11,12 @@ use arriendo_views::pages::polizas::PolizaFilters;
 use arriendo_views::pages::ventas::SalesFilters;
 use axum::extract::{Query, State};
 use axum::http::Uri;
-use axum::response::Response;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
 use super::descarga::{self, DownloadError, Pages};
 use super::lecturas::{self, Reader};
-use super::respuestas::server_error;
+use super::page_error::{OrServerError, PageResult};
 use super::security::{Access, Ctx, Route};
 use crate::app::{App, today};
 use crate::audit::access::ReadKind;
@@ -63,13 +62,14 @@ async fn contracts(
     reader: Reader,
     uri: Uri,
     Query(f): Query<FormatQuery>,
-) -> Response {
+) -> PageResult {
     let query = raw_query(&uri);
     let filters = ContractFilters::from_query(&query);
-    let catalog = match queries::clausulas::catalog(&app.db).await {
-        Ok(c) => std::sync::Arc::new(c),
-        Err(err) => return super::respuestas::server_error(&ctx.page, err),
-    };
+    let catalog = std::sync::Arc::new(
+        queries::clausulas::catalog(&app.db)
+            .await
+            .or_500(&ctx.page)?,
+    );
     let db = app.db.clone();
     let pages: Pages = Box::new(move |page| {
         let (db, mut filters, catalog) = (db.clone(), filters.clone(), catalog.clone());
@@ -137,7 +137,7 @@ async fn alerts(
     reader: Reader,
     uri: Uri,
     Query(f): Query<FormatQuery>,
-) -> Response {
+) -> PageResult {
     let query = raw_query(&uri);
     let filters = AlertFilters::from_query(&query);
     let db = app.db.clone();
@@ -198,7 +198,7 @@ async fn polizas(
     uri: Uri,
     Query(f): Query<FormatQuery>,
     Query(q): Query<PolizaQuery>,
-) -> Response {
+) -> PageResult {
     let filters = PolizaFilters {
         estado: q.estado,
         cumplimiento: q.cumplimiento,
@@ -270,7 +270,7 @@ async fn sales(
     uri: Uri,
     Query(f): Query<FormatQuery>,
     Query(q): Query<SalesQuery>,
-) -> Response {
+) -> PageResult {
     let filters = SalesFilters {
         estado: q.estado,
         vencido: q.vencido,
@@ -341,10 +341,10 @@ async fn respond(
     format: &str,
     table: Table,
     pages: Pages,
-) -> Response {
+) -> PageResult {
     let format = match Format::from_slug(format) {
         Some(f @ (Format::Xlsx | Format::Csv)) => f,
-        _ => return descarga::unknown_format(&ctx, "XLSX o CSV"),
+        _ => return Ok(descarga::unknown_format(&ctx, "XLSX o CSV")),
     };
     let filters = if table.query.is_empty() {
         "sin filtros".to_string()
@@ -352,11 +352,7 @@ async fn respond(
         table.query.clone()
     };
     let detail = format!("formato {}; {}", format.extension(), filters);
-    if let Err(page) =
-        lecturas::record(&app, &ctx, &reader, ReadKind::Export, table.what, &detail).await
-    {
-        return page;
-    }
+    lecturas::record(&app, &ctx, &reader, ReadKind::Export, table.what, &detail).await?;
     let filename = format!(
         "{}-{}.{}",
         table.stem,
@@ -386,8 +382,9 @@ async fn respond(
         }
         _ => descarga::csv_pages(&table.columns, pages).map_err(DownloadError::from),
     };
-    match body {
-        Ok(body) => descarga::attachment(body, format, &filename),
-        Err(e) => server_error(&ctx.page, e),
-    }
+    Ok(descarga::attachment(
+        body.or_500(&ctx.page)?,
+        format,
+        &filename,
+    ))
 }

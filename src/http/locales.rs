@@ -13,10 +13,10 @@ use axum::response::{IntoResponse, Response};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
-use super::page_error::{OrNotFound, OrServerError, PageError, PageResult};
+use super::page_error::{OrNotFound, OrServerError, PageResult};
 use super::respuestas::{
-    CONFLICT, Outcome, can_write, conflict, done, invalid, not_found, outcome, page_number,
-    raw_query, required, sentence, server_error,
+    CONFLICT, Outcome, can_write, conflict, done, invalid, outcome, page_number, raw_query,
+    required, sentence,
 };
 use super::security::{Access, Ctx, RequireWrite, Route};
 use crate::app::App;
@@ -114,14 +114,12 @@ async fn stored(app: &App, id: &str) -> Result<Option<(LocalData, LocalForm)>, S
     }))
 }
 
-async fn edit_form(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> Response {
-    match stored(&app, &id).await {
-        Ok(Some((data, form))) => {
-            views::form_page(&ctx.page, &form, Some((&id, &data.name))).into_response()
-        }
-        Ok(None) => not_found(&ctx.page),
-        Err(err) => server_error(&ctx.page, err),
-    }
+async fn edit_form(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> PageResult {
+    let (data, form) = stored(&app, &id)
+        .await
+        .or_500(&ctx.page)?
+        .or_404(&ctx.page)?;
+    Ok(views::form_page(&ctx.page, &form, Some((&id, &data.name))).into_response())
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -195,14 +193,14 @@ async fn save(
         Ok(d) => d,
         Err(errors) => return Ok(again(errors)),
     };
-    match q::local_name_taken(&app.db, &data.name, editing.map(|(id, _)| id)).await {
-        Ok(Some(_)) => {
-            let mut errors = FormErrors::new();
-            errors.add("nombre", name_taken(&data.name));
-            return Ok(again(errors));
-        }
-        Ok(None) => {}
-        Err(err) => return Err(PageError::server(&ctx.page, err)),
+    if q::local_name_taken(&app.db, &data.name, editing.map(|(id, _)| id))
+        .await
+        .or_500(&ctx.page)?
+        .is_some()
+    {
+        let mut errors = FormErrors::new();
+        errors.add("nombre", name_taken(&data.name));
+        return Ok(again(errors));
     }
     let name = data.name.clone();
     let command = match editing {

@@ -39,6 +39,7 @@ pub mod request_id;
 pub mod respaldos;
 pub mod respuestas;
 pub mod security;
+pub mod session_data;
 pub mod subida;
 pub mod terceros;
 pub mod usuarios;

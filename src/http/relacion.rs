@@ -9,14 +9,13 @@ use arriendo_views::pages::relacion::{
     RentRollLine, RentRollPage, RentRollSum, kind_label, rent_roll_page,
 };
 use axum::extract::{Query, State};
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
 use super::descarga::{self, DownloadError, Pages};
 use super::lecturas::{self, Reader};
 use super::page_error::{OrServerError, PageResult};
-use super::respuestas::server_error;
 use super::security::{Access, Ctx, Route};
 use crate::app::{App, today};
 use crate::audit::access::ReadKind;
@@ -146,13 +145,13 @@ async fn export_roll(
     ctx: Ctx,
     reader: Reader,
     Query(q): Query<RollQuery>,
-) -> Response {
+) -> PageResult {
     let format = match Format::from_slug(&q.formato) {
         Some(f @ (Format::Xlsx | Format::Csv)) => f,
-        _ => return descarga::unknown_format(&ctx, "XLSX o CSV"),
+        _ => return Ok(descarga::unknown_format(&ctx, "XLSX o CSV")),
     };
     let detail = format!("formato {}; relación de cánones", format.extension());
-    if let Err(page) = lecturas::record(
+    lecturas::record(
         &app,
         &ctx,
         &reader,
@@ -160,10 +159,7 @@ async fn export_roll(
         "relación de cánones",
         &detail,
     )
-    .await
-    {
-        return page;
-    }
+    .await?;
     let filename = format!(
         "relacion-canones-{}.{}",
         today().format("%Y%m%d"),
@@ -173,10 +169,11 @@ async fn export_roll(
         Format::Xlsx => xlsx(&app, &reader).await,
         _ => descarga::csv_pages(&COLUMNS, pages(&app)).map_err(DownloadError::from),
     };
-    match body {
-        Ok(body) => descarga::attachment(body, format, &filename),
-        Err(e) => server_error(&ctx.page, e),
-    }
+    Ok(descarga::attachment(
+        body.or_500(&ctx.page)?,
+        format,
+        &filename,
+    ))
 }
 
 /// The contracts of the roll as rows, page after page by number (keyset): the cursor is the last

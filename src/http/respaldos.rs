@@ -9,14 +9,14 @@ use axum::Form;
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use futures::StreamExt;
 use serde::Deserialize;
 use tokio::io::AsyncReadExt;
 
 use super::auth::local_time_seconds;
 use super::page_error::{OrServerError, PageError, PageResult};
-use super::respuestas::{done, server_error};
+use super::respuestas::done;
 use super::security::{Access, Ctx, RequireAdmin, Route};
 use crate::app::App;
 use crate::backup::manifest::{self, FileKind, Manifest, ManifestFile};
@@ -114,10 +114,11 @@ async fn page(State(app): State<App>, RequireAdmin(_): RequireAdmin, ctx: Ctx) -
     let rows: Vec<RunRow> = list.iter().map(run_row).collect();
     let (sets, output_dir, settings_error, settings_warning, ops) = match app.backup_settings() {
         Ok(settings) => {
-            let sets = match manifest::list_local(&settings.output_dir) {
-                Ok(found) => found.iter().map(set_row).collect(),
-                Err(err) => return Err(PageError::server(&ctx.page, err)),
-            };
+            let sets = manifest::list_local(&settings.output_dir)
+                .or_500(&ctx.page)?
+                .iter()
+                .map(set_row)
+                .collect();
             let warning = settings.remote_disabled_warning().map(|_| {
                 "Hay destinos externos configurados (BACKUP_REMOTE_DESTINATION) pero las copias \
                  externas están desactivadas (BACKUP_REMOTE_ENABLED): los respaldos quedan solo en \
@@ -222,27 +223,24 @@ async fn start(
     RequireAdmin(user): RequireAdmin,
     ctx: Ctx,
     Form(fields): Form<StartFields>,
-) -> Response {
+) -> PageResult {
     if fields.accion != "respaldar" {
-        return done(
+        return Ok(done(
             &ctx.session,
             Flash::error("Use el botón «Respaldar ahora» para iniciar un respaldo."),
             "/respaldos",
         )
-        .await;
+        .await);
     }
     reap(&app).await;
-    match runs::latest(&app.db).await {
-        Ok(Some(run)) if run.status == RunStatus::Running => {
-            return done(
-                &ctx.session,
-                Flash::aviso("Ya hay un respaldo en curso; espere a que termine."),
-                "/respaldos",
-            )
-            .await;
-        }
-        Ok(_) => {}
-        Err(err) => return server_error(&ctx.page, err),
+    let latest = runs::latest(&app.db).await.or_500(&ctx.page)?;
+    if latest.is_some_and(|run| run.status == RunStatus::Running) {
+        return Ok(done(
+            &ctx.session,
+            Flash::aviso("Ya hay un respaldo en curso; espere a que termine."),
+            "/respaldos",
+        )
+        .await);
     }
     tracing::info!(user = %user.username, "backup started from the web");
     let asked_at = chrono::Utc::now() - chrono::Duration::seconds(1);
@@ -266,12 +264,12 @@ async fn start(
         }
         tokio::time::sleep(std::time::Duration::from_millis(25)).await;
     }
-    done(
+    Ok(done(
         &ctx.session,
         Flash::exito("Respaldo iniciado. Actualice la página para ver el resultado."),
         "/respaldos",
     )
-    .await
+    .await)
 }
 
 /// The name the backups code gives a file of `kind` in set `set` (with these flags): the only names

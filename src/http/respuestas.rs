@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use maud::Markup;
 use tower_sessions::Session;
 
+use super::page_error::{OrNotFound, OrServerError, PageError};
 use super::security::{Ctx, push_flash};
 use crate::app::App;
 use crate::store::{ClaimScope, CommandError};
@@ -204,10 +205,10 @@ pub async fn existing_contract(
     app: &crate::app::App,
     ctx: &Ctx,
     id: &str,
-) -> Result<arriendo_events::Contrato, Response> {
-    match crate::queries::contract_state(&app.db, id).await {
-        Ok(Some(c)) if c.terms.is_some() => Ok(c),
-        Ok(_) => Err(not_found(&ctx.page)),
-        Err(err) => Err(server_error(&ctx.page, err)),
-    }
+) -> Result<arriendo_events::Contrato, PageError> {
+    crate::queries::contract_state(&app.db, id)
+        .await
+        .or_500(&ctx.page)?
+        .filter(|c| c.terms.is_some())
+        .or_404(&ctx.page)
 }

@@ -13,10 +13,9 @@ use axum::http::Uri;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use super::page_error::{OrNotFound, OrServerError, PageError, PageResult};
+use super::page_error::{OrNotFound, OrServerError, PageResult};
 use super::respuestas::{
-    CONFLICT, Outcome, can_write, conflict, done, invalid, not_found, outcome, page_number,
-    raw_query, server_error,
+    CONFLICT, Outcome, can_write, conflict, done, invalid, outcome, page_number, raw_query,
 };
 use super::security::{Access, Ctx, RequireWrite, Route};
 use crate::app::App;
@@ -114,14 +113,12 @@ async fn stored(app: &App, id: &str) -> Result<Option<(TerceroData, TerceroForm)
     }))
 }
 
-async fn edit_form(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> Response {
-    match stored(&app, &id).await {
-        Ok(Some((data, form))) => {
-            views::form_page(&ctx.page, &form, Some((&id, &data.razon_social))).into_response()
-        }
-        Ok(None) => not_found(&ctx.page),
-        Err(err) => server_error(&ctx.page, err),
-    }
+async fn edit_form(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> PageResult {
+    let (data, form) = stored(&app, &id)
+        .await
+        .or_500(&ctx.page)?
+        .or_404(&ctx.page)?;
+    Ok(views::form_page(&ctx.page, &form, Some((&id, &data.razon_social))).into_response())
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -204,19 +201,25 @@ async fn create(
     RequireWrite(user): RequireWrite,
     ctx: Ctx,
     Form(fields): Form<TerceroFields>,
-) -> Response {
+) -> PageResult {
     let data = match fields.parse() {
         Ok(d) => d,
-        Err(errors) => return invalid(views::form_page(&ctx.page, &fields.form(errors), None)),
-    };
-    match check_unique(&app, &data, None).await {
-        Ok(Some(message)) => {
-            let mut errors = FormErrors::new();
-            errors.add("nit", message);
-            return invalid(views::form_page(&ctx.page, &fields.form(errors), None));
+        Err(errors) => {
+            return Ok(invalid(views::form_page(
+                &ctx.page,
+                &fields.form(errors),
+                None,
+            )));
         }
-        Ok(None) => {}
-        Err(err) => return server_error(&ctx.page, err),
+    };
+    if let Some(message) = check_unique(&app, &data, None).await.or_500(&ctx.page)? {
+        let mut errors = FormErrors::new();
+        errors.add("nit", message);
+        return Ok(invalid(views::form_page(
+            &ctx.page,
+            &fields.form(errors),
+            None,
+        )));
     }
     let id = uuid::Uuid::now_v7().to_string();
     let name = data.razon_social.clone();
@@ -235,9 +238,13 @@ async fn create(
     if let Err(CommandError::Taken(_)) = result {
         let mut errors = FormErrors::new();
         errors.add("nit", taken);
-        return invalid(views::form_page(&ctx.page, &fields.form(errors), None));
+        return Ok(invalid(views::form_page(
+            &ctx.page,
+            &fields.form(errors),
+            None,
+        )));
     }
-    match outcome(&app, &ctx.page, result).await {
+    Ok(match outcome(&app, &ctx.page, result).await {
         Outcome::Done => {
             done(
                 &ctx.session,
@@ -257,7 +264,7 @@ async fn create(
             invalid(views::form_page(&ctx.page, &fields.form(errors), None))
         }
         Outcome::Failed(response) => response,
-    }
+    })
 }
 
 async fn update(
@@ -283,18 +290,17 @@ async fn update(
             )));
         }
     };
-    match check_unique(&app, &data, Some(&id)).await {
-        Ok(Some(message)) => {
-            let mut errors = FormErrors::new();
-            errors.add("nit", message);
-            return Ok(invalid(views::form_page(
-                &ctx.page,
-                &fields.form(errors),
-                editing,
-            )));
-        }
-        Ok(None) => {}
-        Err(err) => return Err(PageError::server(&ctx.page, err)),
+    if let Some(message) = check_unique(&app, &data, Some(&id))
+        .await
+        .or_500(&ctx.page)?
+    {
+        let mut errors = FormErrors::new();
+        errors.add("nit", message);
+        return Ok(invalid(views::form_page(
+            &ctx.page,
+            &fields.form(errors),
+            editing,
+        )));
     }
     let taken = nit_taken(&data);
     let result = app

@@ -21,7 +21,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::Datelike;
 use serde::Deserialize;
 
-use super::page_error::{OrServerError, PageError, PageResult};
+use super::page_error::{OrNotFound, OrServerError, PageError, PageResult};
 use super::respuestas::{
     CONFLICT, Outcome, can_write, conflict, done, existing_contract, invalid, not_found, optional,
     outcome, page_number, parse_date, raw_query, required, unprocessable,
@@ -298,12 +298,12 @@ fn deliver_defaults(c: &Contrato, period: YearMonth) -> DeliverForm {
 
 /// The contract as its stream says now: the report page shows the report and carries its
 /// version from this one read, since it holds the form that corrects it.
-async fn from_stream(app: &App, ctx: &Ctx, id: &str) -> Result<Contrato, Response> {
-    match app.commands.load_contrato(id).await {
-        Ok(Some(c)) => Ok(c),
-        Ok(None) => Err(not_found(&ctx.page)),
-        Err(err) => Err(super::respuestas::server_error(&ctx.page, err)),
-    }
+async fn from_stream(app: &App, ctx: &Ctx, id: &str) -> Result<Contrato, PageError> {
+    app.commands
+        .load_contrato(id)
+        .await
+        .or_500(&ctx.page)?
+        .or_404(&ctx.page)
 }
 
 async fn detail(
@@ -442,13 +442,9 @@ async fn mark_pending(
     RequireWrite(user): RequireWrite,
     ctx: Ctx,
     Path((id, year, month)): Path<(String, String, String)>,
-) -> Response {
-    let Some(period) = period_of(&year, &month) else {
-        return not_found(&ctx.page);
-    };
-    if let Err(r) = existing_contract(&app, &ctx, &id).await {
-        return r;
-    }
+) -> PageResult {
+    let period = period_of(&year, &month).or_404(&ctx.page)?;
+    existing_contract(&app, &ctx, &id).await?;
     let result = app
         .commands
         .contrato(
@@ -461,17 +457,11 @@ async fn mark_pending(
         )
         .await;
     let href = report_href(&id, period.year(), period.month());
-    match outcome(&app, &ctx.page, result).await {
-        Outcome::Done => {
-            done(
-                &ctx.session,
-                Flash::exito("Informe marcado como pendiente."),
-                &href,
-            )
-            .await
-        }
-        Outcome::Refused(message) => done(&ctx.session, Flash::error(message), &href).await,
-        Outcome::Conflict => done(&ctx.session, Flash::error(CONFLICT), &href).await,
-        Outcome::Failed(response) => response,
-    }
+    let flash = match outcome(&app, &ctx.page, result).await {
+        Outcome::Done => Flash::exito("Informe marcado como pendiente."),
+        Outcome::Refused(message) => Flash::error(message),
+        Outcome::Conflict => Flash::error(CONFLICT),
+        Outcome::Failed(response) => return Err(response.into()),
+    };
+    Ok(done(&ctx.session, flash, &href).await)
 }

@@ -54,11 +54,7 @@ async fn calculation(
     let month_label = arriendo_views::format::month_year(period.year(), period.month());
     let number = contrato.number().to_string();
     let detail = format!("formato xlsx; cálculo del informe de {month_label}");
-    if let Err(page) =
-        lecturas::record(&app, &ctx, &reader, ReadKind::Export, &number, &detail).await
-    {
-        return Ok(page);
-    }
+    lecturas::record(&app, &ctx, &reader, ReadKind::Export, &number, &detail).await?;
     let mut rows = vec![
         vec![
             Cell::text("Ventas brutas"),

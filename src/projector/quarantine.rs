@@ -92,6 +92,14 @@ impl Health {
 }
 
 /// Applies events to the read models, quarantining the ones that cannot be applied.
+/// An aggregate in quarantine and the position of its first quarantined event.
+#[derive(sqlx::FromRow)]
+struct HeldRow {
+    aggregate_type: String,
+    aggregate_id: String,
+    first_position: i64,
+}
+
 pub struct Guard {
     /// Aggregates with a quarantined event → the position of their first quarantined event.
     held: HashMap<(String, String), i64>,
@@ -100,16 +108,19 @@ pub struct Guard {
 impl Guard {
     /// A guard that knows the aggregates already in quarantine.
     pub async fn load(tx: &mut Tx) -> Result<Self, StoreError> {
-        let rows: Vec<(String, String, i64)> = crate::on_tx!(tx, conn => {
+        let rows: Vec<HeldRow> = crate::on_tx!(tx, conn => {
             sqlx::query_as(
-                "SELECT aggregate_type, aggregate_id, MIN(position) FROM projection_quarantine \
-                 GROUP BY aggregate_type, aggregate_id",
+                "SELECT aggregate_type, aggregate_id, MIN(position) AS first_position \
+                 FROM projection_quarantine GROUP BY aggregate_type, aggregate_id",
             )
             .fetch_all(&mut *conn)
             .await?
         });
         Ok(Self {
-            held: rows.into_iter().map(|(t, id, p)| ((t, id), p)).collect(),
+            held: rows
+                .into_iter()
+                .map(|r| ((r.aggregate_type, r.aggregate_id), r.first_position))
+                .collect(),
         })
     }
 
@@ -388,17 +399,19 @@ pub async fn retry(tx: &mut Tx, today: NaiveDate) -> Result<RetryOutcome, StoreE
     })
 }
 
-type Row = (
-    i64,
-    String,
-    String,
-    i64,
-    String,
-    String,
-    Option<i64>,
-    String,
-    Option<String>,
-);
+/// A quarantined event as `projection_quarantine` keeps it, with its contract's number.
+#[derive(sqlx::FromRow)]
+struct Row {
+    position: i64,
+    aggregate_type: String,
+    aggregate_id: String,
+    sequence: i64,
+    event_type: String,
+    error: String,
+    held_behind: Option<i64>,
+    quarantined_at: String,
+    number: Option<String>,
+}
 
 /// The quarantined events, oldest position first, with the contract's number when known.
 pub async fn list(db: &Db, limit: i64) -> Result<Vec<QuarantinedEvent>, StoreError> {
@@ -414,175 +427,25 @@ pub async fn list(db: &Db, limit: i64) -> Result<Vec<QuarantinedEvent>, StoreErr
         .await?
     });
     rows.into_iter()
-        .map(
-            |(
-                position,
-                aggregate_type,
-                aggregate_id,
-                sequence,
-                event_type,
-                error,
-                held_behind,
-                at,
-                number,
-            )| {
-                let quarantined_at = DateTime::parse_from_rfc3339(&at)
-                    .map_err(|e| StoreError::Invalid(format!("bad quarantined_at {at:?}: {e}")))?
-                    .with_timezone(&Utc);
-                Ok(QuarantinedEvent {
-                    position,
-                    aggregate_type,
-                    aggregate_id,
-                    sequence,
-                    event_type,
-                    error,
-                    held_behind,
-                    quarantined_at,
-                    contract_number: number,
-                })
-            },
-        )
+        .map(|row| {
+            let at = &row.quarantined_at;
+            let quarantined_at = DateTime::parse_from_rfc3339(at)
+                .map_err(|e| StoreError::Invalid(format!("bad quarantined_at {at:?}: {e}")))?
+                .with_timezone(&Utc);
+            Ok(QuarantinedEvent {
+                position: row.position,
+                aggregate_type: row.aggregate_type,
+                aggregate_id: row.aggregate_id,
+                sequence: row.sequence,
+                event_type: row.event_type,
+                error: row.error,
+                held_behind: row.held_behind,
+                quarantined_at,
+                contract_number: row.number,
+            })
+        })
         .collect()
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    async fn sqlite() -> (tempfile::TempDir, Db) {
-        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
-        let db = crate::store::connect(None, dir.path())
-            .await
-            .unwrap_or_else(|e| panic!("connect: {e}"));
-        crate::store::migrate(&db)
-            .await
-            .unwrap_or_else(|e| panic!("migrate: {e}"));
-        (dir, db)
-    }
-
-    async fn meta(tx: &mut Tx, key: &str) -> Result<(), StoreError> {
-        crate::on_tx!(tx, conn => {
-            sqlx::query("INSERT INTO rm_meta (key, value) VALUES ($1, 'x')")
-                .bind(key)
-                .execute(&mut *conn)
-                .await?
-                .rows_affected()
-        });
-        Ok(())
-    }
-
-    async fn keys(db: &Db) -> Vec<String> {
-        crate::on_pool!(db, pool => {
-            sqlx::query_scalar("SELECT key FROM rm_meta ORDER BY key")
-                .fetch_all(pool)
-                .await
-                .unwrap_or_default()
-        })
-    }
-
-    #[tokio::test]
-    async fn a_panic_after_a_write_rolls_back_only_that_write() {
-        let (_dir, db) = sqlite().await;
-        let mut tx = db.begin().await.unwrap_or_else(|e| panic!("{e}"));
-        meta(&mut tx, "before")
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        savepoint(&mut tx, "projector_event")
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        let caught = AssertUnwindSafe(async {
-            meta(&mut tx, "poisoned").await?;
-            panic!("NaiveDate - Days out of range")
-        })
-        .catch_unwind()
-        .await;
-        let fault = settle(&mut tx, "projector_event", caught)
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(
-            fault.as_deref(),
-            Some("Falla interna (panic) al aplicarlo: NaiveDate - Days out of range")
-        );
-        meta(&mut tx, "after")
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        tx.commit().await.unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(keys(&db).await, ["after", "before"]);
-    }
-
-    #[tokio::test]
-    async fn an_error_rolls_back_its_writes_and_success_keeps_them() {
-        let (_dir, db) = sqlite().await;
-        let mut tx = db.begin().await.unwrap_or_else(|e| panic!("{e}"));
-        savepoint(&mut tx, "projector_event")
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        let caught = AssertUnwindSafe(async {
-            meta(&mut tx, "poisoned").await?;
-            Err(StoreError::Invalid("does not match its type".into()))
-        })
-        .catch_unwind()
-        .await;
-        let fault = settle(&mut tx, "projector_event", caught)
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(
-            fault.as_deref(),
-            Some("No se pudo aplicar: does not match its type")
-        );
-        savepoint(&mut tx, "projector_event")
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        let caught = AssertUnwindSafe(meta(&mut tx, "good")).catch_unwind().await;
-        let fault = settle(&mut tx, "projector_event", caught)
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(fault, None);
-        tx.commit().await.unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(keys(&db).await, ["good"]);
-    }
-
-    #[test]
-    fn infrastructure_failures_are_not_the_events_fault() {
-        assert!(is_infrastructure(&StoreError::Sql(
-            sqlx::Error::PoolTimedOut
-        )));
-        assert!(is_infrastructure(&StoreError::Sql(sqlx::Error::Io(
-            std::io::Error::other("connection reset")
-        ))));
-        assert!(!is_infrastructure(&StoreError::Invalid(
-            "bad payload".into()
-        )));
-        assert!(!is_infrastructure(&StoreError::Sql(
-            sqlx::Error::RowNotFound
-        )));
-        for transient in ["40001", "40P01", "08006", "53100", "57014", "55P03"] {
-            assert!(transient_sqlstate(transient), "{transient}");
-        }
-        // 54000: "index row size exceeds btree maximum", the 3,000-byte contract number.
-        for data in ["54000", "22001", "23505", "22008"] {
-            assert!(!transient_sqlstate(data), "{data}");
-        }
-        // SQLITE_BUSY, SQLITE_BUSY_SNAPSHOT (extended), SQLITE_FULL; not SQLITE_CONSTRAINT.
-        assert!(transient_sqlite_code(5));
-        assert!(transient_sqlite_code(517));
-        assert!(transient_sqlite_code(13));
-        assert!(!transient_sqlite_code(19));
-    }
-
-    #[test]
-    fn long_errors_are_clipped_on_a_character_boundary() {
-        let long = "ñ".repeat(3_000);
-        let clipped = clip(&long);
-        assert_eq!(clipped.chars().count(), MAX_ERROR_CHARS + 1);
-        assert!(clipped.ends_with('…'));
-        assert_eq!(clip("corto"), "corto");
-    }
-
-    #[test]
-    fn panic_messages_are_read_from_str_and_string() {
-        assert_eq!(panic_message(&"boom"), "boom");
-        assert_eq!(panic_message(&String::from("boom")), "boom");
-        assert_eq!(panic_message(&42_u8), "panic sin mensaje");
-    }
-}
+mod tests;

@@ -215,6 +215,13 @@ fn quoted(identifier: &str) -> String {
     format!("\"{}\"", identifier.replace('"', "\"\""))
 }
 
+/// A table or index of the live SQLite file and the statement that created it.
+#[derive(sqlx::FromRow)]
+struct SchemaObject {
+    tbl_name: String,
+    sql: String,
+}
+
 impl Shadow {
     /// Empty read-model tables with the live ones' definitions (whatever the migrations made them).
     async fn create(live: &Db) -> Result<Self, StoreError> {
@@ -222,8 +229,8 @@ impl Shadow {
         match live {
             Db::Sqlite(pool) => {
                 let path = shadow_path(pool.connect_options().get_filename(), &tag)?;
-                let ddl: Vec<(String, String, String)> = sqlx::query_as(
-                    "SELECT type, tbl_name, sql FROM sqlite_master \
+                let ddl: Vec<SchemaObject> = sqlx::query_as(
+                    "SELECT tbl_name, sql FROM sqlite_master \
                      WHERE type IN ('table', 'index') AND sql IS NOT NULL ORDER BY type DESC",
                 )
                 .fetch_all(pool)
@@ -243,9 +250,9 @@ impl Shadow {
                     db: Db::Sqlite(pool.clone()),
                     path,
                 };
-                for (_, table, sql) in &ddl {
-                    if shadow_tables().any(|t| t == table.as_str())
-                        && let Err(e) = sqlx::query(sql).execute(&pool).await
+                for object in &ddl {
+                    if shadow_tables().any(|t| t == object.tbl_name.as_str())
+                        && let Err(e) = sqlx::query(&object.sql).execute(&pool).await
                     {
                         shadow.discard().await;
                         return Err(e.into());

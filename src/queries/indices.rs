@@ -3,11 +3,12 @@
 use arriendo_views::pages::indices::PendingAdjustment;
 
 use super::decode::iso_date;
+use crate::read_models::IndexValueRow;
 use crate::store::{Db, StoreError};
 
-/// `(kind, year, value as decimal text)`, by kind and year.
-pub async fn values(db: &Db) -> Result<Vec<(String, i64, String)>, StoreError> {
-    let rows: Vec<(String, i64, String)> = crate::on_pool!(db, pool => {
+/// Every published value, by kind and year.
+pub async fn values(db: &Db) -> Result<Vec<IndexValueRow>, StoreError> {
+    let rows: Vec<IndexValueRow> = crate::on_pool!(db, pool => {
         sqlx::query_as("SELECT kind, year, value FROM rm_indices ORDER BY kind, year")
             .fetch_all(pool)
             .await?

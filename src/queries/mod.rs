@@ -32,12 +32,9 @@ pub async fn contract_state(db: &Db, id: &str) -> Result<Option<Contrato>, Store
 
 /// IPC and minimum-wage values by year.
 pub async fn indices(db: &Db) -> Result<Indices, StoreError> {
-    let rows: Vec<(String, i64, String)> = crate::on_pool!(db, pool => {
-        sqlx::query_as("SELECT kind, year, value FROM rm_indices ORDER BY kind, year")
-            .fetch_all(pool)
-            .await?
-    });
-    Ok(crate::read_models::indices_from_rows(rows))
+    Ok(crate::read_models::indices_from_rows(
+        indices::values(db).await?,
+    ))
 }
 
 /// One line of an aggregate's history.

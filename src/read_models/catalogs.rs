@@ -137,13 +137,19 @@ pub async fn apply_indice(tx: &mut Tx, event: &StoredEvent) -> Result<(), StoreE
     Ok(())
 }
 
+/// One published index value as `rm_indices` keeps it (the value as decimal text).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct IndexValueRow {
+    pub kind: String,
+    pub year: i64,
+    pub value: String,
+}
+
 /// The index histories, as the projections' canon schedule wants them.
-pub fn indices_from_rows(
-    rows: Vec<(String, i64, String)>,
-) -> arriendo_projections::schedule::Indices {
+pub fn indices_from_rows(rows: Vec<IndexValueRow>) -> arriendo_projections::schedule::Indices {
     let mut ipc = Indice::default();
     let mut salario_minimo = Indice::default();
-    for (kind, year, value) in rows {
+    for IndexValueRow { kind, year, value } in rows {
         let (Ok(year), Ok(value)) = (
             i32::try_from(year),
             arriendo_events::Percentage::parse(&value),

@@ -13,6 +13,14 @@ use crate::store::{Db, StoreError, Tx};
 
 type Row = KeptRow;
 
+/// A kept event with the contract it belongs to, for reads of several contracts at once.
+#[derive(Debug, sqlx::FromRow)]
+struct ContractEventRow {
+    contract_id: String,
+    #[sqlx(flatten)]
+    event: KeptRow,
+}
+
 const SELECT_ONE: &str = "SELECT sequence, event_type, event_version, payload FROM rm_contract_events \
      WHERE contract_id = $1 ORDER BY sequence";
 
@@ -53,7 +61,7 @@ pub async fn load_range(
     let (Some(first), Some(last)) = (ids.first(), ids.last()) else {
         return Ok(Vec::new());
     };
-    let rows: Vec<(String, i64, String, String, String)> = crate::on_tx!(tx, conn => {
+    let rows: Vec<ContractEventRow> = crate::on_tx!(tx, conn => {
         sqlx::query_as(
             "SELECT contract_id, sequence, event_type, event_version, payload FROM rm_contract_events \
              WHERE contract_id >= $1 AND contract_id <= $2 ORDER BY contract_id, sequence",
@@ -63,24 +71,11 @@ pub async fn load_range(
         .fetch_all(&mut *conn)
         .await?
     });
-    let mut by_contract: std::collections::HashMap<String, Vec<Row>> =
-        std::collections::HashMap::new();
-    for (contract_id, sequence, event_type, event_version, payload) in rows {
-        by_contract.entry(contract_id).or_default().push((
-            sequence,
-            event_type,
-            event_version,
-            payload,
-        ));
-    }
-    let mut folded = Vec::with_capacity(ids.len());
-    for id in ids {
-        let own = by_contract.remove(&id).unwrap_or_default();
-        if let Some(state) = fold(&id, own)? {
-            folded.push((id, state));
-        }
-    }
-    Ok(folded)
+    let mut by_contract = fold_many(rows)?;
+    Ok(ids
+        .into_iter()
+        .filter_map(|id| by_contract.remove(&id).map(|state| (id, state)))
+        .collect())
 }
 
 /// Keeps `events` (all of one contract, in order) as that contract's record.
@@ -120,17 +115,15 @@ fn select_many(n: usize) -> String {
 
 /// Rows of several contracts, folded by contract; contracts without rows are left out.
 fn fold_many(
-    rows: Vec<(String, i64, String, String, String)>,
+    rows: Vec<ContractEventRow>,
 ) -> Result<std::collections::HashMap<String, Contrato>, StoreError> {
     let mut by_contract: std::collections::HashMap<String, Vec<Row>> =
         std::collections::HashMap::new();
-    for (contract_id, sequence, event_type, event_version, payload) in rows {
-        by_contract.entry(contract_id).or_default().push((
-            sequence,
-            event_type,
-            event_version,
-            payload,
-        ));
+    for row in rows {
+        by_contract
+            .entry(row.contract_id)
+            .or_default()
+            .push(row.event);
     }
     let mut folded = std::collections::HashMap::with_capacity(by_contract.len());
     for (id, rows) in by_contract {
@@ -151,7 +144,7 @@ pub async fn load_many(
         return Ok(Default::default());
     }
     let sql = select_many(ids.len());
-    let rows: Vec<(String, i64, String, String, String)> = crate::on_pool!(db, pool => {
+    let rows: Vec<ContractEventRow> = crate::on_pool!(db, pool => {
         let mut q = sqlx::query_as(&sql);
         for id in ids {
             q = q.bind(id.as_str());
@@ -169,7 +162,7 @@ pub async fn load_many_in(
     let mut folded = std::collections::HashMap::with_capacity(ids.len());
     for chunk in ids.chunks(500) {
         let sql = select_many(chunk.len());
-        let rows: Vec<(String, i64, String, String, String)> = crate::on_tx!(tx, conn => {
+        let rows: Vec<ContractEventRow> = crate::on_tx!(tx, conn => {
             let mut q = sqlx::query_as(&sql);
             for id in chunk {
                 q = q.bind(id.as_str());

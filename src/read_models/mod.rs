@@ -15,7 +15,7 @@ mod users;
 use chrono::NaiveDate;
 
 pub use catalogos::load as catalogos_state;
-pub use catalogs::{indices_from_rows, local_from, tercero_from};
+pub use catalogs::{IndexValueRow, indices_from_rows, local_from, tercero_from};
 pub use contract_events::load as contract_state;
 pub use contracts::{kind_slug, modality_slug};
 pub use shape::{VERSION, is_current, stamp_version};

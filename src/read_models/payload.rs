@@ -51,8 +51,14 @@ pub fn typed_parts<E: DeserializeOwned>(
     serde_json::from_value(serialized.payload)
 }
 
-/// One event as a read model keeps it: sequence, event type, event version, payload (JSON text).
-pub type KeptRow = (i64, String, String, String);
+/// One event as a read model keeps it, its payload as JSON text.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct KeptRow {
+    pub sequence: i64,
+    pub event_type: String,
+    pub event_version: String,
+    pub payload: String,
+}
 
 /// Events kept in a read model (`rm_contract_events`, `rm_catalog_events`), decoded in order
 /// through the upcasters; an undecodable one names its stream and sequence.
@@ -62,19 +68,20 @@ pub fn decode_kept<E: DeserializeOwned>(
     rows: Vec<KeptRow>,
 ) -> Result<Vec<E>, StoreError> {
     rows.into_iter()
-        .map(|(sequence, event_type, event_version, payload)| {
-            let payload = serde_json::from_str(&payload)?;
+        .map(|row| {
+            let payload = serde_json::from_str(&row.payload)?;
             typed_parts(
                 aggregate_type,
                 aggregate_id,
-                sequence,
-                &event_type,
-                &event_version,
+                row.sequence,
+                &row.event_type,
+                &row.event_version,
                 payload,
             )
             .map_err(|e| {
                 StoreError::Invalid(format!(
-                    "{aggregate_type} {aggregate_id} event {sequence} ({event_type}) does not decode: {e}"
+                    "{aggregate_type} {aggregate_id} event {} ({}) does not decode: {e}",
+                    row.sequence, row.event_type
                 ))
             })
         })

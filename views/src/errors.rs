@@ -75,7 +75,7 @@ pub fn too_many_requests(ctx: &PageContext, retry_after_secs: Option<u64>) -> Ma
         html! {
             p { "Recibimos demasiadas solicitudes seguidas desde su sesión o su red." }
             @match retry_after_secs {
-                Some(s) if s >= 60 => p { "Espere " (s.div_ceil(60)) " minuto(s) e intente de nuevo." },
+                Some(s) if s >= 60 => p { "Espere " (crate::format::count_noun(s.div_ceil(60), "minuto", "minutos")) " e intente de nuevo." },
                 Some(s) => p { "Espere " (s) " segundos e intente de nuevo." },
                 None => p { "Espere un momento e intente de nuevo." },
             }
@@ -134,7 +134,7 @@ mod tests {
     fn too_many_requests_page() {
         let html = too_many_requests(&ctx(), Some(90)).into_string();
         assert!(html.contains("Demasiadas solicitudes"));
-        assert!(html.contains("Espere 2 minuto(s)"));
+        assert!(html.contains("Espere 2 minutos"));
         assert!(
             too_many_requests(&ctx(), Some(20))
                 .into_string()

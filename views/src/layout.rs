@@ -249,7 +249,7 @@ fn quarantine_banner(ctx: &PageContext) -> Markup {
         @if show {
             div.quarantine-banner role="alert" {
                 div.quarantine-banner-inner {
-                    strong { "Hay " (ctx.quarantined) " evento(s) en cuarentena." }
+                    strong { "Hay " (crate::format::count_noun(ctx.quarantined as u64, "evento", "eventos")) " en cuarentena." }
                     " Las pantallas no reflejan lo que esos eventos cambiaron. "
                     a href="/cuarentena" { "Ver los eventos en cuarentena" }
                 }
@@ -451,7 +451,7 @@ mod tests {
         }
         let html = page(&ctx, "x", html! {}).into_string();
         assert!(html.contains("class=\"quarantine-banner\" role=\"alert\""));
-        assert!(html.contains("Hay 2 evento(s) en cuarentena."));
+        assert!(html.contains("Hay 2 eventos en cuarentena."));
         assert!(html.contains("href=\"/cuarentena\""));
         ctx.quarantined = 0;
         let html = page(&ctx, "x", html! {}).into_string();

@@ -11,16 +11,14 @@ use arriendo_views::pages::contrato_clausulas::{
 };
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use uuid::Uuid;
 
-use super::super::respuestas::{
-    Outcome, can_write, conflict, done, invalid, outcome, server_error,
-};
+use super::super::respuestas::{Outcome, can_write, conflict, done, invalid, outcome};
 use super::super::security::{Ctx, RequireWrite};
 use super::load_for_edit;
 use crate::app::App;
-use crate::http::page_error::PageResult;
+use crate::http::page_error::{OrServerError, PageError, PageResult};
 use crate::queries::clausulas as q;
 
 /// Who changed the checklist, when, and what: the titles of the clauses added and removed.
@@ -110,22 +108,18 @@ async fn page_data(
 
 /// The contract and the catalogs as their streams say now (the form's version comes from the
 /// same read); the 404 or 500 page otherwise.
-async fn current(app: &App, ctx: &Ctx, id: &str) -> Result<(Contrato, Catalogos), Response> {
+async fn current(app: &App, ctx: &Ctx, id: &str) -> Result<(Contrato, Catalogos), PageError> {
     let loaded = load_for_edit(app, &ctx.page, id).await?;
-    match app.commands.load_catalogos().await {
-        Ok(catalog) => Ok((loaded.contrato, catalog)),
-        Err(err) => Err(server_error(&ctx.page, err)),
-    }
+    let catalog = app.commands.load_catalogos().await.or_500(&ctx.page)?;
+    Ok((loaded.contrato, catalog))
 }
 
 pub(super) async fn show(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> PageResult {
     let (contrato, catalog) = current(&app, &ctx, &id).await?;
-    Ok(
-        match page_data(&app, &ctx, &id, (&contrato, &catalog), &contrato.clauses).await {
-            Ok(data) => views::checklist_page(&ctx.page, &data).into_response(),
-            Err(err) => server_error(&ctx.page, err),
-        },
-    )
+    let data = page_data(&app, &ctx, &id, (&contrato, &catalog), &contrato.clauses)
+        .await
+        .or_500(&ctx.page)?;
+    Ok(views::checklist_page(&ctx.page, &data).into_response())
 }
 
 /// The ids sent, each a clause of the catalog that is active or already on the contract; the
@@ -169,19 +163,17 @@ pub(super) async fn save(
         let id = id.clone();
         let catalog = &catalog;
         async move {
-            match page_data(&app, ctx, &id, (contrato, catalog), &ticked).await {
-                Ok(mut data) => {
-                    data.errors.add("", message);
-                    let response = invalid(views::checklist_page(&ctx.page, &data));
-                    if stale { conflict(response) } else { response }
-                }
-                Err(err) => server_error(&ctx.page, err),
-            }
+            let mut data = page_data(&app, ctx, &id, (contrato, catalog), &ticked)
+                .await
+                .or_500(&ctx.page)?;
+            data.errors.add("", message);
+            let response = invalid(views::checklist_page(&ctx.page, &data));
+            Ok::<_, PageError>(if stale { conflict(response) } else { response })
         }
     };
     let ids = match parse_ids(&pairs, &catalog, contrato) {
         Ok(ids) => ids,
-        Err(message) => return Ok(again(contrato.clauses.clone(), message, false).await),
+        Err(message) => return again(contrato.clauses.clone(), message, false).await,
     };
     let version = pairs
         .iter()
@@ -212,14 +204,14 @@ pub(super) async fn save(
             };
             done(&ctx.session, flash, &format!("/contratos/{id}/clausulas")).await
         }
-        Outcome::Refused(message) => again(ids, message, false).await,
+        Outcome::Refused(message) => again(ids, message, false).await?,
         Outcome::Conflict => {
             again(
                 ids,
                 "Otra persona guardó la lista de cláusulas mientras usted la editaba. Abajo está lo que usted marcó; la lista guardada ahora está en el historial. Revise y vuelva a guardar.".to_string(),
                 true,
             )
-            .await
+            .await?
         }
         Outcome::Failed(response) => response,
     })

@@ -118,11 +118,7 @@ pub async fn compare(
     if let Some((side_a, side_b)) = &sides {
         let detail = format!("{} frente a {}", side_a.label, side_b.label);
         let target = loaded.contrato.number().to_string();
-        if let Err(page) =
-            lecturas::record(&app, &ctx, &reader, ReadKind::Compare, &target, &detail).await
-        {
-            return Ok(page);
-        }
+        lecturas::record(&app, &ctx, &reader, ReadKind::Compare, &target, &detail).await?;
     }
     let typed = |d: Option<NaiveDate>, t: &str| {
         d.map_or_else(|| t.to_string(), arriendo_views::format::date_input)

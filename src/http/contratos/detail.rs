@@ -149,11 +149,7 @@ async fn render(
     };
     if let Some(kind) = kind {
         let target = contrato.number().to_string();
-        if let Err(page) =
-            lecturas::record(&app, &ctx, &reader, kind, &target, &read_detail(&tt)).await
-        {
-            return Ok(page);
-        }
+        lecturas::record(&app, &ctx, &reader, kind, &target, &read_detail(&tt)).await?;
     }
     let company = if printing {
         queries::empresa::header(&app.db).await.or_500(&ctx.page)?

@@ -1,6 +1,7 @@
 //! Contratos: list, detail, create and edit, seguimientos, termination, Otro Sí workflow and
 //! renovaciones automáticas. Handlers are thin: parse, check, send a command, redirect or render.
 
+pub(crate) mod approval;
 mod clausulas;
 mod comparar;
 mod detail;
@@ -9,17 +10,17 @@ pub(crate) mod otrosi;
 pub(crate) mod pages;
 mod reglas;
 pub(crate) mod renovaciones;
+mod seguimientos;
 
 use arriendo_events::{Contrato, ContratoPart};
 use arriendo_projections::{ContratoVigente, vigente};
 use arriendo_views::PageContext;
 use arriendo_views::pages::contrato_form::Conflict;
 use arriendo_views::pages::contrato_terms::vigente_details;
-use axum::response::Response;
 
-use super::respuestas::{not_found, server_error};
 use super::security::{Access, Route};
 use crate::app::{App, today};
+use crate::http::page_error::{OrNotFound, OrServerError, PageError};
 use crate::queries;
 
 pub fn routes() -> Vec<Route> {
@@ -51,17 +52,17 @@ pub fn routes() -> Vec<Route> {
         Route::post(
             "/contratos/{id}/seguimientos/{n}/corregir",
             Access::Write,
-            pages::correct_seguimiento,
+            seguimientos::correct_seguimiento,
         ),
         Route::post(
             "/contratos/{id}/seguimientos/{n}/retirar",
             Access::Write,
-            pages::retract_seguimiento,
+            seguimientos::retract_seguimiento,
         ),
         Route::post(
             "/contratos/{id}/seguimientos",
             Access::Write,
-            pages::seguimiento,
+            seguimientos::seguimiento,
         ),
         Route::get(
             "/contratos/{id}/otrosi/nuevo",
@@ -141,7 +142,7 @@ enum Source {
 }
 
 /// Loads a contract from the read models; a 404 page for an unknown id, a 500 page on failure.
-pub(crate) async fn load(app: &App, page: &PageContext, id: &str) -> Result<Loaded, Response> {
+pub(crate) async fn load(app: &App, page: &PageContext, id: &str) -> Result<Loaded, PageError> {
     load_from(app, page, id, Source::ReadModel).await
 }
 
@@ -150,7 +151,7 @@ pub(crate) async fn load_for_edit(
     app: &App,
     page: &PageContext,
     id: &str,
-) -> Result<Loaded, Response> {
+) -> Result<Loaded, PageError> {
     load_from(app, page, id, Source::Stream).await
 }
 
@@ -159,7 +160,7 @@ async fn load_from(
     page: &PageContext,
     id: &str,
     source: Source,
-) -> Result<Loaded, Response> {
+) -> Result<Loaded, PageError> {
     let found = async {
         let contrato = match source {
             Source::ReadModel => queries::contract_state(&app.db, id).await?,
@@ -176,24 +177,17 @@ async fn load_from(
         Ok::<_, crate::store::StoreError>(Some((contrato, names)))
     }
     .await;
-    match found {
-        Ok(Some((contrato, names))) => {
-            let Some(v) = vigente(&contrato, today()) else {
-                return Err(not_found(page));
-            };
-            let (tercero_name, local_name, status) =
-                names.unwrap_or_else(|| (String::new(), None, String::new()));
-            Ok(Loaded {
-                contrato,
-                vigente: v,
-                tercero_name,
-                local_name,
-                status,
-            })
-        }
-        Ok(None) => Err(not_found(page)),
-        Err(e) => Err(server_error(page, e)),
-    }
+    let (contrato, names) = found.or_500(page)?.or_404(page)?;
+    let v = vigente(&contrato, today()).or_404(page)?;
+    let (tercero_name, local_name, status) =
+        names.unwrap_or_else(|| (String::new(), None, String::new()));
+    Ok(Loaded {
+        contrato,
+        vigente: v,
+        tercero_name,
+        local_name,
+        status,
+    })
 }
 
 impl Loaded {

@@ -7,7 +7,7 @@ use arriendo_projections::comparison::terms_without;
 use arriendo_projections::occupancy::{lease_term, term_with_otro_si};
 use arriendo_views::components::FormErrors;
 use arriendo_views::layout::Flash;
-use arriendo_views::pages::confirmacion::{CONFIRM_FIELD, Confirmation, confirmation_page};
+use arriendo_views::pages::confirmacion::CONFIRM_FIELD;
 use arriendo_views::pages::contrato_form::Conflict;
 use arriendo_views::pages::form_values::FormValues;
 use arriendo_views::pages::indices::reliquidacion_table;
@@ -18,14 +18,15 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 
+use super::approval::{Approval, ApprovalPlace, confirm};
 use super::form::{OtroSiInput, form_from_otrosi, otrosi_from_form};
 use super::pages::act;
 use super::reglas::{add_once, double_leasing};
 use super::{Loaded, load, load_for_edit, seen_version};
 use crate::app::{App, today};
-use crate::http::page_error::{PageError, PageResult};
+use crate::http::page_error::{OrServerError, PageError, PageResult};
 use crate::http::respuestas::{
-    CONFLICT, Outcome, can_write, conflict, done, invalid, outcome, parse_date, server_error,
+    CONFLICT, Outcome, can_write, conflict, done, invalid, outcome, parse_date,
 };
 use crate::http::security::{Ctx, RequireAdmin, RequireWrite};
 
@@ -148,13 +149,12 @@ async fn save(
     let Some(input) = input else {
         return Ok(render(&ctx, &id, &l, raw, &values, &errors, Show::Invalid));
     };
-    match moves_into_another_lease(&app, &id, &l.contrato, n, &input).await {
-        Ok(Some(message)) => {
-            add_once(&mut errors, "fecha_fin", message);
-            return Ok(render(&ctx, &id, &l, raw, &values, &errors, Show::Invalid));
-        }
-        Ok(None) => {}
-        Err(e) => return Err(PageError::server(&ctx.page, e)),
+    if let Some(message) = moves_into_another_lease(&app, &id, &l.contrato, n, &input)
+        .await
+        .or_500(&ctx.page)?
+    {
+        add_once(&mut errors, "fecha_fin", message);
+        return Ok(render(&ctx, &id, &l, raw, &values, &errors, Show::Invalid));
     }
     let command = match n {
         None => ContratoCommand::DraftOtroSi {
@@ -388,48 +388,6 @@ fn takes_effect(from: chrono::NaiveDate) -> String {
     }
 }
 
-/// Where an approval's confirmation posts to and where the user goes back: the contract page's own
-/// routes, or the approval inbox's.
-pub(crate) struct ApprovalPlace<'a> {
-    pub action: &'a str,
-    pub hidden: &'a [(String, String)],
-    pub back: &'a str,
-    /// Whether the POST carries `confirmar` (the second step).
-    pub confirmed: bool,
-}
-
-/// What an approval request leads to: a page to answer with (the confirmation, a refusal), or the
-/// command to send and the message to show once it is done.
-pub(crate) enum Approval {
-    Respond(Response),
-    Send(Box<ContratoCommand>, String),
-}
-
-/// The page that asks before approving, posting again to `place.action` with `confirmar`.
-pub(crate) fn confirm(
-    ctx: &Ctx,
-    place: &ApprovalPlace<'_>,
-    title: &str,
-    body: maud::Markup,
-    label: &str,
-) -> Approval {
-    Approval::Respond(
-        confirmation_page(
-            &ctx.page,
-            &Confirmation {
-                title,
-                body,
-                action: place.action,
-                hidden: place.hidden,
-                confirm_label: label,
-                cancel_href: place.back,
-                style: "btn-primary",
-            },
-        )
-        .into_response(),
-    )
-}
-
 /// Approving changes money: without `confirmed`, the page that shows what will change and from
 /// when; with it, the command, unless the new end would lease the local twice.
 pub(crate) async fn prepare_approval(
@@ -440,26 +398,23 @@ pub(crate) async fn prepare_approval(
     l: &Loaded,
     o: &OtroSi,
     place: &ApprovalPlace<'_>,
-) -> Approval {
+) -> Result<Approval, PageError> {
     if o.changes.end_date.is_some()
         && let (Some(local), Some(term)) = (
             l.contrato.terms.as_ref().and_then(|t| t.local_id),
             term_with_otro_si(&l.contrato, o.number),
         )
+        && let Some(c) = double_leasing(app, local, term, id)
+            .await
+            .or_500(&ctx.page)?
     {
-        match double_leasing(app, local, term, id).await {
-            Ok(Some(c)) => {
-                let message = format!(
-                    "No se puede aprobar {}: con su fecha de terminación, {c}.",
-                    o.number
-                );
-                return Approval::Respond(
-                    done(&ctx.session, Flash::error(message), place.back).await,
-                );
-            }
-            Ok(None) => {}
-            Err(e) => return Approval::Respond(server_error(&ctx.page, e)),
-        }
+        let message = format!(
+            "No se puede aprobar {}: con su fecha de terminación, {c}.",
+            o.number
+        );
+        return Ok(Approval::Respond(
+            done(&ctx.session, Flash::error(message), place.back).await,
+        ));
     }
     if !place.confirmed {
         let before = terms_without(&l.contrato, Some(o.number), o.effective_from);
@@ -476,7 +431,7 @@ pub(crate) async fn prepare_approval(
             }
         };
         let label = format!("Sí, aprobar {}", o.number);
-        return confirm(ctx, place, &title, body, &label);
+        return Ok(confirm(ctx, place, &title, body, &label));
     }
     let reliquidated = l
         .contrato
@@ -494,7 +449,7 @@ pub(crate) async fn prepare_approval(
         actor: user.actor(),
         number: o.number,
     };
-    Approval::Send(Box::new(command), message)
+    Ok(Approval::Send(Box::new(command), message))
 }
 
 pub async fn approve(
@@ -518,7 +473,7 @@ pub async fn approve(
         confirmed: values.checked(CONFIRM_FIELD),
     };
     Ok(
-        match prepare_approval(&app, &ctx, &user, &id, &l, o, &place).await {
+        match prepare_approval(&app, &ctx, &user, &id, &l, o, &place).await? {
             Approval::Respond(r) => r,
             Approval::Send(command, message) => {
                 let back = format!("/contratos/{id}");

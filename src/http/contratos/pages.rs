@@ -1,4 +1,4 @@
-//! The contract list, the create and edit forms, seguimientos and termination.
+//! The contract list, the create and edit forms, termination and deletion.
 
 use arriendo_events::{ContratoCommand, ContratoPart};
 use arriendo_views::components::FormErrors;
@@ -15,33 +15,32 @@ use axum::response::{IntoResponse, Response};
 use super::form::{contract_form, form_from_terms};
 use super::reglas;
 use super::{load, load_for_edit, seen_version};
-use crate::app::{App, today};
+use crate::app::App;
 use crate::http::page_error::{OrServerError, PageError, PageResult};
 use crate::http::respuestas::{
     Outcome, can_write, conflict, done, invalid, outcome, parse_date, raw_query, sentence,
-    server_error,
 };
 use crate::http::security::{Ctx, RequireAdmin, RequireWrite};
 use crate::queries;
 use crate::store::{ClaimScope, CommandError};
 
-pub async fn list(State(app): State<App>, ctx: Ctx, uri: Uri) -> Response {
+pub async fn list(State(app): State<App>, ctx: Ctx, uri: Uri) -> PageResult {
     let query = raw_query(&uri);
     let filters = ContractFilters::from_query(&query);
-    match queries::contratos::list(&app.db, &filters).await {
-        Ok((rows, total)) => contracts_page(
-            &ctx.page,
-            &ContractList {
-                filters,
-                rows,
-                total,
-                can_write: can_write(&ctx),
-            },
-            &query,
-        )
-        .into_response(),
-        Err(e) => server_error(&ctx.page, e),
-    }
+    let (rows, total) = queries::contratos::list(&app.db, &filters)
+        .await
+        .or_500(&ctx.page)?;
+    Ok(contracts_page(
+        &ctx.page,
+        &ContractList {
+            filters,
+            rows,
+            total,
+            can_write: can_write(&ctx),
+        },
+        &query,
+    )
+    .into_response())
 }
 
 struct FormPage<'a> {
@@ -323,119 +322,6 @@ pub(crate) async fn act(
         }
         Outcome::Failed(r) => r,
     }
-}
-
-pub async fn seguimiento(
-    State(app): State<App>,
-    ctx: Ctx,
-    RequireWrite(user): RequireWrite,
-    Path(id): Path<String>,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
-    if let Err(r) = load(&app, &ctx.page, &id).await {
-        return r;
-    }
-    let values = FormValues::from_pairs(pairs);
-    let back = format!("/contratos/{id}");
-    if values.get("nota").is_empty() {
-        return done(
-            &ctx.session,
-            Flash::error("Escriba la nota de seguimiento."),
-            &back,
-        )
-        .await;
-    }
-    let follow_up = match values.get("seguimiento_fecha").trim() {
-        "" => None,
-        typed => match parse_date(typed) {
-            Ok(day) => Some(day),
-            Err(e) => {
-                let message = format!("Volver a revisar el: {}", sentence(&e.to_string()));
-                return done(&ctx.session, Flash::error(message), &back).await;
-            }
-        },
-    };
-    let command = ContratoCommand::AddSeguimiento {
-        actor: user.actor(),
-        date: today(),
-        note: values.get("nota").to_string(),
-        follow_up,
-    };
-    act(
-        &app,
-        &ctx,
-        &id,
-        command,
-        user.metadata(),
-        "Nota de seguimiento agregada.".into(),
-        &back,
-    )
-    .await
-}
-
-/// `/contratos/{id}/seguimientos/{n}/corregir` and `/retirar`: note `n` (from 1, as the page numbers
-/// them) corrected or withdrawn, each an event of its own; the page comes back with a flash.
-pub async fn correct_seguimiento(
-    State(app): State<App>,
-    ctx: Ctx,
-    RequireWrite(user): RequireWrite,
-    Path((id, n)): Path<(String, String)>,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
-    note_action(app, ctx, user, id, n, pairs, NoteAction::Correct).await
-}
-
-pub async fn retract_seguimiento(
-    State(app): State<App>,
-    ctx: Ctx,
-    RequireWrite(user): RequireWrite,
-    Path((id, n)): Path<(String, String)>,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
-    note_action(app, ctx, user, id, n, pairs, NoteAction::Retract).await
-}
-
-enum NoteAction {
-    Correct,
-    Retract,
-}
-
-async fn note_action(
-    app: App,
-    ctx: Ctx,
-    user: crate::http::CurrentUser,
-    id: String,
-    n: String,
-    pairs: Vec<(String, String)>,
-    action: NoteAction,
-) -> Response {
-    if let Err(r) = load(&app, &ctx.page, &id).await {
-        return r;
-    }
-    let Some(index) = n.trim().parse::<u32>().ok().and_then(|n| n.checked_sub(1)) else {
-        return crate::http::respuestas::not_found(&ctx.page);
-    };
-    let values = FormValues::from_pairs(pairs);
-    let back = format!("/contratos/{id}");
-    let (command, success) = match action {
-        NoteAction::Correct => (
-            ContratoCommand::CorrectSeguimiento {
-                actor: user.actor(),
-                index,
-                note: values.get(&format!("nota_{n}")).to_string(),
-            },
-            format!("Nota {n} corregida: el texto anterior queda en el historial."),
-        ),
-        NoteAction::Retract => (
-            ContratoCommand::RetractSeguimiento {
-                actor: user.actor(),
-                index,
-                reason: values.get(&format!("motivo_{n}")).to_string(),
-            },
-            format!("Nota {n} retirada."),
-        ),
-    };
-    act(&app, &ctx, &id, command, user.metadata(), success, &back).await
 }
 
 pub async fn terminate(

@@ -7,15 +7,14 @@ use arriendo_views::pages::confirmacion::CONFIRM_FIELD;
 use arriendo_views::pages::form_values::FormValues;
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::response::Response;
 
-use super::otrosi::{Approval, ApprovalPlace, confirm};
+use super::approval::{Approval, ApprovalPlace, confirm};
 use super::pages::act;
 use super::reglas::double_leasing;
 use super::{Loaded, load};
 use crate::app::App;
-use crate::http::page_error::{PageError, PageResult};
-use crate::http::respuestas::{done, not_found, server_error};
+use crate::http::page_error::{OrNotFound, OrServerError, PageError, PageResult};
+use crate::http::respuestas::done;
 use crate::http::security::{Ctx, RequireAdmin, RequireWrite};
 
 pub async fn propose(
@@ -49,12 +48,12 @@ pub async fn propose(
     .await)
 }
 
-async fn renewal(app: &App, ctx: &Ctx, id: &str, n: &str) -> Result<RenewalNumber, Response> {
+async fn renewal(app: &App, ctx: &Ctx, id: &str, n: &str) -> Result<RenewalNumber, PageError> {
     let l = load(app, &ctx.page, id).await?;
     n.parse::<RenewalNumber>()
         .ok()
         .filter(|n| l.contrato.find_renewal(*n).is_some())
-        .ok_or_else(|| not_found(&ctx.page))
+        .or_404(&ctx.page)
 }
 
 /// Approving extends the term: without `confirmed`, the page that says to when; with it, the
@@ -67,21 +66,18 @@ pub(crate) async fn prepare_approval(
     l: &Loaded,
     r: &Renewal,
     place: &ApprovalPlace<'_>,
-) -> Approval {
+) -> Result<Approval, PageError> {
     if let (Some(local), Some(term)) = (
         l.contrato.terms.as_ref().and_then(|t| t.local_id),
         term_with_renewal(&l.contrato, r.number),
-    ) {
-        match double_leasing(app, local, term, id).await {
-            Ok(Some(c)) => {
-                let message = format!("No se puede aprobar {}: con la prórroga, {c}.", r.number);
-                return Approval::Respond(
-                    done(&ctx.session, Flash::error(message), place.back).await,
-                );
-            }
-            Ok(None) => {}
-            Err(e) => return Approval::Respond(server_error(&ctx.page, e)),
-        }
+    ) && let Some(c) = double_leasing(app, local, term, id)
+        .await
+        .or_500(&ctx.page)?
+    {
+        let message = format!("No se puede aprobar {}: con la prórroga, {c}.", r.number);
+        return Ok(Approval::Respond(
+            done(&ctx.session, Flash::error(message), place.back).await,
+        ));
     }
     if !place.confirmed {
         let title = format!("Aprobar {} del contrato {}", r.number, l.contrato.number());
@@ -93,7 +89,7 @@ pub(crate) async fn prepare_approval(
             }
         };
         let label = format!("Sí, aprobar {}", r.number);
-        return confirm(ctx, place, &title, body, &label);
+        return Ok(confirm(ctx, place, &title, body, &label));
     }
     let command = ContratoCommand::ApproveRenewal {
         actor: user.actor(),
@@ -104,7 +100,7 @@ pub(crate) async fn prepare_approval(
         r.number,
         format_date(r.new_end)
     );
-    Approval::Send(Box::new(command), message)
+    Ok(Approval::Send(Box::new(command), message))
 }
 
 pub async fn approve(
@@ -131,7 +127,7 @@ pub async fn approve(
         confirmed: FormValues::from_pairs(pairs).checked(CONFIRM_FIELD),
     };
     Ok(
-        match prepare_approval(&app, &ctx, &user, &id, &l, r, &place).await {
+        match prepare_approval(&app, &ctx, &user, &id, &l, r, &place).await? {
             Approval::Respond(response) => response,
             Approval::Send(command, message) => {
                 act(&app, &ctx, &id, *command, user.metadata(), message, &back).await

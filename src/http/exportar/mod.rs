@@ -17,8 +17,7 @@ use serde_json::json;
 use super::auditoria::{LogQuery, filter_or_page};
 use super::descarga;
 use super::lecturas::{self, Reader};
-use super::page_error::PageResult;
-use super::respuestas::{not_found, server_error};
+use super::page_error::{OrNotFound, OrServerError, PageResult};
 use super::security::{Access, Ctx, Route};
 use crate::app::App;
 use crate::audit::access::ReadKind;
@@ -80,21 +79,16 @@ async fn log_export(
     filter.after = None;
     let filters = describe_filters(&typed);
     let detail = format!("formato {}; {filters}", format.extension());
-    if let Err(page) =
-        lecturas::record(&app, &ctx, &reader, ReadKind::Export, "registro", &detail).await
-    {
-        return Ok(page);
-    }
+    lecturas::record(&app, &ctx, &reader, ReadKind::Export, "registro", &detail).await?;
     let request = Request {
         format,
         file_stem: format!("registro-eventos-{}", stamp()),
         title: title_lines("Registro de eventos", &reader, &filters),
         reader,
     };
-    Ok(match respond(app, request, Source::Log(filter)).await {
-        Ok(response) => response,
-        Err(e) => server_error(&ctx.page, e),
-    })
+    respond(app, request, Source::Log(filter))
+        .await
+        .or_500(&ctx.page)
 }
 
 async fn contract_export(
@@ -103,24 +97,17 @@ async fn contract_export(
     reader: Reader,
     Path(id): Path<String>,
     Query(f): Query<FormatQuery>,
-) -> Response {
+) -> PageResult {
     let Some(format) = Format::from_slug(&f.formato) else {
-        return descarga::unknown_format(&ctx, "CSV, XLSX o JSON");
+        return Ok(descarga::unknown_format(&ctx, "CSV, XLSX o JSON"));
     };
-    let number =
-        match queries::auditoria::subjects(&app.db, &[("contrato".into(), id.clone())]).await {
-            Ok(mut names) => names.remove(&("contrato".to_string(), id.clone())),
-            Err(e) => return server_error(&ctx.page, e),
-        };
-    let Some(number) = number else {
-        return not_found(&ctx.page);
-    };
+    let number = queries::auditoria::subjects(&app.db, &[("contrato".into(), id.clone())])
+        .await
+        .or_500(&ctx.page)?
+        .remove(&("contrato".to_string(), id.clone()))
+        .or_404(&ctx.page)?;
     let detail = format!("formato {}; historial completo", format.extension());
-    if let Err(page) =
-        lecturas::record(&app, &ctx, &reader, ReadKind::Export, &number, &detail).await
-    {
-        return page;
-    }
+    lecturas::record(&app, &ctx, &reader, ReadKind::Export, &number, &detail).await?;
     let request = Request {
         format,
         file_stem: format!("historial-{}-{}", file_safe(&number), stamp()),
@@ -131,10 +118,9 @@ async fn contract_export(
         ),
         reader,
     };
-    match respond(app, request, Source::Contract(id)).await {
-        Ok(response) => response,
-        Err(e) => server_error(&ctx.page, e),
-    }
+    respond(app, request, Source::Contract(id))
+        .await
+        .or_500(&ctx.page)
 }
 
 type Chunks = mpsc::Sender<Result<Bytes, std::io::Error>>;

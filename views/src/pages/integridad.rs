@@ -96,7 +96,7 @@ pub fn integridad_page(ctx: &PageContext, p: &IntegridadPage) -> Markup {
                     }
                 }
                 @if p.pending > 0 {
-                    p.muted { (p.pending) " evento(s) recientes aún sin sellar: se sellan en segundos." }
+                    p.muted { (crate::format::count_noun(p.pending as u64, "evento reciente", "eventos recientes")) " aún sin sellar: se sellan en segundos." }
                 }
                 p.muted.small {
                     "Verificado ahora, en " (p.elapsed_ms) " ms. La misma comprobación: "
@@ -158,7 +158,7 @@ mod tests {
         assert!(html.contains("badge-danger\">Rota"));
         assert!(html.contains("Cadena rota en la posición 7"));
         assert!(html.contains("No coincide"));
-        assert!(html.contains("2 evento(s) recientes aún sin sellar"));
+        assert!(html.contains("2 eventos recientes aún sin sellar"));
     }
 
     #[test]
