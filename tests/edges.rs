@@ -179,6 +179,8 @@ const HOSTILE_QUERIES: &[(&str, bool)] = &[
     ("q=a%00b", true),
     ("contrato=a%00b", true),
     ("q=%FF%FE", true),
+    // LIKE's wildcards and escape in a search (the lists, /buscar): literal, never an SQL error.
+    ("q=%25_%5C%27", false),
     ("tipo=%C3%28", true),
     ("pagina=1&pagina=2", false),
     ("q=a&q=b&contrato=x&contrato=y&estado=zzz", false),
