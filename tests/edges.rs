@@ -211,6 +211,8 @@ async fn every_get_route_survives_hostile_query_strings(engine: Engine) {
         .to_string();
 
     let mut checked = 0;
+    let swept: Vec<&str> = routes().iter().map(|r| r.path).collect();
+    assert!(swept.contains(&"/buscar"), "the global search is swept too");
     for route in routes().iter().filter(|r| r.method == Method::GET) {
         let path = concrete(route.path, &contract);
         for (query, refused) in HOSTILE_QUERIES {
