@@ -39,12 +39,38 @@ struct PolizaFound {
     insurer: String,
 }
 
-/// The first [`SHOWN`] rows of `table` matching `filters` in the list's order, and how many match.
+/// Where one kind is read: its columns, its table and its list's order.
+struct Source {
+    columns: &'static str,
+    table: &'static str,
+    order: &'static str,
+}
+
+const CONTRACTS: Source = Source {
+    columns: "id, number, tercero_name, local_name",
+    table: "rm_contracts",
+    order: "number ASC",
+};
+const TERCEROS: Source = Source {
+    columns: "id, nit, razon_social",
+    table: "rm_terceros",
+    order: "razon_social, id",
+};
+const LOCALES: Source = Source {
+    columns: "id, name, location",
+    table: "rm_locales",
+    order: "name, id",
+};
+const POLIZAS: Source = Source {
+    columns: "id, kind, number, contract_number, insurer",
+    table: "rm_polizas",
+    order: "effective_expiry, contract_number, id",
+};
+
+/// The first [`SHOWN`] rows of `from` matching `filters` in the list's order, and how many match.
 async fn first_rows<T>(
     db: &Db,
-    columns: &str,
-    table: &str,
-    order: &str,
+    from: &Source,
     filters: &Filters,
 ) -> Result<(Vec<T>, u64), StoreError>
 where
@@ -53,6 +79,11 @@ where
         + Send
         + Unpin,
 {
+    let Source {
+        columns,
+        table,
+        order,
+    } = from;
     let sql = format!(
         "SELECT {columns} FROM {table}{} ORDER BY {order} LIMIT {SHOWN}",
         filters.where_sql()
@@ -81,31 +112,10 @@ pub async fn everything(db: &Db, q: &str) -> Result<Vec<Group>, StoreError> {
     }
     let mut by_text = Filters::new();
     by_text.search(q);
-    let contracts = first_rows(
-        db,
-        "id, number, tercero_name, local_name",
-        "rm_contracts",
-        "number ASC",
-        &super::contratos::searched(q),
-    )
-    .await?;
-    let terceros = first_rows(
-        db,
-        "id, nit, razon_social",
-        "rm_terceros",
-        "razon_social, id",
-        &by_text,
-    )
-    .await?;
-    let locales = first_rows(db, "id, name, location", "rm_locales", "name, id", &by_text).await?;
-    let polizas = first_rows(
-        db,
-        "id, kind, number, contract_number, insurer",
-        "rm_polizas",
-        "effective_expiry, contract_number, id",
-        &super::polizas::searched(q),
-    )
-    .await?;
+    let contracts = first_rows(db, &CONTRACTS, &super::contratos::searched(q)).await?;
+    let terceros = first_rows(db, &TERCEROS, &by_text).await?;
+    let locales = first_rows(db, &LOCALES, &by_text).await?;
+    let polizas = first_rows(db, &POLIZAS, &super::polizas::searched(q)).await?;
     Ok(vec![
         group(Kind::Contratos, contracts, |c: ContractFound| Found {
             href: format!("/contratos/{}", c.id),
