@@ -110,6 +110,76 @@ async fn doc_shot(c: &Client, name: &str, px: u32, height: u32) {
     c.set_window_size(px, 900).await.unwrap();
 }
 
+/// What the screen has around the content and the paper must not: the header (navigation, search,
+/// user), the footer and the skip link.
+const NOT_ON_PAPER: &[&str] = &[
+    "Cerrar sesión",
+    "Saltar al contenido",
+    "Catálogos",
+    "Buscar contrato",
+    "Fechas en hora de Bogotá",
+];
+
+/// The current page printed through WebDriver's «Print Page» (`POST /session/{id}/print`): a PDF.
+async fn print_pdf(c: &Client) -> Vec<u8> {
+    let pdf = c
+        .print(fantoccini::wd::PrintConfiguration::default())
+        .await
+        .unwrap();
+    assert!(pdf.starts_with(b"%PDF"), "not a PDF");
+    pdf
+}
+
+/// The text of a PDF in lower case without any whitespace: how it is cut in lines and words depends
+/// on the paper, and table headers print in capitals.
+fn pdf_text(pdf: &[u8]) -> String {
+    squeeze(&pdf_extract::extract_text_from_mem(pdf).unwrap())
+}
+
+fn squeeze(text: &str) -> String {
+    text.to_lowercase().replace(char::is_whitespace, "")
+}
+
+/// Whether the paper has `text` (compared as [`pdf_text`] gives it).
+fn printed(paper: &str, text: &str) -> bool {
+    paper.contains(&squeeze(text))
+}
+
+/// Types `q` in the header's search box and sends it: the grouped results, checked, and the first
+/// contract found.
+async fn global_search(c: &Client, q: &str) -> String {
+    fill(c, "busqueda-global", q).await;
+    submit(c, "/buscar").await;
+    assert_eq!(c.current_url().await.unwrap().path(), "/buscar");
+    let groups = c
+        .execute(
+            "return [...document.querySelectorAll('main .search-group h2')].map(h => h.textContent);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let groups: Vec<String> = serde_json::from_value(groups).unwrap();
+    let kinds: Vec<&str> = groups
+        .iter()
+        .map(|g| g.split(" (").next().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        ["Contratos", "Terceros", "Locales", "Pólizas"],
+        "{groups:?}"
+    );
+    assert!(!groups[0].contains("(0 contratos)"), "{groups:?}");
+    let found = text_of(c).await;
+    assert!(found.contains("Café") || found.contains("café"), "{found}");
+    c.find(Locator::Css("#resultados-contratos ~ .search-results a"))
+        .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap()
+}
+
 async fn text_of(c: &Client) -> String {
     c.find(Locator::Css("main"))
         .await
@@ -191,25 +261,29 @@ async fn the_managers_day_in_a_browser() {
     let flash = wait(&c, Locator::Css(".flash")).await.text().await.unwrap();
     assert!(flash.contains("pospuesta hasta el"), "{flash}");
 
-    // The search: accents and case do not matter.
-    c.goto(&format!("{base}/contratos?q=CAFE")).await.unwrap();
-    let found = text_of(&c).await;
-    assert!(found.contains("Café") || found.contains("café"), "{found}");
-    assert!(!found.contains("No hay contratos"), "{found}");
+    // The search, from the box in the header: accents and case do not matter, the results come
+    // grouped by kind with their count, and a contract found opens its page.
+    let contract = global_search(&c, "CAFE").await;
+    doc_shot(&c, "jornada-buscar-1366.png", 1366, 900).await;
+    let found = c
+        .find(Locator::Css("#resultados-contratos ~ .search-results a"))
+        .await
+        .unwrap();
+    click_and_wait(&c, found).await;
+    assert_eq!(c.current_url().await.unwrap().path(), contract);
+    wait(&c, Locator::Css("main h1")).await;
 
     // Pages checked by axe-core, at both widths.
-    let contract = c
-        .find(Locator::Css("tbody a[href^='/contratos/']"))
-        .await
-        .unwrap()
-        .attr("href")
-        .await
-        .unwrap()
-        .unwrap();
     let mut problems = Vec::new();
     for px in [1366, 390] {
         width(&c, px).await;
-        for path in ["/", "/contratos", contract.as_str(), "/alertas"] {
+        for path in [
+            "/",
+            "/contratos",
+            contract.as_str(),
+            "/alertas",
+            "/buscar?q=cafe",
+        ] {
             c.goto(&format!("{base}{path}")).await.unwrap();
             for v in axe_violations(&c, &axe).await {
                 problems.push(format!("{px} px {path}: {v}"));
@@ -234,6 +308,55 @@ async fn the_managers_day_in_a_browser() {
         }
     }
     assert!(problems.is_empty(), "axe-core:\n{}", problems.join("\n"));
+
+    // Printing (item 7), checked on paper: WebDriver's «Print Page» makes a PDF of the contract page
+    // and of a list; their text has what the screen shows, without navigation nor controls, and
+    // whole tables (the last column's header of the rent schedule and of the list are there).
+    width(&c, 1366).await;
+    c.goto(&format!("{base}{contract}")).await.unwrap();
+    let title = c
+        .find(Locator::Css("main h1"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let pdf = print_pdf(&c).await;
+    let paper = pdf_text(&pdf);
+    let number = title.trim_start_matches("Contrato ");
+    for expected in [
+        number,
+        "Otro Sí",
+        "Pólizas",
+        "Calendario de cánones",
+        "Terminación",
+        "Historial",
+        "Mes Valor Base Documento",
+    ] {
+        assert!(
+            printed(&paper, expected),
+            "{expected} not printed:\n{paper}"
+        );
+    }
+    let controls = [
+        "Posponer o marcar atendida",
+        "Ver el contrato en otra fecha",
+        "Terminar el contrato",
+    ];
+    for absent in NOT_ON_PAPER.iter().chain(&controls) {
+        assert!(!printed(&paper, absent), "{absent} printed:\n{paper}");
+    }
+    println!("contract page printed: {} bytes", pdf.len());
+    if pdf.len() < 300 * 1024 {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/img");
+        std::fs::write(dir.join("jornada-contrato.pdf"), &pdf).unwrap();
+    }
+    c.goto(&format!("{base}/contratos")).await.unwrap();
+    let paper = pdf_text(&print_pdf(&c).await);
+    assert!(printed(&paper, "Estado Alertas"), "{paper}");
+    for absent in NOT_ON_PAPER.iter().chain(&["Filtrar", "Anterior"]) {
+        assert!(!printed(&paper, absent), "{absent} printed:\n{paper}");
+    }
 
     // The phone: stacked cards that name each value, the chart's text at 12 px, nothing wider.
     width(&c, 390).await;

@@ -183,6 +183,7 @@ async fn alerts(
 #[derive(Debug, Default, Deserialize, Clone)]
 #[serde(default)]
 pub struct PolizaQuery {
+    q: String,
     estado: String,
     cumplimiento: String,
     contrato: String,
@@ -200,6 +201,7 @@ async fn polizas(
     Query(q): Query<PolizaQuery>,
 ) -> PageResult {
     let filters = PolizaFilters {
+        q: q.q.trim().chars().take(100).collect(),
         estado: q.estado,
         cumplimiento: q.cumplimiento,
         contrato: q.contrato,

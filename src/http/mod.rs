@@ -9,6 +9,7 @@ pub mod atender;
 pub mod auditoria;
 pub mod auth;
 pub mod bandeja;
+pub mod buscar;
 pub mod calendario;
 pub mod catalogos;
 pub mod clausulas;
@@ -54,6 +55,7 @@ pub fn routes() -> Vec<Route> {
     let mut routes = Vec::new();
     routes.extend(dashboard::routes());
     routes.extend(bandeja::routes());
+    routes.extend(buscar::routes());
     routes.extend(atender::routes());
     routes.extend(correo::routes());
     routes.extend(calendario::routes());

@@ -40,11 +40,18 @@ struct ContractListed {
     type_id: Option<String>,
 }
 
-/// One page of the contract list and the total with the same filters.
-pub async fn list(db: &Db, f: &ContractFilters) -> Result<(Vec<ContractListRow>, u64), StoreError> {
+/// The contracts a search finds (the list's box and the global search): not deleted, and `q` in the
+/// number, tenant, NIT or local.
+pub fn searched(q: &str) -> Filters {
     let mut filters = Filters::new();
     filters.add("status <> 'eliminado'", vec![]);
-    filters.search(&f.q);
+    filters.search(q);
+    filters
+}
+
+/// One page of the contract list and the total with the same filters.
+pub async fn list(db: &Db, f: &ContractFilters) -> Result<(Vec<ContractListRow>, u64), StoreError> {
+    let mut filters = searched(&f.q);
     for (clause, value) in [
         ("modality = ?", &f.modalidad),
         ("status = ?", &f.estado),

@@ -40,12 +40,18 @@ impl Filters {
     /// What a person typed in a search box, over the folded `search` column: case and accents
     /// ignored, `%` and `_` taken literally, and a NIT typed with dots found without them.
     pub fn search(&mut self, typed: &str) {
+        self.search_in("search", typed);
+    }
+
+    /// [`Filters::search`] over another folded text: `folded` is an SQL expression written by the
+    /// code (a column, or a concatenation of folded columns), never by the user.
+    pub fn search_in(&mut self, folded: &str, typed: &str) {
         if typed.trim().is_empty() {
             return;
         }
         let undotted: String = typed.chars().filter(|c| *c != '.').collect();
         self.add(
-            "(search LIKE ? ESCAPE '\\' OR search LIKE ? ESCAPE '\\')",
+            &format!("({folded} LIKE ? ESCAPE '\\' OR {folded} LIKE ? ESCAPE '\\')"),
             vec![
                 Bind::Text(like_pattern(typed)),
                 Bind::Text(like_pattern(&undotted)),

@@ -3,6 +3,7 @@
 
 pub mod auditoria;
 pub mod bandeja;
+pub mod buscar;
 pub mod catalogos;
 pub mod clausulas;
 pub mod contratos;

@@ -34,6 +34,18 @@ fn kind_name(slug: &str) -> Option<&'static str> {
     }
 }
 
+/// What a search over pólizas looks in: the póliza's number and its contract's folded search text
+/// (contract number, tenant, NIT and local).
+const SEARCHED: &str = "(LOWER(number) || ' ' || COALESCE((SELECT c.search FROM rm_contracts c \
+                        WHERE c.id = rm_polizas.contract_id), ''))";
+
+/// The pólizas a search finds (the list's box and the global search).
+pub fn searched(q: &str) -> Filters {
+    let mut f = Filters::new();
+    f.search_in(SEARCHED, q);
+    f
+}
+
 const KNOWN_KINDS: &str = "('Cumplimiento', 'RCE', 'Arrendamiento', 'Todo riesgo')";
 
 /// One page of pólizas, sorted by effective expiry (soonest first).
@@ -42,7 +54,7 @@ pub async fn list(
     filters: &PolizaFilters,
     page: u64,
 ) -> Result<(Vec<PolizaRow>, u64), StoreError> {
-    let mut f = Filters::new();
+    let mut f = searched(&filters.q);
     match filters.estado.as_str() {
         "vigente" | "vencida" | "cancelada" => {
             f.add("status = ?", vec![Bind::Text(filters.estado.clone())])

@@ -258,6 +258,18 @@ fn quarantine_banner(ctx: &PageContext) -> Markup {
     }
 }
 
+/// The search box of every signed-in page: GET `/buscar?q=…` (contracts, terceros, locales, pólizas).
+fn header_search() -> Markup {
+    html! {
+        form.header-search method="get" action="/buscar" role="search" aria-label="Búsqueda global" {
+            label.visually-hidden for="busqueda-global" { "Buscar contratos, terceros, locales y pólizas" }
+            input.input #busqueda-global type="search" name="q" autocomplete="off"
+                placeholder="Buscar contrato, NIT, local…";
+            button.btn.btn-secondary.btn-small type="submit" { "Buscar" }
+        }
+    }
+}
+
 fn brand() -> Markup {
     html! {
         a.brand href="/" {
@@ -300,6 +312,7 @@ pub fn page_with_head(ctx: &PageContext, title: &str, extra_head: Markup, body: 
                     div.header-inner {
                         (brand())
                         @if let Some(user) = &ctx.user {
+                            (header_search())
                             (user_box(ctx, user))
                             details.nav-mobile {
                                 summary.nav-toggle {
@@ -395,6 +408,19 @@ mod tests {
         assert!(html.contains("Informes de ventas"));
         assert!(!html.contains("/respaldos"));
         assert!(!html.contains("/usuarios"));
+    }
+
+    #[test]
+    fn signed_in_pages_have_the_global_search_in_the_header() {
+        let html = page(&gestor(), "x", html! {}).into_string();
+        let header = &html[html.find("<header").unwrap()..html.find("</header>").unwrap()];
+        assert!(header.contains(
+            "<form class=\"header-search\" method=\"get\" action=\"/buscar\" role=\"search\""
+        ));
+        assert!(header.contains("for=\"busqueda-global\""));
+        assert!(header.contains("id=\"busqueda-global\" type=\"search\" name=\"q\""));
+        let anonymous = page(&PageContext::default(), "Ingresar", html! {}).into_string();
+        assert!(!anonymous.contains("/buscar"));
     }
 
     #[test]

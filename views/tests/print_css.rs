@@ -64,6 +64,8 @@ fn paper_has_no_navigation_nor_controls() {
         ".pagination",
         ".btn",
         "form.form",
+        "details:has(> form)",
+        ".alert-entry-actions",
     ] {
         assert!(
             rule(&print, selector).contains("display: none"),
@@ -79,6 +81,16 @@ fn tables_print_whole() {
     assert!(rule(&print, ".data-table thead").contains("table-header-group"));
     assert!(rule(&print, ".data-table tr").contains("break-inside: avoid"));
     assert!(rule(&print, ".data-table .nowrap").contains("white-space: normal"));
+}
+
+/// A closed `<details>` hides its content on paper too (found by printing the contract page to PDF
+/// in tests/browser_jornada.rs): the rent schedule and the charts' figures print open.
+#[test]
+fn data_folded_on_screen_prints_open() {
+    let print = media("print");
+    assert!(
+        rule(&print, "details.chart-data::details-content").contains("content-visibility: visible")
+    );
 }
 
 #[test]

@@ -63,6 +63,7 @@ pub fn routes() -> Vec<Route> {
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct ListQuery {
+    q: String,
     estado: String,
     cumplimiento: String,
     contrato: String,
@@ -80,6 +81,7 @@ async fn list(
 ) -> PageResult {
     let page = page_number(query.pagina);
     let filters = PolizaFilters {
+        q: query.q.trim().chars().take(100).collect(),
         estado: query.estado,
         cumplimiento: query.cumplimiento,
         contrato: query.contrato,

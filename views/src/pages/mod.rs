@@ -5,6 +5,7 @@ pub mod alertas;
 pub mod atender;
 pub mod auditoria;
 pub mod bandeja;
+pub mod buscar;
 pub mod calendario;
 pub mod catalogos;
 pub mod clausulas;

@@ -54,6 +54,9 @@ pub struct PolizaRow {
 /// The filters as given in the query string.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PolizaFilters {
+    /// What was typed in the search box: the póliza's number, or its contract's number, tenant, NIT
+    /// or local.
+    pub q: String,
     pub estado: String,
     pub cumplimiento: String,
     pub contrato: String,
@@ -75,6 +78,7 @@ impl PolizaFilters {
     pub fn query(&self) -> crate::query::QueryString {
         crate::query::QueryString::from_pairs(
             [
+                ("q", self.q.as_str()),
                 ("estado", self.estado.as_str()),
                 ("cumplimiento", self.cumplimiento.as_str()),
                 ("contrato", self.contrato.as_str()),
@@ -174,6 +178,7 @@ pub fn list_page(ctx: &PageContext, list: &PolizaList) -> Markup {
                 @for (name, value) in [("vence", &f.vence), ("clase", &f.clase)] {
                     @if !value.is_empty() { input type="hidden" name=(name) value=(value); }
                 }
+                (text_field(&Field::new("q", "Buscar").value(&f.q).input_type("search").placeholder("Número, contrato, NIT o local")))
                 (select_field(&Field::new("estado", "Estado").value(&f.estado).placeholder("Todos"), ESTADOS))
                 (select_field(&Field::new("cumplimiento", "Cumplimiento").value(&f.cumplimiento).placeholder("Todos"), CUMPLIMIENTO))
                 (select_field(&Field::new("tipo", "Tipo").value(&f.tipo).placeholder("Todos"), KINDS))
