@@ -10,19 +10,6 @@ use super::runs::{self, BackupRun, RunKind, RunStatus};
 use super::settings::{BackupSettings, EmailConfig, SmtpTls};
 use crate::App;
 
-pub fn human_size(bytes: i64) -> String {
-    let b = bytes as f64;
-    if b >= 1024.0 * 1024.0 * 1024.0 {
-        format!("{:.1} GiB", b / (1024.0 * 1024.0 * 1024.0))
-    } else if b >= 1024.0 * 1024.0 {
-        format!("{:.1} MiB", b / (1024.0 * 1024.0))
-    } else if b >= 1024.0 {
-        format!("{:.1} KiB", b / 1024.0)
-    } else {
-        format!("{bytes} B")
-    }
-}
-
 /// Subject and body of the notification for a finished run.
 pub fn compose(run: &BackupRun, host: &str) -> (String, String) {
     let ok = run.status == RunStatus::Success;
@@ -81,7 +68,7 @@ pub fn compose(run: &BackupRun, host: &str) -> (String, String) {
             body.push_str(&format!(
                 "  - {} ({}), SHA-256 {}\n",
                 f.name,
-                human_size(f.size as i64),
+                arriendo_events::format_size(f.size),
                 f.sha256
             ));
         }

@@ -73,6 +73,20 @@ fn set_row(m: &Manifest) -> SetRow {
     SetRow {
         name: m.name.clone(),
         created: local_time_seconds(&m.created_at.to_rfc3339()),
+        kind: match m.incremental {
+            Some(_) => "Incremental",
+            None => "Completo",
+        }
+        .to_string(),
+        depends_on: m.incremental.as_ref().map(|i| {
+            format!(
+                "Continúa {} (eventos nuevos desde la posición {}); para restaurarlo se necesita \
+                 la cadena desde el completo {}",
+                i.base,
+                i.after + 1,
+                i.full
+            )
+        }),
         events: m.event_count,
         files: m
             .files
