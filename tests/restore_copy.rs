@@ -1,14 +1,12 @@
 //! How a restore writes the events: COPY (CSV) on PostgreSQL, multi-row INSERTs on SQLite. Payloads
 //! and metadata with quotes, backslashes, tabs, newlines, unicode and `\u0000` escapes come back
-//! byte-identical on both engines; and, ignored by default, COPY against INSERT on 100.000 events.
+//! byte-identical on both engines (COPY against INSERT on 100.000 events: `cargo bench --profile dev
+//! --bench backup_figures`).
 #![allow(clippy::unwrap_used)]
 
 mod backup_support;
 mod common;
 
-use std::time::Instant;
-
-use arriendo::backup::batch;
 use arriendo::store::Db;
 use arriendo::store::event_log::{self, StoredEvent};
 use backup_support::*;
@@ -88,43 +86,3 @@ both_engines!(
     tricky_payloads_round_trip,
     super::tricky_payloads_round_trip
 );
-
-/// `cargo test --test restore_copy -- --ignored --nocapture copy_against_insert` (PostgreSQL): the
-/// events of a restore written by COPY and by 500-row INSERTs, 100.000 of them, in a transaction
-/// each on a fresh store.
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-#[ignore = "a measurement: 100.000 events written twice"]
-async fn copy_against_insert() {
-    const N: i64 = 100_000;
-    let mut sequences = [0i64; 7];
-    let events: Vec<StoredEvent> = (1..=N)
-        .map(|i| {
-            sequences[(i % 7) as usize] += 1;
-            raw_event(i, sequences[(i % 7) as usize])
-        })
-        .collect();
-    for copy in [false, true] {
-        let store = TestStore::new(Engine::Postgres).await;
-        let started = Instant::now();
-        let mut tx = store.db().begin().await.unwrap();
-        for chunk in events.chunks(1000) {
-            if copy {
-                batch::insert(&mut tx, chunk).await.unwrap();
-            } else {
-                batch::insert_values(&mut tx, chunk).await.unwrap();
-            }
-        }
-        tx.commit().await.unwrap();
-        let secs = started.elapsed().as_secs_f64();
-        assert_eq!(event_log::head(store.db()).await.unwrap().0, N);
-        eprintln!(
-            "FIGURE {}: {N} events in {secs:.2} s = {:.0} events/s",
-            if copy {
-                "COPY (csv)"
-            } else {
-                "INSERT (500 rows)"
-            },
-            N as f64 / secs
-        );
-    }
-}
