@@ -166,6 +166,12 @@ async fn chain_restores_on_the_other_engine(engine: Engine) {
             .any(|f| f.starts_with("backup_db_")),
         "{report:?}"
     );
+    // The drill restores the chain into a scratch store and rebuilds its read models.
+    let drilled = verify::verify_by_restoring(&settings, &second.manifest.name, None, None)
+        .await
+        .unwrap();
+    assert_eq!(drilled.events, 200);
+    assert!(drilled.read_model_events > 0, "{drilled:?}");
     // A JSON of an incremental set alone is not a log: it says to go through its chain.
     let alone = folder
         .path()

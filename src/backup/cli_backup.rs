@@ -60,12 +60,11 @@ pub async fn run_backup_command(
             match &m.incremental {
                 Some(link) => say!(
                     out,
-                    "Backup {} complete: incremental after {} ({} new events, positions {}..{}; its chain starts at the full set {}).",
+                    "Backup {} complete: incremental after {} ({} new events{}; its chain starts at the full set {}).",
                     m.name,
                     link.base,
                     m.event_count,
-                    link.after + 1,
-                    m.last_position,
+                    range(m),
                     link.full
                 ),
                 None => say!(
@@ -190,13 +189,8 @@ pub async fn run_backup_command(
             if !report.chain.is_empty() {
                 say!(
                     out,
-                    "Incremental set: checked with its chain, as one log: {} → {}.",
-                    report.chain.join(" → "),
-                    report
-                        .file
-                        .file_name()
-                        .map(|n| n.to_string_lossy().to_string())
-                        .unwrap_or_default()
+                    "Incremental set: checked with its chain, as one log: {} → {source}.",
+                    report.chain.join(" → ")
                 );
             }
             if let Some(digest) = &report.chain_digest {
@@ -292,10 +286,12 @@ fn print_sets(out: &mut Out, sets: &[manifest::Manifest]) -> Result<(), AppError
             .collect();
         let kind = match &m.incremental {
             Some(link) => format!(
-                "incremental after {} (positions {}..{}, chain from {})",
+                "incremental after {} ({}, chain from {})",
                 link.base,
-                link.after + 1,
-                m.last_position,
+                match range(m) {
+                    r if r.is_empty() => "no new events".to_string(),
+                    r => r.trim_start_matches(", ").to_string(),
+                },
                 link.full
             ),
             None => "full".to_string(),
@@ -313,6 +309,14 @@ fn print_sets(out: &mut Out, sets: &[manifest::Manifest]) -> Result<(), AppError
     Ok(())
 }
 
+/// `, positions a..b` of an incremental set's events (nothing when it holds none).
+fn range(m: &manifest::Manifest) -> String {
+    match m.incremental.as_ref().and_then(|i| i.first_position) {
+        Some(first) => format!(", positions {first}..{}", m.last_position),
+        None => String::new(),
+    }
+}
+
 fn print_pruned(out: &mut Out, pruned: &retention::Pruned) -> Result<(), AppError> {
     for g in &pruned.deleted {
         say!(out, "  {g}");
@@ -324,4 +328,30 @@ fn print_pruned(out: &mut Out, pruned: &retention::Pruned) -> Result<(), AppErro
         );
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use crate::cli::{Cli, Command};
+
+    fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
+        Cli::try_parse_from(std::iter::once("arriendo").chain(args.iter().copied()))
+    }
+
+    #[test]
+    fn one_kind_of_set_at_a_time() {
+        let Ok(Cli {
+            command: Command::Backup(args),
+            ..
+        }) = parse(&["backup", "--incremental"])
+        else {
+            panic!("backup --incremental parses");
+        };
+        assert!(args.incremental && args.format.is_none());
+        assert!(parse(&["backup", "--incremental", "--full"]).is_err());
+        assert!(parse(&["backup", "--auto", "--full"]).is_err());
+        assert!(parse(&["backup", "--incremental", "--auto"]).is_err());
+    }
 }

@@ -186,3 +186,42 @@ pub(crate) fn gethostname() -> String {
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| "arriendo".into())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::backup::manifest::{FileKind, ManifestFile};
+    use crate::backup::runs::{RunKind, RunStatus, Trigger};
+
+    #[test]
+    fn sizes_read_as_on_every_page() {
+        let file = |name: &str, size: u64| ManifestFile {
+            name: name.into(),
+            kind: FileKind::Json,
+            size,
+            sha256: "ab".into(),
+            compressed: false,
+            encrypted: false,
+            event_count: None,
+            last_position: None,
+        };
+        let run = BackupRun {
+            id: "1".into(),
+            kind: RunKind::Backup,
+            trigger: Trigger::Scheduled,
+            started_at: chrono::Utc::now(),
+            finished_at: None,
+            status: RunStatus::Success,
+            name: Some("backup_20250101_000000".into()),
+            total_bytes: Some(1_572_864),
+            event_count: Some(3),
+            last_position: Some(3),
+            files: vec![file("a.json", 870_400), file("b.sqlite3", 1_572_864)],
+            targets: Vec::new(),
+            error: None,
+        };
+        let (_, body) = compose(&run, "servidor");
+        assert!(body.contains("a.json (850 KB)"), "{body}");
+        assert!(body.contains("b.sqlite3 (1,5 MB)"), "{body}");
+    }
+}
