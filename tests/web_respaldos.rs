@@ -122,6 +122,7 @@ async fn an_administrador_backs_up_from_the_page_and_a_gestor_cannot(engine: Eng
     let name = incremental.manifest.name;
     let html = page(ana.get("/respaldos").await, 200).await;
     assert!(html.contains("Completo"), "{html}");
+    assert!(html.contains("Un respaldo completo cada 7 días"), "{html}");
     assert!(
         html.contains("Incremental") && html.contains(&format!("Continúa {set}")),
         "{html}"

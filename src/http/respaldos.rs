@@ -177,6 +177,14 @@ fn operacion(o: &overview::Overview, last_drill: Option<&BackupRun>) -> Operacio
             1 => "1 día".to_string(),
             days => format!("{days} días"),
         },
+        kinds: match o.full_every_days {
+            0 => "Cada respaldo programado es completo (BACKUP_FULL_EVERY_DAYS=0)".to_string(),
+            1 => "Un respaldo completo cada día".to_string(),
+            days => format!(
+                "Un respaldo completo cada {days} días; los demás días, incrementales (solo los \
+                 eventos nuevos; para restaurar uno se usa su cadena desde el completo)"
+            ),
+        },
         destinations: o
             .destinations
             .iter()

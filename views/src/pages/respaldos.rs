@@ -61,6 +61,8 @@ pub struct Operacion {
     pub timezone: String,
     /// `30 días`, or that nothing is deleted.
     pub retention: String,
+    /// Which kind of set the schedule writes (full every N days, incrementals between).
+    pub kinds: String,
     /// Name and where (never a credential).
     pub destinations: Vec<(String, String)>,
     pub remote_enabled: bool,
@@ -227,6 +229,8 @@ fn ops_section(o: &Operacion) -> Markup {
             }
             dt { "Retención" }
             dd { (o.retention) }
+            dt { "Completos e incrementales" }
+            dd { (o.kinds) }
             dt { "Destinos externos" }
             dd {
                 @if o.destinations.is_empty() {
