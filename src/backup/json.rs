@@ -422,3 +422,62 @@ pub async fn read_all(
         "the reader stopped before the end".into(),
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An incremental log with no event: its header continues after position 10 from digest `d`.
+    fn incremental(d: &str) -> String {
+        format!(
+            "{{\"format\":\"{FORMAT}\",\"format_version\":3,\"app_version\":\"0\",\"engine\":\"sqlite\",\
+             \"created_at\":\"2025-01-01T00:00:00Z\",\"after\":10,\"start_digest\":\"{d}\",\"events\":[\n\
+             ],\"end\":{{\"count\":0,\"last_position\":10,\"digest\":\"{d}\"}}}}\n"
+        )
+    }
+
+    fn read(text: &str, start: Start) -> Result<()> {
+        let mut check = LogCheck::new(Utc::now());
+        parse_checked(
+            text.as_bytes(),
+            Limits::default(),
+            &mut check,
+            start,
+            &mut |_| true,
+        )
+    }
+
+    #[test]
+    fn an_incremental_log_continues_only_its_base() {
+        let d = [7u8; 32];
+        let text = incremental(&canonical::to_hex(&d));
+        read(
+            &text,
+            Start {
+                after: 10,
+                digest: d,
+            },
+        )
+        .expect("continues its base");
+        let err = read(
+            &text,
+            Start {
+                after: 10,
+                digest: [8; 32],
+            },
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("does not continue"), "{err}");
+        let err = read(
+            &text,
+            Start {
+                after: 12,
+                digest: d,
+            },
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("a gap or an overlap"), "{err}");
+        let err = read(&text, Start::BEGINNING).unwrap_err();
+        assert!(err.to_string().contains("through its chain"), "{err}");
+    }
+}
