@@ -228,6 +228,7 @@ async fn full_disk_is_reported_as_such(engine: Engine) {
         writer,
         &indicatif::ProgressBar::hidden(),
         None,
+        arriendo::backup::json::Start::BEGINNING,
     )
     .await
     .unwrap_err();

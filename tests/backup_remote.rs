@@ -83,7 +83,10 @@ async fn remote_round_trip(target: TargetConfig) {
     )
     .await
     .unwrap();
-    assert!(gone.is_empty(), "the only set is the newest: {gone:?}");
+    assert!(
+        gone.deleted.is_empty(),
+        "the only set is the newest: {gone:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -104,6 +104,36 @@ async fn an_administrador_backs_up_from_the_page_and_a_gestor_cannot(engine: Eng
     assert_eq!(response.status(), 303);
     let html = page(ana.get("/respaldos").await, 200).await;
     assert!(html.contains("No hay un conjunto de respaldo llamado «backup_nada»."));
+
+    // An incremental set after it: the table says which kind each set is and what it continues,
+    // and verifying it checks its chain.
+    let settings = web.app.backup_settings().unwrap();
+    let incremental = arriendo::backup::run_backup_with(
+        &web.app,
+        &settings,
+        arriendo::backup::BackupOptions {
+            mode: arriendo::backup::incremental::Mode::Incremental,
+            remote: Some(false),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let name = incremental.manifest.name;
+    let html = page(ana.get("/respaldos").await, 200).await;
+    assert!(html.contains("Completo"), "{html}");
+    assert!(html.contains("Un respaldo completo cada 7 días"), "{html}");
+    assert!(
+        html.contains("Incremental") && html.contains(&format!("Continúa {set}")),
+        "{html}"
+    );
+    let response = ana.post(&format!("/respaldos/{name}/verificar"), &[]).await;
+    assert_eq!(response.status(), 303);
+    let html = page(ana.get("/respaldos").await, 200).await;
+    assert!(
+        html.contains(&format!("El respaldo {name} está íntegro")),
+        "{html}"
+    );
 }
 both_engines!(
     an_administrador_backs_up_from_the_page_and_a_gestor_cannot,

@@ -1,4 +1,5 @@
-//! A log to restore from several pieces: a full set's JSON, then the segments shipped after it (see
+//! A log to restore from several pieces: a full set's JSON, the JSON of the incremental sets that
+//! continue it (see [`super::incremental`]), then the segments shipped after them (see
 //! [`super::shipping`]), read and checked as one log — one [`LogCheck`] over all of them, so an
 //! aggregate's sequences and the positions run on from one piece to the next — and written in
 //! batches inside one transaction that only commits once every piece has been read to its end.
@@ -9,22 +10,33 @@ use chrono::{DateTime, Utc};
 use tokio::sync::mpsc;
 
 use super::error::{BackupError, Result};
-use super::json::{self, End, Item, Limits};
+use super::json::{self, End, Item, Limits, Start};
 use super::manifest::{FileKind, Manifest};
 use super::segments::{self, Segment};
 use super::settings::BackupSettings;
 use super::targets::Target;
 use super::validate::LogCheck;
-use super::{batch, locate, pipeline};
+use super::{batch, pipeline};
 use crate::audit;
 use crate::store::Db;
 use crate::store::event_log::{self, StoredEvent};
 
+/// The JSON file of one set of a chain, on this machine.
+#[derive(Clone, Debug)]
+pub struct Link {
+    pub file: PathBuf,
+    /// Its set's manifest, when known: what the file must hold.
+    pub manifest: Option<Manifest>,
+}
+
 /// The pieces of a log, fetched to this machine.
 pub struct Pieces {
-    /// The full set the log starts from (none: the segments start at the beginning of the log).
+    /// The set the log is restored from, the last link (none: the segments start at the beginning
+    /// of the log).
     pub manifest: Option<Manifest>,
-    pub set_file: Option<PathBuf>,
+    /// Its chain's JSON files in order: the full set, then each incremental set (one link for a full
+    /// set).
+    pub links: Vec<Link>,
     /// The segments after the set, in order, with their bytes.
     pub segments: Vec<(Segment, Vec<u8>)>,
     /// Where the chain of segments broke, when segments exist beyond a hole.
@@ -38,7 +50,10 @@ impl Pieces {
     pub fn file(file: &Path) -> Self {
         Self {
             manifest: None,
-            set_file: Some(file.to_path_buf()),
+            links: vec![Link {
+                file: file.to_path_buf(),
+                manifest: None,
+            }],
             segments: Vec::new(),
             hole: None,
             _scratch: None,
@@ -46,8 +61,8 @@ impl Pieces {
     }
 }
 
-/// Fetches from destination `target_name` the full set `set` (its newest one with a JSON file when
-/// `None`) and every segment shipped after it.
+/// Fetches from destination `target_name` the set `set` (its newest one with a JSON file when
+/// `None`) with the chain it continues, and every segment shipped after it.
 pub async fn fetch(
     settings: &BackupSettings,
     target_name: &str,
@@ -59,31 +74,24 @@ pub async fn fetch(
     let manifest = match set {
         Some(name) => Some(
             manifests
-                .into_iter()
+                .iter()
                 .find(|m| m.name == name)
+                .cloned()
                 .ok_or_else(|| BackupError::NotFound(format!("{name} on target {target_name}")))?,
         ),
         None => manifests
-            .into_iter()
-            .find(|m| m.file(FileKind::Json).is_some()),
+            .iter()
+            .find(|m| m.file(FileKind::Json).is_some())
+            .cloned(),
     };
-    let mut scratch = None;
-    let mut set_file = None;
-    if let Some(m) = &manifest {
-        let file = m.file(FileKind::Json).ok_or_else(|| {
-            BackupError::Config(format!(
-                "{} has no JSON event log: segments continue a JSON set",
-                m.name
-            ))
-        })?;
-        let dir = tempfile::tempdir()
-            .map_err(|e| BackupError::io("cannot create a scratch folder", e))?;
-        let local = dir.path().join(&file.name);
-        target.download(&file.name, file.size, &local).await?;
-        locate::check(m, &local).await?;
-        set_file = Some(local);
-        scratch = Some(dir);
-    }
+    // The set's whole chain when it is incremental: its full set and the incrementals before it.
+    let (links, scratch) = match &manifest {
+        Some(tip) => {
+            let (links, scratch) = super::links::download(&target, &manifests, tip).await?;
+            (links, Some(scratch))
+        }
+        None => (Vec::new(), None),
+    };
     let from = manifest.as_ref().map_or(0, |m| m.last_position);
     let listed = segments::list(&target).await?;
     let (chain, hole) = segments::chain_after(&listed, from);
@@ -107,7 +115,7 @@ pub async fn fetch(
     );
     Ok(Pieces {
         manifest,
-        set_file,
+        links,
         segments: fetched,
         hole,
         _scratch: scratch,
@@ -132,7 +140,7 @@ pub fn read(
     limits: Limits,
 ) -> mpsc::Receiver<Result<Piece>> {
     let (tx, rx) = mpsc::channel(4);
-    let set_file = pieces.set_file.clone();
+    let links = pieces.links.clone();
     let segments = pieces.segments.clone();
     let identity = identity.map(Path::to_path_buf);
     tokio::task::spawn_blocking(move || {
@@ -142,26 +150,52 @@ pub fn read(
             let mut last_position = 0i64;
             let mut set_end = None;
             let mut listening = true;
-            if let Some(file) = &set_file {
-                let reader = pipeline::open_content(file, identity.as_deref())?;
-                json::parse_checked(reader, limits, &mut check, &mut |item| match item {
+            let mut start = Start::BEGINNING;
+            let named = links.len() > 1;
+            for link in &links {
+                let in_link = |e| {
+                    if named {
+                        super::links::in_link(link, e)
+                    } else {
+                        e
+                    }
+                };
+                let reader =
+                    pipeline::open_content(&link.file, identity.as_deref()).map_err(in_link)?;
+                let mut end = None;
+                json::parse_checked(reader, limits, &mut check, start, &mut |item| match item {
                     Item::Events(batch) => {
                         count += batch.len() as i64;
                         listening = tx.blocking_send(Ok(Piece::Events(batch))).is_ok();
                         listening
                     }
-                    Item::End(_, end) => {
-                        set_end = Some(end);
+                    Item::End(_, e) => {
+                        end = Some(e);
                         true
                     }
-                })?;
+                })
+                .map_err(in_link)?;
                 if !listening {
                     return Ok(None);
                 }
-                let end = set_end.as_ref().ok_or_else(|| {
-                    BackupError::Corrupt("the set ended before its closing line".into())
+                let end = end.ok_or_else(|| {
+                    in_link(BackupError::Corrupt(
+                        "the set ended before its closing line".into(),
+                    ))
                 })?;
+                if let Some(m) = &link.manifest {
+                    super::links::holds_what_it_states(m, &end).map_err(in_link)?;
+                }
+                start = Start {
+                    after: end.last_position,
+                    digest: end
+                        .digest
+                        .as_deref()
+                        .and_then(audit::canonical::from_hex)
+                        .unwrap_or(audit::canonical::GENESIS),
+                };
                 last_position = end.last_position;
+                set_end = Some(end);
             }
             for (segment, bytes) in &segments {
                 let skip = last_position;

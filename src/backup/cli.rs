@@ -2,18 +2,15 @@
 
 use std::path::PathBuf;
 
-use chrono::Utc;
 use clap::{Args, Subcommand, ValueEnum};
 
 use super::error::BackupError;
-use super::manifest;
-use super::notify::human_size;
 use super::restore::{self, RestoreOptions};
-use super::retention::{self, Policy};
-use super::run::{self, BackupOptions, Format};
+use super::retention::Policy;
 use super::settings::{BackupSettings, Secret};
-use super::targets::Target;
 use crate::cli::GlobalArgs;
+
+pub use super::cli_backup::run_backup_command;
 use crate::{App, AppError};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -45,9 +42,22 @@ pub struct RetentionArgs {
 pub struct BackupArgs {
     #[command(subcommand)]
     pub command: Option<BackupCommand>,
-    /// What to write: the event log (json), the database file (db, alias sqlite) or both.
-    #[arg(long, value_enum, default_value = "both")]
-    pub format: FormatArg,
+    /// What to write: the event log (json), the database file (db, alias sqlite) or both [default:
+    /// both; an incremental set holds the new events, and a fresh database file only with
+    /// `--format both`].
+    #[arg(long, value_enum)]
+    pub format: Option<FormatArg>,
+    /// Write an incremental set: only the events recorded since the newest set in the folder (it
+    /// continues that set's chain). With nothing to continue, a full set is written and said so.
+    #[arg(long, conflicts_with_all = ["full", "auto"])]
+    pub incremental: bool,
+    /// Write a full set: the whole event log (the default).
+    #[arg(long, conflicts_with = "auto")]
+    pub full: bool,
+    /// What the schedule does: a full set when the newest chain's full set is BACKUP_FULL_EVERY_DAYS
+    /// days old (7), an incremental set otherwise.
+    #[arg(long)]
+    pub auto: bool,
     #[command(flatten)]
     pub retention: RetentionArgs,
     /// Folder for the backups [default: BACKUP_OUTPUT_DIR or DATA_DIR/backups].
@@ -176,6 +186,7 @@ macro_rules! say {
         $out.line(format_args!($($arg)*))?
     };
 }
+pub(super) use say;
 
 pub fn to_app(e: BackupError) -> AppError {
     if e.is_usage() {
@@ -185,7 +196,7 @@ pub fn to_app(e: BackupError) -> AppError {
     }
 }
 
-fn settings(app: &App, global: &GlobalArgs) -> Result<BackupSettings, AppError> {
+pub(super) fn settings(app: &App, global: &GlobalArgs) -> Result<BackupSettings, AppError> {
     let mut s = BackupSettings::from_env(&app.data_dir).map_err(to_app)?;
     if let Some(url) = &global.database_url {
         s.database_url = Some(Secret::new(url.clone()));
@@ -193,248 +204,13 @@ fn settings(app: &App, global: &GlobalArgs) -> Result<BackupSettings, AppError> 
     Ok(s)
 }
 
-fn policy(r: &RetentionArgs, s: &BackupSettings) -> Policy {
+pub(super) fn policy(r: &RetentionArgs, s: &BackupSettings) -> Policy {
     Policy {
         keep_days: r.keep_days.unwrap_or(s.keep_days),
         keep_daily: r.keep_daily,
         keep_weekly: r.keep_weekly,
         keep_monthly: r.keep_monthly,
     }
-}
-
-pub async fn run_backup_command(
-    app: App,
-    global: &GlobalArgs,
-    args: BackupArgs,
-) -> Result<(), AppError> {
-    let s = settings(&app, global)?;
-    let mut out = Out::new();
-    match args.command {
-        None => {
-            let options = BackupOptions {
-                format: match args.format {
-                    FormatArg::Json => Format::Json,
-                    FormatArg::Db => Format::Db,
-                    FormatArg::Both => Format::Both,
-                },
-                keep_days: args.retention.keep_days,
-                keep_daily: args.retention.keep_daily,
-                keep_weekly: args.retention.keep_weekly,
-                keep_monthly: args.retention.keep_monthly,
-                output_dir: args.output_dir,
-                remote: if args.remote {
-                    Some(true)
-                } else if args.no_remote {
-                    Some(false)
-                } else {
-                    None
-                },
-                targets: args.targets,
-                compress: args.compress.then_some(true),
-                progress: true,
-                ..Default::default()
-            };
-            let report = run::run_backup_with(&app, &s, options)
-                .await
-                .map_err(to_app)?;
-            say!(
-                out,
-                "Backup {} complete ({} events, last position {}).",
-                report.manifest.name,
-                report.manifest.event_count,
-                report.manifest.last_position
-            );
-            for f in &report.manifest.files {
-                say!(
-                    out,
-                    "  {}  {}  sha256 {}",
-                    report.dir.join(&f.name).display(),
-                    human_size(f.size as i64),
-                    f.sha256
-                );
-            }
-            for t in &report.targets {
-                say!(out, "  copied to {} ({})", t.target, t.location);
-            }
-            if !report.pruned_local.is_empty() {
-                say!(
-                    out,
-                    "  retention removed {} local set(s)",
-                    report.pruned_local.len()
-                );
-            }
-            if let Some(e) = &report.email_error {
-                say!(out, "  warning: the email was not sent: {e}");
-            }
-            for w in &report.warnings {
-                say!(out, "  warning: {w}");
-            }
-            Ok(())
-        }
-        Some(BackupCommand::List { output_dir, local }) => {
-            let dir = output_dir.unwrap_or_else(|| s.output_dir.clone());
-            say!(out, "Local ({}):", dir.display());
-            print_sets(&mut out, &manifest::list_local(&dir).map_err(to_app)?)?;
-            // A target that fails (or times out) is reported and the others still listed; the
-            // command then ends in failure so scripts notice.
-            let mut failed = Vec::new();
-            if !local {
-                for config in &s.targets {
-                    let target = Target::open(config, s.remote_timeouts)
-                        .await
-                        .map_err(to_app)?;
-                    say!(out, "Remote {} ({}):", target.name, target.location);
-                    match target.manifests().await {
-                        Ok(sets) => print_sets(&mut out, &sets)?,
-                        Err(e) => {
-                            say!(out, "  error: {e}");
-                            failed.push(e.to_string());
-                        }
-                    }
-                }
-            }
-            say!(out, "Last runs:");
-            for r in super::runs::list(&app.db, 10).await.map_err(to_app)? {
-                say!(
-                    out,
-                    "  {}  {:?}/{:?}  {:?}  {}{}",
-                    r.started_at.format("%Y-%m-%d %H:%M:%S"),
-                    r.kind,
-                    r.trigger,
-                    r.status,
-                    r.name.as_deref().unwrap_or("-"),
-                    r.error
-                        .as_deref()
-                        .map(|e| format!("  error: {e}"))
-                        .unwrap_or_default()
-                );
-            }
-            if failed.is_empty() {
-                Ok(())
-            } else {
-                Err(AppError::Failed(format!(
-                    "cannot list {} remote target(s): {}",
-                    failed.len(),
-                    failed.join("; ")
-                )))
-            }
-        }
-        Some(BackupCommand::Verify {
-            source,
-            from,
-            output_dir,
-        }) => {
-            let report = super::verify::verify(&s, &source, from.as_deref(), output_dir.as_deref())
-                .await
-                .map_err(to_app)?;
-            say!(
-                out,
-                "OK: {} restores {} events up to position {}{}.",
-                report.file.display(),
-                report.events,
-                report.last_position,
-                if report.checked_against_manifest {
-                    ", matching its manifest"
-                } else {
-                    " (no manifest beside it)"
-                }
-            );
-            if let Some(digest) = &report.chain_digest {
-                say!(out, "Head of the chain of digests: {digest}.");
-            }
-            if !report.other_files.is_empty() {
-                say!(
-                    out,
-                    "The set's other files match the manifest: {}.",
-                    report.other_files.join(", ")
-                );
-            }
-            Ok(())
-        }
-        Some(BackupCommand::Ship) => {
-            let shipper = super::shipping::Shipper::open(&s)
-                .await
-                .map_err(to_app)?
-                .ok_or_else(|| {
-                    AppError::Usage(
-                        "log shipping is off: it needs BACKUP_REMOTE_ENABLED=true, a BACKUP_REMOTE_DESTINATION \
-                         and BACKUP_SHIP_INTERVAL_SECS other than 0"
-                            .into(),
-                    )
-                })?;
-            let Some(outcomes) = shipper.tick(&app.db).await.map_err(to_app)? else {
-                say!(out, "Another server is shipping right now; nothing done.");
-                return Ok(());
-            };
-            let mut failed = None;
-            for (target, outcome) in outcomes {
-                match outcome {
-                    Ok(position) => say!(out, "{target}: shipped up to position {position}."),
-                    Err(e) => {
-                        say!(out, "{target}: shipping failed: {e}");
-                        failed = Some(e);
-                    }
-                }
-            }
-            if let Some(e) = failed {
-                return Err(to_app(e));
-            }
-            Ok(())
-        }
-        Some(BackupCommand::Prune {
-            retention: r,
-            dry_run,
-            output_dir,
-            local,
-        }) => {
-            let policy = policy(&r, &s);
-            let dir = output_dir.unwrap_or_else(|| s.output_dir.clone());
-            let verb = if dry_run { "would delete" } else { "deleted" };
-            let gone = retention::prune_local(&dir, policy, dry_run, Utc::now()).map_err(to_app)?;
-            say!(out, "Local {}: {verb} {} set(s)", dir.display(), gone.len());
-            for g in gone {
-                say!(out, "  {g}");
-            }
-            if !local {
-                for config in &s.targets {
-                    let target = Target::open(config, s.remote_timeouts)
-                        .await
-                        .map_err(to_app)?;
-                    let gone = retention::prune_remote(&target, policy, dry_run, Utc::now())
-                        .await
-                        .map_err(to_app)?;
-                    say!(out, "Remote {}: {verb} {} set(s)", target.name, gone.len());
-                    for g in gone {
-                        say!(out, "  {g}");
-                    }
-                }
-            }
-            Ok(())
-        }
-    }
-}
-
-fn print_sets(out: &mut Out, sets: &[manifest::Manifest]) -> Result<(), AppError> {
-    if sets.is_empty() {
-        say!(out, "  (none)");
-    }
-    for m in sets {
-        let files: Vec<String> = m
-            .files
-            .iter()
-            .map(|f| format!("{} {}", f.name, human_size(f.size as i64)))
-            .collect();
-        say!(
-            out,
-            "  {}  {} events  pos {}  {}  [{}]",
-            m.name,
-            m.event_count,
-            m.last_position,
-            m.engine,
-            files.join(", ")
-        );
-    }
-    Ok(())
 }
 
 pub use super::until::parse_until;

@@ -10,11 +10,13 @@
 //! Since format 2 each event line also carries `digest`, the chain of digests over the events before
 //! it (see [`crate::audit::canonical`]), and the closing line the head `digest`: the reader recomputes
 //! the chain, so a changed byte in any event is caught even without the manifest. Format 1 files
-//! (no digests) are still read; their chain is computed from their events.
+//! (no digests) are still read; their chain is computed from their events. Format 3 is the JSON of
+//! an incremental set: its header says the position its events continue after and the chain's digest
+//! there (`after`, `start_digest`), and it is only read after the set it continues.
 //! Reading is bounded ([`Limits`]) and checks every event before handing it on: restores, `backup
 //! verify` and the weekly drill all go through [`read_log`].
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
@@ -22,17 +24,20 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc;
 
 use super::error::{BackupError, Result};
-use super::pipeline::{FileWriter, WrittenFile};
 use super::validate::LogCheck;
 use crate::audit::canonical::{self, GENESIS};
-use crate::store::event_log::{self, StoredEvent};
-use crate::store::{Db, Engine};
+use crate::store::Engine;
+use crate::store::event_log::StoredEvent;
+
+pub use super::json_writer::write_log;
 
 pub const FORMAT: &str = "arriendo-event-log";
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
+/// What a full log is written as: readers of format 2 still read the full sets of this version.
+pub const FULL_FORMAT_VERSION: u32 = 2;
 /// The first format whose events carry their chained digest.
 pub const CHAINED_SINCE: u32 = 2;
-const BATCH: i64 = 1000;
+pub(super) const BATCH: i64 = 1000;
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Header {
@@ -41,6 +46,31 @@ pub struct Header {
     pub app_version: String,
     pub engine: Engine,
     pub created_at: DateTime<Utc>,
+    /// Format 3: the events continue after this position (0 for a whole log).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub after: i64,
+    /// Format 3: the chain's digest at `after` (hex).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_digest: Option<String>,
+}
+
+fn is_zero(n: &i64) -> bool {
+    *n == 0
+}
+
+/// Where the events of a file continue from: the beginning of the log for a full set, the last
+/// position and digest of its base for an incremental one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Start {
+    pub after: i64,
+    pub digest: canonical::Digest,
+}
+
+impl Start {
+    pub const BEGINNING: Start = Start {
+        after: 0,
+        digest: GENESIS,
+    };
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -55,10 +85,10 @@ pub struct End {
 
 /// One event line as written: the event's fields and its chained digest.
 #[derive(Serialize)]
-struct LineOut<'a> {
+pub(super) struct LineOut<'a> {
     #[serde(flatten)]
-    event: &'a StoredEvent,
-    digest: String,
+    pub event: &'a StoredEvent,
+    pub digest: String,
 }
 
 /// One event line as read (format 1 lines have no digest).
@@ -68,113 +98,6 @@ struct LineIn {
     event: StoredEvent,
     #[serde(default)]
     digest: Option<String>,
-}
-
-/// Streams every event up to the head seen at the start, or up to position `upto` (the database
-/// file's last position, so both files of a set hold the same events), into `writer`: a consistent
-/// prefix of the log, since positions become visible in order on both engines. Memory holds one
-/// batch at a time.
-pub async fn write_log(
-    db: &Db,
-    writer: FileWriter,
-    progress: &indicatif::ProgressBar,
-    upto: Option<i64>,
-) -> Result<(WrittenFile, End)> {
-    let head = match upto {
-        Some(position) => position,
-        None => event_log::head(db).await?.1,
-    };
-    let header = Header {
-        format: FORMAT.into(),
-        format_version: FORMAT_VERSION,
-        app_version: env!("CARGO_PKG_VERSION").into(),
-        engine: db.engine(),
-        created_at: Utc::now(),
-    };
-    // `None` marks the end of a complete document: a producer that fails stops without it, and the
-    // writer then drops the partial file instead of publishing a truncated one.
-    let (tx, mut rx) = mpsc::channel::<Option<Vec<u8>>>(4);
-    let sink = tokio::task::spawn_blocking(move || -> Result<Option<WrittenFile>> {
-        let mut writer = writer;
-        while let Some(chunk) = rx.blocking_recv() {
-            match chunk {
-                Some(chunk) => writer
-                    .write_all(&chunk)
-                    .map_err(|e| BackupError::io("cannot write the JSON backup", e))?,
-                None => return writer.commit().map(Some),
-            }
-        }
-        Ok(None)
-    });
-
-    let produced: Result<End> = async {
-        let mut first =
-            serde_json::to_vec(&header).map_err(|e| BackupError::Failed(e.to_string()))?;
-        first.pop(); // the closing brace: the events array goes inside the same object
-        first.extend_from_slice(b",\"events\":[");
-        send(&tx, first).await?;
-        let mut position = 0;
-        let mut count = 0i64;
-        let mut last_position = 0i64;
-        let mut previous = GENESIS;
-        while position < head {
-            let events = event_log::read_after(db, position, BATCH).await?;
-            let mut chunk = Vec::with_capacity(events.len() * 512);
-            let mut done = false;
-            for event in &events {
-                if event.position > head {
-                    done = true;
-                    break;
-                }
-                chunk.extend_from_slice(if count == 0 { b"\n" } else { b",\n" });
-                previous = canonical::chain(&previous, event);
-                let line = LineOut {
-                    event,
-                    digest: canonical::to_hex(&previous),
-                };
-                serde_json::to_writer(&mut chunk, &line)
-                    .map_err(|e| BackupError::Failed(e.to_string()))?;
-                count += 1;
-                last_position = event.position;
-            }
-            progress.set_position(count as u64);
-            send(&tx, chunk).await?;
-            match events.last() {
-                Some(last) if !done => position = last.position,
-                _ => break,
-            }
-        }
-        let end = End {
-            count,
-            last_position,
-            digest: Some(canonical::to_hex(&previous)),
-        };
-        let mut tail = b"\n],\"end\":".to_vec();
-        serde_json::to_writer(&mut tail, &end).map_err(|e| BackupError::Failed(e.to_string()))?;
-        tail.extend_from_slice(b"}\n");
-        send(&tx, tail).await?;
-        tx.send(None)
-            .await
-            .map_err(|_| BackupError::Failed("the JSON writer stopped".into()))?;
-        Ok(end)
-    }
-    .await;
-    drop(tx);
-    let written = sink
-        .await
-        .map_err(|e| BackupError::Failed(format!("writer task failed: {e}")))?;
-    // The writer's own error comes first: it says what happened (no space left on the device, an
-    // I/O error), where the producer only saw the writer stop.
-    let written = written?;
-    let end = produced?;
-    let written = written.ok_or_else(|| BackupError::Failed("the JSON writer stopped".into()))?;
-    Ok((written, end))
-}
-
-async fn send(tx: &mpsc::Sender<Option<Vec<u8>>>, chunk: Vec<u8>) -> Result<()> {
-    tx.send(Some(chunk))
-        .await
-        .map_err(|_| BackupError::Failed("the JSON writer stopped".into()))
 }
 
 /// How much of a backup the reader takes in. A backup is a file from outside: a 6 MB `.json.gz` can
@@ -332,15 +255,18 @@ fn size(bytes: u64) -> String {
 /// Parses and checks the document, handing batches and then the end to `deliver`, which answers
 /// whether to go on (a restore that stopped listening ends the read).
 fn parse(reader: impl Read, limits: Limits, deliver: &mut dyn FnMut(Item) -> bool) -> Result<()> {
-    parse_checked(reader, limits, &mut LogCheck::new(Utc::now()), deliver)
+    let mut check = LogCheck::new(Utc::now());
+    parse_checked(reader, limits, &mut check, Start::BEGINNING, deliver)
 }
 
 /// [`parse`] with the events checked by `check`, which goes on from the events it checked before
-/// (a restore that reads a full set and then the segments after it checks them as one log).
+/// (a restore that reads a full set, its incrementals and then the segments after them checks them
+/// as one log), the file continuing from `start` (its header must say so).
 pub fn parse_checked(
     reader: impl Read,
     limits: Limits,
     check: &mut LogCheck,
+    start: Start,
     deliver: &mut dyn FnMut(Item) -> bool,
 ) -> Result<()> {
     let mut lines = Lines {
@@ -366,11 +292,12 @@ pub fn parse_checked(
         ));
     }
     let chained = header.format_version >= CHAINED_SINCE;
-    let mut previous = GENESIS;
+    continues(&header, start)?;
+    let mut previous = start.digest;
     let mut batch = Vec::with_capacity(BATCH as usize);
     let mut batch_bytes = 0usize;
     let mut count = 0i64;
-    let mut last_position = 0i64;
+    let mut last_position = start.after;
     loop {
         let n = lines.number + 1;
         let line = lines.expect()?;
@@ -411,6 +338,15 @@ pub fn parse_checked(
         let text = line.strip_suffix(',').unwrap_or(line);
         let LineIn { event, digest } =
             serde_json::from_str(text).map_err(|e| corrupt(n, format!("bad event: {e}")))?;
+        if event.position <= start.after {
+            return Err(corrupt(
+                n,
+                format!(
+                    "event at position {} is not after position {}, where the file starts",
+                    event.position, start.after
+                ),
+            ));
+        }
         check.check(&event).map_err(|reason| {
             corrupt(n, format!("event at position {}: {reason}", event.position))
         })?;
@@ -439,6 +375,35 @@ pub fn parse_checked(
     }
 }
 
+/// The header must continue the log where `start` says: a full log from the beginning, an incremental
+/// one from its base's last position and digest.
+fn continues(header: &Header, start: Start) -> Result<()> {
+    if header.after != start.after {
+        let what = if start.after == 0 {
+            format!(
+                "it is an incremental set's log (its events continue after position {}): restore or \
+                 verify it through its chain (the set's name), not as a file alone",
+                header.after
+            )
+        } else {
+            format!(
+                "it continues after position {}, the link before it ends at position {}: a gap or an \
+                 overlap between links",
+                header.after, start.after
+            )
+        };
+        return Err(corrupt(1, what));
+    }
+    let expected = (start != Start::BEGINNING).then(|| canonical::to_hex(&start.digest));
+    if header.start_digest.is_some() && header.start_digest != expected {
+        return Err(corrupt(
+            1,
+            "its chain of digests does not continue the link before it (a different history)",
+        ));
+    }
+    Ok(())
+}
+
 /// Reads a whole JSON backup into memory (small files and tests only).
 pub async fn read_all(
     path: &Path,
@@ -456,4 +421,63 @@ pub async fn read_all(
     Err(BackupError::Corrupt(
         "the reader stopped before the end".into(),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An incremental log with no event: its header continues after position 10 from digest `d`.
+    fn incremental(d: &str) -> String {
+        format!(
+            "{{\"format\":\"{FORMAT}\",\"format_version\":3,\"app_version\":\"0\",\"engine\":\"sqlite\",\
+             \"created_at\":\"2025-01-01T00:00:00Z\",\"after\":10,\"start_digest\":\"{d}\",\"events\":[\n\
+             ],\"end\":{{\"count\":0,\"last_position\":10,\"digest\":\"{d}\"}}}}\n"
+        )
+    }
+
+    fn read(text: &str, start: Start) -> Result<()> {
+        let mut check = LogCheck::new(Utc::now());
+        parse_checked(
+            text.as_bytes(),
+            Limits::default(),
+            &mut check,
+            start,
+            &mut |_| true,
+        )
+    }
+
+    #[test]
+    fn an_incremental_log_continues_only_its_base() {
+        let d = [7u8; 32];
+        let text = incremental(&canonical::to_hex(&d));
+        read(
+            &text,
+            Start {
+                after: 10,
+                digest: d,
+            },
+        )
+        .expect("continues its base");
+        let err = read(
+            &text,
+            Start {
+                after: 10,
+                digest: [8; 32],
+            },
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("does not continue"), "{err}");
+        let err = read(
+            &text,
+            Start {
+                after: 12,
+                digest: d,
+            },
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("a gap or an overlap"), "{err}");
+        let err = read(&text, Start::BEGINNING).unwrap_err();
+        assert!(err.to_string().contains("through its chain"), "{err}");
+    }
 }

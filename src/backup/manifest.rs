@@ -37,6 +37,38 @@ pub struct ManifestFile {
     pub last_position: Option<i64>,
 }
 
+/// Whether a set holds the whole log or only the events after the set it follows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SetKind {
+    /// Every event from the first (manifests written before incrementals are all full).
+    #[default]
+    Full,
+    /// Only the events after its base set (see [`Increment`]).
+    Incremental,
+}
+
+/// What an incremental set continues: restoring it means restoring its chain, the full set and every
+/// incremental after it in order (see [`super::incremental`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Increment {
+    /// The set it follows (a full set or another incremental).
+    pub base: String,
+    /// The SHA-256 of the base's JSON file as its manifest states it: a base replaced by another set
+    /// of the same name is not the base.
+    pub base_sha256: String,
+    /// The full set its chain starts from.
+    pub full: String,
+    /// It holds the events after this position (the base's last position)…
+    pub after: i64,
+    /// …from this one (absent when no event was recorded since the base) up to the manifest's
+    /// `last_position`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_position: Option<i64>,
+    /// The chain's digest at `after`: where the digests of its events continue from.
+    pub start_digest: String,
+}
+
 /// The head of the chain of event digests the set seals (see [`crate::audit`]).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChainSeal {
@@ -60,11 +92,27 @@ pub struct Manifest {
     /// Absent in manifests written before the chain existed, and when the store had no sealed event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chain: Option<ChainSeal>,
+    /// Full or incremental; in an incremental set `event_count` counts the events it holds, not the
+    /// whole log's.
+    #[serde(default)]
+    pub kind: SetKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub incremental: Option<Increment>,
 }
 
 impl Manifest {
     pub fn file(&self, kind: FileKind) -> Option<&ManifestFile> {
         self.files.iter().find(|f| f.kind == kind)
+    }
+
+    /// The set an incremental follows, `None` for a full set.
+    pub fn base(&self) -> Option<&str> {
+        self.incremental.as_ref().map(|i| i.base.as_str())
+    }
+
+    /// Where the events of the set start after: 0 for a full set.
+    pub fn after(&self) -> i64 {
+        self.incremental.as_ref().map_or(0, |i| i.after)
     }
 
     pub fn total_size(&self) -> u64 {

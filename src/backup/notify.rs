@@ -10,19 +10,6 @@ use super::runs::{self, BackupRun, RunKind, RunStatus};
 use super::settings::{BackupSettings, EmailConfig, SmtpTls};
 use crate::App;
 
-pub fn human_size(bytes: i64) -> String {
-    let b = bytes as f64;
-    if b >= 1024.0 * 1024.0 * 1024.0 {
-        format!("{:.1} GiB", b / (1024.0 * 1024.0 * 1024.0))
-    } else if b >= 1024.0 * 1024.0 {
-        format!("{:.1} MiB", b / (1024.0 * 1024.0))
-    } else if b >= 1024.0 {
-        format!("{:.1} KiB", b / 1024.0)
-    } else {
-        format!("{bytes} B")
-    }
-}
-
 /// Subject and body of the notification for a finished run.
 pub fn compose(run: &BackupRun, host: &str) -> (String, String) {
     let ok = run.status == RunStatus::Success;
@@ -81,7 +68,7 @@ pub fn compose(run: &BackupRun, host: &str) -> (String, String) {
             body.push_str(&format!(
                 "  - {} ({}), SHA-256 {}\n",
                 f.name,
-                human_size(f.size as i64),
+                arriendo_events::format_size(f.size),
                 f.sha256
             ));
         }
@@ -198,4 +185,43 @@ pub(crate) fn gethostname() -> String {
         .ok()
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| "arriendo".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::backup::manifest::{FileKind, ManifestFile};
+    use crate::backup::runs::{RunKind, RunStatus, Trigger};
+
+    #[test]
+    fn sizes_read_as_on_every_page() {
+        let file = |name: &str, size: u64| ManifestFile {
+            name: name.into(),
+            kind: FileKind::Json,
+            size,
+            sha256: "ab".into(),
+            compressed: false,
+            encrypted: false,
+            event_count: None,
+            last_position: None,
+        };
+        let run = BackupRun {
+            id: "1".into(),
+            kind: RunKind::Backup,
+            trigger: Trigger::Scheduled,
+            started_at: chrono::Utc::now(),
+            finished_at: None,
+            status: RunStatus::Success,
+            name: Some("backup_20250101_000000".into()),
+            total_bytes: Some(1_572_864),
+            event_count: Some(3),
+            last_position: Some(3),
+            files: vec![file("a.json", 870_400), file("b.sqlite3", 1_572_864)],
+            targets: Vec::new(),
+            error: None,
+        };
+        let (_, body) = compose(&run, "servidor");
+        assert!(body.contains("a.json (850 KB)"), "{body}");
+        assert!(body.contains("b.sqlite3 (1,5 MB)"), "{body}");
+    }
 }

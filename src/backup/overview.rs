@@ -27,6 +27,8 @@ pub struct Overview {
     pub next_drill: Option<DateTime<Tz>>,
     pub timezone: Tz,
     pub keep_days: u32,
+    /// A scheduled full set every this many days, incrementals between (0: only full sets).
+    pub full_every_days: u32,
     pub compress: bool,
     pub remote_enabled: bool,
     pub destinations: Vec<Destination>,
@@ -94,6 +96,7 @@ pub async fn overview(db: &Db, settings: &BackupSettings, now: DateTime<Utc>) ->
         drill_schedule: settings.drill_schedule.clone(),
         timezone: settings.timezone,
         keep_days: settings.keep_days,
+        full_every_days: settings.full_every_days,
         compress: settings.compress,
         remote_enabled: settings.remote_enabled,
         destinations,

@@ -220,8 +220,16 @@ async fn restore_json(
     options: &RestoreOptions,
     located: &Located,
 ) -> Result<RestoreReport> {
-    let mut pieces = Pieces::file(&located.file);
-    pieces.manifest = located.manifest.clone();
+    // An incremental set restores its whole chain: its full set and every incremental up to it.
+    let (links, scratch) =
+        super::links::of_located(settings, located, options.from.as_deref()).await?;
+    let pieces = Pieces {
+        manifest: located.manifest.clone(),
+        links,
+        segments: Vec::new(),
+        hole: None,
+        _scratch: scratch,
+    };
     restore_pieces(app, settings, options, &pieces, located.file.clone()).await
 }
 

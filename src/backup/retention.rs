@@ -1,6 +1,7 @@
 //! Which backup sets to keep: the last N days (`--keep-days`, 30 by default, 0 keeps everything),
 //! plus the newest set of each of the last N days, weeks and months (`--keep-daily/weekly/monthly`).
-//! The newest set is never deleted.
+//! The newest set is never deleted, nor any set a kept incremental set needs to be restored (its
+//! full set and the incrementals between): every chain kept stays restorable.
 
 use std::collections::{BTreeSet, HashSet};
 use std::path::Path;
@@ -18,6 +19,28 @@ pub struct Policy {
     pub keep_daily: u32,
     pub keep_weekly: u32,
     pub keep_monthly: u32,
+}
+
+/// What retention deleted (or would, in a dry run), and what it kept only because a kept incremental
+/// set needs it: `(set, the kept set that needs it)`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Pruned {
+    pub deleted: Vec<String>,
+    pub kept_for_chain: Vec<(String, String)>,
+}
+
+/// [`expired`] over complete sets, keeping every link a kept set's chain needs.
+fn expired_sets(manifests: &[Manifest], policy: Policy, now: DateTime<Utc>) -> Pruned {
+    let names: Vec<String> = manifests.iter().map(|m| m.name.clone()).collect();
+    let (deleted, kept_for_chain) =
+        super::incremental::keep_chains(manifests, expired(&names, policy, now));
+    for (set, by) in &kept_for_chain {
+        tracing::info!(set = %set, needed_by = %by, "kept by retention: a kept incremental set needs it");
+    }
+    Pruned {
+        deleted,
+        kept_for_chain,
+    }
 }
 
 impl Policy {
@@ -70,7 +93,8 @@ pub fn expired(sets: &[String], policy: Policy, now: DateTime<Utc>) -> Vec<Strin
         .collect()
 }
 
-/// Applies the policy to a local folder; returns the sets deleted (or that would be, with `dry_run`).
+/// Applies the policy to a local folder; returns the sets deleted (or that would be, with `dry_run`)
+/// and those kept for a chain.
 /// Also removes files of killed runs: hidden `.partial` files and files of sets without a manifest
 /// that are older than an hour (the caller holds the folder's backup lock).
 pub fn prune_local(
@@ -78,10 +102,11 @@ pub fn prune_local(
     policy: Policy,
     dry_run: bool,
     now: DateTime<Utc>,
-) -> Result<Vec<String>> {
+) -> Result<Pruned> {
     let manifests = manifest::list_local(dir)?;
     let names: Vec<String> = manifests.iter().map(|m| m.name.clone()).collect();
-    let expired = expired(&names, policy, now);
+    let pruned = expired_sets(&manifests, policy, now);
+    let expired = &pruned.deleted;
     let complete: HashSet<&String> = names.iter().collect();
     let mut orphans = Vec::new();
     if let Ok(entries) = std::fs::read_dir(dir) {
@@ -98,18 +123,18 @@ pub fn prune_local(
         }
     }
     if dry_run {
-        return Ok(expired);
+        return Ok(pruned);
     }
     for path in orphans {
         tracing::info!(file = %path.display(), "removing an incomplete backup file");
         let _ = std::fs::remove_file(path);
     }
-    for name in &expired {
+    for name in expired {
         if let Some(m) = manifests.iter().find(|m| &m.name == name) {
             delete_local_set(dir, m)?;
         }
     }
-    Ok(expired)
+    Ok(pruned)
 }
 
 /// Removes what killed runs left in `dir`: hidden `.partial` files (plaintext snapshots included) and
@@ -168,12 +193,12 @@ pub async fn prune_remote(
     policy: Policy,
     dry_run: bool,
     now: DateTime<Utc>,
-) -> Result<Vec<String>> {
+) -> Result<Pruned> {
     let manifests = target.manifests().await?;
-    let names: Vec<String> = manifests.iter().map(|m| m.name.clone()).collect();
-    let expired = expired(&names, policy, now);
+    let pruned = expired_sets(&manifests, policy, now);
+    let expired = &pruned.deleted;
     if !dry_run {
-        for name in &expired {
+        for name in expired {
             if let Some(m) = manifests.iter().find(|m| &m.name == name) {
                 target.delete_set(m).await?;
             }
@@ -199,7 +224,7 @@ pub async fn prune_remote(
             }
         }
     }
-    Ok(expired)
+    Ok(pruned)
 }
 
 #[cfg(test)]

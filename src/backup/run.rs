@@ -1,13 +1,15 @@
 //! One backup run: JSON and/or database file, manifest, remote copies, retention, record, email.
 
-use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
 use chrono::Utc;
 use serde::Serialize;
 
 use super::error::{BackupError, Result};
+use super::incremental::{self, Mode, Plan};
+use super::json::Start;
+use super::manifest::SetKind;
 use super::manifest::{ChainSeal, FileKind, MANIFEST_FORMAT, Manifest, ManifestFile};
 use super::pipeline::{self, FileWriter};
 use super::retention::{self, Policy};
@@ -57,6 +59,10 @@ pub struct BackupOptions {
     pub quiet: bool,
     /// Show a progress bar when stderr is a terminal.
     pub progress: bool,
+    /// A full set, an incremental one, or as `BACKUP_FULL_EVERY_DAYS` says (see [`incremental`]).
+    pub mode: Mode,
+    /// An incremental set also holds a fresh database file (otherwise only the new events).
+    pub incremental_db: bool,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -67,9 +73,14 @@ pub struct BackupReport {
     pub targets: Vec<TargetOutcome>,
     pub pruned_local: Vec<String>,
     pub pruned_remote: Vec<(String, Vec<String>)>,
+    /// Sets retention kept only because a kept incremental set needs them: `(set, needed by)`.
+    pub kept_for_chain: Vec<(String, String)>,
     pub email_error: Option<String>,
-    /// Settings that look unintended (remote destinations configured but remote copies off).
+    /// Settings that look unintended (remote destinations configured but remote copies off), and an
+    /// incremental set asked for that could not be one.
     pub warnings: Vec<String>,
+    /// Why the run wrote a full set when it could have written an incremental one.
+    pub note: Option<String>,
 }
 
 impl BackupReport {
@@ -165,46 +176,6 @@ async fn record(
     Ok(report)
 }
 
-/// Holds the output folder's lock file: one backup at a time per folder, across processes.
-struct FolderLock {
-    _file: std::fs::File,
-}
-
-fn lock_folder(dir: &Path) -> Result<FolderLock> {
-    let path = dir.join(".arriendo-backup.lock");
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .map_err(|e| BackupError::io(format!("cannot open {}", path.display()), e))?;
-    match file.try_lock() {
-        Ok(()) => Ok(FolderLock { _file: file }),
-        Err(std::fs::TryLockError::WouldBlock) => Err(BackupError::Failed(format!(
-            "another backup is running in {}",
-            dir.display()
-        ))),
-        Err(std::fs::TryLockError::Error(e)) => Err(BackupError::io(
-            format!("cannot lock {}", path.display()),
-            e,
-        )),
-    }
-}
-
-fn progress_bar(options: &BackupOptions, total: u64) -> indicatif::ProgressBar {
-    if options.progress && std::io::stderr().is_terminal() {
-        let bar = indicatif::ProgressBar::new(total);
-        if let Ok(style) =
-            indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} eventos ({eta})")
-        {
-            bar.set_style(style);
-        }
-        bar
-    } else {
-        indicatif::ProgressBar::hidden()
-    }
-}
-
 async fn execute(
     app: &App,
     settings: &BackupSettings,
@@ -217,7 +188,7 @@ async fn execute(
         .unwrap_or_else(|| settings.output_dir.clone());
     std::fs::create_dir_all(&dir)
         .map_err(|e| BackupError::io(format!("cannot create {}", dir.display()), e))?;
-    let _lock = lock_folder(&dir)?;
+    let _lock = super::folder::lock(&dir)?;
     // With the folder locked no other run writes here: partial files are leftovers of killed runs.
     retention::remove_stale_partials(&dir, std::time::SystemTime::now());
 
@@ -250,12 +221,53 @@ async fn execute(
     }
     pipeline::parse_recipients(&settings.encryption_recipients)?;
 
+    // Every event the set will hold gets its digest first, so the set seals the whole chain.
+    if let Err(e) = crate::audit::seal(&app.db).await {
+        tracing::error!(error = %e, "sealing the events before the backup failed");
+    }
+    if options.mode != Mode::Full && options.format == Format::Db {
+        return Err(BackupError::Config(
+            "an incremental set holds the new events (JSON): it cannot be --format db".into(),
+        ));
+    }
+    let mut note = None;
+    let (format, base) = match incremental::plan(
+        &app.db,
+        &dir,
+        options.mode,
+        settings.full_every_days,
+        Utc::now(),
+    )
+    .await?
+    {
+        Plan::Incremental(base) => {
+            let format = if options.incremental_db {
+                Format::Both
+            } else {
+                Format::Json
+            };
+            tracing::info!(base = %base.manifest.name, full = %base.full, "writing an incremental set");
+            (format, Some(base))
+        }
+        Plan::Full(why) => {
+            if let Some(why) = &why {
+                tracing::info!("{why}");
+                if options.mode == Mode::Incremental {
+                    warnings.push(why.clone());
+                }
+            }
+            note = why;
+            (options.format, None)
+        }
+    };
+    let start = base.as_ref().map_or(Start::BEGINNING, |b| b.start);
+
     // Free disk: the JSON and the database file, with a margin.
     let mut needed = 16 * 1024 * 1024;
-    if options.format.json() {
+    if format.json() {
         needed += dbfile::estimated_json_size(&app.db).await?;
     }
-    if options.format.db() {
+    if format.db() {
         needed += dbfile::estimated_size(&app.db).await?
             * if !settings.encryption_recipients.is_empty() {
                 2
@@ -287,10 +299,6 @@ async fn execute(
     let compress = options.compress.unwrap_or(settings.compress);
     let recipients = settings.encryption_recipients.as_slice();
     let encrypted = !recipients.is_empty();
-    // Every event the set will hold gets its digest first, so the set seals the whole chain.
-    if let Err(e) = crate::audit::seal(&app.db).await {
-        tracing::error!(error = %e, "sealing the events before the backup failed");
-    }
     let (count, head) = event_log::head(&app.db).await?;
     let mut chain = None;
     let mut files = Vec::new();
@@ -301,7 +309,7 @@ async fn execute(
     // from the snapshot itself; the JSON then stops at its last position. Both files hold the same
     // events however many commands commit meanwhile, and the manifest states each file's position.
     let mut db_file = None;
-    if options.format.db() {
+    if format.db() {
         let file_name = naming::db_name(&name, dbfile::extension(&app.db), encrypted);
         tracing::info!(file = %file_name, engine = %app.db.engine(), "writing the database file");
         let (written, held) =
@@ -320,10 +328,10 @@ async fn execute(
         });
     }
 
-    if options.format.json() {
+    if format.json() {
         let file_name = naming::json_name(&name, compress, encrypted);
         tracing::info!(file = %file_name, "writing the event log (JSON)");
-        let bar = progress_bar(options, event_count.max(0) as u64);
+        let bar = super::folder::progress_bar(options.progress, event_count.max(0) as u64);
         bar.set_message("JSON");
         let writer = FileWriter::create(
             &dir.join(naming::partial_name(&file_name)),
@@ -332,9 +340,15 @@ async fn execute(
             recipients,
         )?;
         let upto = db_file.as_ref().and(Some(last_position));
-        let (written, end) = json::write_log(&app.db, writer, &bar, upto).await?;
+        let (written, end) = json::write_log(&app.db, writer, &bar, upto, start).await?;
         bar.finish_and_clear();
-        if db_file.is_some() && (end.count, end.last_position) != (event_count, last_position) {
+        // An incremental set's JSON holds only the new events, its database file all of them.
+        let differs = if base.is_some() {
+            end.last_position != last_position
+        } else {
+            (end.count, end.last_position) != (event_count, last_position)
+        };
+        if db_file.is_some() && differs {
             return Err(BackupError::Failed(format!(
                 "the JSON holds {} events up to position {}, the database file {event_count} up to \
                  {last_position}: the event log changed under the backup",
@@ -343,9 +357,10 @@ async fn execute(
         }
         event_count = end.count;
         last_position = end.last_position;
+        // An incremental set with no new event still seals the head it continues from.
         chain = end
             .digest
-            .filter(|_| end.count > 0)
+            .filter(|_| end.last_position > 0)
             .map(|digest| ChainSeal {
                 position: end.last_position,
                 digest,
@@ -393,6 +408,15 @@ async fn execute(
         duration_ms: started.elapsed().as_millis() as u64,
         files,
         chain,
+        kind: if base.is_some() {
+            SetKind::Incremental
+        } else {
+            SetKind::Full
+        },
+        incremental: match &base {
+            Some(b) => Some(incremental::increment(&app.db, b, last_position).await?),
+            None => None,
+        },
     };
     manifest.write(&dir)?;
     if !options.quiet
@@ -411,35 +435,9 @@ async fn execute(
     }
     tracing::info!(name = %name, events = event_count, bytes = manifest.total_size(), "backup set complete");
 
-    // Remote copies: the data files, then the manifest.
-    let mut outcomes = Vec::new();
-    for target in &targets {
-        let result: Result<()> = async {
-            for f in &manifest.files {
-                target.upload(&dir.join(&f.name), &f.name).await?;
-            }
-            let manifest_name = naming::manifest_name(&name);
-            target
-                .upload(&dir.join(&manifest_name), &manifest_name)
-                .await
-        }
-        .await;
-        match &result {
-            Ok(()) => {
-                tracing::info!(target_name = %target.name, location = %target.location, "copied")
-            }
-            Err(e) => tracing::error!(target_name = %target.name, error = %e, "remote copy failed"),
-        }
-        outcomes.push(TargetOutcome {
-            target: target.name.clone(),
-            location: target.location.clone(),
-            ok: result.is_ok(),
-            error: result.err().map(|e| e.to_string()),
-        });
-    }
-
-    let mut pruned_local = Vec::new();
-    let mut pruned_remote = Vec::new();
+    // Remote copies: the data files, then the manifest; then retention.
+    let outcomes = super::copies::copy(&targets, &dir, &manifest).await;
+    let mut retained = super::copies::Retained::default();
     if !options.skip_retention {
         let policy = Policy {
             keep_days: options.keep_days.unwrap_or(settings.keep_days),
@@ -447,16 +445,13 @@ async fn execute(
             keep_weekly: options.keep_weekly,
             keep_monthly: options.keep_monthly,
         };
-        pruned_local = retention::prune_local(&dir, policy, false, Utc::now())?;
-        for (target, outcome) in targets.iter().zip(&outcomes) {
-            if !outcome.ok {
-                continue;
-            }
-            match retention::prune_remote(target, policy, false, Utc::now()).await {
-                Ok(gone) => pruned_remote.push((target.name.clone(), gone)),
-                Err(e) => {
-                    tracing::error!(target_name = %target.name, error = %e, "remote retention failed")
-                }
+        retained = super::copies::prune(&dir, &targets, &outcomes, policy).await?;
+    }
+    let mut kept_for_chain = retained.local.kept_for_chain;
+    for (_, pruned) in &retained.remote {
+        for kept in &pruned.kept_for_chain {
+            if !kept_for_chain.contains(kept) {
+                kept_for_chain.push(kept.clone());
             }
         }
     }
@@ -466,9 +461,15 @@ async fn execute(
         manifest,
         dir,
         targets: outcomes,
-        pruned_local,
-        pruned_remote,
+        pruned_local: retained.local.deleted,
+        pruned_remote: retained
+            .remote
+            .into_iter()
+            .map(|(target, pruned)| (target, pruned.deleted))
+            .collect(),
+        kept_for_chain,
         email_error: None,
         warnings,
+        note,
     })
 }

@@ -145,8 +145,10 @@ async fn run_claimed(
     };
     match kind {
         RunKind::Backup => {
+            // A full set every BACKUP_FULL_EVERY_DAYS, incremental sets in between.
             let options = BackupOptions {
                 trigger: Some(Trigger::Scheduled),
+                mode: super::incremental::Mode::Auto,
                 ..Default::default()
             };
             run::run_recorded(app, settings, options, Some(started)).await?;

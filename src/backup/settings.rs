@@ -135,6 +135,9 @@ pub struct BackupSettings {
     /// takes the scheduled drill itself (`BACKUP_DRILL_DEFER_SECS`, 120 s): the server that wrote the
     /// set claims it first.
     pub drill_defer: std::time::Duration,
+    /// Scheduled backups write a full set when the newest chain's is this many days old, an
+    /// incremental one otherwise (`BACKUP_FULL_EVERY_DAYS`, 7; 0: only full sets).
+    pub full_every_days: u32,
 }
 
 fn truthy(value: Option<&String>) -> bool {
@@ -191,6 +194,7 @@ impl BackupSettings {
             restore_limits: Limits::default(),
             ship_interval: Some(std::time::Duration::from_secs(10)),
             drill_defer: std::time::Duration::from_secs(120),
+            full_every_days: 7,
         }
     }
 
@@ -208,6 +212,11 @@ impl BackupSettings {
         if let Some(days) = get("BACKUP_KEEP_DAYS") {
             s.keep_days = days.trim().parse().map_err(|_| {
                 BackupError::Config(format!("BACKUP_KEEP_DAYS is not a number: {days:?}"))
+            })?;
+        }
+        if let Some(days) = get("BACKUP_FULL_EVERY_DAYS") {
+            s.full_every_days = days.trim().parse().map_err(|_| {
+                BackupError::Config(format!("BACKUP_FULL_EVERY_DAYS is not a number: {days:?}"))
             })?;
         }
         s.compress = truthy(vars.get("BACKUP_COMPRESS"));

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
+use super::chain::{self, Pieces};
 use super::error::{BackupError, Result};
 use super::locate;
 use super::manifest::{FileKind, Manifest};
@@ -30,6 +31,10 @@ pub struct VerifyReport {
     /// database file opened and counted): a flipped byte in any file of a set fails the verify.
     #[serde(default)]
     pub other_files: Vec<String>,
+    /// For an incremental set, the sets of its chain before it (its full set first), each read and
+    /// checked as one log with it.
+    #[serde(default)]
+    pub chain: Vec<String>,
 }
 
 /// Checks a set without writing anything: the files against the manifest, and every event of the
@@ -62,37 +67,40 @@ async fn verify_with(
     by_restoring: bool,
 ) -> Result<VerifyReport> {
     let located = locate::locate(settings, source, from, output_dir, FileKind::Json).await?;
+    let identity = settings.encryption_identity_file.as_deref();
+    let limits = settings.restore_limits;
     let mut digest = None;
+    let mut links = Vec::new();
     let (events, last_position, rebuilt) = match located.kind {
-        FileKind::Json if !by_restoring => {
-            let checked = restore::check_json(
-                &located.file,
-                settings.encryption_identity_file.as_deref(),
-                settings.restore_limits,
-            )
-            .await?;
-            digest = checked.digest;
-            (checked.events, checked.last_position, 0)
-        }
         FileKind::Json => {
-            let scratch = tempfile::tempdir()
-                .map_err(|e| BackupError::io("cannot create a scratch folder", e))?;
-            let app = App::open(None, scratch.path().to_path_buf())
-                .await
-                .map_err(|e| BackupError::Failed(format!("cannot open a scratch store: {e}")))?;
-            let loaded = restore::load_json(
-                &app.db,
-                &located.file,
-                settings.encryption_identity_file.as_deref(),
-                settings.restore_limits,
-                None,
-                false,
-            )
-            .await?;
-            let rebuilt = app.projector.rebuild().await?;
-            app.db.close().await;
-            digest = loaded.digest;
-            (loaded.events, loaded.last_position, rebuilt)
+            // An incremental set is checked with its whole chain, as one log: every link's files,
+            // positions continuing from link to link, and the chain of digests across them.
+            let (found, scratch) = super::links::of_located(settings, &located, from).await?;
+            links = found;
+            let pieces = Pieces {
+                manifest: located.manifest.clone(),
+                links: links.clone(),
+                segments: Vec::new(),
+                hole: None,
+                _scratch: scratch,
+            };
+            let (summary, rebuilt) = if by_restoring {
+                let scratch = tempfile::tempdir()
+                    .map_err(|e| BackupError::io("cannot create a scratch folder", e))?;
+                let app = App::open(None, scratch.path().to_path_buf())
+                    .await
+                    .map_err(|e| {
+                        BackupError::Failed(format!("cannot open a scratch store: {e}"))
+                    })?;
+                let loaded = chain::load(&app.db, &pieces, identity, limits, None, false).await?;
+                let rebuilt = app.projector.rebuild().await?;
+                app.db.close().await;
+                (loaded, rebuilt)
+            } else {
+                (chain::check(&pieces, identity, limits, None).await?.0, 0)
+            };
+            digest = summary.digest;
+            (summary.events, summary.last_position, rebuilt)
         }
         FileKind::Db => {
             let name = located.file.to_string_lossy().to_string();
@@ -116,28 +124,33 @@ async fn verify_with(
         }
     };
     if let Some(m) = &located.manifest {
-        let consistent = match located.kind {
-            FileKind::Json => events == m.event_count && last_position == m.last_position,
-            FileKind::Db => holds_what_it_states(m, located.kind, events, last_position),
-        };
+        // The JSON of every link was matched with its manifest as it was read.
+        let consistent = located.kind == FileKind::Json
+            || holds_what_it_states(m, located.kind, events, last_position);
         if !consistent {
             return Err(BackupError::Corrupt(format!(
                 "restored {events} events up to position {last_position}, the manifest says {} up to {}",
                 m.event_count, m.last_position
             )));
         }
-        if let (FileKind::Json, Some(chain)) = (located.kind, &m.chain)
-            && digest.as_deref() != Some(chain.digest.as_str())
-        {
-            return Err(BackupError::Corrupt(format!(
-                "the chain of digests of the file ends in {}, the manifest sealed {} at position {}",
-                digest.as_deref().unwrap_or("nothing"),
-                chain.digest,
-                chain.position
-            )));
-        }
     }
-    let other_files = check_rest_of_set(settings, &located, from).await?;
+    let mut other_files = Vec::new();
+    let mut chain = Vec::new();
+    for link in links.iter().take(links.len().saturating_sub(1)) {
+        let Some(m) = &link.manifest else { continue };
+        let base = locate::Located {
+            manifest: Some(m.clone()),
+            file: link.file.clone(),
+            kind: FileKind::Json,
+            _scratch: None,
+        };
+        let checked = check_rest_of_set(settings, &base, from)
+            .await
+            .map_err(|e| super::links::in_link(link, e))?;
+        other_files.extend(checked);
+        chain.push(m.name.clone());
+    }
+    other_files.extend(check_rest_of_set(settings, &located, from).await?);
     Ok(VerifyReport {
         other_files,
         file: located.file.clone(),
@@ -147,6 +160,7 @@ async fn verify_with(
         read_model_events: rebuilt,
         checked_against_manifest: located.manifest.is_some(),
         chain_digest: digest,
+        chain,
     })
 }
 

@@ -73,6 +73,20 @@ fn set_row(m: &Manifest) -> SetRow {
     SetRow {
         name: m.name.clone(),
         created: local_time_seconds(&m.created_at.to_rfc3339()),
+        kind: match m.incremental {
+            Some(_) => "Incremental",
+            None => "Completo",
+        }
+        .to_string(),
+        depends_on: m.incremental.as_ref().map(|i| {
+            format!(
+                "Continúa {} (eventos nuevos desde la posición {}); para restaurarlo se necesita \
+                 la cadena desde el completo {}",
+                i.base,
+                i.after + 1,
+                i.full
+            )
+        }),
         events: m.event_count,
         files: m
             .files
@@ -163,6 +177,14 @@ fn operacion(o: &overview::Overview, last_drill: Option<&BackupRun>) -> Operacio
             0 => "Sin límite: no se borra ningún respaldo".to_string(),
             1 => "1 día".to_string(),
             days => format!("{days} días"),
+        },
+        kinds: match o.full_every_days {
+            0 => "Cada respaldo programado es completo (BACKUP_FULL_EVERY_DAYS=0)".to_string(),
+            1 => "Un respaldo completo cada día".to_string(),
+            days => format!(
+                "Un respaldo completo cada {days} días; los demás días, incrementales (solo los \
+                 eventos nuevos; para restaurar uno se usa su cadena desde el completo)"
+            ),
         },
         destinations: o
             .destinations

@@ -95,8 +95,55 @@ pub async fn seed_raw(db: &Db, n: i64) {
     tx.commit().await.unwrap();
 }
 
+/// Raw events `from..=to` continuing [`seed_raw`]: same locals, sequences, positions `2 i` and times.
+pub async fn append_raw(db: &Db, from: i64, to: i64) {
+    let mut tx = db.begin().await.unwrap();
+    for i in from..=to {
+        let sequence = (1..=i).filter(|j| j % 7 == i % 7).count() as i64;
+        event_log::append_raw(&mut tx, &raw_event(i, sequence))
+            .await
+            .unwrap();
+    }
+    event_log::resync_position_sequence(&mut tx).await.unwrap();
+    tx.commit().await.unwrap();
+}
+
 pub async fn all_events(db: &Db) -> Vec<StoredEvent> {
     event_log::read_after(db, 0, i64::MAX).await.unwrap()
+}
+
+/// A JSON-only backup of `app` into the folder of `settings`, without remote copies.
+pub async fn json_backup(
+    app: &arriendo::App,
+    settings: &BackupSettings,
+) -> arriendo::backup::BackupReport {
+    arriendo::backup::run_backup_with(
+        app,
+        settings,
+        arriendo::backup::BackupOptions {
+            format: arriendo::backup::Format::Json,
+            output_dir: Some(settings.output_dir.clone()),
+            remote: Some(false),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap()
+}
+
+/// The set `name` of the folder of `settings` restored into `app` (an empty store).
+pub async fn restore_set(
+    app: &arriendo::App,
+    settings: &BackupSettings,
+    name: &str,
+) -> arriendo::backup::restore::RestoreReport {
+    let options = arriendo::backup::restore::RestoreOptions {
+        source: name.to_string(),
+        ..Default::default()
+    };
+    arriendo::backup::restore::restore(app, settings, &options)
+        .await
+        .unwrap()
 }
 
 /// Settings whose backup folder is `dir` itself.

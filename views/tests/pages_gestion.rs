@@ -218,6 +218,8 @@ fn backups_page_lists_runs_and_files() {
     let sets = [SetRow {
         name: "backup_20260301_070000".into(),
         created: "01/03/2026 02:00".into(),
+        kind: "Incremental".into(),
+        depends_on: Some("Continúa backup_20260228_070000".into()),
         events: 1234,
         files: vec![SetFile {
             name: "backup_20260301_070000.json".into(),
@@ -245,5 +247,6 @@ fn backups_page_lists_runs_and_files() {
     assert!(html.contains("href=\"/respaldos/archivos/backup_20260301_070000.json\""));
     assert!(html.contains("action=\"/respaldos/backup_20260301_070000/verificar\""));
     assert!(html.contains("1.234"));
+    assert!(html.contains("Incremental") && html.contains("Continúa backup_20260228_070000"));
     assert!(html.contains("name=\"accion\" value=\"respaldar\""));
 }

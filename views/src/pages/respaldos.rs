@@ -41,6 +41,10 @@ pub struct SetFile {
 pub struct SetRow {
     pub name: String,
     pub created: String,
+    /// `Completo` or `Incremental`.
+    pub kind: String,
+    /// What an incremental set needs to be restored: the set it continues and its chain's full set.
+    pub depends_on: Option<String>,
     pub events: i64,
     pub files: Vec<SetFile>,
 }
@@ -57,6 +61,8 @@ pub struct Operacion {
     pub timezone: String,
     /// `30 días`, or that nothing is deleted.
     pub retention: String,
+    /// Which kind of set the schedule writes (full every N days, incrementals between).
+    pub kinds: String,
     /// Name and where (never a credential).
     pub destinations: Vec<(String, String)>,
     pub remote_enabled: bool,
@@ -158,6 +164,7 @@ fn sets_table(ctx: &PageContext, sets: &[SetRow]) -> Markup {
     let cols = [
         Column::new("Conjunto"),
         Column::new("Creado"),
+        Column::new("Tipo"),
         Column::new("Eventos").numeric(),
         Column::new("Archivos"),
         Column::new("Verificar"),
@@ -172,6 +179,10 @@ fn sets_table(ctx: &PageContext, sets: &[SetRow]) -> Markup {
                         tr {
                             th scope="row" { (s.name) }
                             td.nowrap { (s.created) }
+                            td {
+                                (s.kind)
+                                @if let Some(d) = &s.depends_on { br; span.muted.small { (d) } }
+                            }
                             td.num { (crate::format::thousands(s.events.unsigned_abs())) }
                             td {
                                 ul.stack {
@@ -218,6 +229,8 @@ fn ops_section(o: &Operacion) -> Markup {
             }
             dt { "Retención" }
             dd { (o.retention) }
+            dt { "Completos e incrementales" }
+            dd { (o.kinds) }
             dt { "Destinos externos" }
             dd {
                 @if o.destinations.is_empty() {
