@@ -243,7 +243,9 @@ both_engines!(
     super::full_disk_is_reported_as_such
 );
 
-/// The cron script passes no `--keep-days`: the setting in `.env` (read by arriendo) decides.
+/// The cron script passes no `--keep-days`: the setting in `.env` (read by arriendo) decides. It
+/// does what the schedule does (`--auto`: a full set weekly, incrementals between), and a
+/// database-only format, which cannot be incremental, writes full sets.
 #[test]
 fn daily_script_leaves_retention_to_the_settings() {
     let dir = tempfile::tempdir().unwrap();
@@ -260,7 +262,8 @@ fn daily_script_leaves_retention_to_the_settings() {
         let mut cmd = Command::new(script);
         cmd.env("ARRIENDO_BIN", &fake)
             .env("ARRIENDO_HOME", dir.path())
-            .env_remove("BACKUP_OUTPUT_DIR");
+            .env_remove("BACKUP_OUTPUT_DIR")
+            .env_remove("BACKUP_FORMAT");
         match keep {
             Some(k) => cmd.env("BACKUP_KEEP_DAYS", k),
             None => cmd.env_remove("BACKUP_KEEP_DAYS"),
@@ -272,8 +275,22 @@ fn daily_script_leaves_retention_to_the_settings() {
             String::from_utf8_lossy(&out.stderr)
         );
         let args = std::fs::read_to_string(&seen).unwrap();
-        assert!(args.starts_with("backup --format both"), "{args}");
-        assert!(!args.contains("--keep-days"), "{keep:?}: {args}");
+        assert_eq!(args.trim(), "backup --auto", "{keep:?}");
+    }
+    for (format, expected) in [
+        ("json", "backup --auto --format json"),
+        ("db", "backup --full --format db"),
+    ] {
+        let out = Command::new(script)
+            .env("ARRIENDO_BIN", &fake)
+            .env("ARRIENDO_HOME", dir.path())
+            .env("BACKUP_FORMAT", format)
+            .env_remove("BACKUP_OUTPUT_DIR")
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let args = std::fs::read_to_string(&seen).unwrap();
+        assert_eq!(args.trim(), expected);
     }
 }
 
