@@ -49,6 +49,8 @@ pub struct App {
     pub auth: crate::auth::AuthSettings,
     /// The last verification of the event chain, for the auditor's pages.
     pub chain: crate::audit::ChainCache,
+    /// The dashboard's read-model parts while the read models stay the same.
+    pub dashboard: crate::queries::dashboard::DashboardCache,
     /// Failed logins per client IP across usernames (in memory: see `auth::throttle`).
     pub login_throttle: crate::auth::throttle::IpThrottle,
     /// Where attachments and the logo are kept (see `documents`).
@@ -98,6 +100,7 @@ impl App {
             data_dir,
             auth,
             chain: crate::audit::ChainCache::default(),
+            dashboard: crate::queries::dashboard::DashboardCache::default(),
             login_throttle: crate::auth::throttle::IpThrottle::default(),
             documents,
             backup_settings: None,

@@ -207,6 +207,104 @@ both_engines!(
     super::kept_aggregates_see_what_another_instance_appended
 );
 
+/// Rewrites stream `id` of counters as one `Added { amount }` per `(amount, position)`, with the
+/// metadata of another request: what a restore of another log does under a running server.
+async fn rewrite_stream(store: &TestStore, id: &str, rows: &[(i64, i64)]) {
+    let postgres = matches!(store.db(), arriendo::store::Db::Postgres(_));
+    let json = if postgres { "CAST($4 AS json)" } else { "$4" };
+    let insert = format!(
+        "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, \
+         payload, metadata, position) VALUES ('counter', $1, $2, 'Added', '1.0', {json}, {}, $3)",
+        json.replace("$4", "$5")
+    );
+    arriendo::on_pool!(store.db(), pool => {
+        let mut tx = pool.begin().await.unwrap();
+        sqlx::query("DELETE FROM events WHERE aggregate_type = 'counter' AND aggregate_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        for (sequence, (amount, position)) in (1i64..).zip(rows) {
+            sqlx::query(&insert)
+                .bind(id)
+                .bind(sequence)
+                .bind(position)
+                .bind(serde_json::json!({"Added": {"amount": amount}}).to_string())
+                .bind(
+                    serde_json::json!({"user": "restore", "request_id": "other-log", "time": "2020-01-01T00:00:00Z"})
+                        .to_string(),
+                )
+                .execute(&mut *tx)
+                .await
+                .unwrap();
+        }
+        if postgres {
+            // As a restore does: new appends draw positions after the ones written here.
+            sqlx::query("SELECT setval('events_position_seq', (SELECT MAX(position) FROM events))")
+                .execute(&mut *tx)
+                .await
+                .unwrap();
+        }
+        tx.commit().await.unwrap();
+    });
+}
+
+async fn stream_positions(store: &TestStore, id: &str) -> Vec<i64> {
+    arriendo::on_pool!(store.db(), pool => {
+        sqlx::query_scalar(
+            "SELECT position FROM events WHERE aggregate_type = 'counter' AND aggregate_id = $1 \
+             ORDER BY sequence",
+        )
+        .bind(id)
+        .fetch_all(pool)
+        .await
+        .unwrap()
+    })
+}
+
+async fn a_stream_replaced_after_a_commit_is_replayed(engine: Engine) {
+    // Right after its own commit the server keeps the aggregate it produced. Another process then
+    // replaces that stream by one of the same length, first at new positions, then at the very
+    // positions of the old one: the next command must decide on the stream as stored.
+    let store = TestStore::new(engine).await;
+    let server = counters(&store);
+    for amount in [5, 1] {
+        server
+            .execute("r", CounterCommand::Add(amount), meta())
+            .await
+            .unwrap();
+    }
+    let old = stream_positions(&store, "r").await;
+    let last = *old.iter().max().unwrap();
+    rewrite_stream(&store, "r", &[(20, last + 1), (30, last + 2)]).await;
+    server
+        .execute("r", CounterCommand::ExpectTotal(50), meta())
+        .await
+        .expect("a stream at new positions is replayed, not taken from memory");
+    assert!(
+        server
+            .execute("r", CounterCommand::ExpectTotal(6), meta())
+            .await
+            .is_err()
+    );
+
+    // The server's own last commit (the check above) is kept; the log is rewritten again with the
+    // same length and the same positions, and only the content differs.
+    let kept = stream_positions(&store, "r").await;
+    assert_eq!(kept.len(), 3);
+    let rows: Vec<(i64, i64)> = [7, 8, 9].into_iter().zip(kept).collect();
+    rewrite_stream(&store, "r", &rows).await;
+    server
+        .execute("r", CounterCommand::ExpectTotal(24), meta())
+        .await
+        .expect("a stream rewritten at the same positions is replayed too");
+    assert_eq!(server.load("r").await.unwrap().total, 24);
+}
+both_engines!(
+    a_stream_replaced_after_a_commit_is_replayed,
+    super::a_stream_replaced_after_a_commit_is_replayed
+);
+
 async fn global_order_keeps_each_aggregate_order(engine: Engine) {
     let store = TestStore::new(engine).await;
     let counter = counters(&store);

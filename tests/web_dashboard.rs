@@ -7,6 +7,7 @@
 
 mod auth_support;
 mod common;
+mod web_fixtures;
 
 use std::time::Instant;
 
@@ -338,4 +339,66 @@ async fn chart_bars_lead_to_the_rows_they_count(engine: Engine) {
 both_engines!(
     chart_bars_lead_to_the_rows_they_count,
     super::chart_bars_lead_to_the_rows_they_count
+);
+
+/// The part of the dashboard between «Mis tareas» and the alert cards: the user's own tasks.
+fn tasks_of(html: &str) -> &str {
+    &html[html.find("id=\"tareas-titulo\"").unwrap()..html.find("id=\"alertas-titulo\"").unwrap()]
+}
+
+/// The dashboard keeps what it read while the read models stay the same; another server on the same
+/// store writes and projects a follow-up note: the next dashboard shows it in the shared card and in
+/// the owner's tasks, and not in another user's tasks.
+async fn the_dashboard_shows_what_another_instance_projected(engine: Engine) {
+    use arriendo_events::{Actor, ContratoCommand};
+
+    let web = Web::start(engine).await;
+    web.add_user("gus", Role::Gestor).await;
+    web.add_user("ana", Role::Gestor).await;
+    let today = arriendo::app::today();
+    let id = web_fixtures::fijo_contract(&web.app, "CT-PANEL-1").await;
+    let gus = web.logged_in("gus").await;
+    let ana = web.logged_in("ana").await;
+    for _ in 0..2 {
+        let before = text(&gus, "/").await;
+        assert!(
+            card(&before, "seguimiento")
+                .unwrap()
+                .contains("Sin alertas.")
+        );
+        assert!(!tasks_of(&before).contains("Pedir la póliza RCE"));
+        assert!(!tasks_of(&text(&ana, "/").await).contains("Pedir la póliza RCE"));
+    }
+
+    let other = web.store.reopen().await;
+    other
+        .commands
+        .contrato(
+            &id.to_string(),
+            ContratoCommand::AddSeguimiento {
+                actor: Actor::new("gus", Role::Gestor),
+                date: today,
+                note: "Pedir la póliza RCE".into(),
+                follow_up: Some(today + chrono::Duration::days(3)),
+            },
+            arriendo::store::Metadata::new("gus", "otra-instancia"),
+        )
+        .await
+        .unwrap();
+    other.projector.catch_up().await.unwrap();
+
+    let after = text(&gus, "/").await;
+    let seguimiento = card(&after, "seguimiento").unwrap();
+    assert!(seguimiento.contains("CT-PANEL-1"), "{seguimiento}");
+    assert!(tasks_of(&after).contains("Pedir la póliza RCE"));
+    let others = text(&ana, "/").await;
+    assert!(card(&others, "seguimiento").unwrap().contains("CT-PANEL-1"));
+    assert!(
+        !tasks_of(&others).contains("Pedir la póliza RCE"),
+        "tasks stay per user"
+    );
+}
+both_engines!(
+    the_dashboard_shows_what_another_instance_projected,
+    super::the_dashboard_shows_what_another_instance_projected
 );

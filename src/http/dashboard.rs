@@ -17,7 +17,7 @@ use super::page_error::{OrServerError, PageResult};
 use super::respuestas::{can_write, raw_query};
 use super::security::{Access, Ctx, Route};
 use crate::app::{App, today};
-use crate::backup::runs::{self, RunStatus};
+use crate::backup::runs::RunStatus;
 use crate::queries;
 
 /// Entries per alert card.
@@ -66,22 +66,37 @@ async fn my_tasks(app: &App, ctx: &Ctx) -> Result<MyTasks, crate::store::StoreEr
 }
 
 async fn dashboard(State(app): State<App>, ctx: Ctx, uri: Uri) -> PageResult {
-    let filters = AlertFilters::from_query(&raw_query(&uri));
+    let query = raw_query(&uri);
+    let filters = AlertFilters::from_query(&query);
     let day = today();
     let result = async {
-        let counts = queries::dashboard::in_force_counts(&app.db, filters.clase.as_deref()).await?;
-        let cards = queries::dashboard::alert_cards(&app.db, &filters, PER_CARD).await?;
-        let chart =
-            queries::dashboard::monthly_chart(&app.db, day, filters.clase.as_deref()).await?;
-        let state = queries::backup_state(&app.db).await?;
-        let last = runs::latest(&app.db)
-            .await
-            .map_err(|e| crate::store::StoreError::Invalid(e.to_string()))?;
-        Ok::<_, crate::store::StoreError>((counts, cards, chart, state, last))
+        let stamp = queries::stamped::stamp(&app.db).await?;
+        let panel = app
+            .dashboard
+            .panel(&app.db, &stamp, &query, &filters, day, PER_CARD)
+            .await?;
+        let tasks = match ctx.user.as_ref() {
+            Some(user) => {
+                let key = (user.username.clone(), user.is_admin(), day);
+                let read_tasks = || my_tasks(&app, &ctx);
+                app.dashboard
+                    .tasks
+                    .get_or_read(key, &stamp, read_tasks)
+                    .await?
+            }
+            None => std::sync::Arc::default(),
+        };
+        let (state, last) = queries::backup_state_and_latest(&app.db).await?;
+        Ok::<_, crate::store::StoreError>((panel, tasks, state, last))
     }
     .await;
-    let (counts, mut cards, chart, state, last) = result.or_500(&ctx.page)?;
-    let tasks = my_tasks(&app, &ctx).await.or_500(&ctx.page)?;
+    let (panel, tasks, state, last) = result.or_500(&ctx.page)?;
+    let queries::dashboard::Panel {
+        counts,
+        mut cards,
+        chart,
+    } = panel.as_ref().clone();
+    let tasks = tasks.as_ref().clone();
     let backup = backup_row(&filters, chrono::Utc::now(), state.as_ref());
     if filters.tipo.is_none_or(|t| t == AlertKind::Respaldo) {
         let entries: Vec<AlertRow> = backup.iter().cloned().collect();

@@ -4,11 +4,80 @@
 
 use arriendo_events::YearMonth;
 use arriendo_projections::{AlertKind, Severity};
+use std::sync::Arc;
+
 use arriendo_views::pages::dashboard::{AlertFilters, AlertRow, InForceCounts, KindSummary};
+use arriendo_views::pages::tareas::MyTasks;
 use chrono::NaiveDate;
 
 use super::contratos::{ALERT_COLUMNS, AlertRecord, alert_row};
+use super::stamped::{Stamp, StampedCache};
 use crate::store::{Db, StoreError};
+
+/// What every user sees on the dashboard for one query string: contracts in force, the alert
+/// cards and the 12-month chart.
+#[derive(Clone)]
+pub struct Panel {
+    pub counts: InForceCounts,
+    pub cards: Vec<KindSummary>,
+    pub chart: Vec<(YearMonth, u32, u32)>,
+}
+
+/// The dashboard's read-model parts kept while the read models stay the same (see
+/// [`super::stamped`]): the panel by query string and day, the tasks by user, role and day.
+#[derive(Clone)]
+pub struct DashboardCache {
+    pub panels: Arc<StampedCache<(String, NaiveDate), Panel>>,
+    pub tasks: Arc<StampedCache<(String, bool, NaiveDate), MyTasks>>,
+}
+
+impl Default for DashboardCache {
+    fn default() -> Self {
+        Self {
+            panels: Arc::new(StampedCache::new(64)),
+            tasks: Arc::new(StampedCache::new(256)),
+        }
+    }
+}
+
+/// Longest query string whose panel is kept (longer ones are read every time).
+const KEPT_QUERY: usize = 200;
+
+impl DashboardCache {
+    /// The panel for `query` (parsed as `filters`) on `day`: the one kept under `stamp`, or read.
+    pub async fn panel(
+        &self,
+        db: &Db,
+        stamp: &Stamp,
+        query: &str,
+        filters: &AlertFilters,
+        day: NaiveDate,
+        per_card: u64,
+    ) -> Result<Arc<Panel>, StoreError> {
+        let read = || panel(db, filters, day, per_card);
+        if query.len() > KEPT_QUERY {
+            return Ok(Arc::new(read().await?));
+        }
+        self.panels
+            .get_or_read((query.to_string(), day), stamp, read)
+            .await
+    }
+}
+
+/// The panel for `filters` on `day`, straight from the read models.
+pub async fn panel(
+    db: &Db,
+    filters: &AlertFilters,
+    day: NaiveDate,
+    per_card: u64,
+) -> Result<Panel, StoreError> {
+    let clase = filters.clase.as_deref();
+    Ok(Panel {
+        counts: in_force_counts(db, clase).await?,
+        cards: alert_cards(db, filters, per_card).await?,
+        chart: monthly_chart(db, day, clase).await?,
+    })
+}
 
 #[derive(sqlx::FromRow)]
 struct InForceGroup {

@@ -15,6 +15,7 @@ pub mod indices;
 pub mod polizas;
 pub mod relacion;
 pub mod renovaciones;
+pub mod stamped;
 pub mod time_travel;
 pub mod ventas;
 
@@ -98,20 +99,35 @@ struct HistoryRecord {
 pub async fn backup_state(
     db: &Db,
 ) -> Result<Option<arriendo_projections::alerts::BackupState>, StoreError> {
+    Ok(backup_state_and_latest(db).await?.0)
+}
+
+/// [`backup_state`] and the newest backup run it was read from (the dashboard shows both), with
+/// that run read once.
+pub async fn backup_state_and_latest(
+    db: &Db,
+) -> Result<
+    (
+        Option<arriendo_projections::alerts::BackupState>,
+        Option<crate::backup::runs::BackupRun>,
+    ),
+    StoreError,
+> {
     use crate::backup::runs::{self, RunStatus};
     let failure = |e: crate::backup::BackupError| StoreError::Invalid(e.to_string());
     let Some(latest) = runs::latest(db).await.map_err(failure)? else {
-        return Ok(None);
+        return Ok((None, None));
     };
     let last_success = runs::latest_success(db).await.map_err(failure)?;
     let drill = runs::latest_of(db, runs::RunKind::Drill)
         .await
         .map_err(failure)?;
-    Ok(Some(arriendo_projections::alerts::BackupState {
+    let state = arriendo_projections::alerts::BackupState {
         last_success: last_success.map(|run| run.finished_at.unwrap_or(run.started_at)),
         last_failed: matches!(latest.status, RunStatus::Failed | RunStatus::Interrupted),
         drill_failed_at: drill
             .filter(|d| matches!(d.status, RunStatus::Failed | RunStatus::Interrupted))
             .map(|d| d.started_at),
-    }))
+    };
+    Ok((Some(state), Some(latest)))
 }

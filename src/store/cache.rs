@@ -1,13 +1,18 @@
 //! Aggregates kept in memory between commands, so a command on a contract does not replay its whole
 //! stream every time.
 //!
-//! [`Cached`] wraps cqrs-es's event store. Loading first reads the stream's head (its last sequence
-//! and global position: one step down the primary key) and uses the kept aggregate only when it was
-//! folded up to exactly that event; otherwise it replays the stream as before and keeps the result.
-//! After a commit the aggregate the command produced (the loaded one with the new events applied by
-//! `decide`'s sink) is kept at its new sequence; a failed commit (a conflict, a claim refused) drops
-//! the entry. Whatever another process or instance appends, the head no longer matches and the
-//! stream is replayed: the cache can be stale only in memory, never in what a command decides on.
+//! [`Cached`] wraps cqrs-es's event store. Loading first reads the stream's head (its last event's
+//! sequence, global position and metadata: one step down the primary key) and uses the kept
+//! aggregate only when it was folded up to exactly that event; otherwise it replays the stream as
+//! before and keeps the result. After a commit the aggregate the command produced (the loaded one
+//! with the new events applied by `decide`'s sink) is kept at the event it wrote last, read back
+//! right after the commit (the store assigns the position) and kept only if that row carries the
+//! metadata this commit wrote (its request id and nanosecond time): had another process replaced the
+//! stream meanwhile, the entry is dropped. A failed commit (a conflict, a claim refused) drops the
+//! entry too. Whatever another process or instance appends or replaces later (a restore writes a
+//! stream of the same length, at new positions or even at the same ones), the head no longer
+//! matches and the stream is replayed: the cache can be stale only in memory, never in what a
+//! command decides on. At most [`CAPACITY`] aggregates per type are kept.
 //! This is not cqrs-es's snapshot mode (which applies events twice): nothing is written.
 
 use std::collections::HashMap;
@@ -21,12 +26,30 @@ use super::Db;
 /// Aggregates kept per aggregate type: a few megabytes at most for contracts.
 const CAPACITY: usize = 512;
 
+/// The last event of a stream, as stored: its sequence, its global position and its metadata
+/// (request id and nanosecond time), which together name one event even across a log rewritten
+/// with the same positions.
+#[derive(Clone, PartialEq, Eq)]
+struct Head {
+    sequence: usize,
+    position: i64,
+    metadata: String,
+}
+
+impl Head {
+    fn from_row((sequence, position, metadata): (i64, i64, String)) -> Self {
+        Self {
+            sequence: usize::try_from(sequence).unwrap_or(0),
+            position,
+            metadata,
+        }
+    }
+}
+
 struct Entry<A> {
     aggregate: A,
-    sequence: usize,
-    /// The global position of the event at `sequence`, once read back (unknown right after our
-    /// own commit, whose position the store assigns).
-    position: Option<i64>,
+    /// The event the aggregate was folded up to.
+    head: Head,
 }
 
 /// An event store that keeps the aggregates it loaded or committed (see the module's doc).
@@ -56,14 +79,10 @@ impl<S, A: Aggregate + Clone> Cached<S, A> {
     }
 
     /// The kept aggregate when it stands at `head`.
-    fn hit(&self, aggregate_id: &str, head: (usize, i64)) -> Option<A> {
-        let mut entries = self.entries.lock().ok()?;
-        let entry = entries.get_mut(aggregate_id)?;
-        if entry.sequence != head.0 || entry.position.is_some_and(|p| p != head.1) {
-            return None;
-        }
-        entry.position = Some(head.1);
-        Some(entry.aggregate.clone())
+    fn hit(&self, aggregate_id: &str, head: &Head) -> Option<A> {
+        let entries = self.entries.lock().ok()?;
+        let entry = entries.get(aggregate_id)?;
+        (entry.head == *head).then(|| entry.aggregate.clone())
     }
 
     fn keep(&self, aggregate_id: &str, entry: Entry<A>) {
@@ -84,18 +103,43 @@ impl<S, A: Aggregate + Clone> Cached<S, A> {
         }
     }
 
-    /// The stream's last sequence and its global position; `None` for an empty stream.
-    async fn head(&self, aggregate_id: &str) -> Result<Option<(usize, i64)>, sqlx::Error> {
-        const SQL: &str = "SELECT sequence, position FROM events \
+    /// The stream's last event; `None` for an empty stream.
+    async fn head(&self, aggregate_id: &str) -> Result<Option<Head>, sqlx::Error> {
+        const SQL: &str = "SELECT sequence, position, CAST(metadata AS text) FROM events \
              WHERE aggregate_type = $1 AND aggregate_id = $2 ORDER BY sequence DESC LIMIT 1";
-        let row: Option<(i64, i64)> = crate::on_pool!(&self.db, pool => {
+        let row: Option<(i64, i64, String)> = crate::on_pool!(&self.db, pool => {
             sqlx::query_as(SQL)
                 .bind(A::TYPE)
                 .bind(aggregate_id)
                 .fetch_optional(pool)
                 .await?
         });
-        Ok(row.map(|(sequence, position)| (usize::try_from(sequence).unwrap_or(0), position)))
+        Ok(row.map(Head::from_row))
+    }
+
+    /// The stored event at `sequence` when it carries `metadata` (the one our commit wrote);
+    /// `None` when the row is gone or is another's.
+    async fn committed(
+        &self,
+        aggregate_id: &str,
+        sequence: usize,
+        metadata: &HashMap<String, String>,
+    ) -> Result<Option<Head>, sqlx::Error> {
+        const SQL: &str = "SELECT sequence, position, CAST(metadata AS text) FROM events \
+             WHERE aggregate_type = $1 AND aggregate_id = $2 AND sequence = $3";
+        let sequence = i64::try_from(sequence).unwrap_or(i64::MAX);
+        let row: Option<(i64, i64, String)> = crate::on_pool!(&self.db, pool => {
+            sqlx::query_as(SQL)
+                .bind(A::TYPE)
+                .bind(aggregate_id)
+                .bind(sequence)
+                .fetch_optional(pool)
+                .await?
+        });
+        Ok(row.map(Head::from_row).filter(|head| {
+            serde_json::from_str::<HashMap<String, String>>(&head.metadata)
+                .is_ok_and(|stored| &stored == metadata)
+        }))
     }
 }
 
@@ -121,27 +165,26 @@ where
             .head(aggregate_id)
             .await
             .map_err(|e| AggregateError::DatabaseConnectionError(Box::new(e)))?;
-        if let Some(head) = head
+        if let Some(head) = &head
             && let Some(aggregate) = self.hit(aggregate_id, head)
         {
             return Ok(EventStoreAggregateContext {
                 aggregate_id: aggregate_id.to_string(),
                 aggregate,
-                current_sequence: head.0,
+                current_sequence: head.sequence,
                 current_snapshot: None,
             });
         }
         let context = self.inner.load_aggregate(aggregate_id).await?;
         // Kept only when nothing was appended between reading the head and replaying.
-        if let Some((sequence, position)) = head
-            && context.current_sequence == sequence
+        if let Some(head) = head
+            && context.current_sequence == head.sequence
         {
             self.keep(
                 aggregate_id,
                 Entry {
                     aggregate: context.aggregate.clone(),
-                    sequence,
-                    position: Some(position),
+                    head,
                 },
             );
         }
@@ -161,22 +204,38 @@ where
         // The command's handler applied its events to the loaded aggregate as it decided them.
         let after = context.aggregate.clone();
         let sequence = context.current_sequence.saturating_add(events.len());
-        match self.inner.commit(events, context, metadata).await {
-            Ok(committed) => {
-                self.keep(
-                    &aggregate_id,
-                    Entry {
-                        aggregate: after,
-                        sequence,
-                        position: None,
-                    },
-                );
-                Ok(committed)
-            }
+        let committed = match self.inner.commit(events, context, metadata).await {
+            Ok(committed) => committed,
             Err(err) => {
                 self.forget(&aggregate_id);
-                Err(err)
+                return Err(err);
             }
+        };
+        // The store assigned the position: read it back, and keep the aggregate only if the row at
+        // our sequence is still the one we wrote.
+        let ours = committed
+            .last()
+            .filter(|last| last.sequence == sequence)
+            .map(|last| last.metadata.clone());
+        let head = match ours {
+            Some(metadata) => self
+                .committed(&aggregate_id, sequence, &metadata)
+                .await
+                .ok()
+                .flatten(),
+            None => None,
+        };
+        match head {
+            Some(head) => self.keep(
+                &aggregate_id,
+                Entry {
+                    aggregate: after,
+                    head,
+                },
+            ),
+            // Unknown or not ours: the next load replays the stream.
+            None => self.forget(&aggregate_id),
         }
+        Ok(committed)
     }
 }

@@ -23,6 +23,7 @@ struct Args {
     connections: usize,
     seconds: u64,
     warmup: u64,
+    notes: bool,
     paths: Vec<String>,
 }
 
@@ -35,6 +36,7 @@ fn args() -> Args {
         connections: 16,
         seconds: 10,
         warmup: 2,
+        notes: false,
         paths: Vec::new(),
     };
     let mut it = std::env::args().skip(1);
@@ -48,6 +50,7 @@ fn args() -> Args {
             "--connections" => args.connections = value().parse().expect("a number"),
             "--seconds" => args.seconds = value().parse().expect("a number"),
             "--warmup" => args.warmup = value().parse().expect("a number"),
+            "--notes" => args.notes = true,
             "--bench" => {} // cargo passes it to bench targets
             path => args.paths.push(path.to_string()),
         }
@@ -104,43 +107,43 @@ async fn login(client: &reqwest::Client, args: &Args) {
     assert_eq!(response.status(), 303, "login as {}", args.user);
 }
 
-async fn first_contract(client: &reqwest::Client, base: &str) -> String {
+/// The contracts linked from the first page of `/contratos`, in order, without repeats.
+async fn contracts(client: &reqwest::Client, base: &str) -> Vec<String> {
     let html = page(client, &format!("{base}/contratos")).await;
     let marker = "href=\"/contratos/";
+    let mut ids: Vec<String> = Vec::new();
     let mut rest = html.as_str();
     while let Some(at) = rest.find(marker) {
         rest = &rest[at + marker.len()..];
         let id = &rest[..rest.find('"').unwrap_or(0)];
-        if id.len() == 36 && !id.contains('/') && !id.contains('?') {
-            return id.to_string();
+        if id.len() == 36 && !id.contains('/') && !id.contains('?') && !ids.iter().any(|i| i == id)
+        {
+            ids.push(id.to_string());
         }
     }
-    panic!("no contract linked from /contratos");
+    assert!(!ids.is_empty(), "no contract linked from /contratos");
+    ids
 }
 
-/// Requests `url` from `connections` tasks until `until`; the latencies of the 200s and the count of
-/// anything else.
-async fn drive(
-    client: &reqwest::Client,
-    url: &str,
-    connections: usize,
-    until: Instant,
-) -> (Vec<Duration>, u64) {
+/// Runs `request` from `connections` tasks (each told its number and its count of requests so far)
+/// until `until`; the latencies of the requests it says went through and the count of the others.
+async fn drive<F, Fut>(connections: usize, until: Instant, request: F) -> (Vec<Duration>, u64)
+where
+    F: Fn(usize, u64) -> Fut + Clone + Send + 'static,
+    Fut: Future<Output = bool> + Send,
+{
     let errors = Arc::new(AtomicU64::new(0));
     let mut tasks = Vec::new();
-    for _ in 0..connections {
-        let client = client.clone();
-        let url = url.to_string();
+    for n in 0..connections {
+        let request = request.clone();
         let errors = errors.clone();
         tasks.push(tokio::spawn(async move {
             let mut latencies = Vec::new();
+            let mut sent = 0;
             while Instant::now() < until {
+                sent += 1;
                 let started = Instant::now();
-                let answered = match client.get(&url).send().await {
-                    Ok(response) if response.status() == 200 => response.bytes().await.is_ok(),
-                    _ => false,
-                };
-                if answered {
+                if request(n, sent).await {
                     latencies.push(started.elapsed());
                 } else {
                     errors.fetch_add(1, Ordering::Relaxed);
@@ -156,6 +159,99 @@ async fn drive(
     (all, errors.load(Ordering::Relaxed))
 }
 
+/// GETs `url` from `connections` tasks until `until`: a 200 with its whole body goes through.
+async fn drive_page(
+    client: &reqwest::Client,
+    url: &str,
+    connections: usize,
+    until: Instant,
+) -> (Vec<Duration>, u64) {
+    let (client, url) = (client.clone(), url.to_string());
+    drive(connections, until, move |_, _| {
+        let get = client.get(&url).send();
+        async move {
+            match get.await {
+                Ok(response) if response.status() == 200 => response.bytes().await.is_ok(),
+                _ => false,
+            }
+        }
+    })
+    .await
+}
+
+/// The session's CSRF token, from a page with a form.
+async fn csrf_token(client: &reqwest::Client, base: &str) -> String {
+    let html = page(client, &format!("{base}/cuenta/contrasena")).await;
+    let marker = "name=\"csrf_token\" value=\"";
+    let start = html.find(marker).expect("a form with a CSRF token") + marker.len();
+    html[start..start + html[start..].find('"').unwrap()].to_string()
+}
+
+/// `--notes`: each client posts follow-up notes to its own contract until `until`; a command went
+/// through when the form answers with its redirect (303) back to the contract.
+async fn post_notes(
+    client: &reqwest::Client,
+    args: &Args,
+    contracts: &[String],
+    until: Instant,
+) -> (Vec<Duration>, u64) {
+    let token = csrf_token(client, &args.base).await;
+    let (client, base, contracts) = (client.clone(), args.base.clone(), contracts.to_vec());
+    drive(args.connections, until, move |n, sent| {
+        let contract = &contracts[n % contracts.len()];
+        let note = format!("Nota de carga {n}-{sent}");
+        let post = client
+            .post(format!("{base}/contratos/{contract}/seguimientos"))
+            .form(&[("nota", note.as_str()), ("csrf_token", token.as_str())])
+            .send();
+        async move {
+            match post.await {
+                Ok(response) => response.status() == 303 && response.bytes().await.is_ok(),
+                Err(_) => false,
+            }
+        }
+    })
+    .await
+}
+
+/// Requests per second, p50 and p99 in ms, and the server's CPU ms per request, as table cells.
+fn figures(
+    latencies: &mut [Duration],
+    elapsed: Duration,
+    cpu: (Option<u64>, Option<u64>),
+) -> String {
+    latencies.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    let cpu = match cpu {
+        (Some(b), Some(a)) if !latencies.is_empty() => {
+            format!("{:.2}", (a - b) as f64 * 10.0 / latencies.len() as f64)
+        }
+        _ => "—".into(),
+    };
+    format!(
+        "{:.0} | {:.1} | {:.1} | {cpu}",
+        latencies.len() as f64 / elapsed.as_secs_f64(),
+        ms(percentile(latencies, 50.0)),
+        ms(percentile(latencies, 99.0)),
+    )
+}
+
+async fn drive_notes(client: &reqwest::Client, args: &Args, contracts: &[String]) {
+    println!(
+        "| clientes | comandos/s | p50 ms | p99 ms | CPU ms/comando | errores |\n|---|---|---|---|---|---|"
+    );
+    let warmup = Instant::now() + Duration::from_secs(args.warmup);
+    post_notes(client, args, contracts, warmup).await;
+    let cpu_before = args.pid.and_then(cpu_ticks);
+    let started = Instant::now();
+    let until = started + Duration::from_secs(args.seconds);
+    let (mut latencies, errors) = post_notes(client, args, contracts, until).await;
+    let elapsed = started.elapsed();
+    let cpu = (cpu_before, args.pid.and_then(cpu_ticks));
+    let cells = figures(&mut latencies, elapsed, cpu);
+    println!("| {} | {cells} | {errors} |", args.connections);
+}
+
 #[tokio::main]
 async fn main() {
     let args = args();
@@ -166,20 +262,20 @@ async fn main() {
         .build()
         .unwrap();
     login(&client, &args).await;
-    let contract = first_contract(&client, &args.base).await;
+    let contracts = contracts(&client, &args.base).await;
+    if args.notes {
+        drive_notes(&client, &args, &contracts).await;
+        return;
+    }
+    let contract = contracts[0].clone();
     println!(
         "| página | req/s | p50 ms | p99 ms | CPU ms/req | RSS máx. MiB (anónima) | errores |\n|---|---|---|---|---|---|---|"
     );
     for path in &args.paths {
         let path = path.replace("{contrato}", &contract);
         let url = format!("{}{}", args.base, path);
-        drive(
-            &client,
-            &url,
-            args.connections,
-            Instant::now() + Duration::from_secs(args.warmup),
-        )
-        .await;
+        let warmup = Instant::now() + Duration::from_secs(args.warmup);
+        drive_page(&client, &url, args.connections, warmup).await;
 
         let sampling = Arc::new(AtomicBool::new(true));
         let peak = Arc::new(AtomicU64::new(0));
@@ -202,27 +298,15 @@ async fn main() {
         });
         let cpu_before = args.pid.and_then(cpu_ticks);
         let started = Instant::now();
-        let (mut latencies, errors) = drive(
-            &client,
-            &url,
-            args.connections,
-            started + Duration::from_secs(args.seconds),
-        )
-        .await;
+        let until = started + Duration::from_secs(args.seconds);
+        let (mut latencies, errors) = drive_page(&client, &url, args.connections, until).await;
         let elapsed = started.elapsed();
-        let cpu_after = args.pid.and_then(cpu_ticks);
+        let cpu = (cpu_before, args.pid.and_then(cpu_ticks));
         sampling.store(false, Ordering::Relaxed);
         if let Some(sampler) = sampler {
             sampler.await.unwrap();
         }
-        latencies.sort();
-        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-        let cpu = match (cpu_before, cpu_after) {
-            (Some(b), Some(a)) if !latencies.is_empty() => {
-                format!("{:.2}", (a - b) as f64 * 10.0 / latencies.len() as f64)
-            }
-            _ => "—".into(),
-        };
+        let cells = figures(&mut latencies, elapsed, cpu);
         let rss = match (
             peak.load(Ordering::Relaxed),
             peak_anon.load(Ordering::Relaxed),
@@ -232,22 +316,24 @@ async fn main() {
         };
         let shown = if path.contains(&contract) {
             "/contratos/{id}".to_string()
+        } else if path.len() > 40 {
+            format!("{}…", &path[..path.floor_char_boundary(30)])
         } else {
             path.clone()
         };
-        println!(
-            "| `{shown}` | {:.0} | {:.1} | {:.1} | {cpu} | {rss} | {errors} |",
-            latencies.len() as f64 / elapsed.as_secs_f64(),
-            ms(percentile(&latencies, 50.0)),
-            ms(percentile(&latencies, 99.0)),
-        );
+        println!("| `{shown}` | {cells} | {rss} | {errors} |");
     }
     if let Some(pid) = args.pid
         && let Some(hwm) = status_kib(pid, "VmHWM:")
     {
+        let mib = |field| status_kib(pid, field).unwrap_or(0) as f64 / 1024.0;
         println!(
-            "\nMemoria residente máxima del servidor desde su arranque (VmHWM): {:.1} MiB",
-            hwm as f64 / 1024.0
+            "\nMemoria residente máxima del servidor desde su arranque (VmHWM): {:.1} MiB; al terminar: \
+             {:.1} MiB, de ellos {:.1} anónima (montículo) y {:.1} de archivos (el binario y, en SQLite, la base mapeada).",
+            hwm as f64 / 1024.0,
+            mib("VmRSS:"),
+            mib("RssAnon:"),
+            mib("RssFile:"),
         );
     }
 }

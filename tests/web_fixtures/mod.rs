@@ -135,6 +135,17 @@ pub async fn contract(app: &App, terms: ContractTerms) -> Uuid {
     id
 }
 
+/// A fixed-rent contract numbered `number` of the tenant Café Andino S.A.S. (registered here), started
+/// 30 days ago: the smallest contract a page test needs.
+pub async fn fijo_contract(app: &App, number: &str) -> Uuid {
+    let tercero = tenant(app, "900123456-8", "Café Andino S.A.S.").await;
+    let modality = PaymentModality::Fijo {
+        canon: money(12_500_000),
+    };
+    let today = arriendo::app::today();
+    contract(app, terms(number, tercero, None, modality, today, 30)).await
+}
+
 /// The text of a response, with its status checked.
 pub async fn page(response: reqwest::Response, status: u16) -> String {
     let got = response.status().as_u16();
