@@ -279,15 +279,7 @@ async fn without_a_destination_the_writer_drills(engine: Engine) {
 
     // servidor-a is down at the next drill: the other server takes it and says why it cannot.
     let later = fired + chrono::Duration::minutes(1);
-    assert!(
-        schedule::run_scheduled(&second, &elsewhere, RunKind::Drill, later)
-            .await
-            .unwrap()
-    );
-    let drill = runs::latest_of(store.db(), RunKind::Drill)
-        .await
-        .unwrap()
-        .unwrap();
+    let drill = drill_now(&second, &elsewhere, later).await;
     assert_eq!(drill.status, RunStatus::Failed);
     let error = drill.error.unwrap();
     assert!(

@@ -13,6 +13,7 @@ use arriendo::backup::incremental::Mode;
 use arriendo::backup::manifest::{self, FileKind, SetKind};
 use arriendo::backup::restore::{self, RestoreOptions};
 use arriendo::backup::retention::{self, Policy};
+use arriendo::backup::runs::RunStatus;
 use arriendo::backup::settings::{BackupSettings, TargetConfig};
 use arriendo::backup::shipping::Shipper;
 use arriendo::backup::{BackupOptions, BackupReport, run_backup_with, verify};
@@ -430,7 +431,7 @@ both_engines!(
 
 /// Incrementals through the same pipeline as full sets: compressed, copied to a destination, then
 /// restored from the destination alone on the other engine — `latest`: the chain, then the segments
-/// shipped after it — and verified there.
+/// shipped after it — verified there, and drilled by a server whose own folder is empty.
 async fn incrementals_on(engine: Engine, target: TargetConfig) {
     let fresh = TestStore::new(other(&engine)).await;
     let store = TestStore::new(engine).await;
@@ -470,6 +471,16 @@ async fn incrementals_on(engine: Engine, target: TargetConfig) {
         .unwrap();
     assert_eq!(report.chain, vec![full.manifest.name]);
     assert_eq!(report.events, 90);
+    // The weekly drill on a server whose own folder holds no set restores the chain from the
+    // destination alone.
+    let empty = tempfile::tempdir().unwrap();
+    let mut driller = settings.clone();
+    driller.output_dir = empty.path().to_path_buf();
+    let drill = drill_now(&store.app, &driller, chrono::Utc::now()).await;
+    assert_eq!(drill.status, RunStatus::Success, "{:?}", drill.error);
+    assert_eq!(drill.name.as_deref(), Some(inc.manifest.name.as_str()));
+    assert_eq!(drill.targets.len(), 1, "{:?}", drill.targets);
+    assert!(drill.targets[0].ok && drill.targets[0].target == name);
 }
 
 async fn incrementals_on_a_synced_folder(engine: Engine) {

@@ -210,3 +210,21 @@ pub fn skip(peer: &str) {
     );
     eprintln!("SKIPPED: {peer} is not running (start the tests with scripts/test)");
 }
+
+/// Fires the scheduled restore drill on `app` now and returns the drill's run record.
+pub async fn drill_now(
+    app: &arriendo::app::App,
+    settings: &BackupSettings,
+    fired: DateTime<Utc>,
+) -> arriendo::backup::runs::BackupRun {
+    use arriendo::backup::runs::{self, RunKind};
+    assert!(
+        arriendo::backup::schedule::run_scheduled(app, settings, RunKind::Drill, fired)
+            .await
+            .unwrap()
+    );
+    runs::latest_of(&app.db, RunKind::Drill)
+        .await
+        .unwrap()
+        .unwrap()
+}
