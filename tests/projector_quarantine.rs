@@ -333,7 +333,10 @@ async fn administrador_sees_a_red_banner_and_the_quarantine_page(engine: Engine)
     let response = admin.post("/cuarentena/reintentar", &[]).await;
     assert_eq!(location(&response), "/cuarentena");
     let html = admin.get("/cuarentena").await.text().await.unwrap();
-    assert!(html.contains("ya no hay eventos en cuarentena"));
+    assert!(
+        html.contains("2 eventos aplicados; ya no hay eventos en cuarentena."),
+        "{html}"
+    );
     assert!(!html.contains("quarantine-banner"));
     let html = admin.get("/contratos").await.text().await.unwrap();
     assert!(html.contains("CT-REPARADO"));

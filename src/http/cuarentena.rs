@@ -92,14 +92,21 @@ async fn retry(State(app): State<App>, RequireAdmin(user): RequireAdmin, ctx: Ct
         remaining = outcome.remaining,
         "quarantined events retried from the web"
     );
-    let applied = count_noun(outcome.applied as u64, "evento", "eventos");
+    let applied = count_noun(
+        outcome.applied as u64,
+        "evento aplicado",
+        "eventos aplicados",
+    );
     let flash = if outcome.remaining == 0 {
-        Flash::exito(format!(
-            "Eventos aplicados: {applied}; ya no hay eventos en cuarentena."
-        ))
+        Flash::exito(format!("{applied}; ya no hay eventos en cuarentena."))
     } else {
+        let still = if outcome.remaining == 1 {
+            "queda"
+        } else {
+            "quedan"
+        };
         Flash::error(format!(
-            "Eventos aplicados: {applied}; en cuarentena todavía: {}.",
+            "{applied}; {still} {} en cuarentena.",
             count_noun(outcome.remaining as u64, "evento", "eventos")
         ))
     };
