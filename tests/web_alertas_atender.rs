@@ -119,9 +119,12 @@ async fn an_alert_is_acted_on_postponed_and_comes_back(engine: Engine) {
         .unwrap();
     assert_eq!(h.by, "gus");
 
-    // Off the panel; on the contract page with who and why.
+    // Off the panel and off the list seen before (both kept in memory until the read models move);
+    // on the contract page with who and why.
     let panel = page(gus.get("/").await, 200).await;
     assert!(!panel.contains(&resolve), "{panel}");
+    let list = page(gus.get("/alertas").await, 200).await;
+    assert!(!list.contains(&resolve), "{list}");
     let contract_page = page(gus.get(&format!("/contratos/{id}")).await, 200).await;
     let sentence = format!(
         "Pospuesta hasta el {} por gus: «El corredor envía la póliza la otra semana»",
@@ -137,6 +140,8 @@ async fn an_alert_is_acted_on_postponed_and_comes_back(engine: Engine) {
     later.catch_up().await.unwrap();
     let panel = page(gus.get("/").await, 200).await;
     assert!(panel.contains(&resolve), "back on {until}");
+    let list = page(gus.get("/alertas").await, 200).await;
+    assert!(list.contains(&resolve), "back on the list on {until}");
 
     // Marked as handled: off the panel while its date stays.
     let seen = atender(

@@ -23,7 +23,7 @@ const BATCH: i64 = 1_000;
 /// Seals every event appended since the last sealed one; returns how many it sealed. Costs two
 /// index lookups and no write when there is nothing to seal.
 pub async fn seal(db: &Db) -> Result<usize, StoreError> {
-    let (_, head) = event_log::head(db).await?;
+    let head = event_log::last_position(db).await?;
     if sealed_head(db).await?.map_or(0, |(p, _)| p) >= head {
         return Ok(0);
     }
@@ -33,7 +33,9 @@ pub async fn seal(db: &Db) -> Result<usize, StoreError> {
         let count = seal_batch(&mut tx).await?;
         tx.commit().await?;
         sealed += count;
-        if count == 0 {
+        // A short batch was the end of the log when it was read: no second transaction to find
+        // nothing (events appended since are sealed by the next call).
+        if count < BATCH as usize {
             return Ok(sealed);
         }
     }
@@ -45,7 +47,7 @@ pub async fn seal_all_in(tx: &mut Tx) -> Result<usize, StoreError> {
     loop {
         let count = seal_batch(tx).await?;
         sealed += count;
-        if count == 0 {
+        if count < BATCH as usize {
             return Ok(sealed);
         }
     }

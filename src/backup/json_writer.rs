@@ -28,7 +28,7 @@ pub async fn write_log(
 ) -> Result<(WrittenFile, End)> {
     let head = match upto {
         Some(position) => position,
-        None => event_log::head(db).await?.1,
+        None => event_log::last_position(db).await?,
     };
     let header = Header {
         format: FORMAT.into(),

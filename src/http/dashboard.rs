@@ -155,9 +155,13 @@ async fn alerts(State(app): State<App>, ctx: Ctx, uri: Uri) -> PageResult {
     let (mut rows, mut total) = if filters.tipo == Some(AlertKind::Respaldo) {
         (Vec::new(), 0)
     } else {
-        queries::dashboard::alert_page(&app.db, &filters, page, PER_PAGE)
+        let stamp = queries::stamped::stamp(&app.db).await.or_500(&ctx.page)?;
+        let kept = app
+            .dashboard
+            .alert_page(&app.db, &stamp, &query, &filters, (page, PER_PAGE))
             .await
-            .or_500(&ctx.page)?
+            .or_500(&ctx.page)?;
+        kept.as_ref().clone()
     };
     if filters.tipo.is_none_or(|t| t == AlertKind::Respaldo) && page == 1 {
         let state = queries::backup_state(&app.db).await.or_500(&ctx.page)?;

@@ -20,6 +20,7 @@ use futures::FutureExt;
 use tokio::sync::Mutex;
 
 use crate::read_models;
+use crate::read_models::folds::Folds;
 use crate::store::event_log;
 use crate::store::{Db, StoreError, Tx};
 use quarantine::{Guard, Health, RetryOutcome};
@@ -37,6 +38,8 @@ pub struct Projector {
     running: Arc<Mutex<()>>,
     clock: Clock,
     health: Arc<Health>,
+    /// Contracts folded by earlier catch-ups, shared with the pages of this database.
+    folds: Arc<Folds>,
 }
 
 /// Where the read models stand against the log.
@@ -62,6 +65,7 @@ impl Projector {
 
     pub fn with_clock(db: Db, clock: Clock) -> Self {
         Self {
+            folds: Folds::of(&db),
             db,
             running: Arc::new(Mutex::new(())),
             clock,
@@ -97,17 +101,27 @@ impl Projector {
             self.recompute_if_needed(&mut tx, today).await?;
             let events = event_log::read_after_in(&mut tx, checkpoint, BATCH).await?;
             let Some(last) = events.last().map(|e| e.position) else {
-                let quarantined = quarantine::count_in(&mut tx).await?;
-                tx.commit().await?;
-                self.health.set_quarantined(quarantined);
-                return Ok(processed);
+                return self.finish(tx, processed).await;
             };
-            let mut guard = Guard::load(&mut tx).await?;
+            let mut guard = Guard::load(&mut tx).await?.with_folds(self.folds.clone());
             guard.apply_batch(&mut tx, &events, today).await?;
             store_checkpoint(&mut tx, last).await?;
-            tx.commit().await?;
             processed += events.len();
+            // A short batch reached the end of the log as it was read: finish in this transaction
+            // rather than open another to find nothing (later events are the next call's).
+            if events.len() < BATCH as usize {
+                return self.finish(tx, processed).await;
+            }
+            tx.commit().await?;
         }
+    }
+
+    /// Commits the last catch-up transaction with the quarantine count it read.
+    async fn finish(&self, mut tx: Tx, processed: usize) -> Result<usize, StoreError> {
+        let quarantined = quarantine::count_in(&mut tx).await?;
+        tx.commit().await?;
+        self.health.set_quarantined(quarantined);
+        Ok(processed)
     }
 
     /// Recomputes the today-dependent columns when the date changed. A failure is logged and the

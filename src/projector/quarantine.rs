@@ -17,13 +17,14 @@
 use std::any::Any;
 use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use futures::FutureExt;
 
 use crate::read_models;
+use crate::read_models::folds::Folds;
 use crate::store::event_log::{self, StoredEvent};
 use crate::store::{Db, StoreError, Tx};
 
@@ -103,6 +104,8 @@ struct HeldRow {
 pub struct Guard {
     /// Aggregates with a quarantined event → the position of their first quarantined event.
     held: HashMap<(String, String), i64>,
+    /// The contracts folded by earlier catch-ups (see [`Folds`]); none for a rebuild.
+    folds: Option<Arc<Folds>>,
 }
 
 impl Guard {
@@ -121,13 +124,23 @@ impl Guard {
                 .into_iter()
                 .map(|r| ((r.aggregate_type, r.aggregate_id), r.first_position))
                 .collect(),
+            folds: None,
         })
+    }
+
+    /// Batches start from (and keep) the contracts folded before.
+    pub fn with_folds(self, folds: Arc<Folds>) -> Self {
+        Self {
+            folds: Some(folds),
+            ..self
+        }
     }
 
     /// A guard for a fresh start (rebuild) or a retry, where nothing is held yet.
     pub fn empty() -> Self {
         Self {
             held: HashMap::new(),
+            folds: None,
         }
     }
 
@@ -143,7 +156,8 @@ impl Guard {
         let touches_held = events.iter().any(|e| self.held.contains_key(&key(e)));
         if !touches_held {
             savepoint(tx, "projector_batch").await?;
-            let caught = AssertUnwindSafe(apply_all(tx, events, today))
+            let folds = self.folds.as_deref();
+            let caught = AssertUnwindSafe(read_models::apply_batch(tx, events, today, folds))
                 .catch_unwind()
                 .await;
             if settle(tx, "projector_batch", caught).await?.is_none() {
@@ -196,14 +210,6 @@ impl Guard {
 
 fn key(event: &StoredEvent) -> (String, String) {
     (event.aggregate_type.clone(), event.aggregate_id.clone())
-}
-
-async fn apply_all(
-    tx: &mut Tx,
-    events: &[StoredEvent],
-    today: NaiveDate,
-) -> Result<(), StoreError> {
-    read_models::apply_batch(tx, events, today).await
 }
 
 /// The outcome of work run under `catch_unwind`: its own result, or the panic's payload.

@@ -41,7 +41,7 @@ impl Projector {
     /// events the read models reflect afterwards. Writers are not held up while the shadow is built.
     pub async fn rebuild(&self) -> Result<usize, StoreError> {
         let today = self.today();
-        let (_, head) = event_log::head(&self.db).await?;
+        let head = event_log::last_position(&self.db).await?;
         let shadow = Shadow::create(&self.db).await?;
         let started = std::time::Instant::now();
         let built = async {

@@ -29,6 +29,8 @@ pub struct Panel {
 pub struct DashboardCache {
     pub panels: Arc<StampedCache<(String, NaiveDate), Panel>>,
     pub tasks: Arc<StampedCache<(String, bool, NaiveDate), MyTasks>>,
+    /// `/alertas` pages (rows and total) by query string.
+    pub alert_pages: Arc<StampedCache<String, (Vec<AlertRow>, u64)>>,
 }
 
 impl Default for DashboardCache {
@@ -36,6 +38,7 @@ impl Default for DashboardCache {
         Self {
             panels: Arc::new(StampedCache::new(64)),
             tasks: Arc::new(StampedCache::new(256)),
+            alert_pages: Arc::new(StampedCache::new(64)),
         }
     }
 }
@@ -60,6 +63,27 @@ impl DashboardCache {
         }
         self.panels
             .get_or_read((query.to_string(), day), stamp, read)
+            .await
+    }
+}
+
+impl DashboardCache {
+    /// Page `page` of the alert list for `query` (parsed as `filters`): the one kept under `stamp`,
+    /// or read.
+    pub async fn alert_page(
+        &self,
+        db: &Db,
+        stamp: &Stamp,
+        query: &str,
+        filters: &AlertFilters,
+        (page, per_page): (u64, u64),
+    ) -> Result<Arc<(Vec<AlertRow>, u64)>, StoreError> {
+        let read = || alert_page(db, filters, page, per_page);
+        if query.len() > KEPT_QUERY {
+            return Ok(Arc::new(read().await?));
+        }
+        self.alert_pages
+            .get_or_read(query.to_string(), stamp, read)
             .await
     }
 }

@@ -7,6 +7,7 @@
 
 use arriendo_events::{Contrato, ContratoEvent};
 
+use super::folds::{Folds, LastRow};
 use super::payload::{KeptRow, decode_kept};
 use crate::store::event_log::StoredEvent;
 use crate::store::{Db, StoreError, Tx};
@@ -23,6 +24,9 @@ struct ContractEventRow {
 
 const SELECT_ONE: &str = "SELECT sequence, event_type, event_version, payload FROM rm_contract_events \
      WHERE contract_id = $1 ORDER BY sequence";
+/// The rows from a kept fold's last sequence on.
+const SELECT_FROM: &str = "SELECT sequence, event_type, event_version, payload FROM rm_contract_events \
+     WHERE contract_id = $1 AND sequence >= $2 ORDER BY sequence";
 
 /// Folds one contract's stored events; `None` when it has none.
 fn fold(id: &str, rows: Vec<Row>) -> Result<Option<Contrato>, StoreError> {
@@ -38,14 +42,61 @@ fn fold(id: &str, rows: Vec<Row>) -> Result<Option<Contrato>, StoreError> {
 
 /// The contract as the pages see it, or `None` for an unknown id.
 pub async fn load(db: &Db, id: &str) -> Result<Option<Contrato>, StoreError> {
+    let folds = Folds::of(db);
+    if let Some((last, state)) = folds.get(id) {
+        let rows: Vec<Row> = crate::on_pool!(db, pool => {
+            sqlx::query_as(SELECT_FROM).bind(id).bind(last.sequence).fetch_all(pool).await?
+        });
+        if let Some(state) = extend(id, &last, state, rows, &folds)? {
+            return Ok(Some(state));
+        }
+    }
     let rows: Vec<Row> = crate::on_pool!(db, pool => {
         sqlx::query_as(SELECT_ONE).bind(id).fetch_all(pool).await?
     });
-    fold(id, rows)
+    fold_keeping(id, rows, Some(&folds))
 }
 
-/// Up to `limit` contracts with a row in `rm_contracts` after the id `after`, folded, in id order. Used to recompute a range of
-/// contracts without holding every contract in memory.
+/// A kept fold brought up to date from `rows` (its own last row, then the newer ones), or `None`
+/// when the store no longer holds the event it was folded up to.
+fn extend(
+    id: &str,
+    last: &LastRow,
+    mut state: Contrato,
+    rows: Vec<Row>,
+    folds: &Folds,
+) -> Result<Option<Contrato>, StoreError> {
+    if !rows.first().is_some_and(|first| last.matches(first)) {
+        folds.forget(id);
+        return Ok(None);
+    }
+    let newest = rows
+        .last()
+        .filter(|row| row.sequence > last.sequence)
+        .map(LastRow::of);
+    for event in decode_kept::<ContratoEvent>("contrato", id, rows.into_iter().skip(1).collect())? {
+        state.apply_event(event);
+    }
+    if let Some(newest) = newest {
+        folds.keep(id, newest, &state);
+    }
+    Ok(Some(state))
+}
+
+/// [`fold`], keeping the result in `folds` when given.
+fn fold_keeping(
+    id: &str,
+    rows: Vec<Row>,
+    folds: Option<&Folds>,
+) -> Result<Option<Contrato>, StoreError> {
+    let last = rows.last().map(LastRow::of);
+    let state = fold(id, rows)?;
+    if let (Some(folds), Some(last), Some(state)) = (folds, last, &state) {
+        folds.keep(id, last, state);
+    }
+    Ok(state)
+}
+
 pub async fn load_range(
     tx: &mut Tx,
     after: &str,
@@ -71,7 +122,7 @@ pub async fn load_range(
         .fetch_all(&mut *conn)
         .await?
     });
-    let mut by_contract = fold_many(rows)?;
+    let mut by_contract = fold_many(rows, None)?;
     Ok(ids
         .into_iter()
         .filter_map(|id| by_contract.remove(&id).map(|state| (id, state)))
@@ -116,6 +167,7 @@ fn select_many(n: usize) -> String {
 /// Rows of several contracts, folded by contract; contracts without rows are left out.
 fn fold_many(
     rows: Vec<ContractEventRow>,
+    folds: Option<&Folds>,
 ) -> Result<std::collections::HashMap<String, Contrato>, StoreError> {
     let mut by_contract: std::collections::HashMap<String, Vec<Row>> =
         std::collections::HashMap::new();
@@ -127,7 +179,7 @@ fn fold_many(
     }
     let mut folded = std::collections::HashMap::with_capacity(by_contract.len());
     for (id, rows) in by_contract {
-        if let Some(state) = fold(&id, rows)? {
+        if let Some(state) = fold_keeping(&id, rows, folds)? {
             folded.insert(id, state);
         }
     }
@@ -151,16 +203,36 @@ pub async fn load_many(
         }
         q.fetch_all(pool).await?
     });
-    fold_many(rows)
+    fold_many(rows, None)
 }
 
-/// [`load_many`] inside the projector's transaction, for any number of ids (a statement per 500).
+/// [`load_many`] inside the projector's transaction, for any number of ids (a statement per 500
+/// for the ones not kept in `folds`). With `folds`, kept folds are brought up to date one contract
+/// at a time and every fold is kept.
 pub async fn load_many_in(
     tx: &mut Tx,
     ids: &[String],
+    folds: Option<&Folds>,
 ) -> Result<std::collections::HashMap<String, Contrato>, StoreError> {
     let mut folded = std::collections::HashMap::with_capacity(ids.len());
-    for chunk in ids.chunks(500) {
+    let mut rest = Vec::with_capacity(ids.len());
+    for id in ids {
+        let kept = folds.and_then(|f| f.get(id).map(|kept| (f, kept)));
+        let Some((folds, (last, state))) = kept else {
+            rest.push(id.clone());
+            continue;
+        };
+        let rows: Vec<Row> = crate::on_tx!(tx, conn => {
+            sqlx::query_as(SELECT_FROM).bind(id).bind(last.sequence).fetch_all(&mut *conn).await?
+        });
+        match extend(id, &last, state, rows, folds)? {
+            Some(state) => {
+                folded.insert(id.clone(), state);
+            }
+            None => rest.push(id.clone()),
+        }
+    }
+    for chunk in rest.chunks(500) {
         let sql = select_many(chunk.len());
         let rows: Vec<ContractEventRow> = crate::on_tx!(tx, conn => {
             let mut q = sqlx::query_as(&sql);
@@ -169,7 +241,7 @@ pub async fn load_many_in(
             }
             q.fetch_all(&mut *conn).await?
         });
-        folded.extend(fold_many(rows)?);
+        folded.extend(fold_many(rows, folds)?);
     }
     Ok(folded)
 }

@@ -8,6 +8,7 @@ use arriendo_events::{ContractKind, Contrato, ContratoEvent, PaymentModality};
 
 use super::contract_events;
 use super::contract_rows::{Names, Rows};
+use super::folds::{Folds, LastRow};
 use super::payload::typed;
 use crate::store::event_log::StoredEvent;
 use crate::store::{StoreError, Tx};
@@ -35,6 +36,7 @@ pub async fn apply_groups(
     tx: &mut Tx,
     groups: &[Vec<&StoredEvent>],
     today: NaiveDate,
+    folds: Option<&Folds>,
 ) -> Result<(), StoreError> {
     if groups.is_empty() {
         return Ok(());
@@ -43,15 +45,18 @@ pub async fn apply_groups(
         .iter()
         .filter_map(|g| g.first().map(|e| e.aggregate_id.clone()))
         .collect();
-    let mut states = contract_events::load_many_in(tx, &ids).await?;
+    let mut states = contract_events::load_many_in(tx, &ids, folds).await?;
     let mut folded = Vec::with_capacity(groups.len());
     for group in groups {
-        let Some(first) = group.first() else {
+        let (Some(first), Some(last)) = (group.first(), group.last()) else {
             continue;
         };
         let mut state = states.remove(&first.aggregate_id).unwrap_or_default();
         for event in group {
             state.apply_event(typed::<ContratoEvent>(event)?);
+        }
+        if let Some(folds) = folds {
+            folds.keep(&first.aggregate_id, LastRow::written(last)?, &state);
         }
         folded.push((first.aggregate_id.clone(), state));
     }
@@ -87,7 +92,7 @@ pub async fn refresh_where(
         sqlx::query_scalar(&sql).bind(value).fetch_all(&mut *conn).await?
     });
     for chunk in ids.chunks(200) {
-        let mut states = contract_events::load_many_in(tx, chunk).await?;
+        let mut states = contract_events::load_many_in(tx, chunk, None).await?;
         let contracts: Vec<(String, Contrato)> = chunk
             .iter()
             .filter_map(|id| states.remove(id).map(|state| (id.clone(), state)))

@@ -6,6 +6,7 @@ pub mod company;
 pub mod contract_events;
 mod contract_rows;
 mod contracts;
+pub mod folds;
 mod history;
 pub(crate) mod payload;
 pub mod search;
@@ -25,7 +26,7 @@ use crate::store::{StoreError, Tx};
 
 /// Applies one event to every read model; `today` is the date the "in force today" columns are for.
 pub async fn apply(tx: &mut Tx, event: &StoredEvent, today: NaiveDate) -> Result<(), StoreError> {
-    apply_batch(tx, std::slice::from_ref(event), today).await
+    apply_batch(tx, std::slice::from_ref(event), today, None).await
 }
 
 /// Applies a batch of events in log order to every read model. History lines go in one statement
@@ -33,10 +34,12 @@ pub async fn apply(tx: &mut Tx, event: &StoredEvent, today: NaiveDate) -> Result
 /// folded once with all its events of the batch and written once, after the catalogs (its rows
 /// depend only on its final state and on the final names of its tercero and local, so this equals
 /// applying the batch event by event).
+/// With `folds`, contracts folded before are brought up to date from their kept fold.
 pub async fn apply_batch(
     tx: &mut Tx,
     events: &[StoredEvent],
     today: NaiveDate,
+    folds: Option<&folds::Folds>,
 ) -> Result<(), StoreError> {
     apply_batch_except_contracts(tx, events, today).await?;
     let mut groups: Vec<Vec<&StoredEvent>> = Vec::new();
@@ -50,7 +53,7 @@ pub async fn apply_batch(
             group.push(event);
         }
     }
-    contracts::apply_groups(tx, &groups, today).await
+    contracts::apply_groups(tx, &groups, today, folds).await
 }
 
 /// What a batch of events in log order writes except contracts: their history lines (one statement
@@ -83,7 +86,7 @@ pub async fn apply_contracts(
     groups: &[Vec<&StoredEvent>],
     today: NaiveDate,
 ) -> Result<(), StoreError> {
-    contracts::apply_groups(tx, groups, today).await
+    contracts::apply_groups(tx, groups, today, None).await
 }
 
 /// The date the today-dependent columns were last computed for.

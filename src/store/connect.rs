@@ -88,6 +88,9 @@ pub(crate) async fn connect_sqlite(
         .pragma("mmap_size", MMAP_BYTES.to_string());
     let pool = SqlitePoolOptions::new()
         .max_connections(8)
+        // A ping before every acquire is a round trip to the connection's worker thread, and an
+        // embedded file has no network link to lose: a broken connection fails its statement instead.
+        .test_before_acquire(false)
         .connect_with(options)
         .await
         .map_err(|e| StoreError::Unreachable {
