@@ -145,17 +145,25 @@ impl AuthnBackend for Backend {
 }
 
 /// tower-sessions' sqlx store on whichever engine the app uses; both keep the `tower_sessions` table
-/// created by our migration.
+/// created by our migration. On SQLite a session write waits for this process's turn to write
+/// (`store::writer`) like every other write.
 #[derive(Clone, Debug)]
 pub enum DbSessionStore {
-    Sqlite(SqliteStore),
+    Sqlite(SqliteStore, Db),
     Postgres(PostgresStore),
+}
+
+/// This process's turn to write a session to `db`.
+async fn session_turn(db: &Db) -> session_store::Result<Option<crate::store::writer::WriteTurn>> {
+    crate::store::writer::turn(db)
+        .await
+        .map_err(|e| session_store::Error::Backend(e.to_string()))
 }
 
 impl DbSessionStore {
     pub fn new(db: &Db) -> Self {
         match db {
-            Db::Sqlite(pool) => DbSessionStore::Sqlite(SqliteStore::new(pool.clone())),
+            Db::Sqlite(pool) => DbSessionStore::Sqlite(SqliteStore::new(pool.clone()), db.clone()),
             Db::Postgres(pool) => {
                 let store = PostgresStore::new(pool.clone());
                 // Constant, valid identifiers: the fallback never happens.
@@ -179,28 +187,37 @@ impl DbSessionStore {
 impl SessionStore for DbSessionStore {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
         match self {
-            DbSessionStore::Sqlite(s) => s.create(record).await,
+            DbSessionStore::Sqlite(s, db) => {
+                let _turn = session_turn(db).await?;
+                s.create(record).await
+            }
             DbSessionStore::Postgres(s) => s.create(record).await,
         }
     }
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         match self {
-            DbSessionStore::Sqlite(s) => s.save(record).await,
+            DbSessionStore::Sqlite(s, db) => {
+                let _turn = session_turn(db).await?;
+                s.save(record).await
+            }
             DbSessionStore::Postgres(s) => s.save(record).await,
         }
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
         match self {
-            DbSessionStore::Sqlite(s) => s.load(id).await,
+            DbSessionStore::Sqlite(s, _) => s.load(id).await,
             DbSessionStore::Postgres(s) => s.load(id).await,
         }
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
         match self {
-            DbSessionStore::Sqlite(s) => s.delete(id).await,
+            DbSessionStore::Sqlite(s, db) => {
+                let _turn = session_turn(db).await?;
+                s.delete(id).await
+            }
             DbSessionStore::Postgres(s) => s.delete(id).await,
         }
     }
@@ -210,7 +227,10 @@ impl SessionStore for DbSessionStore {
 impl ExpiredDeletion for DbSessionStore {
     async fn delete_expired(&self) -> session_store::Result<()> {
         match self {
-            DbSessionStore::Sqlite(s) => s.delete_expired().await,
+            DbSessionStore::Sqlite(s, db) => {
+                let _turn = session_turn(db).await?;
+                s.delete_expired().await
+            }
             DbSessionStore::Postgres(s) => s.delete_expired().await,
         }
     }

@@ -111,7 +111,7 @@ pub async fn insert_values(tx: &mut Tx, events: &[StoredEvent]) -> Result<()> {
         let texts = texts(chunk)?;
         let rows = chunk.iter().zip(texts);
         match tx {
-            Tx::Sqlite(tx) => {
+            Tx::Sqlite(tx, _) => {
                 let mut query = QueryBuilder::new(INSERT);
                 query.push_values(rows, |mut row, (e, (payload, metadata))| {
                     row.push_bind(e.aggregate_type.clone())

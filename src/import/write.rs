@@ -18,7 +18,7 @@ async fn append(tx: &mut Tx, e: &Planned) -> Result<(), StoreError> {
     let payload = serde_json::to_string(&e.payload)?;
     let metadata = serde_json::to_string(&e.metadata)?;
     match tx {
-        Tx::Sqlite(tx) => {
+        Tx::Sqlite(tx, _) => {
             sqlx::query(
                 "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, \
                  payload, metadata) VALUES ($1, $2, $3, $4, $5, $6, $7)",

@@ -285,7 +285,10 @@ pub fn is_infrastructure(err: &StoreError) -> bool {
             | sqlx::Error::TypeNotFound { .. },
         ) => false,
         StoreError::Sql(_) => true,
-        StoreError::Migrate(_) | StoreError::BadUrl { .. } | StoreError::Unreachable { .. } => true,
+        StoreError::Migrate(_)
+        | StoreError::BadUrl { .. }
+        | StoreError::Unreachable { .. }
+        | StoreError::Busy(_) => true,
         StoreError::Json(_) | StoreError::Invalid(_) => false,
     }
 }

@@ -67,7 +67,7 @@ impl Folds {
     /// The kept folds of `db` (one set per database file or PostgreSQL database in this process).
     pub fn of(db: &Db) -> Arc<Folds> {
         static ALL: LazyLock<Mutex<HashMap<String, Arc<Folds>>>> = LazyLock::new(Default::default);
-        let key = identity(db);
+        let key = db.identity();
         match ALL.lock() {
             Ok(mut all) => Arc::clone(all.entry(key).or_default()),
             // A poisoned registry only loses the cache: fold from the start.
@@ -96,22 +96,6 @@ impl Folds {
     pub fn forget(&self, id: &str) {
         if let Ok(mut entries) = self.entries.lock() {
             entries.remove(id);
-        }
-    }
-}
-
-/// Which database `db` is, for the registry: the SQLite file, or PostgreSQL's host, port and name.
-fn identity(db: &Db) -> String {
-    match db {
-        Db::Sqlite(pool) => format!("sqlite:{}", pool.connect_options().get_filename().display()),
-        Db::Postgres(pool) => {
-            let options = pool.connect_options();
-            format!(
-                "postgres://{}:{}/{}",
-                options.get_host(),
-                options.get_port(),
-                options.get_database().unwrap_or_default()
-            )
         }
     }
 }

@@ -204,6 +204,12 @@ where
         // The command's handler applied its events to the loaded aggregate as it decided them.
         let after = context.aggregate.clone();
         let sequence = context.current_sequence.saturating_add(events.len());
+        // The append is a write transaction of its own (inside the library): on SQLite it waits for
+        // this process's turn to write like every other (see `writer`).
+        let turn = match super::writer::turn(&self.db).await {
+            Ok(turn) => turn,
+            Err(err) => return Err(AggregateError::DatabaseConnectionError(Box::new(err))),
+        };
         let committed = match self.inner.commit(events, context, metadata).await {
             Ok(committed) => committed,
             Err(err) => {
@@ -211,6 +217,7 @@ where
                 return Err(err);
             }
         };
+        drop(turn);
         // The store assigned the position: read it back, and keep the aggregate only if the row at
         // our sequence is still the one we wrote.
         let ours = committed

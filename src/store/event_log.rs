@@ -77,7 +77,7 @@ pub async fn read_after(
     position: i64,
     limit: i64,
 ) -> Result<Vec<StoredEvent>, StoreError> {
-    let mut tx = db.begin().await?;
+    let mut tx = db.begin_read().await?;
     let events = read_after_in(&mut tx, position, limit).await?;
     tx.commit().await?;
     Ok(events)
@@ -91,7 +91,7 @@ pub async fn read_after_in(
 ) -> Result<Vec<StoredEvent>, StoreError> {
     let tail = " WHERE position > $1 ORDER BY position LIMIT $2";
     match tx {
-        Tx::Sqlite(tx) => {
+        Tx::Sqlite(tx, _) => {
             let rows = sqlx::query(&format!("{SQLITE_SELECT}{tail}"))
                 .bind(position)
                 .bind(limit)
@@ -197,7 +197,7 @@ pub async fn append_raw(tx: &mut Tx, event: &StoredEvent) -> Result<(), StoreErr
     let payload = serde_json::to_string(&event.payload)?;
     let metadata = serde_json::to_string(&event.metadata)?;
     match tx {
-        Tx::Sqlite(tx) => {
+        Tx::Sqlite(tx, _) => {
             sqlx::query(
                 "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, \
                  payload, metadata, position, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",

@@ -8,6 +8,7 @@ pub mod claims;
 mod connect;
 pub mod event_log;
 mod framework;
+pub mod writer;
 
 pub use claims::ClaimScope;
 pub use connect::{Engine, connect, migrate, redact};
@@ -22,9 +23,10 @@ pub enum Db {
     Postgres(PgPool),
 }
 
-/// An open transaction on either engine.
+/// An open transaction on either engine. A SQLite one opened by [`Db::begin`] holds this process's
+/// turn to write to its file (see [`writer`]).
 pub enum Tx {
-    Sqlite(Transaction<'static, Sqlite>),
+    Sqlite(Transaction<'static, Sqlite>, Option<writer::WriteTurn>),
     Postgres(Transaction<'static, Postgres>),
 }
 
@@ -43,6 +45,9 @@ pub enum StoreError {
     Json(#[from] serde_json::Error),
     #[error("{0}")]
     Invalid(String),
+    /// Another writer in this process held the embedded database longer than this.
+    #[error("the embedded database stayed busy with another writer for {0:?}")]
+    Busy(std::time::Duration),
 }
 
 /// Runs `$body` with `$pool` bound to the engine's concrete pool.
@@ -61,7 +66,7 @@ macro_rules! on_pool {
 macro_rules! on_tx {
     ($tx:expr, $conn:ident => $body:expr) => {
         match $tx {
-            $crate::store::Tx::Sqlite(tx) => {
+            $crate::store::Tx::Sqlite(tx, _) => {
                 let $conn = &mut **tx;
                 $body
             }
@@ -81,11 +86,40 @@ impl Db {
         }
     }
 
+    /// A transaction that writes: on SQLite it first waits for this process's turn to write.
     pub async fn begin(&self) -> Result<Tx, StoreError> {
+        let turn = writer::turn(self).await?;
         Ok(match self {
-            Db::Sqlite(pool) => Tx::Sqlite(pool.begin().await?),
+            Db::Sqlite(pool) => Tx::Sqlite(pool.begin().await?, turn),
             Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
         })
+    }
+
+    /// A transaction that only reads (one consistent view): no turn to write is taken.
+    pub async fn begin_read(&self) -> Result<Tx, StoreError> {
+        Ok(match self {
+            Db::Sqlite(pool) => Tx::Sqlite(pool.begin().await?, None),
+            Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        })
+    }
+
+    /// Which database this is, to key what this process keeps per database: the SQLite file, or
+    /// PostgreSQL's host, port and database name.
+    pub fn identity(&self) -> String {
+        match self {
+            Db::Sqlite(pool) => {
+                format!("sqlite:{}", pool.connect_options().get_filename().display())
+            }
+            Db::Postgres(pool) => {
+                let options = pool.connect_options();
+                format!(
+                    "postgres://{}:{}/{}",
+                    options.get_host(),
+                    options.get_port(),
+                    options.get_database().unwrap_or_default()
+                )
+            }
+        }
     }
 
     pub async fn close(&self) {
@@ -96,7 +130,7 @@ impl Db {
 impl Tx {
     pub async fn commit(self) -> Result<(), StoreError> {
         match self {
-            Tx::Sqlite(tx) => tx.commit().await?,
+            Tx::Sqlite(tx, _) => tx.commit().await?,
             Tx::Postgres(tx) => tx.commit().await?,
         }
         Ok(())
