@@ -540,7 +540,7 @@ async fn late_commit_is_not_skipped_on_postgres() {
 }
 
 /// Every connection of the embedded store's pool runs with the settings `store::connect` documents:
-/// WAL, `synchronous = NORMAL`, a 64 MiB page cache, a 256 MiB memory map, a 10 s busy timeout and
+/// WAL, `synchronous = NORMAL`, an 8 MiB page cache, a 256 MiB memory map, a 10 s busy timeout and
 /// foreign keys. Several connections are held at once, so the pool has to open more than one.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sqlite_connections_carry_the_store_settings() {
@@ -561,7 +561,7 @@ async fn sqlite_connections_carry_the_store_settings() {
         assert_eq!(journal, "wal");
         for (name, expected) in [
             ("synchronous", 1),
-            ("cache_size", -65_536),
+            ("cache_size", -8_192),
             ("mmap_size", 268_435_456),
             ("busy_timeout", 10_000),
             ("foreign_keys", 1),

@@ -249,9 +249,16 @@ pub async fn count(
         .and_then(|auth| auth.user.as_ref())
         .is_some_and(|u| u.role == arriendo_events::Role::Administrador);
     if admin && request.method() == axum::http::Method::GET {
-        match queries::bandeja::pending_count(&app.db).await {
+        let counted = async {
+            let stamp = queries::stamped::stamp(&app.db).await?;
+            app.dashboard
+                .inbox_count
+                .get_or_read((), &stamp, || queries::bandeja::pending_count(&app.db))
+                .await
+        };
+        match counted.await {
             Ok(n) => {
-                request.extensions_mut().insert(InboxCount(n));
+                request.extensions_mut().insert(InboxCount(*n));
             }
             Err(err) => tracing::error!(error = %err, "counting the approval inbox failed"),
         }

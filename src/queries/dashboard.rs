@@ -31,6 +31,8 @@ pub struct DashboardCache {
     pub tasks: Arc<StampedCache<(String, bool, NaiveDate), MyTasks>>,
     /// `/alertas` pages (rows and total) by query string.
     pub alert_pages: Arc<StampedCache<String, (Vec<AlertRow>, u64)>>,
+    /// The approval inbox's count in every administrador's navigation.
+    pub inbox_count: Arc<StampedCache<(), u64>>,
 }
 
 impl Default for DashboardCache {
@@ -39,6 +41,7 @@ impl Default for DashboardCache {
             panels: Arc::new(StampedCache::new(64)),
             tasks: Arc::new(StampedCache::new(256)),
             alert_pages: Arc::new(StampedCache::new(64)),
+            inbox_count: Arc::new(StampedCache::new(1)),
         }
     }
 }

@@ -43,6 +43,10 @@ pub async fn stamp(db: &Db) -> Result<Stamp, StoreError> {
 pub struct StampedCache<K, V> {
     capacity: usize,
     entries: Mutex<HashMap<K, (Stamp, Arc<V>)>>,
+    /// Held while a missing result is read: the requests that miss at the same moment (sixteen
+    /// people opening the dashboard after a change) wait for the first read instead of each
+    /// running the same queries.
+    reading: tokio::sync::Mutex<()>,
 }
 
 impl<K: Eq + Hash, V> StampedCache<K, V> {
@@ -50,6 +54,7 @@ impl<K: Eq + Hash, V> StampedCache<K, V> {
         Self {
             capacity,
             entries: Mutex::new(HashMap::new()),
+            reading: tokio::sync::Mutex::new(()),
         }
     }
 
@@ -83,6 +88,11 @@ impl<K: Eq + Hash, V> StampedCache<K, V> {
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<V, StoreError>>,
     {
+        if let Some(value) = self.get(&key, stamp) {
+            return Ok(value);
+        }
+        let _reading = self.reading.lock().await;
+        // Read meanwhile by the request this one waited for.
         if let Some(value) = self.get(&key, stamp) {
             return Ok(value);
         }
@@ -120,6 +130,31 @@ mod tests {
             ..at(1)
         };
         assert_eq!(cache.get(&"a", &retried), None);
+    }
+
+    /// Sixteen requests that miss together: one reads, the others get its result.
+    #[tokio::test]
+    async fn simultaneous_misses_read_once() {
+        let cache = Arc::new(StampedCache::new(4));
+        let reads = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let mut waiting = Vec::new();
+        for _ in 0..16 {
+            let (cache, reads) = (Arc::clone(&cache), Arc::clone(&reads));
+            waiting.push(tokio::spawn(async move {
+                cache
+                    .get_or_read("panel", &at(7), || async {
+                        reads.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                        Ok(42)
+                    })
+                    .await
+                    .map(|v| *v)
+            }));
+        }
+        for request in waiting {
+            assert_eq!(request.await.unwrap().unwrap(), 42);
+        }
+        assert_eq!(reads.load(std::sync::atomic::Ordering::SeqCst), 1);
     }
 
     #[test]
