@@ -19,6 +19,9 @@ use crate::store::event_log::StoredEvent;
 
 /// Contracts kept per database; a kept fold is a few KB to a few tens of KB.
 const CAPACITY: usize = 256;
+/// Events the kept folds may stand for together (a fold's size grows with its contract's events:
+/// a contract with thousands of notes is a few MB), so memory stays bounded whatever the contracts.
+const EVENT_BUDGET: i64 = 50_000;
 
 /// What a fold was folded up to: its last kept event, whole.
 #[derive(Clone, PartialEq, Eq)]
@@ -84,18 +87,70 @@ impl Folds {
         let Ok(mut entries) = self.entries.lock() else {
             return;
         };
-        if entries.len() >= CAPACITY
-            && !entries.contains_key(id)
-            && let Some(evicted) = entries.keys().next().cloned()
-        {
-            entries.remove(&evicted);
+        if last.sequence > EVENT_BUDGET {
+            entries.remove(id);
+            return;
+        }
+        entries.remove(id);
+        let mut events: i64 = entries.values().map(|(kept, _)| kept.sequence).sum();
+        while entries.len() >= CAPACITY || events + last.sequence > EVENT_BUDGET {
+            let Some(evicted) = entries.keys().next().cloned() else {
+                break;
+            };
+            if let Some((kept, _)) = entries.remove(&evicted) {
+                events -= kept.sequence;
+            }
         }
         entries.insert(id.to_string(), (last, state.clone()));
+    }
+
+    /// How many folds are kept and how many events they stand for.
+    pub fn size(&self) -> (usize, i64) {
+        self.entries.lock().map_or((0, 0), |entries| {
+            (
+                entries.len(),
+                entries.values().map(|(kept, _)| kept.sequence).sum(),
+            )
+        })
     }
 
     pub fn forget(&self, id: &str) {
         if let Ok(mut entries) = self.entries.lock() {
             entries.remove(id);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn last(sequence: i64) -> LastRow {
+        LastRow {
+            sequence,
+            event_type: "SeguimientoAdded".into(),
+            event_version: "1".into(),
+            payload: "{}".into(),
+        }
+    }
+
+    /// However many contracts and however long their histories, the kept folds stay within both
+    /// bounds; a contract longer than the whole budget is not kept at all.
+    #[test]
+    fn kept_folds_stay_within_their_count_and_their_events() {
+        let folds = Folds::default();
+        let state = Contrato::default();
+        for n in 0..1_000 {
+            folds.keep(&format!("c{n}"), last(10), &state);
+        }
+        assert_eq!(folds.size(), (CAPACITY, 10 * CAPACITY as i64));
+        for n in 0..20 {
+            folds.keep(&format!("long{n}"), last(20_000), &state);
+            let (_, events) = folds.size();
+            assert!(events <= EVENT_BUDGET, "{events} events kept");
+        }
+        assert!(folds.get("long19").is_some(), "the newest is kept");
+        folds.keep("huge", last(EVENT_BUDGET + 1), &state);
+        assert!(folds.get("huge").is_none());
     }
 }
