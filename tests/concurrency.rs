@@ -20,23 +20,10 @@ use chrono::NaiveDate;
 use common::{Engine, TestStore};
 use tokio::sync::{Barrier, Mutex};
 use uuid::Uuid;
-use web_fixtures::{admin, money};
+use web_fixtures::admin;
 
 fn meta() -> Metadata {
     Metadata::system("concurrency-test")
-}
-
-fn contract_terms(number: &str) -> ContractTerms {
-    web_fixtures::terms(
-        number,
-        Uuid::from_u128(1),
-        Some(Uuid::from_u128(2)),
-        PaymentModality::Fijo {
-            canon: money(12_500_000),
-        },
-        NaiveDate::from_ymd_opt(2025, 6, 1).unwrap(),
-        30,
-    )
 }
 
 async fn create_contract(
@@ -46,7 +33,7 @@ async fn create_contract(
 ) -> Result<(), CommandError<DomainError>> {
     let command = ContratoCommand::CreateContract {
         actor: admin(),
-        terms: contract_terms(number),
+        terms: web_fixtures::fijo_terms(number),
     };
     app.commands.contrato(id, command, meta()).await
 }
@@ -82,7 +69,7 @@ async fn two_edits_from_the_same_version_the_second_is_refused(engine: Engine) {
         actor: admin(),
         terms: ContractTerms {
             purpose: purpose.into(),
-            ..contract_terms("CT-2025-014")
+            ..web_fixtures::fijo_terms("CT-2025-014")
         },
         expected_version: seen.versions.of(ContratoPart::Terms),
         reason: "Cambio del objeto".into(),
@@ -453,7 +440,7 @@ async fn a_changed_number_releases_the_old_one(engine: Engine) {
     create_contract(app, &second, "CT-2025-002").await.unwrap();
     let rename = |number: &str, seen: u64| ContratoCommand::UpdateContractTerms {
         actor: admin(),
-        terms: contract_terms(number),
+        terms: web_fixtures::fijo_terms(number),
         expected_version: seen,
         reason: "Cambio del objeto".into(),
     };
@@ -488,7 +475,7 @@ both_engines!(
 async fn restored_events_with_historical_duplicates_are_accepted(engine: Engine) {
     let store = TestStore::new(engine).await;
     let app = &store.app;
-    let payload = serde_json::to_string(&ContratoEvent::ContractCreated(contract_terms(
+    let payload = serde_json::to_string(&ContratoEvent::ContractCreated(web_fixtures::fijo_terms(
         "CT-2019-007",
     )))
     .unwrap();

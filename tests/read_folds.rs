@@ -13,7 +13,7 @@ use arriendo_events::*;
 use chrono::NaiveDate;
 use common::{Engine, TestStore};
 use uuid::Uuid;
-use web_fixtures::{admin, money};
+use web_fixtures::admin;
 
 async fn note(app: &App, id: &str, text: &str) {
     let command = ContratoCommand::AddSeguimiento {
@@ -59,16 +59,7 @@ async fn a_kept_fold_follows_the_store(engine: Engine) {
     let store = TestStore::new(engine).await;
     let app = &store.app;
     let id = Uuid::now_v7().to_string();
-    let terms = web_fixtures::terms(
-        "CF-001",
-        Uuid::from_u128(1),
-        Some(Uuid::from_u128(2)),
-        PaymentModality::Fijo {
-            canon: money(12_500_000),
-        },
-        NaiveDate::from_ymd_opt(2025, 6, 1).unwrap(),
-        30,
-    );
+    let terms = web_fixtures::fijo_terms("CF-001");
     let create = ContratoCommand::CreateContract {
         actor: admin(),
         terms,

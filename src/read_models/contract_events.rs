@@ -47,25 +47,34 @@ pub async fn load(db: &Db, id: &str) -> Result<Option<Contrato>, StoreError> {
         let rows: Vec<Row> = crate::on_pool!(db, pool => {
             sqlx::query_as(SELECT_FROM).bind(id).bind(last.sequence).fetch_all(pool).await?
         });
-        if let Some(state) = extend(id, &last, state, rows, &folds)? {
+        if let Some((state, newest)) = extend(id, &last, state, rows, &folds)? {
+            if let Some(newest) = newest {
+                folds.keep(id, newest, &state);
+            }
             return Ok(Some(state));
         }
     }
     let rows: Vec<Row> = crate::on_pool!(db, pool => {
         sqlx::query_as(SELECT_ONE).bind(id).fetch_all(pool).await?
     });
-    fold_keeping(id, rows, Some(&folds))
+    let last = rows.last().map(LastRow::of);
+    let state = fold(id, rows)?;
+    if let (Some(last), Some(state)) = (last, &state) {
+        folds.keep(id, last, state);
+    }
+    Ok(state)
 }
 
-/// A kept fold brought up to date from `rows` (its own last row, then the newer ones), or `None`
-/// when the store no longer holds the event it was folded up to.
+/// A kept fold brought up to date from `rows` (its own last row, then the newer ones), with the
+/// newest row when there were newer ones; `None` (and the fold forgotten) when the store no longer
+/// holds the event it was folded up to.
 fn extend(
     id: &str,
     last: &LastRow,
     mut state: Contrato,
     rows: Vec<Row>,
     folds: &Folds,
-) -> Result<Option<Contrato>, StoreError> {
+) -> Result<Option<(Contrato, Option<LastRow>)>, StoreError> {
     if !rows.first().is_some_and(|first| last.matches(first)) {
         folds.forget(id);
         return Ok(None);
@@ -77,26 +86,11 @@ fn extend(
     for event in decode_kept::<ContratoEvent>("contrato", id, rows.into_iter().skip(1).collect())? {
         state.apply_event(event);
     }
-    if let Some(newest) = newest {
-        folds.keep(id, newest, &state);
-    }
-    Ok(Some(state))
+    Ok(Some((state, newest)))
 }
 
-/// [`fold`], keeping the result in `folds` when given.
-fn fold_keeping(
-    id: &str,
-    rows: Vec<Row>,
-    folds: Option<&Folds>,
-) -> Result<Option<Contrato>, StoreError> {
-    let last = rows.last().map(LastRow::of);
-    let state = fold(id, rows)?;
-    if let (Some(folds), Some(last), Some(state)) = (folds, last, &state) {
-        folds.keep(id, last, state);
-    }
-    Ok(state)
-}
-
+/// Up to `limit` contracts with a row in `rm_contracts` after the id `after`, folded, in id order. Used to recompute a range of
+/// contracts without holding every contract in memory.
 pub async fn load_range(
     tx: &mut Tx,
     after: &str,
@@ -122,7 +116,7 @@ pub async fn load_range(
         .fetch_all(&mut *conn)
         .await?
     });
-    let mut by_contract = fold_many(rows, None)?;
+    let mut by_contract = fold_many(rows)?;
     Ok(ids
         .into_iter()
         .filter_map(|id| by_contract.remove(&id).map(|state| (id, state)))
@@ -167,7 +161,6 @@ fn select_many(n: usize) -> String {
 /// Rows of several contracts, folded by contract; contracts without rows are left out.
 fn fold_many(
     rows: Vec<ContractEventRow>,
-    folds: Option<&Folds>,
 ) -> Result<std::collections::HashMap<String, Contrato>, StoreError> {
     let mut by_contract: std::collections::HashMap<String, Vec<Row>> =
         std::collections::HashMap::new();
@@ -179,7 +172,7 @@ fn fold_many(
     }
     let mut folded = std::collections::HashMap::with_capacity(by_contract.len());
     for (id, rows) in by_contract {
-        if let Some(state) = fold_keeping(&id, rows, folds)? {
+        if let Some(state) = fold(&id, rows)? {
             folded.insert(id, state);
         }
     }
@@ -203,12 +196,12 @@ pub async fn load_many(
         }
         q.fetch_all(pool).await?
     });
-    fold_many(rows, None)
+    fold_many(rows)
 }
 
 /// [`load_many`] inside the projector's transaction, for any number of ids (a statement per 500
 /// for the ones not kept in `folds`). With `folds`, kept folds are brought up to date one contract
-/// at a time and every fold is kept.
+/// at a time; keeping the result is the caller's (the projector keeps the state after its batch).
 pub async fn load_many_in(
     tx: &mut Tx,
     ids: &[String],
@@ -226,7 +219,7 @@ pub async fn load_many_in(
             sqlx::query_as(SELECT_FROM).bind(id).bind(last.sequence).fetch_all(&mut *conn).await?
         });
         match extend(id, &last, state, rows, folds)? {
-            Some(state) => {
+            Some((state, _)) => {
                 folded.insert(id.clone(), state);
             }
             None => rest.push(id.clone()),
@@ -241,7 +234,7 @@ pub async fn load_many_in(
             }
             q.fetch_all(&mut *conn).await?
         });
-        folded.extend(fold_many(rows, folds)?);
+        folded.extend(fold_many(rows)?);
     }
     Ok(folded)
 }

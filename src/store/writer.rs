@@ -26,13 +26,17 @@ pub struct WriteTurn {
 
 /// Waits for this process's turn to write to `db`: `None` on PostgreSQL (no turn needed).
 pub async fn turn(db: &Db) -> Result<Option<WriteTurn>, StoreError> {
+    turn_within(db, WAIT).await
+}
+
+async fn turn_within(db: &Db, wait: Duration) -> Result<Option<WriteTurn>, StoreError> {
     let Db::Sqlite(_) = db else {
         return Ok(None);
     };
     let lock = lock_of(&db.identity());
-    match tokio::time::timeout(WAIT, lock.lock_owned()).await {
+    match tokio::time::timeout(wait, lock.lock_owned()).await {
         Ok(held) => Ok(Some(WriteTurn { _held: held })),
-        Err(_) => Err(StoreError::Busy(WAIT)),
+        Err(_) => Err(StoreError::Busy(wait)),
     }
 }
 
@@ -79,5 +83,16 @@ mod tests {
             matches!(second, Ok(Ok(Ok(true)))),
             "and goes once it is done"
         );
+    }
+
+    /// A writer that never finishes (a hung transaction) holds up the next one only until its
+    /// wait runs out: an error, not a wedged request.
+    #[tokio::test]
+    async fn a_writer_stuck_behind_a_hung_one_gives_up_with_busy() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = sqlite(dir.path()).await;
+        let _hung = turn(&db).await.unwrap();
+        let waited = turn_within(&db, Duration::from_millis(200)).await;
+        assert!(matches!(waited, Err(StoreError::Busy(_))), "gave up");
     }
 }

@@ -80,6 +80,21 @@ pub fn rce_requirement() -> PolicyRequirement {
     }
 }
 
+/// A fixed-rent contract of $12.500.000 that started on 2025-05-02 (tercero 1, local 2): the
+/// contract the store-level tests race and fold.
+pub fn fijo_terms(number: &str) -> ContractTerms {
+    terms(
+        number,
+        Uuid::from_u128(1),
+        Some(Uuid::from_u128(2)),
+        PaymentModality::Fijo {
+            canon: money(12_500_000),
+        },
+        NaiveDate::from_ymd_opt(2025, 6, 1).unwrap(),
+        30,
+    )
+}
+
 /// Base terms: started `started_days_ago`, 36 months, IPC + 2 points on the anniversary.
 pub fn terms(
     number: &str,
